@@ -1,0 +1,29 @@
+"""Negotiating actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from detente.utility import Utility
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A party: its utility over outcomes, the value of no deal and its patience.
+
+    ``discount`` is the factor applied per round (negotiation) or per stage
+    (implementation); ``signatory=False`` marks a stakeholder who is affected
+    by a deal but never asked to accept it.
+    """
+
+    id: str
+    utility: Utility
+    name: str = ""
+    reservation: float = 0.0
+    discount: float = 1.0
+    signatory: bool = True
+
+    @property
+    def label(self) -> str:
+        """The display name, falling back to the id."""
+        return self.name or self.id
