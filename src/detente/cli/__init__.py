@@ -12,6 +12,7 @@ import click
 import typer
 
 from detente.cli.analyze import analyze
+from detente.cli.report import report
 from detente.cli.schema import schema
 from detente.cli.validate import validate
 from detente.errors import DetenteError
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.command()(validate)
 app.command()(analyze)
 app.command()(schema)
+app.command()(report)
 
 
 def fail(message: str, code: int) -> None:

@@ -1,0 +1,334 @@
+"""The report's figures: matplotlib drawings of plain data, rendered to PNG bytes.
+
+Every figure is drawn on its own :class:`matplotlib.figure.Figure` with the Agg
+canvas attached explicitly, so nothing here touches pyplot or matplotlib's
+global state (no backend switch, no rcParams change) at import or at use.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+PALETTE = ("#1f5a96", "#b5412c", "#3c8d4f", "#7b4fa0", "#c28a1b", "#4a4a4a")
+"""Colours by party order (and for series in general)."""
+INK = "#222222"
+MUTED = "#9aa4ad"
+DPI = 130
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpec:
+    """A figure to render: a file stem, its alternative text, and a function that draws it."""
+
+    name: str
+    alt: str
+    draw: Callable[[Figure], None]
+    size: tuple[float, float] = (7.0, 4.4)
+
+
+def render_png(spec: FigureSpec) -> bytes:
+    """Draw ``spec`` on a fresh figure with the Agg canvas and return the PNG bytes.
+
+    >>> spec = FigureSpec("empty", "nothing", lambda fig: fig.add_subplot().plot([0, 1]))
+    >>> render_png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    spec.draw(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _style(ax: Axes, title: str = "") -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=INK, labelsize=9)
+    if title:
+        ax.set_title(title, fontsize=11, color=INK, loc="left")
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A labelled point in the utility space (a solution, a position, an agreement)."""
+
+    label: str
+    x: float
+    y: float
+    kind: str  # "solution", "position" or "agreement"
+
+
+def utility_space(
+    figure: Figure,
+    axes: tuple[str, str],
+    points: Sequence[Sequence[float]],
+    frontier: Sequence[Sequence[float]],
+    no_deal: tuple[float, float],
+    markers: Sequence[Marker],
+    labels: Sequence[str] = (),
+) -> None:
+    """All outcomes, the Pareto frontier, no deal, and the labelled solutions and positions.
+
+    ``labels`` names the points (drawn beside them) when there are few enough to read.
+    """
+    ax = figure.add_subplot()
+    _style(ax)
+    x0, y0 = no_deal
+    if points:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        better = [x >= x0 and y >= y0 for x, y in zip(xs, ys, strict=True)]
+        size = 40 if len(points) <= 200 else 14
+        ax.scatter(
+            xs,
+            ys,
+            s=size,
+            c=[PALETTE[0] if b else MUTED for b in better],
+            alpha=0.5,
+            linewidths=0,
+            label="outcome (blue: better than no deal for both)",
+        )
+        for label, x, y in zip(labels, xs, ys, strict=False):
+            ax.annotate(
+                label,
+                (x, y),
+                xytext=(-6, -12),
+                textcoords="offset points",
+                fontsize=8,
+                color=MUTED,
+                ha="right",
+            )
+    if frontier:
+        fx, fy = zip(*sorted((p[0], p[1]) for p in frontier), strict=True)
+        ax.plot(fx, fy, "-", color=INK, lw=1.2, label="Pareto frontier")
+    ax.axvline(x0, color=MUTED, lw=0.8, ls="--")
+    ax.axhline(y0, color=MUTED, lw=0.8, ls="--")
+    ax.scatter([x0], [y0], marker="X", s=80, color=INK, zorder=5, label="no deal")
+    _markers(ax, markers)
+    ax.set_xlabel(f"utility to {axes[0]}", fontsize=10)
+    ax.set_ylabel(f"utility to {axes[1]}", fontsize=10)
+    ax.margins(0.08)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+
+
+_MARKER_STYLE = {
+    "solution": ("D", PALETTE[2]),
+    "position": ("s", PALETTE[1]),
+    "agreement": ("*", PALETTE[4]),
+}
+
+
+_KIND_LABEL = {
+    "solution": "bargaining solution",
+    "position": "named position",
+    "agreement": "ratifiable agreement",
+}
+
+
+def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
+    placed: dict[tuple[float, float], int] = {}
+    shown: set[str] = set()
+    for m in markers:
+        shape, colour = _MARKER_STYLE[m.kind]
+        legend = _KIND_LABEL[m.kind] if m.kind not in shown else None
+        shown.add(m.kind)
+        ax.scatter(
+            [m.x],
+            [m.y],
+            marker=shape,
+            s=70,
+            color=colour,
+            edgecolors="white",
+            linewidths=0.8,
+            zorder=6,
+            label=legend,
+        )
+        stack = placed.get((m.x, m.y), 0)
+        placed[(m.x, m.y)] = stack + 1
+        ax.annotate(
+            m.label,
+            (m.x, m.y),
+            xytext=(7, 6 - 11 * stack),
+            textcoords="offset points",
+            fontsize=8.5,
+            color=colour,
+            zorder=7,
+        )
+
+
+def win_set_sizes(figure: Figure, sizes: Mapping[str, int], shared: int) -> None:
+    """Each party's win-set size beside the size of their intersection."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = [*sizes, "shared by all signatories"]
+    values = [*sizes.values(), shared]
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(sizes))] + [INK]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, fmt="%d", fontsize=9, padding=3)
+    ax.invert_yaxis()
+    ax.set_xlabel("outcomes in the win-set", fontsize=10)
+
+
+def win_set_sensitivity(
+    figure: Figure,
+    label: str,
+    weights: Sequence[float],
+    sizes: Mapping[str, Sequence[int]],
+    shared: Sequence[int],
+) -> None:
+    """Win-set sizes across a faction-weight grid, with the weights where agreement is impossible."""
+    ax = figure.add_subplot()
+    _style(ax)
+    for i, (party, series) in enumerate(sizes.items()):
+        ax.plot(weights, series, "-o", ms=3, color=PALETTE[i % len(PALETTE)], label=party)
+    ax.plot(weights, shared, "-o", ms=4, lw=2, color=INK, label="shared by all signatories")
+    for w, n in zip(weights, shared, strict=True):
+        if n == 0:
+            ax.axvspan(
+                w - _half_step(weights), w + _half_step(weights), color=PALETTE[1], alpha=0.08, lw=0
+            )
+    ax.set_xlabel(label, fontsize=10)
+    ax.set_ylabel("outcomes in the win-set", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+
+
+def _half_step(grid: Sequence[float]) -> float:
+    return (grid[-1] - grid[0]) / (2 * max(len(grid) - 1, 1)) if len(grid) > 1 else 0.05
+
+
+def schedule_timeline(
+    figure: Figure,
+    stages: Sequence[Mapping[str, float]],
+    givers: Mapping[str, str],
+    one_shot_total: float | None,
+) -> None:
+    """Who gives what at each stage (top), and the amount carried out so far (bottom)."""
+    top, bottom = figure.subplots(2, 1, height_ratios=(3, 1.4), sharex=True)
+    lanes = list(dict.fromkeys(givers.get(item, "?") for stage in stages for item in stage))
+    _style(top, "who gives what, stage by stage")
+    for s, stage in enumerate(stages, start=1):
+        for lane, giver in enumerate(lanes):
+            items = [f"{k} {_amount(v)}" for k, v in stage.items() if givers.get(k, "?") == giver]
+            if items:
+                colour = PALETTE[lane % len(PALETTE)]
+                top.barh(lane, 0.9, left=s - 0.45, height=0.8, color=colour, alpha=0.18)
+                top.text(
+                    s, lane, "\n".join(items), ha="center", va="center", fontsize=7.5, color=colour
+                )
+    top.set_yticks(range(len(lanes)), lanes)
+    top.invert_yaxis()
+    _cumulative(bottom, stages, one_shot_total)
+
+
+def _cumulative(ax: Axes, stages: Sequence[Mapping[str, float]], one_shot: float | None) -> None:
+    _style(ax)
+    totals, running = [], 0.0
+    for stage in stages:
+        running += sum(stage.values())
+        totals.append(running)
+    ax.step(
+        range(1, len(stages) + 1),
+        totals,
+        where="mid",
+        color=PALETTE[0],
+        lw=2,
+        label="phased: carried out so far",
+    )
+    if one_shot is not None:
+        ax.axhline(one_shot, color=PALETTE[1], ls="--", lw=1.2, label="one shot: at most")
+    ax.set_xticks(range(1, len(stages) + 1), [f"stage {s}" for s in range(1, len(stages) + 1)])
+    ax.set_ylabel("total", fontsize=9)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+
+
+def _amount(value: float) -> str:
+    return "" if value == 1 else f"×{value:.3g}"
+
+
+def trust_levels(figure: Figure, trust: Mapping[str, Mapping[str, float]]) -> None:
+    """Each party's probability that each other party honours its next step."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = [f"{a} trusts {b}" for a, row in trust.items() for b in row]
+    values = [p for row in trust.values() for p in row.values()]
+    colours = [PALETTE[i % len(PALETTE)] for i, row in enumerate(trust.values()) for _ in row]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, fmt="%.2f", fontsize=9, padding=3)
+    ax.set_xlim(0, 1.08)
+    ax.invert_yaxis()
+    ax.set_xlabel("probability of honouring the next step", fontsize=10)
+
+
+def trust_path(figure: Figure, path: Sequence[Mapping[str, Mapping[str, float]]]) -> None:
+    """Trust along the schedule: one line per (truster, trustee), stage 0 = before the first step."""
+    ax = figure.add_subplot()
+    _style(ax)
+    pairs = [(a, b) for a, row in path[0].items() for b in row]
+    for i, (a, b) in enumerate(pairs):
+        series = [step.get(a, {}).get(b, float("nan")) for step in path]
+        ax.plot(
+            range(len(path)),
+            series,
+            "-o",
+            ms=4,
+            color=PALETTE[i % len(PALETTE)],
+            label=f"{a} trusts {b}",
+        )
+    ax.set_ylim(0, 1.02)
+    ax.set_xticks(range(len(path)), ["start", *[f"after {s}" for s in range(1, len(path))]])
+    ax.set_ylabel("probability of honouring", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+
+
+def implementation_outcomes(
+    figure: Figure, completion: float, breaks: Sequence[tuple[str, float]]
+) -> None:
+    """The share of simulated runs completed, and where the others broke down."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = ["completed", *[f"broke at stage {s}" for s, _ in breaks]]
+    values = [completion, *[share for _, share in breaks]]
+    colours = [PALETTE[2]] + [PALETTE[1]] * len(breaks)
+    bars = ax.bar(labels, values, color=colours)
+    ax.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=9, padding=2)
+    ax.set_ylim(0, 1.1)
+    ax.set_ylabel("share of simulated runs", fontsize=10)
+    ax.tick_params(axis="x", labelrotation=20 if len(labels) > 5 else 0)
+
+
+def stakeholder_outcomes(
+    figure: Figure, stakeholder: str, rows: Sequence[tuple[str, float]], no_deal: float
+) -> None:
+    """A stakeholder's utility under each position and solution, against its no-deal value."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = [label for label, _ in rows]
+    values = [value for _, value in rows]
+    colours = [PALETTE[2] if v > no_deal else PALETTE[1] if v < no_deal else MUTED for v in values]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, fmt="%.3g", fontsize=9, padding=3)
+    ax.axvline(no_deal, color=INK, ls="--", lw=1, label=f"no deal ({no_deal:.3g})")
+    ax.invert_yaxis()
+    ax.set_xlabel(f"utility to {stakeholder}", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+
+
+def claim_shares(figure: Figure, claims: Sequence[tuple[str, float, float, float]]) -> None:
+    """Each claim's share of the plausible range, with its 95% interval."""
+    ax = figure.add_subplot()
+    _style(ax)
+    names = [c[0] for c in claims]
+    shares = [c[1] for c in claims]
+    errors = [[c[1] - c[2] for c in claims], [c[3] - c[1] for c in claims]]
+    colours = [PALETTE[2] if s >= 0.5 else PALETTE[1] for s in shares]
+    ax.barh(names, shares, xerr=errors, color=colours, error_kw={"ecolor": INK, "capsize": 3})
+    ax.axvline(0.5, color=MUTED, ls=":", lw=1)
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_xlabel("share of draws in which the claim holds (95% interval)", fontsize=10)

@@ -1,0 +1,758 @@
+"""The sections of a report: for each, a title, a caption computed from the results, tables
+and figures to draw. A section appears only when its data is present.
+
+Each builder is ``f(data) -> Section | None``; :data:`REPORT_SECTIONS` lists them
+in reading order. Captions are sentences assembled from the documents' numbers,
+never fixed text about a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from detente.report import figures
+from detente.report.data import Document, ReportData
+from detente.report.figures import FigureSpec, Marker
+from detente.report.text import (
+    SOLUTION_LABELS,
+    join,
+    number,
+    outcome,
+    plural,
+    ranges,
+    sentence,
+    share,
+    span,
+    worth,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A small table: header cells and rows of text cells."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of the report; ``sentences`` form its caption, the first is its summary."""
+
+    key: str
+    title: str
+    sentences: tuple[str, ...]
+    tables: tuple[Table, ...] = ()
+    figures: tuple[FigureSpec, ...] = ()
+
+    @property
+    def caption(self) -> str:
+        """The caption as one paragraph."""
+        return " ".join(self.sentences)
+
+    @property
+    def summary(self) -> str:
+        """The section's main finding, in one sentence."""
+        return self.sentences[0]
+
+
+class _Names:
+    """Party ids → display names, signatories, and issue kinds, from whatever documents exist."""
+
+    def __init__(self, data: ReportData) -> None:
+        analysis = data.analysis or {}
+        parties = (data.setting or {}).get("parties", [])
+        self.names = {p["id"]: p["name"] for p in parties}
+        self.ids: list[str] = list(analysis.get("parties", [p["id"] for p in parties]))
+        self.signatories: list[str] = list(
+            analysis.get("signatories", [p["id"] for p in parties if p["signatory"]] or self.ids)
+        )
+        self.kinds = {i["name"]: i["kind"] for i in (data.setting or {}).get("issues", [])}
+        reservations = analysis.get("reservation_values")
+        self.reservation = (
+            dict(zip(self.ids, reservations, strict=True))
+            if reservations
+            else {p["id"]: p["reservation"] for p in parties}
+        )
+
+    def name(self, party: str) -> str:
+        return str(self.names.get(party, party))
+
+    def worth(self, utilities: Sequence[float], only: Sequence[str] | None = None) -> str:
+        chosen = only if only is not None else self.ids
+        values = [utilities[self.ids.index(p)] for p in chosen]
+        return worth(values, [self.name(p) for p in chosen])
+
+    def outcome(self, values: Mapping[str, Any]) -> str:
+        return outcome(values, self.kinds)
+
+
+def _cells(values: Sequence[float]) -> tuple[str, ...]:
+    return tuple(number(v) for v in values)
+
+
+# --------------------------------------------------------------------------- the setting
+
+
+def setting_section(data: ReportData) -> Section | None:
+    """The parties, the value of no deal to each, and what is traded."""
+    if data.setting is None:
+        return None
+    names, setting = _Names(data), data.setting
+    sentences = [_who_signs(names, setting["parties"]), _what_is_traded(data, names)]
+    sentences.append(
+        "No deal is worth "
+        + join([f"{number(names.reservation[p])} to {names.name(p)}" for p in names.ids])
+        + "."
+    )
+    tables = [_party_table(setting["parties"]), *_issue_tables(setting, names.ids)]
+    if setting.get("parameters"):
+        rows = tuple((k, number(v)) for k, v in setting["parameters"].items())
+        tables.append(Table(("parameter", "value used"), rows))
+    return Section("setting", "The parties and what is traded", tuple(sentences), tuple(tables))
+
+
+def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
+    signers = [names.name(p["id"]) for p in parties if p["signatory"]]
+    others = [names.name(p["id"]) for p in parties if not p["signatory"]]
+    text = f"{plural(len(parties), 'party', 'parties')}: {join(signers)} must sign"
+    if others:
+        verb = "is" if len(others) == 1 else "are"
+        text += f"; {join(others)} {verb} affected by the deal but not asked to sign it"
+    return text + "."
+
+
+def _what_is_traded(data: ReportData, names: _Names) -> str:
+    setting = data.setting or {}
+    issues = setting["issues"]
+    items = [i["name"] for i in issues if i["kind"] == "item"]
+    text = f"They bargain over {plural(len(issues), 'issue')}"
+    if items:
+        text += f", {plural(len(items), 'item')} that one side delivers"
+    if data.analysis is not None:
+        text += f"; {plural(int(data.analysis['n_outcomes']), 'possible outcome')} in all"
+    givers: dict[str, list[str]] = {}
+    for item, who in setting.get("givers", {}).items():
+        for party in who:
+            givers.setdefault(party, []).append(item)
+    gives = [f"{names.name(p)} can give {join(items)}" for p, items in givers.items()]
+    return text + (": " + "; ".join(gives) if gives else "") + "."
+
+
+def _party_table(parties: Sequence[Document]) -> Table:
+    rows = tuple(
+        (
+            p["id"],
+            p["name"],
+            "yes" if p["signatory"] else "no (stakeholder)",
+            number(p["reservation"]),
+            number(p["discount"]),
+        )
+        for p in parties
+    )
+    return Table(("party", "name", "signs", "value of no deal", "discount"), rows)
+
+
+def _issue_tables(setting: Document, ids: Sequence[str]) -> list[Table]:
+    worth_of = setting.get("worth", {})
+    givers = setting.get("givers", {})
+    items = [i for i in setting["issues"] if i["name"] in worth_of]
+    rest = [i for i in setting["issues"] if i["name"] not in worth_of]
+    tables = []
+    if items:
+        rows = tuple(
+            (
+                i["name"],
+                join(givers.get(i["name"], [])) or "—",
+                *_cells([worth_of[i["name"]][p] for p in ids]),
+            )
+            for i in items
+        )
+        tables.append(Table(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
+    if rest:
+        rows = tuple((i["name"], ", ".join(map(str, i["values"]))) for i in rest)
+        tables.append(Table(("issue", "options"), rows))
+    return tables
+
+
+# --------------------------------------------------------------------------- utility space
+
+
+def space_section(data: ReportData) -> Section | None:
+    """All outcomes, the frontier, the named positions, the solutions and no deal."""
+    if data.analysis is None:
+        return None
+    analysis, names = data.analysis, _Names(data)
+    sentences = [_nash_sentence(analysis, names), *_others_sentence(analysis, names)]
+    sentences.append(
+        f"{int(analysis['n_rational']):,} of {plural(int(analysis['n_outcomes']), 'outcome')} "
+        f"are at least as good as no deal for every signatory; the Pareto frontier has "
+        f"{plural(len(analysis['pareto']), 'point')}."
+    )
+    sentences.extend(_position_sentences(analysis, names))
+    specs = () if data.space is None else (_space_figure(data, names),)
+    return Section(
+        "space", "Where the deal lies", tuple(sentences), (_solution_table(analysis, names),), specs
+    )
+
+
+def _nash_sentence(analysis: Document, names: _Names) -> str:
+    nash = analysis["solutions"].get("nash")
+    if nash is None:
+        reason = analysis.get("solution_reasons", {}).get("nash", "")
+        return (
+            "There is no deal: " + (reason or "no outcome beats no deal for every signatory") + "."
+        )
+    ties = f" (one of {nash['ties']} tied outcomes)" if nash["ties"] > 1 else ""
+    return (
+        f"Nash puts the deal at {names.outcome(nash['outcome'])}{ties}, "
+        f"{names.worth(nash['utilities'], names.signatories)}."
+    )
+
+
+def _others_sentence(analysis: Document, names: _Names) -> list[str]:
+    solutions = analysis["solutions"]
+    nash = solutions.get("nash")
+    same, different = [], []
+    for key in ("kalai_smorodinsky", "egalitarian", "utilitarian"):
+        result = solutions.get(key)
+        if result is None:
+            continue
+        if nash is not None and result["outcome"] == nash["outcome"]:
+            same.append(SOLUTION_LABELS[key])
+        else:
+            different.append(
+                f"{SOLUTION_LABELS[key]} picks {names.outcome(result['outcome'])} "
+                f"({names.worth(result['utilities'], names.signatories)})"
+            )
+    text = []
+    if same:
+        text.append(sentence(f"{join(same)} agree{'s' if len(same) == 1 else ''} with Nash"))
+    if different:
+        text.append(sentence("; ".join(different)))
+    return text
+
+
+def _position_sentences(analysis: Document, names: _Names) -> list[str]:
+    sentences = []
+    for name, position in (analysis.get("positions") or {}).items():
+        refuse = [
+            names.name(p)
+            for p in names.signatories
+            if position["utilities"][names.ids.index(p)] < names.reservation[p]
+        ]
+        verdict = (
+            f"worse than no deal for {join(refuse)}" if refuse else "acceptable to every signatory"
+        )
+        sentences.append(
+            f"The position “{name}” ({names.outcome(position['outcome'])}) is "
+            f"{names.worth(position['utilities'], names.signatories)}: {verdict}."
+        )
+    return sentences
+
+
+def _solution_table(analysis: Document, names: _Names) -> Table:
+    rows = []
+    for key, label in SOLUTION_LABELS.items():
+        result = analysis["solutions"].get(key)
+        if result is None:
+            rows.append((label, "none", *[""] * len(names.ids), ""))
+        else:
+            rows.append(
+                (
+                    label,
+                    names.outcome(result["outcome"]),
+                    *_cells(result["utilities"]),
+                    str(result["ties"]),
+                )
+            )
+    for name, position in (analysis.get("positions") or {}).items():
+        rows.append(
+            (
+                f"position: {name}",
+                names.outcome(position["outcome"]),
+                *_cells(position["utilities"]),
+                "",
+            )
+        )
+    rows.append(("no deal", "—", *_cells([names.reservation[p] for p in names.ids]), ""))
+    return Table(("", "outcome", *names.ids, "ties"), tuple(rows))
+
+
+def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
+    space, analysis = data.space or {}, data.analysis or {}
+    a, b = space["parties"]
+    ia, ib = names.ids.index(a), names.ids.index(b)
+    markers = [
+        Marker(SOLUTION_LABELS[key], r["utilities"][ia], r["utilities"][ib], "solution")
+        for key, r in analysis["solutions"].items()
+        if r is not None and key in SOLUTION_LABELS
+    ]
+    markers += [
+        Marker(name, p["utilities"][ia], p["utilities"][ib], "position")
+        for name, p in (analysis.get("positions") or {}).items()
+    ]
+    frontier = [(u[ia], u[ib]) for u in analysis["pareto"]]
+    draw = partial(
+        figures.utility_space,
+        axes=(names.name(a), names.name(b)),
+        points=space["points"],
+        frontier=frontier,
+        no_deal=(names.reservation[a], names.reservation[b]),
+        markers=markers,
+        labels=space.get("labels", ()),
+    )
+    sample = " (a sample)" if space.get("sampled") else ""
+    named = " and the named positions" if analysis.get("positions") else ""
+    alt = (
+        f"Utility to {names.name(a)} against utility to {names.name(b)} for every outcome"
+        f"{sample}, with the Pareto frontier, no deal, the bargaining solutions{named}."
+    )
+    return FigureSpec("utility-space", alt, draw)
+
+
+# --------------------------------------------------------------------------- win-sets
+
+
+def win_sets_section(data: ReportData) -> Section | None:
+    """Win-sets, their intersection, and how they move with a faction's weight."""
+    analysis, grid = data.analysis or {}, data.factions
+    sizes = analysis.get("win_sets")
+    if sizes is None and grid is None:
+        return None
+    names, sentences, specs = _Names(data), [], []
+    if sizes is not None:
+        sentences.extend(_win_set_sentences(analysis, names))
+        counts = {p: int(v["size"]) for p, v in sizes.items()}
+        draw = partial(
+            figures.win_set_sizes, sizes=counts, shared=int(analysis["intersection_size"])
+        )
+        specs.append(
+            FigureSpec("win-sets", "Win-set size of each party and of their intersection.", draw)
+        )
+    if grid is not None:
+        sentences.append(_grid_sentence(grid, names))
+        specs.append(_grid_figure(grid, names))
+    return Section("win_sets", "What each side can ratify", tuple(sentences), figures=tuple(specs))
+
+
+def _win_set_sentences(analysis: Document, names: _Names) -> list[str]:
+    sizes = ", ".join(
+        f"{names.name(p)} {int(v['size']):,}" for p, v in analysis["win_sets"].items()
+    )
+    shared = int(analysis["intersection_size"])
+    first = (
+        f"Win-sets (the outcomes a side prefers to no deal and can ratify at home): {sizes}; "
+        f"{plural(shared, 'outcome')} {'is' if shared == 1 else 'are'} in every signatory's."
+    )
+    agreement = analysis.get("agreement")
+    if agreement is None:
+        reason = analysis.get("agreement_reason") or analysis.get("reason") or ""
+        second = "No agreement can be ratified" + (f": {reason}" if reason else "") + "."
+    else:
+        second = (
+            f"Restricted to them, Nash puts the agreement at {names.outcome(agreement['outcome'])}, "
+            f"{names.worth(agreement['utilities'], names.signatories)}."
+        )
+    return [first, second]
+
+
+def _grid_label(grid: Document, names: _Names) -> str:
+    return f"weight of {names.name(grid['party'])}'s {grid['faction']}"
+
+
+def _grid_sentence(grid: Document, names: _Names) -> str:
+    points = grid["points"]
+    weights = [float(p["weight"]) for p in points]
+    shared = [int(p["intersection_size"]) for p in points]
+    text = (
+        f"As the {_grid_label(grid, names)} goes from {number(weights[0])} to "
+        f"{number(weights[-1])}, the outcomes every signatory can ratify go from "
+        f"{shared[0]:,} to {shared[-1]:,}"
+    )
+    runs = ranges(weights, [n == 0 for n in shared])
+    if not runs:
+        return text + "; agreement stays possible across the whole range."
+    return text + "; no agreement can be ratified " + join([span(a, b) for a, b in runs]) + "."
+
+
+def _grid_figure(grid: Document, names: _Names) -> FigureSpec:
+    points = grid["points"]
+    parties = list(points[0]["win_sets"])
+    draw = partial(
+        figures.win_set_sensitivity,
+        label=_grid_label(grid, names),
+        weights=[float(p["weight"]) for p in points],
+        sizes={q: [int(p["win_sets"][q]["size"]) for p in points] for q in parties},
+        shared=[int(p["intersection_size"]) for p in points],
+    )
+    alt = f"Win-set sizes as the {_grid_label(grid, names)} varies; shaded where none is shared."
+    return FigureSpec("win-sets-by-weight", alt, draw)
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def schedule_section(data: ReportData) -> Section | None:
+    """One shot versus the best phased schedule, as a timeline of who gives what."""
+    phase = data.phase
+    if phase is None:
+        return None
+    names, givers = _Names(data), _givers(data)
+    sentences = [_one_shot_sentence(phase), _phased_sentence(phase)]
+    binding = phase.get("binding") or []
+    if binding:
+        shown = join([str(b) for b in binding[:3]]) + (" …" if len(binding) > 3 else "")
+        sentences.append(
+            f"{plural(len(binding), 'incentive constraint')} {'binds' if len(binding) == 1 else 'bind'} "
+            f"(zero slack): {shown}."
+        )
+    if "min_stages" in phase:
+        sentences.append(_min_stages_sentence(phase))
+    schedule = [dict(stage) for stage in phase["schedule"]]
+    lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
+    rows = tuple(
+        (
+            str(s),
+            *[
+                ", ".join(f"{i} {number(v)}" for i, v in stage.items() if givers.get(i, "?") == g)
+                or "—"
+                for g in lanes
+            ],
+        )
+        for s, stage in enumerate(schedule, start=1)
+    )
+    table = Table(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
+    draw = partial(
+        figures.schedule_timeline,
+        stages=schedule,
+        givers=givers,
+        one_shot_total=(phase.get("one_shot") or {}).get("max_total"),
+    )
+    alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
+    spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
+    return Section("schedule", "One shot or step by step", tuple(sentences), (table,), (spec,))
+
+
+def _givers(data: ReportData) -> dict[str, str]:
+    explicit = (data.phase or {}).get("givers")
+    if explicit:
+        return {str(k): str(v) for k, v in explicit.items()}
+    found = (data.setting or {}).get("givers", {})
+    return {item: who[0] for item, who in found.items() if who}
+
+
+def _one_shot_sentence(phase: Document) -> str:
+    one = phase.get("one_shot") or {}
+    total = number(one.get("max_total"))
+    if one.get("feasible"):
+        return f"A one-shot exchange (everything at once, one side first) is self-enforcing and carries out up to {total}."
+    return (
+        "A one-shot exchange (everything at once, one side first) is not self-enforcing "
+        f"for the whole deal: at most {total} can be carried out that way."
+    )
+
+
+def _phased_sentence(phase: Document) -> str:
+    best, one = phase.get("max_total"), (phase.get("one_shot") or {}).get("max_total")
+    text = (
+        f"The best schedule over {plural(int(phase['stages']), 'stage')} "
+        f"(objective: {phase.get('objective', 'total')}) carries out {number(best)}"
+    )
+    if best is not None and one:
+        text += f", {number(best / one)} times the one-shot amount"
+    return text + "."
+
+
+def _min_stages_sentence(phase: Document) -> str:
+    if phase["min_stages"] is None:
+        reason = phase.get("reason") or phase.get("min_stages_reason") or ""
+        return "No number of stages makes the target deal self-enforcing" + (
+            f": {reason}." if reason else "."
+        )
+    return (
+        f"The fewest stages that make the target deal self-enforcing: {int(phase['min_stages'])}."
+    )
+
+
+# --------------------------------------------------------------------------- trust
+
+
+def trust_section(data: ReportData) -> Section | None:
+    """How much each side trusts the other, and how that moves along the schedule."""
+    trust = (data.analysis or {}).get("trust")
+    path = (data.phase or {}).get("trust_path")
+    if not trust and not path:
+        return None
+    names, sentences, specs = _Names(data), [], []
+    if trust:
+        sentences.append(
+            sentence(
+                "; ".join(
+                    f"{names.name(a)} expects {names.name(b)} to honour its next step with "
+                    f"probability {number(round(p, 3))}"
+                    for a, row in trust.items()
+                    for b, p in row.items()
+                )
+            )
+        )
+        draw = partial(figures.trust_levels, trust=trust)
+        specs.append(
+            FigureSpec(
+                "trust",
+                "Each side's probability that the other honours its next step.",
+                draw,
+                (7.0, 2.8),
+            )
+        )
+    if path:
+        sentences.append(_path_sentence(path, names))
+        draw = partial(figures.trust_path, path=path)
+        specs.append(FigureSpec("trust-path", "Trust after each stage of the schedule.", draw))
+    return Section("trust", "Trust", tuple(sentences), figures=tuple(specs))
+
+
+def _path_sentence(path: Sequence[Mapping[str, Mapping[str, float]]], names: _Names) -> str:
+    moves = []
+    for a, row in path[0].items():
+        for b, start in row.items():
+            end = path[-1].get(a, {}).get(b, start)
+            verb = "grows" if end > start + 1e-9 else "falls" if end < start - 1e-9 else "stays"
+            amount = (
+                f"from {number(round(start, 3))} to {number(round(end, 3))}"
+                if verb != "stays"
+                else f"at {number(round(start, 3))}"
+            )
+            moves.append(f"{names.name(a)}'s trust in {names.name(b)} {verb} {amount}")
+    return f"Along the schedule, as each step is honoured, {join(moves)}."
+
+
+# --------------------------------------------------------------------------- implementation
+
+
+def implementation_section(data: ReportData) -> Section | None:
+    """How often the simulated implementation is completed, and where it breaks."""
+    run = data.implementation
+    if run is None:
+        return None
+    names = _Names(data)
+    rate = float(run["completion_rate"])
+    breaks = _break_shares(run)
+    sessions = run.get("sessions")
+    times = f"Carried out {int(sessions):,} times" if sessions else "Carried out in simulation"
+    sentences = [
+        f"{times} under the modelled trust and hazards, the schedule is completed in {share(rate)} of runs."
+    ]
+    if breaks and rate < 1:
+        stage, worst = max(breaks, key=lambda b: b[1])
+        sentences.append(
+            f"Runs break down most often at stage {stage} ({share(worst)} of all runs)."
+        )
+    values = run.get("expected_values") or {}
+    if values:
+        sentences.append(
+            "Expected value to each party: "
+            + join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
+            + "."
+        )
+        rows = tuple(
+            (p, names.name(p), number(v), number(names.reservation.get(p)))
+            for p, v in values.items()
+        )
+        tables: tuple[Table, ...] = (
+            Table(("party", "name", "expected value", "value of no deal"), rows),
+        )
+    else:
+        tables = ()
+    draw = partial(figures.implementation_outcomes, completion=rate, breaks=breaks)
+    spec = FigureSpec(
+        "implementation",
+        "Share of simulated runs completed and where the others broke.",
+        draw,
+        (7.0, 3.6),
+    )
+    return Section("implementation", "Carrying it out", tuple(sentences), tables, (spec,))
+
+
+def _break_shares(run: Document) -> list[tuple[str, float]]:
+    histogram = run.get("break_stage_histogram") or {}
+    if isinstance(histogram, Mapping):
+        pairs = [(str(k), float(v)) for k, v in histogram.items()]
+    else:
+        pairs = [(str(i), float(v)) for i, v in enumerate(histogram, start=1)]
+    pairs = [(k, v) for k, v in pairs if v > 0]
+    total = sum(v for _, v in pairs)
+    broken = 1.0 - float(run["completion_rate"])
+    if total <= 0:
+        return []
+    if total <= 1.0 + 1e-9 and abs(total - broken) < 1e-6:
+        return pairs
+    return [(k, broken * v / total) for k, v in pairs]
+
+
+# --------------------------------------------------------------------------- stakeholders
+
+
+def stakeholders_section(data: ReportData) -> Section | None:
+    """What the parties who do not sign get under each position and solution."""
+    if data.analysis is None:
+        return None
+    names = _Names(data)
+    outsiders = [p for p in names.ids if p not in names.signatories]
+    if not outsiders:
+        return None
+    sentences, specs, rows_by_party = [], [], {}
+    for party in outsiders:
+        rows = _stakeholder_rows(data.analysis, names, party)
+        rows_by_party[party] = rows
+        sentences.append(_stakeholder_sentence(names, party, rows))
+        draw = partial(
+            figures.stakeholder_outcomes,
+            stakeholder=names.name(party),
+            rows=rows,
+            no_deal=names.reservation[party],
+        )
+        specs.append(
+            FigureSpec(
+                f"stakeholder-{party}",
+                f"{names.name(party)}'s utility under each position and solution.",
+                draw,
+                (7.0, 3.4),
+            )
+        )
+    labels = [label for label, _ in rows_by_party[outsiders[0]]]
+    table = Table(
+        ("", *outsiders),
+        tuple(
+            (label, *[number(dict(rows_by_party[p])[label]) for p in outsiders]) for label in labels
+        ),
+    )
+    return Section(
+        "stakeholders", "Those who do not sign", tuple(sentences), (table,), tuple(specs)
+    )
+
+
+def _stakeholder_rows(analysis: Document, names: _Names, party: str) -> list[tuple[str, float]]:
+    column = names.ids.index(party)
+    given = (analysis.get("stakeholders") or {}).get(party, {})
+    rows = [
+        (f"position: {n}", float(p["utilities"][column]))
+        for n, p in (analysis.get("positions") or {}).items()
+    ]
+    for key, label in SOLUTION_LABELS.items():
+        result = analysis["solutions"].get(key)
+        if result is not None:
+            rows.append((label, float(given.get(key, result["utilities"][column]))))
+    if analysis.get("agreement"):
+        rows.append(("ratifiable agreement", float(analysis["agreement"]["utilities"][column])))
+    return rows
+
+
+def _stakeholder_sentence(names: _Names, party: str, rows: Sequence[tuple[str, float]]) -> str:
+    no_deal = names.reservation[party]
+    who = f"{names.name(party)} does not sign but is affected; no deal is worth {number(no_deal)} to it"
+    if not rows:
+        return who + "."
+    best, worst = max(rows, key=lambda r: r[1]), min(rows, key=lambda r: r[1])
+    below = [label for label, value in rows if value < no_deal]
+    text = f"{who}. It fares best under {best[0]} ({number(best[1])}) and worst under {worst[0]} ({number(worst[1])})"
+    if below:
+        return text + f"; it is worse off than with no deal under {join(below)}."
+    return text + "; every one leaves it at least as well off as no deal."
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def claims_section(data: ReportData) -> Section | None:
+    """Each claim's truth on the point estimate and its share of the plausible range."""
+    point = (data.analysis or {}).get("claims") or {}
+    swept = (data.sweep or {}).get("claims") or {}
+    if not point and not swept:
+        return None
+    names = list(dict.fromkeys([*point, *swept]))
+    sentences = []
+    if point:
+        failing = [n for n, ok in point.items() if not ok]
+        held = len(point) - len(failing)
+        text = f"{held} of {plural(len(point), 'claim')} hold on the point estimate"
+        sentences.append(
+            text
+            + (
+                f"; {join(failing)} {'does' if len(failing) == 1 else 'do'} not."
+                if failing
+                else "."
+            )
+        )
+    specs: tuple[FigureSpec, ...] = ()
+    if swept:
+        sentences.append(_sweep_sentence(data.sweep or {}))
+        rows = [(n, float(v["share"]), float(v["low"]), float(v["high"])) for n, v in swept.items()]
+        draw = partial(figures.claim_shares, claims=rows)
+        size = (7.0, 1.2 + 0.45 * len(rows))
+        specs = (
+            FigureSpec(
+                "claims",
+                "Share of draws in which each claim holds, with 95% intervals.",
+                draw,
+                size,
+            ),
+        )
+    table = Table(
+        ("claim", "on the point estimate", "share of the plausible range", "95% interval"),
+        tuple(
+            (
+                n,
+                _truth(point.get(n)),
+                share(swept[n]["share"]) if n in swept else "—",
+                f"{share(swept[n]['low'])}–{share(swept[n]['high'])}" if n in swept else "—",
+            )
+            for n in names
+        ),
+    )
+    return Section("claims", "Claims and how robust they are", tuple(sentences), (table,), specs)
+
+
+def _truth(value: object) -> str:
+    return "—" if value is None else "holds" if value else "does not hold"
+
+
+def _sweep_sentence(sweep: Document) -> str:
+    claims = sweep["claims"]
+    ordered = sorted(claims.items(), key=lambda kv: -float(kv[1]["share"]))
+    parts = [
+        f"“{n}” holds in {share(v['share'])} of draws (95% interval {share(v['low'])}–{share(v['high'])})"
+        for n, v in ordered
+    ]
+    return f"Across {plural(int(sweep['draws']), 'draw')} of the uncertain parameters over their plausible ranges, {join(parts)}."
+
+
+SectionBuilder = Callable[[ReportData], Section | None]
+
+REPORT_SECTIONS: list[SectionBuilder] = [
+    setting_section,
+    space_section,
+    win_sets_section,
+    schedule_section,
+    trust_section,
+    implementation_section,
+    stakeholders_section,
+    claims_section,
+]
+"""The report's sections in reading order."""
+
+
+def build_sections(data: ReportData) -> tuple[Section, ...]:
+    """Every section whose data is present, in order.
+
+    >>> data = ReportData.from_documents("Demo", {"sweep": {"draws": 40, "claims": {
+    ...     "deal_exists": {"share": 0.9, "low": 0.77, "high": 0.96}}}})
+    >>> [s.key for s in build_sections(data)]
+    ['claims']
+    >>> build_sections(data)[0].sentences[0]
+    'Across 40 draws of the uncertain parameters over their plausible ranges, “deal_exists” holds in 90% of draws (95% interval 77%–96%).'
+    """
+    return tuple(s for s in (build(data) for build in REPORT_SECTIONS) if s is not None)
