@@ -58,11 +58,12 @@ def report(
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
 ) -> None:
     """Write a report of every analysis detente can run on a scenario."""
-    from detente.report import Report, gather, write_report  # matplotlib: only when used
+    from detente.report import Report, gather, read_sweep, write_report  # matplotlib: when used
 
     chosen = choose_format(format_, output)
     path = output or Path(f"report.{chosen}")
-    data = gather(load(scenario, set_), limit=max_outcomes, sweep=sweep)
+    summary = None if sweep is None else read_sweep(sweep)
+    data = gather(load(scenario, set_), limit=max_outcomes, sweep=summary)
     written = write_report(Report.build(data), path, chosen)
     extra = f" (figures in {written[1].parent})" if len(written) > 1 else ""
     console.print(f"report written to {path}{extra}", highlight=False, soft_wrap=True)

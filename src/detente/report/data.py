@@ -198,9 +198,9 @@ scenario has nothing to phase)."""
 
 
 def gather(
-    scenario: Scenario, limit: int = ENUMERATION_LIMIT, sweep: Path | None = None
+    scenario: Scenario, limit: int = ENUMERATION_LIMIT, sweep: Document | None = None
 ) -> ReportData:
-    """Run every registered producer on ``scenario`` (and read a sweep summary if given).
+    """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
 
     >>> from detente.scenario.loader import load_scenario
     >>> s = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
@@ -210,7 +210,7 @@ def gather(
     context = GatherContext(AnalysisContext(scenario, limit))
     documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
     if sweep is not None:
-        documents["sweep"] = read_sweep(sweep)
+        documents["sweep"] = sweep
     return ReportData.from_documents(scenario.name, documents, scenario.description)
 
 

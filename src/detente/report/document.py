@@ -81,8 +81,12 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
         return [path]
     folder = figure_folder(path)
     text = report.markdown(folder.name)
-    _replace_folder(folder, report.images)
-    write_atomically(path, _text_writer(text))
+
+    def write(tmp: Path) -> None:
+        _text_writer(text)(tmp)
+        _replace_folder(folder, report.images)
+
+    write_atomically(path, write)
     return [path, *(folder / f"{name}.png" for name in report.images)]
 
 

@@ -188,11 +188,11 @@ def win_set_sensitivity(
     for i, (party, series) in enumerate(sizes.items()):
         ax.plot(weights, series, "-o", ms=3, color=PALETTE[i % len(PALETTE)], label=party)
     ax.plot(weights, shared, "-o", ms=4, lw=2, color=INK, label="shared by all signatories")
+    half = _half_step(weights)
     for w, n in zip(weights, shared, strict=True):
         if n == 0:
-            ax.axvspan(
-                w - _half_step(weights), w + _half_step(weights), color=PALETTE[1], alpha=0.08, lw=0
-            )
+            low, high = max(w - half, weights[0]), min(w + half, weights[-1])
+            ax.axvspan(low, high, color=PALETTE[1], alpha=0.08, lw=0)
     ax.set_xlabel(label, fontsize=10)
     ax.set_ylabel("outcomes in the win-set", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
@@ -214,7 +214,7 @@ def schedule_timeline(
     _style(top, "who gives what, stage by stage")
     for s, stage in enumerate(stages, start=1):
         for lane, giver in enumerate(lanes):
-            items = [f"{k} {_amount(v)}" for k, v in stage.items() if givers.get(k, "?") == giver]
+            items = [amount(k, v) for k, v in stage.items() if givers.get(k, "?") == giver and v]
             if items:
                 colour = PALETTE[lane % len(PALETTE)]
                 top.barh(lane, 0.9, left=s - 0.45, height=0.8, color=colour, alpha=0.18)
@@ -232,23 +232,33 @@ def _cumulative(ax: Axes, stages: Sequence[Mapping[str, float]], one_shot: float
     for stage in stages:
         running += sum(stage.values())
         totals.append(running)
-    ax.step(
-        range(1, len(stages) + 1),
+    positions = range(1, len(stages) + 1)
+    ax.bar(
+        positions,
         totals,
-        where="mid",
+        width=0.5,
         color=PALETTE[0],
-        lw=2,
+        alpha=0.7,
         label="phased: carried out so far",
     )
     if one_shot is not None:
         ax.axhline(one_shot, color=PALETTE[1], ls="--", lw=1.2, label="one shot: at most")
-    ax.set_xticks(range(1, len(stages) + 1), [f"stage {s}" for s in range(1, len(stages) + 1)])
+    ax.set_xticks(list(positions), [f"stage {s}" for s in positions])
     ax.set_ylabel("total", fontsize=9)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
 
 
 def _amount(value: float) -> str:
     return "" if value == 1 else f"×{value:.3g}"
+
+
+def amount(item: str, value: float) -> str:
+    """An item and the amount of it delivered (binary items delivered whole show no amount).
+
+    >>> amount("yongbyon", 1.0), amount("relief", 0.5)
+    ('yongbyon', 'relief ×0.5')
+    """
+    return f"{item} {_amount(value)}".rstrip()
 
 
 def trust_levels(figure: Figure, trust: Mapping[str, Mapping[str, float]]) -> None:
@@ -281,7 +291,7 @@ def trust_path(figure: Figure, path: Sequence[Mapping[str, Mapping[str, float]]]
             label=f"{a} trusts {b}",
         )
     ax.set_ylim(0, 1.02)
-    ax.set_xticks(range(len(path)), ["start", *[f"after {s}" for s in range(1, len(path))]])
+    ax.set_xticks(range(len(path)), ["start", *[f"after stage {s}" for s in range(1, len(path))]])
     ax.set_ylabel("probability of honouring", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from detente.report.sections import Section
+from detente.report.sections import Section, Table
 
 
 @cache
@@ -18,14 +18,13 @@ def environment() -> jinja2.Environment:
     """The template environment (templates under ``detente/report/templates``), built on first use."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("detente.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
+        autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["md_cell"] = markdown_cell
-    env.tests["numeric"] = numeric
     return env
 
 
@@ -55,10 +54,10 @@ def markdown_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def numeric(cell: object) -> bool:
+def numeric_cell(cell: object) -> bool:
     """Whether a table cell holds a number (right-aligned in HTML).
 
-    >>> numeric("1,234"), numeric("-0.5"), numeric("92%"), numeric("yes")
+    >>> numeric_cell("1,234"), numeric_cell("-0.5"), numeric_cell("92%"), numeric_cell("yes")
     (True, True, True, False)
     """
     text = str(cell).replace(",", "").rstrip("%")
@@ -69,6 +68,30 @@ def numeric(cell: object) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class TableView:
+    """A table as the template lays it out: which columns hold numbers (right-aligned)."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]
+
+
+def table_view(table: Table) -> TableView:
+    """Mark the columns whose every non-empty cell is a number.
+
+    >>> table_view(Table(("a", "b"), (("x", "1"), ("y", "—")))).numeric
+    (False, True)
+    """
+    columns = list(zip(*table.rows, strict=True)) or [() for _ in table.headers]
+    numeric = tuple(
+        any(numeric_cell(c) for c in column)
+        and all(numeric_cell(c) or c in ("", "—", "n/a") for c in column)
+        for column in columns
+    )
+    return TableView(table.headers, table.rows, numeric)
+
+
 def _view(sections: Sequence[Section], source: Callable[[str], str]) -> list[dict[str, Any]]:
     return [
         {
@@ -76,7 +99,7 @@ def _view(sections: Sequence[Section], source: Callable[[str], str]) -> list[dic
             "title": s.title,
             "caption": s.caption,
             "summary": s.summary,
-            "tables": s.tables,
+            "tables": [table_view(t) for t in s.tables],
             "images": [Image(source(f.name), f.alt) for f in s.figures],
         }
         for s in sections

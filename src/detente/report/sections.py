@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 from detente.report import figures
 from detente.report.data import Document, ReportData
-from detente.report.figures import FigureSpec, Marker
+from detente.report.figures import FigureSpec, Marker, amount
 from detente.report.text import (
     SOLUTION_LABELS,
     join,
@@ -88,6 +88,10 @@ class _Names:
 
     def outcome(self, values: Mapping[str, Any]) -> str:
         return outcome(values, self.kinds)
+
+
+def _has(document: Document | None, *keys: str) -> TypeGuard[Document]:
+    return document is not None and all(k in document for k in keys)
 
 
 def _cells(values: Sequence[float]) -> tuple[str, ...]:
@@ -183,7 +187,7 @@ def _issue_tables(setting: Document, ids: Sequence[str]) -> list[Table]:
 
 def space_section(data: ReportData) -> Section | None:
     """All outcomes, the frontier, the named positions, the solutions and no deal."""
-    if data.analysis is None:
+    if not _has(data.analysis, "solutions", "pareto", "n_rational", "n_outcomes"):
         return None
     analysis, names = data.analysis, _Names(data)
     sentences = [_nash_sentence(analysis, names), *_others_sentence(analysis, names)]
@@ -320,7 +324,7 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
 def win_sets_section(data: ReportData) -> Section | None:
     """Win-sets, their intersection, and how they move with a faction's weight."""
     analysis, grid = data.analysis or {}, data.factions
-    sizes = analysis.get("win_sets")
+    sizes = analysis.get("win_sets") if "intersection_size" in analysis else None
     if sizes is None and grid is None:
         return None
     names, sentences, specs = _Names(data), [], []
@@ -330,9 +334,9 @@ def win_sets_section(data: ReportData) -> Section | None:
         draw = partial(
             figures.win_set_sizes, sizes=counts, shared=int(analysis["intersection_size"])
         )
-        specs.append(
-            FigureSpec("win-sets", "Win-set size of each party and of their intersection.", draw)
-        )
+        size = (7.0, 1.0 + 0.45 * (len(counts) + 1))
+        alt = "Win-set size of each party and of their intersection."
+        specs.append(FigureSpec("win-sets", alt, draw, size))
     if grid is not None:
         sentences.append(_grid_sentence(grid, names))
         specs.append(_grid_figure(grid, names))
@@ -405,7 +409,7 @@ def schedule_section(data: ReportData) -> Section | None:
     sentences = [_one_shot_sentence(phase), _phased_sentence(phase)]
     binding = phase.get("binding") or []
     if binding:
-        shown = join([str(b) for b in binding[:3]]) + (" …" if len(binding) > 3 else "")
+        shown = join([_constraint(b) for b in binding[:3]]) + (" …" if len(binding) > 3 else "")
         sentences.append(
             f"{plural(len(binding), 'incentive constraint')} {'binds' if len(binding) == 1 else 'bind'} "
             f"(zero slack): {shown}."
@@ -418,7 +422,7 @@ def schedule_section(data: ReportData) -> Section | None:
         (
             str(s),
             *[
-                ", ".join(f"{i} {number(v)}" for i, v in stage.items() if givers.get(i, "?") == g)
+                ", ".join(amount(i, v) for i, v in stage.items() if givers.get(i, "?") == g and v)
                 or "—"
                 for g in lanes
             ],
@@ -435,6 +439,12 @@ def schedule_section(data: ReportData) -> Section | None:
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
     return Section("schedule", "One shot or step by step", tuple(sentences), (table,), (spec,))
+
+
+def _constraint(binding: object) -> str:
+    if isinstance(binding, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in binding.items())
+    return str(binding)
 
 
 def _givers(data: ReportData) -> dict[str, str]:
@@ -499,6 +509,7 @@ def trust_section(data: ReportData) -> Section | None:
                 )
             )
         )
+    if trust and not path:
         draw = partial(figures.trust_levels, trust=trust)
         specs.append(
             FigureSpec(
@@ -598,7 +609,7 @@ def _break_shares(run: Document) -> list[tuple[str, float]]:
 
 def stakeholders_section(data: ReportData) -> Section | None:
     """What the parties who do not sign get under each position and solution."""
-    if data.analysis is None:
+    if not _has(data.analysis, "solutions", "parties"):
         return None
     names = _Names(data)
     outsiders = [p for p in names.ids if p not in names.signatories]
@@ -625,9 +636,13 @@ def stakeholders_section(data: ReportData) -> Section | None:
         )
     labels = [label for label, _ in rows_by_party[outsiders[0]]]
     table = Table(
-        ("", *outsiders),
-        tuple(
-            (label, *[number(dict(rows_by_party[p])[label]) for p in outsiders]) for label in labels
+        ("", *[f"utility to {names.name(p)}" for p in outsiders]),
+        (
+            ("no deal", *[number(names.reservation[p]) for p in outsiders]),
+            *[
+                (label, *[number(dict(rows_by_party[p])[label]) for p in outsiders])
+                for label in labels
+            ],
         ),
     )
     return Section(
