@@ -71,3 +71,23 @@ def render(document: dict[str, Any]) -> None:
         outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
+    render_findings(document)
+
+
+def render_findings(document: dict[str, Any]) -> None:
+    """Print the report's plain-language findings for what the document holds.
+
+    The same sentences as the report's captions (what deal exists, the named
+    positions, win-sets, trust, the stakeholders, the claims), without figures.
+    """
+    from detente.report import ReportData, build_sections
+
+    data = ReportData.from_documents(str(document.get("scenario", "")), {"analysis": document})
+    for section in build_sections(data):
+        console.print(f"\n[bold]{section.title}[/bold]")
+        console.print(section.caption, highlight=False)
+        if section.key == "claims":
+            claims = Table(*section.tables[0].headers[:2])
+            for row in section.tables[0].rows:
+                claims.add_row(*row[:2])
+            console.print(claims)

@@ -2,7 +2,9 @@
 
 Every figure is drawn on its own :class:`matplotlib.figure.Figure` with the Agg
 canvas attached explicitly, so nothing here touches pyplot or matplotlib's
-global state (no backend switch, no rcParams change) at import or at use.
+global state (no backend switch, no rcParams change). matplotlib itself is
+imported only when a figure is rendered, so captions and the terminal summary
+never pay for it.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PALETTE = ("#1f5a96", "#b5412c", "#3c8d4f", "#7b4fa0", "#c28a1b", "#4a4a4a")
 """Colours by party order (and for series in general)."""
@@ -39,6 +42,9 @@ def render_png(spec: FigureSpec) -> bytes:
     >>> render_png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     spec.draw(figure)

@@ -522,7 +522,8 @@ def trust_section(data: ReportData) -> Section | None:
     if path:
         sentences.append(_path_sentence(path, names))
         draw = partial(figures.trust_path, path=path)
-        specs.append(FigureSpec("trust-path", "Trust after each stage of the schedule.", draw))
+        alt = "Each side's trust in the other after each stage of the schedule."
+        specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
     return Section("trust", "Trust", tuple(sentences), figures=tuple(specs))
 
 
