@@ -696,13 +696,17 @@ def _convex_nash(chain: _Chain) -> Lottery:
 
 
 def _convex_min_gain(name: str, chain: _Chain, scale: FloatArray) -> Lottery:
+    """Leximin-best point of the chain on ``gains / scale``, parties with ``scale == 0`` left out."""
+    active = scale > 0
+
     def scaled_crossing(A: FloatArray, B: FloatArray) -> FloatArray:
         return _crossing(A / scale, B / scale)
 
-    points = chain.candidates(scaled_crossing if bool((scale > 0).all()) else _no_interior)
-    safe = np.where(scale > 0, scale, 1.0)
-    levels = np.sort(points.gains / safe, axis=1)
-    k = int(np.lexsort((-levels[:, 1], -levels[:, 0]))[0])
+    points = chain.candidates(scaled_crossing if bool(active.all()) else _no_interior)
+    levels = np.sort(points.gains[:, active] / scale[active], axis=1)
+    if not active.any():
+        return points.lottery(name, 0, 0.0)
+    k = int(np.lexsort(tuple(-levels[:, c] for c in reversed(range(levels.shape[1]))))[0])
     return points.lottery(name, k, float(levels[k, 0]))
 
 
