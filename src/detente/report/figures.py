@@ -71,56 +71,54 @@ class Marker:
     kind: str  # "solution", "position" or "agreement"
 
 
-def utility_space(
-    figure: Figure,
-    axes: tuple[str, str],
-    points: Sequence[Sequence[float]],
-    frontier: Sequence[Sequence[float]],
-    no_deal: tuple[float, float],
-    markers: Sequence[Marker],
-    labels: Sequence[str] = (),
-) -> None:
-    """All outcomes, the Pareto frontier, no deal, and the labelled solutions and positions.
+@dataclass(frozen=True, slots=True)
+class SpaceView:
+    """What the utility-space plot shows: two parties' utilities of the outcomes and markers.
 
     ``labels`` names the points (drawn beside them) when there are few enough to read.
     """
+
+    axes: tuple[str, str]
+    points: Sequence[Sequence[float]]
+    frontier: Sequence[Sequence[float]]
+    no_deal: tuple[float, float]
+    markers: Sequence[Marker]
+    labels: Sequence[str] = ()
+
+
+def utility_space(figure: Figure, view: SpaceView) -> None:
+    """All outcomes, the Pareto frontier, no deal, and the labelled solutions and positions."""
     ax = figure.add_subplot()
     _style(ax)
-    x0, y0 = no_deal
-    if points:
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
-        better = [x >= x0 and y >= y0 for x, y in zip(xs, ys, strict=True)]
-        size = 40 if len(points) <= 200 else 14
-        ax.scatter(
-            xs,
-            ys,
-            s=size,
-            c=[PALETTE[0] if b else MUTED for b in better],
-            alpha=0.5,
-            linewidths=0,
-            label="outcome (blue: better than no deal for both)",
-        )
-        for label, x, y in zip(labels, xs, ys, strict=False):
-            ax.annotate(
-                label,
-                (x, y),
-                xytext=(-6, -12),
-                textcoords="offset points",
-                fontsize=8,
-                color=MUTED,
-                ha="right",
-            )
-    if frontier:
-        fx, fy = zip(*sorted((p[0], p[1]) for p in frontier), strict=True)
+    _outcomes(ax, view)
+    if view.frontier:
+        fx, fy = zip(*sorted((p[0], p[1]) for p in view.frontier), strict=True)
         ax.plot(fx, fy, "-", color=INK, lw=1.2, label="Pareto frontier")
+    x0, y0 = view.no_deal
     ax.axvline(x0, color=MUTED, lw=0.8, ls="--")
     ax.axhline(y0, color=MUTED, lw=0.8, ls="--")
     ax.scatter([x0], [y0], marker="X", s=80, color=INK, zorder=5, label="no deal")
-    _markers(ax, markers)
-    ax.set_xlabel(f"utility to {axes[0]}", fontsize=10)
-    ax.set_ylabel(f"utility to {axes[1]}", fontsize=10)
+    _markers(ax, view.markers)
+    ax.set_xlabel(f"utility to {view.axes[0]}", fontsize=10)
+    ax.set_ylabel(f"utility to {view.axes[1]}", fontsize=10)
     ax.margins(0.08)
     ax.legend(fontsize=8, frameon=False, loc="best")
+
+
+def _outcomes(ax: Axes, view: SpaceView) -> None:
+    if not view.points:
+        return
+    x0, y0 = view.no_deal
+    xs, ys = [p[0] for p in view.points], [p[1] for p in view.points]
+    colours = [PALETTE[0] if x >= x0 and y >= y0 else MUTED for x, y in zip(xs, ys, strict=True)]
+    size = 40 if len(xs) <= 200 else 14
+    label = "outcome (blue: better than no deal for both)"
+    ax.scatter(xs, ys, s=size, c=colours, alpha=0.5, linewidths=0, label=label)
+    for text, x, y in zip(view.labels, xs, ys, strict=False):
+        ax.annotate(
+            text, (x, y), xytext=(-6, -12), textcoords="offset points", fontsize=8,
+            color=MUTED, ha="right",
+        )  # fmt: skip
 
 
 _MARKER_STYLE = {

@@ -15,7 +15,7 @@ from typing import Any, TypeGuard
 
 from detente.report import figures
 from detente.report.data import Document, ReportData
-from detente.report.figures import FigureSpec, Marker, amount
+from detente.report.figures import FigureSpec, Marker, SpaceView, amount
 from detente.report.text import (
     SOLUTION_LABELS,
     join,
@@ -177,9 +177,16 @@ def _issue_tables(setting: Document, ids: Sequence[str]) -> list[Table]:
         )
         tables.append(Table(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
     if rest:
-        rows = tuple((i["name"], ", ".join(map(str, i["values"]))) for i in rest)
+        rows = tuple((i["name"], _options(i["values"])) for i in rest)
         tables.append(Table(("issue", "options"), rows))
     return tables
+
+
+def _options(values: Sequence[object], shown: int = 8) -> str:
+    if len(values) <= shown:
+        return ", ".join(map(str, values))
+    head = ", ".join(map(str, values[: shown - 2]))
+    return f"{head}, …, {values[-1]} ({len(values)} values)"
 
 
 # --------------------------------------------------------------------------- utility space
@@ -299,21 +306,22 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
         Marker(name, p["utilities"][ia], p["utilities"][ib], "position")
         for name, p in (analysis.get("positions") or {}).items()
     ]
-    frontier = [(u[ia], u[ib]) for u in analysis["pareto"]]
-    draw = partial(
-        figures.utility_space,
+    view = SpaceView(
         axes=(names.name(a), names.name(b)),
         points=space["points"],
-        frontier=frontier,
+        frontier=[(u[ia], u[ib]) for u in analysis["pareto"]],
         no_deal=(names.reservation[a], names.reservation[b]),
         markers=markers,
         labels=space.get("labels", ()),
     )
+    draw = partial(figures.utility_space, view=view)
     sample = " (a sample)" if space.get("sampled") else ""
     named = " and the named positions" if analysis.get("positions") else ""
+    more = len(names.signatories) - 2
+    others = f" (the first two signatories; {plural(more, 'other')} not shown)" if more > 0 else ""
     alt = (
         f"Utility to {names.name(a)} against utility to {names.name(b)} for every outcome"
-        f"{sample}, with the Pareto frontier, no deal, the bargaining solutions{named}."
+        f"{sample}{others}, with the Pareto frontier, no deal, the bargaining solutions{named}."
     )
     return FigureSpec("utility-space", alt, draw)
 
@@ -405,31 +413,13 @@ def schedule_section(data: ReportData) -> Section | None:
     phase = data.phase
     if phase is None:
         return None
-    names, givers = _Names(data), _givers(data)
+    givers = _givers(data)
     sentences = [_one_shot_sentence(phase), _phased_sentence(phase)]
-    binding = phase.get("binding") or []
-    if binding:
-        shown = join([_constraint(b) for b in binding[:3]]) + (" …" if len(binding) > 3 else "")
-        sentences.append(
-            f"{plural(len(binding), 'incentive constraint')} {'binds' if len(binding) == 1 else 'bind'} "
-            f"(zero slack): {shown}."
-        )
+    if phase.get("binding"):
+        sentences.append(_binding_sentence(phase["binding"]))
     if "min_stages" in phase:
         sentences.append(_min_stages_sentence(phase))
     schedule = [dict(stage) for stage in phase["schedule"]]
-    lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
-    rows = tuple(
-        (
-            str(s),
-            *[
-                ", ".join(amount(i, v) for i, v in stage.items() if givers.get(i, "?") == g and v)
-                or "—"
-                for g in lanes
-            ],
-        )
-        for s, stage in enumerate(schedule, start=1)
-    )
-    table = Table(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
     draw = partial(
         figures.schedule_timeline,
         stages=schedule,
@@ -438,7 +428,29 @@ def schedule_section(data: ReportData) -> Section | None:
     )
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
+    table = _schedule_table(schedule, givers, _Names(data))
     return Section("schedule", "One shot or step by step", tuple(sentences), (table,), (spec,))
+
+
+def _binding_sentence(binding: Sequence[object]) -> str:
+    shown = join([_constraint(b) for b in binding[:3]]) + (" …" if len(binding) > 3 else "")
+    verb = "binds" if len(binding) == 1 else "bind"
+    return f"{plural(len(binding), 'incentive constraint')} {verb} (zero slack): {shown}."
+
+
+def _schedule_table(
+    schedule: Sequence[Mapping[str, float]], givers: Mapping[str, str], names: _Names
+) -> Table:
+    lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
+
+    def gives(stage: Mapping[str, float], giver: str) -> str:
+        given = [amount(i, v) for i, v in stage.items() if givers.get(i, "?") == giver and v]
+        return ", ".join(given) or "—"
+
+    rows = tuple(
+        (str(s), *[gives(stage, g) for g in lanes]) for s, stage in enumerate(schedule, start=1)
+    )
+    return Table(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
 
 
 def _constraint(binding: object) -> str:
@@ -551,12 +563,12 @@ def implementation_section(data: ReportData) -> Section | None:
     if run is None:
         return None
     names = _Names(data)
-    rate = float(run["completion_rate"])
-    breaks = _break_shares(run)
+    rate, breaks = float(run["completion_rate"]), _break_shares(run)
     sessions = run.get("sessions")
     times = f"Carried out {int(sessions):,} times" if sessions else "Carried out in simulation"
     sentences = [
-        f"{times} under the modelled trust and hazards, the schedule is completed in {share(rate)} of runs."
+        f"{times} under the modelled trust and hazards, "
+        f"the schedule is completed in {share(rate)} of runs."
     ]
     if breaks and rate < 1:
         stage, worst = max(breaks, key=lambda b: b[1])
@@ -564,28 +576,18 @@ def implementation_section(data: ReportData) -> Section | None:
             f"Runs break down most often at stage {stage} ({share(worst)} of all runs)."
         )
     values = run.get("expected_values") or {}
+    tables: tuple[Table, ...] = ()
     if values:
-        sentences.append(
-            "Expected value to each party: "
-            + join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
-            + "."
-        )
+        listed = join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
+        sentences.append(f"Expected value to each party: {listed}.")
         rows = tuple(
             (p, names.name(p), number(v), number(names.reservation.get(p)))
             for p, v in values.items()
         )
-        tables: tuple[Table, ...] = (
-            Table(("party", "name", "expected value", "value of no deal"), rows),
-        )
-    else:
-        tables = ()
+        tables = (Table(("party", "name", "expected value", "value of no deal"), rows),)
     draw = partial(figures.implementation_outcomes, completion=rate, breaks=breaks)
-    spec = FigureSpec(
-        "implementation",
-        "Share of simulated runs completed and where the others broke.",
-        draw,
-        (7.0, 3.6),
-    )
+    alt = "Share of simulated runs completed and where the others broke."
+    spec = FigureSpec("implementation", alt, draw, (7.0, 3.6))
     return Section("implementation", "Carrying it out", tuple(sentences), tables, (spec,))
 
 
@@ -616,39 +618,29 @@ def stakeholders_section(data: ReportData) -> Section | None:
     outsiders = [p for p in names.ids if p not in names.signatories]
     if not outsiders:
         return None
-    sentences, specs, rows_by_party = [], [], {}
-    for party in outsiders:
-        rows = _stakeholder_rows(data.analysis, names, party)
-        rows_by_party[party] = rows
-        sentences.append(_stakeholder_sentence(names, party, rows))
-        draw = partial(
-            figures.stakeholder_outcomes,
-            stakeholder=names.name(party),
-            rows=rows,
-            no_deal=names.reservation[party],
-        )
-        specs.append(
-            FigureSpec(
-                f"stakeholder-{party}",
-                f"{names.name(party)}'s utility under each position and solution.",
-                draw,
-                (7.0, 3.4),
-            )
-        )
-    labels = [label for label, _ in rows_by_party[outsiders[0]]]
+    rows = {p: _stakeholder_rows(data.analysis, names, p) for p in outsiders}
+    sentences = tuple(_stakeholder_sentence(names, p, rows[p]) for p in outsiders)
+    specs = tuple(_stakeholder_figure(names, p, rows[p]) for p in outsiders)
+    labels = [label for label, _ in rows[outsiders[0]]]
     table = Table(
         ("", *[f"utility to {names.name(p)}" for p in outsiders]),
         (
             ("no deal", *[number(names.reservation[p]) for p in outsiders]),
-            *[
-                (label, *[number(dict(rows_by_party[p])[label]) for p in outsiders])
-                for label in labels
-            ],
+            *[(label, *[number(dict(rows[p])[label]) for p in outsiders]) for label in labels],
         ),
     )
-    return Section(
-        "stakeholders", "Those who do not sign", tuple(sentences), (table,), tuple(specs)
+    return Section("stakeholders", "Those who do not sign", sentences, (table,), specs)
+
+
+def _stakeholder_figure(names: _Names, party: str, rows: Sequence[tuple[str, float]]) -> FigureSpec:
+    draw = partial(
+        figures.stakeholder_outcomes,
+        stakeholder=names.name(party),
+        rows=rows,
+        no_deal=names.reservation[party],
     )
+    alt = f"{names.name(party)}'s utility under each position and solution."
+    return FigureSpec(f"stakeholder-{party}", alt, draw, (7.0, 1.4 + 0.32 * len(rows)))
 
 
 def _stakeholder_rows(analysis: Document, names: _Names, party: str) -> list[tuple[str, float]]:
@@ -685,55 +677,56 @@ def _stakeholder_sentence(names: _Names, party: str, rows: Sequence[tuple[str, f
 
 def claims_section(data: ReportData) -> Section | None:
     """Each claim's truth on the point estimate and its share of the plausible range."""
-    point = (data.analysis or {}).get("claims") or {}
+    point = {k: _holds(v) for k, v in ((data.analysis or {}).get("claims") or {}).items()}
     swept = (data.sweep or {}).get("claims") or {}
     if not point and not swept:
         return None
-    names = list(dict.fromkeys([*point, *swept]))
-    sentences = []
-    if point:
-        failing = [n for n, ok in point.items() if not ok]
-        held = len(point) - len(failing)
-        text = f"{held} of {plural(len(point), 'claim')} hold on the point estimate"
-        sentences.append(
-            text
-            + (
-                f"; {join(failing)} {'does' if len(failing) == 1 else 'do'} not."
-                if failing
-                else "."
-            )
-        )
+    sentences = [_point_sentence(point)] if point else []
     specs: tuple[FigureSpec, ...] = ()
     if swept:
         sentences.append(_sweep_sentence(data.sweep or {}))
         rows = [(n, float(v["share"]), float(v["low"]), float(v["high"])) for n, v in swept.items()]
+        alt = "Share of draws in which each claim holds, with 95% intervals."
         draw = partial(figures.claim_shares, claims=rows)
-        size = (7.0, 1.2 + 0.45 * len(rows))
-        specs = (
-            FigureSpec(
-                "claims",
-                "Share of draws in which each claim holds, with 95% intervals.",
-                draw,
-                size,
-            ),
-        )
-    table = Table(
-        ("claim", "on the point estimate", "share of the plausible range", "95% interval"),
-        tuple(
-            (
-                n,
-                _truth(point.get(n)),
-                share(swept[n]["share"]) if n in swept else "—",
-                f"{share(swept[n]['low'])}–{share(swept[n]['high'])}" if n in swept else "—",
-            )
-            for n in names
-        ),
-    )
+        specs = (FigureSpec("claims", alt, draw, (7.0, 1.2 + 0.45 * len(rows))),)
+    table = _claims_table(point, swept)
     return Section("claims", "Claims and how robust they are", tuple(sentences), (table,), specs)
 
 
-def _truth(value: object) -> str:
-    return "—" if value is None else "holds" if value else "does not hold"
+def _point_sentence(point: Mapping[str, bool | None]) -> str:
+    failing = [n for n, ok in point.items() if ok is False]
+    unknown = [n for n, ok in point.items() if ok is None]
+    held = len(point) - len(failing) - len(unknown)
+    text = f"{held} of {plural(len(point), 'claim')} hold on the point estimate"
+    if unknown:
+        text += f" ({join(unknown)} cannot be decided)"
+    if failing:
+        text += f"; {join(failing)} {'does' if len(failing) == 1 else 'do'} not"
+    return text + "."
+
+
+def _claims_table(point: Mapping[str, bool | None], swept: Document) -> Table:
+    rows = []
+    for name in dict.fromkeys([*point, *swept]):
+        truth = _truth(point[name]) if name in point else "—"
+        if name in swept:
+            v = swept[name]
+            rows.append((name, truth, share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"))
+        else:
+            rows.append((name, truth, "—", "—"))
+    headers = ("claim", "on the point estimate", "share of the plausible range", "95% interval")
+    return Table(headers, tuple(rows))
+
+
+def _holds(value: object) -> bool | None:
+    """A claim's truth, given as a bool (or ``null``), or as a mapping with ``holds``."""
+    if isinstance(value, Mapping):
+        value = value.get("holds")
+    return None if value is None else bool(value)
+
+
+def _truth(value: bool | None) -> str:
+    return "cannot be decided" if value is None else "holds" if value else "does not hold"
 
 
 def _sweep_sentence(sweep: Document) -> str:
