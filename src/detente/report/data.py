@@ -36,6 +36,8 @@ MAX_POINTS = 4000
 """Most distinct utility vectors the utility-space plot draws (a seeded sample beyond)."""
 LABELLED = 16
 """Outcome spaces up to this size are plotted with every outcome named."""
+DEDUPLICATED = 50_000
+"""Larger spaces are sampled (uniformly over outcomes, seeded) before removing repeats."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,11 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         for i in scenario.space.issues
     ]
     worth = item_worth(scenario)
-    givers = {item: [p for p, v in values.items() if v < 0] for item, values in worth.items()}
+    signs = {p.id for p in scenario.parties if p.signatory}
+    givers = {
+        item: [p for p, v in values.items() if v < 0 and p in signs]
+        for item, values in worth.items()
+    }
     return {
         "parties": parties,
         "issues": issues,
@@ -130,8 +136,8 @@ def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
     """What delivering each binary item is worth to each party, where utilities are additive.
 
     Read from linear-additive utilities (hard constraints aside): the change in
-    a party's utility when the item goes from 0 to 1. A party to whom it costs
-    something is its giver. Items whose worth is not additive are left out.
+    a party's utility when the item goes from 0 to 1. A signatory to whom it
+    costs something is its giver. Items whose worth is not additive are left out.
     """
     space = scenario.space
     worth: dict[str, dict[str, float]] = {}
@@ -156,8 +162,9 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     """The utility vectors of the first two signatories, for the plot.
 
     Small spaces (at most :data:`LABELLED` outcomes) keep every outcome with its
-    name; larger ones keep the distinct vectors, a seeded sample beyond
-    :data:`MAX_POINTS`. Unacceptable outcomes (a hard constraint fails) are counted, not drawn.
+    name; larger ones keep the distinct vectors, from a seeded uniform sample of
+    outcomes beyond :data:`DEDUPLICATED` and thinned to :data:`MAX_POINTS`.
+    Unacceptable outcomes (a hard constraint fails) are counted, not drawn.
     """
     signatories = context.analysis.signatories
     if len(signatories) < 2:
@@ -177,7 +184,12 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
         document["labels"] = [outcome(context.analysis.outcome(int(i)), kinds) for i in kept]
         document["points"] = U[kept].tolist()
         return document
-    points = np.unique(U[finite], axis=0)
+    rows = np.flatnonzero(finite)
+    if len(rows) > DEDUPLICATED:
+        rng = np.random.default_rng(np.random.SeedSequence(len(rows)))
+        rows = np.sort(rng.choice(rows, DEDUPLICATED, replace=False))
+        document["sampled"] = True
+    points = np.unique(U[rows], axis=0)
     if len(points) > MAX_POINTS:
         rng = np.random.default_rng(np.random.SeedSequence(len(points)))
         points = points[np.sort(rng.choice(len(points), MAX_POINTS, replace=False))]

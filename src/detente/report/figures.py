@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
 
 PALETTE = ("#1f5a96", "#b5412c", "#3c8d4f", "#7b4fa0", "#c28a1b", "#4a4a4a")
 """Colours by party order (and for series in general)."""
@@ -135,35 +136,45 @@ _KIND_LABEL = {
 }
 
 
+_OFFSETS = ((8, 0), (8, 11), (8, -11), (-8, 0), (-8, 11), (-8, -11), (8, 22), (8, -22),
+            (-8, 22), (-8, -22), (0, 16), (0, -16))  # fmt: skip
+"""Where a marker's label may go (points from the marker), in order of preference."""
+
+
 def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
-    placed: dict[tuple[float, float], int] = {}
+    """Draw the markers and label each where its text overlaps no earlier label."""
     shown: set[str] = set()
     for m in markers:
         shape, colour = _MARKER_STYLE[m.kind]
         legend = _KIND_LABEL[m.kind] if m.kind not in shown else None
         shown.add(m.kind)
         ax.scatter(
-            [m.x],
-            [m.y],
-            marker=shape,
-            s=70,
-            color=colour,
-            edgecolors="white",
-            linewidths=0.8,
-            zorder=6,
-            label=legend,
-        )
-        stack = placed.get((m.x, m.y), 0)
-        placed[(m.x, m.y)] = stack + 1
-        ax.annotate(
-            m.label,
-            (m.x, m.y),
-            xytext=(7, 6 - 11 * stack),
-            textcoords="offset points",
-            fontsize=8.5,
-            color=colour,
-            zorder=7,
-        )
+            [m.x], [m.y], marker=shape, s=70, color=colour, edgecolors="white", linewidths=0.8,
+            zorder=6, label=legend,
+        )  # fmt: skip
+    _labels(ax, markers)
+
+
+def _labels(ax: Axes, markers: Sequence[Marker]) -> None:
+    from matplotlib.patheffects import withStroke
+
+    halo = [withStroke(linewidth=3, foreground="white")]
+    renderer = ax.get_figure(root=True).canvas.get_renderer()  # type: ignore[union-attr]
+    taken: list[Bbox] = []
+    for m in markers:
+        colour = _MARKER_STYLE[m.kind][1]
+        for dx, dy in _OFFSETS:
+            text = ax.annotate(
+                m.label, (m.x, m.y), xytext=(dx, dy), textcoords="offset points", fontsize=8.5,
+                color=colour, zorder=7, va="center", ha="left" if dx >= 0 else "right",
+                path_effects=halo,
+            )  # fmt: skip
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+            if (dx, dy) != _OFFSETS[-1]:
+                text.remove()
+        taken.append(box)
 
 
 def win_set_sizes(figure: Figure, sizes: Mapping[str, int], shared: int) -> None:
