@@ -61,7 +61,7 @@ def read_xml(path: Path, lenient: bool = False) -> XmlDocument:
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "d.xml"
     >>> _ = f.write_bytes(b'<item value="AT & T"/>')
     >>> read_xml(f, lenient=True).repairs
-    ('d.xml:1:15: escaped an unescaped "&" as "&amp;"',)
+    ('d.xml:1:17: escaped an unescaped "&" as "&amp;"',)
     """
     text, repairs = _decode(path, path.read_bytes(), lenient)
     if "<!DOCTYPE" in text:
