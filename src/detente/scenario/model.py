@@ -111,6 +111,9 @@ class LinearUtilitySpec(Strict):
     weights: dict[str, float] = Field(default_factory=dict)
     values: dict[str, IssueValues] = Field(default_factory=dict)
     offset: float = 0.0
+    ceiling: float | None = Field(
+        default=None, description="Cap: u = min(u, ceiling) (GENIUS caps every utility at 1)."
+    )
 
 
 class TableEntry(Strict):
@@ -128,7 +131,27 @@ class TableUtilitySpec(Strict):
     default: float = 0.0
 
 
-UtilitySpec = Annotated[LinearUtilitySpec | TableUtilitySpec, Field(discriminator="type")]
+class BoxSpec(Strict):
+    """An axis-aligned box of outcomes: for each listed issue, inclusive value bounds."""
+
+    utility: float
+    bounds: dict[str, tuple[ValueName, ValueName]] = Field(
+        default_factory=dict, description="Issue -> [lowest, highest] value; unlisted: any."
+    )
+
+
+class RectanglesUtilitySpec(Strict):
+    """``u = min(Σ_{boxes containing the outcome} utility / scale, ceiling)`` (GENIUS hyperRectangle)."""
+
+    type: Literal["rectangles"]
+    boxes: list[BoxSpec]
+    scale: float = Field(default=1.0, gt=0)
+    ceiling: float | None = None
+
+
+UtilitySpec = Annotated[
+    LinearUtilitySpec | TableUtilitySpec | RectanglesUtilitySpec, Field(discriminator="type")
+]
 
 
 class PartySpec(Strict):
