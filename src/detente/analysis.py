@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from detente.outcomes import ENUMERATION_LIMIT
+from detente.sampling import too_large_document
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
 from detente.utility import FloatArray
@@ -110,6 +111,15 @@ ANALYSIS_SECTIONS: list[Section] = [core_section]
 """The sections of ``analyze``, in report order."""
 
 
+def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[str, Any]:
+    """For an imported domain: its format, files, real-issue grid, discount factors, repairs."""
+    origin = scenario.origin
+    return {} if origin is None else {"domain": origin.document(scenario.party_ids)}
+
+
+ANALYSIS_SECTIONS.append(domain_section)
+
+
 def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:
     """The full analysis document of a scenario (the ``analyze --json`` output).
 
@@ -119,6 +129,8 @@ def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any
     >>> analyze(s)["solutions"]["nash"]["outcome"]
     {'deal': 'MediumDeal'}
     """
+    if scenario.space.size > limit:
+        return {**too_large_document(scenario, limit), **domain_section(scenario, None)}
     context = AnalysisContext(scenario, limit)
     document: dict[str, Any] = {}
     for section in ANALYSIS_SECTIONS:

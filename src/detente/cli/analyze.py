@@ -40,6 +40,9 @@ def _number(x: float) -> str:
 
 def render(document: dict[str, Any]) -> None:
     """Print the readable summary of an analysis document."""
+    if document.get("enumerable") is False:
+        render_too_large(document)
+        return
     parties = document["parties"]
     console.print(f"[bold]{document['scenario']}[/bold]")
     console.print(
@@ -71,3 +74,50 @@ def render(document: dict[str, Any]) -> None:
         outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
+
+
+def render_too_large(document: dict[str, Any]) -> None:
+    """Print what is known of a space too large to enumerate: structure, refusal, samples."""
+    parties = document["parties"]
+    issues = ", ".join(f"{name} ({n})" for name, n in document["issues"].items())
+    console.print(f"[bold]{document['scenario']}[/bold]")
+    console.print(
+        f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes; "
+        f"issues: {issues}",
+        highlight=False,
+    )
+    console.print(
+        "no deal is worth: "
+        + ", ".join(
+            f"{p} {_number(r)}"
+            for p, r in zip(parties, document["reservation_values"], strict=True)
+        ),
+        highlight=False,
+    )
+    console.print(f"not enumerated: {document['refused']}", highlight=False)
+    sampled = document["sampled"]
+    table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")
+    for column in ("party", "mean", "sd", "min", "median", "max"):
+        table.add_column(column, justify="left" if column == "party" else "right")
+    for party, stats in sampled["parties"].items():
+        if stats["mean"] is None:
+            table.add_row(party, *[""] * 5)
+            continue
+        table.add_row(
+            party,
+            *map(
+                _number,
+                (
+                    stats["mean"],
+                    stats["std"],
+                    stats["min"],
+                    stats["quantiles"]["0.5"],
+                    stats["max"],
+                ),
+            ),
+        )
+    console.print(table)
+    console.print(
+        f"share of outcomes every signatory prefers to no deal: {sampled['rational_fraction']:.4g}",
+        highlight=False,
+    )

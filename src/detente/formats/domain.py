@@ -41,14 +41,26 @@ class _Collected:
     repairs: list[str] = field(default_factory=list)
 
 
-def is_domain_source(source: PathLike | Sequence[PathLike]) -> bool:
-    """Whether ``source`` names domain files (a folder, ``.xml``/``.json`` files) rather than YAML.
+def domain_source(source: PathLike | Sequence[PathLike]) -> Path | list[Path] | None:
+    """The domain folder or files ``source`` names, or ``None`` for a detente YAML scenario.
 
-    >>> is_domain_source("scenario.yaml"), is_domain_source(["a.xml", "b.xml"])
-    (False, True)
+    A string naming no existing file but holding commas is a list of files
+    (``dom.xml,a.xml,b.xml``), the command line's way to name explicit files.
+
+    >>> domain_source("scenario.yaml") is None, domain_source("d.xml,a.xml,b.xml")
+    (True, [PosixPath('d.xml'), PosixPath('a.xml'), PosixPath('b.xml')])
     """
-    paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
-    return bool(paths) and all(p.is_dir() or p.suffix.lower() in DOMAIN_SUFFIXES for p in paths)
+    if isinstance(source, str | Path):
+        text = str(source)
+        if "," in text and not Path(text).exists():
+            paths = [Path(part.strip()) for part in text.split(",") if part.strip()]
+        else:
+            paths = [Path(source)]
+    else:
+        paths = [Path(p) for p in source]
+    if not paths or not all(p.is_dir() or p.suffix.lower() in DOMAIN_SUFFIXES for p in paths):
+        return None
+    return paths[0] if len(paths) == 1 and paths[0].is_dir() else paths
 
 
 def load_domain(

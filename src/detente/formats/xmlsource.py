@@ -60,8 +60,8 @@ def read_xml(path: Path, lenient: bool = False) -> XmlDocument:
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "d.xml"
     >>> _ = f.write_bytes(b'<item value="AT & T"/>')
-    >>> read_xml(f, lenient=True).repairs
-    ('d.xml:1:17: escaped an unescaped "&" as "&amp;"',)
+    >>> [r.removeprefix(str(f)) for r in read_xml(f, lenient=True).repairs]
+    [':1:17: escaped an unescaped "&" as "&amp;"']
     """
     text, repairs = _decode(path, path.read_bytes(), lenient)
     if "<!DOCTYPE" in text:
@@ -135,12 +135,10 @@ def _where(path: Path, text: str, offset: int) -> Location:
 
 
 def _repair(text: str, offset: int, path: Path) -> tuple[str, str] | None:
-    place = _where(path, text, offset)
-    name = f"{Path(place.file or '').name}:{place.line}:{place.column}"
+    name = str(_where(path, text, offset))
     amp = _bare_ampersand(text, offset)
     if amp is not None:
-        place = _where(path, text, amp)
-        name = f"{Path(place.file or '').name}:{place.line}:{place.column}"
+        name = str(_where(path, text, amp))
         return text[:amp] + "&amp;" + text[
             amp + 1 :
         ], f'{name}: escaped an unescaped "&" as "&amp;"'
