@@ -153,30 +153,43 @@ def _load_json(collected: _Collected) -> Scenario:
         if not any(path == p for p, _ in (*domains, *web, *logs)):
             _skip(collected, path, "neither a domain nor a profile")
     if web and logs:
-        raise ScenarioError("mixes GeniusWeb and NegoLog profiles", Location(str(collected.folder)))
+        raise ScenarioError("mixes GeniusWeb and NegoLog profiles", _where(collected))
     if logs:
-        space = negolog.read_space(*logs[0])
-        parties = tuple(negolog.read_party(p, d, space) for p, d in logs)
-        used = [p for p, _ in logs]
-        return _scenario(
-            collected, used[0], space, parties, _origin(collected, "negolog", used, None, None)
-        )
+        return _negolog(collected, logs)
+    return _geniusweb(collected, domains, web)
+
+
+_Json = list[tuple[Path, Any]]
+
+
+def _negolog(collected: _Collected, logs: _Json) -> Scenario:
+    space = negolog.read_space(*logs[0])
+    parties = tuple(negolog.read_party(p, d, space) for p, d in logs)
+    used = [p for p, _ in logs]
+    origin = _origin(collected, "negolog", used, None, None)
+    return _scenario(collected, used[0], space, parties, origin)
+
+
+def _geniusweb(collected: _Collected, domains: _Json, web: _Json) -> Scenario:
     if not web:
-        raise ScenarioError(
-            "no GeniusWeb or NegoLog profiles found",
-            Location(str(collected.folder or collected.files[0])),
-        )
+        raise ScenarioError("no GeniusWeb or NegoLog profiles found", _where(collected))
     if len(domains) > 1:
+        names = [p.name for p, _ in domains]
+        raise ScenarioError(f"more than one GeniusWeb domain: {names}", _where(collected))
+    carriers = [(p, d) for p, d in web if geniusweb.carries_domain(d)]
+    if not domains and not carriers:
         raise ScenarioError(
-            f"more than one GeniusWeb domain: {[p.name for p, _ in domains]}",
-            Location(str(collected.folder)),
+            "no GeniusWeb domain: no domain file, and no profile holds one", _where(collected)
         )
-    space = geniusweb.read_space(*domains[0]) if domains else geniusweb.embedded_space(*web[0])
+    space = geniusweb.read_space(*domains[0]) if domains else geniusweb.embedded_space(*carriers[0])
     parties = tuple(geniusweb.read_party(p, d, space) for p, d in web)
     used = [p for p, _ in domains] + [p for p, _ in web]
-    return _scenario(
-        collected, used[0], space, parties, _origin(collected, "geniusweb", used, None, None)
-    )
+    origin = _origin(collected, "geniusweb", used, None, None)
+    return _scenario(collected, used[0], space, parties, origin)
+
+
+def _where(collected: _Collected) -> Location:
+    return Location(str(collected.folder or collected.files[0]))
 
 
 def _read_json(path: Path) -> Any:

@@ -56,6 +56,12 @@ def read_space(path: Path, document: Mapping[str, Any]) -> OutcomeSpace:
     return OutcomeSpace(tuple(issues))
 
 
+def carries_domain(document: Mapping[str, Any]) -> bool:
+    """Whether a profile document holds its domain (``LinearAdditiveUtilitySpace.domain``)."""
+    body = document.get(PROFILE_KEY)
+    return isinstance(body, dict) and isinstance(body.get("domain"), dict)
+
+
 def embedded_space(path: Path, document: Mapping[str, Any]) -> OutcomeSpace:
     """The domain a profile carries inside it."""
     body = _body(path, document)
