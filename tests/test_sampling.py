@@ -28,15 +28,20 @@ def test_sampled_statistics_are_reproducible_from_the_generator() -> None:
     assert first == sampled_statistics(scenario, np.random.default_rng(7), 500)
 
 
-def test_analysis_beyond_the_limit_reports_structure_and_refuses_to_enumerate() -> None:
+def test_too_large_document_reports_structure_and_refuses_to_enumerate() -> None:
     scenario = load_domain(FIXTURES / "genius_real", real_steps=5)
-    document = analyze(scenario, limit=10)
+    document = too_large_document(scenario, limit=10)
     assert document["enumerable"] is False
     assert document["n_outcomes"] == 25
     assert document["issues"] == {"quality": 5, "price": 5}
     assert "more than the limit of 10" in document["refused"]
     assert document["pareto"] is None and document["solutions"] is None
+
+
+def test_analysis_reports_the_domain_provenance() -> None:
+    document = analyze(load_domain(FIXTURES / "genius_real", real_steps=5))
     assert document["domain"]["real_steps"] == 5
+    assert document["domain"]["discount_factors"] == {"a": 1.0, "b": 1.0}
 
 
 def test_too_large_document_uses_the_given_seed() -> None:

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from detente.outcomes import ENUMERATION_LIMIT
-from detente.sampling import too_large_document
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
 from detente.utility import FloatArray
@@ -129,8 +128,6 @@ def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any
     >>> analyze(s)["solutions"]["nash"]["outcome"]
     {'deal': 'MediumDeal'}
     """
-    if scenario.space.size > limit:
-        return {**too_large_document(scenario, limit), **domain_section(scenario, None)}
     context = AnalysisContext(scenario, limit)
     document: dict[str, Any] = {}
     for section in ANALYSIS_SECTIONS:

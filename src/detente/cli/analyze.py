@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from detente.analysis import SOLUTION_NAMES
+from detente.analysis import SOLUTION_NAMES, domain_section
 from detente.analysis import analyze as run_analysis
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -18,6 +18,9 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.errors import TooLargeError
+from detente.sampling import too_large_document
+from detente.scenario import Scenario
 
 
 def analyze(
@@ -27,7 +30,12 @@ def analyze(
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
 ) -> None:
     """Analyse a scenario: rational outcomes, the Pareto frontier and the bargaining solutions."""
-    document = run_analysis(load(scenario, set_), limit=max_outcomes)
+    loaded = load(scenario, set_)
+    try:
+        document = run_analysis(loaded, limit=max_outcomes)
+    except TooLargeError:
+        report_too_large(loaded, max_outcomes, json_)
+        raise
     if json_:
         emit_json(document)
     else:
@@ -38,11 +46,17 @@ def _number(x: float) -> str:
     return f"{x:.4g}"
 
 
+def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
+    """Before refusing: what is known without enumerating (structure, sampled utilities)."""
+    document = {**too_large_document(scenario, limit), **domain_section(scenario, None)}
+    if json_:
+        emit_json(document)
+    else:
+        render_too_large(document)
+
+
 def render(document: dict[str, Any]) -> None:
     """Print the readable summary of an analysis document."""
-    if document.get("enumerable") is False:
-        render_too_large(document)
-        return
     parties = document["parties"]
     console.print(f"[bold]{document['scenario']}[/bold]")
     console.print(

@@ -61,8 +61,8 @@ DOMAIN_READING: ContextVar[DomainReading | None] = ContextVar("domain_reading", 
 def load(path: Path, sets: list[str] | None) -> Scenario:
     """Load a scenario (or a domain folder/files) with ``--set`` overrides applied.
 
-    Repairs made by ``--lenient`` and files skipped in a domain folder are
-    reported on stderr, one line each.
+    Repairs made by ``--lenient`` are reported on stderr, one line each (files
+    skipped in a domain folder are listed in ``analyze``'s ``domain.notes``).
     """
     reading = DOMAIN_READING.get() or DomainReading()
     scenario = load_scenario(
@@ -71,8 +71,6 @@ def load(path: Path, sets: list[str] | None) -> Scenario:
     if scenario.origin is not None:
         for repair in scenario.origin.repairs:
             err_console.print(f"repaired: {repair}", highlight=False, soft_wrap=True)
-        for note in scenario.origin.notes:
-            err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
     return scenario
 
 

@@ -110,7 +110,8 @@ def _collect(source: PathLike | Sequence[PathLike]) -> _Collected:
         )
         if not kept:
             raise ScenarioError(
-                "no .xml or .json domain files in this folder", Location(str(folder))
+                "is a folder without .xml or .json domain files (give a YAML scenario file or a domain folder)",
+                Location(str(folder)),
             )
         return collected
     paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
