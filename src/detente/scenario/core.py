@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """A named outcome, e.g. one side's offer: its index in the space and who holds it."""
+
+    name: str
+    index: int
+    held_by: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """Parties with utilities over an outcome space, plus provenance.
 
@@ -32,6 +42,7 @@ class Scenario:
     description: str = ""
     path: str | None = None
     parameters: Mapping[str, float] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)
     origin: DomainOrigin | None = None
 
     @property

@@ -181,6 +181,18 @@ class PartySpec(Strict):
     )
 
 
+class PositionSpec(Strict):
+    """A named outcome a party has put forward (or an analyst wants tracked).
+
+    Items left out of ``outcome`` are not delivered (0); every other issue must be given.
+    """
+
+    outcome: dict[str, ValueName]
+    held_by: str | None = Field(default=None, description="Id of the party that proposes it.")
+    description: str | None = None
+    source: str | None = None
+
+
 class ScenarioFile(Strict):
     """A detente scenario file."""
 
@@ -193,6 +205,7 @@ class ScenarioFile(Strict):
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
+    positions: dict[str, PositionSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:
