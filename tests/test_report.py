@@ -82,6 +82,7 @@ def documents() -> dict[str, Any]:
         "parameters": {"delta": 0.9},
     }
     big = {
+        "held_by": "us",
         "outcome": {"yongbyon": 1, "test_halt": 1, "un_relief": 0, "kaesong": 0},
         "utilities": [5.0, -3.0, 2.0],
     }
@@ -266,7 +267,10 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         "worth 2.5 to United States and 2 to North Korea."
     )
     assert "5 of 16 outcomes are at least as good as no deal for every signatory" in space
-    assert "“us_big_deal”" in space and "worse than no deal for North Korea" in space
+    assert (
+        "The position “us_big_deal” (yongbyon + test_halt; held by United States) is worth 5 "
+        "to United States and -3 to North Korea: worse than no deal for North Korea." in space
+    )
     schedule = section(full, "schedule")
     assert "not self-enforcing for the whole deal: at most 1 can be carried out" in schedule
     assert "over 3 stages (objective: total) carries out 4, 4 times the one-shot amount" in schedule

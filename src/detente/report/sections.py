@@ -258,8 +258,10 @@ def _position_sentences(analysis: Document, names: _Names) -> list[str]:
         verdict = (
             f"worse than no deal for {join(refuse)}" if refuse else "acceptable to every signatory"
         )
+        holder = position.get("held_by")
+        held = f"; held by {names.name(holder)}" if holder else ""
         sentences.append(
-            f"The position “{name}” ({names.outcome(position['outcome'])}) is "
+            f"The position “{name}” ({names.outcome(position['outcome'])}{held}) is "
             f"{names.worth(position['utilities'], names.signatories)}: {verdict}."
         )
     return sentences
