@@ -289,7 +289,7 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     assert "United States 6, North Korea 9, South Korea 14; 3 outcomes are in every" in win_sets
     assert "no agreement can be ratified from 0.75 to 1" in win_sets
     stakeholders = section(full, "stakeholders")
-    assert "fares best under Nash (7) and worst under position: us_big_deal (2)" in stakeholders
+    assert "fares best under Nash (7) and worst under “us_big_deal” (2)" in stakeholders
     claims = section(full, "claims")
     assert (
         "2 of 3 claims hold on the point estimate; ally_better_off_under_hanoi_offer does not"
@@ -510,3 +510,15 @@ def test_cli_bad_sweep_summary(detente_cli: CLI, tmp_path: Path) -> None:
     done = detente_cli("report", WORKED, "-o", tmp_path / "r.html", "--sweep", bad)
     assert_one_line_error(done, "not a sweep summary")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_without_the_scenario_binary_issues_read_as_items() -> None:
+    analysis = copy.deepcopy(documents()["analysis"])
+    analysis["issues"] = {"yongbyon": 2, "test_halt": 2, "un_relief": 2, "kaesong": 2}
+    caption = captions({"analysis": analysis})["space"]
+    assert caption.startswith("Nash puts the deal at yongbyon + test_halt + un_relief + kaesong,")
+    del analysis["issues"]
+    caption = captions({"analysis": analysis})["space"]
+    assert caption.startswith(
+        "Nash puts the deal at yongbyon=1, test_halt=1, un_relief=1, kaesong=1,"
+    )

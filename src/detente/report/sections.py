@@ -70,7 +70,11 @@ class _Names:
         self.signatories: list[str] = list(
             analysis.get("signatories", [p["id"] for p in parties if p["signatory"]] or self.ids)
         )
-        self.kinds = {i["name"]: i["kind"] for i in (data.setting or {}).get("issues", [])}
+        issues = (data.setting or {}).get("issues")
+        if issues is not None:
+            self.kinds = {i["name"]: i["kind"] for i in issues}
+        else:
+            self.kinds = _binary_issues(analysis)
         reservations = analysis.get("reservation_values")
         self.reservation = (
             dict(zip(self.ids, reservations, strict=True))
@@ -88,6 +92,20 @@ class _Names:
 
     def outcome(self, values: Mapping[str, Any]) -> str:
         return outcome(values, self.kinds)
+
+
+def _binary_issues(analysis: Document) -> dict[str, str]:
+    """Without the scenario, read two-valued issues whose outcomes show only 0/1 as items."""
+    seen: dict[str, set[object]] = {}
+    named = [*analysis.get("solutions", {}).values(), *(analysis.get("positions") or {}).values()]
+    for result in named:
+        for issue, value in (result or {}).get("outcome", {}).items():
+            seen.setdefault(issue, set()).add(value)
+    return {
+        issue: "item"
+        for issue, count in (analysis.get("issues") or {}).items()
+        if count == 2 and issue in seen and all(type(v) is int and v in (0, 1) for v in seen[issue])
+    }
 
 
 def _has(document: Document | None, *keys: str) -> TypeGuard[Document]:
@@ -649,7 +667,7 @@ def _stakeholder_rows(analysis: Document, names: _Names, party: str) -> list[tup
     column = names.ids.index(party)
     given = (analysis.get("stakeholders") or {}).get(party, {})
     rows = [
-        (f"position: {n}", float(p["utilities"][column]))
+        (f"“{n}”", float(p["utilities"][column]))
         for n, p in (analysis.get("positions") or {}).items()
     ]
     for key, label in SOLUTION_LABELS.items():
