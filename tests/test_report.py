@@ -148,7 +148,8 @@ def documents() -> dict[str, Any]:
     implementation = {
         "sessions": 1000,
         "completion_rate": 0.62,
-        "break_stage_histogram": {"1": 80, "2": 250, "3": 50},
+        "break_stage_histogram": [80, 250, 50],
+        "reneged_by": {"us": 120, "nk": 260, "sk": 0},
         "expected_values": {"us": 1.4, "nk": 0.9, "sk": 3.1},
     }
     factions = {
@@ -167,7 +168,12 @@ def documents() -> dict[str, Any]:
     sweep = {
         "draws": 400,
         "claims": {
-            "us_position_not_self_enforcing": {"share": 0.93, "low": 0.9, "high": 0.95},
+            "us_position_not_self_enforcing": {
+                "share": 0.93,
+                "low": 0.9,
+                "high": 0.95,
+                "sensitivity": {"delta": {"spearman": -0.41}, "p_nk": {"spearman": 0.12}},
+            },
             "phased_deal_exists": {"share": 0.71, "low": 0.66, "high": 0.75},
             "ally_better_off_under_hanoi_offer": {"share": 0.12, "low": 0.09, "high": 0.16},
         },
@@ -280,6 +286,9 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         "Carried out 1,000 times" in implementation and "completed in 62% of runs" in implementation
     )
     assert "most often at stage 2 (25% of all runs)" in implementation
+    assert "The side that reneged: United States in 120 runs and North Korea in 260 runs." in (
+        implementation
+    )
     trust = section(full, "trust")
     assert (
         "United States expects North Korea to honour its next step with probability 0.35" in trust
@@ -296,6 +305,9 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         in claims
     )
     assert "“phased_deal_exists” holds in 71% of draws (95% interval 66%–75%)" in claims
+    table = next(s for s in full.sections if s.key == "claims").tables[0]
+    assert table.headers[-1] == "most sensitive to"
+    assert table.rows[0][-1] == "delta (ρ = -0.41)" and table.rows[1][-1] == "—"
 
 
 def test_captions_change_when_the_results_change() -> None:
@@ -315,6 +327,24 @@ def test_captions_change_when_the_results_change() -> None:
     assert "is self-enforcing and carries out up to 2" in changed["schedule"]
     assert "2 times the one-shot amount" in changed["schedule"]
     assert "completed in 90% of runs" in changed["implementation"]
+
+
+def test_an_infeasible_design_says_why_and_draws_no_timeline() -> None:
+    docs = copy.deepcopy(documents())
+    docs["phase"].update(
+        schedule=None,
+        stages=None,
+        max_total=None,
+        one_shot=None,
+        reason="no schedule carries the target",
+        binding=[],
+    )
+    del docs["phase"]["min_stages"]
+    section = next(s for s in build_sections(data_of(docs)) if s.key == "schedule")
+    assert (
+        section.caption == "No self-enforcing schedule was found: no schedule carries the target."
+    )
+    assert section.figures == () and section.tables == ()
 
 
 def test_no_ratifiable_agreement_gives_the_reason() -> None:

@@ -433,13 +433,19 @@ def schedule_section(data: ReportData) -> Section | None:
     phase = data.phase
     if phase is None:
         return None
-    givers = _givers(data)
-    sentences = [_one_shot_sentence(phase), _phased_sentence(phase)]
+    sentences = [_phased_sentence(phase)]
+    if phase.get("one_shot"):
+        sentences.insert(0, _one_shot_sentence(phase["one_shot"]))
+    if phase.get("completion_probability") is not None and phase.get("schedule"):
+        chance = share(float(phase["completion_probability"]))
+        sentences.append(f"Under the modelled trust it is completed with probability {chance}.")
     if phase.get("binding"):
         sentences.append(_binding_sentence(phase["binding"]))
     if "min_stages" in phase:
         sentences.append(_min_stages_sentence(phase))
-    schedule = [dict(stage) for stage in phase["schedule"]]
+    if not phase.get("schedule"):
+        return Section("schedule", "One shot or step by step", tuple(sentences))
+    schedule, givers = [dict(stage) for stage in phase["schedule"]], _givers(data)
     draw = partial(
         figures.schedule_timeline,
         stages=schedule,
@@ -487,22 +493,24 @@ def _givers(data: ReportData) -> dict[str, str]:
     return {item: who[0] for item, who in found.items() if who}
 
 
-def _one_shot_sentence(phase: Document) -> str:
-    one = phase.get("one_shot") or {}
+def _one_shot_sentence(one: Document) -> str:
+    exchange = "A one-shot exchange (everything at once, one side first)"
     total = number(one.get("max_total"))
     if one.get("feasible"):
-        return f"A one-shot exchange (everything at once, one side first) is self-enforcing and carries out up to {total}."
-    return (
-        "A one-shot exchange (everything at once, one side first) is not self-enforcing "
-        f"for the whole deal: at most {total} can be carried out that way."
-    )
+        return f"{exchange} is self-enforcing and carries out up to {total}."
+    return f"{exchange} is not self-enforcing for the whole deal: at most {total} can be carried out that way."
 
 
 def _phased_sentence(phase: Document) -> str:
+    stages = phase.get("stages")
+    over = f" over {plural(int(stages), 'stage')}" if stages else ""
+    if not phase.get("schedule"):
+        reason = phase.get("reason") or ""
+        return f"No self-enforcing schedule{over} was found" + (f": {reason}." if reason else ".")
     best, one = phase.get("max_total"), (phase.get("one_shot") or {}).get("max_total")
     text = (
-        f"The best schedule over {plural(int(phase['stages']), 'stage')} "
-        f"(objective: {phase.get('objective', 'total')}) carries out {number(best)}"
+        f"The best schedule{over} (objective: {phase.get('objective', 'total')}) "
+        f"carries out {number(best)}"
     )
     if best is not None and one:
         text += f", {number(best / one)} times the one-shot amount"
@@ -595,6 +603,10 @@ def implementation_section(data: ReportData) -> Section | None:
         sentences.append(
             f"Runs break down most often at stage {stage} ({share(worst)} of all runs)."
         )
+    blame = {p: int(n) for p, n in (run.get("reneged_by") or {}).items() if n}
+    if blame and rate < 1:
+        who = join([f"{names.name(p)} in {plural(n, 'run')}" for p, n in blame.items()])
+        sentences.append(f"The side that reneged: {who}.")
     values = run.get("expected_values") or {}
     tables: tuple[Table, ...] = ()
     if values:
@@ -726,16 +738,35 @@ def _point_sentence(point: Mapping[str, bool | None]) -> str:
 
 
 def _claims_table(point: Mapping[str, bool | None], swept: Document) -> Table:
+    sensitive = any(v.get("sensitivity") for v in swept.values())
     rows = []
     for name in dict.fromkeys([*point, *swept]):
         truth = _truth(point[name]) if name in point else "—"
         if name in swept:
             v = swept[name]
-            rows.append((name, truth, share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"))
+            row = [name, truth, share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"]
         else:
-            rows.append((name, truth, "—", "—"))
+            row = [name, truth, "—", "—"]
+        if sensitive:
+            row.append(_most_sensitive((swept.get(name) or {}).get("sensitivity") or {}))
+        rows.append(tuple(row))
     headers = ("claim", "on the point estimate", "share of the plausible range", "95% interval")
-    return Table(headers, tuple(rows))
+    return Table(headers + (("most sensitive to",) if sensitive else ()), tuple(rows))
+
+
+def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
+    """The parameter with the largest rank correlation with the claim holding.
+
+    >>> _most_sensitive({"delta": {"spearman": -0.6}, "c": {"spearman": 0.2}, "d": {"spearman": None}})
+    'delta (ρ = -0.6)'
+    """
+    ranked = [
+        (k, v.get("spearman")) for k, v in sensitivity.items() if v.get("spearman") is not None
+    ]
+    if not ranked:
+        return "—"
+    name, rho = max(ranked, key=lambda kv: abs(kv[1]))
+    return f"{name} (ρ = {rho:.2g})"
 
 
 def _holds(value: object) -> bool | None:
