@@ -294,6 +294,7 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         "United States expects North Korea to honour its next step with probability 0.35" in trust
     )
     assert "North Korea's trust in United States grows from 0.5 to 0.8" in trust
+    assert "United States' trust in North Korea grows from 0.35 to 0.85" in trust
     win_sets = section(full, "win_sets")
     assert "United States 6, North Korea 9, South Korea 14; 3 outcomes are in every" in win_sets
     assert "no agreement can be ratified from 0.75 to 1" in win_sets

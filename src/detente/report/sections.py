@@ -22,6 +22,7 @@ from detente.report.text import (
     number,
     outcome,
     plural,
+    possessive,
     ranges,
     sentence,
     share,
@@ -303,7 +304,7 @@ def _solution_table(analysis: Document, names: _Names) -> Table:
     for name, position in (analysis.get("positions") or {}).items():
         rows.append(
             (
-                f"position: {name}",
+                f"position “{name}”",
                 names.outcome(position["outcome"]),
                 *_cells(position["utilities"]),
                 "",
@@ -393,7 +394,7 @@ def _win_set_sentences(analysis: Document, names: _Names) -> list[str]:
 
 
 def _grid_label(grid: Document, names: _Names) -> str:
-    return f"weight of {names.name(grid['party'])}'s {grid['faction']}"
+    return f"weight of {possessive(names.name(grid['party']))} {grid['faction']}"
 
 
 def _grid_sentence(grid: Document, names: _Names) -> str:
@@ -578,7 +579,7 @@ def _path_sentence(path: Sequence[Mapping[str, Mapping[str, float]]], names: _Na
                 if verb != "stays"
                 else f"at {number(round(start, 3))}"
             )
-            moves.append(f"{names.name(a)}'s trust in {names.name(b)} {verb} {amount}")
+            moves.append(f"{possessive(names.name(a))} trust in {names.name(b)} {verb} {amount}")
     return f"Along the schedule, as each step is honoured, {join(moves)}."
 
 
@@ -671,7 +672,7 @@ def _stakeholder_figure(names: _Names, party: str, rows: Sequence[tuple[str, flo
         rows=rows,
         no_deal=names.reservation[party],
     )
-    alt = f"{names.name(party)}'s utility under each position and solution."
+    alt = f"{possessive(names.name(party))} utility under each position and solution."
     return FigureSpec(f"stakeholder-{party}", alt, draw, (7.0, 1.4 + 0.32 * len(rows)))
 
 

@@ -131,3 +131,12 @@ def sentence(text: str) -> str:
     if not text:
         return text
     return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def possessive(name: str) -> str:
+    """``North Korea's``, ``United States'``.
+
+    >>> possessive("North Korea"), possessive("United States")
+    ("North Korea's", "United States'")
+    """
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
