@@ -193,6 +193,16 @@ def test_frontier_merges_near_equal_values_along_chains() -> None:
     assert pareto_frontier(U, tol=0.01).tolist() == [3, 2]
 
 
+@pytest.mark.parametrize("few", [0, 256])
+def test_frontier_handles_long_chains_of_near_equal_values(few: int) -> None:
+    """100 values 0.001 apart form one level when the tolerance step is 0.002: all are kept."""
+    U = np.array([[k * 1e-3, 1.0] for k in range(100)] + [[1.0, 0.0]])
+    with patch.object(solutions, "_FEW", few):
+        assert set(pareto_frontier(U, tol=2e-3).tolist()) == set(range(101))
+        assert set(pareto_frontier(U, tol=0).tolist()) == {99, 100}
+        assert set(pareto_frontier(U, tol=2e-3).tolist()) == reference_frontier(U, 2e-3)
+
+
 def test_frontier_never_contains_unacceptable_outcomes() -> None:
     U = np.array([[9.0, -np.inf], [1.0, 1.0], [-np.inf, -np.inf]])
     assert pareto_frontier(U).tolist() == [1]

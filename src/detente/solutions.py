@@ -310,6 +310,8 @@ def _prefilter(V: FloatArray, levels: list[_Levels]) -> IndexArray:
     The first pivot sweeps ``V`` in chunks (bounded temporaries); later pivots
     only see the survivors.
     """
+    if len(V) <= _FEW:
+        return np.arange(len(V), dtype=np.int64)
     spread = np.array([np.ptp(V[:, party]) for party in range(V.shape[1])])
     scale = 1.0 / np.where(spread > 0, spread, 1.0)
     weights = _pivot_weights(V.shape[1])
