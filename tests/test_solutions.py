@@ -203,6 +203,18 @@ def test_frontier_handles_long_chains_of_near_equal_values(few: int) -> None:
         assert set(pareto_frontier(U, tol=2e-3).tolist()) == reference_frontier(U, 2e-3)
 
 
+def test_levels_span_whole_chains_in_both_directions() -> None:
+    """A level runs from the first to the last value of its chain, whichever value is asked."""
+    values = np.concatenate((np.arange(100) * 1e-3, [1.0]))
+    levels = solutions._Levels.of(values, 2e-3)
+    for value in (0.0, 0.05, 0.099):
+        assert levels.bounds(value) == (0.0, 0.099)
+    assert levels.bounds(1.0) == (1.0, 1.0)
+    ranks = levels.ranks(values)
+    assert len(set(ranks[:100].tolist())) == 1
+    assert ranks[100] > ranks[0]
+
+
 def test_frontier_never_contains_unacceptable_outcomes() -> None:
     U = np.array([[9.0, -np.inf], [1.0, 1.0], [-np.inf, -np.inf]])
     assert pareto_frontier(U).tolist() == [1]
