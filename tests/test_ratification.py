@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.strategies import Contest, faction_contests
 
 from detente.errors import DetenteError, UnknownNameError
 from detente.ratification import (
@@ -18,6 +17,7 @@ from detente.ratification import (
     Veto,
     faction_acceptance,
 )
+from tests.strategies import Contest, faction_contests
 
 IDS = ("president", "senate", "house")
 # rows: outcomes; columns: president, senate, house

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from tests.strategies import two_level_scenarios
 
 from detente.errors import DetenteError
 from detente.factions import Domestic, Faction, Leading
@@ -23,6 +22,7 @@ from detente.twolevel import (
     win_sets,
 )
 from detente.utility import FloatArray, LinearAdditive, TableUtility
+from tests.strategies import two_level_scenarios
 
 RELIEF = tuple(round(0.01 * i, 2) for i in range(101))
 SPACE = OutcomeSpace((Issue("relief", RELIEF, "real"),))
