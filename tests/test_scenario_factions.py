@@ -11,6 +11,7 @@ from detente.errors import DetenteError
 from detente.factions import Derived, Given, Leading
 from detente.ratification import Majority, NoRatification, Unanimity, Veto
 from detente.scenario.loader import load_scenario
+from detente.twolevel import reweight
 from tests.conftest import SCENARIOS
 
 GOOD = """\
@@ -160,3 +161,15 @@ def test_bad_factions_are_one_located_line(
     assert "\n" not in line
     for fragment in fragments:
         assert fragment in line, (fragment, line)
+
+
+def test_reweighting_keeps_the_partys_hard_constraints(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    negotiating_utility: derived\n",
+        "    negotiating_utility: derived\n    requires: {relief: [0, 1, 2]}\n",
+    )
+    scenario = reweight(load_scenario(write(tmp_path, text)), "us", "hawk", 3.0)
+    us = scenario.party("us")
+    values = us.utility.evaluate(scenario.space, np.arange(5))
+    assert np.isneginf(values[3:]).all()
+    np.testing.assert_allclose(values[:3], 0.5 * (4 - np.arange(3)) + 0.5 * (2 - np.arange(3)))

@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.factions import Given
 from detente.outcomes import ENUMERATION_LIMIT, IndexArray
 from detente.parties import Party
 from detente.ratification import BoolArray
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, solve_all
-from detente.utility import UNACCEPTABLE, FloatArray
+from detente.utility import UNACCEPTABLE, Constrained, FloatArray
 
 if TYPE_CHECKING:
     from detente.analysis import AnalysisContext
@@ -251,12 +252,21 @@ def has_factions(scenario: Scenario) -> bool:
 
 
 def reweight(scenario: Scenario, party_id: str, faction_id: str, weight: float) -> Scenario:
-    """``scenario`` with one faction's weight changed (and a derived utility recomputed)."""
+    """``scenario`` with one faction's weight changed.
+
+    A derived negotiating utility is recomputed from the new shares; the
+    party's hard constraints (``requires``) still apply to it.
+    """
     party = scenario.party(party_id)
     if party.domestic is None:
         raise DetenteError(f"party {party_id!r} has no factions to reweight")
     domestic = party.domestic.with_weight(faction_id, weight)
-    changed = replace(party, domestic=domestic, utility=domestic.negotiating_utility(party.utility))
+    utility = party.utility
+    if not isinstance(domestic.basis, Given):
+        derived = domestic.negotiating_utility()
+        hard = utility.requirements if isinstance(utility, Constrained) else ()
+        utility = Constrained(derived, hard) if hard else derived
+    changed = replace(party, domestic=domestic, utility=utility)
     parties = tuple(changed if p.id == party_id else p for p in scenario.parties)
     return replace(scenario, parties=parties)
 
