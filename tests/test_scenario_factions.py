@@ -173,3 +173,11 @@ def test_reweighting_keeps_the_partys_hard_constraints(tmp_path: Path) -> None:
     values = us.utility.evaluate(scenario.space, np.arange(5))
     assert np.isneginf(values[3:]).all()
     np.testing.assert_allclose(values[:3], 0.5 * (4 - np.arange(3)) + 0.5 * (2 - np.arange(3)))
+
+
+def test_negotiator_anticipates_ratification_unless_told_otherwise(tmp_path: Path) -> None:
+    domestic = load_scenario(write(tmp_path, GOOD)).party("us").domestic
+    assert domestic is not None and domestic.anticipated
+    text = GOOD.replace("threshold: 0.5}", "threshold: 0.5, anticipated: false}")
+    domestic = load_scenario(write(tmp_path, text)).party("us").domestic
+    assert domestic is not None and not domestic.anticipated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,6 +18,9 @@ from detente.twolevel import (
     FactionGrid,
     effects,
     impossible_weights,
+    negotiating_matrix,
+    ratification_failures,
+    ratified_matrix,
     restrict,
     reweight,
     vary_faction,
@@ -216,3 +221,35 @@ def test_stakeholder_utilities_never_influence_acceptance(scenario: Scenario) ->
     np.testing.assert_array_equal(before.common, after.common)
     np.testing.assert_array_equal(before.masks[:, :-1], after.masks[:, :-1])
     assert before.disjoint == after.disjoint
+
+
+def _uninformed_us(v_H: float, c_M: float) -> Scenario:
+    """THEORY.md §4 with a US negotiator who does not anticipate the hawk's veto."""
+    base = _theory_two_level(v_H, c_M)
+    us = base.party("us")
+    assert us.domestic is not None
+    domestic = Domestic(us.domestic.factions, us.domestic.rule, us.domestic.basis, False)
+    return Scenario(base.name, base.space, (replace(us, domestic=domestic), base.parties[1]))
+
+
+def test_negotiators_see_what_their_factions_refuse_as_unacceptable() -> None:
+    scenario = _theory_two_level(v_H=0.4, c_M=0.3)
+    U = scenario.utility_matrix()
+    seen = negotiating_matrix(scenario, U)
+    relief = np.array(RELIEF)
+    assert np.isneginf(seen[relief > 0.4, 0]).all()
+    assert np.isneginf(seen[relief < 0.3, 1]).all()
+    inside = (relief >= 0.3) & (relief <= 0.4)
+    np.testing.assert_array_equal(seen[inside], U[inside])
+    assert np.isfinite(U).all()
+
+
+def test_uninformed_negotiator_sees_its_plain_utility_and_may_defect() -> None:
+    scenario = _uninformed_us(v_H=0.4, c_M=0.3)
+    U = scenario.utility_matrix()
+    seen = negotiating_matrix(scenario, U)
+    np.testing.assert_array_equal(seen[:, 0], U[:, 0])
+    ratified = ratified_matrix(scenario)
+    assert ratification_failures(scenario, ratified, RELIEF.index(0.5)) == ("us",)
+    assert ratification_failures(scenario, ratified, RELIEF.index(0.35)) == ()
+    assert ratification_failures(scenario, ratified, RELIEF.index(0.1)) == ("nk",)

@@ -10,7 +10,11 @@ says two things:
   (the weighted sum of its factions' utilities, weights normalised to shares)
   or :class:`Leading` (the utility of one named faction);
 - which **ratification rule** (:mod:`detente.ratification`) turns the
-  factions' acceptance into the party's verdict.
+  factions' acceptance into the party's verdict;
+- whether its negotiator **anticipates** ratification: by default it never
+  offers or accepts an outcome outside the party's win-set; with
+  ``anticipated=False`` it negotiates on its negotiating utility alone and a
+  deal outside the win-set fails at home ("involuntary defection").
 
 A faction *accepts* an outcome iff its utility there is at least its own
 reservation value; a faction without one uses its party's reservation value.
@@ -92,6 +96,7 @@ class Domestic:
     factions: tuple[Faction, ...]
     rule: RatificationRule = field(default_factory=NoRatification)
     basis: NegotiatingBasis = field(default_factory=Given)
+    anticipated: bool = True
 
     def __post_init__(self) -> None:
         if not self.factions:

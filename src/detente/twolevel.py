@@ -78,8 +78,8 @@ def disjoint_pairs(
     (('a', 'b'),)
     """
     columns = np.flatnonzero(signatory)
-    sub = masks[:, columns].astype(np.float64)
-    meets = (sub.T @ sub) > 0.0
+    sub = masks[:, columns]
+    meets = sub.T @ sub  # boolean matmul: do two win-sets share an outcome?
     return tuple(
         (ids[columns[i]], ids[columns[j]])
         for i in range(len(columns))
@@ -333,6 +333,47 @@ def vary_faction(
 def impossible_weights(points: tuple[GridPoint, ...]) -> tuple[float, ...]:
     """The weights on the grid at which no agreement is ratifiable."""
     return tuple(p.weight for p in points if not p.win_sets.ratifiable)
+
+
+# --- negotiation ---------------------------------------------------------------------------
+
+
+def negotiating_matrix(
+    scenario: Scenario, U: FloatArray, ratified: BoolArray | None = None
+) -> FloatArray:
+    """``U`` as negotiators see it: what a party's factions would refuse is unacceptable.
+
+    For every party whose negotiator anticipates ratification
+    (``Domestic.anticipated``, the default) each outcome its rule does not
+    ratify becomes :data:`~detente.utility.UNACCEPTABLE`, so a negotiator on
+    this matrix never offers or accepts it; other columns are unchanged.
+    ``ratified`` is :func:`ratified_matrix` (computed unless given).
+    """
+    if ratified is None:
+        ratified = ratified_matrix(scenario, limit=scenario.space.size)
+    seen = np.array(U, dtype=np.float64, copy=True)
+    for p, party in enumerate(scenario.parties):
+        if party.domestic is not None and party.domestic.anticipated:
+            seen[:, p] = np.where(ratified[:, p], U[:, p], UNACCEPTABLE)
+    return seen
+
+
+def ratification_failures(scenario: Scenario, ratified: BoolArray, outcome: int) -> tuple[str, ...]:
+    """The signatories whose factions refuse an agreed ``outcome`` (involuntary defection).
+
+    >>> from detente.outcomes import Issue, OutcomeSpace
+    >>> from detente.utility import LinearAdditive
+    >>> space = OutcomeSpace((Issue.integer("x", 0, 1),))
+    >>> u = LinearAdditive((1.0,), ((0.0, 1.0),))
+    >>> s = Scenario("toy", space, (Party("a", u), Party("b", u)))
+    >>> ratification_failures(s, np.array([[True, True], [True, False]]), 1)
+    ('b',)
+    """
+    return tuple(
+        party.id
+        for p, party in enumerate(scenario.parties)
+        if party.signatory and not ratified[outcome, p]
+    )
 
 
 # --- the analysis report -------------------------------------------------------------------

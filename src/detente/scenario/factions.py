@@ -37,8 +37,11 @@ def build_domestic(
         )
     rule = _rule(spec, ids, source, (*path, "ratification"))
     basis = _basis(spec, ids, source, (*path, "negotiating_utility"))
+    anticipated = not isinstance(spec.ratification, RatificationSpec) or (
+        spec.ratification.anticipated
+    )
     try:
-        return Domestic(factions, rule, basis)
+        return Domestic(factions, rule, basis, anticipated)
     except DetenteError as error:
         raise source.error(path, error.message, type(error)) from None
 

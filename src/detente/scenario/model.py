@@ -160,6 +160,11 @@ class RatificationSpec(Strict):
     players: list[str] | None = Field(
         default=None, min_length=1, description="veto only: the factions holding a veto."
     )
+    anticipated: bool = Field(
+        default=True,
+        description="Whether the negotiator keeps to the win-set when negotiating (default); "
+        "false: it may agree to a deal its factions then refuse (involuntary defection).",
+    )
 
     @model_validator(mode="after")
     def _fields_fit_the_rule(self) -> RatificationSpec:
