@@ -107,7 +107,24 @@ def core_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]
     return document
 
 
-ANALYSIS_SECTIONS: list[Section] = [core_section]
+def positions_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]:
+    """Each named position: its outcome, every party's utility, whether all signatories gain."""
+    if not scenario.positions:
+        return {}
+    return {
+        "positions": {
+            name: {
+                "outcome": context.outcome(position.index),
+                "held_by": position.held_by,
+                "utilities": context.party_utilities(position.index),
+                "rational": bool(context.rational[position.index]),
+            }
+            for name, position in scenario.positions.items()
+        }
+    }
+
+
+ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
 ANALYSIS_SECTIONS.append(two_level_section)
 """The sections of ``analyze``, in report order."""
 

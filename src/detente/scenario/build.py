@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from detente.errors import UnknownNameError
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
-from detente.scenario.core import Scenario
+from detente.scenario.core import Position, Scenario
 from detente.scenario.factions import build_domestic
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
@@ -20,6 +20,7 @@ from detente.scenario.model import (
     LinearTerm,
     LinearUtilitySpec,
     PartySpec,
+    PositionSpec,
     ScenarioFile,
     TableUtilitySpec,
 )
@@ -32,6 +33,10 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
     parties = tuple(
         build_party(spec, space, source, ("parties", i)) for i, spec in enumerate(model.parties)
     )
+    positions = {
+        name: build_position(name, spec, space, parties, source, ("positions", name))
+        for name, spec in model.positions.items()
+    }
     return Scenario(
         name=model.name,
         space=space,
@@ -39,7 +44,42 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         description=model.description,
         path=source.file,
         parameters=dict(parameters),
+        positions=positions,
     )
+
+
+def build_position(
+    name: str,
+    spec: PositionSpec,
+    space: OutcomeSpace,
+    parties: Sequence[Party],
+    source: Source,
+    path: PathKey,
+) -> Position:
+    """The named outcome a position entry declares (items left out are not delivered)."""
+    for issue_name in spec.outcome:
+        _issue(space, issue_name, source, (*path, "outcome", issue_name))
+    missing = [i.name for i in space.issues if i.kind != "item" and i.name not in spec.outcome]
+    if missing:
+        raise source.error(
+            (*path, "outcome"), f"position does not give a value for {', '.join(missing)}"
+        )
+    values = tuple(
+        issue.values[
+            _value_position(
+                issue, spec.outcome.get(issue.name, 0), source, (*path, "outcome", issue.name)
+            )
+        ]
+        for issue in space.issues
+    )
+    ids = [p.id for p in parties]
+    if spec.held_by is not None and spec.held_by not in ids:
+        raise source.error(
+            (*path, "held_by"),
+            f"no party {spec.held_by!r}; parties are: {', '.join(ids)}",
+            UnknownNameError,
+        )
+    return Position(name, space.to_index(values), spec.held_by, spec.description or "")
 
 
 def build_issue(spec: IssueSpec) -> Issue:

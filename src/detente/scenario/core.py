@@ -14,6 +14,16 @@ from detente.utility import FloatArray, utility_matrix
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """A named outcome, e.g. one side's offer: its index in the space and who holds it."""
+
+    name: str
+    index: int
+    held_by: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """Parties with utilities over an outcome space, plus provenance.
 
@@ -27,6 +37,7 @@ class Scenario:
     description: str = ""
     path: str | None = None
     parameters: Mapping[str, float] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)
 
     @property
     def party_ids(self) -> tuple[str, ...]:

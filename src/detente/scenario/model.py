@@ -8,9 +8,17 @@ by numbers when these models see the data.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 ValueName = str | int | float
 
@@ -128,7 +136,17 @@ class TableUtilitySpec(Strict):
     default: float = 0.0
 
 
-UtilitySpec = Annotated[LinearUtilitySpec | TableUtilitySpec, Field(discriminator="type")]
+def _utility_type(value: Any) -> str:
+    """The ``type`` of a utility entry; ``linear`` when omitted."""
+    if isinstance(value, dict):
+        return str(value.get("type", "linear"))
+    return str(getattr(value, "type", "linear"))
+
+
+UtilitySpec = Annotated[
+    Annotated[LinearUtilitySpec, Tag("linear")] | Annotated[TableUtilitySpec, Tag("table")],
+    Discriminator(_utility_type),
+]
 
 
 class FactionSpec(Strict):
@@ -246,6 +264,18 @@ class PartySpec(Strict):
         return self
 
 
+class PositionSpec(Strict):
+    """A named outcome a party has put forward (or an analyst wants tracked).
+
+    Items left out of ``outcome`` are not delivered (0); every other issue must be given.
+    """
+
+    outcome: dict[str, ValueName]
+    held_by: str | None = Field(default=None, description="Id of the party that proposes it.")
+    description: str | None = None
+    source: str | None = None
+
+
 class ScenarioFile(Strict):
     """A detente scenario file."""
 
@@ -258,6 +288,7 @@ class ScenarioFile(Strict):
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
+    positions: dict[str, PositionSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:
