@@ -129,6 +129,15 @@ ANALYSIS_SECTIONS.append(two_level_section)
 """The sections of ``analyze``, in report order."""
 
 
+def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[str, Any]:
+    """For an imported domain: its format, files, real-issue grid, discount factors, repairs."""
+    origin = scenario.origin
+    return {} if origin is None else {"domain": origin.document(scenario.party_ids)}
+
+
+ANALYSIS_SECTIONS.append(domain_section)
+
+
 def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:
     """The full analysis document of a scenario (the ``analyze --json`` output).
 

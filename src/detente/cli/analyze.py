@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from detente.analysis import SOLUTION_NAMES
+from detente.analysis import SOLUTION_NAMES, domain_section
 from detente.analysis import analyze as run_analysis
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -19,6 +19,9 @@ from detente.cli.common import (
     load,
 )
 from detente.cli.twolevel import VaryFactionOpt, render_two_level
+from detente.errors import TooLargeError
+from detente.sampling import too_large_document
+from detente.scenario import Scenario
 from detente.twolevel import FactionGrid, faction_sweep
 
 
@@ -32,7 +35,11 @@ def analyze(
     """Analyse a scenario: rational outcomes, the Pareto frontier and the bargaining solutions."""
     grid = None if vary_faction is None else FactionGrid.parse(vary_faction)
     loaded = load(scenario, set_)
-    document = run_analysis(loaded, limit=max_outcomes)
+    try:
+        document = run_analysis(loaded, limit=max_outcomes)
+    except TooLargeError:
+        report_too_large(loaded, max_outcomes, json_)
+        raise
     if grid is not None:
         document["faction_sweep"] = faction_sweep(loaded, grid, max_outcomes)
     if json_:
@@ -43,6 +50,15 @@ def analyze(
 
 def _number(x: float) -> str:
     return f"{x:.4g}"
+
+
+def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
+    """Before refusing: what is known without enumerating (structure, sampled utilities)."""
+    document = {**too_large_document(scenario, limit), **domain_section(scenario, None)}
+    if json_:
+        emit_json(document)
+    else:
+        render_too_large(document)
 
 
 def render(document: dict[str, Any]) -> None:
@@ -83,3 +99,50 @@ def render(document: dict[str, Any]) -> None:
     console.print(table)
     if "win_sets" in document:
         render_two_level(document, console)
+
+
+def render_too_large(document: dict[str, Any]) -> None:
+    """Print what is known of a space too large to enumerate: structure, refusal, samples."""
+    parties = document["parties"]
+    issues = ", ".join(f"{name} ({n})" for name, n in document["issues"].items())
+    console.print(f"[bold]{document['scenario']}[/bold]")
+    console.print(
+        f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes; "
+        f"issues: {issues}",
+        highlight=False,
+    )
+    console.print(
+        "no deal is worth: "
+        + ", ".join(
+            f"{p} {_number(r)}"
+            for p, r in zip(parties, document["reservation_values"], strict=True)
+        ),
+        highlight=False,
+    )
+    console.print(f"not enumerated: {document['refused']}", highlight=False)
+    sampled = document["sampled"]
+    table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")
+    for column in ("party", "mean", "sd", "min", "median", "max"):
+        table.add_column(column, justify="left" if column == "party" else "right")
+    for party, stats in sampled["parties"].items():
+        if stats["mean"] is None:
+            table.add_row(party, *[""] * 5)
+            continue
+        table.add_row(
+            party,
+            *map(
+                _number,
+                (
+                    stats["mean"],
+                    stats["std"],
+                    stats["min"],
+                    stats["quantiles"]["0.5"],
+                    stats["max"],
+                ),
+            ),
+        )
+    console.print(table)
+    console.print(
+        f"share of outcomes every signatory prefers to no deal: {sampled['rational_fraction']:.4g}",
+        highlight=False,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from detente.errors import UnknownNameError
+from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.scenario.core import Position, Scenario
@@ -21,6 +22,7 @@ from detente.scenario.model import (
     LinearUtilitySpec,
     PartySpec,
     PositionSpec,
+    RectanglesUtilitySpec,
     ScenarioFile,
     TableUtilitySpec,
 )
@@ -127,12 +129,34 @@ def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: Path
 
 
 def build_utility(
-    spec: LinearUtilitySpec | TableUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+    spec: LinearUtilitySpec | TableUtilitySpec | RectanglesUtilitySpec,
+    space: OutcomeSpace,
+    source: Source,
+    path: PathKey,
 ) -> Utility:
     """The utility function a utility entry declares."""
     if isinstance(spec, TableUtilitySpec):
         return _table(spec, space, source, path)
-    return _linear(spec, space, source, path)
+    if isinstance(spec, RectanglesUtilitySpec):
+        return _rectangles(spec, space, source, path)
+    linear = _linear(spec, space, source, path)
+    return linear if spec.ceiling is None else Capped(linear, spec.ceiling)
+
+
+def _rectangles(
+    spec: RectanglesUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+) -> HyperRectangles:
+    boxes = []
+    for k, box in enumerate(spec.boxes):
+        bounds = []
+        for name, (low, high) in box.bounds.items():
+            where = (*path, "boxes", k, "bounds", name)
+            issue = _issue(space, name, source, where)
+            first = _value_position(issue, low, source, where)
+            last = _value_position(issue, high, source, where)
+            bounds.append((space.position(name), first, last))
+        boxes.append(Box(tuple(bounds), box.utility))
+    return HyperRectangles(tuple(boxes), spec.scale, spec.ceiling)
 
 
 def _issue(space: OutcomeSpace, name: str, source: Source, path: PathKey) -> Issue:

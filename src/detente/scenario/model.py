@@ -119,6 +119,9 @@ class LinearUtilitySpec(Strict):
     weights: dict[str, float] = Field(default_factory=dict)
     values: dict[str, IssueValues] = Field(default_factory=dict)
     offset: float = 0.0
+    ceiling: float | None = Field(
+        default=None, description="Cap: u = min(u, ceiling) (GENIUS caps every utility at 1)."
+    )
 
 
 class TableEntry(Strict):
@@ -136,6 +139,24 @@ class TableUtilitySpec(Strict):
     default: float = 0.0
 
 
+class BoxSpec(Strict):
+    """An axis-aligned box of outcomes: for each listed issue, inclusive value bounds."""
+
+    utility: float
+    bounds: dict[str, tuple[ValueName, ValueName]] = Field(
+        default_factory=dict, description="Issue -> [lowest, highest] value; unlisted: any."
+    )
+
+
+class RectanglesUtilitySpec(Strict):
+    """``u = min(Σ_{boxes containing the outcome} utility / scale, ceiling)`` (GENIUS hyperRectangle)."""
+
+    type: Literal["rectangles"]
+    boxes: list[BoxSpec]
+    scale: float = Field(default=1.0, gt=0)
+    ceiling: float | None = None
+
+
 def _utility_type(value: Any) -> str:
     """The ``type`` of a utility entry; ``linear`` when omitted."""
     if isinstance(value, dict):
@@ -144,7 +165,9 @@ def _utility_type(value: Any) -> str:
 
 
 UtilitySpec = Annotated[
-    Annotated[LinearUtilitySpec, Tag("linear")] | Annotated[TableUtilitySpec, Tag("table")],
+    Annotated[LinearUtilitySpec, Tag("linear")]
+    | Annotated[TableUtilitySpec, Tag("table")]
+    | Annotated[RectanglesUtilitySpec, Tag("rectangles")],
     Discriminator(_utility_type),
 ]
 
