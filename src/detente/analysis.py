@@ -18,6 +18,7 @@ import numpy as np
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
+from detente.twolevel import two_level_section
 from detente.utility import FloatArray
 
 SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
@@ -124,6 +125,7 @@ def positions_section(scenario: Scenario, context: AnalysisContext) -> dict[str,
 
 
 ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
+ANALYSIS_SECTIONS.append(two_level_section)
 """The sections of ``analyze``, in report order."""
 
 

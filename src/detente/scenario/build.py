@@ -13,6 +13,7 @@ from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.scenario.core import Position, Scenario
+from detente.scenario.factions import build_domestic
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
     IssueSpec,
@@ -96,7 +97,20 @@ def build_issue(spec: IssueSpec) -> Issue:
 
 def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: PathKey) -> Party:
     """The party a party entry declares."""
-    utility = build_utility(spec.utility, space, source, (*path, "utility"))
+    given = (
+        None
+        if spec.utility is None
+        else build_utility(spec.utility, space, source, (*path, "utility"))
+    )
+    domestic = None
+    if spec.factions is not None:
+        parts = tuple(
+            build_utility(f.utility, space, source, (*path, "factions", k, "utility"))
+            for k, f in enumerate(spec.factions)
+        )
+        domestic = build_domestic(spec, parts, source, path)
+    utility = given if domestic is None else domestic.negotiating_utility(given)
+    assert utility is not None
     requirements = tuple(
         _requirement(space, issue, allowed, source, (*path, "requires", issue))
         for issue, allowed in spec.requires.items()
@@ -110,6 +124,7 @@ def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: Path
         reservation=spec.reservation,
         discount=spec.discount,
         signatory=spec.signatory,
+        domestic=domestic,
     )
 
 

@@ -55,7 +55,11 @@ class Source:
                 break
             found.append(key)
             node = node[key]
-        rest = [k for k in path[len(found) :] if isinstance(k, str) and k[:1].islower()][:1]
+        rest = [
+            k
+            for k in path[len(found) :]
+            if isinstance(k, str) and k[:1].islower() and "[" not in k  # not a union member
+        ][:1]
         return Location(
             self.file,
             None if line is None else line + 1,
