@@ -193,7 +193,9 @@ def compliance_path(model: TrustModel, moves: int) -> tuple[float, ...]:
     return tuple(probabilities)
 
 
-def cooperation_threshold(reward: float, sucker: float, punishment: float, temptation: float) -> float:
+def cooperation_threshold(
+    reward: float, sucker: float, punishment: float, temptation: float
+) -> float:
     """Least probability of the other cooperating at which a trustworthy type cooperates.
 
     ``π* = (P − S) / ((R − T_g) + (P − S))`` for a trustworthy type whose
@@ -237,6 +239,4 @@ class TrustTable:
 
     def matrix(self, parties: tuple[str, ...]) -> dict[str, dict[str, float]]:
         """``{truster: {trustee: probability}}`` over distinct pairs of ``parties``."""
-        return {
-            i: {j: self.honour_probability(i, j) for j in parties if j != i} for i in parties
-        }
+        return {i: {j: self.honour_probability(i, j) for j in parties if j != i} for i in parties}

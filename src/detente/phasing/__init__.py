@@ -8,19 +8,22 @@ from detente.phasing.designer import Design, OneShot, StageSearch, design, min_s
 from detente.phasing.enforcement import Enforcement, check
 from detente.phasing.items import Item, Link, party_values
 from detente.phasing.schedule import Schedule
+from detente.phasing.simulation import Implementation, implement
 
 __all__ = [
     "Deal",
     "Design",
     "Enforcement",
+    "Implementation",
     "Item",
     "Link",
     "OneShot",
     "Schedule",
-    "Stake",
     "StageSearch",
+    "Stake",
     "check",
     "design",
+    "implement",
     "min_stages",
     "party_values",
 ]

@@ -27,7 +27,9 @@ class Stake:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.discount <= 1.0:
-            raise DetenteError(f"party {self.party!r}: discount must be in (0, 1], got {self.discount}")
+            raise DetenteError(
+                f"party {self.party!r}: discount must be in (0, 1], got {self.discount}"
+            )
         for name in ("outside", "completion"):
             if not math.isfinite(getattr(self, name)):
                 raise DetenteError(f"party {self.party!r}: {name} value must be finite")

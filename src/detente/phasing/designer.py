@@ -143,7 +143,8 @@ class _Program:
             gradient, _ = affine(
                 lambda X: self.valuation.expected_values(X).sum(axis=1, keepdims=True), self.shape
             )
-            return -gradient[0]
+            coefficients: FloatArray = -gradient[0]
+            return coefficients
         return -self.measure_row()
 
     def solve(
@@ -193,7 +194,9 @@ def design(
     ('optimal', 2.0, ('stage 1: A',))
     """
     if objective not in OBJECTIVES:
-        raise DetenteError(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
+        raise DetenteError(
+            f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}"
+        )
     if objective == "completion":
         return _most_likely(deal, stages, target, time_limit)
     result = _design(deal, stages, objective, target, time_limit)
@@ -203,10 +206,7 @@ def design(
 def _with_one_shot(
     result: Design, deal: Deal, objective: Objective, target: float | None, time_limit: float
 ) -> Design:
-    if result.stages == 1:
-        one = result
-    else:
-        one = _design(deal, 1, "total", target, time_limit)
+    one = result if result.stages == 1 else _design(deal, 1, "total", target, time_limit)
     if target is not None and one.feasible:
         one = _design(deal, 1, "total", None, time_limit)
         feasible = one.total is not None and one.total >= target - TOLERANCE * (1 + abs(target))
@@ -214,8 +214,16 @@ def _with_one_shot(
         feasible = one.feasible
     shot = OneShot(feasible, None if one.total is None else one.total)
     return Design(
-        objective, result.stages, result.status, result.schedule, result.total, result.value,
-        result.enforcement, result.reason, result.gap, shot,
+        objective,
+        result.stages,
+        result.status,
+        result.schedule,
+        result.total,
+        result.value,
+        result.enforcement,
+        result.reason,
+        result.gap,
+        shot,
     )
 
 
@@ -268,7 +276,9 @@ def _why_not(program: _Program, status: Status, target: float | None, time_limit
             f"infeasible: no self-enforcing {k}-stage schedule exists; even delivering nothing, "
             f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
         )
-    return f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
+    return (
+        f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
+    )
 
 
 def _most_likely(deal: Deal, stages: int, target: float | None, time_limit: float) -> Design:
@@ -277,7 +287,10 @@ def _most_likely(deal: Deal, stages: int, target: float | None, time_limit: floa
         if not best.feasible or best.total is None:
             return _with_one_shot(
                 Design("completion", stages, best.status, reason=best.reason),
-                deal, "completion", None, time_limit,
+                deal,
+                "completion",
+                None,
+                time_limit,
             )
         target = best.total
     search = min_stages(deal, target, max_stages=stages, time_limit=time_limit)
@@ -287,8 +300,14 @@ def _most_likely(deal: Deal, stages: int, target: float | None, time_limit: floa
     else:
         probability = found.enforcement.completion_probability if found.enforcement else None
         result = Design(
-            "completion", found.stages, found.status, found.schedule, found.total,
-            probability, found.enforcement, gap=found.gap,
+            "completion",
+            found.stages,
+            found.status,
+            found.schedule,
+            found.total,
+            probability,
+            found.enforcement,
+            gap=found.gap,
         )
     return _with_one_shot(result, deal, "completion", target, time_limit)
 

@@ -110,7 +110,7 @@ class Valuation:
     # --- values ---------------------------------------------------------------------------
 
     def _before_group(self, X: FloatArray, t: int, g: int) -> FloatArray:
-        earlier = X[:, :, :t].sum(axis=2)
+        earlier: FloatArray = X[:, :, :t].sum(axis=2)
         return earlier + X[:, :, t] * (self.item_group < g)
 
     def breakdown(self, X: FloatArray, party: int, n: int, renegers: frozenset[int]) -> FloatArray:
@@ -120,7 +120,8 @@ class Valuation:
         now = X[:, :, t] * ((self.item_group == g) & ~broke)
         level = self._before_group(X, t, g) + now
         scale = np.where(broke, 1.0, 1.0 - self.rho)
-        value = now @ self.once[:, party] + self.pv[party] * ((level * scale) @ self.flow[:, party])
+        value: FloatArray = now @ self.once[:, party]
+        value += self.pv[party] * ((level * scale) @ self.flow[:, party])
         value += self.outside[party] + X[:, :, :t].sum(axis=2) @ self.lever[:, party]
         if party in renegers:
             clawed = level * np.where(broke, 0.0, self.rho)
@@ -274,16 +275,23 @@ class Enforcement:
 def check(deal: Deal, schedule: Schedule) -> Enforcement:
     """Check a schedule: the slack of every party's incentive constraint at every move.
 
-    THEORY §3.1 at δ = 1: the schedule (3, 2) is self-enforcing, (4, 2) is not
-    (B's first answer is then worth less than reneging):
+    THEORY §3.1 at δ = 1: A steps (cost 1, worth 1.5 to B), B answers with a
+    matched step (cost 1, worth 0.8 to A), completion is worth 6 to A and 2 to
+    B. Steps (3, 2) are self-enforcing; (4, 2) are not, because B's first
+    answer costs 4 and is backed only by 1.5 × 2 − 2 + 2 = 3:
 
-    >>> from detente.phasing.examples import action_for_action
-    >>> deal = action_for_action(delta=1.0)
-    >>> check(deal, Schedule.from_stages(("a_step", "b_step"),
-    ...     [{"a_step": 3, "b_step": 3}, {"a_step": 2, "b_step": 2}])).self_enforcing
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item, Link, party_values
+    >>> deal = Deal(
+    ...     (Stake("A", completion=6.0), Stake("B", completion=2.0)),
+    ...     (Item("a", "A", cost=1.0, value=party_values({"B": 1.5})),
+    ...      Item("b", "B", cost=1.0, value=party_values({"A": 0.8}))),
+    ...     order=(("A",), ("B",)), links=(Link("a", "b"),))
+    >>> def steps(*sizes):
+    ...     return Schedule.from_stages(("a", "b"), [{"a": s, "b": s} for s in sizes])
+    >>> check(deal, steps(3, 2)).self_enforcing
     True
-    >>> check(deal, Schedule.from_stages(("a_step", "b_step"),
-    ...     [{"a_step": 4, "b_step": 4}, {"a_step": 2, "b_step": 2}])).violated
+    >>> check(deal, steps(4, 2)).violated
     ('stage 1: B',)
     """
     X = aligned(deal, schedule)[None]
@@ -296,4 +304,3 @@ def check(deal: Deal, schedule: Schedule) -> Enforcement:
         completion_probability=valuation.completion_probability(),
         expected_values=tuple(zip(deal.parties, (float(v) for v in values), strict=True)),
     )
-

@@ -59,7 +59,9 @@ class Item:
         low, high = self.total
         where = f"item {self.name!r}"
         if not 0.0 <= low <= high:
-            raise DetenteError(f"{where}: total bounds must satisfy 0 <= low <= high, got {self.total}")
+            raise DetenteError(
+                f"{where}: total bounds must satisfy 0 <= low <= high, got {self.total}"
+            )
         if self.per_stage <= 0:
             raise DetenteError(f"{where}: per_stage must be positive, got {self.per_stage}")
         if not 0.0 <= self.reversibility <= 1.0:
@@ -87,7 +89,10 @@ class Item:
     @property
     def parties(self) -> tuple[str, ...]:
         """Every party the item names."""
-        named = (self.giver, *(p for table in (self.value, self.flow, self.leverage) for p, _ in table))
+        named = (
+            self.giver,
+            *(p for table in (self.value, self.flow, self.leverage) for p, _ in table),
+        )
         return tuple(dict.fromkeys(named))
 
 
@@ -104,7 +109,9 @@ class Link:
 
     def __post_init__(self) -> None:
         if self.rate < 0 or not math.isfinite(self.rate):
-            raise DetenteError(f"link {self.source} -> {self.target}: rate must be >= 0, got {self.rate}")
+            raise DetenteError(
+                f"link {self.source} -> {self.target}: rate must be >= 0, got {self.rate}"
+            )
         if self.source == self.target:
             raise DetenteError(f"link {self.source} -> {self.target} links an item to itself")
 
@@ -122,7 +129,9 @@ def check_links(links: Iterable[Link], items: Iterable[str]) -> None:
     for link in links:
         for name in (link.source, link.target):
             if name not in known:
-                raise DetenteError(f"link names unknown item {name!r}; items are: {', '.join(sorted(known))}")
+                raise DetenteError(
+                    f"link names unknown item {name!r}; items are: {', '.join(sorted(known))}"
+                )
         if link.target in parent:
             raise DetenteError(f"item {link.target!r} is the target of two links; link it once")
         parent[link.target] = link.source

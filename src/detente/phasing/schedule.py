@@ -59,7 +59,9 @@ class Schedule:
 
     def totals(self) -> dict[str, float]:
         """Total amount of every item."""
-        return {name: float(x) for name, x in zip(self.items, self.array().sum(axis=1), strict=True)}
+        return {
+            name: float(x) for name, x in zip(self.items, self.array().sum(axis=1), strict=True)
+        }
 
     def as_dicts(self, tolerance: float = TOLERANCE) -> list[dict[str, float]]:
         """One ``{item: amount}`` per stage, leaving out amounts within ``tolerance`` of 0."""
