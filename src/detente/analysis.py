@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from detente.outcomes import ENUMERATION_LIMIT
+from detente.phasing.sections import trust_section
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
 from detente.utility import FloatArray
@@ -107,6 +108,7 @@ def core_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]
 
 
 ANALYSIS_SECTIONS: list[Section] = [core_section]
+ANALYSIS_SECTIONS.append(trust_section)
 """The sections of ``analyze``, in report order."""
 
 

@@ -12,6 +12,8 @@ import click
 import typer
 
 from detente.cli.analyze import analyze
+from detente.cli.implement import implement
+from detente.cli.phase import phase
 from detente.cli.schema import schema
 from detente.cli.validate import validate
 from detente.errors import DetenteError
@@ -26,6 +28,8 @@ app = typer.Typer(
 app.command()(validate)
 app.command()(analyze)
 app.command()(schema)
+app.command()(phase)
+app.command()(implement)
 
 
 def fail(message: str, code: int) -> None:

@@ -206,13 +206,13 @@ def design(
 def _with_one_shot(
     result: Design, deal: Deal, objective: Objective, target: float | None, time_limit: float
 ) -> Design:
-    one = result if result.stages == 1 else _design(deal, 1, "total", target, time_limit)
-    if target is not None and one.feasible:
-        one = _design(deal, 1, "total", None, time_limit)
-        feasible = one.total is not None and one.total >= target - TOLERANCE * (1 + abs(target))
-    else:
-        feasible = one.feasible
-    shot = OneShot(feasible, None if one.total is None else one.total)
+    """Attach the one-shot exchange: its largest self-enforcing total and whether it carries the target."""
+    alone = result.stages == 1 and target is None and objective == "total"
+    one = result if alone else _design(deal, 1, "total", None, time_limit)
+    feasible = one.feasible
+    if target is not None and one.total is not None:
+        feasible = one.total >= target - TOLERANCE * (1 + abs(target))
+    shot = OneShot(feasible, one.total)
     return Design(
         objective,
         result.stages,

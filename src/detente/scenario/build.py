@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from detente.errors import UnknownNameError
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
+from detente.phasing.spec import build_phasing, build_trust
 from detente.scenario.core import Scenario
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
@@ -31,6 +32,8 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
     parties = tuple(
         build_party(spec, space, source, ("parties", i)) for i, spec in enumerate(model.parties)
     )
+    trust = build_trust(model.trust, [p.id for p in parties], source)
+    phasing = build_phasing(model.items, model.phasing, parties, trust, source)
     return Scenario(
         name=model.name,
         space=space,
@@ -38,6 +41,8 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         description=model.description,
         path=source.file,
         parameters=dict(parameters),
+        trust=trust,
+        phasing=phasing,
     )
 
 

@@ -10,6 +10,8 @@ import numpy as np
 from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
+from detente.phasing.spec import Phasing
+from detente.trust import TrustTable
 from detente.utility import FloatArray, utility_matrix
 
 
@@ -27,6 +29,8 @@ class Scenario:
     description: str = ""
     path: str | None = None
     parameters: Mapping[str, float] = field(default_factory=dict)
+    trust: TrustTable | None = None
+    phasing: Phasing | None = None
 
     @property
     def party_ids(self) -> tuple[str, ...]:
