@@ -87,7 +87,10 @@ def test_probabilities_outside_the_unit_interval_are_refused(build: object) -> N
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.lists(st.booleans(), max_size=6)
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.lists(st.booleans(), max_size=6),
 )
 def test_two_type_beliefs_stay_probabilities(
     prior: float, opp: float, good: float, history: list[bool]

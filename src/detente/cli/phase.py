@@ -29,6 +29,12 @@ ObjectiveOpt = Annotated[
     str | None,
     typer.Option("--objective", help="total, surplus or completion (default: the scenario's)."),
 ]
+MaxStagesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-stages", min=1, help="Most stages --min-stages tries (default: scenario's)."
+    ),
+]
 EqualStepsOpt = Annotated[
     list[str] | None,
     typer.Option("--equal-steps", help="Item that must move in equal steps (repeatable)."),
@@ -61,6 +67,7 @@ def phase(
     target: TargetOpt = None,
     objective: ObjectiveOpt = None,
     equal_steps: EqualStepsOpt = None,
+    max_stages: MaxStagesOpt = None,
     set_: SetOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -75,7 +82,8 @@ def phase(
         deal = replace(deal, equal_steps=(*deal.equal_steps, *equal_steps))
     goal = plan.target if target is None else target
     if min_stages_:
-        document = _min_stages(replace(plan, deal=deal), goal)
+        limit = max_stages or plan.max_stages
+        document = _min_stages(replace(plan, deal=deal, max_stages=limit), goal)
     else:
         chosen = _objective(objective, plan.objective)
         result = design(deal, stages or plan.stages, chosen, goal, plan.time_limit)

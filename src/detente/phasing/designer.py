@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Enforcement, Valuation, affine, check
 from detente.phasing.schedule import TOLERANCE, Schedule
 from detente.utility import FloatArray
+
+if TYPE_CHECKING:  # scipy.optimize is imported when a program is solved, not on import
+    from scipy.optimize import Bounds, LinearConstraint
 
 Objective = Literal["total", "surplus", "completion"]
 OBJECTIVES: tuple[Objective, ...] = ("total", "surplus", "completion")
@@ -95,6 +97,8 @@ class _Program:
         return row.ravel()
 
     def bounds(self) -> Bounds:
+        from scipy.optimize import Bounds
+
         upper = np.array([[min(it.per_stage, it.total[1])] * self.stages for it in self.deal.items])
         return Bounds(np.zeros(upper.size), upper.ravel())
 
@@ -102,6 +106,8 @@ class _Program:
         return np.repeat([1.0 if it.binary else 0.0 for it in self.deal.items], self.stages)
 
     def constraints(self, target: float | None) -> list[LinearConstraint]:
+        from scipy.optimize import LinearConstraint
+
         size = self.shape[0] * self.stages
         rows: list[FloatArray] = []
         low: list[float] = []
@@ -150,6 +156,8 @@ class _Program:
     def solve(
         self, objective: Objective, target: float | None, time_limit: float
     ) -> tuple[Status, FloatArray | None, float | None]:
+        from scipy.optimize import milp
+
         result = milp(
             self.objective(objective),
             constraints=self.constraints(target),
