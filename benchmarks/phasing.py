@@ -18,9 +18,9 @@ import statistics
 import time
 
 import numpy as np
+from tests.strategies import random_deal
 
 from detente.phasing import design
-from tests.strategies import random_deal
 
 SIZES = ((12, 6), (24, 8), (40, 10))
 
