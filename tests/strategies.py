@@ -9,8 +9,10 @@ from hypothesis.extra import numpy as hnp
 from detente.factions import Derived, Domestic, Faction, Given, Leading
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
+from detente.phasing import Deal, Item, Link, Stake, party_values
 from detente.ratification import Majority, NoRatification, RatificationRule, Unanimity, Veto
 from detente.scenario import Scenario
+from detente.trust import Hazard, TrustTable
 from detente.utility import TableUtility
 
 # --- outcome spaces -------------------------------------------------------------------------
@@ -152,3 +154,69 @@ def bargaining_problems(
     """A utility matrix and a disagreement point for it."""
     matrix = draw(utility_matrices(parties, outcomes, elements))
     return matrix, draw(disagreement_points(matrix.shape[1]))
+
+
+# --- phasing: deals to design schedules for ----------------------------------------------
+
+
+@st.composite
+def action_for_action_deals(draw: st.DrawFn, hazards: bool = True) -> Deal:
+    """THEORY §3.1's family: A steps, B answers with a linked step, completion values, hazards."""
+    number = st.floats(0.1, 3.0)
+    delta = draw(st.floats(0.5, 1.0))
+    h_a = draw(st.floats(0.0, 0.4)) if hazards else 0.0
+    h_b = draw(st.floats(0.0, 0.4)) if hazards else 0.0
+    rate = draw(st.floats(0.5, 2.0))
+    return Deal(
+        stakes=(
+            Stake("A", delta, completion=draw(st.floats(0.0, 8.0))),
+            Stake("B", delta, completion=draw(st.floats(0.0, 8.0))),
+        ),
+        items=(
+            Item(
+                "a", "A", cost=draw(number), value=party_values({"B": draw(number)}), total=(0, 50)
+            ),
+            Item(
+                "b",
+                "B",
+                cost=draw(number),
+                value=party_values({"A": draw(number)}),
+                reversibility=draw(st.floats(0.0, 1.0)),
+            ),
+        ),
+        order=(("A",), ("B",)),
+        links=(Link("a", "b", rate),),
+        trust=TrustTable({("A", "B"): Hazard(h_b), ("B", "A"): Hazard(h_a)}),
+        measure=("a",),
+    )
+
+
+def random_deal(rng: np.random.Generator, n_items: int, parties: int = 3) -> Deal:
+    """A random deal with one-time values, flows, reversibility, leverage and hazards.
+
+    Used by the property tests and by ``benchmarks/phasing.py``.
+    """
+    ids = tuple(f"P{k}" for k in range(parties))
+    items = []
+    for i in range(n_items):
+        giver = ids[i % parties]
+        others = [p for p in ids if p != giver]
+        items.append(
+            Item(
+                f"item{i}",
+                giver,
+                cost=float(rng.uniform(0.5, 2.0)),
+                value=party_values({p: float(rng.uniform(0.0, 2.0)) for p in others}),
+                flow=party_values({p: float(rng.uniform(0.0, 0.2)) for p in others}),
+                total=(0.0, float(rng.uniform(1.0, 5.0))),
+                reversibility=float(rng.uniform(0.0, 1.0)),
+                leverage=party_values({giver: float(-rng.uniform(0.0, 0.5))}),
+                binary=bool(i % 7 == 6),
+            )
+        )
+    stakes = tuple(
+        Stake(p, float(rng.uniform(0.85, 0.95)), completion=float(rng.uniform(5.0, 20.0)))
+        for p in ids
+    )
+    beliefs = {(a, b): Hazard(float(rng.uniform(0.0, 0.1))) for a in ids for b in ids if a != b}
+    return Deal(stakes, tuple(items), tuple((p,) for p in ids), trust=TrustTable(beliefs))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from detente.outcomes import ENUMERATION_LIMIT
+from detente.phasing.sections import trust_section
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
 from detente.twolevel import two_level_section
@@ -136,6 +137,7 @@ def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[
 
 
 ANALYSIS_SECTIONS.append(domain_section)
+ANALYSIS_SECTIONS.append(trust_section)
 
 
 def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from detente.errors import UnknownNameError
 from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
+from detente.phasing.spec import build_phasing, build_trust
 from detente.scenario.core import Position, Scenario
 from detente.scenario.factions import build_domestic
 from detente.scenario.loader import PathKey, Source
@@ -39,6 +40,8 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         name: build_position(name, spec, space, parties, source, ("positions", name))
         for name, spec in model.positions.items()
     }
+    trust = build_trust(model.trust, [p.id for p in parties], source)
+    phasing = build_phasing(model.items, model.phasing, parties, trust, source)
     return Scenario(
         name=model.name,
         space=space,
@@ -47,6 +50,8 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         path=source.file,
         parameters=dict(parameters),
         positions=positions,
+        trust=trust,
+        phasing=phasing,
     )
 
 

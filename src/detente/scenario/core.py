@@ -15,6 +15,8 @@ from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
+    from detente.phasing.spec import Phasing
+    from detente.trust import TrustTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Scenario:
     parameters: Mapping[str, float] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
     origin: DomainOrigin | None = None
+    trust: TrustTable | None = None
+    phasing: Phasing | None = None
 
     @property
     def party_ids(self) -> tuple[str, ...]:

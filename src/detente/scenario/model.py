@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from detente.phasing.spec import ItemSpec, PhasingSpec, TrustSpec
+
 ValueName = str | int | float
 
 
@@ -312,6 +314,15 @@ class ScenarioFile(Strict):
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
+    items: list[ItemSpec] | None = Field(
+        default=None, description="Concessions a phased deal is made of (see `detente phase`)."
+    )
+    trust: TrustSpec | None = Field(
+        default=None, description="Beliefs {truster: {trustee: hazard | beta | types}}."
+    )
+    phasing: PhasingSpec | None = Field(
+        default=None, description="Move order, stages, objective and design constraints."
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:
