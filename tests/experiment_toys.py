@@ -53,5 +53,11 @@ CLAIMS = (
 )
 
 
-def toy_sweep(draws: int, seed: int = 7, lhs: bool = False, delay: float = 0.0) -> Sweep:
-    return Sweep(ToyModel(delay=delay), (X, Y, Z), toy_results, draws, CLAIMS, seed, lhs)
+def toy_sweep(
+    draws: int,
+    seed: int | None = 7,
+    lhs: bool = False,
+    delay: float = 0.0,
+    parameters: tuple[Uncertain, ...] = (X, Y, Z),
+) -> Sweep:
+    return Sweep(ToyModel(delay=delay), parameters, toy_results, draws, CLAIMS, seed, lhs)

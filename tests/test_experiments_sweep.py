@@ -65,11 +65,13 @@ def test_different_seeds_give_different_draws(tmp_path: Path) -> None:
     assert a.column("parameter.x") != b.column("parameter.x")
 
 
+@pytest.mark.slow
 def test_local_workers_give_the_same_rows_as_in_process(tmp_path: Path) -> None:
     reference = sweep_table(tmp_path / "here", toy_sweep(60), chunk_size=5)
     assert sweep_table(tmp_path / "w2", toy_sweep(60), chunk_size=5, workers=2).equals(reference)
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_gives_the_same_rows_as_in_process(
     tmp_path: Path, dask_address: str
 ) -> None:
@@ -78,6 +80,7 @@ def test_a_dask_cluster_gives_the_same_rows_as_in_process(
     assert on_dask.equals(reference)
 
 
+@pytest.mark.slow
 def test_executors_yield_every_result_once() -> None:
     items = list(range(10))
     assert sorted(LocalWorkers(2).map_unordered(pow, 2, items)) == [2**i for i in items]
