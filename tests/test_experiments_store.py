@@ -17,7 +17,7 @@ import pytest
 
 from detente.experiments import Manifest, ResultsError, ResultStore, RunOptions, run_sweep
 from detente.experiments.store import chunk_name
-from experiment_toys import X, toy_sweep
+from tests.experiment_toys import X, toy_sweep
 
 SRC = Path(__file__).parents[1] / "src"
 TESTS = Path(__file__).parent
@@ -118,14 +118,14 @@ def test_a_damaged_manifest_is_a_clean_error(tmp_path: Path) -> None:
 
 SCRIPT = """
 import sys
-from experiment_toys import X, toy_sweep
+from tests.experiment_toys import X, toy_sweep
 from detente.experiments import RunOptions, run_sweep
 options = RunOptions(sys.argv[1], resume=True, chunk_size=6, progress=False)
 run_sweep(toy_sweep(600, 5, delay=0.002, parameters=(X,)), options)
 """
 
 
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)])}
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS.parent)])}
 
 
 def written(manifest: Path) -> int:

@@ -8,7 +8,7 @@ import pytest
 
 from detente.experiments import ResultsError, RunOptions, run_sweep, summarize
 from detente.experiments.summary import share_interval
-from experiment_toys import X, Y, toy_sweep
+from tests.experiment_toys import X, Y, toy_sweep
 
 
 def summary_of(tmp_path: Path, draws: int, lhs: bool = False) -> dict[str, object]:

@@ -14,7 +14,7 @@ from detente.errors import DetenteError, UnknownNameError
 from detente.experiments import ResultStore, RunOptions, Sweep, run_sweep
 from detente.experiments.chunks import Chunk
 from detente.experiments.executors import InProcess, LocalWorkers
-from experiment_toys import toy_sweep
+from tests.experiment_toys import toy_sweep
 
 
 def sweep_table(out: Path, sweep: Sweep, **options: object) -> pa.Table:

@@ -115,6 +115,11 @@ def read_yaml(path: str | Path) -> Source:
         raise ScenarioError(
             f"not UTF-8 text (byte {error.start}): save the file as UTF-8", Location(file)
         ) from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str) -> Source:
+    """Parse a scenario file's text safely, keeping positions (``file`` names it in errors)."""
     try:
         tree = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
@@ -243,16 +248,27 @@ def load_scenario(path: str | Path, overrides: Mapping[str, float] | None = None
     >>> scenario.party_ids, scenario.space.size
     (('A', 'B'), 4)
     """
+    return build_scenario(read_yaml(path), overrides)
+
+
+def build_scenario(source: Source, overrides: Mapping[str, float] | None = None) -> Scenario:
+    """Resolve, validate and build an already parsed file (steps 2 to 4)."""
     from detente.scenario.build import build
 
-    source = read_yaml(path)
+    model, parameters = resolve(source, overrides or {})
+    return build(model, source, parameters)
+
+
+def resolve(
+    source: Source, overrides: Mapping[str, float]
+) -> tuple[ScenarioFile, dict[str, float]]:
+    """The validated file and every parameter's value, with ``overrides`` applied."""
     raw = plain(source.tree)
-    parameters = resolve_parameters(source, raw, overrides or {})
+    parameters = resolve_parameters(source, raw, overrides)
     data = {k: v for k, v in raw.items() if k != "parameters"}
     data = substitute(source, data, (), parameters)
-    data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides or {})
-    model = validate(source, data)
-    return build(model, source, parameters)
+    data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides)
+    return validate(source, data), parameters
 
 
 def _parameter_specs(
