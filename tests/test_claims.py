@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.analysis import analyze
 from detente.claims import Claim, ClaimError, evaluate_claims, parse
 from detente.errors import DetenteError, UnknownNameError
+from detente.scenario.loader import load_scenario
+from tests.conftest import CLI, assert_one_line_error
 
 RESULTS = {
     "one_shot": {"feasible": False, "value": 2.0},
@@ -165,3 +171,82 @@ def test_token_soup_parses_and_evaluates_or_fails_cleanly(text: str) -> None:
         Claim.parse("c", text).holds(RESULTS)
     except DetenteError as error:
         assert "\n" not in str(error)
+
+
+# Claims in scenario files, reported by `detente analyze`.
+
+SCENARIO = """\
+name: worked example with claims
+parameters:
+  d_A: {value: 0, range: [0, 5]}
+issues:
+  - name: deal
+    values: [FreezeForFreeze, SmallDeal, MediumDeal, BigDeal]
+parties:
+  - id: A
+    reservation: =d_A
+    utility: {type: linear, values: {deal: {FreezeForFreeze: 2, SmallDeal: 6, MediumDeal: 4, BigDeal: 1}}}
+  - id: B
+    utility: {type: linear, values: {deal: {FreezeForFreeze: 1, SmallDeal: 2, MediumDeal: 5, BigDeal: 9}}}
+claims:
+  medium: solutions.nash.outcome.deal == "MediumDeal"
+  several:
+    expr: n_rational >= 3
+    description: at least three deals beat no deal for both sides
+"""
+
+
+def write_scenario(tmp_path: Path, text: str = SCENARIO) -> Path:
+    path = tmp_path / "claims.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_a_scenario_file_declares_claims_in_short_and_long_form(tmp_path: Path) -> None:
+    scenario = load_scenario(write_scenario(tmp_path))
+    assert [(c.name, c.text, c.description) for c in scenario.claims] == [
+        ("medium", 'solutions.nash.outcome.deal == "MediumDeal"', ""),
+        ("several", "n_rational >= 3", "at least three deals beat no deal for both sides"),
+    ]
+
+
+def test_analyze_reports_each_claims_truth_on_the_point_estimate(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path)
+    assert analyze(load_scenario(path))["claims"] == {"medium": True, "several": True}
+    # With no deal worth 5 to A only SmallDeal (6) remains rational for A.
+    assert analyze(load_scenario(path, {"d_A": 5}))["claims"] == {
+        "medium": False,
+        "several": False,
+    }
+
+
+def test_analyze_on_the_command_line_prints_and_emits_claims(
+    tmp_path: Path, detente_cli: CLI
+) -> None:
+    path = write_scenario(tmp_path)
+    done = detente_cli("analyze", path, "--json")
+    assert json.loads(done.stdout)["claims"] == {"medium": True, "several": True}
+    printed = detente_cli("analyze", path, "--set", "d_A=5").stdout
+    assert "claim medium: false" in printed and "claim several: false" in printed
+
+
+def test_a_misspelt_field_is_a_located_one_line_error(tmp_path: Path, detente_cli: CLI) -> None:
+    path = write_scenario(tmp_path, SCENARIO.replace("n_rational >= 3", "n_rationl >= 3"))
+    done = detente_cli("analyze", path)
+    assert_one_line_error(
+        done, "claims.yaml:16:5: claims.several.expr: unknown field 'n_rationl'", "n_rational"
+    )
+
+
+def test_a_claim_syntax_error_is_located_in_the_file_and_the_expression(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path, SCENARIO.replace("n_rational >= 3", "n_rational >= (3"))
+    with pytest.raises(
+        ClaimError, match=r"claims.yaml:16:5: claims.several.expr: syntax error at column 17"
+    ):
+        load_scenario(path)
+
+
+def test_a_claim_name_must_be_an_identifier(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path, SCENARIO.replace("  medium:", "  two words:"))
+    with pytest.raises(DetenteError, match="claims"):
+        load_scenario(path)

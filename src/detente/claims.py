@@ -24,10 +24,11 @@ import numbers
 import operator
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeAlias
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError, Location, UnknownNameError
 
@@ -151,7 +152,7 @@ class Literal:
 
 
 @dataclass(frozen=True, slots=True)
-class Field:
+class FieldPath:
     """A dotted path into the results, e.g. ``solutions.nash.value`` or ``stages[0]``."""
 
     path: tuple[PathElement, ...]
@@ -340,7 +341,7 @@ class Call:
             yield from argument.fields()
 
 
-Node: TypeAlias = Literal | Field | Not | Negative | Logic | Arithmetic | Comparison | Call
+Node: TypeAlias = Literal | FieldPath | Not | Negative | Logic | Arithmetic | Comparison | Call
 
 
 # --------------------------------------------------------------------------- parser
@@ -482,7 +483,7 @@ class _Parser:
                 path.append(self.index())
                 self.expect("]", "']'")
             else:
-                return Field(tuple(path))
+                return FieldPath(tuple(path))
 
     def index(self) -> PathElement:
         negative = self.accept("-") is not None
@@ -503,7 +504,7 @@ def parse(text: str) -> Node:
     """Parse a claim expression into its tree; a :class:`ClaimError` points at the column.
 
     >>> parse("a.b[0] > 1")
-    Comparison(ops=('>',), operands=(Field(path=('a', 'b', 0)), Literal(value=1.0)))
+    Comparison(ops=('>',), operands=(FieldPath(path=('a', 'b', 0)), Literal(value=1.0)))
     """
     return _Parser(text).parse()
 
@@ -606,6 +607,7 @@ class Claim:
     text: str
     expression: Node
     description: str = ""
+    location: Location | None = field(default=None, compare=False)
 
     @classmethod
     def parse(cls, name: str, text: str, description: str = "") -> Claim:
@@ -625,12 +627,12 @@ class Claim:
         try:
             value = self.expression.evaluate(results)
         except DetenteError as error:
-            raise _in_claim(error, self.name) from None
+            raise _in_claim(error, self.name, self.location) from None
         if kind_of(value) not in ("boolean", "null"):
-            raise ClaimError(
-                f"a claim must be true or false, but {self.text!r} is a {kind_of(value)}",
-                Location(field=f"claims.{self.name}"),
+            wrong = ClaimError(
+                f"a claim must be true or false, but {self.text!r} is a {kind_of(value)}"
             )
+            raise _in_claim(wrong, self.name, self.location)
         return value
 
     def holds(self, results: Mapping[str, Value]) -> bool:
@@ -642,13 +644,13 @@ class Claim:
         try:
             check_fields(self.expression, results)
         except DetenteError as error:
-            raise _in_claim(error, self.name) from None
+            raise _in_claim(error, self.name, self.location) from None
 
 
-def _in_claim(error: DetenteError, name: str) -> DetenteError:
-    location = error.location
-    if location.field is None:
-        location = Location(location.file, location.line, location.column, f"claims.{name}")
+def _in_claim(error: DetenteError, name: str, location: Location | None = None) -> DetenteError:
+    if location is None:
+        where = error.location
+        location = Location(where.file, where.line, where.column, where.field or f"claims.{name}")
     return type(error)(error.message, location)
 
 
@@ -659,3 +661,43 @@ def evaluate_claims(claims: Sequence[Claim], results: Mapping[str, Value]) -> di
     {'big': True}
     """
     return {claim.name: claim.holds(results) for claim in claims}
+
+
+# --------------------------------------------------------------------------- scenario files
+
+CLAIM_NAME = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
+
+
+class ClaimSpec(BaseModel):
+    """A claim in a scenario file, long form; the short form is the expression alone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    expr: str = Field(min_length=1, description="The statement, in the claims language.")
+    description: str = Field(default="", description="What the claim means, in words.")
+
+
+ClaimEntry = Annotated[str, Field(min_length=1)] | ClaimSpec
+ClaimName = Annotated[str, Field(pattern=CLAIM_NAME)]
+ClaimsSection = dict[ClaimName, ClaimEntry]
+"""The ``claims:`` section: ``{name: expression}`` or ``{name: {expr, description}}``."""
+
+
+def build_claims(
+    entries: Mapping[str, str | ClaimSpec],
+    locate: Callable[[tuple[str | int, ...]], Location] = lambda path: Location(),
+) -> tuple[Claim, ...]:
+    """Parse a ``claims:`` section; ``locate`` turns a field path into a file position.
+
+    >>> [c.name for c in build_claims({"small": "x < 1", "big": ClaimSpec(expr="x > 9")})]
+    ['small', 'big']
+    """
+    claims = []
+    for name, entry in entries.items():
+        spec = entry if isinstance(entry, ClaimSpec) else ClaimSpec(expr=entry)
+        location = locate(("claims", name) if isinstance(entry, str) else ("claims", name, "expr"))
+        try:
+            claims.append(Claim(name, spec.expr, parse(spec.expr), spec.description, location))
+        except ClaimError as error:
+            raise ClaimError(error.message, location) from None
+    return tuple(claims)

@@ -71,3 +71,5 @@ def render(document: dict[str, Any]) -> None:
         outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
+    for name, holds in document.get("claims", {}).items():
+        console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)

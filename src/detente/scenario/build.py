@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from detente.claims import build_claims
 from detente.errors import UnknownNameError
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
@@ -38,6 +39,7 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         description=model.description,
         path=source.file,
         parameters=dict(parameters),
+        claims=build_claims(model.claims, source.at),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from detente.claims import Claim
 from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
@@ -27,6 +28,7 @@ class Scenario:
     description: str = ""
     path: str | None = None
     parameters: Mapping[str, float] = field(default_factory=dict)
+    claims: tuple[Claim, ...] = ()
 
     @property
     def party_ids(self) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detente.claims import ClaimsSection
+
 ValueName = str | int | float
 
 
@@ -160,6 +162,11 @@ class ScenarioFile(Strict):
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
+    claims: ClaimsSection = Field(
+        default_factory=dict,
+        description="Named statements about the results, e.g. `one_shot.feasible == false` "
+        "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:
