@@ -31,6 +31,9 @@ class ToyModel:
     def identity(self) -> Mapping[str, object]:
         return {"scenario": "toy", "delay": self.delay}
 
+    def uncertain(self) -> tuple[Uncertain, ...]:
+        return (X, Y, Z)
+
 
 def toy_results(scenario: Scenario) -> dict[str, Value]:
     """Result fields with every shape a real evaluation has: nested, null, lists, booleans."""

@@ -13,6 +13,8 @@ import typer
 
 from detente.cli.analyze import analyze
 from detente.cli.schema import schema
+from detente.cli.summarize import summarize
+from detente.cli.sweep import sweep
 from detente.cli.validate import validate
 from detente.errors import DetenteError
 
@@ -26,6 +28,8 @@ app = typer.Typer(
 app.command()(validate)
 app.command()(analyze)
 app.command()(schema)
+app.command()(sweep)
+app.command()(summarize)
 
 
 def fail(message: str, code: int) -> None:

@@ -42,6 +42,10 @@ class ScenarioModel(Protocol):
         """What identifies the model for resuming (e.g. the scenario file's content hash)."""
         ...
 
+    def uncertain(self) -> tuple[Uncertain, ...]:
+        """The parameters a sweep of the model draws."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Sweep:
@@ -94,6 +98,34 @@ class Sweep:
                 "claims": {c.name: c.text for c in self.claims},
             }
         )
+
+
+def analysis_results(scenario: Scenario) -> dict[str, Value]:
+    """The ``analyze --json`` document without its ``claims``: a sweep's default result fields.
+
+    (The sweep evaluates the claims itself, into the ``claim.*`` columns.)
+    """
+    from detente.analysis import analyze
+
+    document: dict[str, Value] = analyze(scenario)
+    document.pop("claims", None)
+    return document
+
+
+def scenario_sweep(
+    scenario: ScenarioModel, draws: int, seed: int | None = None, lhs: bool = False
+) -> Sweep:
+    """The sweep of a scenario file: its ranged parameters, its analysis and its claims.
+
+    >>> from pathlib import Path
+    >>> from detente.experiments.scenario_text import ScenarioText
+    >>> text = ScenarioText.read(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
+    >>> [p.name for p in scenario_sweep(text, draws=10).parameters]
+    ['d_A', 'd_B']
+    """
+    parameters = scenario.uncertain()
+    claims = scenario.build({}).claims
+    return Sweep(scenario, parameters, analysis_results, draws, claims, seed, lhs)
 
 
 def pilot(sweep: Sweep, budget: float = 0.05, most: int = 5) -> float:
