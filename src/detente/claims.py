@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import difflib
+import functools
 import numbers
 import operator
 import re
@@ -500,8 +501,11 @@ class _Parser:
 _CONSTANTS: dict[str, Value] = {"true": True, "false": False, "null": None}
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> Node:
     """Parse a claim expression into its tree; a :class:`ClaimError` points at the column.
+
+    Trees are immutable, so a text parsed before is not parsed again.
 
     >>> parse("a.b[0] > 1")
     Comparison(ops=('>',), operands=(FieldPath(path=('a', 'b', 0)), Literal(value=1.0)))

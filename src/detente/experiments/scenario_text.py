@@ -12,14 +12,27 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from detente.claims import Claim
 from detente.errors import DetenteError
 from detente.experiments.draws import Uncertain
 from detente.scenario import Scenario
-from detente.scenario.loader import Source, build_scenario, parse_yaml, read_yaml, resolve
+from detente.scenario.loader import (
+    Source,
+    build_scenario,
+    parse_yaml,
+    plain,
+    read_yaml,
+    resolve,
+)
 
-_parse = functools.lru_cache(maxsize=8)(parse_yaml)
+
+@functools.lru_cache(maxsize=8)
+def _parse(text: str, file: str) -> tuple[Source, Any]:
+    """The parsed file and its plain data, once per process and file content."""
+    source = parse_yaml(text, file)
+    return source, plain(source.tree)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +55,12 @@ class ScenarioText:
     @property
     def source(self) -> Source:
         """The parsed file (cached per process)."""
-        return _parse(self.text, self.file)
+        return _parse(self.text, self.file)[0]
 
     def build(self, overrides: Mapping[str, float]) -> Scenario:
         """The scenario with the ``--set`` values and then ``overrides`` applied."""
-        return build_scenario(self.source, {**dict(self.sets), **overrides})
+        source, raw = _parse(self.text, self.file)
+        return build_scenario(source, {**dict(self.sets), **overrides}, raw)
 
     @property
     def claims(self) -> tuple[Claim, ...]:
@@ -60,7 +74,8 @@ class ScenarioText:
 
     def uncertain(self) -> tuple[Uncertain, ...]:
         """The parameters a sweep draws: those with a range, except those fixed by ``--set``."""
-        model, _ = resolve(self.source, dict(self.sets))
+        source, raw = _parse(self.text, self.file)
+        model, _ = resolve(source, dict(self.sets), raw)
         fixed = dict(self.sets)
         drawn = []
         for name, spec in model.parameters.items():

@@ -101,13 +101,18 @@ class Manifest:
             raise ResultsError(f"{where}: not a detente results manifest ({error})") from None
 
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write ``path`` through a temporary file renamed into place: never a half-written file."""
+def write_atomically(path: Path, write: Callable[[Path], object], durable: bool = False) -> None:
+    """Write ``path`` through a temporary file renamed into place: never a half-written file.
+
+    ``durable`` also flushes the data to disk before the rename (for results that
+    should survive a power cut, not only a killed process).
+    """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(temporary)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
+        if durable:
+            with open(temporary, "rb+") as handle:
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -168,7 +173,8 @@ class ResultStore:
 
     def save_chunk(self, manifest: Manifest, index: int, table: pa.Table) -> Manifest:
         """Write chunk ``index`` atomically, then record it; return the updated manifest."""
-        write_atomically(self.directory / chunk_name(index), lambda p: pq.write_table(table, p))
+        path = self.directory / chunk_name(index)
+        write_atomically(path, lambda p: pq.write_table(table, p), durable=True)
         updated = replace(manifest, completed=manifest.completed | {index})
         self._save(updated)
         return updated

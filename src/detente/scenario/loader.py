@@ -251,19 +251,25 @@ def load_scenario(path: str | Path, overrides: Mapping[str, float] | None = None
     return build_scenario(read_yaml(path), overrides)
 
 
-def build_scenario(source: Source, overrides: Mapping[str, float] | None = None) -> Scenario:
-    """Resolve, validate and build an already parsed file (steps 2 to 4)."""
+def build_scenario(
+    source: Source, overrides: Mapping[str, float] | None = None, raw: Any = None
+) -> Scenario:
+    """Resolve, validate and build an already parsed file (steps 2 to 4).
+
+    ``raw`` is ``plain(source.tree)`` when the caller has it already (sweeps rebuild
+    one file many times).
+    """
     from detente.scenario.build import build
 
-    model, parameters = resolve(source, overrides or {})
+    model, parameters = resolve(source, overrides or {}, raw)
     return build(model, source, parameters)
 
 
 def resolve(
-    source: Source, overrides: Mapping[str, float]
+    source: Source, overrides: Mapping[str, float], raw: Any = None
 ) -> tuple[ScenarioFile, dict[str, float]]:
     """The validated file and every parameter's value, with ``overrides`` applied."""
-    raw = plain(source.tree)
+    raw = plain(source.tree) if raw is None else raw
     parameters = resolve_parameters(source, raw, overrides)
     data = {k: v for k, v in raw.items() if k != "parameters"}
     data = substitute(source, data, (), parameters)
