@@ -43,7 +43,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.spatial import ConvexHull, QhullError
 
 FloatArray = NDArray[np.float64]
 IndexArray = NDArray[np.int64]
@@ -653,6 +652,8 @@ def _upper_right_hull(gains: FloatArray) -> IndexArray:
         return np.array([start])
     if len(first) == 2:
         return np.array([start, stop])
+    from scipy.spatial import ConvexHull, QhullError
+
     try:
         ring = first[ConvexHull(points).vertices]
     except QhullError:
