@@ -99,6 +99,8 @@ def render(document: dict[str, Any]) -> None:
     console.print(table)
     if "win_sets" in document:
         render_two_level(document, console)
+    for name, holds in document.get("claims", {}).items():
+        console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)
 
 
 def render_too_large(document: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from detente.claims import build_claims
 from detente.errors import UnknownNameError
 from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
@@ -52,6 +53,7 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         positions=positions,
         trust=trust,
         phasing=phasing,
+        claims=build_claims(model.claims, source.at),
     )
 
 

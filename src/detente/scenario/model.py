@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from detente.claims import ClaimsSection
 from detente.phasing.spec import ItemSpec, PhasingSpec, TrustSpec
 
 ValueName = str | int | float
@@ -322,6 +323,11 @@ class ScenarioFile(Strict):
     )
     phasing: PhasingSpec | None = Field(
         default=None, description="Move order, stages, objective and design constraints."
+    )
+    claims: ClaimsSection = Field(
+        default_factory=dict,
+        description="Named statements about the results, e.g. `one_shot.feasible == false` "
+        "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
     )
 
     @model_validator(mode="after")
