@@ -27,6 +27,7 @@ from detente.report import (
 )
 from detente.report import figures as report_figures
 from detente.report.data import read_sweep
+from detente.report.text import number, share
 from detente.scenario.loader import load_scenario
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
@@ -144,6 +145,7 @@ def documents() -> dict[str, Any]:
             {"us": {"nk": 0.7}, "nk": {"us": 0.7}},
             {"us": {"nk": 0.85}, "nk": {"us": 0.8}},
         ],
+        "trust_after_breach": {"us": {"nk": 0.1}, "nk": {"us": 0.25}},
     }
     implementation = {
         "sessions": 1000,
@@ -158,7 +160,7 @@ def documents() -> dict[str, Any]:
         "points": [
             {
                 "weight": w,
-                "win_sets": {"us": {"size": n}, "nk": {"size": 9}},
+                "win_sets": {"us": n, "nk": 9},
                 "intersection_size": shared,
                 "agreement": None,
             }
@@ -295,6 +297,14 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     )
     assert "North Korea's trust in United States grows from 0.5 to 0.8" in trust
     assert "United States' trust in North Korea grows from 0.35 to 0.85" in trust
+    assert (
+        "If the first step were broken instead, United States' trust in North Korea would go "
+        in trust
+    )
+    assert (
+        "from 0.35 to 0.1 and North Korea's trust in United States would go from 0.5 to 0.25."
+        in trust
+    )
     win_sets = section(full, "win_sets")
     assert "United States 6, North Korea 9, South Korea 14; 3 outcomes are in every" in win_sets
     assert "no agreement can be ratified from 0.75 to 1" in win_sets
@@ -419,12 +429,20 @@ def test_a_parameter_override_changes_the_caption() -> None:
     scenario = load_scenario(WORKED, {"d_A": 4.5})
     caption = section(Report.build(gather(scenario)), "space")
     assert caption.startswith("Nash puts the deal at SmallDeal, worth 6 to Side A and 2 to Side B.")
-    assert "1 of 4 outcomes are at least as good as no deal" in caption
+    assert "1 of 4 outcomes is at least as good as no deal" in caption
 
 
 def test_every_registered_producer_runs_on_the_worked_example() -> None:
     data = gather(load_scenario(WORKED))
-    assert set(REPORT_PRODUCERS) <= set(data.present())
+    assert set(REPORT_PRODUCERS) == {
+        "setting",
+        "analysis",
+        "space",
+        "phase",
+        "implementation",
+        "factions",
+    }
+    assert data.present() == ("setting", "analysis", "space")
     assert data.space is not None and data.space["labels"] == [
         "FreezeForFreeze",
         "SmallDeal",
@@ -485,10 +503,9 @@ def test_a_report_is_rewritten_whole(full: Report, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r_files"]
 
 
-def test_sweep_summary_file_and_directory(tmp_path: Path) -> None:
+def test_a_sweep_summary_file_is_read(tmp_path: Path) -> None:
     summary = documents()["sweep"]
     (tmp_path / "summary.json").write_text(json.dumps(summary))
-    assert read_sweep(tmp_path) == summary
     assert read_sweep(tmp_path / "summary.json") == summary
 
 
@@ -505,14 +522,17 @@ def test_cli_writes_a_self_contained_html_report(detente_cli: CLI, tmp_path: Pat
     assert "https://" not in html and "http://" not in html
 
 
-def test_cli_markdown_with_a_sweep(detente_cli: CLI, tmp_path: Path) -> None:
-    sweep = tmp_path / "sweep"
-    sweep.mkdir()
-    (sweep / "summary.json").write_text(json.dumps(documents()["sweep"]))
-    done = detente_cli("report", WORKED, "-o", tmp_path / "r.md", "--sweep", sweep)
+def test_cli_markdown_with_a_real_sweep(detente_cli: CLI, tmp_path: Path) -> None:
+    robust = SCENARIOS / "theory" / "robustness-example.yaml"
+    done = detente_cli("sweep", robust, "--draws", "20", "--seed", "3", "--out", tmp_path / "sw")
+    assert done.returncode == 0, done.stderr
+    done = detente_cli("report", robust, "-o", tmp_path / "r.md", "--sweep", tmp_path / "sw")
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "## Claims and how robust they are" in text
+    assert "Across 20 draws of the uncertain parameters" in text
+    assert "| medium_is_nash | the Nash bargaining solution is the medium deal | holds |" in text
+    assert "d_A (ρ = " in text
     assert sorted(p.name for p in (tmp_path / "r_files").iterdir()) == [
         "claims.png",
         "utility-space.png",
@@ -553,3 +573,60 @@ def test_without_the_scenario_binary_issues_read_as_items() -> None:
     assert caption.startswith(
         "Nash puts the deal at yongbyon=1, test_halt=1, un_relief=1, kaesong=1,"
     )
+
+
+# --------------------------------------------------------------------------- real producers
+
+
+def test_a_phased_scenario_reports_its_schedule_trust_and_implementation() -> None:
+    data = gather(load_scenario(SCENARIOS / "theory" / "action-for-action.yaml"))
+    assert data.phase is not None and data.implementation is not None
+    assert data.phase["givers"] == {"a_step": "A", "b_step": "B"}
+    texts = captions(
+        {k: v for k, v in ((n, getattr(data, n)) for n in data.present()) if v is not None}
+    )
+    best, one = data.phase["max_total"], data.phase["one_shot"]["max_total"]
+    assert (
+        f"over {data.phase['stages']} stages (objective: total) carries out {number(best)}"
+        in (texts["schedule"])
+    )
+    assert f"up to {number(one)}" in texts["schedule"]
+    rate = data.implementation["completion_rate"]
+    assert f"completed in {share(rate)} of runs" in texts["implementation"]
+    assert texts["trust"] == (
+        "Side A expects Side B to honour its next step with probability 1; Side B expects "
+        "Side A to honour its next step with probability 1. Trust does not change along the "
+        "schedule."
+    )
+
+
+def test_without_a_trust_model_a_schedule_says_trust_is_assumed() -> None:
+    docs = copy.deepcopy(documents())
+    docs["analysis"]["trust_models"] = {}
+    del docs["analysis"]["trust"], docs["phase"]["trust_path"]
+    assert captions(docs)["trust"] == (
+        "No trust model is declared: each side is taken to honour every step for certain."
+    )
+    del docs["phase"]
+    assert "trust" not in captions(docs)
+
+
+def test_a_trust_model_is_reported_without_a_schedule() -> None:
+    data = gather(load_scenario(SCENARIOS / "theory" / "reputation.yaml"))
+    assert data.analysis is not None
+    trust = data.analysis["trust"]
+    caption = {s.key: s.caption for s in build_sections(data)}["trust"]
+    for truster, row in trust.items():
+        for trustee, p in row.items():
+            assert (
+                f"{truster} expects {trustee} to honour its next step with probability " in caption
+            )
+            assert number(round(p, 3)) in caption
+
+
+def test_factions_show_their_win_sets() -> None:
+    data = gather(load_scenario(SCENARIOS / "theory" / "two-level.yaml"))
+    assert data.analysis is not None
+    sizes = data.analysis["win_sets"]
+    caption = {s.key: s.caption for s in build_sections(data)}["win_sets"]
+    assert f"United States {sizes['us']['size']}, North Korea {sizes['nk']['size']}" in caption

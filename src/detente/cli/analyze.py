@@ -18,9 +18,11 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
 from detente.sampling import too_large_document
 from detente.scenario import Scenario
+from detente.twolevel import FactionGrid, faction_sweep
 
 
 def analyze(
@@ -28,14 +30,18 @@ def analyze(
     set_: SetOpt = None,
     json_: JsonOpt = False,
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
+    vary_faction: VaryFactionOpt = None,
 ) -> None:
     """Analyse a scenario: rational outcomes, the Pareto frontier and the bargaining solutions."""
+    grid = None if vary_faction is None else FactionGrid.parse(vary_faction)
     loaded = load(scenario, set_)
     try:
         document = run_analysis(loaded, limit=max_outcomes)
     except TooLargeError:
         report_too_large(loaded, max_outcomes, json_)
         raise
+    if grid is not None:
+        document["faction_sweep"] = faction_sweep(loaded, grid, max_outcomes)
     if json_:
         emit_json(document)
     else:
@@ -73,7 +79,10 @@ def render(document: dict[str, Any]) -> None:
         ),
         highlight=False,
     )
-    table = Table(title="Bargaining solutions (over the individually rational outcomes)")
+    over = {"ratifiable": "the intersection of the signatories' win-sets"}.get(
+        document.get("solution_scope", ""), "the individually rational outcomes"
+    )
+    table = Table(title=f"Bargaining solutions (over {over})")
     table.add_column("solution")
     table.add_column("outcome")
     for party in parties:
@@ -88,26 +97,30 @@ def render(document: dict[str, Any]) -> None:
         outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
+    if "win_sets" in document:
+        render_two_level(document, console)
+    for name, holds in document.get("claims", {}).items():
+        console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)
     render_findings(document)
+
+
+FINDINGS = ("space", "trust", "stakeholders")
+"""The report sections whose captions the terminal summary prints."""
 
 
 def render_findings(document: dict[str, Any]) -> None:
     """Print the report's plain-language findings for what the document holds.
 
-    The same sentences as the report's captions (what deal exists, the named
-    positions, win-sets, trust, the stakeholders, the claims), without figures.
+    The same sentences as the report's captions, for what the table above does
+    not say: where the deal lies in words, the named positions, trust, the stakeholders.
     """
     from detente.report import ReportData, build_sections
 
     data = ReportData.from_documents(str(document.get("scenario", "")), {"analysis": document})
     for section in build_sections(data):
-        console.print(f"\n[bold]{section.title}[/bold]")
-        console.print(section.caption, highlight=False)
-        if section.key == "claims":
-            claims = Table(*section.tables[0].headers[:2])
-            for row in section.tables[0].rows:
-                claims.add_row(*row[:2])
-            console.print(claims)
+        if section.key in FINDINGS:
+            console.print(f"\n[bold]{section.title}[/bold]")
+            console.print(section.caption, highlight=False)
 
 
 def render_too_large(document: dict[str, Any]) -> None:

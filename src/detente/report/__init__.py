@@ -1,8 +1,9 @@
 """The report a person reads: one self-contained HTML file (or Markdown with PNG files).
 
-Three steps, each its own module: :mod:`~detente.report.data` gathers the
+Three steps, each its own module: :mod:`~detente.report.data` holds the
 result documents of the analyses that ran (:class:`ReportData`, filled by the
-producers in :data:`REPORT_PRODUCERS`); :mod:`~detente.report.sections` turns
+producers in :data:`REPORT_PRODUCERS`, :mod:`~detente.report.producers`);
+:mod:`~detente.report.sections` turns
 them into titled sections with captions computed from the numbers and figures
 to draw (:mod:`~detente.report.figures`, matplotlib on the Agg canvas); and
 :mod:`~detente.report.render` lays them out with the jinja2 templates shipped
@@ -18,8 +19,9 @@ in ``detente/report/templates``.
 'Nash puts the deal at MediumDeal, worth 4 to Side A and 5 to Side B.'
 """
 
-from detente.report.data import REPORT_PRODUCERS, ReportData, gather, read_sweep
+from detente.report.data import ReportData, read_sweep
 from detente.report.document import FORMATS, Report, write_report
+from detente.report.producers import REPORT_PRODUCERS, gather
 from detente.report.sections import REPORT_SECTIONS, Section, Table, build_sections
 
 __all__ = [

@@ -217,48 +217,74 @@ def _half_step(grid: Sequence[float]) -> float:
     return (grid[-1] - grid[0]) / (2 * max(len(grid) - 1, 1)) if len(grid) > 1 else 0.05
 
 
-def schedule_timeline(
-    figure: Figure,
-    stages: Sequence[Mapping[str, float]],
-    givers: Mapping[str, str],
-    one_shot_total: float | None,
-) -> None:
-    """Who gives what at each stage (top), and the amount carried out so far (bottom)."""
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A schedule as the timeline shows it.
+
+    ``stages`` lists ``{item: amount}`` per stage (amounts already cleaned of
+    solver noise); ``measured`` names the items the deal's total counts (all if
+    empty); ``one_shot`` is the largest total a one-shot exchange carries.
+    """
+
+    stages: Sequence[Mapping[str, float]]
+    givers: Mapping[str, str]
+    measured: Sequence[str] = ()
+    one_shot: float | None = None
+
+    @property
+    def lanes(self) -> list[str]:
+        """The givers, in order of first appearance."""
+        return list(dict.fromkeys(self.givers.get(i, "?") for s in self.stages for i in s))
+
+    def totals(self) -> list[float]:
+        """The measured total carried out by the end of each stage."""
+        counted = set(self.measured)
+        running, totals = 0.0, []
+        for stage in self.stages:
+            running += sum(v for k, v in stage.items() if not counted or k in counted)
+            totals.append(running)
+        return totals
+
+
+LABELLED_STAGES = 8
+"""Timelines up to this many stages name the items in each cell; longer ones shade them."""
+
+
+def schedule_timeline(figure: Figure, timeline: Timeline) -> None:
+    """Who gives what at each stage (top), and the total carried out so far (bottom)."""
     top, bottom = figure.subplots(2, 1, height_ratios=(3, 1.4), sharex=True)
-    lanes = list(dict.fromkeys(givers.get(item, "?") for stage in stages for item in stage))
     _style(top, "who gives what, stage by stage")
-    for s, stage in enumerate(stages, start=1):
+    lanes = timeline.lanes
+    largest = max((sum(s.values()) for s in timeline.stages), default=1.0) or 1.0
+    for s, stage in enumerate(timeline.stages, start=1):
         for lane, giver in enumerate(lanes):
-            items = [amount(k, v) for k, v in stage.items() if givers.get(k, "?") == giver and v]
-            if items:
-                colour = PALETTE[lane % len(PALETTE)]
-                top.barh(lane, 0.9, left=s - 0.45, height=0.8, color=colour, alpha=0.18)
-                top.text(
-                    s, lane, "\n".join(items), ha="center", va="center", fontsize=7.5, color=colour
-                )
+            given = {k: v for k, v in stage.items() if timeline.givers.get(k, "?") == giver and v}
+            if given:
+                _cell(top, s, lane, given, sum(given.values()) / largest, len(timeline.stages))
     top.set_yticks(range(len(lanes)), lanes)
-    top.invert_yaxis()
-    _cumulative(bottom, stages, one_shot_total)
+    top.set_ylim(len(lanes) - 0.5, -0.5)
+    _cumulative(bottom, timeline)
 
 
-def _cumulative(ax: Axes, stages: Sequence[Mapping[str, float]], one_shot: float | None) -> None:
+def _cell(ax: Axes, stage: int, lane: int, given: Mapping[str, float], size: float, n: int) -> None:
+    colour = PALETTE[lane % len(PALETTE)]
+    ax.barh(lane, 0.9, left=stage - 0.45, height=0.8, color=colour, alpha=0.12 + 0.5 * size)
+    if n <= LABELLED_STAGES:
+        text = "\n".join(amount(k, v) for k, v in given.items())
+        ax.text(stage, lane, text, ha="center", va="center", fontsize=7.5, color=INK)
+
+
+def _cumulative(ax: Axes, timeline: Timeline) -> None:
     _style(ax)
-    totals, running = [], 0.0
-    for stage in stages:
-        running += sum(stage.values())
-        totals.append(running)
-    positions = range(1, len(stages) + 1)
-    ax.bar(
-        positions,
-        totals,
-        width=0.5,
-        color=PALETTE[0],
-        alpha=0.7,
-        label="phased: carried out so far",
-    )
-    if one_shot is not None:
-        ax.axhline(one_shot, color=PALETTE[1], ls="--", lw=1.2, label="one shot: at most")
-    ax.set_xticks(list(positions), [f"stage {s}" for s in positions])
+    positions = list(range(1, len(timeline.stages) + 1))
+    label = "phased: carried out so far"
+    ax.bar(positions, timeline.totals(), width=0.6, color=PALETTE[0], alpha=0.7, label=label)
+    if timeline.one_shot is not None:
+        ax.axhline(timeline.one_shot, color=PALETTE[1], ls="--", lw=1.2, label="one shot: at most")
+    step = max(1, len(positions) // 10)
+    shown = [p for p in positions if p == 1 or p % step == 0]
+    ax.set_xticks(shown, [str(p) for p in shown])
+    ax.set_xlabel("stage", fontsize=9)
     ax.set_ylabel("total", fontsize=9)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
 
@@ -290,23 +316,30 @@ def trust_levels(figure: Figure, trust: Mapping[str, Mapping[str, float]]) -> No
     ax.set_xlabel("probability of honouring the next step", fontsize=10)
 
 
-def trust_path(figure: Figure, path: Sequence[Mapping[str, Mapping[str, float]]]) -> None:
-    """Trust along the schedule: one line per (truster, trustee), stage 0 = before the first step."""
+def trust_path(
+    figure: Figure,
+    path: Sequence[Mapping[str, Mapping[str, float]]],
+    breach: Mapping[str, Mapping[str, float]] | None = None,
+) -> None:
+    """Trust along the schedule (one line per truster and trustee), and after a broken first step."""
     ax = figure.add_subplot()
     _style(ax)
     pairs = [(a, b) for a, row in path[0].items() for b in row]
     for i, (a, b) in enumerate(pairs):
+        colour = PALETTE[i % len(PALETTE)]
         series = [step.get(a, {}).get(b, float("nan")) for step in path]
-        ax.plot(
-            range(len(path)),
-            series,
-            "-o",
-            ms=4,
-            color=PALETTE[i % len(PALETTE)],
-            label=f"{a} trusts {b}",
-        )
+        ax.plot(range(len(path)), series, "-o", ms=3.5, color=colour, label=f"{a} trusts {b}")
+        after = (breach or {}).get(a, {}).get(b)
+        if after is not None:
+            ax.plot([0, 1], [series[0], after], ":", color=colour, lw=1.2)
+            ax.plot([1], [after], "x", ms=7, color=colour)
+    if breach:
+        ax.plot([], [], "k:x", label="if the first step is broken")
     ax.set_ylim(0, 1.02)
-    ax.set_xticks(range(len(path)), ["start", *[f"after stage {s}" for s in range(1, len(path))]])
+    step = max(1, (len(path) - 1) // 10)
+    ticks = [k for k in range(len(path)) if k % step == 0]
+    ax.set_xticks(ticks, [str(k) for k in ticks])
+    ax.set_xlabel("stages honoured so far", fontsize=10)
     ax.set_ylabel("probability of honouring", fontsize=10)
     ax.legend(fontsize=8, frameon=False)
 

@@ -15,7 +15,7 @@ from typing import Any, TypeGuard
 
 from detente.report import figures
 from detente.report.data import Document, ReportData
-from detente.report.figures import FigureSpec, Marker, SpaceView, amount
+from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline, amount
 from detente.report.text import (
     SOLUTION_LABELS,
     join,
@@ -219,7 +219,8 @@ def space_section(data: ReportData) -> Section | None:
     sentences = [_nash_sentence(analysis, names), *_others_sentence(analysis, names)]
     sentences.append(
         f"{int(analysis['n_rational']):,} of {plural(int(analysis['n_outcomes']), 'outcome')} "
-        f"are at least as good as no deal for every signatory; the Pareto frontier has "
+        f"{'is' if int(analysis['n_rational']) == 1 else 'are'} at least as good as no deal "
+        "for every signatory; the Pareto frontier has "
         f"{plural(len(analysis['pareto']), 'point')}."
     )
     sentences.extend(_position_sentences(analysis, names))
@@ -353,13 +354,15 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
 def win_sets_section(data: ReportData) -> Section | None:
     """Win-sets, their intersection, and how they move with a faction's weight."""
     analysis, grid = data.analysis or {}, data.factions
-    sizes = analysis.get("win_sets") if "intersection_size" in analysis else None
+    # Without factions a win-set is just the individually rational set ("rational" scope).
+    ratified = "intersection_size" in analysis and analysis.get("solution_scope") != "rational"
+    sizes = analysis.get("win_sets") if ratified else None
     if sizes is None and grid is None:
         return None
     names, sentences, specs = _Names(data), [], []
     if sizes is not None:
         sentences.extend(_win_set_sentences(analysis, names))
-        counts = {p: int(v["size"]) for p, v in sizes.items()}
+        counts = {p: _size(v) for p, v in sizes.items()}
         draw = partial(
             figures.win_set_sizes, sizes=counts, shared=int(analysis["intersection_size"])
         )
@@ -372,10 +375,14 @@ def win_sets_section(data: ReportData) -> Section | None:
     return Section("win_sets", "What each side can ratify", tuple(sentences), figures=tuple(specs))
 
 
+def _size(win_set: object) -> int:
+    """A win-set's size, given as ``{"size": n, ...}`` (analyze) or as ``n`` (a faction sweep)."""
+    size = win_set["size"] if isinstance(win_set, Mapping) else win_set
+    return int(size) if isinstance(size, int | float) else 0
+
+
 def _win_set_sentences(analysis: Document, names: _Names) -> list[str]:
-    sizes = ", ".join(
-        f"{names.name(p)} {int(v['size']):,}" for p, v in analysis["win_sets"].items()
-    )
+    sizes = ", ".join(f"{names.name(p)} {_size(v):,}" for p, v in analysis["win_sets"].items())
     shared = int(analysis["intersection_size"])
     first = (
         f"Win-sets (the outcomes a side prefers to no deal and can ratify at home): {sizes}; "
@@ -419,7 +426,7 @@ def _grid_figure(grid: Document, names: _Names) -> FigureSpec:
         figures.win_set_sensitivity,
         label=_grid_label(grid, names),
         weights=[float(p["weight"]) for p in points],
-        sizes={q: [int(p["win_sets"][q]["size"]) for p in points] for q in parties},
+        sizes={q: [_size(p["win_sets"][q]) for p in points] for q in parties},
         shared=[int(p["intersection_size"]) for p in points],
     )
     alt = f"Win-set sizes as the {_grid_label(grid, names)} varies; shaded where none is shared."
@@ -446,21 +453,33 @@ def schedule_section(data: ReportData) -> Section | None:
         sentences.append(_min_stages_sentence(phase))
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences))
-    schedule, givers = [dict(stage) for stage in phase["schedule"]], _givers(data)
-    draw = partial(
-        figures.schedule_timeline,
-        stages=schedule,
-        givers=givers,
-        one_shot_total=(phase.get("one_shot") or {}).get("max_total"),
+    schedule, givers = _cleaned(phase["schedule"]), _givers(data)
+    timeline = Timeline(
+        schedule,
+        givers,
+        phase.get("measured") or (),
+        (phase.get("one_shot") or {}).get("max_total"),
     )
+    draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
     table = _schedule_table(schedule, givers, _Names(data))
     return Section("schedule", "One shot or step by step", tuple(sentences), (table,), (spec,))
 
 
+def _cleaned(schedule: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
+    """The schedule without solver noise: amounts below 1e-6 of the largest are dropped.
+
+    >>> _cleaned([{"x": 2.0, "y": 3e-9}, {"x": 1.0}])
+    [{'x': 2.0}, {'x': 1.0}]
+    """
+    largest = max((abs(v) for stage in schedule for v in stage.values()), default=0.0)
+    return [{k: v for k, v in stage.items() if abs(v) > 1e-6 * largest} for stage in schedule]
+
+
 def _binding_sentence(binding: Sequence[object]) -> str:
-    shown = join([_constraint(b) for b in binding[:3]]) + (" …" if len(binding) > 3 else "")
+    listed = [_constraint(b) for b in binding[:3]]
+    shown = join([*listed, f"{len(binding) - 3} more"] if len(binding) > 3 else listed)
     verb = "binds" if len(binding) == 1 else "bind"
     return f"{plural(len(binding), 'incentive constraint')} {verb} (zero slack): {shown}."
 
@@ -499,6 +518,8 @@ def _one_shot_sentence(one: Document) -> str:
     total = number(one.get("max_total"))
     if one.get("feasible"):
         return f"{exchange} is self-enforcing and carries out up to {total}."
+    if one.get("max_total") is None:
+        return f"{exchange} is not self-enforcing at any size."
     return f"{exchange} is not self-enforcing for the whole deal: at most {total} can be carried out that way."
 
 
@@ -514,13 +535,17 @@ def _phased_sentence(phase: Document) -> str:
         f"carries out {number(best)}"
     )
     if best is not None and one:
-        text += f", {number(best / one)} times the one-shot amount"
+        ratio = best / one
+        same = abs(ratio - 1) < 1e-9
+        text += (
+            ", as much as in one shot" if same else f", {number(ratio)} times the one-shot amount"
+        )
     return text + "."
 
 
 def _min_stages_sentence(phase: Document) -> str:
     if phase["min_stages"] is None:
-        reason = phase.get("reason") or phase.get("min_stages_reason") or ""
+        reason = phase.get("min_stages_reason") or phase.get("reason") or ""
         return "No number of stages makes the target deal self-enforcing" + (
             f": {reason}." if reason else "."
         )
@@ -533,53 +558,74 @@ def _min_stages_sentence(phase: Document) -> str:
 
 
 def trust_section(data: ReportData) -> Section | None:
-    """How much each side trusts the other, and how that moves along the schedule."""
-    trust = (data.analysis or {}).get("trust")
-    path = (data.phase or {}).get("trust_path")
+    """How much each side trusts the other, and how that grows or collapses along the schedule."""
+    analysis, phase = data.analysis or {}, data.phase or {}
+    trust, path = analysis.get("trust"), phase.get("trust_path")
+    if "trust_models" in analysis and not analysis["trust_models"] and not path:
+        if data.phase is None:
+            return None
+        assumed = "No trust model is declared: each side is taken to honour every step for certain."
+        return Section("trust", "Trust", (assumed,))
     if not trust and not path:
         return None
     names, sentences, specs = _Names(data), [], []
     if trust:
-        sentences.append(
-            sentence(
-                "; ".join(
-                    f"{names.name(a)} expects {names.name(b)} to honour its next step with "
-                    f"probability {number(round(p, 3))}"
-                    for a, row in trust.items()
-                    for b, p in row.items()
-                )
-            )
-        )
-    if trust and not path:
-        draw = partial(figures.trust_levels, trust=trust)
-        specs.append(
-            FigureSpec(
-                "trust",
-                "Each side's probability that the other honours its next step.",
-                draw,
-                (7.0, 2.8),
-            )
-        )
+        sentences.append(_levels_sentence(trust, names))
+    breach = phase.get("trust_after_breach") or {}
     if path:
         sentences.append(_path_sentence(path, names))
-        draw = partial(figures.trust_path, path=path)
-        alt = "Each side's trust in the other after each stage of the schedule."
+        if breach and _breach_sentence(path[0], breach, names):
+            sentences.append(_breach_sentence(path[0], breach, names))
+        draw = partial(figures.trust_path, path=path, breach=breach)
+        alt = "Each side's trust in the other after each honoured stage, and after a broken first step."
         specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
+    elif trust:
+        draw = partial(figures.trust_levels, trust=trust)
+        alt = "Each side's probability that the other honours its next step."
+        specs.append(FigureSpec("trust", alt, draw, (7.0, 1.2 + 0.45 * len(_pairs(trust)))))
     return Section("trust", "Trust", tuple(sentences), figures=tuple(specs))
+
+
+def _pairs(trust: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, float]]:
+    return [(a, b, p) for a, row in trust.items() for b, p in row.items()]
+
+
+def _levels_sentence(trust: Mapping[str, Mapping[str, float]], names: _Names) -> str:
+    return sentence(
+        "; ".join(
+            f"{names.name(a)} expects {names.name(b)} to honour its next step with "
+            f"probability {number(round(p, 3))}"
+            for a, b, p in _pairs(trust)
+        )
+    )
+
+
+def _breach_sentence(
+    start: Mapping[str, Mapping[str, float]],
+    breach: Mapping[str, Mapping[str, float]],
+    names: _Names,
+) -> str:
+    falls = [
+        f"{possessive(names.name(a))} trust in {names.name(b)} would go from "
+        f"{number(round(start[a][b], 3))} to {number(round(p, 3))}"
+        for a, b, p in _pairs(breach)
+        if a in start and b in start[a] and abs(p - start[a][b]) > 1e-9
+    ]
+    return sentence("If the first step were broken instead, " + join(falls)) if falls else ""
 
 
 def _path_sentence(path: Sequence[Mapping[str, Mapping[str, float]]], names: _Names) -> str:
     moves = []
-    for a, row in path[0].items():
-        for b, start in row.items():
-            end = path[-1].get(a, {}).get(b, start)
-            verb = "grows" if end > start + 1e-9 else "falls" if end < start - 1e-9 else "stays"
-            amount = (
+    for a, b, start in _pairs(path[0]):
+        end = path[-1].get(a, {}).get(b, start)
+        if abs(end - start) > 1e-9:
+            verb = "grows" if end > start else "falls"
+            moves.append(
+                f"{possessive(names.name(a))} trust in {names.name(b)} {verb} "
                 f"from {number(round(start, 3))} to {number(round(end, 3))}"
-                if verb != "stays"
-                else f"at {number(round(start, 3))}"
             )
-            moves.append(f"{possessive(names.name(a))} trust in {names.name(b)} {verb} {amount}")
+    if not moves:
+        return "Trust does not change along the schedule."
     return f"Along the schedule, as each step is honoured, {join(moves)}."
 
 
@@ -722,7 +768,7 @@ def claims_section(data: ReportData) -> Section | None:
         alt = "Share of draws in which each claim holds, with 95% intervals."
         draw = partial(figures.claim_shares, claims=rows)
         specs = (FigureSpec("claims", alt, draw, (7.0, 1.2 + 0.45 * len(rows))),)
-    table = _claims_table(point, swept)
+    table = _claims_table(point, swept, (data.setting or {}).get("claims") or {})
     return Section("claims", "Claims and how robust they are", tuple(sentences), (table,), specs)
 
 
@@ -738,21 +784,31 @@ def _point_sentence(point: Mapping[str, bool | None]) -> str:
     return text + "."
 
 
-def _claims_table(point: Mapping[str, bool | None], swept: Document) -> Table:
+def _claims_table(
+    point: Mapping[str, bool | None], swept: Document, statements: Mapping[str, str]
+) -> Table:
     sensitive = any(v.get("sensitivity") for v in swept.values())
     rows = []
     for name in dict.fromkeys([*point, *swept]):
-        truth = _truth(point[name]) if name in point else "—"
+        row = [name, *([statements.get(name, "")] if statements else [])]
+        row.append(_truth(point[name]) if name in point else "—")
         if name in swept:
             v = swept[name]
-            row = [name, truth, share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"]
+            row += [share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"]
         else:
-            row = [name, truth, "—", "—"]
+            row += ["—", "—"]
         if sensitive:
             row.append(_most_sensitive((swept.get(name) or {}).get("sensitivity") or {}))
         rows.append(tuple(row))
-    headers = ("claim", "on the point estimate", "share of the plausible range", "95% interval")
-    return Table(headers + (("most sensitive to",) if sensitive else ()), tuple(rows))
+    headers = (
+        "claim",
+        *(["what it says"] if statements else []),
+        "on the point estimate",
+        "share of the plausible range",
+        "95% interval",
+        *(["most sensitive to"] if sensitive else []),
+    )
+    return Table(headers, tuple(rows))
 
 
 def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:

@@ -79,7 +79,8 @@ def outcome(values: Mapping[str, Any], kinds: Mapping[str, str] | None = None) -
     delivered = [k for k in items if values[k]]
     others = [f"{k}={v}" for k, v in values.items() if kinds.get(k) != "item"]
     if not items and len(values) == 1:
-        return str(next(iter(values.values())))
+        name, value = next(iter(values.items()))
+        return str(value) if isinstance(value, str) else f"{name}={value}"
     parts = [" + ".join(delivered)] if delivered else []
     if items and not delivered and not others:
         return "nothing delivered"
