@@ -271,7 +271,7 @@ def _cell(ax: Axes, stage: int, lane: int, given: Mapping[str, float], size: flo
     ax.barh(lane, 0.9, left=stage - 0.45, height=0.8, color=colour, alpha=0.12 + 0.5 * size)
     if n <= LABELLED_STAGES:
         text = "\n".join(amount(k, v) for k, v in given.items())
-        ax.text(stage, lane, text, ha="center", va="center", fontsize=7.5, color=INK)
+        ax.text(stage, lane, text, ha="center", va="center", fontsize=8.5, color=INK)
 
 
 def _cumulative(ax: Axes, timeline: Timeline) -> None:

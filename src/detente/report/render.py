@@ -99,6 +99,7 @@ def _view(sections: Sequence[Section], source: Callable[[str], str]) -> list[dic
             "title": s.title,
             "caption": s.caption,
             "summary": s.summary,
+            "in_brief": s.in_brief,
             "tables": [table_view(t) for t in s.tables],
             "images": [Image(source(f.name), f.alt) for f in s.figures],
         }

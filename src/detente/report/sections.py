@@ -41,13 +41,17 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One section of the report; ``sentences`` form its caption, the first is its summary."""
+    """One section of the report; ``sentences`` form its caption, the first is its summary.
+
+    ``in_brief`` says whether the summary is a finding for the report's opening list.
+    """
 
     key: str
     title: str
     sentences: tuple[str, ...]
     tables: tuple[Table, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
+    in_brief: bool = True
 
     @property
     def caption(self) -> str:
@@ -135,7 +139,9 @@ def setting_section(data: ReportData) -> Section | None:
     if setting.get("parameters"):
         rows = tuple((k, number(v)) for k, v in setting["parameters"].items())
         tables.append(Table(("parameter", "value used"), rows))
-    return Section("setting", "The parties and what is traded", tuple(sentences), tuple(tables))
+    return Section(
+        "setting", "The parties and what is traded", tuple(sentences), tuple(tables), in_brief=False
+    )
 
 
 def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
