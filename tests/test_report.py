@@ -272,7 +272,9 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     space = section(full, "space")
     assert space.startswith(
         "Nash puts the deal at yongbyon + test_halt + un_relief + kaesong, "
-        "worth 2.5 to United States and 2 to North Korea."
+        "worth 2.5 to United States and 2 to North Korea. Kalai–Smorodinsky and egalitarian "
+        "agree with Nash. Utilitarian picks yongbyon + test_halt + un_relief, worth 3 to "
+        "United States and 1 to North Korea (one of 2 tied outcomes)."
     )
     assert "5 of 16 outcomes are at least as good as no deal for every signatory" in space
     assert (
@@ -420,7 +422,7 @@ def test_the_worked_example_end_to_end() -> None:
     assert caption.startswith(
         "Nash puts the deal at MediumDeal, worth 4 to Side A and 5 to Side B."
     )
-    assert "Utilitarian picks BigDeal (worth 1 to Side A and 9 to Side B)" in caption
+    assert "Utilitarian picks BigDeal, worth 1 to Side A and 9 to Side B." in caption
     assert "4 of 4 outcomes are at least as good as no deal" in caption
     assert set(report.images) == {"utility-space"}
 

@@ -243,11 +243,20 @@ def _nash_sentence(analysis: Document, names: _Names) -> str:
         return (
             "There is no deal: " + (reason or "no outcome beats no deal for every signatory") + "."
         )
-    ties = f" (one of {nash['ties']} tied outcomes)" if nash["ties"] > 1 else ""
+    scope = (
+        " (among the outcomes every signatory can ratify)"
+        if analysis.get("solution_scope") == "ratifiable"
+        else ""
+    )
     return (
-        f"Nash puts the deal at {names.outcome(nash['outcome'])}{ties}, "
+        f"Nash puts the deal at {names.outcome(nash['outcome'])}{_ties(nash)}{scope}, "
         f"{names.worth(nash['utilities'], names.signatories)}."
     )
+
+
+def _ties(result: Document) -> str:
+    ties = int(result.get("ties", 1))
+    return f" (one of {ties} tied outcomes)" if ties > 1 else ""
 
 
 def _others_sentence(analysis: Document, names: _Names) -> list[str]:
@@ -262,8 +271,8 @@ def _others_sentence(analysis: Document, names: _Names) -> list[str]:
             same.append(SOLUTION_LABELS[key])
         else:
             different.append(
-                f"{SOLUTION_LABELS[key]} picks {names.outcome(result['outcome'])} "
-                f"({names.worth(result['utilities'], names.signatories)})"
+                f"{SOLUTION_LABELS[key]} picks {names.outcome(result['outcome'])}, "
+                f"{names.worth(result['utilities'], names.signatories)}{_ties(result)}"
             )
     text = []
     if same:
