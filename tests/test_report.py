@@ -118,6 +118,12 @@ def documents() -> dict[str, Any]:
         "stakeholders": {
             "sk": {"nash": 7.0, "kalai_smorodinsky": 7.0, "egalitarian": 7.0, "utilitarian": 4.0}
         },
+        "stakeholder_effects": {
+            "sk": {
+                "us": {"verdict": "hurts", "utility": [-1.0, -1.0], "reservation": 0.0},
+                "nk": {"verdict": "depends", "utility": [-0.5, 3.0], "reservation": 0.0},
+            }
+        },
         "claims": {
             "us_position_not_self_enforcing": True,
             "phased_deal_exists": True,
@@ -312,6 +318,10 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     assert "no agreement can be ratified from 0.75 to 1" in win_sets
     stakeholders = section(full, "stakeholders")
     assert "fares best under Nash (7) and worst under “us_big_deal” (2)" in stakeholders
+    assert (
+        "Against no deal, United States' best ratifiable deal hurts it (-1) and North Korea's "
+        "best ratifiable deal helps or hurts it depending on how ties are broken (-0.5 to 3)."
+    ) in stakeholders
     claims = section(full, "claims")
     assert (
         "2 of 3 claims hold on the point estimate; ally_better_off_under_hanoi_offer does not"

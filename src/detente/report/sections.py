@@ -713,7 +713,16 @@ def stakeholders_section(data: ReportData) -> Section | None:
     if not outsiders:
         return None
     rows = {p: _stakeholder_rows(data.analysis, names, p) for p in outsiders}
-    sentences = tuple(_stakeholder_sentence(names, p, rows[p]) for p in outsiders)
+    effects = data.analysis.get("stakeholder_effects") or {}
+    sentences = tuple(
+        text
+        for p in outsiders
+        for text in (
+            _stakeholder_sentence(names, p, rows[p]),
+            _effects_sentence(names, effects.get(p)),
+        )
+        if text
+    )
     specs = tuple(_stakeholder_figure(names, p, rows[p]) for p in outsiders)
     labels = [label for label, _ in rows[outsiders[0]]]
     table = Table(
@@ -724,6 +733,29 @@ def stakeholders_section(data: ReportData) -> Section | None:
         ),
     )
     return Section("stakeholders", "Those who do not sign", sentences, (table,), specs)
+
+
+_VERDICTS = {
+    "helps": "helps it",
+    "hurts": "hurts it",
+    "neutral": "leaves it as with no deal",
+    "depends": "helps or hurts it depending on how ties are broken",
+}
+
+
+def _effects_sentence(names: _Names, effects: Mapping[str, Any] | None) -> str:
+    """How each signatory's best ratifiable deal treats the stakeholder, against no deal."""
+    if not effects:
+        return ""
+    parts = []
+    for signatory, effect in effects.items():
+        low, high = effect["utility"]
+        value = number(low) if low == high else f"{number(low)} to {number(high)}"
+        verdict = _VERDICTS.get(effect["verdict"], effect["verdict"])
+        parts.append(
+            f"{possessive(names.name(signatory))} best ratifiable deal {verdict} ({value})"
+        )
+    return sentence("Against no deal, " + join(parts))
 
 
 def _stakeholder_figure(names: _Names, party: str, rows: Sequence[tuple[str, float]]) -> FigureSpec:
