@@ -135,9 +135,9 @@ def sentence(text: str) -> str:
 
 
 def possessive(name: str) -> str:
-    """``North Korea's``, ``United States'``.
+    """``North Korea's``, ``United States'`` (a proper name ending in s), ``us's`` (an id).
 
-    >>> possessive("North Korea"), possessive("United States")
-    ("North Korea's", "United States'")
+    >>> possessive("North Korea"), possessive("United States"), possessive("us")
+    ("North Korea's", "United States'", "us's")
     """
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    return f"{name}'" if name.endswith("s") and name[:1].isupper() else f"{name}'s"
