@@ -54,7 +54,7 @@ TOL = 1e-9
 SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 """The solutions :func:`solve_all` computes, in the order it returns them."""
 
-_BRUTE_FORCE_PAIRS = 1 << 20
+_BRUTE_FORCE_PAIRS = 1 << 16
 """Point-query pairs below which a dominance query is answered by broadcasting."""
 
 _FEW = 256
@@ -364,13 +364,52 @@ def _beaten_by(V: FloatArray, bounds: list[tuple[float, float]]) -> BoolArray:
 
 def _dominated(W: FloatArray) -> BoolArray:
     """Rows of ``W`` some other row weakly exceeds everywhere and strictly somewhere."""
-    hit = np.zeros(len(W), dtype=np.bool_)
-    for party in range(W.shape[1]):
-        todo = np.flatnonzero(~hit)
-        queries = W[todo]
-        queries[:, party] = np.nextafter(queries[:, party], np.inf)
-        hit[todo] = _any_at_least(W, queries)
+    if W.shape[1] == 2:
+        return _dominated_in_two(W)
+    order = np.lexsort(W.T[::-1])[::-1]
+    rows = np.take(W, order, axis=0)
+    repeat = np.zeros(len(rows), dtype=np.bool_)
+    repeat[1:] = np.all(rows[1:] == rows[:-1], axis=1)
+    covered = _covered_by_earlier(np.compress(~repeat, rows, axis=0))
+    hit = np.empty(len(W), dtype=np.bool_)
+    hit[order] = covered[np.cumsum(~repeat) - 1]
     return hit
+
+
+def _dominated_in_two(W: FloatArray) -> BoolArray:
+    """Two columns: one staircase query per party, strict in that party's column."""
+    hit = np.zeros(len(W), dtype=np.bool_)
+    for party in range(2):
+        todo = np.flatnonzero(~hit)
+        queries = np.take(W, todo, axis=0)
+        queries[:, party] = np.nextafter(queries[:, party], np.inf)
+        hit[todo] = _staircase(W, queries)
+    return hit
+
+
+def _covered_by_earlier(D: FloatArray) -> BoolArray:
+    """Distinct rows in lexicographically descending order: does an earlier row weakly exceed it?
+
+    Every row that dominates another comes before it in this order, so this is
+    the dominance test. Divide and conquer [Kung1975]: the first half's rows are
+    at least the second half's in column 0, so the cross test needs the other
+    columns only.
+    """
+    n = len(D)
+    if n * n <= _BRUTE_FORCE_PAIRS:
+        at_least = D[:, None, 0] >= D[None, :, 0]
+        for column in range(1, D.shape[1]):
+            at_least &= D[:, None, column] >= D[None, :, column]
+        return np.asarray(np.triu(at_least, 1).any(axis=0))
+    half = n // 2
+    covered = np.empty(n, dtype=np.bool_)
+    covered[:half] = _covered_by_earlier(D[:half])
+    tail = D[half:]
+    by_head = _any_at_least(D[:half, 1:], tail[:, 1:])
+    rest = np.flatnonzero(~by_head)
+    by_head[rest] = _covered_by_earlier(np.take(tail, rest, axis=0))
+    covered[half:] = by_head
+    return covered
 
 
 def _any_at_least(P: FloatArray, Q: FloatArray) -> BoolArray:
