@@ -265,7 +265,7 @@ class _Levels:
         """Order-preserving level labels (the values themselves when exact), as floats."""
         if self.ordered is None:
             return np.array(values, dtype=np.float64)
-        first = self._walk(np.searchsorted(self.ordered, values, side="left"), -1)
+        first = self._walk(_search(self.ordered, values), -1)
         return first.astype(np.float64)
 
     def _walk(self, positions: IndexArray, direction: int) -> IndexArray:
@@ -293,6 +293,20 @@ class _Levels:
             return firsts[np.searchsorted(firsts, positions, side="right") - 1]
         lasts = np.concatenate((breaks, [len(self.ordered) - 1]))
         return lasts[np.searchsorted(lasts, positions, side="left")]
+
+
+def _search(ordered: FloatArray, values: FloatArray) -> IndexArray:
+    """``np.searchsorted(ordered, values)``, with many values searched in sorted order.
+
+    Sorted needles let the binary search reuse its last position: several times
+    faster on large arrays than searching in random order.
+    """
+    if len(values) <= _CHUNK:
+        return np.searchsorted(ordered, values, side="left")
+    order = np.argsort(values)
+    positions = np.empty(len(values), dtype=np.int64)
+    positions[order] = np.searchsorted(ordered, values[order], side="left")
+    return positions
 
 
 def _pivot_weights(n_parties: int) -> list[FloatArray]:
@@ -428,7 +442,7 @@ def _staircase(P: FloatArray, Q: FloatArray) -> BoolArray:
     order = np.argsort(P[:, 0])
     firsts = P[order, 0]
     best_second = np.maximum.accumulate(P[order, 1][::-1])[::-1]
-    start = np.searchsorted(firsts, Q[:, 0], side="left")
+    start = _search(firsts, Q[:, 0])
     found = np.zeros(len(Q), dtype=np.bool_)
     inside = start < len(firsts)
     found[inside] = best_second[start[inside]] >= Q[inside, 1]
