@@ -27,8 +27,8 @@ rule here has a Pareto-optimal optimum over the rational outcomes, so this
 only drops dominated ties). An outcome ties with the best one when its
 objective is within ``tol`` of the best in the rule's own units: relative for
 the Nash product, on the normalised gains for Kalai–Smorodinsky, relative to
-the largest ideal gain for the egalitarian rule and to the total ideal gain for
-the utilitarian rule. All tied outcomes are reported (``Solution.indices``, in
+the largest ideal gain for the egalitarian rule and to the larger of the total
+ideal gain and the best sum for the utilitarian rule. All tied outcomes are reported (``Solution.indices``, in
 frontier order); ``Solution.index`` is the first of them.
 
 Parties that cannot gain anything over ``d`` (their best rational utility
