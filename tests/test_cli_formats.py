@@ -53,6 +53,7 @@ def test_unsupported_profile_is_one_line_exit_2(detente_cli: CLI, tmp_path: Path
     assert_one_line_error(detente_cli("analyze", tmp_path), "not supported: UNCERTAIN")
 
 
+@pytest.mark.slow
 def test_import_writes_a_scenario_that_analyses_identically(
     detente_cli: CLI, tmp_path: Path
 ) -> None:
@@ -65,6 +66,7 @@ def test_import_writes_a_scenario_that_analyses_identically(
         assert imported[key] == direct[key], key
 
 
+@pytest.mark.slow
 def test_export_then_analyze_gives_the_same_numbers(detente_cli: CLI, tmp_path: Path) -> None:
     done = detente_cli("export", FIXTURES / "negolog", "--format", "genius", "-o", tmp_path / "out")
     assert done.returncode == 0, done.stderr
