@@ -176,6 +176,23 @@ def test_power_shift_equal_steps_fewest_stages_is_k_star() -> None:
     assert k_star == 8
 
 
+def test_completion_objective_uses_the_fewest_stages_that_carry_the_target() -> None:
+    plan = phasing("action-for-action", delta=0.9, h_B=0.05)
+    result = design(plan.deal, 6, "completion", target=8.0)
+    assert result.stages == min_stages(plan.deal, 8.0).stages
+    assert result.value == pytest.approx(0.95**result.stages)
+    assert result.total == pytest.approx(8.0)
+
+
+def test_surplus_objective_reports_the_expected_joint_value() -> None:
+    plan = phasing("action-for-action", delta=0.9, h_B=0.1)
+    result = design(plan.deal, 3, "surplus")
+    assert result.enforcement is not None
+    joint = sum(v for _, v in result.enforcement.expected_values)
+    assert result.value == pytest.approx(joint)
+    assert joint >= sum(v for _, v in design(plan.deal, 3).enforcement.expected_values) - 1e-9  # type: ignore[union-attr]
+
+
 # --- properties -----------------------------------------------------------------------------
 
 

@@ -345,7 +345,7 @@ def min_stages(
         if last.feasible:
             return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", last)
     best = _design(deal, max_stages, "total", None, time_limit)
-    if best.total is not None:
+    if best.total is not None and best.total < target:
         reason = (
             f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
             f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
