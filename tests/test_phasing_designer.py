@@ -16,6 +16,7 @@ from detente.phasing.spec import Phasing
 from detente.scenario.loader import load_scenario
 from detente.trust import Hazard, TrustTable
 from tests.conftest import SCENARIOS
+from tests.phasing_reference import reference_slack, small_deals
 from tests.strategies import action_for_action_deals, random_deal
 
 THEORY = SCENARIOS / "theory"
@@ -273,3 +274,20 @@ def test_binary_items_are_delivered_whole() -> None:
     assert result.total == 2.0
     assert result.schedule is not None
     assert set(np.unique(result.schedule.array())) <= {0.0, 1.0}
+
+
+@settings(max_examples=20, deadline=None)
+@given(small_deals(), st.sampled_from(["total", "surplus"]))
+def test_designer_schedules_pass_the_path_by_path_check(
+    case: tuple[Deal, np.ndarray], objective: str
+) -> None:
+    deal, amounts = case
+    bounded = replace(deal, items=tuple(replace(it, total=(0.0, 3.0)) for it in deal.items))
+    result = design(bounded, amounts.shape[1], objective)  # type: ignore[arg-type]
+    if result.schedule is None:
+        return
+    designed = result.schedule.array()
+    groups = len(deal.order)
+    for n in range(designed.shape[1] * groups):
+        for party in deal.order[n % groups]:
+            assert reference_slack(bounded, designed, party, n) >= -1e-6
