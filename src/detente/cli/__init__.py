@@ -18,6 +18,8 @@ from detente.cli.implement import implement
 from detente.cli.import_ import import_
 from detente.cli.phase import phase
 from detente.cli.schema import schema
+from detente.cli.summarize import summarize
+from detente.cli.sweep import sweep
 from detente.cli.validate import validate
 from detente.errors import DetenteError
 
@@ -38,6 +40,8 @@ app.command(name="import")(import_)
 app.command()(export)
 app.command()(phase)
 app.command()(implement)
+app.command()(sweep)
+app.command()(summarize)
 
 
 def fail(message: str, code: int) -> None:

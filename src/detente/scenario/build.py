@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from detente.claims import build_claims
 from detente.errors import UnknownNameError
 from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.phasing.spec import build_phasing, build_trust
 from detente.scenario.core import Position, Scenario
+from detente.scenario.factions import build_domestic
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
     IssueSpec,
@@ -51,6 +53,7 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         positions=positions,
         trust=trust,
         phasing=phasing,
+        claims=build_claims(model.claims, source.at),
     )
 
 
@@ -101,7 +104,20 @@ def build_issue(spec: IssueSpec) -> Issue:
 
 def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: PathKey) -> Party:
     """The party a party entry declares."""
-    utility = build_utility(spec.utility, space, source, (*path, "utility"))
+    given = (
+        None
+        if spec.utility is None
+        else build_utility(spec.utility, space, source, (*path, "utility"))
+    )
+    domestic = None
+    if spec.factions is not None:
+        parts = tuple(
+            build_utility(f.utility, space, source, (*path, "factions", k, "utility"))
+            for k, f in enumerate(spec.factions)
+        )
+        domestic = build_domestic(spec, parts, source, path)
+    utility = given if domestic is None else domestic.negotiating_utility(given)
+    assert utility is not None
     requirements = tuple(
         _requirement(space, issue, allowed, source, (*path, "requires", issue))
         for issue, allowed in spec.requires.items()
@@ -115,6 +131,7 @@ def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: Path
         reservation=spec.reservation,
         discount=spec.discount,
         signatory=spec.signatory,
+        domestic=domestic,
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detente.claims import Claim
 from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
@@ -48,6 +49,7 @@ class Scenario:
     origin: DomainOrigin | None = None
     trust: TrustTable | None = None
     phasing: Phasing | None = None
+    claims: tuple[Claim, ...] = ()
 
     @property
     def party_ids(self) -> tuple[str, ...]:
