@@ -567,6 +567,14 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_cli_unwritable_output_is_one_line(detente_cli: CLI, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    done = detente_cli("report", WORKED, "-o", blocker / "r.html")
+    assert_one_line_error(done, "cannot write", "r.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
 def test_cli_bad_sweep_summary(detente_cli: CLI, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"draws": "many"}')

@@ -69,15 +69,25 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
 
     Everything is rendered in memory first and each file is renamed into place
     whole, so a failure leaves no half-written report behind.
+
+    Raises:
+        DetenteError: ``path`` is a folder or cannot be written (one line naming it).
     """
     path = Path(path)
     if path.is_dir():
         raise DetenteError(
             f"report: {path} is a directory; give a file name such as {path / 'report.html'}"
         )
+    try:
+        return _write(report, path, format)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DetenteError(f"report: cannot write {path}: {reason}") from None
+
+
+def _write(report: Report, path: Path, format: Format) -> list[Path]:
     if format == "html":
-        text = report.html()
-        write_atomically(path, _text_writer(text))
+        write_atomically(path, _text_writer(report.html()))
         return [path]
     folder = figure_folder(path)
     text = report.markdown(folder.name)
