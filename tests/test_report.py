@@ -635,7 +635,12 @@ def test_a_trust_model_is_reported_without_a_schedule() -> None:
     data = gather(load_scenario(SCENARIOS / "theory" / "reputation.yaml"))
     assert data.analysis is not None
     trust = data.analysis["trust"]
-    caption = {s.key: s.caption for s in build_sections(data)}["trust"]
+    section = next(s for s in build_sections(data) if s.key == "trust")
+    caption = section.caption
+    assert [row[3] for row in section.tables[0].rows] == [
+        "reputation: 5 kept against 3.5 broken (prior and record, Beta)",
+        "the other is an opportunist with probability 81%",
+    ]
     for truster, row in trust.items():
         for trustee, p in row.items():
             assert (

@@ -598,7 +598,43 @@ def trust_section(data: ReportData) -> Section | None:
         draw = partial(figures.trust_levels, trust=trust)
         alt = "Each side's probability that the other honours its next step."
         specs.append(FigureSpec("trust", alt, draw, (7.0, 1.2 + 0.45 * len(_pairs(trust)))))
-    return Section("trust", "Trust", tuple(sentences), figures=tuple(specs))
+    models, levels = analysis.get("trust_models"), trust or (path[0] if path else {})
+    tables = (_trust_table(models, levels, names),) if models else ()
+    return Section("trust", "Trust", tuple(sentences), tables, tuple(specs))
+
+
+def _trust_table(
+    models: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    trust: Mapping[str, Mapping[str, float]],
+    names: _Names,
+) -> Table:
+    rows = tuple(
+        (names.name(a), names.name(b), number(round(trust[a][b], 3)), _basis(m))
+        for a, row in models.items()
+        for b, m in row.items()
+        if b in trust.get(a, {})
+    )
+    headers = ("truster", "trustee", "probability of honouring the next step", "resting on")
+    return Table(headers, rows)
+
+
+def _basis(model: Mapping[str, Any]) -> str:
+    """A trust model in words.
+
+    >>> _basis({"model": "beta", "alpha": 5.0, "beta": 3.5, "mean": 0.59})
+    'reputation: 5 kept against 3.5 broken (prior and record, Beta)'
+    >>> _basis({"model": "types", "opportunist": 0.81})
+    'the other is an opportunist with probability 81%'
+    """
+    kind = model.get("model")
+    if kind == "beta":
+        kept, broken = number(model["alpha"]), number(model["beta"])
+        return f"reputation: {kept} kept against {broken} broken (prior and record, Beta)"
+    if kind == "types":
+        return f"the other is an opportunist with probability {share(float(model['opportunist']))}"
+    if kind == "hazard":
+        return f"reneging with a fixed probability of {share(float(model['hazard']))} at each step"
+    return str(kind)
 
 
 def _pairs(trust: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, float]]:
