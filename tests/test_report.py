@@ -655,3 +655,16 @@ def test_factions_show_their_win_sets() -> None:
     sizes = data.analysis["win_sets"]
     caption = {s.key: s.caption for s in build_sections(data)}["win_sets"]
     assert f"United States {sizes['us']['size']}, North Korea {sizes['nk']['size']}" in caption
+
+
+def test_parameters_show_the_value_used_with_range_and_source() -> None:
+    data = gather(load_scenario(WORKED, {"d_A": 4.5}))
+    setting = next(s for s in build_sections(data) if s.key == "setting")
+    table = setting.tables[-1]
+    assert table.headers == ("parameter", "value used", "plausible range", "source")
+    assert table.rows[0] == (
+        "d_A",
+        "4.5",
+        "0 to 3",
+        "THEORY.md §2: disagreement point d = (0, 0)",
+    )

@@ -24,6 +24,8 @@ from detente.ratification import Majority
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
+from detente.scenario.loader import read_yaml, resolve
+from detente.scenario.model import ParameterSpec
 from detente.trust import TrustTable, compliance_path
 from detente.twolevel import FactionGrid, faction_sweep
 from detente.utility import Constrained, LinearAdditive, Utility
@@ -86,9 +88,27 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         "issues": issues,
         "worth": worth,
         "givers": givers,
-        "parameters": {k: float(v) for k, v in scenario.parameters.items()},
+        "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
     }
+
+
+def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Each parameter's value used, with its plausible range and source from the file."""
+    specs = _parameter_specs(scenario)
+    found: dict[str, dict[str, Any]] = {}
+    for name, value in scenario.parameters.items():
+        spec = specs.get(name)
+        span = None if spec is None or spec.range is None else list(spec.range)
+        found[name] = {"value": float(value), "range": span, "source": spec and spec.source}
+    return found
+
+
+def _parameter_specs(scenario: Scenario) -> dict[str, ParameterSpec]:
+    if scenario.path is None or not str(scenario.path).endswith((".yaml", ".yml")):
+        return {}
+    model, _ = resolve(read_yaml(scenario.path), {})
+    return dict(model.parameters)
 
 
 def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:

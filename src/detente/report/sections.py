@@ -137,11 +137,21 @@ def setting_section(data: ReportData) -> Section | None:
     )
     tables = [_party_table(setting["parties"]), *_issue_tables(setting, names.ids)]
     if setting.get("parameters"):
-        rows = tuple((k, number(v)) for k, v in setting["parameters"].items())
-        tables.append(Table(("parameter", "value used"), rows))
+        tables.append(_parameter_table(setting["parameters"]))
     return Section(
         "setting", "The parties and what is traded", tuple(sentences), tuple(tables), in_brief=False
     )
+
+
+def _parameter_table(parameters: Mapping[str, Any]) -> Table:
+    """Each parameter's value used, and (when the file gives them) its range and source."""
+    rows = []
+    for name, spec in parameters.items():
+        spec = spec if isinstance(spec, Mapping) else {"value": spec}
+        span = spec.get("range")
+        shown = f"{number(span[0])} to {number(span[1])}" if span else "—"
+        rows.append((name, number(spec["value"]), shown, spec.get("source") or "—"))
+    return Table(("parameter", "value used", "plausible range", "source"), tuple(rows))
 
 
 def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
