@@ -534,6 +534,7 @@ def test_cli_writes_a_self_contained_html_report(detente_cli: CLI, tmp_path: Pat
     assert "https://" not in html and "http://" not in html
 
 
+@pytest.mark.slow
 def test_cli_markdown_with_a_real_sweep(detente_cli: CLI, tmp_path: Path) -> None:
     robust = SCENARIOS / "theory" / "robustness-example.yaml"
     done = detente_cli("sweep", robust, "--draws", "20", "--seed", "3", "--out", tmp_path / "sw")
