@@ -669,3 +669,13 @@ def test_parameters_show_the_value_used_with_range_and_source() -> None:
         "0 to 3",
         "THEORY.md §2: disagreement point d = (0, 0)",
     )
+
+
+def test_trust_that_never_moves_needs_no_figure() -> None:
+    docs = copy.deepcopy(documents())
+    flat = {"us": {"nk": 0.9}, "nk": {"us": 0.9}}
+    docs["phase"]["trust_path"] = [flat, flat, flat]
+    docs["phase"]["trust_after_breach"] = flat
+    trust = next(s for s in build_sections(data_of(docs)) if s.key == "trust")
+    assert trust.sentences[-1] == "Trust does not change along the schedule."
+    assert trust.figures == ()

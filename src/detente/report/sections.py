@@ -599,11 +599,13 @@ def trust_section(data: ReportData) -> Section | None:
     breach = phase.get("trust_after_breach") or {}
     if path:
         sentences.append(_path_sentence(path, names))
-        if breach and _breach_sentence(path[0], breach, names):
-            sentences.append(_breach_sentence(path[0], breach, names))
-        draw = partial(figures.trust_path, path=path, breach=breach)
-        alt = "Each side's trust in the other after each honoured stage, and after a broken first step."
-        specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
+        falls = _breach_sentence(path[0], breach, names) if breach else ""
+        if falls:
+            sentences.append(falls)
+        if falls or _moves(path):
+            draw = partial(figures.trust_path, path=path, breach=breach)
+            alt = "Each side's trust in the other after each honoured stage, and after a broken first step."
+            specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
     elif trust:
         draw = partial(figures.trust_levels, trust=trust)
         alt = "Each side's probability that the other honours its next step."
@@ -675,16 +677,21 @@ def _breach_sentence(
     return sentence("If the first step were broken instead, " + join(falls)) if falls else ""
 
 
+def _moves(
+    path: Sequence[Mapping[str, Mapping[str, float]]],
+) -> list[tuple[str, str, float, float]]:
+    """The (truster, trustee, start, end) pairs whose trust changes along the path."""
+    ends = ((a, b, start, path[-1].get(a, {}).get(b, start)) for a, b, start in _pairs(path[0]))
+    return [(a, b, start, end) for a, b, start, end in ends if abs(end - start) > 1e-9]
+
+
 def _path_sentence(path: Sequence[Mapping[str, Mapping[str, float]]], names: _Names) -> str:
-    moves = []
-    for a, b, start in _pairs(path[0]):
-        end = path[-1].get(a, {}).get(b, start)
-        if abs(end - start) > 1e-9:
-            verb = "grows" if end > start else "falls"
-            moves.append(
-                f"{possessive(names.name(a))} trust in {names.name(b)} {verb} "
-                f"from {number(round(start, 3))} to {number(round(end, 3))}"
-            )
+    moves = [
+        f"{possessive(names.name(a))} trust in {names.name(b)} "
+        f"{'grows' if end > start else 'falls'} "
+        f"from {number(round(start, 3))} to {number(round(end, 3))}"
+        for a, b, start, end in _moves(path)
+    ]
     if not moves:
         return "Trust does not change along the schedule."
     return f"Along the schedule, as each step is honoured, {join(moves)}."
