@@ -1,0 +1,5 @@
+"""``python -m detente``: the command line."""
+
+from detente.cli import main
+
+main()

@@ -1,0 +1,132 @@
+"""The analysis of a scenario: what ``detente analyze`` reports.
+
+:func:`analyze` builds one JSON-ready document from *sections*: functions of
+the scenario and a shared :class:`AnalysisContext` (the utility matrix, the
+rational set, the frontier and the solutions, each computed once). Features
+that add keys to the report append their section to :data:`ANALYSIS_SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from detente.outcomes import ENUMERATION_LIMIT
+from detente.scenario import Scenario
+from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
+from detente.utility import FloatArray
+
+SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
+
+
+@dataclass
+class AnalysisContext:
+    """Intermediate results shared by the sections of one analysis, computed on first use."""
+
+    scenario: Scenario
+    limit: int = ENUMERATION_LIMIT
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def utilities(self) -> FloatArray:
+        """``U[outcome, party]`` over the whole space."""
+        return self.scenario.utility_matrix(self.limit)
+
+    @cached_property
+    def disagreement(self) -> FloatArray:
+        """The disagreement point: the parties' reservation values."""
+        return self.scenario.reservations
+
+    @cached_property
+    def signatories(self) -> tuple[int, ...]:
+        """Positions of the parties whose signature a deal needs."""
+        return tuple(i for i, p in enumerate(self.scenario.parties) if p.signatory)
+
+    @cached_property
+    def rational(self) -> np.ndarray:
+        """Outcomes every signatory prefers (weakly) to no deal."""
+        cols = list(self.signatories)
+        return rational_mask(self.utilities[:, cols], self.disagreement[cols])
+
+    @cached_property
+    def frontier(self) -> np.ndarray:
+        """Indices of the signatories' Pareto frontier among acceptable outcomes."""
+        return pareto_frontier(self.utilities[:, list(self.signatories)])
+
+    @cached_property
+    def solutions(self) -> dict[str, Solution | NoSolution]:
+        """The bargaining solutions among the signatories, over the rational set."""
+        cols = list(self.signatories)
+        return solve_all(self.utilities[:, cols], self.disagreement[cols])
+
+    def outcome(self, index: int) -> dict[str, Any]:
+        """An outcome as ``{issue: value}`` with JSON-ready values."""
+        return {k: _json_value(v) for k, v in self.scenario.space.to_dict(index).items()}
+
+    def party_utilities(self, index: int) -> list[float]:
+        """Every party's utility at an outcome, in party order."""
+        return [float(u) for u in self.utilities[index]]
+
+
+Section = Callable[[Scenario, AnalysisContext], dict[str, Any]]
+
+
+def core_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]:
+    """Parties, outcome counts, the frontier and the bargaining solutions."""
+    solutions: dict[str, Any] = {}
+    reasons: dict[str, str] = {}
+    for name in SOLUTION_NAMES:
+        result = context.solutions[name]
+        if isinstance(result, NoSolution):
+            solutions[name] = None
+            reasons[name] = result.reason
+        else:
+            solutions[name] = {
+                "outcome": context.outcome(result.index),
+                "utilities": context.party_utilities(result.index),
+                "ties": result.ties,
+            }
+    document: dict[str, Any] = {
+        "scenario": scenario.name,
+        "parties": list(scenario.party_ids),
+        "signatories": [scenario.parties[i].id for i in context.signatories],
+        "issues": {i.name: len(i) for i in scenario.space.issues},
+        "n_outcomes": scenario.space.size,
+        "reservation_values": [float(r) for r in scenario.reservations],
+        "n_rational": int(context.rational.sum()),
+        "pareto": [context.party_utilities(int(i)) for i in context.frontier],
+        "solutions": solutions,
+    }
+    if reasons:
+        document["solution_reasons"] = reasons
+    return document
+
+
+ANALYSIS_SECTIONS: list[Section] = [core_section]
+"""The sections of ``analyze``, in report order."""
+
+
+def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:
+    """The full analysis document of a scenario (the ``analyze --json`` output).
+
+    >>> from pathlib import Path
+    >>> from detente.scenario.loader import load_scenario
+    >>> s = load_scenario(Path(__file__).parents[2] / "scenarios/theory/worked-example.yaml")
+    >>> analyze(s)["solutions"]["nash"]["outcome"]
+    {'deal': 'MediumDeal'}
+    """
+    context = AnalysisContext(scenario, limit)
+    document: dict[str, Any] = {}
+    for section in ANALYSIS_SECTIONS:
+        document.update(section(scenario, context))
+    return document
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,64 @@
+"""The ``detente`` command line: a thin layer over the library.
+
+Exit codes: 0 success; 1 internal error (a bug: rerun with ``--debug`` for the
+traceback); 2 bad input (one line on stderr naming the file, place and fix).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from detente.cli.analyze import analyze
+from detente.cli.schema import schema
+from detente.cli.validate import validate
+from detente.errors import DetenteError
+
+app = typer.Typer(
+    name="detente",
+    help="Negotiations where what is agreed and the order it is carried out decide success.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(validate)
+app.command()(analyze)
+app.command()(schema)
+
+
+def fail(message: str, code: int) -> None:
+    """Print one line on stderr and exit."""
+    sys.stderr.write(" ".join(message.split()) + "\n")
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning errors into one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    args = [a for a in args if a != "--debug"]
+    try:
+        app(args=args, prog_name="detente", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        raise SystemExit(done.exit_code) from None
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except click.exceptions.Abort:
+        fail("aborted", 130)
+    except DetenteError as error:
+        if debug:
+            raise
+        fail(f"error: {error}", 2)
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise SystemExit(130) from None
+    except Exception as error:
+        if debug:
+            raise
+        fail(
+            f"internal error: {type(error).__name__}: {error} "
+            "(a bug in detente; rerun with --debug for the traceback and report it)",
+            1,
+        )

@@ -1,0 +1,79 @@
+"""What every command shares: options, loading, JSON output, atomic file writes."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from detente.outcomes import ENUMERATION_LIMIT
+from detente.scenario import Scenario
+from detente.scenario.loader import load_scenario, parse_overrides
+
+console = Console()
+err_console = Console(stderr=True)
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="Override a parameter: NAME=VALUE (repeatable).", show_default=False
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
+MaxOutcomesOpt = Annotated[
+    int,
+    typer.Option("--max-outcomes", min=1, help="Largest outcome space an operation may enumerate."),
+]
+DEFAULT_MAX_OUTCOMES = ENUMERATION_LIMIT
+
+
+def load(path: Path, sets: list[str] | None) -> Scenario:
+    """Load a scenario with ``--set`` overrides applied."""
+    return load_scenario(path, parse_overrides(sets or []))
+
+
+def to_jsonable(value: Any) -> Any:
+    """Numpy scalars and arrays → Python; non-finite floats → None."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document to stdout."""
+    sys.stdout.write(json.dumps(to_jsonable(document), indent=2, allow_nan=False) + "\n")
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Let ``write`` fill a temporary file beside ``path``, then rename it into place.
+
+    Whatever fails, no half-written file is left at ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(name))
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

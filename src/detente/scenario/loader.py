@@ -1,0 +1,268 @@
+"""Reading scenario files: safe YAML, parameters and formulas, validation with locations.
+
+Loading goes in four steps, each with its own errors:
+
+1. parse the YAML safely (no tags that construct objects), keeping line and
+   column numbers;
+2. resolve the ``parameters:`` block, apply ``--set`` overrides, and replace
+   every ``=formula`` elsewhere in the file by its number;
+3. validate against :class:`~detente.scenario.model.ScenarioFile`;
+4. build the :class:`~detente.scenario.core.Scenario` value.
+
+Every error names the file, the line and column, the field, and what would be
+valid: one line, ready to print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from detente.errors import DetenteError, Location, ScenarioError, UnknownNameError
+from detente.scenario import formulas
+from detente.scenario.core import Scenario
+from detente.scenario.model import ScenarioFile
+
+PathKey = tuple[str | int, ...]
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A parsed file, kept to turn a field path into a line and column."""
+
+    file: str
+    tree: Any
+
+    def at(self, path: Sequence[str | int]) -> Location:
+        """Location of the deepest node of ``path`` present in the file."""
+        node, line, column, found = self.tree, None, None, []
+        for key in path:
+            if isinstance(node, CommentedMap) and key in node:
+                line, column = node.lc.key(key)
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                line, column = node.lc.item(key)
+            else:
+                break
+            found.append(key)
+            node = node[key]
+        rest = [k for k in path[len(found) :] if isinstance(k, str) and k[:1].islower()][:1]
+        return Location(
+            self.file,
+            None if line is None else line + 1,
+            None if column is None else column + 1,
+            dotted([*found, *rest]) or None,
+        )
+
+    def error(
+        self, path: Sequence[str | int], message: str, kind: type[DetenteError] = ScenarioError
+    ) -> DetenteError:
+        """A one-line error located at ``path``."""
+        return kind(message, self.at(path))
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """``('parties', 0, 'discount')`` → ``'parties[0].discount'``.
+
+    >>> dotted(("parties", 0, "discount"))
+    'parties[0].discount'
+    """
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
+    """``["delta=0.8"]`` → ``{"delta": 0.8}``, as given to ``--set``.
+
+    >>> parse_overrides(["delta_2=0.8", "rounds=7"])
+    {'delta_2': 0.8, 'rounds': 7.0}
+    """
+    result: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            result[name.strip()] = float(value)
+        except ValueError:
+            raise DetenteError(
+                f"--set {pair!r}: expected NAME=NUMBER, e.g. --set delta=0.9"
+            ) from None
+    return result
+
+
+def read_yaml(path: str | Path) -> Source:
+    """Parse a YAML file safely, keeping positions."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DetenteError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise DetenteError(f"{file}: is a folder, not a scenario file") from None
+    except UnicodeDecodeError as error:
+        raise ScenarioError(
+            f"not UTF-8 text (byte {error.start}): save the file as UTF-8", Location(file)
+        ) from None
+    try:
+        tree = YAML(typ="rt").load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        raise ScenarioError(f"invalid YAML: {error.problem or error.context}", where) from None
+    except YAMLError as error:
+        raise ScenarioError(f"invalid YAML: {error}", Location(file)) from None
+    source = Source(file, tree)
+    if not isinstance(tree, CommentedMap):
+        raise ScenarioError(
+            "a scenario file must be a mapping (name:, issues:, parties:, …)", Location(file, 1, 1)
+        )
+    _refuse_tags(source, tree, ())
+    return source
+
+
+def _refuse_tags(source: Source, node: Any, path: PathKey) -> None:
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if isinstance(node, TaggedScalar) or (tag is not None and tag not in _PLAIN_TAGS):
+        raise source.error(path, f"YAML tag {tag!r} is not allowed: scenario files are plain data")
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            _refuse_tags(source, value, (*path, key))
+    elif isinstance(node, CommentedSeq):
+        for i, value in enumerate(node):
+            _refuse_tags(source, value, (*path, i))
+
+
+def plain(node: Any) -> Any:
+    """ruamel's round-trip types → plain dicts, lists, str, int, float, bool, None."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return str(node)
+
+
+def resolve_parameters(
+    source: Source, raw: Mapping[str, Any], overrides: Mapping[str, float]
+) -> dict[str, float]:
+    """Values of all parameters: file values (formulas allowed) with overrides on top."""
+    specs = raw.get("parameters") or {}
+    if not isinstance(specs, dict):
+        raise source.error(("parameters",), "`parameters` must be a mapping NAME: {value: …}")
+    unknown = sorted(set(overrides) - set(specs))
+    if unknown:
+        known = ", ".join(sorted(specs)) or "none declared"
+        raise UnknownNameError(
+            f"--set {unknown[0]}: no such parameter in the scenario; parameters: {known}",
+            Location(source.file),
+        )
+    pending = {
+        name: (spec.get("value") if isinstance(spec, dict) else spec)
+        for name, spec in specs.items()
+    }
+    values: dict[str, float] = dict(overrides)
+    for name in overrides:
+        pending.pop(name)
+    while pending:
+        ready = {n: v for n, v in pending.items() if not _depends_on_pending(v, pending)}
+        if not ready:
+            raise source.error(
+                ("parameters", next(iter(pending))), "parameters refer to each other in a cycle"
+            )
+        for name, value in ready.items():
+            where = ("parameters", name, "value")
+            if isinstance(value, bool) or not (
+                isinstance(value, int | float) or formulas.is_formula(value)
+            ):
+                raise source.error(where, f"parameter {name!r} needs a number or =formula value")
+            values[name] = _number(source, where, value, values)
+            del pending[name]
+    return values
+
+
+def _depends_on_pending(value: Any, pending: Mapping[str, Any]) -> bool:
+    return formulas.is_formula(value) and bool(formulas.names_in(value) & set(pending))
+
+
+def _number(source: Source, path: PathKey, value: Any, parameters: Mapping[str, float]) -> Any:
+    if not formulas.is_formula(value):
+        return value
+    try:
+        return formulas.evaluate(value, parameters)
+    except formulas.FormulaError as error:
+        raise source.error(path, str(error)) from None
+
+
+def substitute(source: Source, node: Any, path: PathKey, parameters: Mapping[str, float]) -> Any:
+    """Replace every formula string in ``node`` by its value."""
+    if isinstance(node, dict):
+        return {k: substitute(source, v, (*path, k), parameters) for k, v in node.items()}
+    if isinstance(node, list):
+        return [substitute(source, v, (*path, i), parameters) for i, v in enumerate(node)]
+    return _number(source, path, node, parameters)
+
+
+def validate(source: Source, data: Mapping[str, Any]) -> ScenarioFile:
+    """Check the resolved data against the file format."""
+    try:
+        return ScenarioFile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
+            shown = repr(first["input"])
+            if len(shown) <= 60:
+                message += f" (got {shown})"
+        if first["type"] == "extra_forbidden":
+            message = f"unknown field {first['loc'][-1]!r}"
+        raise source.error(first["loc"], message) from None
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, float] | None = None) -> Scenario:
+    """Load, resolve, validate and build a scenario file.
+
+    >>> from pathlib import Path
+    >>> scenario = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
+    >>> scenario.party_ids, scenario.space.size
+    (('A', 'B'), 4)
+    """
+    from detente.scenario.build import build
+
+    source = read_yaml(path)
+    raw = plain(source.tree)
+    parameters = resolve_parameters(source, raw, overrides or {})
+    data = {k: v for k, v in raw.items() if k != "parameters"}
+    data = substitute(source, data, (), parameters)
+    data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides or {})
+    model = validate(source, data)
+    return build(model, source, parameters)
+
+
+def _parameter_specs(
+    specs: Mapping[str, Any], values: Mapping[str, float], overrides: Mapping[str, float]
+) -> dict[str, Any]:
+    """Specs with resolved values; an override may leave the range (the file's value is checked)."""
+    resolved = {}
+    for name, spec in specs.items():
+        entry = dict(spec) if isinstance(spec, dict) else {"value": spec}
+        if name not in overrides or formulas.is_formula(entry.get("value")):
+            entry["value"] = values[name]
+        resolved[name] = entry
+    return resolved

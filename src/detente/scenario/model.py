@@ -1,0 +1,175 @@
+"""The scenario file format, as pydantic models (the JSON Schema comes from here).
+
+These models describe what a file may say; :mod:`detente.scenario.build`
+turns a validated file into the :class:`~detente.scenario.core.Scenario`
+value the computations use. Formulas (``=expr``) have already been replaced
+by numbers when these models see the data.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ValueName = str | int | float
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ParameterSpec(Strict):
+    """A named number: its value, its plausible range and where it comes from."""
+
+    value: float = Field(description="Point estimate used unless overridden with --set.")
+    range: tuple[float, float] | None = Field(
+        default=None, description="Plausible range [low, high] that sweeps draw from."
+    )
+    distribution: Literal["uniform", "triangular", "normal"] = Field(
+        default="uniform",
+        description="How sweeps draw within the range; triangular peaks at `mode` (default "
+        "value); normal has mean `value`, sd `sd`, truncated to the range.",
+    )
+    mode: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+    source: str | None = Field(
+        default=None,
+        description="Where the number comes from; modelling choices say 'assumption'.",
+    )
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ParameterSpec:
+        if self.range is not None:
+            low, high = self.range
+            if low > high:
+                raise ValueError(f"range [{low}, {high}] has its low end above its high end")
+            if not low <= self.value <= high:
+                raise ValueError(f"value {self.value} lies outside its range [{low}, {high}]")
+        if self.distribution == "normal" and self.sd is None:
+            raise ValueError("a normal distribution needs `sd`")
+        return self
+
+
+class IssueSpec(Strict):
+    """One issue: named values, an integer range, or a binary item."""
+
+    name: str = Field(min_length=1)
+    type: Literal["values", "integer", "item"] | None = Field(
+        default=None, description="Inferred: `values` given → values; `range` → integer."
+    )
+    values: list[ValueName] | None = None
+    range: tuple[int, int] | None = Field(default=None, description="Integer bounds, inclusive.")
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> IssueSpec:
+        kind = self.kind
+        if kind == "values" and not self.values:
+            raise ValueError(f"issue {self.name!r} needs a non-empty `values` list")
+        if kind == "integer" and self.range is None:
+            raise ValueError(f"integer issue {self.name!r} needs `range: [low, high]`")
+        if kind == "integer" and self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError(f"issue {self.name!r}: range low end is above its high end")
+        if self.values is not None and len(set(map(str, self.values))) != len(self.values):
+            raise ValueError(f"issue {self.name!r} lists a value twice")
+        return self
+
+    @property
+    def kind(self) -> Literal["values", "integer", "item"]:
+        """The issue's kind, explicit or inferred."""
+        if self.type is not None:
+            return self.type
+        return "integer" if self.range is not None else "values"
+
+
+class LinearTerm(Strict):
+    """A linear value function of a numeric issue: ``intercept + slope * value``."""
+
+    slope: float = 1.0
+    intercept: float = 0.0
+
+
+IssueValues = Annotated[
+    LinearTerm | dict[str, float] | list[float] | float, Field(union_mode="left_to_right")
+]
+
+
+class LinearUtilitySpec(Strict):
+    """``u = offset + Σ_issue weight · value(issue)``.
+
+    Per issue, ``values`` is a mapping from value to number, a list aligned with
+    the issue's values, a linear term ``{slope, intercept}`` for numeric issues,
+    or, for an item, one number: its value when delivered (0 otherwise).
+    Weights default to 1.
+    """
+
+    type: Literal["linear"] = "linear"
+    weights: dict[str, float] = Field(default_factory=dict)
+    values: dict[str, IssueValues] = Field(default_factory=dict)
+    offset: float = 0.0
+
+
+class TableEntry(Strict):
+    """One listed outcome and its utility."""
+
+    outcome: dict[str, ValueName]
+    utility: float
+
+
+class TableUtilitySpec(Strict):
+    """Utilities listed outcome by outcome; unlisted outcomes get ``default``."""
+
+    type: Literal["table"]
+    outcomes: list[TableEntry] = Field(min_length=1)
+    default: float = 0.0
+
+
+UtilitySpec = Annotated[LinearUtilitySpec | TableUtilitySpec, Field(discriminator="type")]
+
+
+class PartySpec(Strict):
+    """A negotiating party (or, with ``signatory: false``, an affected stakeholder)."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+    name: str | None = None
+    reservation: float = Field(default=0.0, description="Utility of no deal.")
+    discount: float = Field(
+        default=1.0, gt=0, le=1, description="Factor per round or stage, in (0, 1]."
+    )
+    signatory: bool = True
+    utility: UtilitySpec
+    requires: dict[str, list[ValueName]] = Field(
+        default_factory=dict,
+        description="Hard constraints: the issue must take one of the listed values.",
+    )
+
+
+class ScenarioFile(Strict):
+    """A detente scenario file."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"title": "detente scenario"}
+    )
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    issues: list[IssueSpec] = Field(min_length=1)
+    parties: list[PartySpec] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ScenarioFile:
+        for what, names in (
+            ("issue", [i.name for i in self.issues]),
+            ("party id", [p.id for p in self.parties]),
+        ):
+            seen: set[str] = set()
+            for name in names:
+                if name in seen:
+                    raise ValueError(f"{what} {name!r} is declared twice")
+                seen.add(name)
+        return self

@@ -1,0 +1,30 @@
+"""The public API is a deliberate, small list."""
+
+from __future__ import annotations
+
+import detente
+
+
+def test_public_exports_are_exactly_these() -> None:
+    assert sorted(detente.__all__) == sorted(
+        [
+            "Constrained",
+            "DetenteError",
+            "Issue",
+            "LinearAdditive",
+            "OutcomeSpace",
+            "Party",
+            "Requirement",
+            "Scenario",
+            "ScenarioError",
+            "TableUtility",
+            "TooLargeError",
+            "UnknownNameError",
+            "WeightedSum",
+            "analyze",
+            "load_scenario",
+            "utility_matrix",
+        ]
+    )
+    for name in detente.__all__:
+        assert getattr(detente, name) is not None

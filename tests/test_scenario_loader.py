@@ -1,0 +1,141 @@
+"""Scenario files: parameters, formulas, overrides, validation errors with positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detente.errors import DetenteError, ScenarioError, UnknownNameError
+from detente.scenario.loader import load_scenario, parse_overrides
+from tests.conftest import SCENARIOS
+
+GOOD = """\
+name: price and delivery
+parameters:
+  base: {value: 2, range: [1, 3], source: "assumption: illustration"}
+  scale: =base * 2
+issues:
+  - {name: price, range: [1, 3]}
+  - {name: delivery, values: [slow, fast]}
+  - {name: warranty, type: item}
+parties:
+  - id: buyer
+    reservation: =base
+    discount: 0.9
+    utility:
+      type: linear
+      weights: {price: =scale}
+      values: {price: {slope: -1, intercept: 4}, delivery: {fast: 1}, warranty: 0.5}
+  - id: seller
+    utility:
+      type: table
+      default: 0
+      outcomes:
+        - {outcome: {price: 3, delivery: slow, warranty: 0}, utility: 5}
+    requires: {warranty: [0]}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_parameters_formulas_and_utilities_resolve(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, GOOD))
+    assert scenario.parameters == {"base": 2.0, "scale": 4.0}
+    buyer, seller = scenario.parties
+    assert seller.id == "seller" and seller.signatory
+    assert buyer.reservation == 2.0 and buyer.discount == 0.9
+    index = scenario.space.to_index((1, "fast", 1))
+    assert scenario.utility_matrix()[index, 0] == pytest.approx(4 * 3 + 1 + 0.5)
+    assert np.isneginf(scenario.utility_matrix()[index, 1])
+    assert scenario.utility_matrix()[scenario.space.to_index((3, "slow", 0)), 1] == 5
+
+
+def test_override_flows_through_dependent_formulas(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, GOOD), {"base": 3})
+    assert scenario.parameters == {"base": 3.0, "scale": 6.0}
+    assert scenario.parties[0].reservation == 3.0
+
+
+def test_worked_example_ships_with_named_outcomes() -> None:
+    scenario = load_scenario(SCENARIOS / "theory" / "worked-example.yaml")
+    assert scenario.space.issues[0].values == (
+        "FreezeForFreeze",
+        "SmallDeal",
+        "MediumDeal",
+        "BigDeal",
+    )
+    assert scenario.utility_matrix().tolist() == [[2, 1], [6, 2], [4, 5], [1, 9]]
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragments"),
+    [
+        (
+            ("discount: 0.9", "discount: -0.5"),
+            ["s.yaml:12:5", "parties[0].discount", "greater than 0"],
+        ),
+        (
+            ("weights: {price: =scale}", "weights: {prize: 1}"),
+            ["s.yaml:", "no issue 'prize'", "issues are: price"],
+        ),
+        (
+            ("reservation: =base", "reservation: =bse"),
+            ["unknown parameter 'bse'", "parameters: base, scale"],
+        ),
+        (
+            ("delivery: {fast: 1}", "delivery: {rapid: 1}"),
+            ["no value 'rapid'", "valid values: slow, fast"],
+        ),
+        (("  - id: seller", "  - id: buyer"), ["party id 'buyer' is declared twice"]),
+        (
+            ("discount: 0.9", "discount: 0.9\n    colour: red"),
+            ["unknown field 'colour'", "parties[0]"],
+        ),
+        (("type: table", "type: tabel"), ["parties[1].utility", "linear", "table"]),
+        (("name: price and delivery", "name: [unclosed"), ["s.yaml:", "invalid YAML"]),
+        (("scale: =base * 2", "scale: !!python/object/apply:os.system ['true']"), ["not allowed"]),
+        (("warranty: 0.5", "warranty: [1]"), ["lists 1 values", "has 2"]),
+    ],
+)
+def test_bad_input_is_one_located_line(
+    tmp_path: Path, edit: tuple[str, str], fragments: list[str]
+) -> None:
+    old, new = edit
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(DetenteError) as caught:
+        load_scenario(path)
+    line = str(caught.value)
+    assert "\n" not in line
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+
+
+def test_unknown_override_lists_parameters(tmp_path: Path) -> None:
+    with pytest.raises(UnknownNameError, match="parameters: base, scale"):
+        load_scenario(write(tmp_path, GOOD), {"gamma": 1})
+
+
+def test_parameter_cycle_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace("base: {value: 2,", "base: {value: =scale,")
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(write(tmp_path, text))
+
+
+def test_parameter_value_outside_its_range_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace("base: {value: 2,", "base: {value: 5,")
+    with pytest.raises(ScenarioError, match=r"outside its range \[1.0, 3.0\]"):
+        load_scenario(write(tmp_path, text))
+
+
+def test_missing_file_and_bad_set_syntax() -> None:
+    with pytest.raises(DetenteError, match="no such file"):
+        load_scenario("does-not-exist.yaml")
+    with pytest.raises(DetenteError, match="NAME=NUMBER"):
+        parse_overrides(["delta"])
