@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 import numpy as np
