@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.progress import Progress
@@ -83,19 +83,17 @@ def simulate(
         strategies_for(loaded, strategies),
         max_outcomes,
     )
-    traces: list[Trace] = []
     if trace_out is None:
         summary = summarize(_run(session, sessions, seed))
     else:
+        summaries: list[Summary] = []
 
         def write(path: Path) -> None:
             with path.open("w", encoding="utf-8") as out:
-                for trace in _run(session, sessions, seed):
-                    out.write(dumps(trace) + "\n")
-                    traces.append(trace)
+                summaries.append(summarize(_written(_run(session, sessions, seed), out)))
 
         write_atomically(trace_out, write)
-        summary = summarize(traces)
+        summary = summaries[0]
     document = summary.to_json(loaded.space.names)
     if json_:
         emit_json(document)
@@ -109,6 +107,12 @@ def _run(session: Session, n: int, seed: int) -> Iterator[Trace]:
         for trace in session.run_many(n, seed):
             bar.advance(task)
             yield trace
+
+
+def _written(traces: Iterator[Trace], out: TextIO) -> Iterator[Trace]:
+    for trace in traces:
+        out.write(dumps(trace) + "\n")
+        yield trace
 
 
 def render(session: Session, summary: Summary, document: dict[str, object]) -> None:
