@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -58,7 +58,7 @@ def spe(
     solution = equilibrium(table, protocol.deadline, opener)
     outcome = None if solution.outcome is None else loaded.space.to_dict(solution.outcome)
     utilities = list(payoffs(table, solution))
-    document = {
+    document: dict[str, Any] = {
         "outcome": outcome,
         "utilities": utilities,
         "round": solution.round,
@@ -67,17 +67,20 @@ def spe(
     }
     if json_:
         emit_json(document)
-        return
-    ids = loaded.party_ids
+    else:
+        render(loaded.name, document)
+
+
+def render(name: str, document: dict[str, Any]) -> None:
+    """Print the readable equilibrium."""
+    outcome = document["outcome"]
     shown = "no agreement" if outcome is None else ", ".join(f"{k}={v}" for k, v in outcome.items())
+    where = "" if document["round"] is None else f" in round {document['round']}"
     console.print(
-        f"[bold]{loaded.name}[/bold]: subgame-perfect equilibrium of {protocol.deadline}-round "
-        f"alternating offers: {shown}"
-        + ("" if solution.round is None else f" in round {solution.round}"),
+        f"[bold]{name}[/bold]: subgame-perfect equilibrium of {document['deadline']}-round "
+        f"alternating offers: {shown}{where}",
         highlight=False,
         soft_wrap=True,
     )
-    console.print(
-        "payoffs: " + ", ".join(f"{p} {u:.6g}" for p, u in zip(ids, utilities, strict=True)),
-        highlight=False,
-    )
+    pairs = zip(document["parties"], document["utilities"], strict=True)
+    console.print("payoffs: " + ", ".join(f"{p} {u:.6g}" for p, u in pairs), highlight=False)
