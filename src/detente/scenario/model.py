@@ -8,9 +8,9 @@ by numbers when these models see the data.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 ValueName = str | int | float
 
@@ -128,7 +128,17 @@ class TableUtilitySpec(Strict):
     default: float = 0.0
 
 
-UtilitySpec = Annotated[LinearUtilitySpec | TableUtilitySpec, Field(discriminator="type")]
+def _utility_type(value: Any) -> str:
+    """The ``type`` of a utility entry; ``linear`` when omitted."""
+    if isinstance(value, dict):
+        return str(value.get("type", "linear"))
+    return str(getattr(value, "type", "linear"))
+
+
+UtilitySpec = Annotated[
+    Annotated[LinearUtilitySpec, Tag("linear")] | Annotated[TableUtilitySpec, Tag("table")],
+    Discriminator(_utility_type),
+]
 
 
 class PartySpec(Strict):
