@@ -90,6 +90,7 @@ STRATEGIES.register(
         "reciprocal concession: concede as much as the opponent did [Faratin1998]",
         (Parameter("reciprocity", float, 1.0, "own concession per unit of the opponent's"), _ACCEPT),
         bilateral_only=True,
+        vectorisable=True,
     )
 )
 STRATEGIES.register(

@@ -1,0 +1,229 @@
+"""The batch engine: many sessions of one scenario, one round per numpy step.
+
+A :class:`BatchSession` wraps a reference :class:`~detente.session.Session`
+(which checks the combination and prepares each strategy once per scenario)
+and replaces the per-session loop with a per-round loop over arrays of
+sessions. It reproduces the reference engine session by session: session
+``k`` of ``run(n, seed)`` is the reference's ``Session.run(session_seeds(seed,
+n)[k])`` — same result kind, round, agreement, walker and utilities.
+
+Protocols: bilateral alternating offers and multilateral stacked alternating
+offers (each round the proposer offers, the other signatories respond in turn
+order, the first rejection ends the round and the rejecter proposes next). The
+mediated single-text protocol runs on the reference engine only.
+
+Memory is bounded by the outcome space (the shared
+:class:`~detente.table.Table`) plus the sessions in flight: :meth:`stream`
+yields results chunk by chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.batch.forms import BatchAcceptance, BatchOffering, batch_form
+from detente.batch.lockstep import (
+    AGREEMENT,
+    BREAKDOWN,
+    RUNNING,
+    TIMEOUT,
+    Lockstep,
+    random_blocks,
+)
+from detente.batch.results import BatchResults
+from detente.errors import DetenteError
+from detente.protocols import AlternatingOffers, StackedAlternatingOffers
+from detente.registry import parse_spec
+from detente.session import SeedLike, Session, seed_sequence
+from detente.strategies import STRATEGIES, Negotiator
+from detente.table import IntArray, PartyView
+
+CHUNK = 1 << 16
+"""Default number of sessions in flight (deterministic strategies)."""
+
+RANDOM_BUDGET = 1 << 25
+"""Bytes of pre-drawn random doubles per chunk; bounds the chunk for stochastic strategies."""
+
+_PROPOSE, _ACCEPT, _REJECT, _WALK = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class BatchNegotiator:
+    """The batch form of a :class:`~detente.strategies.Negotiator` (same guarantees)."""
+
+    view: PartyView
+    offering: BatchOffering
+    acceptance: BatchAcceptance
+
+    @property
+    def draws(self) -> int:
+        """Random doubles one action may consume per session."""
+        return max(self.offering.draws, self.acceptance.draws)
+
+    def respond(self, step: Lockstep, rows: IntArray, offers: IntArray) -> NDArray[np.int8]:
+        """Each session's move on the offer before it: accept, reject or walk."""
+        if not self.view.rational:
+            return np.full(rows.size, _WALK, dtype=np.int8)
+        utility = self.view.utilities[offers]
+        finite = utility > -np.inf
+        allowed = finite & (utility >= self.view.reservation)
+        if self.acceptance.below_reservation:
+            allowed = finite
+        ask = np.flatnonzero(allowed)
+        moves = np.full(rows.size, _REJECT, dtype=np.int8)
+        said = self.acceptance.accepts(step, rows[ask], utility[ask], self.offering)
+        moves[ask[said]] = _ACCEPT
+        return moves
+
+
+def _batch_negotiator(strategy: object) -> BatchNegotiator | str:
+    if not isinstance(strategy, Negotiator):
+        return f"{type(strategy).__name__} is not a composed negotiator"
+    offering = batch_form(strategy.offering, strategy.view)
+    acceptance = batch_form(strategy.acceptance, strategy.view)
+    if offering is None or acceptance is None:
+        missing = strategy.offering if offering is None else strategy.acceptance
+        return f"policy {type(missing).__name__} has no batch form"
+    return BatchNegotiator(strategy.view, offering, acceptance)  # type: ignore[arg-type]
+
+
+def unsupported(session: Session) -> str | None:
+    """Why ``session`` cannot run on the batch engine, or None when it can.
+
+    A session is vectorisable when its protocol is (stacked) alternating offers
+    and every signatory's strategy is registered as vectorisable and has batch
+    forms for its policies.
+    """
+    if not isinstance(session.protocol, AlternatingOffers | StackedAlternatingOffers):
+        return f"protocol {session.protocol.name!r} runs on the reference engine only"
+    for party in session.table.signatories:
+        name = parse_spec(session.specs[party]).name
+        if name not in STRATEGIES or not STRATEGIES.entry(name).vectorisable:
+            return f"strategy {name!r} is not vectorisable"
+        built = _batch_negotiator(session.strategies[party])
+        if isinstance(built, str):
+            return f"strategy {name!r}: {built}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSession:
+    """A reference session's scenario, protocol and strategies, run many sessions at a time."""
+
+    session: Session
+    agents: tuple[BatchNegotiator | None, ...]
+
+    @classmethod
+    def of(cls, session: Session) -> BatchSession:
+        """The batch form of ``session``; raises when it is not vectorisable.
+
+        >>> from detente.protocols import AlternatingOffers
+        >>> from detente.outcomes import Issue, OutcomeSpace
+        >>> from detente.parties import Party
+        >>> from detente.scenario import Scenario
+        >>> from detente.utility import LinearAdditive
+        >>> space = OutcomeSpace((Issue.integer("x", 0, 10),))
+        >>> a = Party("a", LinearAdditive((1.0,), (tuple(range(11)),)))
+        >>> b = Party("b", LinearAdditive((1.0,), (tuple(range(10, -1, -1)),)))
+        >>> pie = Session.prepare(Scenario("pie", space, (a, b)),
+        ...                       AlternatingOffers(deadline=10), ["boulware", "conceder"])
+        >>> results = BatchSession.of(pie).run(1000, seed=1)
+        >>> results.result(999) == pie.run(results.seed(999)).result
+        True
+        """
+        reason = unsupported(session)
+        if reason is not None:
+            raise DetenteError(f"batch engine: {reason}; use the reference engine")
+        agents = tuple(None if s is None else _batch_negotiator(s) for s in session.strategies)
+        return cls(session, agents)  # type: ignore[arg-type]
+
+    @property
+    def draws(self) -> dict[int, int]:
+        """Random doubles each stochastic party may consume per session."""
+        deadline = self.session.protocol.deadline
+        return {i: a.draws * deadline for i, a in enumerate(self.agents) if a and a.draws}
+
+    def chunk_size(self) -> int:
+        """Sessions in flight: :data:`CHUNK`, fewer when random blocks would exceed the budget."""
+        per_session = 8 * sum(self.draws.values())
+        return CHUNK if not per_session else max(256, min(CHUNK, RANDOM_BUDGET // per_session))
+
+    def run(self, n: int, seed: SeedLike = None, chunk: int | None = None) -> BatchResults:
+        """Run ``n`` sessions (seeds as :meth:`Session.run_many`) and gather all results."""
+        sequence = seed_sequence(seed)
+        parts = list(self.stream(n, sequence, chunk))
+        return BatchResults.concatenate(parts, sequence, self.session.table.scenario.party_ids)
+
+    def stream(
+        self, n: int, seed: SeedLike = None, chunk: int | None = None
+    ) -> Iterator[BatchResults]:
+        """The results of ``n`` sessions, one chunk of at most ``chunk`` sessions at a time."""
+        if n < 0:
+            raise DetenteError(f"number of sessions must be at least 0, got {n}")
+        sequence = seed_sequence(seed)
+        size = chunk or self.chunk_size()
+        for first in range(0, n, size):
+            yield self.play(sequence, first, min(size, n - first))
+
+    def play(self, seed: np.random.SeedSequence, first: int, n: int) -> BatchResults:
+        """Sessions ``first..first+n-1`` of ``seed`` played to the end."""
+        protocol = self.session.protocol
+        entropy, key = int(seed.entropy), tuple(seed.spawn_key)  # type: ignore[arg-type]
+        blocks = {
+            party: random_blocks(entropy, key, first, n, party, length)
+            for party, length in self.draws.items()
+        }
+        step = Lockstep.start(
+            n, len(self.agents), self.session.initial.actor, protocol.deadline, blocks
+        )
+        while step.active.size:
+            self._round(step)
+            step.advance()
+        return BatchResults.of(self.session, step, seed, first)
+
+    def _round(self, step: Lockstep) -> None:
+        rows = step.active
+        proposers = step.proposer[rows]
+        offers = np.empty(rows.size, dtype=np.int64)
+        moves = np.full(rows.size, _PROPOSE, dtype=np.int8)
+        for party in self.session.table.signatories:
+            sel = np.flatnonzero(proposers == party)
+            agent = self.agents[party]
+            if sel.size and agent is not None and not agent.view.rational:
+                moves[sel] = _WALK
+            elif sel.size and agent is not None:
+                offers[sel] = agent.offering.propose(step, rows[sel])
+        walked = moves == _WALK
+        step.finish(rows[walked], BREAKDOWN, by=proposers[walked])
+        rows, offers, proposers = rows[~walked], offers[~walked], proposers[~walked]
+        step.record_offers(rows, proposers, offers)
+        self._responses(step, rows, offers, proposers)
+
+    def _responses(
+        self, step: Lockstep, rows: IntArray, offers: IntArray, proposers: IntArray
+    ) -> None:
+        successor = np.array(self.session.initial.context.successor, dtype=np.int64)
+        responders = successor[proposers]
+        for _ in range(len(self.session.table.signatories) - 1):
+            moves = np.empty(rows.size, dtype=np.int8)
+            for party in self.session.table.signatories:
+                sel = np.flatnonzero(responders == party)
+                agent = self.agents[party]
+                if sel.size and agent is not None:
+                    moves[sel] = agent.respond(step, rows[sel], offers[sel])
+            walk, reject = moves == _WALK, moves == _REJECT
+            step.finish(rows[walk], BREAKDOWN, by=responders[walk])
+            if step.round + 1 >= step.deadline:
+                step.finish(rows[reject], TIMEOUT)
+            else:
+                step.proposer[rows[reject]] = responders[reject]
+            accept = moves == _ACCEPT
+            rows, offers, responders = rows[accept], offers[accept], successor[responders[accept]]
+        step.finish(rows, AGREEMENT, outcome=offers)
+
+
+__all__ = ["RUNNING", "BatchNegotiator", "BatchSession", "unsupported"]

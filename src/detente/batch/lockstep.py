@@ -1,0 +1,123 @@
+"""The state of a chunk of sessions advancing in lockstep, one round per step.
+
+A :class:`Lockstep` holds, for ``n`` sessions of one scenario, what the
+reference :class:`~detente.protocols.State` holds for one: the round (shared:
+every session of a chunk is in the same round), each session's proposer, each
+party's first and latest own offer, and how each session ended. ``active``
+lists the sessions still running; finished sessions drop out of it, so later
+rounds cost only what is left.
+
+Randomness: a stochastic party's draws in session ``k`` come from that
+session's own generator for the party (the reference engine's
+``default_rng(SeedSequence(entropy, spawn_key=(*key, k, party)))``), pre-drawn
+as a block of doubles; ``used`` counts how many each session has consumed, so
+the ``j``-th draw of a party in a session is the same double in both engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.table import IntArray
+from detente.utility import FloatArray
+
+BoolArray = NDArray[np.bool_]
+
+RUNNING, AGREEMENT, BREAKDOWN, TIMEOUT = -1, 0, 1, 2
+"""Codes of ``Lockstep.kind``: still running, or how the session ended."""
+
+KINDS = ("agreement", "breakdown", "timeout")
+"""Result kinds by code, as in :class:`detente.protocols.Result`."""
+
+
+def random_blocks(
+    entropy: int, key: tuple[int, ...], first: int, n: int, party: int, length: int
+) -> FloatArray:
+    """The first ``length`` doubles of party ``party``'s generator in sessions ``first..first+n-1``.
+
+    Session ``k``'s generator for the party is the reference engine's:
+    ``default_rng(SeedSequence(entropy, spawn_key=(*key, k, party)))``.
+
+    >>> block = random_blocks(7, (), 3, 1, 0, 2)
+    >>> seed = np.random.SeedSequence(7).spawn(4)[3].spawn(1)[0]
+    >>> bool((block[0] == np.random.default_rng(seed).random(2)).all())
+    True
+    """
+    out = np.empty((n, length))
+    for k in range(n):
+        seed = np.random.SeedSequence(entropy, spawn_key=(*key, first + k, party))
+        out[k] = np.random.default_rng(seed).random(length)
+    return out
+
+
+@dataclass(slots=True)
+class Lockstep:
+    """``n`` sessions in the same round: per-session arrays, mutated round by round."""
+
+    deadline: int
+    proposer: IntArray
+    first: IntArray
+    last: IntArray
+    blocks: dict[int, FloatArray]
+    round: int = 0
+    kind: NDArray[np.int8] = field(init=False)
+    ended: IntArray = field(init=False)
+    outcome: IntArray = field(init=False)
+    by: IntArray = field(init=False)
+    used: IntArray = field(init=False)
+    active: IntArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.proposer.size
+        self.kind = np.full(n, RUNNING, dtype=np.int8)
+        self.ended = np.full(n, -1, dtype=np.int64)
+        self.outcome = np.full(n, -1, dtype=np.int64)
+        self.by = np.full(n, -1, dtype=np.int64)
+        self.used = np.zeros(self.first.shape, dtype=np.int64)
+        self.active = np.arange(n, dtype=np.int64)
+
+    @classmethod
+    def start(
+        cls, n: int, n_parties: int, opener: int, deadline: int, blocks: dict[int, FloatArray]
+    ) -> Lockstep:
+        """``n`` sessions in round 0 with ``opener`` to propose.
+
+        >>> Lockstep.start(3, 2, 0, 10, {}).active.tolist()
+        [0, 1, 2]
+        """
+        none = np.full((n, n_parties), -1, dtype=np.int64)
+        return cls(deadline, np.full(n, opener, dtype=np.int64), none, none.copy(), blocks)
+
+    def time_at(self, round_: int) -> float:
+        """Relative time of ``round_`` (as :meth:`detente.protocols.State.time_at`)."""
+        last = self.deadline - 1
+        return 1.0 if last <= 0 else min(max(round_ / last, 0.0), 1.0)
+
+    def uniform(self, party: int, rows: IntArray) -> FloatArray:
+        """The next random double of ``party`` in each session of ``rows`` (consumes it)."""
+        draws: FloatArray = self.blocks[party][rows, self.used[rows, party]]
+        self.used[rows, party] += 1
+        return draws
+
+    def finish(
+        self, rows: IntArray, kind: int, outcome: IntArray | int = -1, by: IntArray | int = -1
+    ) -> None:
+        """End the sessions ``rows`` in the current round."""
+        self.kind[rows] = kind
+        self.ended[rows] = self.round
+        self.outcome[rows] = outcome
+        self.by[rows] = by
+
+    def record_offers(self, rows: IntArray, proposers: IntArray, offers: IntArray) -> None:
+        """Note each proposer's latest (and, if none yet, first) own offer."""
+        self.last[rows, proposers] = offers
+        fresh = self.first[rows, proposers] < 0
+        self.first[rows[fresh], proposers[fresh]] = offers[fresh]
+
+    def advance(self) -> None:
+        """Drop finished sessions from the active set and move to the next round."""
+        self.active = self.active[self.kind[self.active] == RUNNING]
+        self.round += 1
