@@ -75,6 +75,43 @@ def bargaining_problems(
     return matrix, draw(disagreement_points(matrix.shape[1]))
 
 
+# --- negotiation engine: small scenarios for sessions and strategies ------------------------
+
+from detente.parties import Party  # noqa: E402
+from detente.scenario import Scenario  # noqa: E402
+from detente.utility import Constrained, LinearAdditive, Requirement  # noqa: E402
+
+
+def pie_scenario(slices: int = 20, reservations: tuple[float, float] = (0.0, 0.0)) -> Scenario:
+    """Split a pie of ``slices`` pieces: party a gets ``x / slices``, party b the rest."""
+    space = OutcomeSpace((Issue.integer("x", 0, slices),))
+    share = tuple(k / slices for k in range(slices + 1))
+    a = Party("a", LinearAdditive((1.0,), (share,)), reservation=reservations[0])
+    b = Party("b", LinearAdditive((1.0,), (share[::-1],)), reservation=reservations[1])
+    return Scenario("pie", space, (a, b))
+
+
+def trade_scenario() -> Scenario:
+    """Two issues, partly opposed, with reservations and a hard constraint for b."""
+    space = OutcomeSpace((Issue.integer("price", 0, 9), Issue("relief", ("none", "some", "full"))))
+    a = Party("a", LinearAdditive((0.7, 0.3), (tuple(range(10)), (0.0, 3.0, 9.0))), reservation=2.0)
+    b_base = LinearAdditive((0.5, 0.5), (tuple(range(9, -1, -1)), (9.0, 5.0, 0.0)))
+    b = Party("b", Constrained(b_base, (Requirement(1, frozenset({0, 1})),)), reservation=1.5)
+    return Scenario("trade", space, (a, b))
+
+
+def stakeholder_scenario() -> Scenario:
+    """Three signatories and a non-signatory stakeholder over two issues."""
+    space = OutcomeSpace((Issue.integer("p", 0, 4), Issue.integer("q", 0, 4)))
+    ramp, down = (0, 1, 2, 3, 4), (4, 3, 2, 1, 0)
+    parties = (
+        Party("a", LinearAdditive((1.0, 0.2), (ramp, ramp)), reservation=0.5),
+        Party("b", LinearAdditive((0.3, 1.0), (down, ramp)), reservation=0.5),
+        Party("c", LinearAdditive((0.6, 0.6), (down, down)), reservation=0.5),
+        Party("s", LinearAdditive((1.0, 1.0), (ramp, down)), signatory=False),
+    )
+    return Scenario("three", space, parties)
+
 # --- batch engine: small negotiations (scenario, protocol, strategies) ----------------------
 
 from detente.parties import Party as _BatchParty  # noqa: E402

@@ -35,6 +35,10 @@ parties:
       outcomes:
         - {outcome: {price: 3, delivery: slow, warranty: 0}, utility: 5}
     requires: {warranty: [0]}
+positions:
+  cheap:
+    outcome: {price: 1, delivery: slow}
+    held_by: buyer
 """
 
 
@@ -54,6 +58,13 @@ def test_parameters_formulas_and_utilities_resolve(tmp_path: Path) -> None:
     assert scenario.utility_matrix()[index, 0] == pytest.approx(4 * 3 + 1 + 0.5)
     assert np.isneginf(scenario.utility_matrix()[index, 1])
     assert scenario.utility_matrix()[scenario.space.to_index((3, "slow", 0)), 1] == 5
+
+
+def test_positions_name_outcomes_and_default_items_to_not_delivered(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, GOOD))
+    cheap = scenario.positions["cheap"]
+    assert scenario.space.to_outcome(cheap.index) == (1, "slow", 0)
+    assert cheap.held_by == "buyer"
 
 
 def test_override_flows_through_dependent_formulas(tmp_path: Path) -> None:
@@ -101,6 +112,8 @@ def test_worked_example_ships_with_named_outcomes() -> None:
         (("name: price and delivery", "name: [unclosed"), ["s.yaml:", "invalid YAML"]),
         (("scale: =base * 2", "scale: !!python/object/apply:os.system ['true']"), ["not allowed"]),
         (("warranty: 0.5", "warranty: [1]"), ["lists 1 values", "has 2"]),
+        (("held_by: buyer", "held_by: broker"), ["positions.cheap.held_by", "no party 'broker'"]),
+        (("{price: 1, delivery: slow}", "{delivery: slow}"), ["positions.cheap.outcome", "price"]),
     ],
 )
 def test_bad_input_is_one_located_line(

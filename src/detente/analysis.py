@@ -106,8 +106,34 @@ def core_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]
     return document
 
 
-ANALYSIS_SECTIONS: list[Section] = [core_section]
+def positions_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]:
+    """Each named position: its outcome, every party's utility, whether all signatories gain."""
+    if not scenario.positions:
+        return {}
+    return {
+        "positions": {
+            name: {
+                "outcome": context.outcome(position.index),
+                "held_by": position.held_by,
+                "utilities": context.party_utilities(position.index),
+                "rational": bool(context.rational[position.index]),
+            }
+            for name, position in scenario.positions.items()
+        }
+    }
+
+
+ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
 """The sections of ``analyze``, in report order."""
+
+
+def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[str, Any]:
+    """For an imported domain: its format, files, real-issue grid, discount factors, repairs."""
+    origin = scenario.origin
+    return {} if origin is None else {"domain": origin.document(scenario.party_ids)}
+
+
+ANALYSIS_SECTIONS.append(domain_section)
 
 
 def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:

@@ -50,17 +50,8 @@ class Equilibrium:
     proposals: tuple[int, ...]
 
 
-def _choose(
-    proposer: FloatArray, responder: FloatArray, acceptable: np.ndarray
-) -> int | None:
-    """Best acceptable outcome for the proposer; ties: best for responder, then lowest index."""
-    if not acceptable.any():
-        return None
-    own = np.where(acceptable, proposer, -np.inf)
-    top = own.max()
-    tied = acceptable & (own >= top - TOLERANCE * max(1.0, abs(top)))
-    other = np.where(tied, responder, -np.inf)
-    return int(np.argmax(other))
+def _slack(value: float) -> float:
+    return value - TOLERANCE * max(1.0, abs(value))
 
 
 def _round(
@@ -69,18 +60,23 @@ def _round(
     proposer: int,
     continuation: tuple[float, float],
 ) -> tuple[tuple[float, float], int]:
+    """One round of backward induction: the proposer's choice and the round's values.
+
+    Works in undiscounted utilities (thresholds are divided by the round's
+    discount factors), in a handful of vectorised passes over the outcomes.
+    """
     responder = 1 - proposer
-    u_p, u_r = utilities[proposer] * factors[proposer], utilities[responder] * factors[responder]
-    threshold = continuation[responder]
-    acceptable = np.isfinite(utilities[0]) & np.isfinite(utilities[1])
-    acceptable &= u_r >= threshold - TOLERANCE * max(1.0, abs(threshold))
-    choice = _choose(u_p, u_r, acceptable)
-    if choice is None or u_p[choice] < continuation[proposer] - TOLERANCE * max(
-        1.0, abs(continuation[proposer])
-    ):
+    u_p, u_r = utilities[proposer], utilities[responder]
+    acceptable = u_r >= _slack(continuation[responder]) / factors[responder]
+    own = np.where(acceptable, u_p, -np.inf)
+    top = float(own.max())
+    if top == -np.inf or top * factors[proposer] < _slack(continuation[proposer]):
         return continuation, -1
+    tied = own >= top - TOLERANCE * max(1.0, abs(top))
+    choice = int(np.argmax(np.where(tied, u_r, -np.inf)))
     values = [0.0, 0.0]
-    values[proposer], values[responder] = float(u_p[choice]), float(u_r[choice])
+    values[proposer] = top * factors[proposer]
+    values[responder] = float(u_r[choice]) * factors[responder]
     return (values[0], values[1]), choice
 
 

@@ -108,6 +108,7 @@ class Context:
     """What a protocol fixes for a session at start: who acts, in which order."""
 
     protocol: NegotiationProtocol
+    deadline: int
     size: int
     n_parties: int
     signatories: tuple[int, ...]
@@ -120,7 +121,7 @@ class Context:
         successor = [-1] * len(table.views)
         for k, party in enumerate(sig):
             successor[party] = sig[(k + 1) % len(sig)]
-        return cls(protocol, table.size, len(table.views), sig, tuple(successor))
+        return cls(protocol, protocol.deadline, table.size, len(table.views), sig, tuple(successor))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,7 @@ class State:
     @property
     def deadline(self) -> int:
         """Number of rounds."""
-        return self.context.protocol.deadline
+        return self.context.deadline
 
     @property
     def time(self) -> float:
@@ -159,7 +160,7 @@ class State:
 
     def time_at(self, round_: int) -> float:
         """Relative time of ``round_``: ``round / (deadline - 1)``, clipped to [0, 1]."""
-        last = self.deadline - 1
+        last = self.context.deadline - 1
         return 1.0 if last <= 0 else min(max(round_ / last, 0.0), 1.0)
 
     @property
@@ -334,7 +335,7 @@ def _respond(state: State, kind: EventKind, actor: int, accepted: int) -> State:
 
 def _next_round(state: State, kind: EventKind, proposer: int, text: int, support: int) -> State:
     event = Event(state.round, state.actor, kind)
-    if state.round + 1 >= state.deadline:
+    if state.round + 1 >= state.context.deadline:
         return _end(state, "timeout", event)
     return State(
         state.context,
@@ -376,13 +377,14 @@ def _single_text_step(state: State, action: Action) -> State:
         return _propose(state, action, signatories[0])
     move = _response(state, action)
     accepted = state.accepted + (move is Move.ACCEPT)
+    kind: EventKind = "accept" if move is Move.ACCEPT else "reject"
     if state.actor != signatories[-1]:
-        return _respond(state, move.value, state.context.successor[state.actor], accepted)  # type: ignore[arg-type]
+        return _respond(state, kind, state.context.successor[state.actor], accepted)
     if accepted == len(signatories):
         return _end(state, "agreement", Event(state.round, state.actor, "accept"), state.offer)
     improves = accepted >= state.support
     text, support = (state.offer, accepted) if improves else (state.text, state.support)
-    return _next_round(state, move.value, MEDIATOR, text, support)  # type: ignore[arg-type]
+    return _next_round(state, kind, MEDIATOR, text, support)
 
 
 def discounted_payoffs(table: Table, result: Result, discounting: bool = True) -> tuple[float, ...]:

@@ -59,8 +59,7 @@ class Parameter:
         if isinstance(value, self.type) and not (self.type is int and isinstance(value, bool)):
             return value
         raise DetenteError(
-            f"{owner}: parameter {self.name!r} must be of type {self.type.__name__}, "
-            f"got {value!r}"
+            f"{owner}: parameter {self.name!r} must be of type {self.type.__name__}, got {value!r}"
         )
 
 

@@ -98,7 +98,7 @@ class Session:
         ...                           AlternatingOffers(deadline=10), ["boulware", "conceder"])
         >>> trace = session.run(seed=1)
         >>> trace.result.kind, trace.agreement, trace.utilities
-        ('agreement', (6,), (6.0, 4.0))
+        ('agreement', (9,), (9.0, 1.0))
         """
         table = scenario if isinstance(scenario, Table) else Table.of(scenario, limit)
         initial = protocol.start(table)
@@ -117,7 +117,7 @@ class Session:
         by_party: list[PreparedStrategy | None] = [None] * len(table.views)
         names = [""] * len(table.views)
         for party, spec in zip(signatories, specs, strict=True):
-            by_party[party] = spec.prepare(table, party)
+            by_party[party] = spec.prepare(table, party, protocol.deadline)
             names[party] = spec.spec
         return cls(table, protocol, tuple(by_party), tuple(names), initial)
 
@@ -129,7 +129,11 @@ class Session:
             if s is not None
         }
         mediator = self.protocol.mediator
-        bound = None if mediator is None else mediator.bind(self.table, np.random.default_rng(children[-1]))
+        bound = (
+            None
+            if mediator is None
+            else mediator.bind(self.table, np.random.default_rng(children[-1]))
+        )
         return agents, bound
 
     def play(self, seed: SeedLike = None) -> State:

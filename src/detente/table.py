@@ -10,6 +10,7 @@ batch engine can share the same arrays.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,12 +93,12 @@ class PartyView:
         Targets above ``best`` give the best outcome; the caller ensures the
         party is rational. Utilities within the tolerance of ``target`` count.
         """
-        position = int(np.searchsorted(self.ascending, target - TOLERANCE * self.scale, "left"))
-        return int(self.order[min(max(position, self.start), self.size - 1)])
+        position = int(self.ascending.searchsorted(target - TOLERANCE * self.scale))
+        return int(self.order[min(max(position, self.start), len(self.order) - 1)])
 
     def acceptable(self, utility: float) -> bool:
         """Whether an outcome of this utility is finite-valued and individually rational."""
-        return utility > -np.inf and utility >= self.reservation
+        return utility > -math.inf and utility >= self.reservation
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,8 @@ class Table:
         matrix = scenario.utility_matrix(limit)
         matrix.flags.writeable = False
         views = tuple(
-            PartyView.of(i, p.id, matrix[:, i], p.reservation) for i, p in enumerate(scenario.parties)
+            PartyView.of(i, p.id, matrix[:, i], p.reservation)
+            for i, p in enumerate(scenario.parties)
         )
         signatories = tuple(i for i, p in enumerate(scenario.parties) if p.signatory)
         return cls(scenario, views, signatories, matrix)
@@ -133,7 +135,7 @@ class Table:
     @property
     def size(self) -> int:
         """Number of outcomes."""
-        return self.matrix.shape[0]
+        return int(self.matrix.shape[0])
 
     @property
     def discounts(self) -> tuple[float, ...]:

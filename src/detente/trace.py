@@ -70,7 +70,9 @@ class Trace:
                 "outcome": self.result.outcome,
                 "by": None if self.result.by is None else actor(self.result.by),
                 "agreement": None if self.agreement is None else list(self.agreement),
-                "utilities": {p: _number(u) for p, u in zip(self.parties, self.utilities, strict=True)},
+                "utilities": {
+                    p: _number(u) for p, u in zip(self.parties, self.utilities, strict=True)
+                },
             },
         }
 

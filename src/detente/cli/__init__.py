@@ -12,6 +12,9 @@ import click
 import typer
 
 from detente.cli.analyze import analyze
+from detente.cli.domain_options import global_options, options_first
+from detente.cli.export import export
+from detente.cli.import_ import import_
 from detente.cli.schema import schema
 from detente.cli.validate import validate
 from detente.errors import DetenteError
@@ -23,9 +26,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+app.callback()(global_options)
 app.command()(validate)
 app.command()(analyze)
 app.command()(schema)
+app.command(name="import")(import_)
+app.command()(export)
 
 
 def fail(message: str, code: int) -> None:
@@ -38,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning errors into one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    args = [a for a in args if a != "--debug"]
+    args = options_first([a for a in args if a != "--debug"])
     try:
         app(args=args, prog_name="detente", standalone_mode=False)
     except click.exceptions.Exit as done:

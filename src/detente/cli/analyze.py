@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from detente.analysis import SOLUTION_NAMES
+from detente.analysis import SOLUTION_NAMES, domain_section
 from detente.analysis import analyze as run_analysis
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -18,6 +18,9 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.errors import TooLargeError
+from detente.sampling import too_large_document
+from detente.scenario import Scenario
 
 
 def analyze(
@@ -27,7 +30,12 @@ def analyze(
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
 ) -> None:
     """Analyse a scenario: rational outcomes, the Pareto frontier and the bargaining solutions."""
-    document = run_analysis(load(scenario, set_), limit=max_outcomes)
+    loaded = load(scenario, set_)
+    try:
+        document = run_analysis(loaded, limit=max_outcomes)
+    except TooLargeError:
+        report_too_large(loaded, max_outcomes, json_)
+        raise
     if json_:
         emit_json(document)
     else:
@@ -36,6 +44,15 @@ def analyze(
 
 def _number(x: float) -> str:
     return f"{x:.4g}"
+
+
+def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
+    """Before refusing: what is known without enumerating (structure, sampled utilities)."""
+    document = {**too_large_document(scenario, limit), **domain_section(scenario, None)}
+    if json_:
+        emit_json(document)
+    else:
+        render_too_large(document)
 
 
 def render(document: dict[str, Any]) -> None:
@@ -71,3 +88,50 @@ def render(document: dict[str, Any]) -> None:
         outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
+
+
+def render_too_large(document: dict[str, Any]) -> None:
+    """Print what is known of a space too large to enumerate: structure, refusal, samples."""
+    parties = document["parties"]
+    issues = ", ".join(f"{name} ({n})" for name, n in document["issues"].items())
+    console.print(f"[bold]{document['scenario']}[/bold]")
+    console.print(
+        f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes; "
+        f"issues: {issues}",
+        highlight=False,
+    )
+    console.print(
+        "no deal is worth: "
+        + ", ".join(
+            f"{p} {_number(r)}"
+            for p, r in zip(parties, document["reservation_values"], strict=True)
+        ),
+        highlight=False,
+    )
+    console.print(f"not enumerated: {document['refused']}", highlight=False)
+    sampled = document["sampled"]
+    table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")
+    for column in ("party", "mean", "sd", "min", "median", "max"):
+        table.add_column(column, justify="left" if column == "party" else "right")
+    for party, stats in sampled["parties"].items():
+        if stats["mean"] is None:
+            table.add_row(party, *[""] * 5)
+            continue
+        table.add_row(
+            party,
+            *map(
+                _number,
+                (
+                    stats["mean"],
+                    stats["std"],
+                    stats["min"],
+                    stats["quantiles"]["0.5"],
+                    stats["max"],
+                ),
+            ),
+        )
+    console.print(table)
+    console.print(
+        f"share of outcomes every signatory prefers to no deal: {sampled['rational_fraction']:.4g}",
+        highlight=False,
+    )

@@ -8,6 +8,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +24,14 @@ from detente.scenario.loader import load_scenario, parse_overrides
 console = Console()
 err_console = Console(stderr=True)
 
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+ScenarioArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Scenario file (YAML), or a GENIUS/GeniusWeb/NegoLog domain: its folder, or its "
+        "files joined by commas (dom.xml,a.xml,b.xml).",
+        show_default=False,
+    ),
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -37,9 +46,32 @@ MaxOutcomesOpt = Annotated[
 DEFAULT_MAX_OUTCOMES = ENUMERATION_LIMIT
 
 
+@dataclass(frozen=True, slots=True)
+class DomainReading:
+    """How to read GENIUS/GeniusWeb/NegoLog domains: the global ``--real-steps`` and ``--lenient``."""
+
+    real_steps: int | None = None
+    lenient: bool = False
+
+
+DOMAIN_READING: ContextVar[DomainReading | None] = ContextVar("domain_reading", default=None)
+"""Set by the app's callback from the global options; read by :func:`load`."""
+
+
 def load(path: Path, sets: list[str] | None) -> Scenario:
-    """Load a scenario with ``--set`` overrides applied."""
-    return load_scenario(path, parse_overrides(sets or []))
+    """Load a scenario (or a domain folder/files) with ``--set`` overrides applied.
+
+    Repairs made by ``--lenient`` are reported on stderr, one line each (files
+    skipped in a domain folder are listed in ``analyze``'s ``domain.notes``).
+    """
+    reading = DOMAIN_READING.get() or DomainReading()
+    scenario = load_scenario(
+        path, parse_overrides(sets or []), real_steps=reading.real_steps, lenient=reading.lenient
+    )
+    if scenario.origin is not None:
+        for repair in scenario.origin.repairs:
+            err_console.print(f"repaired: {repair}", highlight=False, soft_wrap=True)
+    return scenario
 
 
 def to_jsonable(value: Any) -> Any:

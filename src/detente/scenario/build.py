@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from detente.errors import UnknownNameError
+from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
-from detente.scenario.core import Scenario
+from detente.scenario.core import Position, Scenario
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
     IssueSpec,
@@ -19,6 +20,8 @@ from detente.scenario.model import (
     LinearTerm,
     LinearUtilitySpec,
     PartySpec,
+    PositionSpec,
+    RectanglesUtilitySpec,
     ScenarioFile,
     TableUtilitySpec,
 )
@@ -31,6 +34,10 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
     parties = tuple(
         build_party(spec, space, source, ("parties", i)) for i, spec in enumerate(model.parties)
     )
+    positions = {
+        name: build_position(name, spec, space, parties, source, ("positions", name))
+        for name, spec in model.positions.items()
+    }
     return Scenario(
         name=model.name,
         space=space,
@@ -38,7 +45,42 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         description=model.description,
         path=source.file,
         parameters=dict(parameters),
+        positions=positions,
     )
+
+
+def build_position(
+    name: str,
+    spec: PositionSpec,
+    space: OutcomeSpace,
+    parties: Sequence[Party],
+    source: Source,
+    path: PathKey,
+) -> Position:
+    """The named outcome a position entry declares (items left out are not delivered)."""
+    for issue_name in spec.outcome:
+        _issue(space, issue_name, source, (*path, "outcome", issue_name))
+    missing = [i.name for i in space.issues if i.kind != "item" and i.name not in spec.outcome]
+    if missing:
+        raise source.error(
+            (*path, "outcome"), f"position does not give a value for {', '.join(missing)}"
+        )
+    values = tuple(
+        issue.values[
+            _value_position(
+                issue, spec.outcome.get(issue.name, 0), source, (*path, "outcome", issue.name)
+            )
+        ]
+        for issue in space.issues
+    )
+    ids = [p.id for p in parties]
+    if spec.held_by is not None and spec.held_by not in ids:
+        raise source.error(
+            (*path, "held_by"),
+            f"no party {spec.held_by!r}; parties are: {', '.join(ids)}",
+            UnknownNameError,
+        )
+    return Position(name, space.to_index(values), spec.held_by, spec.description or "")
 
 
 def build_issue(spec: IssueSpec) -> Issue:
@@ -72,12 +114,34 @@ def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: Path
 
 
 def build_utility(
-    spec: LinearUtilitySpec | TableUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+    spec: LinearUtilitySpec | TableUtilitySpec | RectanglesUtilitySpec,
+    space: OutcomeSpace,
+    source: Source,
+    path: PathKey,
 ) -> Utility:
     """The utility function a utility entry declares."""
     if isinstance(spec, TableUtilitySpec):
         return _table(spec, space, source, path)
-    return _linear(spec, space, source, path)
+    if isinstance(spec, RectanglesUtilitySpec):
+        return _rectangles(spec, space, source, path)
+    linear = _linear(spec, space, source, path)
+    return linear if spec.ceiling is None else Capped(linear, spec.ceiling)
+
+
+def _rectangles(
+    spec: RectanglesUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+) -> HyperRectangles:
+    boxes = []
+    for k, box in enumerate(spec.boxes):
+        bounds = []
+        for name, (low, high) in box.bounds.items():
+            where = (*path, "boxes", k, "bounds", name)
+            issue = _issue(space, name, source, where)
+            first = _value_position(issue, low, source, where)
+            last = _value_position(issue, high, source, where)
+            bounds.append((space.position(name), first, last))
+        boxes.append(Box(tuple(bounds), box.utility))
+    return HyperRectangles(tuple(boxes), spec.scale, spec.ceiling)
 
 
 def _issue(space: OutcomeSpace, name: str, source: Source, path: PathKey) -> Issue:

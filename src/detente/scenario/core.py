@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,13 +13,27 @@ from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
 from detente.utility import FloatArray, utility_matrix
 
+if TYPE_CHECKING:
+    from detente.formats.origin import DomainOrigin
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A named outcome, e.g. one side's offer: its index in the space and who holds it."""
+
+    name: str
+    index: int
+    held_by: str | None = None
+    description: str = ""
+
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """Parties with utilities over an outcome space, plus provenance.
 
     ``parameters`` holds the resolved value of every named parameter (after
-    ``--set`` overrides); ``path`` is the file it came from, if any.
+    ``--set`` overrides); ``path`` is the file it came from, if any; ``origin``
+    describes the GENIUS/GeniusWeb/NegoLog files it was imported from, if any.
     """
 
     name: str
@@ -27,6 +42,8 @@ class Scenario:
     description: str = ""
     path: str | None = None
     parameters: Mapping[str, float] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)
+    origin: DomainOrigin | None = None
 
     @property
     def party_ids(self) -> tuple[str, ...]:

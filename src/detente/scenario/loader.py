@@ -235,14 +235,41 @@ def validate(source: Source, data: Mapping[str, Any]) -> ScenarioFile:
         raise source.error(first["loc"], message) from None
 
 
-def load_scenario(path: str | Path, overrides: Mapping[str, float] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path | Sequence[str | Path],
+    overrides: Mapping[str, float] | None = None,
+    *,
+    real_steps: int | None = None,
+    lenient: bool = False,
+) -> Scenario:
     """Load, resolve, validate and build a scenario file.
+
+    ``path`` may also be a GENIUS, GeniusWeb or NegoLog domain: a folder, its
+    files, or the files joined by commas (see :func:`detente.formats.load_domain`;
+    ``real_steps`` and ``lenient`` apply to those).
 
     >>> from pathlib import Path
     >>> scenario = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
     >>> scenario.party_ids, scenario.space.size
     (('A', 'B'), 4)
     """
+    from detente.formats import DEFAULT_REAL_STEPS, domain_source, load_domain
+
+    domain = domain_source(path)
+    if domain is not None:
+        if overrides:
+            raise DetenteError(
+                f"--set {next(iter(overrides))}: domain files have no parameters; "
+                "import the domain to YAML (detente import) to add some"
+            )
+        steps = DEFAULT_REAL_STEPS if real_steps is None else real_steps
+        return load_domain(domain, real_steps=steps, lenient=lenient)
+    if not isinstance(path, str | Path):
+        raise DetenteError("give one scenario file, or the files of one domain")
+    return _load_yaml(path, overrides)
+
+
+def _load_yaml(path: str | Path, overrides: Mapping[str, float] | None) -> Scenario:
     from detente.scenario.build import build
 
     source = read_yaml(path)

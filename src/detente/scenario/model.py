@@ -111,6 +111,9 @@ class LinearUtilitySpec(Strict):
     weights: dict[str, float] = Field(default_factory=dict)
     values: dict[str, IssueValues] = Field(default_factory=dict)
     offset: float = 0.0
+    ceiling: float | None = Field(
+        default=None, description="Cap: u = min(u, ceiling) (GENIUS caps every utility at 1)."
+    )
 
 
 class TableEntry(Strict):
@@ -128,6 +131,24 @@ class TableUtilitySpec(Strict):
     default: float = 0.0
 
 
+class BoxSpec(Strict):
+    """An axis-aligned box of outcomes: for each listed issue, inclusive value bounds."""
+
+    utility: float
+    bounds: dict[str, tuple[ValueName, ValueName]] = Field(
+        default_factory=dict, description="Issue -> [lowest, highest] value; unlisted: any."
+    )
+
+
+class RectanglesUtilitySpec(Strict):
+    """``u = min(Σ_{boxes containing the outcome} utility / scale, ceiling)`` (GENIUS hyperRectangle)."""
+
+    type: Literal["rectangles"]
+    boxes: list[BoxSpec]
+    scale: float = Field(default=1.0, gt=0)
+    ceiling: float | None = None
+
+
 def _utility_type(value: Any) -> str:
     """The ``type`` of a utility entry; ``linear`` when omitted."""
     if isinstance(value, dict):
@@ -136,7 +157,9 @@ def _utility_type(value: Any) -> str:
 
 
 UtilitySpec = Annotated[
-    Annotated[LinearUtilitySpec, Tag("linear")] | Annotated[TableUtilitySpec, Tag("table")],
+    Annotated[LinearUtilitySpec, Tag("linear")]
+    | Annotated[TableUtilitySpec, Tag("table")]
+    | Annotated[RectanglesUtilitySpec, Tag("rectangles")],
     Discriminator(_utility_type),
 ]
 
@@ -158,6 +181,18 @@ class PartySpec(Strict):
     )
 
 
+class PositionSpec(Strict):
+    """A named outcome a party has put forward (or an analyst wants tracked).
+
+    Items left out of ``outcome`` are not delivered (0); every other issue must be given.
+    """
+
+    outcome: dict[str, ValueName]
+    held_by: str | None = Field(default=None, description="Id of the party that proposes it.")
+    description: str | None = None
+    source: str | None = None
+
+
 class ScenarioFile(Strict):
     """A detente scenario file."""
 
@@ -170,6 +205,7 @@ class ScenarioFile(Strict):
     parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
+    positions: dict[str, PositionSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:

@@ -30,7 +30,7 @@ class AcceptNext:
 
     below_reservation: bool = False
 
-    def prepare(self, table: Table, party: int) -> AcceptNext:
+    def prepare(self, table: Table, party: int, deadline: int) -> AcceptNext:
         return self
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
@@ -49,7 +49,7 @@ class AcceptAbove:
     below_reservation: bool = False
     threshold: float = np.inf
 
-    def prepare(self, table: Table, party: int) -> AcceptAbove:
+    def prepare(self, table: Table, party: int, deadline: int) -> AcceptAbove:
         view = table.views[party]
         finite = view.ascending[np.isfinite(view.ascending)]
         low = float(finite[0]) if self.below_reservation and finite.size else view.floor
@@ -65,7 +65,7 @@ class AcceptAtDeadline:
 
     below_reservation: bool = False
 
-    def prepare(self, table: Table, party: int) -> AcceptAtDeadline:
+    def prepare(self, table: Table, party: int, deadline: int) -> AcceptAtDeadline:
         return self
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
@@ -79,7 +79,7 @@ class AcceptWithProbability:
     p: float = 0.5
     below_reservation: bool = False
 
-    def prepare(self, table: Table, party: int) -> AcceptWithProbability:
+    def prepare(self, table: Table, party: int, deadline: int) -> AcceptWithProbability:
         return self
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
@@ -96,8 +96,8 @@ class AnyOf:
     def below_reservation(self) -> bool:
         return any(p.below_reservation for p in self.policies)
 
-    def prepare(self, table: Table, party: int) -> AnyOf:
-        return AnyOf(tuple(p.prepare(table, party) for p in self.policies))
+    def prepare(self, table: Table, party: int, deadline: int) -> AnyOf:
+        return AnyOf(tuple(p.prepare(table, party, deadline) for p in self.policies))
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
         return any(p.accepts(me, state, utility) for p in self.policies)
@@ -105,8 +105,13 @@ class AnyOf:
 
 ACCEPTANCE: Registry[AcceptancePolicy] = Registry("acceptance policy")
 ACCEPTANCE.register(
-    Entry("next", AcceptNext, "accept if at least as good as one's own next offer (AC_next)",
-          kind="acceptance policy", vectorisable=True)
+    Entry(
+        "next",
+        AcceptNext,
+        "accept if at least as good as one's own next offer (AC_next)",
+        kind="acceptance policy",
+        vectorisable=True,
+    )
 )
 ACCEPTANCE.register(
     Entry(
@@ -122,8 +127,13 @@ ACCEPTANCE.register(
     )
 )
 ACCEPTANCE.register(
-    Entry("deadline", AcceptAtDeadline, "accept any rational offer in the last round",
-          kind="acceptance policy", vectorisable=True)
+    Entry(
+        "deadline",
+        AcceptAtDeadline,
+        "accept any rational offer in the last round",
+        kind="acceptance policy",
+        vectorisable=True,
+    )
 )
 ACCEPTANCE.register(
     Entry(

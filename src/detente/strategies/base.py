@@ -5,8 +5,9 @@ Lifecycle, shared by every engine:
 
 1. A *spec* (what the registry builds from ``"boulware(exponent=4)"``) is
    immutable and picklable.
-2. ``spec.prepare(table, party)`` does the per-scenario work once (e.g. find the
-   demanded package, the Nash point) and returns a prepared strategy.
+2. ``spec.prepare(table, party, deadline)`` does the per-scenario work once (e.g.
+   the offer of every round of a time-based strategy, the demanded package, the
+   Nash point) and returns a prepared strategy.
 3. ``prepared.bind(rng)`` gives the strategy acting in one session with that
    session's generator for this party.
 
@@ -57,15 +58,15 @@ class StrategySpec(Protocol):
         """The spec string that rebuilds this strategy."""
         ...
 
-    def prepare(self, table: Table, party: int) -> PreparedStrategy:
-        """Per-scenario precomputation for ``party`` (done once, shared by sessions)."""
+    def prepare(self, table: Table, party: int, deadline: int) -> PreparedStrategy:
+        """Precomputation for ``party`` on ``table`` with ``deadline`` rounds (done once)."""
         ...
 
 
 class OfferingPolicy(Protocol):
     """Chooses what to offer, by search in the party's sorted utilities."""
 
-    def prepare(self, table: Table, party: int) -> OfferingPolicy:
+    def prepare(self, table: Table, party: int, deadline: int) -> OfferingPolicy:
         """Resolve per-scenario data (default: nothing to do)."""
         ...
 
@@ -86,7 +87,7 @@ class AcceptancePolicy(Protocol):
         """Whether the policy may accept offers below the reservation value."""
         ...
 
-    def prepare(self, table: Table, party: int) -> AcceptancePolicy:
+    def prepare(self, table: Table, party: int, deadline: int) -> AcceptancePolicy:
         """Resolve per-scenario data (default: nothing to do)."""
         ...
 
@@ -140,11 +141,11 @@ class Composite:
     offering: OfferingPolicy
     acceptance: AcceptancePolicy
 
-    def prepare(self, table: Table, party: int) -> Negotiator:
+    def prepare(self, table: Table, party: int, deadline: int) -> Negotiator:
         return Negotiator(
             table.views[party],
-            self.offering.prepare(table, party),
-            self.acceptance.prepare(table, party),
+            self.offering.prepare(table, party, deadline),
+            self.acceptance.prepare(table, party, deadline),
         )
 
 

@@ -22,7 +22,7 @@ from detente.table import Table
 class Uniform:
     """Offer a uniformly random individually rational outcome."""
 
-    def prepare(self, table: Table, party: int) -> Uniform:
+    def prepare(self, table: Table, party: int, deadline: int) -> Uniform:
         return self
 
     def propose(self, me: Negotiator, state: State) -> int:

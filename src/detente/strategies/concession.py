@@ -22,25 +22,34 @@ def aspiration(best: float, floor: float, time: float, exponent: float) -> float
     >>> aspiration(1.0, 0.0, 0.5, 1.0), aspiration(1.0, 0.0, 0.5, 4.0)
     (0.5, 0.9375)
     """
-    return floor + (best - floor) * (1.0 - time**exponent)
+    return float(floor + (best - floor) * (1.0 - time**exponent))
 
 
 @dataclass(frozen=True, slots=True)
 class Aspiration:
-    """Offer at the aspiration level of the current round's time."""
+    """Offer at the aspiration level of the current round's time.
+
+    Preparation computes the offer of every round (one binary search each);
+    ``next_utility`` in round ``t`` is the utility of the offer of round
+    ``min(t + 1, deadline - 1)``.
+    """
 
     exponent: float = 1.0
+    offers: tuple[int, ...] = ()
+    worths: tuple[float, ...] = ()
 
-    def prepare(self, table: Table, party: int) -> Aspiration:
-        return self
-
-    def _utility_at(self, me: Negotiator, time: float) -> float:
-        view = me.view
-        return float(view.utilities[view.at_least(aspiration(view.best, view.floor, time, self.exponent))])
+    def prepare(self, table: Table, party: int, deadline: int) -> Aspiration:
+        view = table.views[party]
+        last = max(deadline - 1, 1)
+        times = [min(t / last, 1.0) if deadline > 1 else 1.0 for t in range(deadline)]
+        offers = tuple(
+            view.at_least(aspiration(view.best, view.floor, time, self.exponent)) for time in times
+        )
+        worths = tuple(float(view.utilities[x]) for x in offers)
+        return Aspiration(self.exponent, offers, worths)
 
     def propose(self, me: Negotiator, state: State) -> int:
-        view = me.view
-        return view.at_least(aspiration(view.best, view.floor, state.time, self.exponent))
+        return self.offers[state.round]
 
     def next_utility(self, me: Negotiator, state: State) -> float:
-        return self._utility_at(me, state.time_at(state.round + 1))
+        return self.worths[min(state.round + 1, len(self.worths) - 1)]

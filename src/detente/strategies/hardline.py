@@ -41,7 +41,7 @@ class Demand:
     demand: int = -1
     worth: float = field(default=-np.inf)
 
-    def prepare(self, table: Table, party: int) -> Demand:
+    def prepare(self, table: Table, party: int, deadline: int) -> Demand:
         view = table.views[party]
         if not self.package:
             demand = view.at_least(view.best)

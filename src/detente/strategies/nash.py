@@ -39,7 +39,7 @@ class NashPoint:
 
     point: int = -1
 
-    def prepare(self, table: Table, party: int) -> NashPoint:
+    def prepare(self, table: Table, party: int, deadline: int) -> NashPoint:
         signatories = list(table.signatories)
         d = np.array([table.views[i].reservation for i in signatories])
         point = nash_index(np.asarray(table.matrix[:, signatories]), d)

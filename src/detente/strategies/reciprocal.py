@@ -25,7 +25,7 @@ class Reciprocal:
     reciprocity: float = 1.0
     opponent: int = -1
 
-    def prepare(self, table: Table, party: int) -> Reciprocal:
+    def prepare(self, table: Table, party: int, deadline: int) -> Reciprocal:
         others = [i for i in table.signatories if i != party]
         return Reciprocal(self.reciprocity, others[0] if len(others) == 1 else -1)
 

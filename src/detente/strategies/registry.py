@@ -49,8 +49,10 @@ def tit_for_tat(reciprocity: float = 1.0, accept: str = "next") -> StrategySpec:
 def hardline(package: dict[str, Value] | None = None, accept: str = "next") -> StrategySpec:
     """All-or-nothing (see :mod:`detente.strategies.hardline`)."""
     items = tuple(sorted((package or {}).items()))
-    spec = _spec("hardline", package=dict(items), accept=accept) if items else _spec(
-        "hardline", accept=accept
+    spec = (
+        _spec("hardline", package=dict(items), accept=accept)
+        if items
+        else _spec("hardline", accept=accept)
     )
     return Composite(spec, Demand(items), load_acceptance(accept))
 
@@ -66,7 +68,9 @@ def uniform(p_accept: float = 0.5) -> StrategySpec:
 
 
 def _exponent(default: float) -> Parameter:
-    return Parameter("exponent", float, default, "aspiration curve exponent (>1 Boulware, <1 Conceder)")
+    return Parameter(
+        "exponent", float, default, "aspiration curve exponent (>1 Boulware, <1 Conceder)"
+    )
 
 
 for _name, _default, _summary in (
@@ -88,7 +92,10 @@ STRATEGIES.register(
         "tit-for-tat",
         tit_for_tat,
         "reciprocal concession: concede as much as the opponent did [Faratin1998]",
-        (Parameter("reciprocity", float, 1.0, "own concession per unit of the opponent's"), _ACCEPT),
+        (
+            Parameter("reciprocity", float, 1.0, "own concession per unit of the opponent's"),
+            _ACCEPT,
+        ),
         bilateral_only=True,
         vectorisable=True,
     )
@@ -130,4 +137,3 @@ def load_strategy(spec: str) -> StrategySpec:
     "boulware(exponent=3.0, accept='next')"
     """
     return STRATEGIES.load(spec)
-

@@ -1,0 +1,162 @@
+"""Writing a scenario as a detente YAML file (what ``detente import`` produces).
+
+The file analyses to the same numbers as the scenario it came from: issues
+keep their values (real issues become their grid of values), each party's
+linear utility is written with its weights and value tables as read (named
+values as ``{value: number}``, numeric issues as a list aligned with the
+values), GENIUS's cap at 1 as ``ceiling: 1.0``, and hyper-rectangle profiles
+as a ``type: rectangles`` utility — boxes with inclusive value bounds, a
+``scale`` (GENIUS's ``maxutility``) and a ceiling — so that even a 10¹⁰-outcome
+domain imports without enumeration. Party ids that are not valid detente ids
+(file stems with dots, spaces or a leading digit) are rewritten and the
+original kept as the party's ``name``. GENIUS discount factors are stated in
+the description but not applied, as in the analysis of the original files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from detente.errors import DetenteError
+from detente.formats.nonlinear import Capped, HyperRectangles
+from detente.outcomes import Issue, OutcomeSpace
+from detente.parties import Party
+from detente.scenario.core import Scenario
+from detente.utility import LinearAdditive, TableUtility, Utility
+
+_PARTY_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+def to_scenario_yaml(scenario: Scenario) -> str:
+    """The detente YAML text of ``scenario``.
+
+    >>> from detente.outcomes import Issue
+    >>> space = OutcomeSpace((Issue("deal", ("small", "big")),))
+    >>> parties = tuple(Party(i, LinearAdditive((1.0,), (t,))) for i, t in
+    ...                 (("a", (1.0, 0.5)), ("b", (0.2, 1.0))))
+    >>> print(to_scenario_yaml(Scenario("demo", space, parties)).splitlines()[4])
+      values: [small, big]
+    """
+    ids = _party_ids(scenario.parties)
+    document: dict[str, Any] = {
+        "name": scenario.name,
+        "description": _description(scenario),
+        "issues": [_issue(issue) for issue in scenario.space.issues],
+        "parties": [
+            _party(party, party_id, scenario.space)
+            for party, party_id in zip(scenario.parties, ids, strict=True)
+        ],
+    }
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.width = 1 << 20  # never wrap: ruamel breaks long flow keys incorrectly
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
+
+
+def _party_ids(parties: tuple[Party, ...]) -> list[str]:
+    ids: list[str] = []
+    for party in parties:
+        candidate = (
+            party.id if _PARTY_ID.match(party.id) else re.sub(r"[^A-Za-z0-9_\-]", "_", party.id)
+        )
+        if not _PARTY_ID.match(candidate):
+            candidate = "p_" + candidate
+        while candidate in ids:
+            candidate += "_"
+        ids.append(candidate)
+    return ids
+
+
+def _description(scenario: Scenario) -> str:
+    text = scenario.description
+    origin = scenario.origin
+    if origin is not None:
+        factors = ", ".join(
+            f"{p.id} {d:g}" for p, d in zip(scenario.parties, origin.discount_factors, strict=True)
+        )
+        text += f". Discount factors in the files (not applied): {factors}."
+        if origin.real_steps is not None:
+            text += f" Real issues discretised on {origin.real_steps} grid points."
+    return text
+
+
+def _issue(issue: Issue) -> dict[str, Any]:
+    if issue.kind == "item":
+        return {"name": issue.name, "type": "item"}
+    if issue.kind == "integer":
+        return {"name": issue.name, "range": [int(issue.values[0]), int(issue.values[-1])]}
+    return {"name": issue.name, "values": list(issue.values)}
+
+
+def _party(party: Party, party_id: str, space: OutcomeSpace) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": party_id}
+    if party.name or party_id != party.id:
+        entry["name"] = party.name or party.id
+    entry["reservation"] = float(party.reservation)
+    if party.discount != 1.0:
+        entry["discount"] = float(party.discount)
+    if not party.signatory:
+        entry["signatory"] = False
+    entry["utility"] = _utility(party, party.utility, space)
+    return entry
+
+
+def _utility(party: Party, utility: Utility, space: OutcomeSpace) -> dict[str, Any]:
+    if isinstance(utility, Capped) and isinstance(utility.base, LinearAdditive):
+        return {**_linear(utility.base, space), "ceiling": float(utility.ceiling)}
+    if isinstance(utility, LinearAdditive):
+        return _linear(utility, space)
+    if isinstance(utility, HyperRectangles):
+        return _rectangles(utility, space)
+    if isinstance(utility, TableUtility):
+        return _table(utility, space)
+    raise DetenteError(
+        f"party {party.id!r}: cannot write a {type(utility).__name__} utility as detente YAML"
+    )
+
+
+def _linear(utility: LinearAdditive, space: OutcomeSpace) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for issue, table in zip(space.issues, utility.tables, strict=True):
+        numbers = [float(t) for t in table]
+        named = issue.kind == "values" and all(isinstance(v, str) for v in issue.values)
+        values[issue.name] = (
+            dict(zip(map(str, issue.values), numbers, strict=True)) if named else numbers
+        )
+    entry: dict[str, Any] = {
+        "type": "linear",
+        "weights": {i.name: float(w) for i, w in zip(space.issues, utility.weights, strict=True)},
+        "values": values,
+    }
+    if utility.offset != 0.0:
+        entry["offset"] = float(utility.offset)
+    return entry
+
+
+def _rectangles(utility: HyperRectangles, space: OutcomeSpace) -> dict[str, Any]:
+    boxes = []
+    for box in utility.boxes:
+        bounds = {
+            space.issues[p].name: [space.issues[p].values[low], space.issues[p].values[high]]
+            for p, low, high in box.bounds
+        }
+        boxes.append({"utility": float(box.utility), "bounds": bounds})
+    entry: dict[str, Any] = {"type": "rectangles", "scale": float(utility.scale), "boxes": boxes}
+    if utility.ceiling is not None:
+        entry["ceiling"] = float(utility.ceiling)
+    return entry
+
+
+def _table(utility: TableUtility, space: OutcomeSpace) -> dict[str, Any]:
+    outcomes = [
+        {"outcome": space.to_dict(index), "utility": float(value)}
+        for index, value in zip(utility.indices, utility.values, strict=True)
+    ]
+    return {"type": "table", "outcomes": outcomes, "default": float(utility.default)}
