@@ -30,7 +30,7 @@ from detente.strategies.acceptance import (
     AnyOf,
 )
 from detente.strategies.baseline import Uniform
-from detente.strategies.concession import Aspiration, aspiration
+from detente.strategies.concession import Aspiration
 from detente.strategies.hardline import Demand
 from detente.strategies.nash import NashPoint
 from detente.strategies.reciprocal import Reciprocal
@@ -101,24 +101,19 @@ def _full(rows: IntArray, value: float | int, dtype: type[Any]) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class AspirationForm:
-    """Time-based concession: one search per round, shared by every session."""
+    """Time-based concession: the prepared offer of the round, shared by every session."""
 
-    view: PartyView
-    exponent: float
+    offers: tuple[int, ...]
+    worths: tuple[float, ...]
     draws: int = 0
 
-    def _offer_at(self, time: float) -> int:
-        view = self.view
-        return view.at_least(aspiration(view.best, view.floor, time, self.exponent))
-
     def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
-        offer: IntArray = _full(rows, self._offer_at(step.time_at(step.round)), np.int64)
+        offer: IntArray = _full(rows, self.offers[step.round], np.int64)
         return offer
 
     def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
-        offer = self._offer_at(step.time_at(step.round + 1))
-        worth: FloatArray = _full(rows, float(self.view.utilities[offer]), np.float64)
-        return worth
+        worth = self.worths[min(step.round + 1, len(self.worths) - 1)]
+        return _full(rows, worth, np.float64)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +128,9 @@ class ReciprocalForm:
     def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
         view = self.view
         first, last = step.first[rows, self.opponent], step.last[rows, self.opponent]
-        gained = view.utilities[last] - view.utilities[first]
-        target = py_max(view.best - self.reciprocity * py_max(gained, 0.0), view.floor)
+        with np.errstate(invalid="ignore"):  # -inf - -inf is NaN here as in Python floats
+            gained = view.utilities[last] - view.utilities[first]
+            target = py_max(view.best - self.reciprocity * py_max(gained, 0.0), view.floor)
         return at_least(view, np.where(first < 0, view.best, target))
 
     def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
@@ -294,7 +290,7 @@ def _any_of(policy: AnyOf, view: PartyView) -> Form | None:
     return AnyOfForm(tuple(forms), policy.below_reservation)  # type: ignore[arg-type]
 
 
-register_form(Aspiration, lambda p, v: AspirationForm(v, p.exponent))
+register_form(Aspiration, lambda p, v: AspirationForm(p.offers, p.worths))
 register_form(Reciprocal, lambda p, v: ReciprocalForm(v, p.reciprocity, p.opponent))
 register_form(Uniform, lambda p, v: UniformForm(v, v.index))
 register_form(NashPoint, lambda p, v: FixedForm(p.point, float(v.utilities[p.point])))
