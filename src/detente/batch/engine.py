@@ -28,11 +28,14 @@ from numpy.typing import NDArray
 from detente.batch.forms import BatchAcceptance, BatchOffering, batch_form
 from detente.batch.lockstep import (
     AGREEMENT,
+    ALL,
     BREAKDOWN,
     RUNNING,
     TIMEOUT,
     Lockstep,
+    Rows,
     random_blocks,
+    subset,
 )
 from detente.batch.results import BatchResults
 from detente.errors import DetenteError
@@ -48,7 +51,7 @@ CHUNK = 1 << 16
 RANDOM_BUDGET = 1 << 25
 """Bytes of pre-drawn random doubles per chunk; bounds the chunk for stochastic strategies."""
 
-_PROPOSE, _ACCEPT, _REJECT, _WALK = 0, 1, 2, 3
+_ACCEPT, _REJECT, _WALK = 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +67,20 @@ class BatchNegotiator:
         """Random doubles one action may consume per session."""
         return max(self.offering.draws, self.acceptance.draws)
 
-    def respond(self, step: Lockstep, rows: IntArray, offers: IntArray) -> NDArray[np.int8]:
+    def respond(self, step: Lockstep, rows: Rows, offers: IntArray) -> NDArray[np.int8]:
         """Each session's move on the offer before it: accept, reject or walk."""
         if not self.view.rational:
-            return np.full(rows.size, _WALK, dtype=np.int8)
+            return np.full(offers.size, _WALK, dtype=np.int8)
         utility = self.view.utilities[offers]
-        finite = utility > -np.inf
-        allowed = finite & (utility >= self.view.reservation)
-        if self.acceptance.below_reservation:
-            allowed = finite
+        allowed = utility > -np.inf
+        if not self.acceptance.below_reservation:
+            allowed &= utility >= self.view.reservation
+        if allowed.all():
+            said = self.acceptance.accepts(step, rows, utility, self.offering)
+            return np.where(said, np.int8(_ACCEPT), np.int8(_REJECT))
         ask = np.flatnonzero(allowed)
-        moves = np.full(rows.size, _REJECT, dtype=np.int8)
-        said = self.acceptance.accepts(step, rows[ask], utility[ask], self.offering)
+        moves = np.full(offers.size, _REJECT, dtype=np.int8)
+        said = self.acceptance.accepts(step, subset(rows, ask), utility[ask], self.offering)
         moves[ask[said]] = _ACCEPT
         return moves
 
@@ -180,50 +185,67 @@ class BatchSession:
         step = Lockstep.start(
             n, len(self.agents), self.session.initial.actor, protocol.deadline, blocks
         )
-        while step.active.size:
-            self._round(step)
+        history = any(a is not None and a.offering.history for a in self.agents)
+        while step.running:
+            self._round(step, history)
             step.advance()
         return BatchResults.of(self.session, step, seed, first)
 
-    def _round(self, step: Lockstep) -> None:
-        rows = step.active
-        proposers = step.proposer[rows]
-        offers = np.empty(rows.size, dtype=np.int64)
-        moves = np.full(rows.size, _PROPOSE, dtype=np.int8)
+    def _groups(self, who: IntArray) -> list[tuple[BatchNegotiator, Rows]]:
+        """Each signatory's agent with the rows where it is ``who`` (ALL when it is everywhere)."""
+        if who.size and who[0] == who[-1] and (who == who[0]).all():
+            agent = self.agents[int(who[0])]
+            return [] if agent is None else [(agent, ALL)]
+        groups: list[tuple[BatchNegotiator, Rows]] = []
         for party in self.session.table.signatories:
-            sel = np.flatnonzero(proposers == party)
-            agent = self.agents[party]
-            if sel.size and agent is not None and not agent.view.rational:
-                moves[sel] = _WALK
-            elif sel.size and agent is not None:
-                offers[sel] = agent.offering.propose(step, rows[sel])
-        walked = moves == _WALK
-        step.finish(rows[walked], BREAKDOWN, by=proposers[walked])
-        rows, offers, proposers = rows[~walked], offers[~walked], proposers[~walked]
-        step.record_offers(rows, proposers, offers)
-        self._responses(step, rows, offers, proposers)
+            agent, rows = self.agents[party], np.flatnonzero(who == party)
+            if agent is not None and rows.size:
+                groups.append((agent, rows))
+        return groups
+
+    def _round(self, step: Lockstep, history: bool) -> None:
+        proposers = step.proposer
+        offers = np.empty(step.running, dtype=np.int64)
+        walked = np.zeros(step.running, dtype=np.bool_)
+        for agent, rows in self._groups(proposers):
+            if agent.view.rational:
+                offers[rows] = agent.offering.propose(step, rows)
+            else:
+                step.finish(rows, BREAKDOWN, by=agent.view.index)
+                walked[rows] = True
+        pending: Rows = np.flatnonzero(~walked) if walked.any() else ALL
+        offers, proposers = offers[pending], proposers[pending]
+        if history:
+            step.record_offers(pending, proposers, offers)
+        self._responses(step, pending, offers, proposers)
 
     def _responses(
-        self, step: Lockstep, rows: IntArray, offers: IntArray, proposers: IntArray
+        self, step: Lockstep, pending: Rows, offers: IntArray, proposers: IntArray
     ) -> None:
         successor = np.array(self.session.initial.context.successor, dtype=np.int64)
         responders = successor[proposers]
         for _ in range(len(self.session.table.signatories) - 1):
-            moves = np.empty(rows.size, dtype=np.int8)
-            for party in self.session.table.signatories:
-                sel = np.flatnonzero(responders == party)
-                agent = self.agents[party]
-                if sel.size and agent is not None:
-                    moves[sel] = agent.respond(step, rows[sel], offers[sel])
-            walk, reject = moves == _WALK, moves == _REJECT
-            step.finish(rows[walk], BREAKDOWN, by=responders[walk])
-            if step.round + 1 >= step.deadline:
-                step.finish(rows[reject], TIMEOUT)
-            else:
-                step.proposer[rows[reject]] = responders[reject]
+            moves = np.empty(offers.size, dtype=np.int8)
+            for agent, rows in self._groups(responders):
+                moves[rows] = agent.respond(step, subset(pending, rows), offers[rows])
             accept = moves == _ACCEPT
-            rows, offers, responders = rows[accept], offers[accept], successor[responders[accept]]
-        step.finish(rows, AGREEMENT, outcome=offers)
+            if not accept.all():
+                self._refusals(step, pending, moves, responders)
+                kept = np.flatnonzero(accept)
+                pending, offers, responders = subset(pending, kept), offers[kept], responders[kept]
+            responders = successor[responders]
+        step.finish(pending, AGREEMENT, outcome=offers)
+
+    def _refusals(
+        self, step: Lockstep, pending: Rows, moves: NDArray[np.int8], responders: IntArray
+    ) -> None:
+        walk, reject = moves == _WALK, moves == _REJECT
+        step.finish(subset(pending, np.flatnonzero(walk)), BREAKDOWN, by=responders[walk])
+        rejecters = subset(pending, np.flatnonzero(reject))
+        if step.round + 1 >= step.deadline:
+            step.finish(rejecters, TIMEOUT)
+        else:
+            step.proposer[rejecters] = responders[reject]
 
 
 __all__ = ["RUNNING", "BatchNegotiator", "BatchSession", "unsupported"]

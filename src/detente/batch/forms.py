@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from detente.batch.lockstep import BoolArray, Lockstep
+from detente.batch.lockstep import BoolArray, Lockstep, Rows
 from detente.strategies.acceptance import (
     AcceptAbove,
     AcceptAtDeadline,
@@ -46,11 +46,16 @@ class BatchOffering(Protocol):
         """Random doubles one call may consume per session (0: deterministic)."""
         ...
 
-    def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
+    @property
+    def history(self) -> bool:
+        """Whether the policy reads the parties' first and latest offers."""
+        ...
+
+    def propose(self, step: Lockstep, rows: Rows) -> IntArray:
         """The outcome each session in ``rows`` offers this round."""
         ...
 
-    def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
+    def next_utility(self, step: Lockstep, rows: Rows) -> FloatArray:
         """Own utility of the offer each session would make next round."""
         ...
 
@@ -69,7 +74,7 @@ class BatchAcceptance(Protocol):
         ...
 
     def accepts(
-        self, step: Lockstep, rows: IntArray, utility: FloatArray, offering: BatchOffering
+        self, step: Lockstep, rows: Rows, utility: FloatArray, offering: BatchOffering
     ) -> BoolArray:
         """Whether each session in ``rows`` accepts an offer worth ``utility``."""
         ...
@@ -95,8 +100,8 @@ def py_max(a: FloatArray, b: FloatArray | float) -> FloatArray:
     return np.where(b > a, b, a)
 
 
-def _full(rows: IntArray, value: float | int, dtype: type[Any]) -> Any:
-    return np.full(rows.size, value, dtype=dtype)
+def _full(step: Lockstep, rows: Rows, value: float | int, dtype: type[Any]) -> Any:
+    return np.full(step.count(rows), value, dtype=dtype)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +111,15 @@ class AspirationForm:
     offers: tuple[int, ...]
     worths: tuple[float, ...]
     draws: int = 0
+    history: bool = False
 
-    def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
-        offer: IntArray = _full(rows, self.offers[step.round], np.int64)
+    def propose(self, step: Lockstep, rows: Rows) -> IntArray:
+        offer: IntArray = _full(step, rows, self.offers[step.round], np.int64)
         return offer
 
-    def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
+    def next_utility(self, step: Lockstep, rows: Rows) -> FloatArray:
         worth = self.worths[min(step.round + 1, len(self.worths) - 1)]
-        return _full(rows, worth, np.float64)  # type: ignore[no-any-return]
+        return _full(step, rows, worth, np.float64)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +130,9 @@ class ReciprocalForm:
     reciprocity: float
     opponent: int
     draws: int = 0
+    history: bool = True
 
-    def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
+    def propose(self, step: Lockstep, rows: Rows) -> IntArray:
         view = self.view
         first, last = step.first[rows, self.opponent], step.last[rows, self.opponent]
         with np.errstate(invalid="ignore"):  # -inf - -inf is NaN here as in Python floats
@@ -133,7 +140,7 @@ class ReciprocalForm:
             target = py_max(view.best - self.reciprocity * py_max(gained, 0.0), view.floor)
         return at_least(view, np.where(first < 0, view.best, target))
 
-    def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
+    def next_utility(self, step: Lockstep, rows: Rows) -> FloatArray:
         worth: FloatArray = self.view.utilities[self.propose(step, rows)]
         return worth
 
@@ -145,13 +152,14 @@ class FixedForm:
     offer: int
     worth: float
     draws: int = 0
+    history: bool = False
 
-    def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
-        offer: IntArray = _full(rows, self.offer, np.int64)
+    def propose(self, step: Lockstep, rows: Rows) -> IntArray:
+        offer: IntArray = _full(step, rows, self.offer, np.int64)
         return offer
 
-    def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
-        worth: FloatArray = _full(rows, self.worth, np.float64)
+    def next_utility(self, step: Lockstep, rows: Rows) -> FloatArray:
+        worth: FloatArray = _full(step, rows, self.worth, np.float64)
         return worth
 
 
@@ -162,8 +170,9 @@ class UniformForm:
     view: PartyView
     party: int
     draws: int = 1
+    history: bool = False
 
-    def propose(self, step: Lockstep, rows: IntArray) -> IntArray:
+    def propose(self, step: Lockstep, rows: Rows) -> IntArray:
         view = self.view
         n = view.size - view.start
         u = step.uniform(self.party, rows)
@@ -171,8 +180,8 @@ class UniformForm:
         offer: IntArray = view.order[view.start + position]
         return offer
 
-    def next_utility(self, step: Lockstep, rows: IntArray) -> FloatArray:
-        floor: FloatArray = _full(rows, self.view.floor, np.float64)
+    def next_utility(self, step: Lockstep, rows: Rows) -> FloatArray:
+        floor: FloatArray = _full(step, rows, self.view.floor, np.float64)
         return floor
 
 
@@ -185,7 +194,7 @@ class NextForm:
     draws: int = 0
 
     def accepts(
-        self, step: Lockstep, rows: IntArray, utility: FloatArray, offering: BatchOffering
+        self, step: Lockstep, rows: Rows, utility: FloatArray, offering: BatchOffering
     ) -> BoolArray:
         target = offering.next_utility(step, rows)
         yes: BoolArray = utility >= target - TOLERANCE * self.scale
@@ -202,7 +211,7 @@ class ThresholdForm:
     draws: int = 0
 
     def accepts(
-        self, step: Lockstep, rows: IntArray, utility: FloatArray, offering: BatchOffering
+        self, step: Lockstep, rows: Rows, utility: FloatArray, offering: BatchOffering
     ) -> BoolArray:
         yes: BoolArray = utility >= self.threshold - TOLERANCE * self.scale
         return yes
@@ -216,9 +225,9 @@ class DeadlineForm:
     draws: int = 0
 
     def accepts(
-        self, step: Lockstep, rows: IntArray, utility: FloatArray, offering: BatchOffering
+        self, step: Lockstep, rows: Rows, utility: FloatArray, offering: BatchOffering
     ) -> BoolArray:
-        yes: BoolArray = _full(rows, step.round >= step.deadline - 1, np.bool_)
+        yes: BoolArray = _full(step, rows, step.round >= step.deadline - 1, np.bool_)
         return yes
 
 
@@ -232,7 +241,7 @@ class ProbabilityForm:
     draws: int = 1
 
     def accepts(
-        self, step: Lockstep, rows: IntArray, utility: FloatArray, offering: BatchOffering
+        self, step: Lockstep, rows: Rows, utility: FloatArray, offering: BatchOffering
     ) -> BoolArray:
         yes: BoolArray = step.uniform(self.party, rows) < self.p
         return yes
@@ -250,8 +259,9 @@ class AnyOfForm:
         return sum(p.draws for p in self.policies)
 
     def accepts(
-        self, step: Lockstep, rows: IntArray, utility: FloatArray, offering: BatchOffering
+        self, step: Lockstep, rows: Rows, utility: FloatArray, offering: BatchOffering
     ) -> BoolArray:
+        rows = step.positions(rows)
         yes = np.zeros(rows.size, dtype=np.bool_)
         open_ = np.arange(rows.size)
         for policy in self.policies:

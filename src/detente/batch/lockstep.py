@@ -1,11 +1,13 @@
 """The state of a chunk of sessions advancing in lockstep, one round per step.
 
-A :class:`Lockstep` holds, for ``n`` sessions of one scenario, what the
+A :class:`Lockstep` holds, for the sessions of a chunk still running, what the
 reference :class:`~detente.protocols.State` holds for one: the round (shared:
 every session of a chunk is in the same round), each session's proposer, each
-party's first and latest own offer, and how each session ended. ``active``
-lists the sessions still running; finished sessions drop out of it, so later
-rounds cost only what is left.
+party's first and latest own offer. Per-session arrays are *compact*: row
+``r`` is the running session ``ids[r]``; when sessions end, their results go
+to the chunk-wide outputs (``kind``, ``ended``, ``outcome``, ``by``) and
+their rows are dropped, so later rounds cost only what is left. Policies
+address rows with :data:`Rows`: an index array, or ``slice(None)`` for all.
 
 Randomness: a stochastic party's draws in session ``k`` come from that
 session's own generator for the party (the reference engine's
@@ -26,6 +28,11 @@ from detente.utility import FloatArray
 
 BoolArray = NDArray[np.bool_]
 
+Rows = IntArray | slice
+"""Rows of a lockstep's per-session arrays: an index array, or ``slice(None)`` (all)."""
+
+ALL: slice = slice(None)
+
 RUNNING, AGREEMENT, BREAKDOWN, TIMEOUT = -1, 0, 1, 2
 """Codes of ``Lockstep.kind``: still running, or how the session ended."""
 
@@ -36,7 +43,7 @@ KINDS = ("agreement", "breakdown", "timeout")
 def random_blocks(
     entropy: int, key: tuple[int, ...], first: int, n: int, party: int, length: int
 ) -> FloatArray:
-    """The first ``length`` doubles of party ``party``'s generator in sessions ``first..first+n-1``.
+    """The first ``length`` doubles of ``party``'s generator in sessions ``first..first+n-1``.
 
     Session ``k``'s generator for the party is the reference engine's:
     ``default_rng(SeedSequence(entropy, spawn_key=(*key, k, party)))``.
@@ -55,7 +62,7 @@ def random_blocks(
 
 @dataclass(slots=True)
 class Lockstep:
-    """``n`` sessions in the same round: per-session arrays, mutated round by round."""
+    """The running sessions of a chunk, all in the same round; mutated round by round."""
 
     deadline: int
     proposer: IntArray
@@ -63,21 +70,23 @@ class Lockstep:
     last: IntArray
     blocks: dict[int, FloatArray]
     round: int = 0
+    ids: IntArray = field(init=False)
+    used: IntArray = field(init=False)
     kind: NDArray[np.int8] = field(init=False)
     ended: IntArray = field(init=False)
     outcome: IntArray = field(init=False)
     by: IntArray = field(init=False)
-    used: IntArray = field(init=False)
-    active: IntArray = field(init=False)
+    _done: BoolArray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.proposer.size
+        self.ids = np.arange(n, dtype=np.int64)
+        self.used = np.zeros(self.first.shape, dtype=np.int64)
         self.kind = np.full(n, RUNNING, dtype=np.int8)
         self.ended = np.full(n, -1, dtype=np.int64)
         self.outcome = np.full(n, -1, dtype=np.int64)
         self.by = np.full(n, -1, dtype=np.int64)
-        self.used = np.zeros(self.first.shape, dtype=np.int64)
-        self.active = np.arange(n, dtype=np.int64)
+        self._done = np.zeros(n, dtype=np.bool_)
 
     @classmethod
     def start(
@@ -85,39 +94,72 @@ class Lockstep:
     ) -> Lockstep:
         """``n`` sessions in round 0 with ``opener`` to propose.
 
-        >>> Lockstep.start(3, 2, 0, 10, {}).active.tolist()
-        [0, 1, 2]
+        >>> Lockstep.start(3, 2, 0, 10, {}).count(ALL)
+        3
         """
         none = np.full((n, n_parties), -1, dtype=np.int64)
         return cls(deadline, np.full(n, opener, dtype=np.int64), none, none.copy(), blocks)
+
+    @property
+    def running(self) -> int:
+        """Number of sessions still running."""
+        return int(self.ids.size)
+
+    def count(self, rows: Rows) -> int:
+        """Number of rows in ``rows``."""
+        return self.running if isinstance(rows, slice) else int(rows.size)
+
+    def positions(self, rows: Rows) -> IntArray:
+        """``rows`` as an index array."""
+        return np.arange(self.running) if isinstance(rows, slice) else rows
 
     def time_at(self, round_: int) -> float:
         """Relative time of ``round_`` (as :meth:`detente.protocols.State.time_at`)."""
         last = self.deadline - 1
         return 1.0 if last <= 0 else min(max(round_ / last, 0.0), 1.0)
 
-    def uniform(self, party: int, rows: IntArray) -> FloatArray:
+    def uniform(self, party: int, rows: Rows) -> FloatArray:
         """The next random double of ``party`` in each session of ``rows`` (consumes it)."""
-        draws: FloatArray = self.blocks[party][rows, self.used[rows, party]]
+        draws: FloatArray = self.blocks[party][self.ids[rows], self.used[rows, party]]
         self.used[rows, party] += 1
         return draws
 
     def finish(
-        self, rows: IntArray, kind: int, outcome: IntArray | int = -1, by: IntArray | int = -1
+        self, rows: Rows, kind: int, outcome: IntArray | int = -1, by: IntArray | int = -1
     ) -> None:
-        """End the sessions ``rows`` in the current round."""
-        self.kind[rows] = kind
-        self.ended[rows] = self.round
-        self.outcome[rows] = outcome
-        self.by[rows] = by
+        """End the sessions in ``rows`` in the current round."""
+        if not self.count(rows):
+            return
+        ids = self.ids[rows]
+        self.kind[ids] = kind
+        self.ended[ids] = self.round
+        self.outcome[ids] = outcome
+        self.by[ids] = by
+        self._done[rows] = True
 
-    def record_offers(self, rows: IntArray, proposers: IntArray, offers: IntArray) -> None:
+    def record_offers(self, rows: Rows, proposers: IntArray | int, offers: IntArray) -> None:
         """Note each proposer's latest (and, if none yet, first) own offer."""
         self.last[rows, proposers] = offers
-        fresh = self.first[rows, proposers] < 0
-        self.first[rows[fresh], proposers[fresh]] = offers[fresh]
+        first = self.first[rows, proposers]
+        np.copyto(first, offers, where=first < 0)
+        self.first[rows, proposers] = first
 
     def advance(self) -> None:
-        """Drop finished sessions from the active set and move to the next round."""
-        self.active = self.active[self.kind[self.active] == RUNNING]
+        """Drop finished sessions and move to the next round."""
+        if self._done.any():
+            keep = ~self._done
+            self.ids, self.proposer = self.ids[keep], self.proposer[keep]
+            self.first, self.last, self.used = self.first[keep], self.last[keep], self.used[keep]
+            self._done = self._done[keep]
         self.round += 1
+
+
+def subset(rows: Rows, sel: Rows) -> Rows:
+    """The rows ``sel`` of ``rows`` (``ALL`` of ``ALL`` stays ``ALL``).
+
+    >>> subset(ALL, ALL), subset(np.array([4, 5, 6]), np.array([0, 2])).tolist()
+    (slice(None, None, None), [4, 6])
+    """
+    if isinstance(sel, slice):
+        return rows
+    return sel if isinstance(rows, slice) else rows[sel]
