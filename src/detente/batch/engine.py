@@ -205,29 +205,36 @@ class BatchSession:
 
     def _round(self, step: Lockstep, history: bool) -> None:
         proposers = step.proposer
+        groups = self._groups(proposers)
+        if len(groups) == 1 and groups[0][0].view.rational:
+            offers = groups[0][0].offering.propose(step, ALL)
+            self._responses(step, ALL, offers, proposers, history)
+            return
         offers = np.empty(step.running, dtype=np.int64)
         walked = np.zeros(step.running, dtype=np.bool_)
-        for agent, rows in self._groups(proposers):
+        for agent, rows in groups:
             if agent.view.rational:
                 offers[rows] = agent.offering.propose(step, rows)
             else:
                 step.finish(rows, BREAKDOWN, by=agent.view.index)
                 walked[rows] = True
         pending: Rows = np.flatnonzero(~walked) if walked.any() else ALL
-        offers, proposers = offers[pending], proposers[pending]
-        if history:
-            step.record_offers(pending, proposers, offers)
-        self._responses(step, pending, offers, proposers)
+        self._responses(step, pending, offers[pending], proposers[pending], history)
 
     def _responses(
-        self, step: Lockstep, pending: Rows, offers: IntArray, proposers: IntArray
+        self,
+        step: Lockstep,
+        pending: Rows,
+        offers: IntArray,
+        proposers: IntArray,
+        history: bool,
     ) -> None:
+        if history:
+            step.record_offers(pending, proposers, offers)
         successor = np.array(self.session.initial.context.successor, dtype=np.int64)
         responders = successor[proposers]
         for _ in range(len(self.session.table.signatories) - 1):
-            moves = np.empty(offers.size, dtype=np.int8)
-            for agent, rows in self._groups(responders):
-                moves[rows] = agent.respond(step, subset(pending, rows), offers[rows])
+            moves = self._moves(step, pending, offers, responders)
             accept = moves == _ACCEPT
             if not accept.all():
                 self._refusals(step, pending, moves, responders)
@@ -236,10 +243,28 @@ class BatchSession:
             responders = successor[responders]
         step.finish(pending, AGREEMENT, outcome=offers)
 
+    def _moves(
+        self, step: Lockstep, pending: Rows, offers: IntArray, responders: IntArray
+    ) -> NDArray[np.int8]:
+        groups = self._groups(responders)
+        if len(groups) == 1 and isinstance(groups[0][1], slice):
+            return groups[0][0].respond(step, pending, offers)
+        moves = np.empty(offers.size, dtype=np.int8)
+        for agent, rows in groups:
+            moves[rows] = agent.respond(step, subset(pending, rows), offers[rows])
+        return moves
+
     def _refusals(
         self, step: Lockstep, pending: Rows, moves: NDArray[np.int8], responders: IntArray
     ) -> None:
-        walk, reject = moves == _WALK, moves == _REJECT
+        reject = moves == _REJECT
+        if reject.all():
+            if step.round + 1 >= step.deadline:
+                step.finish(pending, TIMEOUT)
+            else:
+                step.proposer[pending] = responders
+            return
+        walk = moves == _WALK
         step.finish(subset(pending, np.flatnonzero(walk)), BREAKDOWN, by=responders[walk])
         rejecters = subset(pending, np.flatnonzero(reject))
         if step.round + 1 >= step.deadline:

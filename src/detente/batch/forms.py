@@ -101,7 +101,8 @@ def py_max(a: FloatArray, b: FloatArray | float) -> FloatArray:
 
 
 def _full(step: Lockstep, rows: Rows, value: float | int, dtype: type[Any]) -> Any:
-    return np.full(step.count(rows), value, dtype=dtype)
+    """``value`` for every row, as a read-only broadcast (no per-session memory)."""
+    return np.broadcast_to(np.asarray(value, dtype=dtype), (step.count(rows),))
 
 
 @dataclass(frozen=True, slots=True)
