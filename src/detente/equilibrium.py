@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.errors import DetenteError
-from detente.table import TOLERANCE
+from detente.protocols import Result, discounted_payoffs
+from detente.table import TOLERANCE, Table
 from detente.utility import FloatArray
 
 
@@ -114,3 +115,45 @@ def subgame_perfect(
     agreed = next((t for t, x in enumerate(proposals) if x >= 0), None)
     outcome = None if agreed is None else proposals[agreed]
     return Equilibrium(outcome, agreed, values[0], tuple(values), tuple(proposals))
+
+
+def equilibrium(table: Table, deadline: int, opener: int | str | None = None) -> Equilibrium:
+    """The SPE of alternating offers between a table's two signatories.
+
+    Discounts are the parties' ``discount``; the disagreement point is their
+    reservation values; ``opener`` (index or id) defaults to the first signatory.
+    ``Equilibrium.utilities`` are the two signatories' payoffs; every party's
+    payoff (stakeholders included) is :func:`payoffs`.
+    """
+    if len(table.signatories) != 2:
+        raise DetenteError(
+            "the subgame-perfect equilibrium is computed for exactly two signatories, "
+            f"the scenario has {len(table.signatories)}"
+        )
+    first, second = table.signatories
+    ids = table.scenario.party_ids
+    chosen = (
+        first
+        if opener is None
+        else (ids.index(opener) if isinstance(opener, str) and opener in ids else opener)
+    )
+    if chosen not in (first, second):
+        raise DetenteError(
+            f"the opener must be one of the signatories {ids[first]!r}, {ids[second]!r}"
+        )
+    views = table.views
+    return subgame_perfect(
+        views[first].utilities,
+        views[second].utilities,
+        (table.discounts[first], table.discounts[second]),
+        deadline,
+        opener=0 if chosen == first else 1,
+        disagreement=(views[first].reservation, views[second].reservation),
+    )
+
+
+def payoffs(table: Table, spe: Equilibrium) -> tuple[float, ...]:
+    """Every party's payoff on the equilibrium path (``δ_i^t u_i(x)``, or the reservation)."""
+    if spe.outcome is None or spe.round is None:
+        return discounted_payoffs(table, Result("timeout", 0))
+    return discounted_payoffs(table, Result("agreement", spe.round, spe.outcome))

@@ -33,17 +33,23 @@ Semantics (shared by every engine; see also ``detente.session``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING, Literal, Protocol
+from functools import partial
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError
 from detente.registry import Entry, Parameter, Registry
 
 if TYPE_CHECKING:
+    from detente.scenario.loader import Source
     from detente.table import Table
+
+T = TypeVar("T")
 
 MEDIATOR = -1
 """The actor index of a protocol's mediator."""
@@ -218,6 +224,10 @@ class NegotiationProtocol(Protocol):
 
     def payoffs(self, table: Table, result: Result) -> tuple[float, ...]:
         """Every party's utility of ``result``."""
+        ...
+
+    def with_deadline(self, deadline: int) -> NegotiationProtocol:
+        """The same protocol with another deadline."""
         ...
 
 
@@ -447,6 +457,9 @@ class AlternatingOffers:
     def payoffs(self, table: Table, result: Result) -> tuple[float, ...]:
         return discounted_payoffs(table, result, self.discounting)
 
+    def with_deadline(self, deadline: int) -> NegotiationProtocol:
+        return replace(self, deadline=deadline)
+
 
 @dataclass(frozen=True, slots=True)
 class StackedAlternatingOffers:
@@ -471,6 +484,9 @@ class StackedAlternatingOffers:
 
     def payoffs(self, table: Table, result: Result) -> tuple[float, ...]:
         return discounted_payoffs(table, result, self.discounting)
+
+    def with_deadline(self, deadline: int) -> NegotiationProtocol:
+        return replace(self, deadline=deadline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,6 +545,9 @@ class SingleText:
     def payoffs(self, table: Table, result: Result) -> tuple[float, ...]:
         return discounted_payoffs(table, result, self.discounting)
 
+    def with_deadline(self, deadline: int) -> NegotiationProtocol:
+        return replace(self, deadline=deadline)
+
 
 def _offers_parameters() -> tuple[Parameter, ...]:
     return (
@@ -580,3 +599,66 @@ def load_protocol(spec: str) -> NegotiationProtocol:
     10
     """
     return PROTOCOLS.load(spec)
+
+
+class ProtocolSection(BaseModel):
+    """The ``protocol:`` section of a scenario file: how the negotiation is run.
+
+    ``kind`` is a registered protocol name; ``strategies`` optionally gives each
+    signatory's default strategy as a spec string (``detente simulate`` uses them
+    when ``--strategies`` is not given).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str = Field(default="alternating-offers", description="Registered protocol name.")
+    deadline: int = Field(default=100, ge=1, description="Number of rounds.")
+    opener: str | None = Field(default=None, description="Id of the party proposing first.")
+    discounting: bool = Field(default=True, description="Discount agreements per round.")
+    strategies: dict[str, str] = Field(
+        default_factory=dict, description="Default strategy spec per party id."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Negotiation:
+    """A scenario's negotiation set-up: the protocol and default strategies by party id."""
+
+    protocol: NegotiationProtocol
+    strategies: tuple[tuple[str, str], ...] = ()
+
+
+def build_negotiation(
+    section: ProtocolSection, party_ids: tuple[str, ...], source: Source
+) -> Negotiation:
+    """The negotiation a ``protocol:`` section describes, cross-checked against the parties."""
+    from detente.strategies import load_strategy
+
+    entry = _located(source, ("protocol", "kind"), lambda: PROTOCOLS.entry(section.kind))
+    if section.opener is not None and section.opener not in party_ids:
+        raise source.error(
+            ("protocol", "opener"),
+            f"no party {section.opener!r}; parties are: {', '.join(party_ids)}",
+        )
+    arguments: dict[str, object] = {
+        "deadline": section.deadline,
+        "discounting": section.discounting,
+    }
+    if section.opener is not None:
+        arguments["opener"] = section.opener
+    protocol = _located(source, ("protocol",), lambda: entry.build((), arguments))
+    for party, spec in section.strategies.items():
+        if party not in party_ids:
+            raise source.error(
+                ("protocol", "strategies", party),
+                f"no party {party!r}; parties are: {', '.join(party_ids)}",
+            )
+        _located(source, ("protocol", "strategies", party), partial(load_strategy, spec))
+    return Negotiation(protocol, tuple(section.strategies.items()))
+
+
+def _located(source: Source, path: tuple[str, ...], make: Callable[[], T]) -> T:
+    try:
+        return make()
+    except DetenteError as error:
+        raise source.error(path, error.message, type(error)) from None

@@ -20,15 +20,24 @@ reproduces session by session.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from detente.errors import DetenteError
-from detente.outcomes import ENUMERATION_LIMIT
-from detente.protocols import MEDIATOR, NegotiationProtocol, Phase, State
-from detente.registry import parse_spec
+from detente.outcomes import ENUMERATION_LIMIT, Value
+from detente.protocols import (
+    MEDIATOR,
+    AlternatingOffers,
+    NegotiationProtocol,
+    Phase,
+    StackedAlternatingOffers,
+    State,
+    load_protocol,
+)
+from detente.registry import parse_spec, split_specs
 from detente.scenario import Scenario
 from detente.strategies import STRATEGIES, PreparedStrategy, Strategy, StrategySpec, load_strategy
 from detente.table import Table
@@ -181,3 +190,115 @@ class Session:
         """``n`` sessions with seeds ``SeedSequence(seed).spawn(n)``."""
         for child in session_seeds(seed, n):
             yield self.run(child)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What many sessions add up to.
+
+    ``mean_utilities`` averages every party's payoff over all sessions
+    (disagreements pay reservation values); ``agreements`` counts each agreed
+    outcome, most frequent first (ties by first appearance).
+    """
+
+    parties: tuple[str, ...]
+    sessions: int
+    agreement_rate: float
+    mean_rounds: float
+    mean_utilities: tuple[float, ...]
+    results: tuple[tuple[str, int], ...]
+    agreements: tuple[tuple[tuple[Value, ...], int], ...]
+
+    def to_json(self, issues: Sequence[str]) -> dict[str, object]:
+        """The ``simulate --json`` document (outcomes as ``issue=value, …`` strings)."""
+
+        def label(outcome: tuple[Value, ...]) -> str:
+            return ", ".join(f"{n}={v}" for n, v in zip(issues, outcome, strict=True))
+
+        return {
+            "sessions": self.sessions,
+            "agreement_rate": self.agreement_rate,
+            "mean_rounds": self.mean_rounds,
+            "mean_utilities": dict(zip(self.parties, self.mean_utilities, strict=True)),
+            "results": dict(self.results),
+            "agreements": {label(outcome): count for outcome, count in self.agreements},
+        }
+
+
+def summarize(traces: Iterable[Trace]) -> Summary:
+    """Summarise traces of sessions among the same parties.
+
+    >>> from detente.trace import Trace
+    >>> from detente.protocols import Result
+    >>> t = Trace("s", "p", 3, ("a", "b"), ("x", "y"), 0, (), (), Result("agreement", 1, 0),
+    ...           (1.0, 2.0), ("deal",))
+    >>> summarize([t, t]).mean_utilities
+    (1.0, 2.0)
+    """
+    parties: tuple[str, ...] = ()
+    n, agreed, rounds = 0, 0, 0
+    totals: list[float] = []
+    results: Counter[str] = Counter()
+    agreements: Counter[tuple[Value, ...]] = Counter()
+    for trace in traces:
+        if n == 0:
+            parties, totals = trace.parties, [0.0] * len(trace.parties)
+        n += 1
+        rounds += trace.rounds
+        results[trace.result.kind] += 1
+        totals = [t + u for t, u in zip(totals, trace.utilities, strict=True)]
+        if trace.agreement is not None:
+            agreed += 1
+            agreements[trace.agreement] += 1
+    if n == 0:
+        raise ValueError("no sessions to summarise")
+    return Summary(
+        parties=parties,
+        sessions=n,
+        agreement_rate=agreed / n,
+        mean_rounds=rounds / n,
+        mean_utilities=tuple(t / n for t in totals),
+        results=tuple(sorted(results.items())),
+        agreements=tuple(agreements.most_common()),
+    )
+
+
+def protocol_for(
+    scenario: Scenario, deadline: int | None = None, spec: str | None = None
+) -> NegotiationProtocol:
+    """The protocol to run ``scenario`` with: ``spec`` if given, else the scenario's
+    ``protocol:`` section, else alternating offers (two signatories) or stacked
+    alternating offers (more); ``deadline`` overrides the number of rounds.
+
+    >>> from detente.outcomes import Issue, OutcomeSpace
+    >>> from detente.parties import Party
+    >>> from detente.utility import LinearAdditive
+    >>> u = LinearAdditive((1.0,), ((0.0, 1.0),))
+    >>> pair = Scenario("s", OutcomeSpace((Issue.item("x"),)), (Party("a", u), Party("b", u)))
+    >>> protocol_for(pair, deadline=7).name, protocol_for(pair, deadline=7).deadline
+    ('alternating-offers', 7)
+    """
+    if spec is not None:
+        protocol = load_protocol(spec)
+    elif scenario.negotiation is not None:
+        protocol = scenario.negotiation.protocol
+    elif sum(p.signatory for p in scenario.parties) > 2:
+        protocol = StackedAlternatingOffers()
+    else:
+        protocol = AlternatingOffers()
+    return protocol if deadline is None else protocol.with_deadline(deadline)
+
+
+def strategies_for(scenario: Scenario, specs: str | None) -> list[str]:
+    """Strategy specs per signatory: from a comma-separated list, else from the scenario."""
+    if specs is not None:
+        return split_specs(specs)
+    signatories = [p.id for p in scenario.parties if p.signatory]
+    defaults = dict(scenario.negotiation.strategies) if scenario.negotiation else {}
+    missing = [p for p in signatories if p not in defaults]
+    if missing:
+        raise DetenteError(
+            f"no strategy for {', '.join(missing)}: give --strategies SPEC,SPEC,… (one per "
+            f"signatory: {', '.join(signatories)}) or protocol.strategies in the scenario"
+        )
+    return [defaults[p] for p in signatories]

@@ -16,6 +16,8 @@ from detente.cli.domain_options import global_options, options_first
 from detente.cli.export import export
 from detente.cli.import_ import import_
 from detente.cli.schema import schema
+from detente.cli.simulate import simulate
+from detente.cli.spe import spe
 from detente.cli.validate import validate
 from detente.errors import DetenteError
 
@@ -34,6 +36,8 @@ app.command()(analyze)
 app.command()(schema)
 app.command(name="import")(import_)
 app.command()(export)
+app.command()(simulate)
+app.command()(spe)
 
 
 def fail(message: str, code: int) -> None:

@@ -12,6 +12,7 @@ from detente.errors import UnknownNameError
 from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
+from detente.protocols import build_negotiation
 from detente.scenario.core import Position, Scenario
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
@@ -46,6 +47,9 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         path=source.file,
         parameters=dict(parameters),
         positions=positions,
+        negotiation=None
+        if model.protocol is None
+        else build_negotiation(model.protocol, tuple(p.id for p in parties), source),
     )
 
 

@@ -15,6 +15,7 @@ from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
+    from detente.protocols import Negotiation
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Scenario:
     parameters: Mapping[str, float] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
     origin: DomainOrigin | None = None
+    negotiation: Negotiation | None = None
 
     @property
     def party_ids(self) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from detente.protocols import ProtocolSection
+
 ValueName = str | int | float
 
 
@@ -206,6 +208,7 @@ class ScenarioFile(Strict):
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
+    protocol: ProtocolSection | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:
