@@ -14,7 +14,7 @@ from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.protocols import AlternatingOffers, SingleText, StackedAlternatingOffers
 from detente.scenario import Scenario
-from detente.session import Session, session_seeds
+from detente.session import Session, session_seeds, summarize
 from detente.table import PartyView
 from detente.utility import LinearAdditive
 from tests.strategies import batch_negotiations
@@ -84,17 +84,19 @@ def test_streamed_chunks_cover_every_session_once() -> None:
     assert (joined == whole.outcome).all()
 
 
-def test_tally_summarises_agreements_rounds_and_utilities() -> None:
-    session = Session.prepare(pie(), AlternatingOffers(deadline=10), ["boulware", "conceder"])
-    tally = Tally(("a", "b"))
-    for chunk in BatchSession.of(session).stream(7, seed=0, chunk=3):
-        tally.add(chunk)
-    trace = session.run(0)
-    assert tally.sessions == 7
-    assert tally.agreement_rate == 1.0
-    assert tally.mean_rounds == trace.rounds
-    assert tally.mean_utilities == {"a": trace.utilities[0], "b": trace.utilities[1]}
-    assert tally.agreements == {trace.result.outcome: 7}
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+def test_tally_gives_the_reference_summary_exactly(chunk: int) -> None:
+    session = Session.prepare(
+        three(),
+        StackedAlternatingOffers(deadline=8),
+        ["random", "conceder", "random(p_accept=0.8)"],
+    )
+    tally = Tally(session.table.scenario.party_ids)
+    for part in BatchSession.of(session).stream(30, seed=4, chunk=chunk):
+        tally.add(part)
+    reference = summarize(session.run_many(30, 4))
+    assert len(reference.agreements) > 1
+    assert tally.summary(session.table.scenario.space) == reference
 
 
 def test_single_text_is_not_vectorisable() -> None:

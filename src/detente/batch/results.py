@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.batch.lockstep import AGREEMENT, KINDS, Lockstep
+from detente.outcomes import OutcomeSpace
 from detente.protocols import Result
-from detente.session import Session
+from detente.session import Session, Summary
 from detente.table import IntArray
 from detente.utility import FloatArray
 
@@ -120,43 +121,66 @@ class BatchResults:
         return tuple(float(u) for u in self.utilities[k])
 
 
+def sequential_sum(start: float, values: FloatArray) -> float:
+    """``start + v0 + v1 + ...`` added left to right, as a Python loop adds floats.
+
+    >>> sequential_sum(1e16, np.array([1.0, 1.0])) == (1e16 + 1.0) + 1.0
+    True
+    """
+    return float(np.cumsum(np.concatenate(([start], values)))[-1])
+
+
 @dataclass(slots=True)
 class Tally:
-    """A running summary of sessions: counts, sums and agreements by outcome."""
+    """A running summary of sessions, folded chunk by chunk in session order.
+
+    It gives exactly what :func:`detente.session.summarize` gives for the
+    same sessions' traces (utilities summed left to right, agreements ordered
+    by count then first appearance); memory grows only with the number of
+    distinct agreements.
+    """
 
     parties: tuple[str, ...]
     sessions: int = 0
-    agreed: int = 0
     rounds: int = 0
-    utility_sums: list[float] = field(default_factory=list)
+    totals: list[float] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
     agreements: Counter[int] = field(default_factory=Counter)
 
     def add(self, results: BatchResults) -> None:
-        """Fold one chunk in."""
-        if not self.utility_sums:
-            self.utility_sums = [0.0] * len(self.parties)
+        """Fold the next chunk in."""
+        if not self.totals:
+            self.totals = [0.0] * len(self.parties)
         self.sessions += len(results)
-        agreed = results.kind == AGREEMENT
-        self.agreed += int(agreed.sum())
         self.rounds += int((results.round + 1).sum())
-        sums = results.utilities.sum(axis=0)
-        self.utility_sums = [a + float(b) for a, b in zip(self.utility_sums, sums, strict=True)]
-        outcomes, counts = np.unique(results.outcome[agreed], return_counts=True)
-        self.agreements.update(dict(zip(outcomes.tolist(), counts.tolist(), strict=True)))
+        self.totals = [
+            sequential_sum(t, results.utilities[:, i]) for i, t in enumerate(self.totals)
+        ]
+        codes, counts = np.unique(results.kind, return_counts=True)
+        self.kinds.update({KINDS[c]: int(n) for c, n in zip(codes, counts, strict=True)})
+        agreed = results.outcome[results.kind == AGREEMENT]
+        outcomes, first, counts = np.unique(agreed, return_index=True, return_counts=True)
+        order = np.argsort(first, kind="stable")
+        self.agreements.update(
+            dict(zip(outcomes[order].tolist(), counts[order].tolist(), strict=True))
+        )
 
     @property
     def agreement_rate(self) -> float:
         """Share of sessions that ended in agreement."""
-        return self.agreed / self.sessions if self.sessions else 0.0
+        return self.kinds["agreement"] / self.sessions if self.sessions else 0.0
 
-    @property
-    def mean_rounds(self) -> float:
-        """Mean number of rounds played."""
-        return self.rounds / self.sessions if self.sessions else 0.0
-
-    @property
-    def mean_utilities(self) -> dict[str, float]:
-        """Each party's mean utility over all sessions."""
-        n = max(self.sessions, 1)
-        sums = self.utility_sums or [0.0] * len(self.parties)
-        return {p: s / n for p, s in zip(self.parties, sums, strict=True)}
+    def summary(self, space: OutcomeSpace) -> Summary:
+        """The reference engine's :class:`~detente.session.Summary` of these sessions."""
+        if self.sessions == 0:
+            raise ValueError("no sessions to summarise")
+        n = self.sessions
+        return Summary(
+            parties=self.parties,
+            sessions=n,
+            agreement_rate=self.kinds["agreement"] / n,
+            mean_rounds=self.rounds / n,
+            mean_utilities=tuple(t / n for t in self.totals),
+            results=tuple(sorted(self.kinds.items())),
+            agreements=tuple((space.to_outcome(x), c) for x, c in self.agreements.most_common()),
+        )
