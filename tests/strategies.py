@@ -112,6 +112,7 @@ def stakeholder_scenario() -> Scenario:
     )
     return Scenario("three", space, parties)
 
+
 # --- batch engine: small negotiations (scenario, protocol, strategies) ----------------------
 
 from detente.parties import Party as _BatchParty  # noqa: E402
@@ -163,16 +164,20 @@ def batch_parties(draw: st.DrawFn, space: OutcomeSpace, party_id: str) -> _Batch
     utility: _BatchLinear | _BatchConstrained = _BatchLinear(weights, tables)
     if draw(st.booleans()) and space.shape[0] > 1:
         utility = _BatchConstrained(utility, (_BatchRequirement(0, frozenset({0, 1})),))
-    reservation = draw(st.sampled_from([0.0, 0.0, 1.0, 2.5, 6.0]))
+    reservation = draw(st.sampled_from([0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 2.5, 6.0]))
     discount = draw(st.sampled_from([1.0, 0.9, 0.5]))
     return _BatchParty(party_id, utility, reservation=reservation, discount=discount)
 
 
 @st.composite
 def batch_negotiations(
-    draw: st.DrawFn, max_parties: int = 3
+    draw: st.DrawFn,
+    max_parties: int = 3,
+    pool: tuple[str, ...] | None = None,
+    min_deadline: int = 1,
 ) -> tuple[_BatchScenario, _BatchProtocol, list[str]]:
-    """A small scenario, an (stacked) alternating-offers protocol and one spec per signatory."""
+    """A small scenario, an (stacked) alternating-offers protocol and one spec per signatory
+    (from ``pool`` when given)."""
     shape = draw(st.lists(st.integers(2, 4), min_size=1, max_size=3))
     space = OutcomeSpace(tuple(Issue.integer(f"i{k}", 0, n - 1) for k, n in enumerate(shape)))
     n = draw(st.integers(2, max_parties))
@@ -180,7 +185,7 @@ def batch_negotiations(
     if draw(st.booleans()):
         stakeholder = draw(batch_parties(space, "s"))
         parties.append(_BatchParty("s", stakeholder.utility, signatory=False))
-    deadline = draw(st.integers(1, 12))
+    deadline = draw(st.integers(min_deadline, max(min_deadline, 12)))
     opener = draw(st.integers(0, n - 1))
     discounting = draw(st.booleans())
     protocol: _BatchProtocol = (
@@ -188,6 +193,7 @@ def batch_negotiations(
         if n == 2
         else _BatchStacked(deadline, opener, discounting)
     )
-    pool = BATCH_SPECS + (BATCH_BILATERAL_SPECS if n == 2 else ())
+    if pool is None:
+        pool = BATCH_SPECS + (BATCH_BILATERAL_SPECS if n == 2 else ())
     specs = [draw(st.sampled_from(pool)) for _ in range(n)]
     return _BatchScenario("batch", space, tuple(parties)), protocol, specs

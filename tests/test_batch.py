@@ -17,7 +17,7 @@ from detente.scenario import Scenario
 from detente.session import Session, session_seeds, summarize
 from detente.table import PartyView
 from detente.utility import LinearAdditive
-from tests.strategies import batch_negotiations
+from tests.strategies import BATCH_BILATERAL_SPECS, batch_negotiations
 
 
 def pie(slices: int = 10) -> Scenario:
@@ -57,6 +57,29 @@ def test_batch_sessions_equal_reference_sessions(
 ) -> None:
     scenario, protocol, specs = negotiation
     assert_identical(Session.prepare(scenario, protocol, specs), 12, seed, chunk)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    negotiation=batch_negotiations(
+        max_parties=2,
+        pool=("random(p_accept=0.1)", "random(p_accept=0.9)", *BATCH_BILATERAL_SPECS),
+        min_deadline=6,
+    ),
+    seed=st.integers(0, 2**32),
+)
+def test_history_dependent_strategies_against_random_offers_match_reference(
+    negotiation: tuple[Scenario, AlternatingOffers, list[str]], seed: int
+) -> None:
+    scenario, protocol, specs = negotiation
+    assert_identical(Session.prepare(scenario, protocol, specs), 30, seed)
+
+
+def test_tit_for_tat_reads_each_sessions_own_history() -> None:
+    session = Session.prepare(
+        pie(20), AlternatingOffers(deadline=30), ["random(p_accept=0.05)", "tit-for-tat"]
+    )
+    assert_identical(session, 60, seed=5)
 
 
 def test_stacked_offers_with_three_random_parties_match_reference() -> None:

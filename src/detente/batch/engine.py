@@ -115,6 +115,27 @@ def unsupported(session: Session) -> str | None:
     return None
 
 
+ENGINES = ("auto", "batch", "reference")
+"""Engine choices: ``auto`` runs the batch engine when the session is vectorisable."""
+
+
+def choose_engine(session: Session, engine: str = "auto", traces: bool = False) -> str:
+    """The engine (``batch`` or ``reference``) to run ``session`` with.
+
+    ``auto`` picks the batch engine when :func:`unsupported` finds no obstacle
+    and no traces are wanted (the batch engine records results, not events);
+    asking for ``batch`` when it cannot run is an error naming the obstacle.
+    """
+    if engine not in ENGINES:
+        raise DetenteError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+    reason = unsupported(session)
+    if reason is None and traces:
+        reason = "it records results, not traces (events)"
+    if engine == "batch" and reason is not None:
+        raise DetenteError(f"batch engine: {reason}; use --engine reference or auto")
+    return "reference" if engine == "reference" or reason is not None else "batch"
+
+
 @dataclass(frozen=True, slots=True)
 class BatchSession:
     """A reference session's scenario, protocol and strategies, run many sessions at a time."""
@@ -273,4 +294,4 @@ class BatchSession:
             step.proposer[rejecters] = responders[reject]
 
 
-__all__ = ["RUNNING", "BatchNegotiator", "BatchSession", "unsupported"]
+__all__ = ["ENGINES", "RUNNING", "BatchNegotiator", "BatchSession", "choose_engine", "unsupported"]

@@ -139,6 +139,7 @@ class Lockstep:
 
     def record_offers(self, rows: Rows, proposers: IntArray | int, offers: IntArray) -> None:
         """Note each proposer's latest (and, if none yet, first) own offer."""
+        rows = self.positions(rows)  # pairs rows with proposers (a slice would cross them)
         self.last[rows, proposers] = offers
         first = self.first[rows, proposers]
         np.copyto(first, offers, where=first < 0)
