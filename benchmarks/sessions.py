@@ -163,7 +163,7 @@ def run_batch(spec: dict[str, Any], seconds: float) -> dict[str, Any]:
 
 
 MEMORY_SCRIPT = r"""
-import json, resource, sys, time
+import json, resource, sys, time, tracemalloc
 from benchmarks.sessions import ROUNDS, domain, scenario
 from detente.batch import BatchSession, Tally
 from detente.protocols import AlternatingOffers
@@ -177,13 +177,16 @@ session = Session.prepare(scenario(domain(n_issues)), AlternatingOffers(deadline
 batch = BatchSession.of(session)
 prepared = kb()
 tally = Tally(session.table.scenario.party_ids)
+tracemalloc.start()
 start = time.perf_counter()
 for chunk in batch.stream(n, seed=0):
     tally.add(chunk)
+heap = tracemalloc.get_traced_memory()[1]
 print(json.dumps({"sessions": n, "outcomes": session.table.size,
                   "seconds": time.perf_counter() - start, "agreement_rate": tally.agreement_rate,
                   "peak_rss_mb_after_imports": base / 1024,
-                  "peak_rss_mb_after_prepare": prepared / 1024, "peak_rss_mb": kb() / 1024}))
+                  "peak_rss_mb_after_prepare": prepared / 1024, "peak_rss_mb": kb() / 1024,
+                  "peak_traced_mb_while_streaming": heap / 2**20}))
 """
 
 
