@@ -35,6 +35,7 @@ import numpy as np
 from benchmarks.peer import negmas_available, run_negmas
 
 from detente.batch import BatchSession
+from detente.batch.engine import CHUNK
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.protocols import AlternatingOffers
@@ -154,7 +155,7 @@ def run_batch(spec: dict[str, Any], seconds: float) -> dict[str, Any]:
         "sessions": n,
         "seconds": elapsed,
         "prepare_seconds": prepare,
-        "chunk": batch.chunk_size(),
+        "chunk": CHUNK,
         "sessions_per_second": n / elapsed,
         "sessions_per_second_with_prepare": n / (elapsed + prepare),
         "agreement_rate": agreed / n,

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from detente.batch import BatchSession, Tally, unsupported
 from detente.batch.forms import at_least, py_max
+from detente.batch.lockstep import ALL
+from detente.batch.streams import Streams, next_doubles, pcg64_states, seed_words
 from detente.errors import DetenteError
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
@@ -152,3 +154,32 @@ def test_py_max_follows_python_max_with_nan_and_signed_zero() -> None:
     got = py_max(a, 0.0)
     assert np.array_equal(got, expected, equal_nan=True)
     assert (np.signbit(got) == np.signbit(expected)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    entropy=st.integers(0, 2**130),
+    key=st.lists(st.integers(0, 2**40), max_size=2),
+    first=st.integers(0, 2**32 - 8),
+    party=st.integers(0, 5),
+    draws=st.integers(1, 5),
+)
+def test_vectorised_streams_equal_numpy_generators(
+    entropy: int, key: list[int], first: int, party: int, draws: int
+) -> None:
+    state = pcg64_states(seed_words(entropy, tuple(key), first, 4, party))
+    got = np.stack([next_doubles(state) for _ in range(draws)], axis=1)
+    for j in range(4):
+        seed = np.random.SeedSequence(entropy, spawn_key=(*key, first + j, party))
+        assert got[j].tolist() == np.random.default_rng(seed).random(draws).tolist()
+
+
+def test_streams_advance_only_the_rows_asked() -> None:
+    streams = Streams.of(11, (), 0, 3, (0,))
+    streams.uniform(0, np.array([1]))
+    second = streams.uniform(0, ALL)
+    expected = [
+        np.random.default_rng(np.random.SeedSequence(11, spawn_key=(k, 0))).random(2)
+        for k in range(3)
+    ]
+    assert second.tolist() == [expected[0][0], expected[1][1], expected[2][0]]

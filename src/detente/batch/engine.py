@@ -34,10 +34,10 @@ from detente.batch.lockstep import (
     TIMEOUT,
     Lockstep,
     Rows,
-    random_blocks,
     subset,
 )
 from detente.batch.results import BatchResults
+from detente.batch.streams import Streams
 from detente.errors import DetenteError
 from detente.protocols import AlternatingOffers, StackedAlternatingOffers
 from detente.registry import parse_spec
@@ -46,10 +46,7 @@ from detente.strategies import STRATEGIES, Negotiator
 from detente.table import IntArray, PartyView
 
 CHUNK = 1 << 16
-"""Default number of sessions in flight (deterministic strategies)."""
-
-RANDOM_BUDGET = 1 << 25
-"""Bytes of pre-drawn random doubles per chunk; bounds the chunk for stochastic strategies."""
+"""Default number of sessions in flight."""
 
 _ACCEPT, _REJECT, _WALK = 1, 2, 3
 
@@ -168,15 +165,9 @@ class BatchSession:
         return cls(session, agents)  # type: ignore[arg-type]
 
     @property
-    def draws(self) -> dict[int, int]:
-        """Random doubles each stochastic party may consume per session."""
-        deadline = self.session.protocol.deadline
-        return {i: a.draws * deadline for i, a in enumerate(self.agents) if a and a.draws}
-
-    def chunk_size(self) -> int:
-        """Sessions in flight: :data:`CHUNK`, fewer when random blocks would exceed the budget."""
-        per_session = 8 * sum(self.draws.values())
-        return CHUNK if not per_session else max(256, min(CHUNK, RANDOM_BUDGET // per_session))
+    def stochastic(self) -> tuple[int, ...]:
+        """The parties whose policies draw random numbers."""
+        return tuple(i for i, a in enumerate(self.agents) if a is not None and a.draws)
 
     def run(self, n: int, seed: SeedLike = None, chunk: int | None = None) -> BatchResults:
         """Run ``n`` sessions (seeds as :meth:`Session.run_many`) and gather all results."""
@@ -191,20 +182,18 @@ class BatchSession:
         if n < 0:
             raise DetenteError(f"number of sessions must be at least 0, got {n}")
         sequence = seed_sequence(seed)
-        size = chunk or self.chunk_size()
+        size = chunk or CHUNK
         for first in range(0, n, size):
             yield self.play(sequence, first, min(size, n - first))
 
     def play(self, seed: np.random.SeedSequence, first: int, n: int) -> BatchResults:
         """Sessions ``first..first+n-1`` of ``seed`` played to the end."""
         protocol = self.session.protocol
-        entropy, key = int(seed.entropy), tuple(seed.spawn_key)  # type: ignore[arg-type]
-        blocks = {
-            party: random_blocks(entropy, key, first, n, party, length)
-            for party, length in self.draws.items()
-        }
+        if seed.entropy is None:  # a SeedSequence always draws entropy when given none
+            raise DetenteError("batch engine: the seed sequence has no entropy")
+        streams = Streams.of(seed.entropy, tuple(seed.spawn_key), first, n, self.stochastic)
         step = Lockstep.start(
-            n, len(self.agents), self.session.initial.actor, protocol.deadline, blocks
+            n, len(self.agents), self.session.initial.actor, protocol.deadline, streams
         )
         history = any(a is not None and a.offering.history for a in self.agents)
         while step.running:

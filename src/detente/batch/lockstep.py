@@ -10,10 +10,10 @@ their rows are dropped, so later rounds cost only what is left. Policies
 address rows with :data:`Rows`: an index array, or ``slice(None)`` for all.
 
 Randomness: a stochastic party's draws in session ``k`` come from that
-session's own generator for the party (the reference engine's
-``default_rng(SeedSequence(entropy, spawn_key=(*key, k, party)))``), pre-drawn
-as a block of doubles; ``used`` counts how many each session has consumed, so
-the ``j``-th draw of a party in a session is the same double in both engines.
+session's own stream for the party — the reference engine's
+``default_rng(SeedSequence(entropy, spawn_key=(*key, k, party)))``, computed
+for all sessions at once by :mod:`detente.batch.streams` — so the ``j``-th
+draw of a party in a session is the same double in both engines.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.batch.streams import Streams
 from detente.table import IntArray
 from detente.utility import FloatArray
 
@@ -40,26 +41,6 @@ KINDS = ("agreement", "breakdown", "timeout")
 """Result kinds by code, as in :class:`detente.protocols.Result`."""
 
 
-def random_blocks(
-    entropy: int, key: tuple[int, ...], first: int, n: int, party: int, length: int
-) -> FloatArray:
-    """The first ``length`` doubles of ``party``'s generator in sessions ``first..first+n-1``.
-
-    Session ``k``'s generator for the party is the reference engine's:
-    ``default_rng(SeedSequence(entropy, spawn_key=(*key, k, party)))``.
-
-    >>> block = random_blocks(7, (), 3, 1, 0, 2)
-    >>> seed = np.random.SeedSequence(7).spawn(4)[3].spawn(1)[0]
-    >>> bool((block[0] == np.random.default_rng(seed).random(2)).all())
-    True
-    """
-    out = np.empty((n, length))
-    for k in range(n):
-        seed = np.random.SeedSequence(entropy, spawn_key=(*key, first + k, party))
-        out[k] = np.random.default_rng(seed).random(length)
-    return out
-
-
 @dataclass(slots=True)
 class Lockstep:
     """The running sessions of a chunk, all in the same round; mutated round by round."""
@@ -68,10 +49,9 @@ class Lockstep:
     proposer: IntArray
     first: IntArray
     last: IntArray
-    blocks: dict[int, FloatArray]
+    streams: Streams
     round: int = 0
     ids: IntArray = field(init=False)
-    used: IntArray = field(init=False)
     kind: NDArray[np.int8] = field(init=False)
     ended: IntArray = field(init=False)
     outcome: IntArray = field(init=False)
@@ -81,7 +61,6 @@ class Lockstep:
     def __post_init__(self) -> None:
         n = self.proposer.size
         self.ids = np.arange(n, dtype=np.int64)
-        self.used = np.zeros(self.first.shape, dtype=np.int64)
         self.kind = np.full(n, RUNNING, dtype=np.int8)
         self.ended = np.full(n, -1, dtype=np.int64)
         self.outcome = np.full(n, -1, dtype=np.int64)
@@ -90,15 +69,16 @@ class Lockstep:
 
     @classmethod
     def start(
-        cls, n: int, n_parties: int, opener: int, deadline: int, blocks: dict[int, FloatArray]
+        cls, n: int, n_parties: int, opener: int, deadline: int, streams: Streams | None = None
     ) -> Lockstep:
         """``n`` sessions in round 0 with ``opener`` to propose.
 
-        >>> Lockstep.start(3, 2, 0, 10, {}).count(ALL)
+        >>> Lockstep.start(3, 2, 0, 10).count(ALL)
         3
         """
         none = np.full((n, n_parties), -1, dtype=np.int64)
-        return cls(deadline, np.full(n, opener, dtype=np.int64), none, none.copy(), blocks)
+        proposer = np.full(n, opener, dtype=np.int64)
+        return cls(deadline, proposer, none, none.copy(), streams or Streams({}))
 
     @property
     def running(self) -> int:
@@ -120,9 +100,7 @@ class Lockstep:
 
     def uniform(self, party: int, rows: Rows) -> FloatArray:
         """The next random double of ``party`` in each session of ``rows`` (consumes it)."""
-        draws: FloatArray = self.blocks[party][self.ids[rows], self.used[rows, party]]
-        self.used[rows, party] += 1
-        return draws
+        return self.streams.uniform(party, rows)
 
     def finish(
         self, rows: Rows, kind: int, outcome: IntArray | int = -1, by: IntArray | int = -1
@@ -150,7 +128,8 @@ class Lockstep:
         if self._done.any():
             keep = ~self._done
             self.ids, self.proposer = self.ids[keep], self.proposer[keep]
-            self.first, self.last, self.used = self.first[keep], self.last[keep], self.used[keep]
+            self.first, self.last = self.first[keep], self.last[keep]
+            self.streams.keep(keep)
             self._done = self._done[keep]
         self.round += 1
 
