@@ -8,7 +8,7 @@ with numpy operations, and must reproduce the reference policy exactly: the
 same floating-point operations in the same order (``py_max`` mirrors Python's
 ``max``), the same binary search in the party's sorted utilities, the same
 random draws (one ``random()`` double per draw, taken from the session's
-pre-drawn stream of that party).
+stream of that party, see :mod:`detente.batch.streams`).
 
 Third-party policies become vectorisable with :func:`register_form`.
 """
@@ -166,7 +166,7 @@ class FixedForm:
 
 @dataclass(frozen=True, slots=True)
 class UniformForm:
-    """Random baseline: one pre-drawn double per session picks a rational position."""
+    """Random baseline: one double of the session's stream picks a rational position."""
 
     view: PartyView
     party: int
@@ -234,7 +234,7 @@ class DeadlineForm:
 
 @dataclass(frozen=True, slots=True)
 class ProbabilityForm:
-    """Accept with probability ``p``: one pre-drawn double per session asked."""
+    """Accept with probability ``p``: one double of the stream of each session asked."""
 
     p: float
     party: int

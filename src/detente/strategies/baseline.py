@@ -4,9 +4,9 @@ Randomness consumption: each proposal draws one ``random()`` ``u`` and offers
 position ``start + min(floor(u·n), n - 1)`` of the party's sorted utilities
 (``n = size - start`` rational outcomes); each response to a rational offer
 draws one ``random()`` (acceptance with probability ``p_accept``). Every draw
-is one ``random()`` double, so a party's stream is a plain sequence of doubles
-that the batch engine can pre-draw per session (``Generator.random(k)`` gives
-the same numbers as ``k`` scalar calls).
+is one ``random()`` double (one 64-bit output of the party's PCG64 stream), so
+the batch engine can compute the same draws for many sessions at once
+(:mod:`detente.batch.streams`).
 """
 
 from __future__ import annotations
