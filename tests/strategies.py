@@ -6,7 +6,14 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from detente.factions import Derived, Domestic, Faction, Given, Leading
 from detente.outcomes import Issue, OutcomeSpace
+from detente.parties import Party
+from detente.phasing import Deal, Item, Link, Stake, party_values
+from detente.ratification import Majority, NoRatification, RatificationRule, Unanimity, Veto
+from detente.scenario import Scenario
+from detente.trust import Hazard, TrustTable
+from detente.utility import TableUtility
 
 # --- outcome spaces -------------------------------------------------------------------------
 
@@ -27,6 +34,80 @@ def outcome_spaces(draw: st.DrawFn, max_issues: int = 4, max_values: int = 5) ->
             size = draw(st.integers(1, max_values))
             issues.append(Issue(f"i{k}", tuple(f"v{j}" for j in range(size))))
     return OutcomeSpace(tuple(issues))
+
+
+# --- factions and ratification (issue 5) -------------------------------------
+
+Contest = tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]
+"""``(F[outcome, faction], reservations, weight shares, faction ids)``."""
+
+small_utilities = st.floats(-5, 5, allow_nan=False, width=32).map(lambda x: round(float(x), 2))
+
+
+@st.composite
+def faction_contests(draw: st.DrawFn) -> Contest:
+    """``(F[outcome, faction], reservations, shares, ids)`` for a random internal contest."""
+    n_outcomes = draw(st.integers(1, 12))
+    n_factions = draw(st.integers(1, 5))
+    F = draw(hnp.arrays(np.float64, (n_outcomes, n_factions), elements=small_utilities))
+    reservations = draw(hnp.arrays(np.float64, (n_factions,), elements=small_utilities))
+    weights = draw(st.lists(st.integers(0, 4), min_size=n_factions, max_size=n_factions))
+    weights[draw(st.integers(0, n_factions - 1))] += 1
+    shares = np.array(weights, dtype=np.float64) / sum(weights)
+    ids = tuple(f"f{i}" for i in range(n_factions))
+    return F, reservations, shares, ids
+
+
+def _table(values: list[float]) -> TableUtility:
+    return TableUtility(tuple(range(len(values))), tuple(values))
+
+
+@st.composite
+def ratification_rules(draw: st.DrawFn, ids: tuple[str, ...]) -> RatificationRule:
+    """Any ratification rule over factions ``ids``."""
+    kind = draw(st.sampled_from(["majority", "veto", "unanimity", "none"]))
+    if kind == "majority":
+        return Majority(draw(st.sampled_from([0.25, 0.5, 2 / 3, 1.0])))
+    if kind == "veto":
+        return Veto(tuple(draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))))
+    return Unanimity() if kind == "unanimity" else NoRatification()
+
+
+@st.composite
+def domestic_parties(draw: st.DrawFn, party_id: str, n_outcomes: int, signatory: bool) -> Party:
+    """A party with 1-3 factions over a one-issue space of ``n_outcomes`` outcomes."""
+    n = draw(st.integers(1, 3))
+    ids = tuple(f"{party_id}{i}" for i in range(n))
+    factions = tuple(
+        Faction(
+            fid,
+            _table(draw(st.lists(small_utilities, min_size=n_outcomes, max_size=n_outcomes))),
+            weight=draw(st.sampled_from([0.5, 1.0, 2.0])),
+            reservation=draw(st.none() | small_utilities),
+        )
+        for fid in ids
+    )
+    basis = draw(st.sampled_from([Given(), Derived(), Leading(ids[0])]))
+    own = _table(draw(st.lists(small_utilities, min_size=n_outcomes, max_size=n_outcomes)))
+    domestic = Domestic(factions, draw(ratification_rules(ids)), basis)
+    return Party(
+        party_id,
+        domestic.negotiating_utility(own),
+        reservation=draw(small_utilities),
+        signatory=signatory,
+        domestic=domestic,
+    )
+
+
+@st.composite
+def two_level_scenarios(draw: st.DrawFn) -> Scenario:
+    """Two or three signatories with factions plus one stakeholder, over 2-15 outcomes."""
+    n_outcomes = draw(st.integers(2, 15))
+    space = OutcomeSpace((Issue.integer("x", 0, n_outcomes - 1),))
+    n_signatories = draw(st.integers(2, 3))
+    parties = [draw(domestic_parties(f"p{i}", n_outcomes, True)) for i in range(n_signatories)]
+    parties.append(draw(domestic_parties("s", n_outcomes, False)))
+    return Scenario("random two-level", space, tuple(parties))
 
 
 # --- utility matrices ------------------------------------------------------------------------
@@ -77,8 +158,6 @@ def bargaining_problems(
 
 # --- negotiation engine: small scenarios for sessions and strategies ------------------------
 
-from detente.parties import Party  # noqa: E402
-from detente.scenario import Scenario  # noqa: E402
 from detente.utility import Constrained, LinearAdditive, Requirement  # noqa: E402
 
 
@@ -111,6 +190,72 @@ def stakeholder_scenario() -> Scenario:
         Party("s", LinearAdditive((1.0, 1.0), (ramp, down)), signatory=False),
     )
     return Scenario("three", space, parties)
+
+
+# --- phasing: deals to design schedules for ----------------------------------------------
+
+
+@st.composite
+def action_for_action_deals(draw: st.DrawFn, hazards: bool = True) -> Deal:
+    """THEORY §3.1's family: A steps, B answers with a linked step, completion values, hazards."""
+    number = st.floats(0.1, 3.0)
+    delta = draw(st.floats(0.5, 1.0))
+    h_a = draw(st.floats(0.0, 0.4)) if hazards else 0.0
+    h_b = draw(st.floats(0.0, 0.4)) if hazards else 0.0
+    rate = draw(st.floats(0.5, 2.0))
+    return Deal(
+        stakes=(
+            Stake("A", delta, completion=draw(st.floats(0.0, 8.0))),
+            Stake("B", delta, completion=draw(st.floats(0.0, 8.0))),
+        ),
+        items=(
+            Item(
+                "a", "A", cost=draw(number), value=party_values({"B": draw(number)}), total=(0, 50)
+            ),
+            Item(
+                "b",
+                "B",
+                cost=draw(number),
+                value=party_values({"A": draw(number)}),
+                reversibility=draw(st.floats(0.0, 1.0)),
+            ),
+        ),
+        order=(("A",), ("B",)),
+        links=(Link("a", "b", rate),),
+        trust=TrustTable({("A", "B"): Hazard(h_b), ("B", "A"): Hazard(h_a)}),
+        measure=("a",),
+    )
+
+
+def random_deal(rng: np.random.Generator, n_items: int, parties: int = 3) -> Deal:
+    """A random deal with one-time values, flows, reversibility, leverage and hazards.
+
+    Used by the property tests and by ``benchmarks/phasing.py``.
+    """
+    ids = tuple(f"P{k}" for k in range(parties))
+    items = []
+    for i in range(n_items):
+        giver = ids[i % parties]
+        others = [p for p in ids if p != giver]
+        items.append(
+            Item(
+                f"item{i}",
+                giver,
+                cost=float(rng.uniform(0.5, 2.0)),
+                value=party_values({p: float(rng.uniform(0.0, 2.0)) for p in others}),
+                flow=party_values({p: float(rng.uniform(0.0, 0.2)) for p in others}),
+                total=(0.0, float(rng.uniform(1.0, 5.0))),
+                reversibility=float(rng.uniform(0.0, 1.0)),
+                leverage=party_values({giver: float(-rng.uniform(0.0, 0.5))}),
+                binary=bool(i % 7 == 6),
+            )
+        )
+    stakes = tuple(
+        Stake(p, float(rng.uniform(0.85, 0.95)), completion=float(rng.uniform(5.0, 20.0)))
+        for p in ids
+    )
+    beliefs = {(a, b): Hazard(float(rng.uniform(0.0, 0.1))) for a in ids for b in ids if a != b}
+    return Deal(stakes, tuple(items), tuple((p,) for p in ids), trust=TrustTable(beliefs))
 
 
 # --- batch engine: small negotiations (scenario, protocol, strategies) ----------------------

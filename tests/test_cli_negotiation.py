@@ -141,7 +141,7 @@ def test_spe_needs_two_signatories(detente_cli: CLI, three: Path) -> None:
 
 
 def test_a_deadline_of_zero_in_the_scenario_is_located(detente_cli: CLI) -> None:
-    done = detente_cli("spe", PIE, "--set", "rounds=0")
+    done = detente_cli("spe", PIE, "--set", "rounds=0", "--set", "slices=10")
     assert done.returncode == 2
     assert "protocol" in done.stderr and "deadline" in done.stderr
 
@@ -150,7 +150,11 @@ def test_scenario_protocol_section_is_checked(detente_cli: CLI, tmp_path: Path) 
     path = tmp_path / "bad.yaml"
     path.write_text(PIE.read_text().replace("P2: conceder", "P2: ultimatum"))
     assert_one_line_error(
-        detente_cli("validate", path), "bad.yaml:", "unknown strategy 'ultimatum'"
+        detente_cli("validate", path, "--set", "slices=10"),
+        "bad.yaml:",
+        "unknown strategy 'ultimatum'",
     )
     path.write_text(PIE.read_text().replace("kind: alternating-offers", "kind: auction"))
-    assert_one_line_error(detente_cli("validate", path), "unknown protocol 'auction'")
+    assert_one_line_error(
+        detente_cli("validate", path, "--set", "slices=10"), "unknown protocol 'auction'"
+    )

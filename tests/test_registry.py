@@ -92,3 +92,17 @@ def test_a_name_registers_once() -> None:
     registry.register(PLUGIN)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="already registered"):
         registry.register(PLUGIN)  # type: ignore[arg-type]
+
+
+def test_the_strategy_reference_is_generated_from_the_registries() -> None:
+    from detente.protocols import PROTOCOLS
+    from detente.strategies import ACCEPTANCE
+    from tests.conftest import REPO
+
+    page = (REPO / "docs" / "reference" / "strategies.md").read_text()
+    for name, registry in (
+        ("STRATEGIES", STRATEGIES),
+        ("ACCEPTANCE", ACCEPTANCE),
+        ("PROTOCOLS", PROTOCOLS),
+    ):
+        assert f"<!-- generated: {name} -->\n{registry.markdown()}\n<!-- end -->" in page

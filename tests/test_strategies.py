@@ -7,8 +7,11 @@ from itertools import product
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detente.errors import DetenteError, UnknownNameError
+from detente.parties import Party
 from detente.protocols import (
     AlternatingOffers,
     Move,
@@ -23,7 +26,8 @@ from detente.strategies import STRATEGIES, Negotiator, load_strategy
 from detente.strategies.acceptance import AcceptAbove, AnyOf
 from detente.table import Table
 from detente.trace import Trace
-from tests.strategies import pie_scenario, stakeholder_scenario, trade_scenario
+from detente.utility import TableUtility
+from tests.strategies import outcome_spaces, pie_scenario, stakeholder_scenario, trade_scenario
 
 NAMES = STRATEGIES.names()
 VARIANTS = (
@@ -309,3 +313,42 @@ def test_strategy_specs_load_by_every_combination_of_name_and_acceptance() -> No
         ("boulware", "linear", "conceder", "nash", "tit-for-tat"), ("next", "deadline")
     ):
         assert load_strategy(f"{name}(accept={accept!r})").spec.startswith(name)
+
+
+@st.composite
+def _random_tables(draw: st.DrawFn) -> Table:
+    """Small random bilateral scenarios with ties, unacceptable outcomes and reservations."""
+    space = draw(outcome_spaces(max_issues=3, max_values=4))
+    parties = []
+    for name in ("a", "b"):
+        values = draw(
+            st.lists(
+                st.integers(-1, 5).map(lambda k: -np.inf if k < 0 else float(k)),
+                min_size=space.size,
+                max_size=space.size,
+            )
+        )
+        utility = TableUtility(tuple(range(space.size)), tuple(values))
+        parties.append(Party(name, utility, reservation=draw(st.sampled_from([0.0, 1.0, 2.5]))))
+    return Table.of(Scenario("random", space, tuple(parties)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_random_tables(), st.sampled_from(NAMES), st.sampled_from(NAMES), st.integers(1, 8))
+def test_contract_holds_on_random_scenarios(
+    table: Table, first: str, second: str, deadline: int
+) -> None:
+    session = Session.prepare(table, AlternatingOffers(deadline=deadline), [first, second])
+    trace = session.run(0)
+    assert trace.result.round < deadline
+    for party, outcome in _accepted_offers(trace):
+        view = table.views[party]
+        assert view.acceptable(float(view.utilities[outcome]))
+    for event in trace.events:
+        if event.kind == "offer":
+            view = table.views[event.actor]
+            assert event.outcome is not None and view.acceptable(
+                float(view.utilities[event.outcome])
+            )
+    if trace.agreed:
+        assert all(u >= v.reservation for u, v in zip(trace.utilities, table.views, strict=True))

@@ -15,9 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from detente.claims import evaluate_claims
 from detente.outcomes import ENUMERATION_LIMIT
+from detente.phasing.sections import trust_section
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
+from detente.twolevel import two_level_section
 from detente.utility import FloatArray
 
 SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
@@ -30,6 +33,8 @@ class AnalysisContext:
     scenario: Scenario
     limit: int = ENUMERATION_LIMIT
     extras: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] = field(default_factory=dict)
+    """The report so far: sections run in order and may read what earlier ones wrote."""
 
     @cached_property
     def utilities(self) -> FloatArray:
@@ -124,6 +129,7 @@ def positions_section(scenario: Scenario, context: AnalysisContext) -> dict[str,
 
 
 ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
+ANALYSIS_SECTIONS.append(two_level_section)
 """The sections of ``analyze``, in report order."""
 
 
@@ -134,6 +140,7 @@ def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[
 
 
 ANALYSIS_SECTIONS.append(domain_section)
+ANALYSIS_SECTIONS.append(trust_section)
 
 
 def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:
@@ -146,10 +153,26 @@ def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any
     {'deal': 'MediumDeal'}
     """
     context = AnalysisContext(scenario, limit)
-    document: dict[str, Any] = {}
-    for section in ANALYSIS_SECTIONS:
-        document.update(section(scenario, context))
-    return document
+    for section in [*ANALYSIS_SECTIONS, *CONCLUDING_SECTIONS]:
+        context.document.update(section(scenario, context))
+    return context.document
+
+
+def claims_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]:
+    """``claims``: whether each of the scenario's claims holds on the report.
+
+    Every claim's fields are checked first, so a misspelt field is an error
+    even where a short-circuit would not read it.
+    """
+    if not scenario.claims:
+        return {}
+    for claim in scenario.claims:
+        claim.check(context.document)
+    return {"claims": evaluate_claims(scenario.claims, context.document)}
+
+
+CONCLUDING_SECTIONS: list[Section] = [claims_section]
+"""Sections that read the whole report: run after every one of :data:`ANALYSIS_SECTIONS`."""
 
 
 def _json_value(value: object) -> object:

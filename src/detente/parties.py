@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from detente.factions import Domestic
 from detente.utility import Utility
 
 
@@ -13,7 +14,9 @@ class Party:
 
     ``discount`` is the factor applied per round (negotiation) or per stage
     (implementation); ``signatory=False`` marks a stakeholder who is affected
-    by a deal but never asked to accept it.
+    by a deal but never asked to accept it. ``domestic`` holds the party's
+    factions and ratification rule (:mod:`detente.factions`), if it has any;
+    ``utility`` is then its negotiating utility.
     """
 
     id: str
@@ -22,6 +25,7 @@ class Party:
     reservation: float = 0.0
     discount: float = 1.0
     signatory: bool = True
+    domestic: Domestic | None = None
 
     @property
     def label(self) -> str:

@@ -228,6 +228,26 @@ class Registry(Generic[T]):
                 f"unknown {self.kind} {name!r}; registered: {', '.join(self.names())}"
             ) from None
 
+    def markdown(self) -> str:
+        """A Markdown table of the entries and their metadata (the docs are generated from it).
+
+        >>> print(Registry("thing").markdown().splitlines()[0])
+        | name | what it does | parameters | bilateral only | stochastic | vectorisable |
+        """
+        rows = [
+            "| name | what it does | parameters | bilateral only | stochastic | vectorisable |",
+            "|---|---|---|---|---|---|",
+        ]
+        for e in self:
+            params = "; ".join(
+                f"`{p.name}` ({p.type.__name__}, {p.default!r})" for p in e.parameters
+            )
+            flags = [
+                "yes" if flag else "no" for flag in (e.bilateral_only, e.stochastic, e.vectorisable)
+            ]
+            rows.append(f"| `{e.name}` | {e.summary} | {params or '—'} | {' | '.join(flags)} |")
+        return "\n".join(rows)
+
     def load(self, spec: str) -> T:
         """Build the object a spec string describes."""
         parsed = parse_spec(spec)

@@ -60,6 +60,9 @@ _BRUTE_FORCE_PAIRS = 1 << 20
 _FEW = 256
 """Stop pre-filtering with pivots once this few candidates remain."""
 
+_CHUNK = 1 << 18
+"""Rows per block in full sweeps over the utility matrix (keeps temporaries small)."""
+
 _WALK_LIMIT = 32
 """Steps of walking along a chain of near-equal values before switching to a full scan."""
 
@@ -204,19 +207,27 @@ def pareto_frontier(U: ArrayLike, mask: ArrayLike | None = None, tol: float = TO
     chosen = _checked_mask(mask, len(matrix))
     if chosen is not None:
         usable &= chosen
-    rows = np.flatnonzero(usable)
-    candidates = matrix if len(rows) == len(matrix) else matrix[rows]
-    return _sorted_descending(matrix, rows[_frontier(candidates, tol)])
+    return _sorted_descending(matrix, _frontier(*_subset(matrix, usable), tol))
 
 
-def _frontier(V: FloatArray, tol: float) -> IndexArray:
-    """Positions of the non-dominated rows of the finite matrix ``V``, in any order."""
+def _subset(U: FloatArray, rows: BoolArray) -> tuple[FloatArray, IndexArray | None]:
+    """The selected rows and their indices (``None``: all rows, no copy made)."""
+    if rows.all():
+        return U, None
+    chosen = np.flatnonzero(rows)
+    return np.take(U, chosen, axis=0), chosen
+
+
+def _frontier(V: FloatArray, rows: IndexArray | None, tol: float) -> IndexArray:
+    """Indices (``rows[k]`` for row ``k``) of the non-dominated rows of finite ``V``, any order."""
     if len(V) == 0:
         return np.empty(0, dtype=np.int64)
     levels = [_Levels.of(V[:, party], tol) for party in range(V.shape[1])]
     alive = _prefilter(V, levels)
-    ranks = np.column_stack([lv.ranks(V[alive, p]) for p, lv in enumerate(levels)])
-    return alive[~_dominated(ranks)]
+    survivors = np.take(V, alive, axis=0)
+    ranks = np.column_stack([lv.ranks(survivors[:, p]) for p, lv in enumerate(levels)])
+    kept = alive[~_dominated(ranks)]
+    return kept if rows is None else rows[kept]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -293,39 +304,62 @@ def _pivot_weights(n_parties: int) -> list[FloatArray]:
 
 
 def _prefilter(V: FloatArray, levels: list[_Levels]) -> IndexArray:
-    """Drop rows dominated by a few pivot rows (sound because dominance is transitive)."""
+    """Drop rows dominated by a few pivot rows (sound because dominance is transitive).
+
+    The first pivot sweeps ``V`` in chunks (bounded temporaries); later pivots
+    only see the survivors.
+    """
+    if len(V) <= _FEW:
+        return np.arange(len(V), dtype=np.int64)
     spread = np.array([np.ptp(V[:, party]) for party in range(V.shape[1])])
-    inverse = 1.0 / np.where(spread > 0, spread, 1.0)
-    alive = np.arange(len(V), dtype=np.int64)
-    current = V
-    for weights in _pivot_weights(V.shape[1]):
+    scale = 1.0 / np.where(spread > 0, spread, 1.0)
+    weights = _pivot_weights(V.shape[1])
+    pivot = _row_maximising(V, weights[0] * scale)
+    alive = np.flatnonzero(~_beaten_by(V, _level_bounds(levels, pivot)))
+    current = np.take(V, alive, axis=0)
+    for direction in weights[1:]:
         if len(alive) <= _FEW:
             break
-        pivot = current[int(np.argmax(_weighted(current, weights * inverse)))]
-        beaten = _beaten_by(
-            current, [lv.bounds(float(p)) for lv, p in zip(levels, pivot, strict=True)]
-        )
-        alive, current = alive[~beaten], current[~beaten]
+        pivot = _row_maximising(current, direction * scale)
+        beaten = _beaten_by(current, _level_bounds(levels, pivot))
+        alive, current = alive[~beaten], np.compress(~beaten, current, axis=0)
     return alive
 
 
-def _weighted(V: FloatArray, weights: FloatArray) -> FloatArray:
-    """``V @ weights`` column by column (faster than a matrix product for few columns)."""
-    total: FloatArray = V[:, 0] * weights[0]
-    for party in range(1, V.shape[1]):
-        total += V[:, party] * weights[party]
-    return total
+def _level_bounds(levels: list[_Levels], row: FloatArray) -> list[tuple[float, float]]:
+    return [lv.bounds(float(u)) for lv, u in zip(levels, row, strict=True)]
+
+
+def _chunks(n: int) -> range:
+    return range(0, n, _CHUNK)
+
+
+def _row_maximising(V: FloatArray, weights: FloatArray) -> FloatArray:
+    """The row of ``V`` with the largest ``V @ weights`` (the first one on ties)."""
+    best_value, best_row = -np.inf, np.asarray(V[0])
+    for start in _chunks(len(V)):
+        block = V[start : start + _CHUNK]
+        score = block[:, 0] * weights[0]
+        for party in range(1, V.shape[1]):
+            score += block[:, party] * weights[party]
+        k = int(np.argmax(score))
+        if score[k] > best_value:
+            best_value, best_row = float(score[k]), np.asarray(block[k])
+    return best_row
 
 
 def _beaten_by(V: FloatArray, bounds: list[tuple[float, float]]) -> BoolArray:
     """Rows at or below the pivot's level for every party and below it for some."""
-    not_above = np.ones(len(V), dtype=np.bool_)
-    below = np.zeros(len(V), dtype=np.bool_)
-    for party, (low, high) in enumerate(bounds):
-        column = V[:, party]
-        not_above &= column <= high
-        below |= column < low
-    return not_above & below
+    beaten = np.empty(len(V), dtype=np.bool_)
+    for start in _chunks(len(V)):
+        block = V[start : start + _CHUNK]
+        not_above = np.ones(len(block), dtype=np.bool_)
+        below = np.zeros(len(block), dtype=np.bool_)
+        for party, (low, high) in enumerate(bounds):
+            not_above &= block[:, party] <= high
+            below |= block[:, party] < low
+        beaten[start : start + _CHUNK] = not_above & below
+    return beaten
 
 
 def _dominated(W: FloatArray) -> BoolArray:
@@ -383,14 +417,16 @@ def _broadcast(P: FloatArray, Q: FloatArray) -> BoolArray:
     step = max(1, _BRUTE_FORCE_PAIRS // len(P))
     for start in range(0, len(Q), step):
         block = Q[start : start + step]
-        covered = np.all(P[None, :, :] >= block[:, None, :], axis=2)
-        result[start : start + step] = np.any(covered, axis=1)
+        covered = P[None, :, 0] >= block[:, None, 0]
+        for column in range(1, P.shape[1]):
+            covered &= P[None, :, column] >= block[:, None, column]
+        result[start : start + step] = covered.any(axis=1)
     return result
 
 
 def _sorted_descending(U: FloatArray, indices: IndexArray) -> IndexArray:
     """``indices`` ordered by utilities descending (first party first), then by index."""
-    rows = U[indices]
+    rows = np.take(U, indices, axis=0)
     keys = [indices, *(-rows[:, party] for party in reversed(range(U.shape[1])))]
     return indices[np.lexsort(keys)]
 
@@ -414,15 +450,14 @@ def _rational_front(U: ArrayLike, d: ArrayLike, tol: float) -> _Front | str:
     matrix = _checked_matrix(U)
     point = _checked_point(d, matrix.shape[1])
     tol = _checked_tol(tol)
-    rows = np.flatnonzero(_rational(matrix, point))
-    if len(rows) == 0:
+    rational, rows = _subset(matrix, _rational(matrix, point))
+    if len(rational) == 0:
         return (
             f"no outcome is individually rational: none of the {len(matrix)} outcomes is "
             f"acceptable to every party and worth at least its reservation value {point.tolist()}"
         )
-    rational = matrix if len(rows) == len(matrix) else matrix[rows]
-    indices = _sorted_descending(matrix, rows[_frontier(rational, tol)])
-    utilities = matrix[indices]
+    indices = _sorted_descending(matrix, _frontier(rational, rows, tol))
+    utilities = np.take(matrix, indices, axis=0)
     ideal = np.array([rational[:, party].max() for party in range(len(point))]) - point
     return _Front(indices, utilities, utilities - point, ideal, tol)
 

@@ -14,10 +14,14 @@ import typer
 from detente.cli.analyze import analyze
 from detente.cli.domain_options import global_options, options_first
 from detente.cli.export import export
+from detente.cli.implement import implement
 from detente.cli.import_ import import_
+from detente.cli.phase import phase
 from detente.cli.schema import schema
 from detente.cli.simulate import simulate
 from detente.cli.spe import spe
+from detente.cli.summarize import summarize
+from detente.cli.sweep import sweep
 from detente.cli.validate import validate
 from detente.errors import DetenteError
 
@@ -38,6 +42,10 @@ app.command(name="import")(import_)
 app.command()(export)
 app.command()(simulate)
 app.command()(spe)
+app.command()(phase)
+app.command()(implement)
+app.command()(sweep)
+app.command()(summarize)
 
 
 def fail(message: str, code: int) -> None:

@@ -18,9 +18,11 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
 from detente.sampling import too_large_document
 from detente.scenario import Scenario
+from detente.twolevel import FactionGrid, faction_sweep
 
 
 def analyze(
@@ -28,14 +30,18 @@ def analyze(
     set_: SetOpt = None,
     json_: JsonOpt = False,
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
+    vary_faction: VaryFactionOpt = None,
 ) -> None:
     """Analyse a scenario: rational outcomes, the Pareto frontier and the bargaining solutions."""
+    grid = None if vary_faction is None else FactionGrid.parse(vary_faction)
     loaded = load(scenario, set_)
     try:
         document = run_analysis(loaded, limit=max_outcomes)
     except TooLargeError:
         report_too_large(loaded, max_outcomes, json_)
         raise
+    if grid is not None:
+        document["faction_sweep"] = faction_sweep(loaded, grid, max_outcomes)
     if json_:
         emit_json(document)
     else:
@@ -73,7 +79,10 @@ def render(document: dict[str, Any]) -> None:
         ),
         highlight=False,
     )
-    table = Table(title="Bargaining solutions (over the individually rational outcomes)")
+    over = {"ratifiable": "the intersection of the signatories' win-sets"}.get(
+        document.get("solution_scope", ""), "the individually rational outcomes"
+    )
+    table = Table(title=f"Bargaining solutions (over {over})")
     table.add_column("solution")
     table.add_column("outcome")
     for party in parties:
@@ -88,6 +97,10 @@ def render(document: dict[str, Any]) -> None:
         outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
+    if "win_sets" in document:
+        render_two_level(document, console)
+    for name, holds in document.get("claims", {}).items():
+        console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)
 
 
 def render_too_large(document: dict[str, Any]) -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from detente.claims import build_claims
 from detente.errors import UnknownNameError
 from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
+from detente.phasing.spec import build_phasing, build_trust
 from detente.protocols import build_negotiation
 from detente.scenario.core import Position, Scenario
+from detente.scenario.factions import build_domestic
 from detente.scenario.loader import PathKey, Source
 from detente.scenario.model import (
     IssueSpec,
@@ -39,6 +42,8 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         name: build_position(name, spec, space, parties, source, ("positions", name))
         for name, spec in model.positions.items()
     }
+    trust = build_trust(model.trust, [p.id for p in parties], source)
+    phasing = build_phasing(model.items, model.phasing, parties, trust, source)
     return Scenario(
         name=model.name,
         space=space,
@@ -50,6 +55,9 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         negotiation=None
         if model.protocol is None
         else build_negotiation(model.protocol, tuple(p.id for p in parties), source),
+        trust=trust,
+        phasing=phasing,
+        claims=build_claims(model.claims, source.at),
     )
 
 
@@ -100,7 +108,20 @@ def build_issue(spec: IssueSpec) -> Issue:
 
 def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: PathKey) -> Party:
     """The party a party entry declares."""
-    utility = build_utility(spec.utility, space, source, (*path, "utility"))
+    given = (
+        None
+        if spec.utility is None
+        else build_utility(spec.utility, space, source, (*path, "utility"))
+    )
+    domestic = None
+    if spec.factions is not None:
+        parts = tuple(
+            build_utility(f.utility, space, source, (*path, "factions", k, "utility"))
+            for k, f in enumerate(spec.factions)
+        )
+        domestic = build_domestic(spec, parts, source, path)
+    utility = given if domestic is None else domestic.negotiating_utility(given)
+    assert utility is not None
     requirements = tuple(
         _requirement(space, issue, allowed, source, (*path, "requires", issue))
         for issue, allowed in spec.requires.items()
@@ -114,6 +135,7 @@ def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: Path
         reservation=spec.reservation,
         discount=spec.discount,
         signatory=spec.signatory,
+        domestic=domestic,
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detente.claims import Claim
 from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
@@ -15,7 +16,9 @@ from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
+    from detente.phasing.spec import Phasing
     from detente.protocols import Negotiation
+    from detente.trust import TrustTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,9 @@ class Scenario:
     positions: Mapping[str, Position] = field(default_factory=dict)
     origin: DomainOrigin | None = None
     negotiation: Negotiation | None = None
+    trust: TrustTable | None = None
+    phasing: Phasing | None = None
+    claims: tuple[Claim, ...] = ()
 
     @property
     def party_ids(self) -> tuple[str, ...]:

@@ -55,7 +55,11 @@ class Source:
                 break
             found.append(key)
             node = node[key]
-        rest = [k for k in path[len(found) :] if isinstance(k, str) and k[:1].islower()][:1]
+        rest = [
+            k
+            for k in path[len(found) :]
+            if isinstance(k, str) and k[:1].islower() and "[" not in k  # not a union member
+        ][:1]
         return Location(
             self.file,
             None if line is None else line + 1,
@@ -115,6 +119,11 @@ def read_yaml(path: str | Path) -> Source:
         raise ScenarioError(
             f"not UTF-8 text (byte {error.start}): save the file as UTF-8", Location(file)
         ) from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str) -> Source:
+    """Parse a scenario file's text safely, keeping positions (``file`` names it in errors)."""
     try:
         tree = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
@@ -266,20 +275,33 @@ def load_scenario(
         return load_domain(domain, real_steps=steps, lenient=lenient)
     if not isinstance(path, str | Path):
         raise DetenteError("give one scenario file, or the files of one domain")
-    return _load_yaml(path, overrides)
+    return build_scenario(read_yaml(path), overrides)
 
 
-def _load_yaml(path: str | Path, overrides: Mapping[str, float] | None) -> Scenario:
+def build_scenario(
+    source: Source, overrides: Mapping[str, float] | None = None, raw: Any = None
+) -> Scenario:
+    """Resolve, validate and build an already parsed file (steps 2 to 4).
+
+    ``raw`` is ``plain(source.tree)`` when the caller has it already (sweeps rebuild
+    one file many times).
+    """
     from detente.scenario.build import build
 
-    source = read_yaml(path)
-    raw = plain(source.tree)
-    parameters = resolve_parameters(source, raw, overrides or {})
+    model, parameters = resolve(source, overrides or {}, raw)
+    return build(model, source, parameters)
+
+
+def resolve(
+    source: Source, overrides: Mapping[str, float], raw: Any = None
+) -> tuple[ScenarioFile, dict[str, float]]:
+    """The validated file and every parameter's value, with ``overrides`` applied."""
+    raw = plain(source.tree) if raw is None else raw
+    parameters = resolve_parameters(source, raw, overrides)
     data = {k: v for k, v in raw.items() if k != "parameters"}
     data = substitute(source, data, (), parameters)
-    data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides or {})
-    model = validate(source, data)
-    return build(model, source, parameters)
+    data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides)
+    return validate(source, data), parameters
 
 
 def _parameter_specs(

@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
+from detente.claims import ClaimsSection
+from detente.phasing.spec import ItemSpec, PhasingSpec, TrustSpec
 from detente.protocols import ProtocolSection
 
 ValueName = str | int | float
@@ -166,6 +176,58 @@ UtilitySpec = Annotated[
 ]
 
 
+class FactionSpec(Strict):
+    """A faction inside a party: its utility, its weight and its value of no deal."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+    name: str | None = None
+    weight: float = Field(
+        default=1.0, ge=0, description="Relative weight, >= 0; only shares within the party matter."
+    )
+    reservation: float | None = Field(
+        default=None, description="The faction's value of no deal (default: the party's)."
+    )
+    utility: UtilitySpec
+
+
+class RatificationSpec(Strict):
+    """How a party's factions ratify a deal.
+
+    ``majority``: the accepting factions hold at least ``threshold`` of the
+    weight; ``veto``: every faction in ``players`` accepts; ``unanimity``: every
+    faction with positive weight accepts; ``none``: every deal is ratified.
+    """
+
+    rule: Literal["majority", "veto", "unanimity", "none"]
+    threshold: float | None = Field(
+        default=None, gt=0, le=1, description="majority only: weight share in (0, 1], default 0.5."
+    )
+    players: list[str] | None = Field(
+        default=None, min_length=1, description="veto only: the factions holding a veto."
+    )
+    anticipated: bool = Field(
+        default=True,
+        description="Whether the negotiator keeps to the win-set when negotiating (default); "
+        "false: it may agree to a deal its factions then refuse (involuntary defection).",
+    )
+
+    @model_validator(mode="after")
+    def _fields_fit_the_rule(self) -> RatificationSpec:
+        if self.rule == "veto" and self.players is None:
+            raise ValueError("a veto rule needs `players: [FACTION, ...]`")
+        if self.rule != "veto" and self.players is not None:
+            raise ValueError(f"`players` belongs to a veto rule, not to {self.rule!r}")
+        if self.rule != "majority" and self.threshold is not None:
+            raise ValueError(f"`threshold` belongs to a majority rule, not to {self.rule!r}")
+        return self
+
+
+class LeadingSpec(Strict):
+    """The party negotiates with the utility of one faction."""
+
+    leading: str = Field(min_length=1)
+
+
 class PartySpec(Strict):
     """A negotiating party (or, with ``signatory: false``, an affected stakeholder)."""
 
@@ -176,11 +238,57 @@ class PartySpec(Strict):
         default=1.0, gt=0, le=1, description="Factor per round or stage, in (0, 1]."
     )
     signatory: bool = True
-    utility: UtilitySpec
+    utility: UtilitySpec | None = Field(
+        default=None,
+        description="The negotiating utility; may be omitted when derived from `factions`.",
+    )
     requires: dict[str, list[ValueName]] = Field(
         default_factory=dict,
         description="Hard constraints: the issue must take one of the listed values.",
     )
+    factions: list[FactionSpec] | None = Field(
+        default=None,
+        min_length=1,
+        description="Internal constituencies with their own utilities and weights.",
+    )
+    negotiating_utility: Literal["given", "derived"] | LeadingSpec | None = Field(
+        default=None,
+        description="`given` (the `utility` above), `derived` (weight-share sum of the "
+        "factions' utilities) or `{leading: FACTION}`; default: given if `utility` is "
+        "present, else derived.",
+    )
+    ratification: Annotated[
+        RatificationSpec | Literal["majority", "veto", "unanimity", "none"] | None,
+        Field(union_mode="left_to_right"),
+    ] = Field(
+        default=None,
+        description="How the factions ratify: `{rule: majority, threshold: 0.5}`, "
+        "`{rule: veto, players: [...]}`, `unanimity` or `none` (default: none).",
+    )
+
+    @field_validator("ratification", mode="before")
+    @classmethod
+    def _rule_name(cls, value: object) -> object:
+        return {"rule": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _utility_source(self) -> PartySpec:
+        if self.factions is None:
+            if self.utility is None:
+                raise ValueError(f"party {self.id!r} needs a `utility` (or `factions`)")
+            for key in ("negotiating_utility", "ratification"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"party {self.id!r}: `{key}` needs a `factions` list")
+            return self
+        basis = self.negotiating_utility or ("given" if self.utility is not None else "derived")
+        if basis == "given" and self.utility is None:
+            raise ValueError(f"party {self.id!r}: negotiating_utility is given but no `utility`")
+        if basis != "given" and self.utility is not None:
+            raise ValueError(
+                f"party {self.id!r}: give either a `utility` or a derived/leading "
+                "negotiating_utility, not both"
+            )
+        return self
 
 
 class PositionSpec(Strict):
@@ -209,6 +317,20 @@ class ScenarioFile(Strict):
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
     protocol: ProtocolSection | None = None
+    items: list[ItemSpec] | None = Field(
+        default=None, description="Concessions a phased deal is made of (see `detente phase`)."
+    )
+    trust: TrustSpec | None = Field(
+        default=None, description="Beliefs {truster: {trustee: hazard | beta | types}}."
+    )
+    phasing: PhasingSpec | None = Field(
+        default=None, description="Move order, stages, objective and design constraints."
+    )
+    claims: ClaimsSection = Field(
+        default_factory=dict,
+        description="Named statements about the results, e.g. `one_shot.feasible == false` "
+        "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:

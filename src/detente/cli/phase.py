@@ -1,0 +1,176 @@
+"""``detente phase``: the best self-enforcing schedule, the one-shot exchange, the fewest stages."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
+from detente.errors import DetenteError
+from detente.phasing.designer import OBJECTIVES, Design, Objective, design, min_stages
+from detente.phasing.schedule import Schedule
+from detente.phasing.spec import Phasing
+from detente.scenario import Scenario
+
+StagesOpt = Annotated[
+    int | None, typer.Option("--stages", min=1, help="Number of stages (default: the scenario's).")
+]
+MinStagesOpt = Annotated[
+    bool, typer.Option("--min-stages", help="Find the fewest stages that carry the target.")
+]
+TargetOpt = Annotated[
+    float | None, typer.Option("--target", help="Measured total the schedule must carry out.")
+]
+ObjectiveOpt = Annotated[
+    str | None,
+    typer.Option("--objective", help="total, surplus or completion (default: the scenario's)."),
+]
+MaxStagesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-stages", min=1, help="Most stages --min-stages tries (default: scenario's)."
+    ),
+]
+EqualStepsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--equal-steps", help="Item that must move in equal steps (repeatable)."),
+]
+
+
+def phasing_of(scenario: Scenario) -> Phasing:
+    """The scenario's phasing section, or a one-line error saying it has none."""
+    if scenario.phasing is None:
+        raise DetenteError(
+            f"{scenario.path or scenario.name}: no items: section; phasing needs the items a "
+            "deal is made of (see docs/reference/scenario-files.md)"
+        )
+    return scenario.phasing
+
+
+def _objective(name: str | None, default: Objective) -> Objective:
+    if name is None:
+        return default
+    for objective in OBJECTIVES:
+        if objective == name:
+            return objective
+    raise DetenteError(f"--objective {name!r}: choose one of {', '.join(OBJECTIVES)}")
+
+
+def phase(
+    scenario: ScenarioArg,
+    stages: StagesOpt = None,
+    min_stages_: MinStagesOpt = False,
+    target: TargetOpt = None,
+    objective: ObjectiveOpt = None,
+    equal_steps: EqualStepsOpt = None,
+    max_stages: MaxStagesOpt = None,
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Design the best self-enforcing schedule (or the fewest stages) for a scenario's deal."""
+    if stages is not None and min_stages_:
+        raise DetenteError("give either --stages K or --min-stages, not both")
+    plan = phasing_of(load(scenario, set_))
+    deal = plan.deal
+    if equal_steps:
+        for name in equal_steps:
+            deal.item_index(name)
+        deal = replace(deal, equal_steps=(*deal.equal_steps, *equal_steps))
+    goal = plan.target if target is None else target
+    if min_stages_:
+        limit = max_stages or plan.max_stages
+        document = _min_stages(replace(plan, deal=deal, max_stages=limit), goal)
+    else:
+        chosen = _objective(objective, plan.objective)
+        result = design(deal, stages or plan.stages, chosen, goal, plan.time_limit)
+        document = describe(result)
+    if json_:
+        emit_json(document)
+    else:
+        render(document)
+
+
+def _min_stages(plan: Phasing, target: float | None) -> dict[str, Any]:
+    if target is None:
+        raise DetenteError(
+            "--min-stages needs a target: give --target X or phasing.target in the scenario"
+        )
+    search = min_stages(plan.deal, target, plan.max_stages, plan.time_limit)
+    one = design(plan.deal, 1, "total", target, plan.time_limit).one_shot
+    if search.design is None:
+        document = describe(design(plan.deal, plan.max_stages, "total", None, plan.time_limit))
+        document.update(stages=None, status="infeasible", schedule=None, cumulative=None)
+        document.update(binding=[], slack={})
+    else:
+        document = describe(replace(search.design, one_shot=one))
+    document["one_shot"] = (
+        None if one is None else {"feasible": one.feasible, "max_total": one.max_total}
+    )
+    document.update(min_stages=search.stages, reason=search.reason, target=target)
+    return document
+
+
+def describe(result: Design) -> dict[str, Any]:
+    """The JSON document of a design."""
+    enforcement = result.enforcement
+    one = result.one_shot
+    return {
+        "stages": result.stages,
+        "objective": result.objective,
+        "status": result.status,
+        "max_total": result.total,
+        "value": result.value,
+        "schedule": None if result.schedule is None else result.schedule.as_dicts(),
+        "cumulative": None if result.schedule is None else _cumulative(result.schedule),
+        "binding": list(result.binding),
+        "slack": {}
+        if enforcement is None
+        else dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
+        "completion_probability": None
+        if enforcement is None
+        else enforcement.completion_probability,
+        "expected_values": {} if enforcement is None else dict(enforcement.expected_values),
+        "one_shot": None if one is None else {"feasible": one.feasible, "max_total": one.max_total},
+        "gap": result.gap,
+        "reason": result.reason,
+    }
+
+
+def _cumulative(schedule: Schedule) -> list[dict[str, float]]:
+    levels = Schedule.from_array(schedule.items, np.cumsum(schedule.array(), axis=1))
+    return levels.as_dicts()
+
+
+def _number(x: float | None) -> str:
+    return "-" if x is None else f"{x:.6g}"
+
+
+def render(document: dict[str, Any]) -> None:
+    """Print the readable summary of a design document."""
+    if "min_stages" in document:
+        console.print(f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})")
+    one = document["one_shot"] or {}
+    console.print(
+        f"objective {document['objective']}, {document['stages'] or '-'} stage(s): "
+        f"{document['status']}; total {_number(document['max_total'])}; one-shot: "
+        f"{'feasible' if one.get('feasible') else 'not self-enforcing'}, "
+        f"largest one-shot total {_number(one.get('max_total'))}",
+        highlight=False,
+    )
+    if document["reason"] and "min_stages" not in document:
+        console.print(document["reason"], highlight=False)
+    if not document["schedule"]:
+        return
+    items = sorted({name for stage in document["schedule"] for name in stage})
+    table = Table(title="Schedule (amount per stage)")
+    table.add_column("stage", justify="right")
+    for name in items:
+        table.add_column(name, justify="right")
+    for k, stage in enumerate(document["schedule"], start=1):
+        table.add_row(str(k), *(_number(stage.get(name, 0.0)) for name in items))
+    console.print(table)
+    console.print("binding: " + (", ".join(document["binding"]) or "none"), highlight=False)

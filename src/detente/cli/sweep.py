@@ -1,0 +1,66 @@
+"""``detente sweep``: draw the uncertain parameters, analyse every draw, test the claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.common import ScenarioArg, SetOpt, console
+from detente.experiments.runner import RunOptions
+from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.sweep import run_sweep, scenario_sweep
+from detente.scenario.loader import parse_overrides
+
+OutOpt = Annotated[
+    Path, typer.Option("--out", help="Results directory (Parquet chunks and a manifest).")
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option("--seed", min=0, help="Seed; the same seed gives the same results anywhere."),
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Run on this many local worker processes.")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on the Dask cluster at this address (tcp://host:port)."),
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Continue the run in --out: compute only missing chunks.")
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace an earlier run in --out, or write beside others.")
+]
+ChunkOpt = Annotated[
+    int | None,
+    typer.Option("--chunk-size", min=1, help="Units per task (default: ~0.2 s of work each)."),
+]
+
+
+def sweep(
+    scenario: ScenarioArg,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Number of draws.")],
+    out: OutOpt,
+    seed: SeedOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    force: ForceOpt = False,
+    lhs: Annotated[
+        bool, typer.Option("--lhs", help="Latin hypercube instead of independent draws.")
+    ] = False,
+    chunk_size: ChunkOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Robustness sweep: the share of plausible parameter values over which each claim holds."""
+    text = ScenarioText.read(scenario, parse_overrides(set_ or []))
+    options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
+    manifest = run_sweep(scenario_sweep(text, draws, seed, lhs), options)
+    console.print(
+        f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
+        f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -1,0 +1,77 @@
+"""The two-level part of ``detente analyze``: the ``--vary-faction`` option and its tables."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+VaryFactionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vary-faction",
+        help="Recompute win-sets and the ratifiable agreement over a grid of one faction's "
+        "weight: PARTY.FACTION.weight=LOW:HIGH:N (N evenly spaced weights, ends included).",
+        show_default=False,
+    ),
+]
+
+
+def _outcome(agreement: dict[str, Any] | None) -> str:
+    if agreement is None:
+        return "none"
+    return ", ".join(f"{k}={v}" for k, v in agreement["outcome"].items())
+
+
+def render_two_level(document: dict[str, Any], console: Console) -> None:
+    """Win-sets, the ratifiable agreement and the stakeholders, as a reader sees them."""
+    sizes = ", ".join(
+        f"{p} {w['size']:,}{'' if w['signatory'] else ' (stakeholder)'}"
+        for p, w in document["win_sets"].items()
+    )
+    console.print(
+        f"win-sets: {sizes}; intersection of the signatories' win-sets: "
+        f"{document['intersection_size']:,} outcomes",
+        highlight=False,
+    )
+    agreement = document["agreement"]
+    if agreement is None:
+        console.print(f"agreement: none: {document['agreement_reason']}", highlight=False)
+    else:
+        console.print(
+            f"agreement (Nash, ratifiable): {_outcome(agreement)}", highlight=False, soft_wrap=True
+        )
+    for stakeholder, effects in document["stakeholder_effects"].items():
+        said = "; ".join(f"{s}'s best ratifiable deal {e['verdict']}" for s, e in effects.items())
+        console.print(f"stakeholder {stakeholder}: {said}", highlight=False)
+    if "faction_sweep" in document:
+        render_sweep(document["faction_sweep"], console)
+
+
+def render_sweep(sweep: dict[str, Any], console: Console) -> None:
+    """The faction-weight grid: win-set sizes and the agreement at every weight."""
+    table = Table(title=f"Varying the weight of {sweep['party']}.{sweep['faction']}")
+    table.add_column("weight", justify="right")
+    parties = list(sweep["points"][0]["win_sets"]) if sweep["points"] else []
+    for party in parties:
+        table.add_column(f"win-set {party}", justify="right")
+    table.add_column("intersection", justify="right")
+    table.add_column("agreement")
+    for row in sweep["points"]:
+        sizes = [f"{row['win_sets'][p]:,}" for p in parties]
+        table.add_row(
+            f"{row['weight']:.4g}",
+            *sizes,
+            f"{row['intersection_size']:,}",
+            _outcome(row["agreement"]),
+        )
+    console.print(table)
+    ranges = [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in sweep["impossible"]]
+    console.print(
+        "agreement impossible at weights " + ", ".join(ranges)
+        if ranges
+        else "an agreement is ratifiable at every weight on the grid",
+        highlight=False,
+    )

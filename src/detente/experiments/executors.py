@@ -1,0 +1,150 @@
+"""Executors: where an experiment's chunks run — this process, local workers, or a Dask cluster.
+
+All three run the same task function over the same chunks and yield results
+as they complete; only the place differs. Results never depend on the
+executor, because every unit derives its randomness from its own index.
+
+- :class:`InProcess` runs chunks one after the other (the default).
+- :class:`LocalWorkers` runs them on ``W`` worker processes (loky, via joblib).
+- :class:`DaskCluster` sends them to a Dask scheduler (``pip install 'detente[cluster]'``);
+  the workers need detente installed and, for scenario files, nothing else:
+  the scenario travels with the task.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
+
+from detente.errors import DetenteError
+
+Shared = TypeVar("Shared")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+IDLE_WORKER_SECONDS = 30
+"""Local worker processes exit after this long without work."""
+
+
+class Executor(Protocol):
+    """Runs ``function(shared, item)`` for every item, yielding results in completion order."""
+
+    @property
+    def workers(self) -> int:
+        """How many tasks run at once."""
+        ...
+
+    def map_unordered(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Iterator[Result]:
+        """Results of ``function(shared, item)`` as tasks complete; pending tasks are cancelled
+        if the iteration stops early."""
+        ...
+
+
+class InProcess:
+    """Runs every task here, one after the other.
+
+    >>> list(InProcess().map_unordered(pow, 2, [1, 2, 3]))
+    [2, 4, 8]
+    """
+
+    @property
+    def workers(self) -> int:
+        return 1
+
+    def map_unordered(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Iterator[Result]:
+        for item in items:
+            yield function(shared, item)
+
+
+class LocalWorkers:
+    """Runs tasks on ``count`` local worker processes (loky, reused between runs)."""
+
+    def __init__(self, count: int) -> None:
+        if count < 1:
+            raise DetenteError(f"--workers must be at least 1, got {count}")
+        self.count = count
+
+    @property
+    def workers(self) -> int:
+        return self.count
+
+    def map_unordered(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Iterator[Result]:
+        from joblib.externals.loky import get_reusable_executor
+
+        pool = get_reusable_executor(max_workers=self.count, timeout=IDLE_WORKER_SECONDS)
+        futures = [pool.submit(function, shared, item) for item in items]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+class DaskCluster:
+    """Runs tasks on the Dask cluster whose scheduler is at ``address`` (``tcp://host:port``)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    @property
+    def workers(self) -> int:
+        info = self.client.scheduler_info()
+        return max(1, sum(int(w.get("nthreads", 1)) for w in info["workers"].values()))
+
+    def map_unordered(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Iterator[Result]:
+        from distributed import as_completed
+
+        shared_future = self.client.scatter(shared, broadcast=True, hash=False)
+        futures = self.client.map(function, [shared_future] * len(items), items, pure=False)
+        try:
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                yield future.result()
+        finally:
+            self.client.cancel(futures)
+
+
+@contextlib.contextmanager
+def connect(address: str, timeout: float = 10.0) -> Iterator[DaskCluster]:
+    """A :class:`DaskCluster` connected to the scheduler at ``address`` for the block."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DetenteError(
+            "--scheduler needs Dask's distributed scheduler: pip install 'detente[cluster]'"
+        ) from None
+    try:
+        client = Client(address, timeout=timeout)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as error:
+        raise DetenteError(f"cannot reach the Dask scheduler at {address!r}: {error}") from None
+    with client:
+        yield DaskCluster(client)
+
+
+@contextlib.contextmanager
+def open_executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Executor]:
+    """The executor a run asked for: ``scheduler`` (Dask), else ``workers`` > 1 (local), else here.
+
+    >>> with open_executor() as executor:
+    ...     executor.workers
+    1
+    """
+    if scheduler is not None and workers is not None:
+        raise DetenteError("give either --workers or --scheduler, not both")
+    if scheduler is not None:
+        with connect(scheduler) as cluster:
+            yield cluster
+    elif workers is not None and workers != 1:
+        yield LocalWorkers(workers)
+    else:
+        yield InProcess()

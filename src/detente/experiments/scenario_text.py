@@ -1,0 +1,90 @@
+"""A scenario file as a sweep needs it: text that travels to any worker and rebuilds per draw.
+
+The text is parsed once per process and rebuilt with each draw's parameter
+values (formulas that use a parameter follow it), so workers need neither the
+file nor a shared file system.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from detente.claims import Claim
+from detente.errors import DetenteError
+from detente.experiments.draws import Uncertain
+from detente.scenario import Scenario
+from detente.scenario.loader import (
+    Source,
+    build_scenario,
+    parse_yaml,
+    plain,
+    read_yaml,
+    resolve,
+)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(text: str, file: str) -> tuple[Source, Any]:
+    """The parsed file and its plain data, once per process and file content."""
+    source = parse_yaml(text, file)
+    return source, plain(source.tree)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioText:
+    """A scenario file's content, with fixed ``--set`` overrides applied under every draw."""
+
+    file: str
+    text: str
+    sets: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def read(cls, path: str | Path, sets: Mapping[str, float] | None = None) -> ScenarioText:
+        """Read and check a scenario file (errors as ``detente validate`` reports them)."""
+        read_yaml(path)
+        text = Path(path).read_text(encoding="utf-8")
+        scenario = cls(str(path), text, tuple(sorted((sets or {}).items())))
+        scenario.build({})
+        return scenario
+
+    @property
+    def source(self) -> Source:
+        """The parsed file (cached per process)."""
+        return _parse(self.text, self.file)[0]
+
+    def build(self, overrides: Mapping[str, float]) -> Scenario:
+        """The scenario with the ``--set`` values and then ``overrides`` applied."""
+        source, raw = _parse(self.text, self.file)
+        return build_scenario(source, {**dict(self.sets), **overrides}, raw)
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """The claims the file declares."""
+        return self.build({}).claims
+
+    def identity(self) -> Mapping[str, object]:
+        """The content hash of the file and the fixed overrides: what resuming must match."""
+        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return {"scenario": f"sha256:{digest}", "sets": dict(self.sets)}
+
+    def uncertain(self) -> tuple[Uncertain, ...]:
+        """The parameters a sweep draws: those with a range, except those fixed by ``--set``."""
+        source, raw = _parse(self.text, self.file)
+        model, _ = resolve(source, dict(self.sets), raw)
+        fixed = dict(self.sets)
+        drawn = []
+        for name, spec in model.parameters.items():
+            if spec.range is None or name in fixed or spec.range[0] == spec.range[1]:
+                continue
+            try:
+                drawn.append(
+                    Uncertain(name, *spec.range, spec.distribution, spec.value, spec.mode, spec.sd)
+                )
+            except DetenteError as error:
+                raise self.source.error(("parameters", name), error.message) from None
+        return tuple(drawn)

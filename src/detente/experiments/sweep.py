@@ -1,0 +1,178 @@
+"""Robustness sweeps: draw the uncertain parameters, evaluate each draw, test the claims.
+
+One row per draw: ``draw`` (its index), ``parameter.<name>`` (the drawn
+values), ``result.<field>`` (the evaluation's result fields, flattened) and
+``claim.<name>`` (whether each claim holds). The same seed gives the same
+rows on every executor and for any chunking (see
+:mod:`detente.experiments.draws`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+
+from detente.claims import Claim, Value
+from detente.errors import DetenteError
+from detente.experiments.chunks import Chunk, automatic_chunk_size
+from detente.experiments.draws import Uncertain, draw_values
+from detente.experiments.executors import Executor, open_executor
+from detente.experiments.runner import RunOptions, execute, normalized
+from detente.experiments.store import Manifest, ResultStore
+from detente.experiments.table import flatten, to_table
+from detente.scenario import Scenario
+
+Evaluation = Callable[[Scenario], Mapping[str, Value]]
+"""A function of a scenario returning its result fields (JSON-like, possibly nested)."""
+
+
+class ScenarioModel(Protocol):
+    """A scenario that can be rebuilt with some parameters set; picklable."""
+
+    def build(self, overrides: Mapping[str, float]) -> Scenario:
+        """The scenario with the named parameters set to the given values."""
+        ...
+
+    def identity(self) -> Mapping[str, object]:
+        """What identifies the model for resuming (e.g. the scenario file's content hash)."""
+        ...
+
+    def uncertain(self) -> tuple[Uncertain, ...]:
+        """The parameters a sweep of the model draws."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """A sweep: what to vary, what to compute and what to test, for ``draws`` draws."""
+
+    model: ScenarioModel
+    parameters: tuple[Uncertain, ...]
+    evaluate: Evaluation
+    draws: int
+    claims: tuple[Claim, ...] = ()
+    seed: int | None = None
+    lhs: bool = False
+
+    def __post_init__(self) -> None:
+        if self.draws < 1:
+            raise DetenteError(f"--draws must be at least 1, got {self.draws}")
+        if not self.parameters:
+            raise DetenteError(
+                "nothing to sweep: no parameter has a range (give one, e.g. "
+                "parameters: {delta: {value: 0.9, range: [0.8, 0.99]}})"
+            )
+
+    def run_chunk(self, chunk: Chunk) -> pa.Table:
+        """The rows of the draws in ``chunk``."""
+        if self.seed is None:
+            raise DetenteError("a sweep needs a seed to run")
+        values = draw_values(self.parameters, self.seed, chunk, self.draws if self.lhs else None)
+        rows = []
+        for k, draw in enumerate(range(chunk.start, chunk.stop)):
+            drawn = {name: float(column[k]) for name, column in values.items()}
+            rows.append(self.row(draw, drawn))
+        return to_table(rows)
+
+    def row(self, draw: int, drawn: Mapping[str, float]) -> dict[str, Value]:
+        """One draw's row: its index, parameter values, result fields and claims."""
+        results = self.evaluate(self.model.build(drawn))
+        claims = {f"claim.{c.name}": c.holds(results) for c in self.claims}
+        return {"draw": draw, **flatten(drawn, "parameter"), **flatten(results, "result"), **claims}
+
+    def identity(self) -> dict[str, object]:
+        """Everything that decides the rows: resuming requires it unchanged."""
+        evaluate = self.evaluate
+        return normalized(
+            {
+                **self.model.identity(),
+                "seed": self.seed,
+                "lhs": self.lhs,
+                "evaluate": f"{evaluate.__module__}.{getattr(evaluate, '__qualname__', evaluate)}",
+                "parameters": [asdict(p) for p in self.parameters],
+                "claims": {c.name: c.text for c in self.claims},
+            }
+        )
+
+
+def analysis_results(scenario: Scenario) -> dict[str, Value]:
+    """The ``analyze --json`` document without its ``claims``: a sweep's default result fields.
+
+    (The sweep evaluates the claims itself, into the ``claim.*`` columns.)
+    """
+    from detente.analysis import analyze
+
+    document: dict[str, Value] = analyze(scenario)
+    document.pop("claims", None)
+    return document
+
+
+def scenario_sweep(
+    scenario: ScenarioModel, draws: int, seed: int | None = None, lhs: bool = False
+) -> Sweep:
+    """The sweep of a scenario file: its ranged parameters, its analysis and its claims.
+
+    >>> from pathlib import Path
+    >>> from detente.experiments.scenario_text import ScenarioText
+    >>> text = ScenarioText.read(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
+    >>> [p.name for p in scenario_sweep(text, draws=10).parameters]
+    ['d_A', 'd_B']
+    """
+    parameters = scenario.uncertain()
+    claims = scenario.build({}).claims
+    return Sweep(scenario, parameters, analysis_results, draws, claims, seed, lhs)
+
+
+def pilot(sweep: Sweep, budget: float = 0.05, most: int = 5) -> float:
+    """Seconds one evaluation takes at the point estimate; checks every claim's fields first.
+
+    Runs before anything is written, so a claim naming an unknown field fails fast.
+    """
+    started = time.perf_counter()
+    runs = 0
+    while runs < most and (runs == 0 or time.perf_counter() - started < budget):
+        results = sweep.evaluate(sweep.model.build({}))
+        if runs == 0:
+            for claim in sweep.claims:
+                claim.check(results)
+        runs += 1
+    return (time.perf_counter() - started) / runs
+
+
+def run_sweep(sweep: Sweep, options: RunOptions) -> Manifest:
+    """Run (or resume) ``sweep`` into ``options.out``; returns the final manifest."""
+    existing = ResultStore(options.out).existing() if options.resume else None
+    sweep = replace(sweep, seed=_seed(sweep.seed, existing))
+    seconds = pilot(sweep)
+    with open_executor(options.workers, options.scheduler) as executor:
+        size = _chunk_size(options, existing, sweep.draws, seconds, executor)
+        manifest = Manifest("sweep", "draw", sweep.draws, size, sweep.identity())
+        return execute(sweep, manifest, options, executor)
+
+
+def _seed(seed: int | None, existing: Manifest | None) -> int:
+    if seed is not None:
+        return seed
+    stored = existing.arguments.get("seed") if existing is not None else None
+    if isinstance(stored, int):
+        return stored
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)
+    return entropy
+
+
+def _chunk_size(
+    options: RunOptions, existing: Manifest | None, total: int, seconds: float, executor: Executor
+) -> int:
+    if options.chunk_size is not None:
+        if options.chunk_size < 1:
+            raise DetenteError(f"--chunk-size must be at least 1, got {options.chunk_size}")
+        return options.chunk_size
+    if existing is not None:
+        return existing.chunk_size
+    return automatic_chunk_size(total, seconds, executor.workers)

@@ -1,0 +1,74 @@
+"""Rows of results as Arrow tables: nested results flattened to dotted columns.
+
+A row is a flat mapping from column name to a scalar (number, boolean, string,
+null) or a list; nested result objects become dotted names, e.g.
+``result.solutions.nash.value``. Columns are grouped by prefix: ``draw`` (or
+``session``), ``parameter.*``, ``result.*``, ``claim.*``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+import pyarrow as pa
+
+from detente.claims import Value
+
+
+def flatten(results: Mapping[str, Value], prefix: str) -> dict[str, Value]:
+    """Nested mappings to dotted keys under ``prefix``; other values are kept as they are.
+
+    >>> flatten({"a": {"b": 1, "c": [1, 2]}, "d": None}, "result")
+    {'result.a.b': 1, 'result.a.c': [1, 2], 'result.d': None}
+    """
+    flat: dict[str, Value] = {}
+    for key, value in results.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, name))
+        else:
+            flat[name] = value
+    return flat
+
+
+def to_table(rows: Sequence[Mapping[str, Value]]) -> pa.Table:
+    """An Arrow table of ``rows``; a missing key is null; a column Arrow cannot type is JSON text.
+
+    >>> to_table([{"a": 1, "b": True}, {"a": 2.5}]).to_pylist()
+    [{'a': 1.0, 'b': True}, {'a': 2.5, 'b': None}]
+    """
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    columns = {name: _column([row.get(name) for row in rows]) for name in names}
+    return pa.table(columns)
+
+
+def _column(values: list[Value]) -> pa.Array:
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None else json.dumps(v, default=str) for v in values])
+
+
+def concatenate(tables: Iterable[pa.Table], first: Sequence[str]) -> pa.Table:
+    """Tables joined by column name, columns ordered: ``first``, then by prefix group and name.
+
+    Column order never depends on which table a column first appeared in, so
+    the result is the same however the rows were split.
+
+    >>> a = pa.table({"draw": [0], "result.b": [1]})
+    >>> b = pa.table({"result.a": [None], "result.b": [2.5], "draw": [1]})
+    >>> concatenate([a, b], ["draw"]).column_names
+    ['draw', 'result.a', 'result.b']
+    """
+    joined = pa.concat_tables(list(tables), promote_options="permissive")
+    rest = sorted(set(joined.column_names) - set(first), key=_group_order)
+    return joined.select([*[n for n in first if n in joined.column_names], *rest])
+
+
+_GROUPS = ("parameter.", "result.", "claim.")
+
+
+def _group_order(name: str) -> tuple[int, str]:
+    group = next((i for i, prefix in enumerate(_GROUPS) if name.startswith(prefix)), len(_GROUPS))
+    return group, name

@@ -1,0 +1,140 @@
+"""A deal to be carried out in stages: items, the parties' stakes, the move order, trust."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from detente.errors import DetenteError
+from detente.phasing.items import Item, Link, check_links
+from detente.trust import TrustTable
+
+
+@dataclass(frozen=True, slots=True)
+class Stake:
+    """What one party has riding on the deal.
+
+    ``outside`` is the present value of a breakdown to the party (beyond the
+    flows of items already delivered, which go on unless withdrawn), before
+    any leverage shift; ``completion`` is paid once the whole schedule has been
+    carried out; ``discount`` is the factor per stage.
+    """
+
+    party: str
+    discount: float = 1.0
+    outside: float = 0.0
+    completion: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.discount <= 1.0:
+            raise DetenteError(
+                f"party {self.party!r}: discount must be in (0, 1], got {self.discount}"
+            )
+        for name in ("outside", "completion"):
+            if not math.isfinite(getattr(self, name)):
+                raise DetenteError(f"party {self.party!r}: {name} value must be finite")
+
+
+@dataclass(frozen=True, slots=True)
+class Deal:
+    """Everything the schedule designer and the self-enforcement check need.
+
+    ``order`` lists the move groups of every stage: ``(("A",), ("B",))`` is
+    "A moves, then B answers"; ``(("A", "B"),)`` is simultaneous moves. Every
+    giver must move; parties that never move (stakeholders) only receive.
+    ``equal_steps`` names items whose amount must be the same in every stage;
+    ``measure`` names the items whose amounts make up the deal's ``total``
+    (all items by default). ``tail`` is a number of final stages whose moves are
+    not checked: they stand in for the open-ended future of an infinite-horizon
+    relationship, truncated (without it, a relationship whose schedule ends
+    unravels from its last stage back, as in [LockwoodThomas2002]).
+
+    >>> from detente.phasing.items import party_values
+    >>> deal = Deal(
+    ...     stakes=(Stake("A"), Stake("B")),
+    ...     items=(Item("x", "A", value=party_values({"B": 1})),),
+    ...     order=(("A",), ("B",)),
+    ... )
+    >>> deal.parties, deal.measured
+    (('A', 'B'), ('x',))
+    """
+
+    stakes: tuple[Stake, ...]
+    items: tuple[Item, ...]
+    order: tuple[tuple[str, ...], ...]
+    links: tuple[Link, ...] = ()
+    trust: TrustTable = field(default_factory=lambda: TrustTable({}))
+    equal_steps: tuple[str, ...] = ()
+    measure: tuple[str, ...] = ()
+    tail: int = 0
+
+    def __post_init__(self) -> None:
+        if self.tail < 0:
+            raise DetenteError(f"tail must be a number of stages >= 0, got {self.tail}")
+        self._check_names()
+        check_links(self.links, self.item_names)
+        movers = [p for group in self.order for p in group]
+        if len(set(movers)) != len(movers):
+            raise DetenteError(f"a party moves twice in one stage: order {self._order_text()}")
+        for item in self.items:
+            if item.giver not in movers:
+                raise DetenteError(
+                    f"item {item.name!r}: its giver {item.giver!r} never moves; "
+                    f"add it to the move order {self._order_text()}"
+                )
+        for party in self.trust.parties():
+            self._known_party(party, "trust")
+
+    def _order_text(self) -> str:
+        return " then ".join("+".join(group) for group in self.order) or "(empty)"
+
+    def _known_party(self, party: str, where: str) -> None:
+        if party not in self.parties:
+            raise DetenteError(
+                f"{where} names unknown party {party!r}; parties are: {', '.join(self.parties)}"
+            )
+
+    def _check_names(self) -> None:
+        if len(set(self.parties)) != len(self.parties):
+            raise DetenteError(f"a party has two stakes: {', '.join(self.parties)}")
+        if len(set(self.item_names)) != len(self.item_names):
+            raise DetenteError(f"an item is declared twice: {', '.join(self.item_names)}")
+        if not self.items:
+            raise DetenteError("a deal needs at least one item")
+        for item in self.items:
+            for party in item.parties:
+                self._known_party(party, f"item {item.name!r}")
+        for group in self.order:
+            for party in group:
+                self._known_party(party, "the move order")
+        for name in (*self.equal_steps, *self.measure):
+            self.item_index(name)
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Party ids, in stake order."""
+        return tuple(s.party for s in self.stakes)
+
+    @property
+    def item_names(self) -> tuple[str, ...]:
+        """Item names, in order."""
+        return tuple(i.name for i in self.items)
+
+    @property
+    def measured(self) -> tuple[str, ...]:
+        """The items whose amounts make up ``total``."""
+        return self.measure or self.item_names
+
+    def item_index(self, name: str) -> int:
+        """Position of the item called ``name``."""
+        try:
+            return self.item_names.index(name)
+        except ValueError:
+            raise DetenteError(
+                f"unknown item {name!r}; items are: {', '.join(self.item_names)}"
+            ) from None
+
+    def party_index(self, party: str) -> int:
+        """Position of ``party`` among the stakes."""
+        self._known_party(party, "a reference")
+        return self.parties.index(party)

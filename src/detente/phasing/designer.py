@@ -1,0 +1,355 @@
+"""The schedule designer: the best self-enforcing schedule, as a linear program.
+
+Given a deal and a number of stages, choose the amount of every item in every
+stage to maximise an objective subject to every party's incentive constraint
+at every move (:mod:`detente.phasing.enforcement`), the items' bounds, links
+and equal-step requirements. Beliefs are fixed along the compliance path, so
+the constraints are linear in the amounts; binary items make it a
+mixed-integer program. HiGHS solves it through :func:`scipy.optimize.milp`.
+
+Objectives: ``total`` (the measured amount carried out), ``surplus`` (the
+parties' expected joint present value, stakeholders included) and
+``completion`` (the probability the target deal is completed: with hazards
+per move this is achieved by the fewest stages that carry it).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.phasing.deal import Deal
+from detente.phasing.enforcement import Enforcement, Valuation, affine, check
+from detente.phasing.schedule import TOLERANCE, Schedule
+from detente.utility import FloatArray
+
+if TYPE_CHECKING:  # scipy.optimize is imported when a program is solved, not on import
+    from scipy.optimize import Bounds, LinearConstraint
+
+Objective = Literal["total", "surplus", "completion"]
+OBJECTIVES: tuple[Objective, ...] = ("total", "surplus", "completion")
+Status = Literal["optimal", "time_limit", "infeasible", "unbounded"]
+
+DEFAULT_TIME_LIMIT = 60.0
+"""Seconds HiGHS may spend on one program before it reports its best schedule and gap."""
+
+
+@dataclass(frozen=True, slots=True)
+class OneShot:
+    """The one-stage exchange: everything at once, in the deal's move order."""
+
+    feasible: bool
+    max_total: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    """A designed schedule, or why there is none.
+
+    ``total`` is the measured amount the schedule carries out; ``value`` the
+    objective's value; ``gap`` the relative optimality gap when the solver
+    stopped at its time limit; ``enforcement`` the independent check of the
+    schedule (slack of every constraint).
+    """
+
+    objective: Objective
+    stages: int
+    status: Status
+    schedule: Schedule | None = None
+    total: float | None = None
+    value: float | None = None
+    enforcement: Enforcement | None = None
+    reason: str = ""
+    gap: float | None = None
+    one_shot: OneShot | None = None
+
+    @property
+    def feasible(self) -> bool:
+        """Whether a self-enforcing schedule was found."""
+        return self.schedule is not None
+
+    @property
+    def binding(self) -> tuple[str, ...]:
+        """Incentive constraints at zero slack."""
+        return () if self.enforcement is None else self.enforcement.binding()
+
+
+class _Program:
+    """The linear constraints of a deal over ``stages`` stages (variables: amounts[item, stage])."""
+
+    def __init__(self, deal: Deal, stages: int) -> None:
+        self.deal, self.stages = deal, stages
+        self.valuation = Valuation(deal, stages)
+        self.shape = (len(deal.items), stages)
+        self.ic_matrix, self.ic_offset = affine(self.valuation.slacks, self.shape)
+
+    def index(self, item: int, stage: int) -> int:
+        return item * self.stages + stage
+
+    def measure_row(self) -> FloatArray:
+        row = np.zeros(self.shape)
+        for name in self.deal.measured:
+            row[self.deal.item_index(name)] = 1.0
+        return row.ravel()
+
+    def bounds(self) -> Bounds:
+        from scipy.optimize import Bounds
+
+        upper = np.array([[min(it.per_stage, it.total[1])] * self.stages for it in self.deal.items])
+        return Bounds(np.zeros(upper.size), upper.ravel())
+
+    def integrality(self) -> FloatArray:
+        return np.repeat([1.0 if it.binary else 0.0 for it in self.deal.items], self.stages)
+
+    def constraints(self, target: float | None) -> list[LinearConstraint]:
+        from scipy.optimize import LinearConstraint
+
+        size = self.shape[0] * self.stages
+        rows: list[FloatArray] = []
+        low: list[float] = []
+        high: list[float] = []
+
+        def add(row: FloatArray, lo: float, hi: float) -> None:
+            rows.append(row)
+            low.append(lo)
+            high.append(hi)
+
+        for i, item in enumerate(self.deal.items):
+            if item.total[0] > 0 or math.isfinite(item.total[1]):
+                row = np.zeros(size)
+                row[self.index(i, 0) : self.index(i, self.stages)] = 1.0
+                add(row, item.total[0], item.total[1])
+        for link in self.deal.links:
+            src, dst = self.deal.item_index(link.source), self.deal.item_index(link.target)
+            for t in range(self.stages):
+                row = np.zeros(size)
+                row[self.index(dst, t)] = 1.0
+                row[self.index(src, t)] -= link.rate
+                add(row, 0.0, 0.0)
+        for name in self.deal.equal_steps:
+            i = self.deal.item_index(name)
+            for t in range(1, self.stages):
+                row = np.zeros(size)
+                row[self.index(i, t)], row[self.index(i, 0)] = 1.0, -1.0
+                add(row, 0.0, 0.0)
+        if target is not None:
+            add(self.measure_row(), target, target)
+        result = [LinearConstraint(self.ic_matrix, -self.ic_offset, np.inf)]
+        if rows:
+            result.append(LinearConstraint(np.array(rows), low, high))
+        return result
+
+    def objective(self, objective: Objective) -> FloatArray:
+        """Coefficients to *minimise*."""
+        if objective == "surplus":
+            gradient, _ = affine(
+                lambda X: self.valuation.expected_values(X).sum(axis=1, keepdims=True), self.shape
+            )
+            coefficients: FloatArray = -gradient[0]
+            return coefficients
+        return -self.measure_row()
+
+    def solve(
+        self, objective: Objective, target: float | None, time_limit: float
+    ) -> tuple[Status, FloatArray | None, float | None]:
+        from scipy.optimize import milp
+
+        result = milp(
+            self.objective(objective),
+            constraints=self.constraints(target),
+            integrality=self.integrality(),
+            bounds=self.bounds(),
+            options={"time_limit": time_limit, "disp": False},
+        )
+        gap = getattr(result, "mip_gap", None)
+        if result.x is not None and result.status in (0, 1):
+            status: Status = "optimal" if result.status == 0 else "time_limit"
+            return status, np.asarray(result.x).reshape(self.shape), gap
+        if result.status == 3:
+            return "unbounded", None, None
+        if result.status == 1:
+            return "time_limit", None, None
+        return "infeasible", None, None
+
+
+def design(
+    deal: Deal,
+    stages: int,
+    objective: Objective = "total",
+    target: float | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Design:
+    """The best self-enforcing schedule of ``stages`` stages, with the one-shot exchange beside it.
+
+    ``target`` fixes the measured total. With ``objective="completion"`` the
+    schedule uses the fewest of the ``stages`` stages that carry the target
+    (the largest enforceable total if none is given), which maximises the
+    probability that every move is honoured.
+
+    A deal of one item A gives and B values at 1.5, costing A 1 per unit, with
+    A's completion value 2: only 2 units are worth A's while.
+
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item, party_values
+    >>> deal = Deal((Stake("A", completion=2.0), Stake("B")),
+    ...             (Item("x", "A", cost=1.0, value=party_values({"B": 1.5})),), (("A",),))
+    >>> result = design(deal, stages=1)
+    >>> result.status, round(result.total, 6), result.binding
+    ('optimal', 2.0, ('stage 1: A',))
+    """
+    if objective not in OBJECTIVES:
+        raise DetenteError(
+            f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}"
+        )
+    if objective == "completion":
+        return _most_likely(deal, stages, target, time_limit)
+    result = _design(deal, stages, objective, target, time_limit)
+    return _with_one_shot(result, deal, objective, target, time_limit)
+
+
+def _with_one_shot(
+    result: Design, deal: Deal, objective: Objective, target: float | None, time_limit: float
+) -> Design:
+    """Attach the one-shot exchange: its largest self-enforcing total and whether it carries the target."""
+    alone = result.stages == 1 and target is None and objective == "total"
+    one = result if alone else _design(deal, 1, "total", None, time_limit)
+    feasible = one.feasible
+    if target is not None and one.total is not None:
+        feasible = one.total >= target - TOLERANCE * (1 + abs(target))
+    shot = OneShot(feasible, one.total)
+    return Design(
+        objective,
+        result.stages,
+        result.status,
+        result.schedule,
+        result.total,
+        result.value,
+        result.enforcement,
+        result.reason,
+        result.gap,
+        shot,
+    )
+
+
+def _design(
+    deal: Deal, stages: int, objective: Objective, target: float | None, time_limit: float
+) -> Design:
+    program = _Program(deal, stages)
+    status, amounts, gap = program.solve(objective, target, time_limit)
+    if amounts is None:
+        reason = _why_not(program, status, target, time_limit)
+        return Design(objective, stages, status, reason=reason)
+    amounts = _clean(amounts, deal)
+    schedule = Schedule.from_array(deal.item_names, amounts)
+    enforcement = check(deal, schedule)
+    total = float(program.measure_row() @ amounts.ravel())
+    value = total if objective == "total" else float(sum(v for _, v in enforcement.expected_values))
+    return Design(objective, stages, status, schedule, total, value, enforcement, gap=gap)
+
+
+def _clean(amounts: FloatArray, deal: Deal) -> FloatArray:
+    """Snap solver noise: tiny negatives to 0, binary amounts to 0 or 1."""
+    amounts = np.where(np.abs(amounts) < 1e-9, 0.0, amounts)
+    for i, item in enumerate(deal.items):
+        if item.binary:
+            amounts[i] = np.round(amounts[i])
+    return amounts
+
+
+def _why_not(program: _Program, status: Status, target: float | None, time_limit: float) -> str:
+    k = program.stages
+    if status == "unbounded":
+        return "unbounded: some measured item has no upper bound and nothing limits it"
+    if status == "time_limit":
+        return f"no schedule found within the time limit of {time_limit:g} s"
+    if target is not None:
+        low, _, _ = program.solve("total", None, time_limit)
+        if low in ("optimal", "time_limit"):
+            best = _design(program.deal, k, "total", None, time_limit).total or 0.0
+            if best < target:
+                return (
+                    f"infeasible: with {k} stage(s) the largest self-enforcing total is "
+                    f"{best:.6g}, below the target {target:g}"
+                )
+            return f"infeasible: no self-enforcing {k}-stage schedule has a total of exactly {target:g}"
+    zero = program.ic_offset
+    if (zero < 0).any():
+        worst = int(np.argmin(zero))
+        label = program.valuation.labels()[worst]
+        return (
+            f"infeasible: no self-enforcing {k}-stage schedule exists; even delivering nothing, "
+            f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
+        )
+    return (
+        f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
+    )
+
+
+def _most_likely(deal: Deal, stages: int, target: float | None, time_limit: float) -> Design:
+    if target is None:
+        best = _design(deal, stages, "total", None, time_limit)
+        if not best.feasible or best.total is None:
+            return _with_one_shot(
+                Design("completion", stages, best.status, reason=best.reason),
+                deal,
+                "completion",
+                None,
+                time_limit,
+            )
+        target = best.total
+    search = min_stages(deal, target, max_stages=stages, time_limit=time_limit)
+    found = search.design
+    if found is None or search.stages is None:
+        result = Design("completion", stages, "infeasible", reason=search.reason)
+    else:
+        probability = found.enforcement.completion_probability if found.enforcement else None
+        result = Design(
+            "completion",
+            found.stages,
+            found.status,
+            found.schedule,
+            found.total,
+            probability,
+            found.enforcement,
+            gap=found.gap,
+        )
+    return _with_one_shot(result, deal, "completion", target, time_limit)
+
+
+@dataclass(frozen=True, slots=True)
+class StageSearch:
+    """The fewest stages that make a target deal self-enforcing, or why none do."""
+
+    stages: int | None
+    reason: str
+    design: Design | None
+
+
+def min_stages(
+    deal: Deal, target: float, max_stages: int = 50, time_limit: float = DEFAULT_TIME_LIMIT
+) -> StageSearch:
+    """The fewest stages (up to ``max_stages``) whose best schedule carries ``target``.
+
+    Each candidate number of stages is one linear program; the search is over
+    the number of stages only.
+    """
+    if max_stages < 1:
+        raise DetenteError(f"max_stages must be at least 1, got {max_stages}")
+    last: Design | None = None
+    for k in range(1, max_stages + 1):
+        last = _design(deal, k, "total", target, time_limit)
+        if last.feasible:
+            return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", last)
+    best = _design(deal, max_stages, "total", None, time_limit)
+    if best.total is not None:
+        reason = (
+            f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
+            f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
+        )
+    else:
+        reason = last.reason if last is not None else "no stages tried"
+    return StageSearch(None, reason, None)

@@ -1,0 +1,306 @@
+"""The self-enforcement check: is honouring worth at least reneging, at every move?
+
+The valuation follows DESIGN.md "The two layers of a deal" and THEORY §3; the
+derivation and how each THEORY model maps onto it is in
+``docs/explanation/self-enforcement.md``. In brief, for party ``i`` at its
+move in stage ``t``:
+
+* **honouring** is worth its deliveries now, then, move group by move group,
+  the others' deliveries and the stage's flows, discounted per stage and
+  weighted by ``i``'s belief that each other mover honours its next step
+  (beliefs along the compliance path, :func:`detente.trust.compliance_path`),
+  the completion value at the end, and, where another party reneges, ``i``'s
+  value of that breakdown;
+* **reneging** is worth what ``i`` receives from the others moving at the same
+  time, its outside option (shifted by the leverage of items delivered before
+  the stage), the flows of delivered items that go on (the reversible share of
+  the others' items is withdrawn) less the reversible share of one-time
+  benefits clawed back.
+
+Both are affine in the schedule's amounts; the designer builds its linear
+constraints by evaluating this same valuation on a basis of schedules, so the
+check and the program cannot disagree about what a constraint means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.phasing.deal import Deal
+from detente.phasing.schedule import TOLERANCE, Schedule, aligned
+from detente.trust import TrustModel, compliance_path
+from detente.utility import FloatArray
+
+
+class Valuation:
+    """A deal over a fixed number of stages, compiled to arrays.
+
+    Every method takes amounts ``X[batch, item, stage]`` and returns one value
+    per batch entry, so the designer can evaluate many schedules at once.
+    """
+
+    def __init__(self, deal: Deal, stages: int) -> None:
+        if stages < 1:
+            raise DetenteError(f"the number of stages must be at least 1, got {stages}")
+        self.deal, self.stages = deal, stages
+        parties, items = deal.parties, deal.items
+        self.once = np.array([[it.once(p) for p in parties] for it in items], dtype=np.float64)
+        self.flow = np.array(
+            [[it.per_stage_flow(p) for p in parties] for it in items], dtype=np.float64
+        )
+        self.lever = np.array([[it.leverage_on(p) for p in parties] for it in items])
+        self.rho = np.array([it.reversibility for it in items], dtype=np.float64)
+        self.giver = np.array([deal.party_index(it.giver) for it in items], dtype=np.int64)
+        self.groups = tuple(tuple(deal.party_index(p) for p in g) for g in deal.order)
+        group_of = {p: g for g, members in enumerate(self.groups) for p in members}
+        self.item_group = np.array([group_of[int(p)] for p in self.giver], dtype=np.int64)
+        self.delta = np.array([s.discount for s in deal.stakes], dtype=np.float64)
+        self.outside = np.array([s.outside for s in deal.stakes], dtype=np.float64)
+        self.completion = np.array([s.completion for s in deal.stakes], dtype=np.float64)
+        self.pv = self._perpetuity()
+        self.truth = self._outside_view()
+
+    def _perpetuity(self) -> FloatArray:
+        """``1 / (1 − δ)`` per party: the present value of a flow of 1 per stage forever."""
+        for p, stake in enumerate(self.deal.stakes):
+            if stake.discount >= 1.0 and np.any(self.flow[:, p] != 0.0):
+                raise DetenteError(
+                    f"party {stake.party!r} values a flow but has discount 1: a flow forever "
+                    "is worth infinitely much; give it a discount below 1"
+                )
+        return np.where(self.delta < 1.0, 1.0 / np.maximum(1.0 - self.delta, 1e-300), 0.0)
+
+    @property
+    def n_groups(self) -> int:
+        """Move groups over the whole schedule."""
+        return self.stages * len(self.groups)
+
+    def beliefs(self, truster: int) -> FloatArray:
+        """``[trustee, stage]``: the truster's honour probabilities along the compliance path."""
+        parties = self.deal.parties
+        view = np.ones((len(parties), self.stages))
+        for q, trustee in enumerate(parties):
+            if q != truster:
+                model = self.deal.trust.model(parties[truster], trustee)
+                view[q] = compliance_path(model, self.stages)
+        return view
+
+    def _outside_view(self) -> FloatArray:
+        """The probabilities outcomes are weighted by: each trustee's first truster's belief."""
+        parties = self.deal.parties
+        view = np.ones((len(parties), self.stages))
+        for q, trustee in enumerate(parties):
+            model = self.true_model(trustee)
+            if model is not None:
+                view[q] = compliance_path(model, self.stages)
+        return view
+
+    def true_model(self, trustee: str) -> TrustModel | None:
+        """The belief taken as the truth about ``trustee``: the first truster's that names it."""
+        for truster in self.deal.parties:
+            if (truster, trustee) in self.deal.trust.beliefs:
+                return self.deal.trust.model(truster, trustee)
+        return None
+
+    # --- values ---------------------------------------------------------------------------
+
+    def _before_group(self, X: FloatArray, t: int, g: int) -> FloatArray:
+        earlier: FloatArray = X[:, :, :t].sum(axis=2)
+        return earlier + X[:, :, t] * (self.item_group < g)
+
+    def breakdown(self, X: FloatArray, party: int, n: int, renegers: frozenset[int]) -> FloatArray:
+        """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
+        t, g = divmod(n, len(self.groups))
+        broke = np.isin(self.giver, list(renegers))
+        now = X[:, :, t] * ((self.item_group == g) & ~broke)
+        level = self._before_group(X, t, g) + now
+        scale = np.where(broke, 1.0, 1.0 - self.rho)
+        value: FloatArray = now @ self.once[:, party]
+        value += self.pv[party] * ((level * scale) @ self.flow[:, party])
+        value += self.outside[party] + X[:, :, :t].sum(axis=2) @ self.lever[:, party]
+        if party in renegers:
+            clawed = level * np.where(broke, 0.0, self.rho)
+            value -= clawed @ np.maximum(self.once[:, party], 0.0)
+        return value
+
+    def continuation(self, X: FloatArray, party: int, view: FloatArray) -> FloatArray:
+        """``V[batch, n]``: party's value from move group ``n`` on (at its stage), under ``view``.
+
+        Column ``n_groups`` is the value after the last move: completion value
+        plus the flows of every stage after the schedule.
+        """
+        G, M = len(self.groups), self.n_groups
+        final_level = X.sum(axis=2)
+        V = np.zeros((X.shape[0], M + 1))
+        tail = self.delta[party] * self.pv[party] * (final_level @ self.flow[:, party])
+        V[:, M] = self.completion[party] + tail
+        for n in range(M - 1, -1, -1):
+            t, g = divmod(n, G)
+            go_on = X[:, :, t] * (self.item_group == g) @ self.once[:, party]
+            if g == G - 1:
+                go_on += X[:, :, : t + 1].sum(axis=2) @ self.flow[:, party]
+                go_on += (self.delta[party] if n + 1 < M else 1.0) * V[:, n + 1]
+            else:
+                go_on += V[:, n + 1]
+            V[:, n] = self._expect(X, party, n, view, go_on)
+        return V
+
+    def _expect(
+        self, X: FloatArray, party: int, n: int, view: FloatArray, go_on: FloatArray
+    ) -> FloatArray:
+        t, g = divmod(n, len(self.groups))
+        value = np.zeros(X.shape[0])
+        for renegers, probability in _outcomes(self.groups[g], view[:, t]):
+            if probability > 0.0:
+                part = go_on if not renegers else self.breakdown(X, party, n, renegers)
+                value += probability * part
+        return value
+
+    def renege(self, X: FloatArray, party: int, n: int, view: FloatArray) -> FloatArray:
+        """Party's value of reneging at its move in group ``n``."""
+        t, g = divmod(n, len(self.groups))
+        others = tuple(q for q in self.groups[g] if q != party)
+        value = np.zeros(X.shape[0])
+        for renegers, probability in _outcomes(others, view[:, t]):
+            if probability > 0.0:
+                value += probability * self.breakdown(X, party, n, renegers | {party})
+        return value
+
+    # --- results ----------------------------------------------------------------------------
+
+    def moves(self) -> Iterator[tuple[int, int, str]]:
+        """``(group n, party, label)`` of every checked move, in time order."""
+        G = len(self.groups)
+        checked = max(self.stages - self.deal.tail, 0) * G
+        for n in range(checked):
+            for p in self.groups[n % G]:
+                yield n, p, f"stage {n // G + 1}: {self.deal.parties[p]}"
+
+    def labels(self) -> tuple[str, ...]:
+        """One label per incentive constraint, in time order."""
+        return tuple(label for _, _, label in self.moves())
+
+    def slacks(self, X: FloatArray) -> FloatArray:
+        """``[batch, move]``: value of honouring minus value of reneging."""
+        columns: list[FloatArray] = []
+        cache: dict[int, tuple[FloatArray, FloatArray]] = {}
+        for n, p, _ in self.moves():
+            if p not in cache:
+                view = self.beliefs(p)
+                cache[p] = (view, self.continuation(X, p, view))
+            view, V = cache[p]
+            columns.append(V[:, n] - self.renege(X, p, n, view))
+        return np.column_stack(columns) if columns else np.zeros((X.shape[0], 0))
+
+    def expected_values(self, X: FloatArray) -> FloatArray:
+        """``[batch, party]``: expected present value under the outside view."""
+        return np.column_stack(
+            [self.continuation(X, p, self.truth)[:, 0] for p in range(len(self.deal.parties))]
+        )
+
+    def completion_probability(self) -> float:
+        """Probability every move is honoured, under the outside view."""
+        movers = [p for group in self.groups for p in group]
+        return float(np.prod(self.truth[movers]))
+
+
+def _outcomes(
+    members: tuple[int, ...], honour: FloatArray
+) -> Iterator[tuple[frozenset[int], float]]:
+    """Every set of renegers among ``members`` with its probability (independent moves)."""
+    for size in range(len(members) + 1):
+        for renegers in combinations(members, size):
+            probability = 1.0
+            for q in members:
+                probability *= (1.0 - honour[q]) if q in renegers else honour[q]
+            yield frozenset(renegers), probability
+
+
+def affine(function: object, shape: tuple[int, int]) -> tuple[FloatArray, FloatArray]:
+    """``(A, b)`` with ``f(x) = A x + b`` for an affine ``f`` of amounts ``x = X.ravel()``.
+
+    ``function`` maps ``X[batch, item, stage]`` to ``[batch, m]``; it is
+    evaluated once on the zero schedule and once per unit schedule.
+
+    >>> A, b = affine(lambda X: X.sum(axis=(1, 2))[:, None] + 1.0, (2, 3))
+    >>> A.tolist(), b.tolist()
+    ([[1.0, 1.0, 1.0, 1.0, 1.0, 1.0]], [1.0])
+    """
+    size = shape[0] * shape[1]
+    basis = np.concatenate([np.zeros((1, size)), np.eye(size)]).reshape(size + 1, *shape)
+    values = np.asarray(function(basis))  # type: ignore[operator]
+    b = values[0]
+    return (values[1:] - b).T, b
+
+
+@dataclass(frozen=True, slots=True)
+class Enforcement:
+    """The result of the self-enforcement check of one schedule.
+
+    ``slacks[k]`` is honouring minus reneging at move ``labels[k]``: negative
+    means the mover prefers to renege there.
+    """
+
+    labels: tuple[str, ...]
+    slacks: tuple[float, ...]
+    completion_probability: float
+    expected_values: tuple[tuple[str, float], ...]
+
+    @property
+    def self_enforcing(self) -> bool:
+        """Honouring is worth at least reneging at every move (within tolerance)."""
+        return all(s >= -TOLERANCE * (1.0 + abs(s)) for s in self.slacks)
+
+    @property
+    def violated(self) -> tuple[str, ...]:
+        """Moves at which the mover prefers to renege."""
+        return tuple(
+            label
+            for label, s in zip(self.labels, self.slacks, strict=True)
+            if s < -TOLERANCE * (1.0 + abs(s))
+        )
+
+    def binding(self, tolerance: float = 1e-6) -> tuple[str, ...]:
+        """Moves at which the mover is (within ``tolerance``) indifferent."""
+        return tuple(
+            label for label, s in zip(self.labels, self.slacks, strict=True) if abs(s) <= tolerance
+        )
+
+
+def check(deal: Deal, schedule: Schedule) -> Enforcement:
+    """Check a schedule: the slack of every party's incentive constraint at every move.
+
+    THEORY §3.1 at δ = 1: A steps (cost 1, worth 1.5 to B), B answers with a
+    matched step (cost 1, worth 0.8 to A), completion is worth 6 to A and 2 to
+    B. Steps (3, 2) are self-enforcing; (4, 2) are not, because B's first
+    answer costs 4 and is backed only by 1.5 × 2 − 2 + 2 = 3:
+
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item, Link, party_values
+    >>> deal = Deal(
+    ...     (Stake("A", completion=6.0), Stake("B", completion=2.0)),
+    ...     (Item("a", "A", cost=1.0, value=party_values({"B": 1.5})),
+    ...      Item("b", "B", cost=1.0, value=party_values({"A": 0.8}))),
+    ...     order=(("A",), ("B",)), links=(Link("a", "b"),))
+    >>> def steps(*sizes):
+    ...     return Schedule.from_stages(("a", "b"), [{"a": s, "b": s} for s in sizes])
+    >>> check(deal, steps(3, 2)).self_enforcing
+    True
+    >>> check(deal, steps(4, 2)).violated
+    ('stage 1: B',)
+    """
+    X = aligned(deal, schedule)[None]
+    valuation = Valuation(deal, schedule.stages)
+    slacks = valuation.slacks(X)[0]
+    values = valuation.expected_values(X)[0]
+    return Enforcement(
+        labels=valuation.labels(),
+        slacks=tuple(float(s) for s in slacks),
+        completion_probability=valuation.completion_probability(),
+        expected_values=tuple(zip(deal.parties, (float(v) for v in values), strict=True)),
+    )

@@ -1,0 +1,145 @@
+"""Items: the concessions a deal is made of, and the links between them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from detente.errors import DetenteError
+
+PartyValues = tuple[tuple[str, float], ...]
+"""Per-party numbers as ``((party, number), ...)``: immutable and ordered."""
+
+
+def party_values(mapping: Mapping[str, float] | None) -> PartyValues:
+    """``{party: number}`` as an immutable :data:`PartyValues`.
+
+    >>> party_values({"B": 1.5})
+    (('B', 1.5),)
+    """
+    return tuple((str(k), float(v)) for k, v in (mapping or {}).items())
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A concession delivered by ``giver``, in one or more steps.
+
+    Amounts are per unit of the item. ``value`` is what each party gains once,
+    when a unit is delivered; ``flow`` what it gains in every stage from the
+    delivery on (sanctions relief, a test moratorium); the giver's costs are
+    ``cost`` (once) and ``flow_cost`` (per stage). ``total`` bounds the amount
+    delivered over the whole schedule, ``per_stage`` the amount in one stage; a
+    ``binary`` item is delivered whole in one stage or not at all.
+
+    ``reversibility`` is the share of the benefit the giver withdraws if a
+    receiver later reneges: that share of the one-time value is clawed back
+    from the reneger and that share of the item's flows stops (snap-back).
+    ``leverage`` shifts parties' outside options per unit delivered, from the
+    next stage on (dismantling weapons lowers the giver's).
+
+    >>> step = Item("a_step", giver="A", cost=1.0, value=party_values({"B": 1.5}))
+    >>> step.once("A"), step.once("B")
+    (-1.0, 1.5)
+    """
+
+    name: str
+    giver: str
+    value: PartyValues = ()
+    flow: PartyValues = ()
+    cost: float = 0.0
+    flow_cost: float = 0.0
+    binary: bool = False
+    total: tuple[float, float] = (0.0, math.inf)
+    per_stage: float = math.inf
+    reversibility: float = 0.0
+    leverage: PartyValues = ()
+
+    def __post_init__(self) -> None:
+        low, high = self.total
+        where = f"item {self.name!r}"
+        if not 0.0 <= low <= high:
+            raise DetenteError(
+                f"{where}: total bounds must satisfy 0 <= low <= high, got {self.total}"
+            )
+        if self.per_stage <= 0:
+            raise DetenteError(f"{where}: per_stage must be positive, got {self.per_stage}")
+        if not 0.0 <= self.reversibility <= 1.0:
+            raise DetenteError(
+                f"{where}: reversibility must be in [0, 1], got {self.reversibility}"
+            )
+        if self.binary and high > 1:
+            object.__setattr__(self, "total", (min(low, 1.0), 1.0))
+        if self.binary and low > 1:
+            raise DetenteError(f"{where}: a binary item's total is at most 1, got {low}")
+
+    def once(self, party: str) -> float:
+        """One-time value of a delivered unit to ``party`` (the giver's net of its cost)."""
+        return dict(self.value).get(party, 0.0) - (self.cost if party == self.giver else 0.0)
+
+    def per_stage_flow(self, party: str) -> float:
+        """Per-stage value of a delivered unit to ``party`` (the giver's net of its flow cost)."""
+        own = self.flow_cost if party == self.giver else 0.0
+        return dict(self.flow).get(party, 0.0) - own
+
+    def leverage_on(self, party: str) -> float:
+        """Shift of ``party``'s outside option per unit delivered."""
+        return dict(self.leverage).get(party, 0.0)
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Every party the item names."""
+        named = (
+            self.giver,
+            *(p for table in (self.value, self.flow, self.leverage) for p, _ in table),
+        )
+        return tuple(dict.fromkeys(named))
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Within every stage, ``target``'s amount is ``rate`` times ``source``'s.
+
+    A matched step ("B answers A's step with an equal step") is a link of rate 1.
+    """
+
+    source: str
+    target: str
+    rate: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.rate < 0 or not math.isfinite(self.rate):
+            raise DetenteError(
+                f"link {self.source} -> {self.target}: rate must be >= 0, got {self.rate}"
+            )
+        if self.source == self.target:
+            raise DetenteError(f"link {self.source} -> {self.target} links an item to itself")
+
+
+def check_links(links: Iterable[Link], items: Iterable[str]) -> None:
+    """Refuse links naming unknown items, items linked twice as a target, or cycles.
+
+    >>> check_links([Link("a", "b"), Link("b", "a")], ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    detente.errors.DetenteError: links form a cycle: b -> a -> b
+    """
+    known = set(items)
+    parent: dict[str, str] = {}
+    for link in links:
+        for name in (link.source, link.target):
+            if name not in known:
+                raise DetenteError(
+                    f"link names unknown item {name!r}; items are: {', '.join(sorted(known))}"
+                )
+        if link.target in parent:
+            raise DetenteError(f"item {link.target!r} is the target of two links; link it once")
+        parent[link.target] = link.source
+    for start in parent:
+        path, node = [start], start
+        while node in parent and parent[node] not in path[1:]:
+            node = parent[node]
+            if node == start:
+                chain = " -> ".join(reversed([*path, node]))
+                raise DetenteError(f"links form a cycle: {chain}")
+            path.append(node)

@@ -1,0 +1,350 @@
+"""The scenario-file sections of phased agreements: ``items:``, ``trust:`` and ``phasing:``.
+
+These pydantic models describe what a file may say (formulas are already
+numbers when they see it); :func:`build_phasing` turns them into the
+:class:`~detente.trust.TrustTable` and :class:`Phasing` values a scenario
+carries, checking every cross-reference with the file position of the field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detente.errors import DetenteError
+from detente.parties import Party
+from detente.phasing.deal import Deal, Stake
+from detente.phasing.designer import DEFAULT_TIME_LIMIT, Objective
+from detente.phasing.items import Item, Link, party_values
+from detente.phasing.schedule import Schedule
+from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PathKey = tuple[str | int, ...]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ItemSpec(_Section):
+    """A concession: who gives it, what it is worth to whom, how it can be delivered."""
+
+    name: str = Field(min_length=1)
+    giver: str = Field(description="Party id of the party that delivers the item.")
+    cost: float = Field(default=0.0, description="Giver's one-time cost per unit delivered.")
+    value: dict[str, float] = Field(
+        default_factory=dict, description="One-time value per unit delivered, by party id."
+    )
+    flow: dict[str, float] = Field(
+        default_factory=dict,
+        description="Value per unit per stage, every stage from delivery on, by party id.",
+    )
+    flow_cost: float = Field(default=0.0, description="Giver's cost per unit per stage.")
+    binary: bool = Field(default=False, description="Delivered whole in one stage, or not at all.")
+    min: float = Field(default=0.0, ge=0.0, description="Least total amount of the deal.")
+    max: float | None = Field(
+        default=None, ge=0.0, description="Largest total amount (none: no bound)."
+    )
+    per_stage: float | None = Field(
+        default=None, gt=0.0, description="Largest amount in one stage."
+    )
+    reversibility: Probability = Field(
+        default=0.0,
+        description="Share of the receiver's benefit the giver withdraws if the receiver reneges.",
+    )
+    leverage: dict[str, float] = Field(
+        default_factory=dict,
+        description="Shift of a party's outside option per unit delivered (from the next stage on).",
+    )
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ItemSpec:
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"item {self.name!r}: min {self.min} is above max {self.max}")
+        return self
+
+
+class RecordSpec(_Section):
+    """Observed steps of the trustee: in this relationship, or elsewhere with a relevance weight."""
+
+    honoured: float = Field(default=0.0, ge=0.0)
+    reneged: float = Field(default=0.0, ge=0.0)
+    relevance: Probability = 1.0
+    source: str | None = None
+
+
+class BetaSpec(_Section):
+    """Beta reputation: prior ``(alpha, beta)``, records, forgetting factor."""
+
+    alpha: float = Field(default=1.0, gt=0.0)
+    beta: float = Field(default=1.0, gt=0.0)
+    records: list[RecordSpec] = Field(default_factory=list)
+    forgetting: Probability = 1.0
+
+
+class TypesSpec(_Section):
+    """Two types: the probability of an opportunist and each type's reneging probability."""
+
+    opportunist: Probability = Field(description="Prior probability of an opportunist.")
+    renege_opportunist: Probability = 1.0
+    renege_trustworthy: Probability = 0.0
+    honoured: int = Field(default=0, ge=0, description="Steps observed honoured so far.")
+    reneged: int = Field(default=0, ge=0, description="Steps observed reneged on so far.")
+
+
+class BeliefSpec(_Section):
+    """One truster's belief about one trustee: exactly one of hazard, beta, types."""
+
+    hazard: Probability | None = None
+    beta: BetaSpec | None = None
+    types: TypesSpec | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> BeliefSpec:
+        given = [k for k in ("hazard", "beta", "types") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of hazard, beta, types (got {given or 'none'})")
+        return self
+
+    def model(self) -> TrustModel:
+        """The belief as a trust model."""
+        if self.beta is not None:
+            b = self.beta
+            records = tuple(Record(r.honoured, r.reneged, r.relevance) for r in b.records)
+            return BetaReputation(b.alpha, b.beta, records, b.forgetting)
+        if self.types is not None:
+            t = self.types
+            model = TwoTypes(t.opportunist, t.renege_opportunist, t.renege_trustworthy)
+            for honoured in [True] * t.honoured + [False] * t.reneged:
+                model = model.after(honoured)
+            return model
+        return Hazard(self.hazard or 0.0)
+
+
+TrustSpec = dict[str, dict[str, BeliefSpec]]
+"""``{truster: {trustee: belief}}``."""
+
+
+class LinkSpec(_Section):
+    """Within every stage, ``target``'s amount is ``rate`` times ``source``'s."""
+
+    source: str
+    target: str
+    rate: float = Field(default=1.0, ge=0.0)
+
+
+class PhasingSpec(_Section):
+    """How the deal is carried out and what the designer looks for."""
+
+    order: list[list[str]] | Literal["simultaneous"] | None = Field(
+        default=None,
+        description="Move groups inside a stage, e.g. [[A], [B]] (A, then B answers); "
+        "'simultaneous' for one group of every giver; default: givers one after another.",
+    )
+    stages: int = Field(default=1, ge=1, description="Default number of stages.")
+    max_stages: int = Field(default=50, ge=1, description="Most stages --min-stages tries.")
+    objective: Literal["total", "surplus", "completion"] = "total"
+    target: float | None = Field(default=None, ge=0.0, description="Measured total to carry out.")
+    links: list[LinkSpec] = Field(default_factory=list)
+    equal_steps: list[str] = Field(
+        default_factory=list, description="Items whose amount must be equal in every stage."
+    )
+    measure: list[str] = Field(
+        default_factory=list, description="Items whose amounts make up the total (default all)."
+    )
+    tail: int = Field(
+        default=0, ge=0, description="Final stages left unchecked: an open-ended future."
+    )
+    outside: dict[str, float] = Field(
+        default_factory=dict, description="Present value of a breakdown, by party id."
+    )
+    completion: dict[str, float] = Field(
+        default_factory=dict, description="Value once the whole schedule is carried out."
+    )
+    schedule: list[dict[str, float]] | None = Field(
+        default=None,
+        description="A fixed schedule to check and implement: {item: amount} per stage.",
+    )
+    time_limit: float = Field(default=DEFAULT_TIME_LIMIT, gt=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Phasing:
+    """A scenario's deal with the designer's defaults and an optional fixed schedule."""
+
+    deal: Deal
+    stages: int = 1
+    max_stages: int = 50
+    objective: Objective = "total"
+    target: float | None = None
+    schedule: Schedule | None = None
+    time_limit: float = DEFAULT_TIME_LIMIT
+
+
+class Located(Protocol):
+    """Turns a field path into a located one-line error (the scenario loader's source)."""
+
+    def error(self, path: Sequence[str | int], message: str) -> DetenteError: ...
+
+
+def build_trust(
+    spec: TrustSpec | None, parties: Sequence[str], source: Located
+) -> TrustTable | None:
+    """The trust table a ``trust:`` section declares."""
+    if spec is None:
+        return None
+    beliefs: dict[tuple[str, str], TrustModel] = {}
+    for truster, row in spec.items():
+        _known(truster, parties, source, ("trust", truster))
+        for trustee, belief in row.items():
+            _known(trustee, parties, source, ("trust", truster, trustee))
+            if trustee == truster:
+                raise source.error(("trust", truster, trustee), "a party's belief about itself")
+            beliefs[(truster, trustee)] = belief.model()
+    return TrustTable(beliefs)
+
+
+def _known(party: str, parties: Sequence[str], source: Located, path: PathKey) -> None:
+    if party not in parties:
+        raise source.error(path, f"unknown party {party!r}; parties are: {', '.join(parties)}")
+
+
+def _item(spec: ItemSpec, parties: Sequence[str], source: Located, path: PathKey) -> Item:
+    _known(spec.giver, parties, source, (*path, "giver"))
+    for field in ("value", "flow", "leverage"):
+        for party in getattr(spec, field):
+            _known(party, parties, source, (*path, field, party))
+    try:
+        return Item(
+            spec.name,
+            spec.giver,
+            party_values(spec.value),
+            party_values(spec.flow),
+            spec.cost,
+            spec.flow_cost,
+            spec.binary,
+            (spec.min, math.inf if spec.max is None else spec.max),
+            math.inf if spec.per_stage is None else spec.per_stage,
+            spec.reversibility,
+            party_values(spec.leverage),
+        )
+    except DetenteError as error:
+        raise source.error(path, error.message) from None
+
+
+def _order(
+    spec: PhasingSpec, items: Sequence[Item], parties: Sequence[str]
+) -> tuple[tuple[str, ...], ...]:
+    givers = [p for p in parties if any(it.giver == p for it in items)]
+    if spec.order == "simultaneous":
+        return (tuple(givers),)
+    if spec.order is None:
+        return tuple((p,) for p in givers)
+    return tuple(tuple(group) for group in spec.order)
+
+
+def _names(names: Sequence[str], items: Sequence[str], source: Located, path: PathKey) -> None:
+    for k, name in enumerate(names):
+        if name not in items:
+            raise source.error((*path, k), f"unknown item {name!r}; items are: {', '.join(items)}")
+
+
+def build_phasing(
+    items: Sequence[ItemSpec] | None,
+    spec: PhasingSpec | None,
+    parties: Sequence[Party],
+    trust: TrustTable | None,
+    source: Located,
+) -> Phasing | None:
+    """The phasing a scenario's ``items:`` and ``phasing:`` sections declare."""
+    if items is None:
+        if spec is not None:
+            raise source.error(("phasing",), "a phasing section needs an items: section")
+        return None
+    spec = spec or PhasingSpec()
+    ids = [p.id for p in parties]
+    built = [_item(s, ids, source, ("items", i)) for i, s in enumerate(items)]
+    names = [it.name for it in built]
+    for k, link in enumerate(spec.links):
+        for end in ("source", "target"):
+            _names([getattr(link, end)], names, source, ("phasing", "links", k, end))
+    _names(spec.equal_steps, names, source, ("phasing", "equal_steps"))
+    _names(spec.measure, names, source, ("phasing", "measure"))
+    for field in ("outside", "completion"):
+        for party in getattr(spec, field):
+            _known(party, ids, source, ("phasing", field, party))
+    order = _order(spec, built, ids)
+    for g, group in enumerate(order):
+        for k, party in enumerate(group):
+            _known(party, ids, source, ("phasing", "order", g, k))
+    stakes = tuple(
+        Stake(p.id, p.discount, spec.outside.get(p.id, 0.0), spec.completion.get(p.id, 0.0))
+        for p in parties
+    )
+    try:
+        deal = Deal(
+            stakes,
+            tuple(built),
+            order,
+            links=tuple(Link(x.source, x.target, x.rate) for x in spec.links),
+            trust=trust or TrustTable({}),
+            equal_steps=tuple(spec.equal_steps),
+            measure=tuple(spec.measure),
+            tail=spec.tail,
+        )
+    except DetenteError as error:
+        raise source.error(("phasing",), error.message) from None
+    return Phasing(
+        deal,
+        spec.stages,
+        spec.max_stages,
+        spec.objective,
+        spec.target,
+        _schedule(spec.schedule, names, source),
+        spec.time_limit,
+    )
+
+
+def _schedule(
+    stages: list[dict[str, float]] | None, names: Sequence[str], source: Located
+) -> Schedule | None:
+    if stages is None:
+        return None
+    if not stages:
+        raise source.error(("phasing", "schedule"), "a schedule needs at least one stage")
+    for k, stage in enumerate(stages):
+        _names(list(stage), names, source, ("phasing", "schedule", k))
+    return Schedule.from_stages(names, stages)
+
+
+def describe(model: TrustModel) -> dict[str, float | str]:
+    """The parameters behind a belief, for reports.
+
+    >>> describe(TwoTypes(0.3, 1.0, 0.1).after(False))["opportunist"]
+    0.8108108108108107
+    """
+    if isinstance(model, BetaReputation):
+        alpha, beta = model.posterior
+        return {"model": "beta", "alpha": alpha, "beta": beta, "mean": model.honour_probability()}
+    if isinstance(model, TwoTypes):
+        return {"model": "types", "opportunist": model.opportunist}
+    if isinstance(model, Hazard):
+        return {"model": "hazard", "hazard": model.renege}
+    return {"model": type(model).__name__}
+
+
+def honour_matrix(trust: TrustTable | None, parties: Sequence[str]) -> dict[str, dict[str, float]]:
+    """``{truster: {trustee: probability of honouring}}`` for the pairs a trust table names."""
+    if trust is None:
+        return {}
+    matrix: dict[str, dict[str, float]] = {}
+    for (truster, trustee), model in trust.beliefs.items():
+        matrix.setdefault(truster, {})[trustee] = model.honour_probability()
+    return {p: matrix[p] for p in parties if p in matrix}

@@ -1,0 +1,66 @@
+"""Toy scenario models and evaluations for the experiments tests (importable by workers)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from detente.claims import Claim, Value
+from detente.experiments import Sweep, Uncertain
+from detente.outcomes import Issue, OutcomeSpace
+from detente.scenario import Scenario
+
+X = Uncertain("x", 0.0, 1.0)
+Y = Uncertain("y", 2.0, 4.0, "triangular", mode=3.0)
+Z = Uncertain("z", -1.0, 1.0, "normal", value=0.0, sd=0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class ToyModel:
+    """A one-item scenario whose only content is its parameters."""
+
+    defaults: tuple[tuple[str, float], ...] = (("x", 0.5), ("y", 3.0), ("z", 0.0))
+    delay: float = 0.0
+
+    def build(self, overrides: Mapping[str, float]) -> Scenario:
+        space = OutcomeSpace((Issue.item("deal"),))
+        parameters = {**dict(self.defaults), **overrides}
+        return Scenario("toy", space, (), parameters=parameters, description=str(self.delay))
+
+    def identity(self) -> Mapping[str, object]:
+        return {"scenario": "toy", "delay": self.delay}
+
+    def uncertain(self) -> tuple[Uncertain, ...]:
+        return (X, Y, Z)
+
+
+def toy_results(scenario: Scenario) -> dict[str, Value]:
+    """Result fields with every shape a real evaluation has: nested, null, lists, booleans."""
+    delay = float(scenario.description)
+    if delay:
+        time.sleep(delay)
+    x, y, z = (scenario.parameters[k] for k in ("x", "y", "z"))
+    return {
+        "x": x,
+        "feasible": x > 0.5,
+        "solutions": {"nash": {"value": x * y, "index": int(x * 10)}, "none": None},
+        "agreement": None if x < 0.2 else {"value": z},
+        "stages": [x, y][: 1 + int(x > 0.5)],
+    }
+
+
+CLAIMS = (
+    Claim.parse("big", "x > 0.3"),
+    Claim.parse("product", "solutions.nash.value > 1.5 and agreement.value != null"),
+)
+
+
+def toy_sweep(
+    draws: int,
+    seed: int | None = 7,
+    lhs: bool = False,
+    delay: float = 0.0,
+    parameters: tuple[Uncertain, ...] = (X, Y, Z),
+) -> Sweep:
+    return Sweep(ToyModel(delay=delay), parameters, toy_results, draws, CLAIMS, seed, lhs)

@@ -1,0 +1,89 @@
+"""``detente sweep`` and ``detente summarize`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from detente.errors import DetenteError
+from detente.experiments import ResultStore, RunOptions, run_sweep
+from detente.experiments.executors import open_executor
+from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.sweep import scenario_sweep
+from tests.conftest import CLI, SCENARIOS, assert_one_line_error
+
+EXAMPLE = SCENARIOS / "theory" / "robustness-example.yaml"
+
+
+@pytest.fixture(scope="module")
+def dask_address() -> Iterator[str]:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.mark.slow
+def test_a_sweep_estimates_claim_shares_known_in_closed_form(
+    tmp_path: Path, detente_cli: CLI
+) -> None:
+    out = tmp_path / "run"
+    done = detente_cli("sweep", EXAMPLE, "--draws", "400", "--seed", "1", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "400 draws" in done.stdout
+    summary = json.loads(detente_cli("summarize", out, "--json").stdout)
+    assert summary["draws"] == 400
+    for claim, truth in (("several", 2 / 5), ("medium_is_nash", 8 / 15)):
+        entry = summary["claims"][claim]
+        assert entry["low"] <= truth <= entry["high"], (claim, entry)
+        assert list(entry["sensitivity"]) == ["d_A"]
+        assert entry["sensitivity"]["d_A"]["spearman"] < -0.5
+
+
+def test_a_rerun_into_the_same_directory_needs_resume_and_the_same_arguments(
+    tmp_path: Path, detente_cli: CLI
+) -> None:
+    out = tmp_path / "run"
+    args = ("sweep", EXAMPLE, "--draws", "20", "--seed", "1", "--out", out)
+    assert detente_cli(*args).returncode == 0
+    assert_one_line_error(detente_cli(*args), "already holds a sweep", "--resume")
+    printed = detente_cli("summarize", out).stdout
+    assert "sweep: 20 draws" in printed and "several" in printed and "95% interval" in printed
+    changed = detente_cli(
+        "sweep", EXAMPLE, "--draws", "20", "--seed", "2", "--out", out, "--resume"
+    )
+    assert_one_line_error(changed, "cannot resume", "seed=1", "seed=2")
+
+
+def test_set_fixes_a_parameter_so_it_is_not_drawn(tmp_path: Path, detente_cli: CLI) -> None:
+    out = tmp_path / "run"
+    done = detente_cli("sweep", EXAMPLE, "--draws", "5", "--out", out, "--set", "d_A=1")
+    assert_one_line_error(done, "nothing to sweep")
+
+
+@pytest.mark.slow
+def test_the_dask_how_to_runs_a_sweep_on_a_cluster_with_identical_results(
+    tmp_path: Path, detente_cli: CLI, dask_address: str
+) -> None:
+    # docs/how-to/dask-cluster.md, with a LocalCluster standing in for `dask scheduler` + workers.
+    args = ("--draws", "60", "--seed", "9", "--chunk-size", "10", "--out", tmp_path / "cluster")
+    done = detente_cli("sweep", EXAMPLE, *args, "--scheduler", dask_address)
+    assert done.returncode == 0, done.stderr
+    sweep = scenario_sweep(ScenarioText.read(EXAMPLE), draws=60, seed=9)
+    run_sweep(sweep, RunOptions(tmp_path / "laptop", chunk_size=7, progress=False))
+    laptop = ResultStore(tmp_path / "laptop").read()[1]
+    assert ResultStore(tmp_path / "cluster").read()[1].equals(laptop)
+
+
+def test_a_missing_dask_is_a_clean_error_naming_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with (
+        pytest.raises(DetenteError, match=r"pip install 'detente\[cluster\]'"),
+        open_executor(scheduler="tcp://127.0.0.1:8786"),
+    ):
+        pass

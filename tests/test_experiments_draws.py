@@ -1,0 +1,81 @@
+"""Parameter draws: the right distributions, inside their ranges, independent of chunking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from detente.errors import DetenteError
+from detente.experiments import Chunk, Uncertain, draw_values
+from detente.experiments.chunks import automatic_chunk_size, plan_chunks
+
+SHAPES = [
+    Uncertain("u", 0.0, 1.0),
+    Uncertain("t", 2.0, 4.0, "triangular", mode=3.0),
+    Uncertain("n", -1.0, 1.0, "normal", value=0.0, sd=0.5),
+]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=2, max_size=20))
+def test_values_stay_in_range_and_grow_with_the_unit_point(points: list[float]) -> None:
+    u = np.sort(np.array(points))
+    for parameter in SHAPES:
+        values = parameter.values(u)
+        assert np.all((parameter.low <= values) & (values <= parameter.high))
+        assert np.all(np.diff(values) >= -1e-12)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "reference"),
+    [
+        (SHAPES[0], stats.uniform(0.0, 1.0)),
+        (SHAPES[1], stats.triang(0.5, loc=2.0, scale=2.0)),
+        (SHAPES[2], stats.truncnorm(-2.0, 2.0, loc=0.0, scale=0.5)),
+    ],
+)
+def test_draws_follow_their_distribution(parameter: Uncertain, reference: object) -> None:
+    values = draw_values([parameter], 11, Chunk(0, 0, 2000))[parameter.name]
+    assert stats.kstest(values, reference.cdf).pvalue > 0.01  # type: ignore[attr-defined]
+
+
+def test_defaults_centre_the_triangle_and_the_normal_on_the_value() -> None:
+    assert Uncertain("a", 0.0, 4.0, "triangular", value=1.0).centre == 1.0
+    assert Uncertain("a", 0.0, 4.0, "normal").centre == 2.0
+    values = Uncertain("a", 0.0, 4.0, "normal").values(np.array([0.5]))
+    assert values.tolist() == pytest.approx([2.0])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("a", 1.0, 1.0), "low < high"),
+        (("a", 0.0, 1.0, "triangular", None, 2.0), "must lie in its range"),
+        (("a", 0.0, 1.0, "normal", 0.5, None, 0.0), "must be positive"),
+    ],
+)
+def test_bad_parameter_specifications_are_clean_errors(
+    arguments: tuple[object, ...], message: str
+) -> None:
+    with pytest.raises(DetenteError, match=message):
+        Uncertain(*arguments)  # type: ignore[arg-type]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 12), st.booleans())
+def test_any_chunking_gives_the_same_draws(total: int, size: int, lhs: bool) -> None:
+    whole = draw_values(SHAPES[:1], 5, Chunk(0, 0, total), total if lhs else None)["u"]
+    parts = [
+        draw_values(SHAPES[:1], 5, chunk, total if lhs else None)["u"]
+        for chunk in plan_chunks(total, size)
+    ]
+    assert np.array_equal(np.concatenate(parts), whole)
+
+
+def test_automatic_chunks_hold_enough_work_yet_feed_every_worker() -> None:
+    assert automatic_chunk_size(10**5, 0.01, 2) == 20  # 0.2 s of work per task
+    assert automatic_chunk_size(10**5, 1e-6, 2) == 12_500  # at least 4 chunks per worker
+    assert automatic_chunk_size(10**8, 1e-3, 1) == 10**4  # at most 10 000 files

@@ -1,0 +1,160 @@
+"""The results directory: nothing lost, nothing overwritten, resumes exactly what is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from detente.experiments import Manifest, ResultsError, ResultStore, RunOptions, run_sweep
+from detente.experiments.store import chunk_name
+from tests.experiment_toys import X, toy_sweep
+
+SRC = Path(__file__).parents[1] / "src"
+TESTS = Path(__file__).parent
+
+
+def run(out: Path, draws: int = 20, seed: int = 7, **options: object) -> Manifest:
+    options = {"chunk_size": 4, "progress": False, **options}
+    return run_sweep(toy_sweep(draws, seed), RunOptions(out, **options))  # type: ignore[arg-type]
+
+
+def rows(out: Path) -> pa.Table:
+    return ResultStore(out).read()[1]
+
+
+def test_a_finished_run_records_every_chunk(tmp_path: Path) -> None:
+    manifest = run(tmp_path / "run")
+    assert manifest.complete and manifest.completed == frozenset(range(5))
+    stored = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert stored["arguments"]["seed"] == 7 and stored["total"] == 20
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
+        *(chunk_name(i) for i in range(5)),
+        "manifest.json",
+    ]
+
+
+def test_a_directory_holding_other_files_is_never_written_without_force(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    for resume in (False, True):
+        with pytest.raises(ResultsError, match="not empty and holds no detente results"):
+            run(tmp_path, resume=resume)
+    run(tmp_path, force=True)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert rows(tmp_path).num_rows == 20
+
+
+def test_an_earlier_run_needs_resume_or_force(tmp_path: Path) -> None:
+    run(tmp_path / "run")
+    with pytest.raises(
+        ResultsError, match=r"already holds a sweep \(5 of 5 chunks done\); pass --resume"
+    ):
+        run(tmp_path / "run")
+    run(tmp_path / "run", seed=8, force=True)
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["arguments"]["seed"] == 8
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [({"seed": 8}, "seed=7"), ({"draws": 24}, "draws=20"), ({"chunk_size": 5}, "chunk_size=4")],
+)
+def test_resuming_with_different_arguments_is_refused(
+    tmp_path: Path, change: dict[str, int], named: str
+) -> None:
+    run(tmp_path / "run")
+    with pytest.raises(ResultsError, match=f"cannot resume .* holds a run with {named}") as caught:
+        run(tmp_path / "run", resume=True, **change)  # type: ignore[arg-type]
+    assert "\n" not in str(caught.value)
+
+
+def test_resume_takes_the_seed_and_chunk_size_of_the_run_it_continues(tmp_path: Path) -> None:
+    run(tmp_path / "run", seed=11, chunk_size=3)
+    manifest = run_sweep(toy_sweep(20, None), RunOptions(tmp_path / "run", resume=True))  # type: ignore[arg-type]
+    assert manifest.arguments["seed"] == 11 and manifest.chunk_size == 3
+
+
+def test_resume_runs_exactly_the_missing_chunks(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run(tmp_path / "reference")
+    reference = rows(tmp_path / "reference")
+    manifest = run(out)
+    # Forget chunks 1 and 3 (as if killed before recording them) and mark chunk 0's file so
+    # a recomputation would show; leave chunk 3's file behind, and a stray temporary file.
+    (out / "manifest.json").write_text(
+        manifest.__class__(**{**_fields(manifest), "completed": frozenset({0, 2, 4})}).to_json()
+    )
+    (out / chunk_name(1)).unlink()
+    marked = pq.read_table(out / chunk_name(0))
+    pq.write_table(
+        marked.set_column(0, "draw", pa.array([100, 101, 102, 103])), out / chunk_name(0)
+    )
+    (out / f".{chunk_name(3)}.999.tmp").write_bytes(b"partial")
+    finished = run(out, resume=True)
+    assert finished.complete
+    assert pq.read_table(out / chunk_name(0)).column("draw").to_pylist() == [100, 101, 102, 103]
+    again = rows(out).slice(4)
+    assert again.equals(reference.slice(4))
+    assert not list(out.glob(".*.tmp"))
+
+
+def _fields(manifest: Manifest) -> dict[str, object]:
+    return {name: getattr(manifest, name) for name in Manifest.__dataclass_fields__}
+
+
+def test_a_damaged_manifest_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"format": "something else"}')
+    with pytest.raises(ResultsError, match="not a detente results manifest"):
+        ResultStore(tmp_path).read()
+
+
+SCRIPT = """
+import sys
+from tests.experiment_toys import X, toy_sweep
+from detente.experiments import RunOptions, run_sweep
+options = RunOptions(sys.argv[1], resume=True, chunk_size=6, progress=False)
+run_sweep(toy_sweep(600, 5, delay=0.002, parameters=(X,)), options)
+"""
+
+
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS.parent)])}
+
+
+def written(manifest: Path) -> int:
+    return manifest.stat().st_mtime_ns if manifest.exists() else 0
+
+
+def start_and_kill(out: Path, moment: float) -> None:
+    """Run the sweep in a subprocess; SIGKILL it ``moment`` seconds after it first writes."""
+    before = written(out / "manifest.json")
+    process = subprocess.Popen([sys.executable, "-c", SCRIPT, str(out)], env=ENV)
+    while written(out / "manifest.json") == before and process.poll() is None:
+        time.sleep(0.002)
+    time.sleep(moment)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.slow
+def test_a_run_killed_at_random_moments_and_resumed_equals_an_uninterrupted_run(
+    tmp_path: Path,
+) -> None:
+    sweep = toy_sweep(600, 5, parameters=(X,))
+    run_sweep(sweep, RunOptions(tmp_path / "reference", chunk_size=6, progress=False))
+    reference = rows(tmp_path / "reference")
+    out = tmp_path / "killed"
+    done = []
+    for moment in np.random.default_rng(2026).uniform(0.0, 0.4, size=3):
+        start_and_kill(out, moment)
+        done.append(len(ResultStore(out).existing().completed))  # type: ignore[union-attr]
+    subprocess.run([sys.executable, "-c", SCRIPT, str(out)], env=ENV, check=True)
+    assert rows(out).equals(reference), f"chunks done after each kill: {done}"
+    assert any(0 < d < 100 for d in done), f"no kill landed mid-run: {done}"

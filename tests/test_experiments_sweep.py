@@ -1,0 +1,113 @@
+"""Sweeps: the same seed gives the same rows on every executor and for any chunking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from detente.claims import Claim
+from detente.errors import DetenteError, UnknownNameError
+from detente.experiments import ResultStore, RunOptions, Sweep, run_sweep
+from detente.experiments.chunks import Chunk
+from detente.experiments.executors import InProcess, LocalWorkers
+from tests.experiment_toys import toy_sweep
+
+
+def sweep_table(out: Path, sweep: Sweep, **options: object) -> pa.Table:
+    run_sweep(sweep, RunOptions(out, progress=False, **options))  # type: ignore[arg-type]
+    return ResultStore(out).read()[1]
+
+
+@pytest.fixture(scope="module")
+def dask_address() -> Iterator[str]:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_rows_hold_the_drawn_parameters_results_and_claims(tmp_path: Path) -> None:
+    table = sweep_table(tmp_path / "run", toy_sweep(20), chunk_size=7)
+    rows = table.to_pylist()
+    assert [r["draw"] for r in rows] == list(range(20))
+    assert table.column_names[:4] == ["draw", "parameter.x", "parameter.y", "parameter.z"]
+    for row in rows:
+        x, y = row["parameter.x"], row["parameter.y"]
+        assert 0 <= x <= 1 and 2 <= y <= 4
+        assert row["result.solutions.nash.value"] == pytest.approx(x * y)
+        assert row["claim.big"] is (x > 0.3)
+        assert row["result.stages"] == [x, y][: 1 + int(x > 0.5)]
+        assert row["result.agreement.value"] == (None if x < 0.2 else row["parameter.z"])
+
+
+def test_chunking_never_changes_the_rows(tmp_path: Path) -> None:
+    reference = sweep_table(tmp_path / "one", toy_sweep(30), chunk_size=30)
+    for size in (1, 4, 13):
+        assert sweep_table(tmp_path / f"c{size}", toy_sweep(30), chunk_size=size).equals(reference)
+
+
+def test_latin_hypercube_rows_do_not_depend_on_chunking_and_are_stratified(tmp_path: Path) -> None:
+    reference = sweep_table(tmp_path / "one", toy_sweep(40, lhs=True), chunk_size=40)
+    chunked = sweep_table(tmp_path / "many", toy_sweep(40, lhs=True), chunk_size=3)
+    assert chunked.equals(reference)
+    x = reference.column("parameter.x").to_numpy()
+    assert sorted(np.floor(x * 40).astype(int).tolist()) == list(range(40))
+
+
+def test_different_seeds_give_different_draws(tmp_path: Path) -> None:
+    a = sweep_table(tmp_path / "a", toy_sweep(5, seed=1))
+    b = sweep_table(tmp_path / "b", toy_sweep(5, seed=2))
+    assert a.column("parameter.x") != b.column("parameter.x")
+
+
+@pytest.mark.slow
+def test_local_workers_give_the_same_rows_as_in_process(tmp_path: Path) -> None:
+    reference = sweep_table(tmp_path / "here", toy_sweep(60), chunk_size=5)
+    assert sweep_table(tmp_path / "w2", toy_sweep(60), chunk_size=5, workers=2).equals(reference)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_rows_as_in_process(
+    tmp_path: Path, dask_address: str
+) -> None:
+    reference = sweep_table(tmp_path / "here", toy_sweep(60), chunk_size=5)
+    on_dask = sweep_table(tmp_path / "dask", toy_sweep(60), chunk_size=5, scheduler=dask_address)
+    assert on_dask.equals(reference)
+
+
+@pytest.mark.slow
+def test_executors_yield_every_result_once() -> None:
+    items = list(range(10))
+    assert sorted(LocalWorkers(2).map_unordered(pow, 2, items)) == [2**i for i in items]
+    assert list(InProcess().map_unordered(pow, 2, items)) == [2**i for i in items]
+
+
+def test_a_claim_naming_an_unknown_field_fails_before_anything_is_written(tmp_path: Path) -> None:
+    sweep = toy_sweep(5)
+    bad = Sweep(
+        sweep.model,
+        sweep.parameters,
+        sweep.evaluate,
+        5,
+        (Claim.parse("c", "solutions.nsh.value > 1"),),
+        1,
+    )
+    with pytest.raises(UnknownNameError, match=r"unknown field 'solutions.nsh'.*solutions.nash"):
+        run_sweep(bad, RunOptions(tmp_path / "run", progress=False))
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_sweep_without_uncertain_parameters_is_refused() -> None:
+    sweep = toy_sweep(5)
+    with pytest.raises(DetenteError, match="no parameter has a range"):
+        Sweep(sweep.model, (), sweep.evaluate, 5)
+
+
+def test_a_chunk_is_a_pure_function_of_the_sweep_and_its_draws() -> None:
+    sweep = toy_sweep(10)
+    assert sweep.run_chunk(Chunk(0, 3, 6)).equals(sweep.run_chunk(Chunk(9, 3, 6)))
