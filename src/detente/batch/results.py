@@ -25,14 +25,19 @@ from detente.table import IntArray
 from detente.utility import FloatArray
 
 
-def payoff_factors(session: Session) -> FloatArray:
-    """``factors[t, i] = δ_i ** t`` for every round (Python's float power, as the reference)."""
+def payoff_factors(session: Session, rounds: IntArray) -> FloatArray:
+    """``factors[k, i] = δ_i ** rounds[k]`` with Python's float power, as the reference engine.
+
+    Computed once per distinct round, so long deadlines cost only the rounds that occur.
+    """
     discounting = getattr(session.protocol, "discounting", True)
-    rounds = range(session.protocol.deadline)
-    return np.array(
-        [[d**t if discounting else 1.0 for d in session.table.discounts] for t in rounds],
+    distinct, where = np.unique(rounds, return_inverse=True)
+    table = np.array(
+        [[d ** int(t) if discounting else 1.0 for d in session.table.discounts] for t in distinct],
         dtype=np.float64,
-    ).reshape(len(rounds), len(session.table.discounts))
+    ).reshape(distinct.size, len(session.table.discounts))
+    factors: FloatArray = table[where.reshape(-1)]
+    return factors
 
 
 def _utilities(session: Session, step: Lockstep) -> FloatArray:
@@ -40,7 +45,7 @@ def _utilities(session: Session, step: Lockstep) -> FloatArray:
     reservations = np.array([v.reservation for v in table.views], dtype=np.float64)
     out = np.repeat(reservations[None, :], step.kind.size, axis=0)
     agreed = np.flatnonzero(step.kind == AGREEMENT)
-    factors = payoff_factors(session)[step.ended[agreed]]
+    factors = payoff_factors(session, step.ended[agreed])
     out[agreed] = factors * table.matrix[step.outcome[agreed]]
     return out
 
