@@ -171,7 +171,13 @@ from detente.protocols import AlternatingOffers
 from detente.session import Session
 
 n_issues, n = int(sys.argv[1]), int(sys.argv[2])
-kb = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def kb():
+    # VmHWM: this process image's peak RSS (ru_maxrss would include the parent's, kept over exec)
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 base = kb()
 session = Session.prepare(scenario(domain(n_issues)), AlternatingOffers(deadline=ROUNDS),
                           ["boulware", "conceder"])
