@@ -108,11 +108,13 @@ def scenario(spec: dict[str, Any]) -> Scenario:
 
 def run_detente(spec: dict[str, Any], seconds: float) -> dict[str, Any]:
     """Time detente's reference engine on the domain."""
-    started = time.perf_counter()
-    session = Session.prepare(
-        scenario(spec), AlternatingOffers(deadline=ROUNDS), ["boulware", "conceder"]
-    )
-    prepare = time.perf_counter() - started
+    problem, protocol = scenario(spec), AlternatingOffers(deadline=ROUNDS)
+    timings = []
+    for _ in range(3):  # the first call pays one-off warm-up costs; report the best of three
+        started = time.perf_counter()
+        session = Session.prepare(problem, protocol, ["boulware", "conceder"])
+        timings.append(time.perf_counter() - started)
+    prepare = min(timings)
     n, agreed, utilities = 0, 0, np.zeros(2)
     start = time.perf_counter()
     while True:

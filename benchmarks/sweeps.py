@@ -25,7 +25,10 @@ from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import scenario_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
-CANDIDATES = ("scenarios/cases/hanoi-2019.yaml", "scenarios/theory/robustness-example.yaml")
+CANDIDATES = (
+    "scenarios/cases/hanoi-2019.yaml",
+    "scenarios/theory/action-for-action.yaml",  # solutions + one-shot + best 4-stage schedule
+)
 
 
 def default_scenario() -> Path:

@@ -37,6 +37,8 @@ VARIANTS = (
     "random(p_accept=0.9)",
     "hardline(package={'relief': 'some'})",
     "linear(accept='threshold(level=0.3, below_reservation=True)')",
+    "boulware(model='oracle')",
+    "conceder(model='oracle', window=0.5)",
 )
 SEEDS = (0, 1)
 
@@ -352,3 +354,20 @@ def test_contract_holds_on_random_scenarios(
             )
     if trace.agreed:
         assert all(u >= v.reservation for u, v in zip(trace.utilities, table.views, strict=True))
+
+
+def test_an_oracle_model_offers_what_the_others_prefer_at_the_same_aspiration() -> None:
+    table = Table.of(trade_scenario())
+    plain = load_strategy("linear").prepare(table, 0, 5)
+    informed = load_strategy("linear(model='oracle', window=0.3)").prepare(table, 0, 5)
+    view, other = table.views[0], table.views[1]
+    for before, after in zip(plain.offering.offers, informed.offering.offers, strict=True):  # type: ignore[attr-defined]
+        assert view.utilities[after] >= view.utilities[before] - 1e-12
+        assert view.utilities[after] <= view.utilities[before] + 0.3 * view.scale + 1e-12
+        assert other.utilities[after] >= other.utilities[before]
+    assert plain.offering.offers != informed.offering.offers  # type: ignore[attr-defined]
+
+
+def test_unknown_opponent_model_lists_the_models() -> None:
+    with pytest.raises(UnknownNameError, match="registered: none, oracle"):
+        load_strategy("boulware(model='psychic')")

@@ -17,7 +17,7 @@ import numpy as np
 
 from detente.claims import evaluate_claims
 from detente.outcomes import ENUMERATION_LIMIT
-from detente.phasing.sections import trust_section
+from detente.phasing.sections import phasing_section, trust_section
 from detente.scenario import Scenario
 from detente.solutions import NoSolution, Solution, pareto_frontier, rational_mask, solve_all
 from detente.twolevel import two_level_section
@@ -129,8 +129,9 @@ def positions_section(scenario: Scenario, context: AnalysisContext) -> dict[str,
 
 
 ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
-ANALYSIS_SECTIONS.append(two_level_section)
 """The sections of ``analyze``, in report order."""
+
+ANALYSIS_SECTIONS.append(two_level_section)
 
 
 def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[str, Any]:
@@ -141,6 +142,7 @@ def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[
 
 ANALYSIS_SECTIONS.append(domain_section)
 ANALYSIS_SECTIONS.append(trust_section)
+ANALYSIS_SECTIONS.append(phasing_section)
 
 
 def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from detente.outcomes import ENUMERATION_LIMIT, Value
 from detente.protocols import (
     MEDIATOR,
     AlternatingOffers,
+    MediatorAgent,
     NegotiationProtocol,
     Phase,
     StackedAlternatingOffers,
@@ -130,7 +131,9 @@ class Session:
             names[party] = spec.spec
         return cls(table, protocol, tuple(by_party), tuple(names), initial)
 
-    def _agents(self, seed: np.random.SeedSequence) -> tuple[dict[int, Strategy], object]:
+    def _agents(
+        self, seed: np.random.SeedSequence
+    ) -> tuple[dict[int, Strategy], MediatorAgent | None]:
         children = seed.spawn(len(self.table.views) + 1)
         agents = {
             i: s.bind(np.random.default_rng(children[i]))
@@ -150,8 +153,8 @@ class Session:
         agents, mediator = self._agents(seed_sequence(seed))
         state, step = self.initial, self.protocol.step
         while state.result is None:
-            if state.actor == MEDIATOR:
-                action = mediator.propose(state)  # type: ignore[attr-defined]
+            if state.actor == MEDIATOR and mediator is not None:
+                action = mediator.propose(state)
             elif state.phase is Phase.PROPOSE:
                 action = agents[state.actor].propose(state)
             else:

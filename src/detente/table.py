@@ -108,8 +108,12 @@ class PartyView:
         Targets above ``best`` give the best outcome; the caller ensures the
         party is rational. Utilities within the tolerance of ``target`` count.
         """
+        return int(self.order[self.position_at_least(target)])
+
+    def position_at_least(self, target: float) -> int:
+        """Position in ``order`` of :meth:`at_least`'s outcome."""
         position = int(self.ascending.searchsorted(target - TOLERANCE * self.scale))
-        return int(self.order[min(max(position, self.start), len(self.order) - 1)])
+        return min(max(position, self.start), len(self.order) - 1)
 
     def acceptable(self, utility: float) -> bool:
         """Whether an outcome of this utility is finite-valued and individually rational."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.progress import Progress
@@ -93,22 +93,20 @@ def simulate(
         strategies_for(loaded, strategies),
         max_outcomes,
     )
-    traces: list[Trace] = []
     ran = choose_engine(session, engine, traces=trace_out is not None)
     if ran == "batch":
         summary = _run_batch(session, sessions, seed)
     elif trace_out is None:
         summary = summarize(_run(session, sessions, seed))
     else:
+        summaries: list[Summary] = []
 
         def write(path: Path) -> None:
             with path.open("w", encoding="utf-8") as out:
-                for trace in _run(session, sessions, seed):
-                    out.write(dumps(trace) + "\n")
-                    traces.append(trace)
+                summaries.append(summarize(_written(_run(session, sessions, seed), out)))
 
         write_atomically(trace_out, write)
-        summary = summarize(traces)
+        summary = summaries[0]
     document = summary.to_json(loaded.space.names) | {"engine": ran}
     if json_:
         emit_json(document)
@@ -132,6 +130,12 @@ def _run_batch(session: Session, n: int, seed: int) -> Summary:
             tally.add(chunk)
             bar.advance(task, len(chunk))
     return tally.summary(session.table.scenario.space)
+
+
+def _written(traces: Iterator[Trace], out: TextIO) -> Iterator[Trace]:
+    for trace in traces:
+        out.write(dumps(trace) + "\n")
+        yield trace
 
 
 def render(session: Session, summary: Summary, document: dict[str, object]) -> None:

@@ -54,5 +54,44 @@ def render_sweep(summary: dict[str, Any]) -> None:
     console.print(table)
 
 
-RENDERERS = {"sweep": render_sweep}
+def _mean(entry: dict[str, Any]) -> str:
+    if entry["mean"] is None:
+        return "–"
+    half = "" if entry["low"] is None else f" ± {(entry['high'] - entry['low']) / 2:.2g}"
+    return f"{entry['mean']:.3g}{half}"
+
+
+def render_tournament(summary: dict[str, Any]) -> None:
+    """Print a tournament's ranking: one row per strategy, best mean utility first."""
+    done = "" if summary["complete"] else f" of {summary['planned']:,} planned (incomplete)"
+    scenarios = ", ".join(summary["scenarios"])
+    console.print(
+        f"tournament: {summary['sessions']:,} sessions{done} on {scenarios}", highlight=False
+    )
+    table = Table(title="Strategies by mean utility (95% intervals)")
+    for column in (
+        "rank",
+        "strategy",
+        "seats",
+        "mean utility",
+        "agreement %",
+        "advantage",
+        "Nash distance",
+    ):
+        table.add_column(column, justify="left" if column == "strategy" else "right")
+    for entry in summary["ranking"]:
+        rate = entry["agreement_rate"]
+        table.add_row(
+            str(entry["rank"]),
+            entry["strategy"],
+            f"{entry['seats']:,}",
+            _mean(entry["mean_utility"]),
+            f"{_percent(rate['share'])} ({_percent(rate['low'])}–{_percent(rate['high'])})",
+            _mean(entry["advantage"]),
+            _mean(entry["nash_distance"]),
+        )
+    console.print(table)
+
+
+RENDERERS = {"sweep": render_sweep, "tournament": render_tournament}
 """How to print each kind of summary."""

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
@@ -88,16 +90,92 @@ def _rho(entry: dict[str, object]) -> float:
     return rho if isinstance(rho, float) else 0.0
 
 
-SUMMARIZERS: dict[str, Summarizer] = {"sweep": summarize_sweep}
+def mean_interval(values: NDArray[np.float64], confidence: float = CONFIDENCE) -> dict[str, object]:
+    """The mean of the finite ``values`` with its Student-t interval (null with under 2 values).
+
+    >>> {k: round(v, 4) for k, v in mean_interval(np.array([1.0, 2.0, 3.0])).items()}
+    {'mean': 2.0, 'low': -0.4841, 'high': 4.4841, 'n': 3}
+    """
+    from scipy import stats
+
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"mean": None, "low": None, "high": None, "n": 0}
+    mean = float(finite.mean())
+    if finite.size < 2:
+        return {"mean": mean, "low": None, "high": None, "n": 1}
+    half = stats.t.ppf((1 + confidence) / 2, finite.size - 1) * finite.std(ddof=1)
+    half /= np.sqrt(finite.size)
+    return {
+        "mean": mean,
+        "low": mean - float(half),
+        "high": mean + float(half),
+        "n": int(finite.size),
+    }
+
+
+def _seats(table: pa.Table) -> dict[str, NDArray[Any]]:
+    """One entry per (session, signatory): its strategy, utility, advantage and session values."""
+    lengths = pc.list_value_length(table.column("strategies")).to_numpy()
+    utilities = pc.list_flatten(table.column("utilities")).to_numpy(zero_copy_only=False)
+    reservations = pc.list_flatten(table.column("reservations")).to_numpy(zero_copy_only=False)
+    nash = table.column("nash_distance").to_numpy(zero_copy_only=False)
+    return {
+        "strategy": np.asarray(pc.list_flatten(table.column("strategies")).to_pylist()),
+        "utility": utilities.astype(np.float64),
+        "advantage": (utilities - reservations).astype(np.float64),
+        "agreement": np.repeat(table.column("agreement").to_numpy(zero_copy_only=False), lengths),
+        "nash_distance": np.repeat(np.asarray(nash, dtype=np.float64), lengths),
+    }
+
+
+def summarize_tournament(manifest: Manifest, table: pa.Table) -> dict[str, object]:
+    """A tournament's ranking: per strategy, over every seat it took in every session.
+
+    Strategies are ranked by mean utility; each measure has a 95% interval.
+    """
+    seats = _seats(table)
+    ranking = []
+    for strategy in np.unique(seats["strategy"]):
+        mine = seats["strategy"] == strategy
+        agreed = seats["agreement"][mine].astype(bool)
+        ranking.append(
+            {
+                "strategy": str(strategy),
+                "seats": int(mine.sum()),
+                "mean_utility": mean_interval(seats["utility"][mine]),
+                "agreement_rate": share_interval(int(agreed.sum()), agreed.size),
+                "advantage": mean_interval(seats["advantage"][mine]),
+                "nash_distance": mean_interval(seats["nash_distance"][mine]),
+            }
+        )
+    ranking.sort(key=lambda entry: -_mean(entry["mean_utility"]))
+    return {
+        "kind": "tournament",
+        "sessions": table.num_rows,
+        "planned": manifest.total,
+        "complete": manifest.complete,
+        "scenarios": sorted(set(table.column("scenario").to_pylist())),
+        "ranking": [{"rank": k, **entry} for k, entry in enumerate(ranking, start=1)],
+    }
+
+
+def _mean(interval: object) -> float:
+    mean = interval.get("mean") if isinstance(interval, dict) else None
+    return mean if isinstance(mean, float) else -np.inf
+
+
+SUMMARIZERS: dict[str, Summarizer] = {"sweep": summarize_sweep, "tournament": summarize_tournament}
 """How to summarize each kind of run, by the kind recorded in its manifest."""
 
 
 def summarize(directory: str | os.PathLike[str]) -> dict[str, object]:
     """The summary of the results in ``directory`` as a JSON-ready document.
 
-    Keys: ``kind``, ``draws`` (rows summarized), ``planned``, ``complete`` and,
-    for a sweep, ``parameters`` and ``claims`` (``{name: {share, low, high,
-    holds, sensitivity}}``).
+    Keys: ``kind``, ``planned``, ``complete`` and, for a sweep, ``draws`` (rows
+    summarized), ``parameters`` and ``claims`` (``{name: {share, low, high,
+    holds, sensitivity}}``); for a tournament, ``sessions``, ``scenarios`` and
+    ``ranking`` (see :func:`summarize_tournament`).
     """
     manifest, table = ResultStore(directory).read()
     summarizer = SUMMARIZERS.get(manifest.kind)

@@ -12,18 +12,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
-import numpy as np
 import pyarrow as pa
 
 from detente.claims import Claim, Value
 from detente.errors import DetenteError
-from detente.experiments.chunks import Chunk, automatic_chunk_size
+from detente.experiments.chunks import Chunk
 from detente.experiments.draws import Uncertain, draw_values
-from detente.experiments.executors import Executor, open_executor
-from detente.experiments.runner import RunOptions, execute, normalized
-from detente.experiments.store import Manifest, ResultStore
+from detente.experiments.runner import RunOptions, normalized, run_experiment
+from detente.experiments.store import Manifest
 from detente.experiments.table import flatten, to_table
 from detente.scenario import Scenario
 
@@ -84,6 +82,22 @@ class Sweep:
         results = self.evaluate(self.model.build(drawn))
         claims = {f"claim.{c.name}": c.holds(results) for c in self.claims}
         return {"draw": draw, **flatten(drawn, "parameter"), **flatten(results, "result"), **claims}
+
+    kind: ClassVar[str] = "sweep"
+    unit: ClassVar[str] = "draw"
+
+    @property
+    def total(self) -> int:
+        """How many draws the sweep makes."""
+        return self.draws
+
+    def with_seed(self, seed: int) -> Sweep:
+        """The same sweep with ``seed``."""
+        return replace(self, seed=seed)
+
+    def pilot(self) -> float:
+        """Seconds per draw (see :func:`pilot`)."""
+        return pilot(self)
 
     def identity(self) -> dict[str, object]:
         """Everything that decides the rows: resuming requires it unchanged."""
@@ -146,33 +160,4 @@ def pilot(sweep: Sweep, budget: float = 0.05, most: int = 5) -> float:
 
 def run_sweep(sweep: Sweep, options: RunOptions) -> Manifest:
     """Run (or resume) ``sweep`` into ``options.out``; returns the final manifest."""
-    existing = ResultStore(options.out).existing() if options.resume else None
-    sweep = replace(sweep, seed=_seed(sweep.seed, existing))
-    seconds = pilot(sweep)
-    with open_executor(options.workers, options.scheduler) as executor:
-        size = _chunk_size(options, existing, sweep.draws, seconds, executor)
-        manifest = Manifest("sweep", "draw", sweep.draws, size, sweep.identity())
-        return execute(sweep, manifest, options, executor)
-
-
-def _seed(seed: int | None, existing: Manifest | None) -> int:
-    if seed is not None:
-        return seed
-    stored = existing.arguments.get("seed") if existing is not None else None
-    if isinstance(stored, int):
-        return stored
-    entropy = np.random.SeedSequence().entropy
-    assert isinstance(entropy, int)
-    return entropy
-
-
-def _chunk_size(
-    options: RunOptions, existing: Manifest | None, total: int, seconds: float, executor: Executor
-) -> int:
-    if options.chunk_size is not None:
-        if options.chunk_size < 1:
-            raise DetenteError(f"--chunk-size must be at least 1, got {options.chunk_size}")
-        return options.chunk_size
-    if existing is not None:
-        return existing.chunk_size
-    return automatic_chunk_size(total, seconds, executor.workers)
+    return run_experiment(sweep, options)

@@ -19,11 +19,14 @@ from detente.strategies.base import Composite, StrategySpec
 from detente.strategies.baseline import Uniform
 from detente.strategies.concession import Aspiration
 from detente.strategies.hardline import Demand
+from detente.strategies.models import MODELS
 from detente.strategies.nash import NashPoint
 from detente.strategies.reciprocal import Reciprocal
 
 STRATEGIES: Registry[StrategySpec] = Registry("strategy", "detente.strategies")
 
+_MODEL = Parameter("model", str, "none", "opponent model choosing among near-equal offers")
+_WINDOW = Parameter("window", float, 0.1, "with a model: width of the choice, share of own range")
 _ACCEPT = Parameter("accept", str, "next", "acceptance policies joined by | (next, threshold, …)")
 
 
@@ -33,9 +36,16 @@ def _spec(name: str, **params: Any) -> str:
 
 
 def _time_based(name: str, default: float) -> Callable[..., StrategySpec]:
-    def build(exponent: float = default, accept: str = "next") -> StrategySpec:
-        spec = _spec(name, exponent=exponent, accept=accept)
-        return Composite(spec, Aspiration(exponent), load_acceptance(accept))
+    def build(
+        exponent: float = default, accept: str = "next", model: str = "none", window: float = 0.1
+    ) -> StrategySpec:
+        if model == "none":
+            spec = _spec(name, exponent=exponent, accept=accept)
+            offering = Aspiration(exponent)
+        else:
+            spec = _spec(name, exponent=exponent, accept=accept, model=model, window=window)
+            offering = Aspiration(exponent, MODELS.load(model), window)
+        return Composite(spec, offering, load_acceptance(accept))
 
     return build
 
@@ -83,7 +93,7 @@ for _name, _default, _summary in (
             _name,
             _time_based(_name, _default),
             _summary,
-            (_exponent(_default), _ACCEPT),
+            (_exponent(_default), _ACCEPT, _MODEL, _WINDOW),
             vectorisable=True,
         )
     )
