@@ -283,6 +283,7 @@ BATCH_SPECS = (
     "conceder(accept='probability(p=0.2)|next')",
     "linear(accept='next|probability(p=0.5)')",
     "linear(accept='threshold(level=0.7, below_reservation=True)')",
+    "boulware(model='oracle', window=0.3)",
     "hardline",
     "hardline(accept='deadline')",
     "hardline(package={'i0': 1})",
