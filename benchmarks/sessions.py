@@ -9,19 +9,33 @@ in ``SAOMechanism(n_steps=100)`` on the same domain, in its own environment
 and the ratio. detente's per-scenario precomputation (utility matrix, sorted
 utilities) is timed separately and also folded into a per-session figure.
 
-Run: ``PYTHONPATH=src python benchmarks/sessions.py [--seconds S] [--sizes 3,5]``.
+The batch engine (``detente.batch``) runs the same sessions in lockstep,
+streamed in chunks; its figures are ``batch`` (sessions/s with and without the
+one-time preparation, agreement rate, mean agreement utilities) and
+``batch_ratio``. ``--memory-sessions 100000,1000000`` also measures the peak
+resident memory of a fresh process streaming that many batch sessions on the
+10^5-outcome domain.
+
+Run: ``PYTHONPATH=src:. python benchmarks/sessions.py [--seconds S] [--sizes 3,5]
+[--memory-sessions N,...]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from benchmarks.peer import negmas_available, run_negmas
 
+from detente.batch import BatchSession
+from detente.batch.engine import CHUNK
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.protocols import AlternatingOffers
@@ -121,10 +135,95 @@ def run_detente(spec: dict[str, Any], seconds: float) -> dict[str, Any]:
     }
 
 
+def run_batch(spec: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """Time detente's batch engine on the domain: stream chunks until ``seconds`` pass."""
+    started = time.perf_counter()
+    session = Session.prepare(
+        scenario(spec), AlternatingOffers(deadline=ROUNDS), ["boulware", "conceder"]
+    )
+    batch = BatchSession.of(session)
+    prepare = time.perf_counter() - started
+    n, agreed, utilities = 0, 0, np.zeros(2)
+    start = time.perf_counter()
+    for chunk in batch.stream(1 << 62, seed=0):
+        n += len(chunk)
+        deals = chunk.kind == 0
+        agreed += int(deals.sum())
+        utilities += chunk.utilities[deals].sum(axis=0)
+        if time.perf_counter() - start >= seconds:
+            break
+    elapsed = time.perf_counter() - start
+    return {
+        "sessions": n,
+        "seconds": elapsed,
+        "prepare_seconds": prepare,
+        "chunk": CHUNK,
+        "sessions_per_second": n / elapsed,
+        "sessions_per_second_with_prepare": n / (elapsed + prepare),
+        "agreement_rate": agreed / n,
+        "mean_utilities": (utilities / max(agreed, 1)).tolist(),
+    }
+
+
+MEMORY_SCRIPT = r"""
+import json, resource, sys, time, tracemalloc
+from benchmarks.sessions import ROUNDS, domain, scenario
+from detente.batch import BatchSession, Tally
+from detente.protocols import AlternatingOffers
+from detente.session import Session
+
+n_issues, n = int(sys.argv[1]), int(sys.argv[2])
+def kb():
+    # VmHWM: this process image's peak RSS (ru_maxrss would include the parent's, kept over exec)
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = kb()
+session = Session.prepare(scenario(domain(n_issues)), AlternatingOffers(deadline=ROUNDS),
+                          ["boulware", "conceder"])
+batch = BatchSession.of(session)
+prepared = kb()
+tally = Tally(session.table.scenario.party_ids)
+tracemalloc.start()
+start = time.perf_counter()
+for chunk in batch.stream(n, seed=0):
+    tally.add(chunk)
+heap = tracemalloc.get_traced_memory()[1]
+print(json.dumps({"sessions": n, "outcomes": session.table.size,
+                  "seconds": time.perf_counter() - start, "agreement_rate": tally.agreement_rate,
+                  "peak_rss_mb_after_imports": base / 1024,
+                  "peak_rss_mb_after_prepare": prepared / 1024, "peak_rss_mb": kb() / 1024,
+                  "peak_traced_mb_while_streaming": heap / 2**20}))
+"""
+
+
+def peak_memory(n_issues: int, sessions: int) -> dict[str, Any]:
+    """Peak resident memory of a fresh process streaming ``sessions`` batch sessions."""
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, str(n_issues), str(sessions)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--sizes", default="3,5", help="numbers of issues (10 values each)")
+    parser.add_argument(
+        "--memory-sessions",
+        default="",
+        help="comma-separated session counts for the batch engine's peak memory on the "
+        "5-issue domain, e.g. 100000,1000000 (default: skip)",
+    )
     args = parser.parse_args()
     report = []
     for n_issues in map(int, args.sizes.split(",")):
@@ -137,6 +236,7 @@ def main() -> None:
         )
         row["detente"]["sessions_per_second"] = rate
         row["detente"]["sessions_per_second_with_prepare_each"] = with_prepare
+        row["batch"] = run_batch(spec, args.seconds)
         if negmas_available():
             payload = {**spec, "rounds": ROUNDS, "seconds": args.seconds, "min_sessions": 3}
             peer = run_negmas(NEGMAS_SCRIPT, payload)
@@ -144,8 +244,14 @@ def main() -> None:
             row["negmas"] = peer
             row["ratio"] = rate / peer["sessions_per_second"]
             row["ratio_with_prepare_each"] = with_prepare / peer["sessions_per_second"]
+            row["batch_ratio"] = row["batch"]["sessions_per_second"] / peer["sessions_per_second"]
+            row["batch_ratio_with_prepare"] = (
+                row["batch"]["sessions_per_second_with_prepare"] / peer["sessions_per_second"]
+            )
         report.append(row)
         print(json.dumps(row), flush=True)
+    for sessions in filter(None, args.memory_sessions.split(",")):
+        print(json.dumps({"memory": peak_memory(5, int(sessions))}), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table as RichTable
 
+from detente.batch import BatchSession, Tally, choose_engine
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
     JsonOpt,
@@ -53,6 +54,14 @@ ProtocolOpt = Annotated[
         "--protocol", help="Protocol spec, e.g. 'single-text(deadline=50)'.", show_default=False
     ),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (the batch engine when every strategy is vectorisable and no traces are "
+        "written), batch or reference.",
+    ),
+]
 TraceOpt = Annotated[
     Path | None,
     typer.Option(
@@ -72,6 +81,7 @@ def simulate(
     set_: SetOpt = None,
     json_: JsonOpt = False,
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
+    engine: EngineOpt = "auto",
 ) -> None:
     """Run sessions of a negotiation protocol with the given strategies and summarise them."""
     if rounds is not None and rounds < 1:
@@ -83,7 +93,10 @@ def simulate(
         strategies_for(loaded, strategies),
         max_outcomes,
     )
-    if trace_out is None:
+    ran = choose_engine(session, engine, traces=trace_out is not None)
+    if ran == "batch":
+        summary = _run_batch(session, sessions, seed)
+    elif trace_out is None:
         summary = summarize(_run(session, sessions, seed))
     else:
         summaries: list[Summary] = []
@@ -94,7 +107,7 @@ def simulate(
 
         write_atomically(trace_out, write)
         summary = summaries[0]
-    document = summary.to_json(loaded.space.names)
+    document = summary.to_json(loaded.space.names) | {"engine": ran}
     if json_:
         emit_json(document)
     else:
@@ -107,6 +120,16 @@ def _run(session: Session, n: int, seed: int) -> Iterator[Trace]:
         for trace in session.run_many(n, seed):
             bar.advance(task)
             yield trace
+
+
+def _run_batch(session: Session, n: int, seed: int) -> Summary:
+    tally = Tally(session.table.scenario.party_ids)
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("sessions", total=n)
+        for chunk in BatchSession.of(session).stream(n, seed):
+            tally.add(chunk)
+            bar.advance(task, len(chunk))
+    return tally.summary(session.table.scenario.space)
 
 
 def _written(traces: Iterator[Trace], out: TextIO) -> Iterator[Trace]:

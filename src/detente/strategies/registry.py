@@ -107,6 +107,7 @@ STRATEGIES.register(
             _ACCEPT,
         ),
         bilateral_only=True,
+        vectorisable=True,
     )
 )
 STRATEGIES.register(
