@@ -71,9 +71,12 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as done:
         raise SystemExit(done.exit_code) from None
     except _USAGE_ERROR as error:
+        code = getattr(error, "exit_code", 2)
+        if not error.format_message().strip():  # type: ignore[attr-defined]
+            raise SystemExit(code) from None  # no arguments: the help is already printed
         context = getattr(error, "ctx", None)
         hint = f" (see '{context.command_path} --help')" if context is not None else ""
-        fail(f"error: {error.format_message()}{hint}", getattr(error, "exit_code", 2))  # type: ignore[attr-defined]
+        fail(f"error: {error.format_message()}{hint}", code)  # type: ignore[attr-defined]
     except typer.Abort:
         fail("aborted", 130)
     except DetenteError as error:
@@ -82,6 +85,11 @@ def main(argv: list[str] | None = None) -> None:
         fail(f"error: {error}", 2)
     except (BrokenPipeError, KeyboardInterrupt):
         raise SystemExit(130) from None
+    except OSError as error:
+        if debug:
+            raise
+        where = f"{error.filename}: " if error.filename is not None else ""
+        fail(f"error: {where}cannot read or write there ({error.strerror or error})", 2)
     except Exception as error:
         if debug:
             raise

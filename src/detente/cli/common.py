@@ -17,6 +17,7 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from detente.errors import DetenteError
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
 from detente.scenario.loader import load_scenario, parse_overrides
@@ -97,15 +98,35 @@ def emit_json(document: Any) -> None:
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Let ``write`` fill a temporary file beside ``path``, then rename it into place.
 
-    Whatever fails, no half-written file is left at ``path``.
+    Whatever fails, no half-written file is left at ``path``. The file gets the
+    usual permissions (``0o666`` less the umask), not the temporary file's private ones.
+
+    Raises:
+        DetenteError: ``path`` is a folder, its folder does not exist, or it cannot be written.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    if path.is_dir():
+        raise DetenteError(f"{path}: is a folder; give a file name inside it")
+    if not path.parent.is_dir():
+        raise DetenteError(
+            f"{path}: the folder {path.parent} does not exist; create it or choose another path"
+        )
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise DetenteError(f"{path}: cannot write there ({error.strerror or error})") from None
     os.close(fd)
     try:
         write(Path(name))
+        os.chmod(name, 0o666 & ~_umask())
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
