@@ -104,13 +104,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     Raises:
         DetenteError: ``path`` is a folder, its folder does not exist, or it cannot be written.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise DetenteError(f"{path}: is a folder; give a file name inside it")
-    if not path.parent.is_dir():
-        raise DetenteError(
-            f"{path}: the folder {path.parent} does not exist; create it or choose another path"
-        )
+    path = require_folder(Path(path))
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
@@ -123,6 +117,28 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def require_folder(path: Path) -> Path:
+    """``path`` if it names a file in an existing folder; a one-line error otherwise.
+
+    Output files are never written into folders created on the fly: a typo in a
+    path is an error, not a new directory tree.
+
+    >>> require_folder(Path("/no/such/folder/out.json"))
+    Traceback (most recent call last):
+    detente.errors.DetenteError: /no/such/folder/out.json: cannot write there: the folder /no/such/folder does not exist; create it or choose another path
+    """
+    if path.is_dir():
+        raise DetenteError(f"{path}: is a folder; give a file name inside it")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DetenteError(f"{path}: cannot write there: {path.parent} is not a folder")
+    if not path.parent.is_dir():
+        raise DetenteError(
+            f"{path}: cannot write there: the folder {path.parent} does not exist; "
+            "create it or choose another path"
+        )
+    return path
 
 
 def _umask() -> int:

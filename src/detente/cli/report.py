@@ -14,6 +14,7 @@ from detente.cli.common import (
     SetOpt,
     console,
     load,
+    require_folder,
 )
 from detente.errors import DetenteError
 
@@ -62,6 +63,8 @@ def report(
 
     chosen = choose_format(format_, output)
     path = output or Path(f"report.{chosen}")
+    if not path.is_dir():  # a folder gets write_report's own message
+        require_folder(path)
     summary = None if sweep is None else read_sweep(sweep)
     data = gather(load(scenario, set_), limit=max_outcomes, sweep=summary)
     written = write_report(Report.build(data), path, chosen)

@@ -79,6 +79,7 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
             f"report: {path} is a directory; give a file name such as {path / 'report.html'}"
         )
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         return _write(report, path, format)
     except OSError as error:
         reason = error.strerror or str(error)
