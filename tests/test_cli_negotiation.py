@@ -158,3 +158,8 @@ def test_scenario_protocol_section_is_checked(detente_cli: CLI, tmp_path: Path) 
     assert_one_line_error(
         detente_cli("validate", path, "--set", "slices=10"), "unknown protocol 'auction'"
     )
+
+
+def test_simulate_out_of_range_strategy_parameter_is_one_line(detente_cli: CLI) -> None:
+    done = detente_cli("simulate", WORKED, "--strategies", "boulware(exponent=-1)")
+    assert_one_line_error(done, "exponent", "> 0.0")

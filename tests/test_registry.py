@@ -99,3 +99,31 @@ def test_the_strategy_reference_is_generated_from_the_registries() -> None:
     page = PAGE.read_text()
     for name in REGISTRIES:
         assert block(name) in page, "regenerate: PYTHONPATH=src python -m tests.docs_tables"
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("boulware(exponent=-1)", "'exponent' must be > 0.0"),
+        ("conceder(exponent=0)", "'exponent' must be > 0.0"),
+        ("boulware(window=-0.5)", "'window' must be between 0.0 and 1.0"),
+        ("tit-for-tat(reciprocity=-3)", "'reciprocity' must be >= 0.0"),
+        ("random(p_accept=2)", "'p_accept' must be between 0.0 and 1.0"),
+        ("boulware(accept='threshold(level=5)')", "'level' must be between 0.0 and 1.0"),
+        ("linear(accept='probability(p=-0.1)')", "'p' must be between 0.0 and 1.0"),
+    ],
+)
+def test_out_of_range_parameters_are_refused_with_the_range(spec: str, fragment: str) -> None:
+    with pytest.raises(DetenteError, match=fragment.replace("(", r"\(")):
+        load_strategy(spec)
+
+
+def test_parameters_at_their_bounds_are_accepted() -> None:
+    assert load_strategy("random(p_accept=1)").spec == "random(p_accept=1.0)"
+    assert "level=0" in load_strategy("nash(accept='threshold(level=0)')").spec
+
+
+def test_an_unquoted_word_is_named_without_python_internals() -> None:
+    with pytest.raises(DetenteError, match="'abc' is not a literal; quote text") as caught:
+        parse_spec("boulware(exponent=abc)")
+    assert "ast." not in str(caught.value)

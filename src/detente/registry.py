@@ -44,6 +44,9 @@ class Parameter:
     type: ParameterType
     default: Any
     doc: str = ""
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
 
     def describe(self) -> str:
         """``name (type, default d): doc`` for help texts and error messages."""
@@ -55,12 +58,34 @@ class Parameter:
         if value is None and self.default is None:
             return None
         if self.type is float and isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+            return self.check_range(owner, float(value))
         if isinstance(value, self.type) and not (self.type is int and isinstance(value, bool)):
-            return value
+            return self.check_range(owner, value) if isinstance(value, int | float) else value
         raise DetenteError(
             f"{owner}: parameter {self.name!r} must be of type {self.type.__name__}, got {value!r}"
         )
+
+    def check_range(self, owner: str, value: float) -> float:
+        """``value`` if it lies within the declared bounds (``low``, ``high``), else an error.
+
+        >>> Parameter("p", float, 0.5, low=0.0, high=1.0).check_range("policy", 2.0)
+        Traceback (most recent call last):
+        detente.errors.DetenteError: policy: parameter 'p' must be between 0.0 and 1.0, got 2.0
+        """
+        below = self.low is not None and (value <= self.low if self.open_low else value < self.low)
+        if below or (self.high is not None and value > self.high) or value != value:
+            raise DetenteError(
+                f"{owner}: parameter {self.name!r} must be {self.bounds()}, got {value!r}"
+            )
+        return value
+
+    def bounds(self) -> str:
+        """The valid range in words, e.g. ``between 0 and 1`` or ``> 0``."""
+        if self.low is not None and self.high is not None and not self.open_low:
+            return f"between {self.low} and {self.high}"
+        parts = [] if self.low is None else [f"{'>' if self.open_low else '>='} {self.low}"]
+        parts += [] if self.high is None else [f"<= {self.high}"]
+        return " and ".join(parts) or "a number"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +164,8 @@ def parse_spec(text: str) -> Spec:
         call = ast.parse(f"_({inner})", mode="eval").body
         if not isinstance(call, ast.Call) or any(k.arg is None for k in call.keywords):
             raise ValueError("not a plain argument list")
-        args = tuple(ast.literal_eval(a) for a in call.args)
-        kwargs = tuple((str(k.arg), ast.literal_eval(k.value)) for k in call.keywords)
+        args = tuple(_literal(a) for a in call.args)
+        kwargs = tuple((str(k.arg), _literal(k.value)) for k in call.keywords)
     except (SyntaxError, ValueError) as exc:
         raise DetenteError(
             f"cannot parse the arguments of spec {text!r} ({exc}); arguments must be literals "
@@ -252,3 +277,11 @@ class Registry(Generic[T]):
         """Build the object a spec string describes."""
         parsed = parse_spec(spec)
         return self.entry(parsed.name).build(parsed.args, dict(parsed.kwargs))
+
+
+def _literal(node: ast.expr) -> Any:
+    """The literal ``node`` stands for; a ValueError quoting the source text otherwise."""
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise ValueError(f"{ast.unparse(node)!r} is not a literal; quote text") from None

@@ -119,7 +119,9 @@ ACCEPTANCE.register(
         AcceptAbove,
         "accept offers above a fixed fraction of one's rational range (AC_const)",
         (
-            Parameter("level", float, 0.8, "fraction of the way from floor to best"),
+            Parameter(
+                "level", float, 0.8, "fraction of the way from floor to best", low=0.0, high=1.0
+            ),
             Parameter("below_reservation", bool, False, "measure from the lowest utility"),
         ),
         kind="acceptance policy",
@@ -140,7 +142,7 @@ ACCEPTANCE.register(
         "probability",
         AcceptWithProbability,
         "accept a rational offer with a fixed probability",
-        (Parameter("p", float, 0.5, "probability of accepting"),),
+        (Parameter("p", float, 0.5, "probability of accepting", low=0.0, high=1.0),),
         kind="acceptance policy",
         stochastic=True,
         vectorisable=True,

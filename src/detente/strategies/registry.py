@@ -26,7 +26,9 @@ from detente.strategies.reciprocal import Reciprocal
 STRATEGIES: Registry[StrategySpec] = Registry("strategy", "detente.strategies")
 
 _MODEL = Parameter("model", str, "none", "opponent model choosing among near-equal offers")
-_WINDOW = Parameter("window", float, 0.1, "with a model: width of the choice, share of own range")
+_WINDOW = Parameter(
+    "window", float, 0.1, "with a model: width of the choice, share of own range", low=0.0, high=1.0
+)
 _ACCEPT = Parameter("accept", str, "next", "acceptance policies joined by | (next, threshold, …)")
 
 
@@ -79,7 +81,12 @@ def uniform(p_accept: float = 0.5) -> StrategySpec:
 
 def _exponent(default: float) -> Parameter:
     return Parameter(
-        "exponent", float, default, "aspiration curve exponent (>1 Boulware, <1 Conceder)"
+        "exponent",
+        float,
+        default,
+        "aspiration curve exponent (>1 Boulware, <1 Conceder)",
+        low=0.0,
+        open_low=True,
     )
 
 
@@ -103,7 +110,9 @@ STRATEGIES.register(
         tit_for_tat,
         "reciprocal concession: concede as much as the opponent did [Faratin1998]",
         (
-            Parameter("reciprocity", float, 1.0, "own concession per unit of the opponent's"),
+            Parameter(
+                "reciprocity", float, 1.0, "own concession per unit of the opponent's", low=0.0
+            ),
             _ACCEPT,
         ),
         bilateral_only=True,
@@ -133,7 +142,16 @@ STRATEGIES.register(
         "random",
         uniform,
         "uniformly random rational offers, accept with probability p_accept",
-        (Parameter("p_accept", float, 0.5, "probability of accepting a rational offer"),),
+        (
+            Parameter(
+                "p_accept",
+                float,
+                0.5,
+                "probability of accepting a rational offer",
+                low=0.0,
+                high=1.0,
+            ),
+        ),
         stochastic=True,
         vectorisable=True,
     )
