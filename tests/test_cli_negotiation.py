@@ -163,3 +163,8 @@ def test_scenario_protocol_section_is_checked(detente_cli: CLI, tmp_path: Path) 
 def test_simulate_out_of_range_strategy_parameter_is_one_line(detente_cli: CLI) -> None:
     done = detente_cli("simulate", WORKED, "--strategies", "boulware(exponent=-1)")
     assert_one_line_error(done, "exponent", "> 0.0")
+
+
+def test_simulate_negative_seed_is_one_line(detente_cli: CLI) -> None:
+    done = detente_cli("simulate", WORKED, "--strategies", "nash", "--seed", "-1")
+    assert_one_line_error(done, "--seed")

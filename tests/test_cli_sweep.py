@@ -87,3 +87,11 @@ def test_a_missing_dask_is_a_clean_error_naming_the_extra(monkeypatch: pytest.Mo
         open_executor(scheduler="tcp://127.0.0.1:8786"),
     ):
         pass
+
+
+def test_sweep_takes_the_same_output_flag_as_other_commands(
+    tmp_path: Path, detente_cli: CLI
+) -> None:
+    done = detente_cli("sweep", EXAMPLE, "--draws", "3", "--seed", "1", "-o", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "run" / "manifest.json").is_file()

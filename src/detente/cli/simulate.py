@@ -38,7 +38,7 @@ StrategiesOpt = Annotated[
 ]
 SessionsOpt = Annotated[int, typer.Option("--sessions", min=1, help="Number of sessions.")]
 SeedOpt = Annotated[
-    int, typer.Option("--seed", help="Seed; session k uses SeedSequence(seed).spawn.")
+    int, typer.Option("--seed", min=0, help="Seed; session k uses SeedSequence(seed).spawn.")
 ]
 RoundsOpt = Annotated[
     int | None,

@@ -14,11 +14,19 @@ from detente.experiments.sweep import run_sweep, scenario_sweep
 from detente.scenario.loader import parse_overrides
 
 OutOpt = Annotated[
-    Path, typer.Option("--out", help="Results directory (Parquet chunks and a manifest).")
+    Path,
+    typer.Option(
+        "--out", "-o", "--output", help="Results directory (Parquet chunks and a manifest)."
+    ),
 ]
 SeedOpt = Annotated[
     int | None,
-    typer.Option("--seed", min=0, help="Seed; the same seed gives the same results anywhere."),
+    typer.Option(
+        "--seed",
+        min=0,
+        help="Seed; the same seed gives the same results anywhere "
+        "(default: a fresh one, printed and kept in the manifest).",
+    ),
 ]
 WorkersOpt = Annotated[
     int | None, typer.Option("--workers", min=1, help="Run on this many local worker processes.")
