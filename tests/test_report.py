@@ -679,3 +679,13 @@ def test_trust_that_never_moves_needs_no_figure() -> None:
     trust = next(s for s in build_sections(data_of(docs)) if s.key == "trust")
     assert trust.sentences[-1] == "Trust does not change along the schedule."
     assert trust.figures == ()
+
+
+def test_cli_refuses_a_sweep_of_another_scenario(detente_cli: CLI, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(
+        '{"draws": 5, "claims": {"not_here": {"share": 1.0, "low": 0.5, "high": 1.0}}}'
+    )
+    done = detente_cli("report", WORKED, "-o", tmp_path / "r.html", "--sweep", other)
+    assert_one_line_error(done, "--sweep", "not_here", "another scenario")
+    assert not (tmp_path / "r.html").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -65,11 +65,30 @@ def report(
     path = output or Path(f"report.{chosen}")
     if not path.is_dir():  # a folder gets write_report's own message
         require_folder(path)
+    loaded = load(scenario, set_)
     summary = None if sweep is None else read_sweep(sweep)
-    data = gather(load(scenario, set_), limit=max_outcomes, sweep=summary)
+    if summary is not None and sweep is not None:
+        check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
+    data = gather(loaded, limit=max_outcomes, sweep=summary)
     written = write_report(Report.build(data), path, chosen)
     extra = f" (figures in {written[1].parent})" if len(written) > 1 else ""
     console.print(f"report written to {path}{extra}", highlight=False, soft_wrap=True)
+
+
+def check_sweep_claims(path: Path, summary: dict[str, Any], declared: set[str]) -> None:
+    """Refuse a sweep whose claims the scenario does not declare (another scenario's sweep).
+
+    >>> check_sweep_claims(Path("run"), {"claims": {"x": {}}}, {"x", "y"})
+    >>> check_sweep_claims(Path("run"), {"claims": {"z": {}}}, {"x"})
+    Traceback (most recent call last):
+    detente.errors.DetenteError: --sweep run: its claims (z) are not declared by this scenario (x); was it run on another scenario?
+    """
+    foreign = sorted(set(summary["claims"]) - declared)
+    if foreign:
+        raise DetenteError(
+            f"--sweep {path}: its claims ({', '.join(foreign)}) are not declared by this "
+            f"scenario ({', '.join(sorted(declared)) or 'none'}); was it run on another scenario?"
+        )
 
 
 def choose_format(given: str | None, output: Path | None) -> Format:
