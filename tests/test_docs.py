@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import CLI, REPO
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
@@ -32,3 +33,33 @@ def test_relative_links_point_at_files() -> None:
             assert (page.parent / target).exists(), (
                 f"{page.relative_to(REPO)} links to missing {target}"
             )
+
+
+def documented_keys(heading: str) -> set[str]:
+    """The keys in the first column of the table under ``heading`` in docs/reference/cli.md."""
+    text = (REPO / "docs" / "reference" / "cli.md").read_text(encoding="utf-8")
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
+
+
+@pytest.mark.parametrize(
+    ("heading", "args"),
+    [
+        ("`analyze --json`", ["analyze", "scenarios/theory/two-level.yaml", "--json"]),
+        ("`analyze --json`", ["analyze", "scenarios/theory/action-for-action.yaml", "--json"]),
+        (
+            "`simulate --json`",
+            ["simulate", "scenarios/theory/worked-example.yaml", "--strategies", "nash", "--json"],
+        ),
+        ("`spe --json`", ["spe", "scenarios/theory/worked-example.yaml", "--json"]),
+    ],
+)
+def test_every_json_key_a_command_prints_is_documented(
+    heading: str, args: list[str], detente_cli: CLI
+) -> None:
+    done = detente_cli(*args, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    printed = set(json.loads(done.stdout))
+    documented = documented_keys(heading) | {"parties", "deadline"}
+    documented |= {"trust", "trust_models", "phasing", "solutions_unrestricted"}  # in prose
+    assert printed <= documented, printed - documented
