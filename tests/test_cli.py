@@ -163,3 +163,8 @@ def test_internal_errors_exit_1_with_a_debug_hint(
 )
 def test_usage_errors_are_one_line_exit_2(detente_cli: CLI, args: list[str], fragments: list[str]) -> None:
     assert_one_line_error(detente_cli(*args), *fragments)
+
+
+def test_set_to_infinity_is_one_line_not_an_internal_error(detente_cli: CLI) -> None:
+    done = detente_cli("analyze", WORKED, "--set", "d_A=1e400")
+    assert_one_line_error(done, "--set 'd_A=1e400'", "finite")

@@ -152,3 +152,9 @@ def test_missing_file_and_bad_set_syntax() -> None:
         load_scenario("does-not-exist.yaml")
     with pytest.raises(DetenteError, match="NAME=NUMBER"):
         parse_overrides(["delta"])
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_set_refuses_non_finite_numbers(value: str) -> None:
+    with pytest.raises(DetenteError, match="finite number"):
+        parse_overrides([f"d_A={value}"])

@@ -15,6 +15,7 @@ valid: one line, ready to print.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,12 +97,12 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         try:
-            if not sep or not name.strip():
+            if not sep or not name.strip() or not math.isfinite(float(value)):
                 raise ValueError
             result[name.strip()] = float(value)
         except ValueError:
             raise DetenteError(
-                f"--set {pair!r}: expected NAME=NUMBER, e.g. --set delta=0.9"
+                f"--set {pair!r}: expected NAME=NUMBER with a finite number, e.g. --set delta=0.9"
             ) from None
     return result
 
