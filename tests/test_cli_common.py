@@ -69,3 +69,23 @@ def test_no_arguments_prints_the_help_and_no_stray_error_line(detente_cli: CLI) 
     done = detente_cli()
     assert "Usage: detente" in done.stdout
     assert done.stderr.strip() == ""
+
+
+def test_a_run_with_missing_chunks_is_one_line_naming_the_file(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    done = detente_cli(
+        "sweep",
+        SCENARIOS / "theory" / "robustness-example.yaml",
+        "--draws",
+        "3",
+        "--seed",
+        "1",
+        "--out",
+        run,
+    )
+    assert done.returncode == 0, done.stderr
+    chunk = sorted(run.glob("*.parquet"))[0]
+    chunk.unlink()
+    assert_one_line_error(detente_cli("summarize", run), chunk.name, "no such file")

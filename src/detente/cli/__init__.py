@@ -88,8 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as error:
         if debug:
             raise
-        where = f"{error.filename}: " if error.filename is not None else ""
-        fail(f"error: {where}cannot read or write there ({error.strerror or error})", 2)
+        fail(f"error: {describe_os_error(error)}", 2)
     except Exception as error:
         if debug:
             raise
@@ -98,3 +97,24 @@ def main(argv: list[str] | None = None) -> None:
             "(a bug in detente; rerun with --debug for the traceback and report it)",
             1,
         )
+
+
+def describe_os_error(error: OSError) -> str:
+    """A failed read or write in one line: the path, the reason, what to check.
+
+    >>> describe_os_error(FileNotFoundError("/run/chunk-000000.parquet"))
+    '/run/chunk-000000.parquet: no such file (check the path and its permissions)'
+    >>> describe_os_error(PermissionError(13, "Permission denied", "/etc/x"))
+    '/etc/x: Permission denied (check the path and its permissions)'
+    """
+    where = error.filename if error.filename is not None else (error.args or ("?",))[-1]
+    reason = error.strerror or _OS_REASONS.get(type(error), type(error).__name__)
+    return f"{where}: {reason} (check the path and its permissions)"
+
+
+_OS_REASONS: dict[type[OSError], str] = {
+    FileNotFoundError: "no such file",
+    PermissionError: "permission denied",
+    IsADirectoryError: "is a folder",
+    NotADirectoryError: "not a folder",
+}
