@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -75,7 +76,7 @@ def report(
     console.print(f"report written to {path}{extra}", highlight=False, soft_wrap=True)
 
 
-def check_sweep_claims(path: Path, summary: dict[str, Any], declared: set[str]) -> None:
+def check_sweep_claims(path: Path, summary: Mapping[str, Any], declared: set[str]) -> None:
     """Refuse a sweep whose claims the scenario does not declare (another scenario's sweep).
 
     >>> check_sweep_claims(Path("run"), {"claims": {"x": {}}}, {"x", "y"})
