@@ -53,11 +53,12 @@ def test_theory_two_level_row4_reports_no_ratifiable_agreement(detente_cli: CLI)
 
 
 def _with_ally(tmp_path: Path, intercept: float) -> Path:
-    text = TWO_LEVEL.read_text() + (
+    ally = (
         "  - id: ally\n"
         "    signatory: false\n"
         f"    utility: {{type: linear, values: {{relief: {{slope: 1, intercept: {intercept}}}}}}}\n"
     )
+    text = TWO_LEVEL.read_text().replace("claims:\n", ally + "claims:\n")
     path = tmp_path / "with-ally.yaml"
     path.write_text(text)
     return path
