@@ -58,7 +58,8 @@ def _with_ally(tmp_path: Path, intercept: float) -> Path:
         "    signatory: false\n"
         f"    utility: {{type: linear, values: {{relief: {{slope: 1, intercept: {intercept}}}}}}}\n"
     )
-    text = TWO_LEVEL.read_text().replace("claims:\n", ally + "claims:\n")
+    parties, sep, rest = TWO_LEVEL.read_text().partition("\nclaims:")
+    text = parties + "\n" + ally.rstrip("\n") + sep + rest
     path = tmp_path / "with-ally.yaml"
     path.write_text(text)
     return path
