@@ -112,6 +112,7 @@ def test_worked_example_ships_with_named_outcomes() -> None:
         (("name: price and delivery", "name: [unclosed"), ["s.yaml:", "invalid YAML"]),
         (("scale: =base * 2", "scale: !!python/object/apply:os.system ['true']"), ["not allowed"]),
         (("warranty: 0.5", "warranty: [1]"), ["lists 1 values", "has 2"]),
+        (("warranty: 0.5", "warranty: .nan"), ["values.warranty", "finite number"]),
         (("held_by: buyer", "held_by: broker"), ["positions.cheap.held_by", "no party 'broker'"]),
         (("{price: 1, delivery: slow}", "{delivery: slow}"), ["positions.cheap.outcome", "price"]),
     ],

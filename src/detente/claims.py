@@ -675,7 +675,7 @@ CLAIM_NAME = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 class ClaimSpec(BaseModel):
     """A claim in a scenario file, long form; the short form is the expression alone."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     expr: str = Field(min_length=1, description="The statement, in the claims language.")
     description: str = Field(default="", description="What the claim means, in words.")

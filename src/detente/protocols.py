@@ -632,7 +632,7 @@ class ProtocolSection(BaseModel):
     when ``--strategies`` is not given).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: str = Field(default="alternating-offers", description="Registered protocol name.")
     deadline: int = Field(default=100, ge=1, description="Number of rounds.")

@@ -28,7 +28,7 @@ PathKey = tuple[str | int, ...]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ItemSpec(_Section):

@@ -32,6 +32,7 @@ from detente.scenario.core import Scenario
 from detente.scenario.model import ScenarioFile
 
 PathKey = tuple[str | int, ...]
+_UNION_TAGS = {"linear", "table", "rectangles", "float", "int", "str", "bool", "list", "dict"}
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
 }
@@ -47,20 +48,20 @@ class Source:
     def at(self, path: Sequence[str | int]) -> Location:
         """Location of the deepest node of ``path`` present in the file."""
         node, line, column, found = self.tree, None, None, []
+        missing: list[str | int] = []
         for key in path:
             if isinstance(node, CommentedMap) and key in node:
                 line, column = node.lc.key(key)
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
                 line, column = node.lc.item(key)
             else:
-                break
+                missing.append(key)  # a union member's label, or a field the file leaves out
+                continue
             found.append(key)
             node = node[key]
         rest = [
-            k
-            for k in path[len(found) :]
-            if isinstance(k, str) and k[:1].islower() and "[" not in k  # not a union member
-        ][:1]
+            k for k in missing if isinstance(k, str) and k[:1].islower() and k not in _UNION_TAGS
+        ][-1:]
         return Location(
             self.file,
             None if line is None else line + 1,
@@ -234,7 +235,9 @@ def validate(source: Source, data: Mapping[str, Any]) -> ScenarioFile:
     try:
         return ScenarioFile.model_validate(data)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
+        problems = error.errors(include_url=False)
+        # In a union every member reports; a type mismatch of one member says least.
+        first = next((p for p in problems if not p["type"].endswith("_type")), problems[0])
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
             shown = repr(first["input"])

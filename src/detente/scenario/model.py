@@ -30,7 +30,7 @@ ValueName = str | int | float
 class Strict(BaseModel):
     """Base for every section: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ParameterSpec(Strict):
@@ -307,7 +307,10 @@ class ScenarioFile(Strict):
     """A detente scenario file."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra={"title": "detente scenario"}
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        json_schema_extra={"title": "detente scenario"},
     )
 
     name: str = Field(min_length=1)
