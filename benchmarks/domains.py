@@ -5,7 +5,9 @@ individually rational set, the Pareto frontier and every bargaining solution.
 Domains that cannot be enumerated (10¹⁰ outcomes) or that GENIUS itself
 cannot evaluate are listed and skipped. With ``--negmas`` the peer's
 equivalent (``Scenario.load`` + ``calc_stats``: frontier and solutions) runs in
-its own environment over the same folders and the ratio is reported.
+its own environment over the same folders, one subprocess per domain with a
+time budget (``--budget``, default 60 s), and the ratio is reported on the
+domains both finished.
 
 Usage::
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -76,15 +79,33 @@ def run_detente(folders: list[Path], real_steps: int) -> tuple[dict[str, float],
     return times, skipped
 
 
-def run_peer(folders: list[Path]) -> dict[str, float | None]:
-    """Seconds per domain for NegMAS (``None`` where it fails)."""
+def run_peer(folders: list[Path], budget: float) -> dict[str, float | None]:
+    """Seconds per domain for NegMAS; ``None`` where it failed or exceeded ``budget`` seconds."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from peer import negmas_available, run_negmas
 
     if not negmas_available():
         sys.exit("NegMAS environment not found (set DETENTE_NEGMAS_PYTHON)")
-    found = run_negmas(NEGMAS_SCRIPT, {"folders": [str(f) for f in folders]})
-    return {Path(k).name: v for k, v in found.items()}
+    times: dict[str, float | None] = {}
+    for folder in folders:
+        try:
+            found = run_negmas(NEGMAS_SCRIPT, {"folders": [str(folder)]}, timeout=budget + 30)
+            seconds = found[str(folder)]
+            times[folder.name] = seconds if seconds is not None and seconds <= budget else None
+        except (subprocess.TimeoutExpired, RuntimeError):
+            times[folder.name] = None
+        print(f"  NegMAS {folder.name:34s} {times[folder.name]}", flush=True)
+    return times
+
+
+def compare(ours: dict[str, float], peer: dict[str, float | None]) -> None:
+    """Print NegMAS's total and the ratio on the domains both finished."""
+    done = {k: v for k, v in peer.items() if v is not None}
+    peer_total = sum(done.values())
+    mine = sum(ours[k] for k in done)
+    missing = sorted(set(peer) - set(done))
+    print(f"NegMAS:  {len(done)} domains in {peer_total:.2f} s; failed or over budget: {missing}")
+    print(f"detente on the same {len(done)} domains: {mine:.2f} s; ratio {peer_total / mine:.1f}x")
 
 
 def main() -> None:
@@ -92,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--negmas", action="store_true", help="also time NegMAS")
     parser.add_argument("--real-steps", type=int, default=DEFAULT_REAL_STEPS)
+    parser.add_argument("--budget", type=float, default=60.0, help="NegMAS seconds per domain")
     args = parser.parse_args()
     root = shared_domains()
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -104,14 +126,7 @@ def main() -> None:
         print(f"  skipped {line}")
     print(f"detente: {len(times)} domains loaded and fully analysed in {total:.2f} s")
     if args.negmas:
-        peer = run_peer([root / name for name in times])
-        done = {k: v for k, v in peer.items() if v is not None}
-        peer_total = sum(done.values())
-        ours = sum(times[k] for k in done)
-        print(
-            f"NegMAS:  {len(done)} domains in {peer_total:.2f} s (failed: {len(peer) - len(done)})"
-        )
-        print(f"ratio on the domains both analysed: {peer_total / ours:.1f}x")
+        compare(times, run_peer([root / name for name in times], args.budget))
 
 
 if __name__ == "__main__":

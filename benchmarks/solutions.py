@@ -64,9 +64,9 @@ def build():
     return np.column_stack([u.full(space) for u in utilities])
 
 def timed(f):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     value = f()
-    return value, time.perf_counter() - start
+    return value, (time.perf_counter() - start, time.process_time() - cpu)
 
 U, t_build = timed(build)
 best = {}
@@ -75,7 +75,7 @@ for _ in range(p["repeats"]):
     found, t_nash = timed(lambda: nash(U, d))
     everything, t_all = timed(lambda: solve_all(U, d))
     for key, value in (("frontier", t_front), ("nash", t_nash), ("solve_all", t_all)):
-        best[key] = min(best.get(key, float("inf")), value)
+        best[key] = min(best.get(key, (float("inf"),) * 2), value)
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 tracemalloc.start()
 pareto_frontier(U, rational_mask(U, d)); nash(U, d)
@@ -110,13 +110,14 @@ ufuns = [
 result = {"negmas": __import__("negmas").__version__}
 
 if p["end_to_end"]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     frontier, _ = pareto_frontier(ufuns, issues=issues)
     t_front = time.perf_counter() - start
     start = time.perf_counter()
     found = nash_points(ufuns, frontier, issues=issues)
     t_nash = time.perf_counter() - start
-    result["end_to_end"] = {"frontier": t_front, "nash": t_nash, "frontier_size": len(frontier),
+    result["end_to_end"] = {"frontier": t_front, "nash": t_nash, "cpu": time.process_time() - cpu,
+                            "frontier_size": len(frontier),
                             "nash_utilities": list(found[0][0]) if found else None}
 
 if p["core"]:
@@ -129,7 +130,7 @@ if p["core"]:
     points = np.column_stack(columns)
     reserv = np.asarray(p["reservations"])
     ranges = [(float(c.min()), float(c.max())) for c in columns]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     rational = np.flatnonzero(np.all(points >= reserv, axis=1))
     chosen = pareto_frontier_numpy(points[rational])
     frontier = [tuple(x) for x in points[rational][chosen]]
@@ -137,7 +138,8 @@ if p["core"]:
     start = time.perf_counter()
     found = nash_points(ufuns, frontier, ranges=ranges)
     t_nash = time.perf_counter() - start
-    result["core"] = {"frontier": t_front, "nash": t_nash, "frontier_size": len(frontier),
+    result["core"] = {"frontier": t_front, "nash": t_nash, "cpu": time.process_time() - cpu,
+                      "frontier_size": len(frontier),
                       "nash_utilities": list(found[0][0]) if found else None}
 print(json.dumps(result))
 """
@@ -180,13 +182,19 @@ def ratio(peer: float | None, ours: float) -> str:
     return "—" if peer is None else f"{peer / ours:,.0f}x"
 
 
+def both(t: list[float]) -> str:
+    """Wall time, with CPU time in brackets (steadier on a shared machine)."""
+    return f"{seconds(t[0])} (cpu {seconds(t[1])})"
+
+
 def report(n_issues: int, ours: dict[str, Any], peer: dict[str, Any] | None) -> None:
     n = ours["n_outcomes"]
-    core = ours["frontier"] + ours["nash"]
+    core = [ours["frontier"][k] + ours["nash"][k] for k in range(2)]
     print(f"\n== {n:,} outcomes ({n_issues} issues x {VALUES} values)")
     print(
-        f"detente  build U {seconds(ours['build'])} | pareto_frontier {seconds(ours['frontier'])} | "
-        f"nash {seconds(ours['nash'])} | pareto+nash {seconds(core)} | solve_all {seconds(ours['solve_all'])}"
+        f"detente  build U {both(ours['build'])} | pareto_frontier {both(ours['frontier'])} | "
+        f"nash {both(ours['nash'])} | pareto+nash {both(core)} | "
+        f"solve_all {both(ours['solve_all'])}"
     )
     print(
         f"         frontier {ours['frontier_size']} outcomes, Nash {ours['nash_utilities']} "
@@ -197,8 +205,9 @@ def report(n_issues: int, ours: dict[str, Any], peer: dict[str, Any] | None) -> 
     if peer is None:
         print("NegMAS   not available")
         return
-    for mode, ours_time, label in (
-        ("end_to_end", ours["build"] + core, "end to end (ufuns -> frontier + Nash)"),
+    end_to_end = [ours["build"][k] + core[k] for k in range(2)]
+    for mode, mine, label in (
+        ("end_to_end", end_to_end, "end to end (ufuns -> frontier + Nash)"),
         ("core", core, "array core (points -> frontier + Nash)"),
     ):
         if mode not in peer:
@@ -207,9 +216,11 @@ def report(n_issues: int, ours: dict[str, Any], peer: dict[str, Any] | None) -> 
         r = peer[mode]
         total = r["frontier"] + r["nash"]
         print(
-            f"NegMAS   {label}: {seconds(total)} (frontier {seconds(r['frontier'])}, nash {seconds(r['nash'])}); "
-            f"frontier {r['frontier_size']} outcomes, Nash {r['nash_utilities']}; "
-            f"detente {seconds(ours_time)} -> {ratio(total, ours_time)} faster"
+            f"NegMAS   {label}: {both([total, r['cpu']])} "
+            f"[frontier {seconds(r['frontier'])}, nash {seconds(r['nash'])}]; "
+            f"frontier {r['frontier_size']} outcomes, Nash {r['nash_utilities']}\n"
+            f"         detente {both(mine)} -> {ratio(total, mine[0])} faster "
+            f"(cpu {ratio(r['cpu'], mine[1])})"
         )
 
 

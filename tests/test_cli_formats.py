@@ -26,6 +26,13 @@ def test_analyze_json_reads_a_genius_folder_and_reports_its_provenance(detente_c
     assert document["solutions"]["nash"] is not None
 
 
+def test_readable_analysis_states_the_grid_and_the_discount_factors(detente_cli: CLI) -> None:
+    done = detente_cli("analyze", FIXTURES / "genius_real", "--real-steps", "3")
+    assert done.returncode == 0, done.stderr
+    assert "real issues on a grid of 3 points" in done.stdout
+    assert "discount factors (not applied): a 1, b 1" in done.stdout
+
+
 def test_explicit_files_joined_by_commas(detente_cli: CLI) -> None:
     files = ",".join(str(FIXTURES / "negolog" / n) for n in ("profileA.json", "profileB.json"))
     done = detente_cli("validate", files)
@@ -53,6 +60,7 @@ def test_unsupported_profile_is_one_line_exit_2(detente_cli: CLI, tmp_path: Path
     assert_one_line_error(detente_cli("analyze", tmp_path), "not supported: UNCERTAIN")
 
 
+@pytest.mark.slow
 def test_import_writes_a_scenario_that_analyses_identically(
     detente_cli: CLI, tmp_path: Path
 ) -> None:
@@ -65,6 +73,7 @@ def test_import_writes_a_scenario_that_analyses_identically(
         assert imported[key] == direct[key], key
 
 
+@pytest.mark.slow
 def test_export_then_analyze_gives_the_same_numbers(detente_cli: CLI, tmp_path: Path) -> None:
     done = detente_cli("export", FIXTURES / "negolog", "--format", "genius", "-o", tmp_path / "out")
     assert done.returncode == 0, done.stderr

@@ -32,6 +32,7 @@ def test_theory_two_level_rows_from_the_command_line(
     assert document["agreement"]["outcome"] == {"relief": relief}
     assert document["intersection_size"] == intersection
     assert document["solution_scope"] == "ratifiable"
+    assert document["claims"] == {"ratifiable": True}
     assert document["solutions"]["nash"]["outcome"] == {"relief": relief}
     assert document["solutions_unrestricted"]["nash"]["outcome"] == {"relief": 0.5}
 
@@ -48,6 +49,7 @@ def test_theory_two_level_row4_reports_no_ratifiable_agreement(detente_cli: CLI)
     }
     assert document["intersection_size"] == 0
     assert document["solutions"]["nash"] is None
+    assert document["claims"] == {"ratifiable": False}
 
 
 def _with_ally(tmp_path: Path, intercept: float) -> Path:

@@ -167,3 +167,14 @@ def test_a_single_profile_is_not_a_negotiation(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes((FIXTURES / "genius_index" / name).read_bytes())
     with pytest.raises(ScenarioError, match="at least two profiles"):
         load_domain(tmp_path)
+
+
+def test_repeated_issue_names_are_an_error(tmp_path: Path) -> None:
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / name).write_bytes((FIXTURES / "genius_index" / name).read_bytes())
+    text = (
+        (FIXTURES / "genius_index" / "dom.xml").read_text().replace('name="size"', 'name="colour"')
+    )
+    (tmp_path / "dom.xml").write_text(text)
+    with pytest.raises(ScenarioError, match="duplicate issue names"):
+        load_domain(tmp_path)

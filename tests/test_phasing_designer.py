@@ -16,6 +16,7 @@ from detente.phasing.spec import Phasing
 from detente.scenario.loader import load_scenario
 from detente.trust import Hazard, TrustTable
 from tests.conftest import SCENARIOS
+from tests.phasing_reference import reference_slack, small_deals
 from tests.strategies import action_for_action_deals, random_deal
 
 THEORY = SCENARIOS / "theory"
@@ -176,6 +177,23 @@ def test_power_shift_equal_steps_fewest_stages_is_k_star() -> None:
     assert k_star == 8
 
 
+def test_completion_objective_uses_the_fewest_stages_that_carry_the_target() -> None:
+    plan = phasing("action-for-action", delta=0.9, h_B=0.05)
+    result = design(plan.deal, 6, "completion", target=8.0)
+    assert result.stages == min_stages(plan.deal, 8.0).stages
+    assert result.value == pytest.approx(0.95**result.stages)
+    assert result.total == pytest.approx(8.0)
+
+
+def test_surplus_objective_reports_the_expected_joint_value() -> None:
+    plan = phasing("action-for-action", delta=0.9, h_B=0.1)
+    result = design(plan.deal, 3, "surplus")
+    assert result.enforcement is not None
+    joint = sum(v for _, v in result.enforcement.expected_values)
+    assert result.value == pytest.approx(joint)
+    assert joint >= sum(v for _, v in design(plan.deal, 3).enforcement.expected_values) - 1e-9  # type: ignore[union-attr]
+
+
 # --- properties -----------------------------------------------------------------------------
 
 
@@ -256,3 +274,20 @@ def test_binary_items_are_delivered_whole() -> None:
     assert result.total == 2.0
     assert result.schedule is not None
     assert set(np.unique(result.schedule.array())) <= {0.0, 1.0}
+
+
+@settings(max_examples=20, deadline=None)
+@given(small_deals(), st.sampled_from(["total", "surplus"]))
+def test_designer_schedules_pass_the_path_by_path_check(
+    case: tuple[Deal, np.ndarray], objective: str
+) -> None:
+    deal, amounts = case
+    bounded = replace(deal, items=tuple(replace(it, total=(0.0, 3.0)) for it in deal.items))
+    result = design(bounded, amounts.shape[1], objective)  # type: ignore[arg-type]
+    if result.schedule is None:
+        return
+    designed = result.schedule.array()
+    groups = len(deal.order)
+    for n in range(designed.shape[1] * groups):
+        for party in deal.order[n % groups]:
+            assert reference_slack(bounded, designed, party, n) >= -1e-6

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from detente.errors import DetenteError
 from detente.phasing import Deal, Item, Link, Schedule, Stake, check, party_values
 from detente.trust import Hazard, TrustTable
+from tests.phasing_reference import reference_slack, small_deals
 
 
 def action_for_action(delta: float, h_a: float, h_b: float) -> Deal:
@@ -190,3 +191,18 @@ def test_flows_need_a_discount_below_1() -> None:
     )
     with pytest.raises(DetenteError, match="discount below 1"):
         check(deal, Schedule.from_stages(("a",), [{"a": 1.0}]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_deals())
+def test_slacks_match_a_forward_path_by_path_evaluation(case: tuple[Deal, np.ndarray]) -> None:
+    deal, amounts = case
+    schedule = Schedule.from_array(deal.item_names, amounts)
+    result = check(deal, schedule)
+    groups = len(deal.order)
+    expected = [
+        reference_slack(deal, amounts, party, n)
+        for n in range(amounts.shape[1] * groups)
+        for party in deal.order[n % groups]
+    ]
+    assert result.slacks == pytest.approx(expected, abs=1e-7, rel=1e-7)

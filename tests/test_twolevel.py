@@ -14,11 +14,13 @@ from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.ratification import Majority, Veto
 from detente.scenario import Scenario
+from detente.solutions import Solution, nash
 from detente.twolevel import (
     FactionGrid,
     effects,
     impossible_weights,
     negotiating_matrix,
+    ratifiable_solutions,
     ratification_failures,
     ratified_matrix,
     restrict,
@@ -34,14 +36,9 @@ SPACE = OutcomeSpace((Issue("relief", RELIEF, "real"),))
 
 
 def _nash(U: FloatArray, d: FloatArray) -> int | None:
-    """Local reference: the outcome maximising the Nash product over the rational set."""
-    gains = U - d[None, :]
-    rational = np.all(gains >= 0, axis=1)
-    if not rational.any():
-        return None
-    return int(
-        np.argmax(np.where(rational, np.prod(np.where(rational[:, None], gains, 0), axis=1), -1))
-    )
+    """The reported Nash point of ``U`` (``None`` when no outcome is rational)."""
+    result = nash(U, d)
+    return result.index if isinstance(result, Solution) else None
 
 
 def _linear(slope: float, offset: float) -> LinearAdditive:
@@ -204,10 +201,10 @@ def test_restricted_nash_point_lies_in_every_signatorys_win_set(scenario: Scenar
     U = scenario.utility_matrix()
     ws = win_sets(scenario, U)
     signers = np.array(ws.signatory)
-    index = _nash(restrict(U[:, signers], ws.common), scenario.reservations[signers])
-    assert (index is None) == (not ws.ratifiable)
-    if index is not None:
-        assert ws.masks[index, signers].all()
+    result = ratifiable_solutions(U, scenario.reservations, ws)["nash"]
+    assert isinstance(result, Solution) == ws.ratifiable
+    if isinstance(result, Solution):
+        assert ws.masks[np.ix_(result.indices, signers)].all()  # every tie, every signatory
 
 
 @settings(max_examples=60, deadline=None)

@@ -129,8 +129,9 @@ def positions_section(scenario: Scenario, context: AnalysisContext) -> dict[str,
 
 
 ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
-ANALYSIS_SECTIONS.append(two_level_section)
 """The sections of ``analyze``, in report order."""
+
+ANALYSIS_SECTIONS.append(two_level_section)
 
 
 def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[str, Any]:

@@ -101,6 +101,19 @@ def render(document: dict[str, Any]) -> None:
         render_two_level(document, console)
     for name, holds in document.get("claims", {}).items():
         console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)
+    render_domain(document)
+
+
+def render_domain(document: dict[str, Any]) -> None:
+    """For an imported domain: format, real-issue grid and the (unapplied) discount factors."""
+    domain = document.get("domain")
+    if not domain:
+        return
+    line = f"{domain['format']} domain ({len(domain['files'])} files)"
+    if domain["real_steps"] is not None:
+        line += f"; real issues on a grid of {domain['real_steps']} points"
+    factors = ", ".join(f"{p} {_number(d)}" for p, d in domain["discount_factors"].items())
+    console.print(f"{line}; discount factors (not applied): {factors}", highlight=False)
 
 
 def render_too_large(document: dict[str, Any]) -> None:
@@ -148,3 +161,4 @@ def render_too_large(document: dict[str, Any]) -> None:
         f"share of outcomes every signatory prefers to no deal: {sampled['rational_fraction']:.4g}",
         highlight=False,
     )
+    render_domain(document)

@@ -26,7 +26,14 @@ def _outcome(agreement: dict[str, Any] | None) -> str:
 
 
 def render_two_level(document: dict[str, Any], console: Console) -> None:
-    """Win-sets, the ratifiable agreement and the stakeholders, as a reader sees them."""
+    """Win-sets, the ratifiable agreement and the stakeholders, as a reader sees them.
+
+    Shown when a party declares factions, a stakeholder is present or a faction
+    weight is varied; otherwise the solutions table already says it all.
+    """
+    two_level = document["solution_scope"] == "ratifiable" or document["stakeholders"]
+    if not (two_level or "faction_sweep" in document):
+        return
     sizes = ", ".join(
         f"{p} {w['size']:,}{'' if w['signatory'] else ' (stakeholder)'}"
         for p, w in document["win_sets"].items()

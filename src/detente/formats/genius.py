@@ -357,7 +357,10 @@ def read_genius(
 ) -> tuple[OutcomeSpace, tuple[Party, ...], tuple[float, ...]]:
     """Outcome space, parties (ids = profile stems) and discount factors of a GENIUS domain."""
     issues = read_domain(domain, real_steps)
-    space = OutcomeSpace(tuple(issue.issue for issue in issues))
+    try:
+        space = OutcomeSpace(tuple(issue.issue for issue in issues))
+    except ValueError as error:
+        raise _error(domain.path, str(error)) from None
     parties, discounts = [], []
     for document in profiles:
         profile = read_profile(document, issues, space)

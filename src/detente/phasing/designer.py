@@ -16,7 +16,7 @@ per move this is achieved by the fewest stages that carry it).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -220,19 +220,7 @@ def _with_one_shot(
     feasible = one.feasible
     if target is not None and one.total is not None:
         feasible = one.total >= target - TOLERANCE * (1 + abs(target))
-    shot = OneShot(feasible, one.total)
-    return Design(
-        objective,
-        result.stages,
-        result.status,
-        result.schedule,
-        result.total,
-        result.value,
-        result.enforcement,
-        result.reason,
-        result.gap,
-        shot,
-    )
+    return replace(result, one_shot=OneShot(feasible, one.total))
 
 
 def _design(
@@ -252,9 +240,10 @@ def _design(
 
 
 def _clean(amounts: FloatArray, deal: Deal) -> FloatArray:
-    """Snap solver noise: tiny negatives to 0, binary amounts to 0 or 1."""
+    """Snap solver noise: amounts into their per-stage bounds, binary amounts to 0 or 1."""
     amounts = np.where(np.abs(amounts) < 1e-9, 0.0, amounts)
     for i, item in enumerate(deal.items):
+        amounts[i] = np.clip(amounts[i], 0.0, min(item.per_stage, item.total[1]))
         if item.binary:
             amounts[i] = np.round(amounts[i])
     return amounts
@@ -267,14 +256,13 @@ def _why_not(program: _Program, status: Status, target: float | None, time_limit
     if status == "time_limit":
         return f"no schedule found within the time limit of {time_limit:g} s"
     if target is not None:
-        low, _, _ = program.solve("total", None, time_limit)
-        if low in ("optimal", "time_limit"):
-            best = _design(program.deal, k, "total", None, time_limit).total or 0.0
-            if best < target:
-                return (
-                    f"infeasible: with {k} stage(s) the largest self-enforcing total is "
-                    f"{best:.6g}, below the target {target:g}"
-                )
+        best = _design(program.deal, k, "total", None, time_limit).total
+        if best is not None and best < target:
+            return (
+                f"infeasible: with {k} stage(s) the largest self-enforcing total is "
+                f"{best:.6g}, below the target {target:g}"
+            )
+        if best is not None:
             return f"infeasible: no self-enforcing {k}-stage schedule has a total of exactly {target:g}"
     zero = program.ic_offset
     if (zero < 0).any():
@@ -307,16 +295,7 @@ def _most_likely(deal: Deal, stages: int, target: float | None, time_limit: floa
         result = Design("completion", stages, "infeasible", reason=search.reason)
     else:
         probability = found.enforcement.completion_probability if found.enforcement else None
-        result = Design(
-            "completion",
-            found.stages,
-            found.status,
-            found.schedule,
-            found.total,
-            probability,
-            found.enforcement,
-            gap=found.gap,
-        )
+        result = replace(found, objective="completion", value=probability)
     return _with_one_shot(result, deal, "completion", target, time_limit)
 
 
@@ -345,7 +324,7 @@ def min_stages(
         if last.feasible:
             return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", last)
     best = _design(deal, max_stages, "total", None, time_limit)
-    if best.total is not None:
+    if best.total is not None and best.total < target:
         reason = (
             f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
             f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"

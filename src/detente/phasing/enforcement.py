@@ -32,7 +32,7 @@ import numpy as np
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
-from detente.phasing.schedule import TOLERANCE, Schedule, aligned
+from detente.phasing.schedule import Schedule, aligned
 from detente.trust import TrustModel, compliance_path
 from detente.utility import FloatArray
 
@@ -238,6 +238,15 @@ def affine(function: object, shape: tuple[int, int]) -> tuple[FloatArray, FloatA
     return (values[1:] - b).T, b
 
 
+SLACK_TOLERANCE = 1e-6
+"""Relative slack within which a move counts as honoured rather than reneged on."""
+
+
+def violates(slack: float) -> bool:
+    """Whether a constraint's slack is negative beyond the tolerance."""
+    return slack < -SLACK_TOLERANCE * (1.0 + abs(slack))
+
+
 @dataclass(frozen=True, slots=True)
 class Enforcement:
     """The result of the self-enforcement check of one schedule.
@@ -254,16 +263,12 @@ class Enforcement:
     @property
     def self_enforcing(self) -> bool:
         """Honouring is worth at least reneging at every move (within tolerance)."""
-        return all(s >= -TOLERANCE * (1.0 + abs(s)) for s in self.slacks)
+        return not any(violates(s) for s in self.slacks)
 
     @property
     def violated(self) -> tuple[str, ...]:
         """Moves at which the mover prefers to renege."""
-        return tuple(
-            label
-            for label, s in zip(self.labels, self.slacks, strict=True)
-            if s < -TOLERANCE * (1.0 + abs(s))
-        )
+        return tuple(m for m, s in zip(self.labels, self.slacks, strict=True) if violates(s))
 
     def binding(self, tolerance: float = 1e-6) -> tuple[str, ...]:
         """Moves at which the mover is (within ``tolerance``) indifferent."""

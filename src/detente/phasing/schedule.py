@@ -92,7 +92,7 @@ def aligned(deal: Deal, schedule: Schedule) -> FloatArray:
     _check_links(deal, amounts)
     for name in deal.equal_steps:
         row = amounts[deal.item_index(name)]
-        if np.ptp(row) > TOLERANCE:
+        if np.ptp(row) > TOLERANCE * (1 + np.abs(row).max()):
             raise DetenteError(f"item {name!r} must move in equal steps, got {row.tolist()}")
     return amounts
 
@@ -103,10 +103,10 @@ def _check_item(
     tol = TOLERANCE
     if (row < -tol).any():
         raise DetenteError(f"item {name!r}: amounts must be >= 0, got {row.tolist()}")
-    if (row > per_stage + tol).any():
+    if (row > per_stage + tol * (1 + per_stage)).any():
         raise DetenteError(f"item {name!r}: at most {per_stage} per stage, got {row.tolist()}")
     low, high = total
-    if not low - tol <= row.sum() <= high + tol:
+    if not low - tol * (1 + low) <= row.sum() <= high + tol * (1 + high):
         raise DetenteError(f"item {name!r}: total {row.sum():g} outside its bounds [{low}, {high}]")
     if binary and (np.minimum(abs(row), abs(row - 1)) > tol).any():
         raise DetenteError(f"binary item {name!r} is delivered whole (0 or 1), got {row.tolist()}")

@@ -20,8 +20,8 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
-from detente.phasing.enforcement import Valuation
-from detente.phasing.schedule import TOLERANCE, Schedule, aligned
+from detente.phasing.enforcement import Valuation, violates
+from detente.phasing.schedule import Schedule, aligned
 from detente.trust import BetaReputation, TrustModel, TwoTypes, compliance_path
 from detente.utility import FloatArray
 
@@ -87,7 +87,7 @@ def implement(
     tempted = {
         (n, p)
         for (n, p, _), s in zip(valuation.moves(), valuation.slacks(X)[0], strict=True)
-        if s < -TOLERANCE * (1.0 + abs(s))
+        if violates(s)
     }
     broke_at = np.full(sessions, -1)
     renegers = np.zeros(sessions, dtype=np.int64)

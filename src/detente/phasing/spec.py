@@ -256,6 +256,24 @@ def _names(names: Sequence[str], items: Sequence[str], source: Located, path: Pa
             raise source.error((*path, k), f"unknown item {name!r}; items are: {', '.join(items)}")
 
 
+def _check_references(
+    spec: PhasingSpec, names: Sequence[str], ids: Sequence[str], source: Located
+) -> None:
+    """Every item and party the phasing section names exists, located in the file if not."""
+    for k, link in enumerate(spec.links):
+        for end in ("source", "target"):
+            _names([getattr(link, end)], names, source, ("phasing", "links", k, end))
+    _names(spec.equal_steps, names, source, ("phasing", "equal_steps"))
+    _names(spec.measure, names, source, ("phasing", "measure"))
+    for field in ("outside", "completion"):
+        for party in getattr(spec, field):
+            _known(party, ids, source, ("phasing", field, party))
+    if isinstance(spec.order, list):
+        for g, group in enumerate(spec.order):
+            for k, party in enumerate(group):
+                _known(party, ids, source, ("phasing", "order", g, k))
+
+
 def build_phasing(
     items: Sequence[ItemSpec] | None,
     spec: PhasingSpec | None,
@@ -272,18 +290,8 @@ def build_phasing(
     ids = [p.id for p in parties]
     built = [_item(s, ids, source, ("items", i)) for i, s in enumerate(items)]
     names = [it.name for it in built]
-    for k, link in enumerate(spec.links):
-        for end in ("source", "target"):
-            _names([getattr(link, end)], names, source, ("phasing", "links", k, end))
-    _names(spec.equal_steps, names, source, ("phasing", "equal_steps"))
-    _names(spec.measure, names, source, ("phasing", "measure"))
-    for field in ("outside", "completion"):
-        for party in getattr(spec, field):
-            _known(party, ids, source, ("phasing", field, party))
+    _check_references(spec, names, ids, source)
     order = _order(spec, built, ids)
-    for g, group in enumerate(order):
-        for k, party in enumerate(group):
-            _known(party, ids, source, ("phasing", "order", g, k))
     stakes = tuple(
         Stake(p.id, p.discount, spec.outside.get(p.id, 0.0), spec.completion.get(p.id, 0.0))
         for p in parties
