@@ -122,7 +122,6 @@ def test_analyze_json_has_the_trust_key(detente_cli: CLI) -> None:
     [
         (["phase", A4A, "--objective", "fastest"], ["--objective 'fastest'"]),
         (["phase", A4A, "--min-stages"], ["needs a target"]),
-        (["phase", A4A, "--stages", "2", "--min-stages"], ["either --stages"]),
         (["phase", A4A, "--equal-steps", "zz"], ["unknown item 'zz'"]),
         (["phase", A4A, "--set", "h_B=1.5"], ["trust.A.B.hazard"]),
         (["phase", THEORY / "worked-example.yaml"], ["no items: section"]),

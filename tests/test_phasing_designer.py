@@ -291,3 +291,11 @@ def test_designer_schedules_pass_the_path_by_path_check(
     for n in range(designed.shape[1] * groups):
         for party in deal.order[n % groups]:
             assert reference_slack(bounded, designed, party, n) >= -1e-6
+
+
+def test_an_unbounded_program_says_so() -> None:
+    deal = Deal(
+        (Stake("A"), Stake("B")), (Item("x", "A", value=party_values({"B": 1.0})),), (("A",),)
+    )
+    result = design(deal, 2)
+    assert result.status == "unbounded" and "no upper bound" in result.reason

@@ -349,10 +349,9 @@ def describe(model: TrustModel) -> dict[str, float | str]:
 
 
 def honour_matrix(trust: TrustTable | None, parties: Sequence[str]) -> dict[str, dict[str, float]]:
-    """``{truster: {trustee: probability of honouring}}`` for the pairs a trust table names."""
-    if trust is None:
-        return {}
-    matrix: dict[str, dict[str, float]] = {}
-    for (truster, trustee), model in trust.beliefs.items():
-        matrix.setdefault(truster, {})[trustee] = model.honour_probability()
-    return {p: matrix[p] for p in parties if p in matrix}
+    """``{truster: {trustee: probability of honouring}}`` over every ordered pair of parties.
+
+    Pairs the trust table does not name are fully trusted (1.0); without a
+    trust table the result is empty.
+    """
+    return {} if trust is None else trust.matrix(tuple(parties))
