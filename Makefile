@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/detente analyze scenarios/theory/worked-example.yaml
+	$(BIN)/detente report scenarios/theory/worked-example.yaml -o $(DEMO_OUT)/report.html
 
 test: lint typecheck pytest
 
