@@ -24,6 +24,16 @@ def test_public_exports_are_exactly_these() -> None:
             "analyze",
             "load_scenario",
             "utility_matrix",
+            "AlternatingOffers",
+            "SingleText",
+            "StackedAlternatingOffers",
+            "Session",
+            "Trace",
+            "load_protocol",
+            "load_strategy",
+            "read_traces",
+            "subgame_perfect",
+            "write_traces",
         ]
     )
     for name in detente.__all__:
