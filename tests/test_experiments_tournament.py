@@ -28,8 +28,10 @@ def pie() -> Entrant:
     return Entrant("pie", load_scenario(PIE, {"slices": 100, "rounds": 12}), "pie")
 
 
-def play(out: Path, repetitions: int = 2, seed: int = 4, **options: object) -> pa.Table:
-    tournament = Tournament((pie(),), STRATEGIES, repetitions, seed)
+def play(
+    out: Path, repetitions: int = 2, seed: int = 4, engine: str = "auto", **options: object
+) -> pa.Table:
+    tournament = Tournament((pie(),), STRATEGIES, repetitions, seed, engine=engine)
     run_tournament(tournament, RunOptions(out, progress=False, **options))  # type: ignore[arg-type]
     return ResultStore(out).read()[1]
 
@@ -53,6 +55,11 @@ def test_a_session_row_is_the_reference_engines_session_with_its_own_seed(tmp_pa
         assert row["utilities"] == list(trace.utilities)
         assert row["agreement"] is (trace.agreement is not None)
         assert row["rounds"] == trace.rounds
+
+
+def test_the_batch_and_reference_engines_give_the_same_rows(tmp_path: Path) -> None:
+    batch = play(tmp_path / "batch", repetitions=3, engine="auto")
+    assert play(tmp_path / "reference", repetitions=3, engine="reference").equals(batch)
 
 
 def test_chunking_and_workers_never_change_the_rows(tmp_path: Path) -> None:

@@ -71,6 +71,10 @@ def tournament(
     protocol: Annotated[
         str | None, typer.Option("--protocol", help="Protocol spec for every scenario.")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="auto (batch engine where it can run), batch or reference."),
+    ] = "auto",
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     resume: ResumeOpt = False,
@@ -80,7 +84,7 @@ def tournament(
     """Tournament: every assignment of the strategies to each scenario's parties, repeated."""
     entrants = tuple(entrant(text) for text in scenarios.split(",") if text.strip())
     specs = tuple(split_specs(strategies))
-    plan = Tournament(entrants, specs, repetitions, seed, protocol, rounds)
+    plan = Tournament(entrants, specs, repetitions, seed, protocol, rounds, engine)
     options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
     manifest = run_tournament(plan, options)
     console.print(

@@ -5,7 +5,10 @@ For each scenario with ``n`` signatories and ``K`` strategies, every one of the
 is a *match*, played ``repetitions`` times. Sessions are numbered scenario by
 scenario, match by match, repetition by repetition; session ``k`` is seeded
 ``SeedSequence(seed, spawn_key=(k,))``, so results are identical for any
-chunking and on any executor.
+chunking and on any executor. A match whose protocol and strategies are
+vectorisable runs on the batch engine (:mod:`detente.batch`), which plays the
+same sessions as the reference engine seed for seed; ``engine="reference"``
+forces the reference engine.
 
 One row per session: ``session``, ``scenario``, ``match``, ``repetition``,
 ``parties`` and ``strategies`` (per signatory, in party order), ``utilities``
@@ -28,16 +31,17 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 
+from detente.batch import BatchSession, choose_engine
 from detente.claims import Value
 from detente.errors import DetenteError
 from detente.experiments.chunks import Chunk, unit_seed
 from detente.experiments.runner import RunOptions, normalized, run_experiment
 from detente.experiments.store import Manifest
 from detente.experiments.table import to_table
+from detente.protocols import Result
 from detente.scenario import Scenario
 from detente.session import Session, protocol_for
 from detente.solutions import NoSolution, nash
-from detente.trace import Trace
 
 _PREPARED: dict[tuple[str, int, tuple[str, ...]], Session] = {}
 """Sessions prepared in this process, by tournament, scenario and assignment (bounded)."""
@@ -67,6 +71,7 @@ class Tournament:
     seed: int | None = None
     protocol: str | None = None
     rounds: int | None = None
+    engine: str = "auto"
 
     def __post_init__(self) -> None:
         if not self.entrants or not self.strategies:
@@ -93,8 +98,8 @@ class Tournament:
             for strategy in self.strategies:
                 self.session(i, (strategy,) * len(entrant.signatories))
         started = time.perf_counter()
-        self.with_seed(self.seed or 0).row(0)
-        return time.perf_counter() - started
+        self.with_seed(self.seed or 0).play(0, 0, min(self.repetitions, 50))
+        return (time.perf_counter() - started) / min(self.repetitions, 50)
 
     @cached_property
     def matches(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
@@ -134,46 +139,71 @@ class Tournament:
             _PREPARED[key] = Session.prepare(entrant, protocol, list(assignment))
         return _PREPARED[key]
 
+    def engine_for(self, session: Session) -> BatchSession | None:
+        """The batch engine for ``session`` when :attr:`engine` allows it and it can run there."""
+        if choose_engine(session, self.engine) == "reference":
+            return None
+        return BatchSession.of(session)
+
     def run_chunk(self, chunk: Chunk) -> pa.Table:
-        """The rows of the sessions in ``chunk``."""
+        """The rows of the sessions in ``chunk``, match by match."""
         if self.seed is None:
             raise DetenteError("a tournament needs a seed to run")
-        return to_table([self.row(k) for k in range(chunk.start, chunk.stop)])
+        rows: list[dict[str, Value]] = []
+        number = chunk.start
+        while number < chunk.stop:
+            match = number // self.repetitions
+            count = min(chunk.stop, (match + 1) * self.repetitions) - number
+            rows.extend(self.play(match, number, count))
+            number += count
+        return to_table(rows)
 
-    def row(self, number: int) -> dict[str, Value]:
-        """Play session ``number`` and describe it."""
-        match, repetition = divmod(number, self.repetitions)
+    def play(self, match: int, first: int, count: int) -> list[dict[str, Value]]:
+        """Sessions ``first .. first + count - 1`` (all of match ``match``), described.
+
+        On the batch engine when the match can run there: it plays the same
+        sessions as the reference engine, seed for seed.
+        """
         scenario, assignment = self.matches[match]
-        trace = self.session(scenario, assignment).run(unit_seed(self.seed or 0, number))
+        session = self.session(scenario, assignment)
+        batch = self.engine_for(session)
+        seed = self.seed or 0
+        if batch is not None:
+            results = batch.play(np.random.SeedSequence(seed), first, count)
+            played = [(results.result(k), results.payoffs(k)) for k in range(count)]
+        else:
+            traces = [session.run(unit_seed(seed, first + k)) for k in range(count)]
+            played = [(trace.result, trace.utilities) for trace in traces]
         entrant = self.entrants[scenario]
-        return {
-            "session": number,
-            "scenario": entrant.name,
-            "match": match,
-            "repetition": repetition,
-            **describe(trace, entrant),
-            "strategies": list(assignment),
-        }
+        return [
+            {
+                "session": first + k,
+                "scenario": entrant.name,
+                "match": match,
+                "repetition": first + k - match * self.repetitions,
+                **describe(result, payoffs, entrant),
+                "strategies": list(assignment),
+            }
+            for k, (result, payoffs) in enumerate(played)
+        ]
 
 
-def describe(trace: Trace, entrant: Entrant) -> dict[str, Value]:
-    """What a session's row records about its trace (see the module docstring)."""
+def describe(result: Result, payoffs: Sequence[float], entrant: Entrant) -> dict[str, Value]:
+    """What a session's row records about how it ended (see the module docstring)."""
     seats = entrant.signatories
-    utilities = [float(trace.utilities[i]) for i in seats]
-    reservations = [float(entrant.scenario.parties[i].reservation) for i in seats]
-    names = entrant.scenario.space.names
-    outcome = (
-        None
-        if trace.agreement is None
-        else ", ".join(f"{n}={v}" for n, v in zip(names, trace.agreement, strict=True))
-    )
+    scenario = entrant.scenario
+    utilities = [float(payoffs[i]) for i in seats]
+    outcome = None
+    if result.outcome is not None:
+        values = scenario.space.to_outcome(result.outcome)
+        outcome = ", ".join(f"{n}={v}" for n, v in zip(scenario.space.names, values, strict=True))
     return {
-        "parties": [entrant.scenario.parties[i].id for i in seats],
+        "parties": [scenario.parties[i].id for i in seats],
         "utilities": utilities,
-        "reservations": reservations,
-        "agreement": trace.agreement is not None,
-        "result": trace.result.kind,
-        "rounds": trace.rounds,
+        "reservations": [float(scenario.parties[i].reservation) for i in seats],
+        "agreement": result.outcome is not None,
+        "result": result.kind,
+        "rounds": result.round + 1,
         "outcome": outcome,
         "nash_distance": nash_distance(entrant, utilities),
     }
