@@ -26,7 +26,7 @@ from detente.experiments.sweep import scenario_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = (
-    "scenarios/cases/hanoi-2019.yaml",
+    "scenarios/hanoi-2019.yaml",
     "scenarios/theory/action-for-action.yaml",  # solutions + one-shot + best 4-stage schedule
 )
 
