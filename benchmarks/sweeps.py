@@ -62,7 +62,7 @@ def main() -> None:
     from distributed import LocalCluster
 
     with LocalCluster(
-        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
         rates["dask, 2 workers"] = rate(scenario, args.draws, scheduler=cluster.scheduler_address)
     report = {
