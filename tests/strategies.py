@@ -74,8 +74,13 @@ def ratification_rules(draw: st.DrawFn, ids: tuple[str, ...]) -> RatificationRul
 
 
 @st.composite
-def domestic_parties(draw: st.DrawFn, party_id: str, n_outcomes: int, signatory: bool) -> Party:
-    """A party with 1-3 factions over a one-issue space of ``n_outcomes`` outcomes."""
+def domestic_parties(
+    draw: st.DrawFn, party_id: str, n_outcomes: int, signatory: bool, informed: bool = True
+) -> Party:
+    """A party with 1-3 factions over a one-issue space of ``n_outcomes`` outcomes.
+
+    Its negotiator anticipates ratification unless ``informed`` is false (then maybe not).
+    """
     n = draw(st.integers(1, 3))
     ids = tuple(f"{party_id}{i}" for i in range(n))
     factions = tuple(
@@ -89,7 +94,8 @@ def domestic_parties(draw: st.DrawFn, party_id: str, n_outcomes: int, signatory:
     )
     basis = draw(st.sampled_from([Given(), Derived(), Leading(ids[0])]))
     own = _table(draw(st.lists(small_utilities, min_size=n_outcomes, max_size=n_outcomes)))
-    domestic = Domestic(factions, draw(ratification_rules(ids)), basis)
+    anticipated = informed or draw(st.booleans())
+    domestic = Domestic(factions, draw(ratification_rules(ids)), basis, anticipated)
     return Party(
         party_id,
         domestic.negotiating_utility(own),
@@ -100,12 +106,17 @@ def domestic_parties(draw: st.DrawFn, party_id: str, n_outcomes: int, signatory:
 
 
 @st.composite
-def two_level_scenarios(draw: st.DrawFn) -> Scenario:
-    """Two or three signatories with factions plus one stakeholder, over 2-15 outcomes."""
+def two_level_scenarios(draw: st.DrawFn, informed: bool = True) -> Scenario:
+    """Two or three signatories with factions plus one stakeholder, over 2-15 outcomes.
+
+    With ``informed`` false, some negotiators may not anticipate ratification.
+    """
     n_outcomes = draw(st.integers(2, 15))
     space = OutcomeSpace((Issue.integer("x", 0, n_outcomes - 1),))
     n_signatories = draw(st.integers(2, 3))
-    parties = [draw(domestic_parties(f"p{i}", n_outcomes, True)) for i in range(n_signatories)]
+    parties = [
+        draw(domestic_parties(f"p{i}", n_outcomes, True, informed)) for i in range(n_signatories)
+    ]
     parties.append(draw(domestic_parties("s", n_outcomes, False)))
     return Scenario("random two-level", space, tuple(parties))
 

@@ -81,8 +81,8 @@ class Offer:
 Action = Offer | Move
 """What an actor does: an offer when proposing, a move when responding (or to walk)."""
 
-EventKind = Literal["offer", "accept", "reject", "walk"]
-ResultKind = Literal["agreement", "breakdown", "timeout"]
+EventKind = Literal["offer", "accept", "reject", "walk", "unratified"]
+ResultKind = Literal["agreement", "breakdown", "timeout", "unratified"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +294,29 @@ def _end(state: State, kind: ResultKind, event: Event, outcome: int | None = Non
         state.last_offers,
         (*state.events, event),
         Result(kind, state.round, outcome, by),
+    )
+
+
+def ratify(table: Table, state: State) -> State:
+    """Send an agreement home: if a signatory's factions refuse it, the deal fails.
+
+    Putnam's *involuntary defection* [Putnam1988]: a negotiator who does not
+    anticipate ratification (``Domestic.anticipated`` false) may agree to an
+    outcome outside its win-set; the session then ends ``unratified`` (no deal,
+    reservation payoffs), with one ``unratified`` event per refusing signatory
+    recording the outcome agreed. Other states pass through unchanged.
+    """
+    result = state.result
+    if table.ratified is None or result is None or result.outcome is None:
+        return state
+    refusing = [p for p in table.signatories if not table.ratified[result.outcome, p]]
+    if result.kind != "agreement" or not refusing:
+        return state
+    events = tuple(Event(result.round, p, "unratified", result.outcome) for p in refusing)
+    return replace(
+        state,
+        events=(*state.events, *events),
+        result=Result("unratified", result.round, None, refusing[0]),
     )
 
 

@@ -37,6 +37,7 @@ from detente.protocols import (
     StackedAlternatingOffers,
     State,
     load_protocol,
+    ratify,
 )
 from detente.registry import parse_spec, split_specs
 from detente.scenario import Scenario
@@ -160,7 +161,7 @@ class Session:
             else:
                 action = agents[state.actor].respond(state, state.offer)
             state = step(state, action)
-        return state
+        return ratify(self.table, state)
 
     def run(self, seed: SeedLike = None) -> Trace:
         """Run one session and return its trace."""

@@ -1,6 +1,9 @@
 """The negotiating table: what every session of a scenario shares, computed once.
 
-A :class:`Table` holds the utility matrix ``U[outcome, party]`` and, for each
+A :class:`Table` holds the utility matrix ``U[outcome, party]`` as negotiators see
+it (a party whose negotiator anticipates ratification sees every outcome its
+factions would refuse as unacceptable, :func:`detente.twolevel.negotiating_matrix`;
+``ratified`` keeps each party's ratification verdicts) and, for each
 party, a :class:`PartyView`: its utilities sorted ascending (ties by ascending
 outcome index) with the matching outcome order, its reservation value and the
 range of utilities it may ever offer or accept. Strategies choose offers by
@@ -17,7 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.outcomes import ENUMERATION_LIMIT
+from detente.ratification import BoolArray
 from detente.scenario import Scenario
+from detente.twolevel import has_factions, negotiating_matrix, ratified_matrix
 from detente.utility import FloatArray
 
 IntArray = NDArray[np.int64]
@@ -128,6 +133,7 @@ class Table:
     views: tuple[PartyView, ...]
     signatories: tuple[int, ...]
     matrix: FloatArray = field(compare=False, repr=False)
+    ratified: BoolArray | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> Table:
@@ -143,13 +149,16 @@ class Table:
         [2, 1, 0]
         """
         matrix = scenario.utility_matrix(limit)
+        ratified = ratified_matrix(scenario, limit) if has_factions(scenario) else None
+        if ratified is not None:
+            matrix = negotiating_matrix(scenario, matrix, ratified)
         matrix.flags.writeable = False
         views = tuple(
             PartyView.of(i, p.id, matrix[:, i], p.reservation)
             for i, p in enumerate(scenario.parties)
         )
         signatories = tuple(i for i, p in enumerate(scenario.parties) if p.signatory)
-        return cls(scenario, views, signatories, matrix)
+        return cls(scenario, views, signatories, matrix, ratified)
 
     @property
     def size(self) -> int:

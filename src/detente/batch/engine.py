@@ -34,6 +34,7 @@ from detente.batch.lockstep import (
     TIMEOUT,
     Lockstep,
     Rows,
+    ratify,
     subset,
 )
 from detente.batch.results import BatchResults
@@ -199,6 +200,8 @@ class BatchSession:
         while step.running:
             self._round(step, history)
             step.advance()
+        table = self.session.table
+        ratify(step, table.ratified, table.signatories)
         return BatchResults.of(self.session, step, seed, first)
 
     def _groups(self, who: IntArray) -> list[tuple[BatchNegotiator, Rows]]:

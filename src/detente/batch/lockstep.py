@@ -34,10 +34,10 @@ Rows = IntArray | slice
 
 ALL: slice = slice(None)
 
-RUNNING, AGREEMENT, BREAKDOWN, TIMEOUT = -1, 0, 1, 2
+RUNNING, AGREEMENT, BREAKDOWN, TIMEOUT, UNRATIFIED = -1, 0, 1, 2, 3
 """Codes of ``Lockstep.kind``: still running, or how the session ended."""
 
-KINDS = ("agreement", "breakdown", "timeout")
+KINDS = ("agreement", "breakdown", "timeout", "unratified")
 """Result kinds by code, as in :class:`detente.protocols.Result`."""
 
 
@@ -143,3 +143,26 @@ def subset(rows: Rows, sel: Rows) -> Rows:
     if isinstance(sel, slice):
         return rows
     return sel if isinstance(rows, slice) else rows[sel]
+
+
+def ratify(step: Lockstep, ratified: BoolArray | None, signatories: tuple[int, ...]) -> None:
+    """As :func:`detente.protocols.ratify`, for every finished session of the chunk at once.
+
+    An agreement some signatory's factions refuse becomes ``unratified``, with
+    the first refusing signatory as ``by`` and no outcome.
+
+    >>> step = Lockstep.start(2, 2, 0, 5)
+    >>> step.finish(ALL, AGREEMENT, outcome=np.array([0, 1]))
+    >>> ratify(step, np.array([[True, True], [True, False]]), (0, 1))
+    >>> step.kind.tolist(), step.outcome.tolist(), step.by.tolist()
+    ([0, 3], [0, -1], [-1, 1])
+    """
+    if ratified is None:
+        return
+    agreed = np.flatnonzero(step.kind == AGREEMENT)
+    refuses = ~ratified[step.outcome[agreed]][:, list(signatories)]
+    failed = refuses.any(axis=1)
+    ids = agreed[failed]
+    step.kind[ids] = UNRATIFIED
+    step.by[ids] = np.asarray(signatories, dtype=np.int64)[refuses[failed].argmax(axis=1)]
+    step.outcome[ids] = -1
