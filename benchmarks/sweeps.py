@@ -26,7 +26,7 @@ from detente.experiments.sweep import scenario_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = (
-    "scenarios/cases/hanoi-2019.yaml",
+    "scenarios/hanoi-2019.yaml",
     "scenarios/theory/action-for-action.yaml",  # solutions + one-shot + best 4-stage schedule
 )
 
@@ -62,7 +62,7 @@ def main() -> None:
     from distributed import LocalCluster
 
     with LocalCluster(
-        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
         rates["dask, 2 workers"] = rate(scenario, args.draws, scheduler=cluster.scheduler_address)
     report = {

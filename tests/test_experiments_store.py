@@ -158,3 +158,43 @@ def test_a_run_killed_at_random_moments_and_resumed_equals_an_uninterrupted_run(
     subprocess.run([sys.executable, "-c", SCRIPT, str(out)], env=ENV, check=True)
     assert rows(out).equals(reference), f"chunks done after each kill: {done}"
     assert any(0 < d < 100 for d in done), f"no kill landed mid-run: {done}"
+
+
+def running(pids: list[str]) -> list[str]:
+    """The processes among ``pids`` that still run (neither gone nor zombies)."""
+    states = {}
+    for pid in pids:
+        try:
+            states[pid] = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except FileNotFoundError:
+            continue
+    return [pid for pid, state in states.items() if state != "Z"]
+
+
+WORKER_SCRIPT = SCRIPT.replace("progress=False)", "progress=False, workers=2)")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+def test_killing_a_run_on_local_workers_leaves_no_worker_behind_and_resumes_exactly(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "killed"
+    process = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(out)], env=ENV)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("chunk-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    children = subprocess.run(
+        ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert children, "the run had no worker processes"
+    deadline = time.monotonic() + 10
+    while running(children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(children), f"workers still running: {running(children)}"
+    run_sweep(toy_sweep(600, 5, delay=0.002, parameters=(X,)), RunOptions(out, resume=True))
+    sweep = toy_sweep(600, 5, parameters=(X,))
+    run_sweep(sweep, RunOptions(tmp_path / "reference", chunk_size=6, progress=False))
+    assert rows(out).equals(rows(tmp_path / "reference"))

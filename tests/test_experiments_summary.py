@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from detente.experiments import ResultsError, RunOptions, run_sweep, summarize
@@ -59,3 +60,32 @@ def test_share_interval_is_exact_at_the_extremes() -> None:
 def test_summarizing_a_directory_without_results_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(ResultsError, match="holds no detente results"):
         summarize(tmp_path)
+
+
+def test_a_tournament_ranking_is_computed_seat_by_seat() -> None:
+    from detente.experiments import Manifest
+    from detente.experiments.summary import summarize_tournament
+
+    table = pa.table(
+        {
+            "session": [0, 1, 2],
+            "scenario": ["s", "s", "t"],
+            "strategies": [["a", "b"], ["b", "a"], ["a", "a"]],
+            "utilities": [[1.0, 0.0], [3.0, 2.0], [4.0, 5.0]],
+            "reservations": [[0.5, 0.0], [0.0, 0.5], [1.0, 1.0]],
+            "agreement": [True, False, True],
+            "nash_distance": [0.5, None, 1.0],
+        }
+    )
+    summary = summarize_tournament(Manifest("tournament", "session", 3, 3, {}), table)
+    assert summary["sessions"] == 3 and summary["scenarios"] == ["s", "t"]
+    first, second = summary["ranking"]  # type: ignore[misc]
+    # a sat in seats with utilities 1, 2, 4, 5 (mean 3); b in 0, 3 (mean 1.5).
+    assert (first["rank"], first["strategy"], first["seats"]) == (1, "a", 4)
+    assert first["mean_utility"]["mean"] == pytest.approx(3.0)
+    assert first["advantage"]["mean"] == pytest.approx((0.5 + 1.5 + 3.0 + 4.0) / 4)
+    assert first["agreement_rate"]["share"] == pytest.approx(3 / 4)
+    assert first["nash_distance"]["mean"] == pytest.approx((0.5 + 1.0 + 1.0) / 3)
+    assert (second["strategy"], second["seats"]) == ("b", 2)
+    assert second["mean_utility"]["mean"] == pytest.approx(1.5)
+    assert second["nash_distance"] == {"mean": 0.5, "low": None, "high": None, "n": 1}

@@ -22,6 +22,7 @@ from detente.cli.simulate import simulate
 from detente.cli.spe import spe
 from detente.cli.summarize import summarize
 from detente.cli.sweep import sweep
+from detente.cli.tournament import tournament
 from detente.cli.validate import validate
 from detente.errors import DetenteError
 
@@ -47,6 +48,7 @@ app.command()(phase)
 app.command()(implement)
 app.command()(sweep)
 app.command()(summarize)
+app.command()(tournament)
 
 
 # typer may bundle its own copy of click: take the usage-error class from typer itself.

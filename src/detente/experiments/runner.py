@@ -97,7 +97,7 @@ def execute(work: Work, manifest: Manifest, options: RunOptions, executor: Execu
     missing = store.missing(manifest)
     done = manifest.total - sum(c.size for c in missing)
     sizes = {c.index: c.size for c in missing}
-    bar = progress_bar(manifest.kind, manifest.total, done, manifest.unit, options.progress)
+    bar = progress_bar(manifest.kind, manifest.total, done, f"{manifest.unit}s", options.progress)
     with bar as step:
         for index, table in executor.map_unordered(run_chunk, work, missing):
             manifest = store.save_chunk(manifest, index, table)
