@@ -201,42 +201,158 @@ def design(
     >>> result.status, round(result.total, 6), result.binding
     ('optimal', 2.0, ('stage 1: A',))
     """
-    if objective not in OBJECTIVES:
-        raise DetenteError(
-            f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}"
-        )
-    if objective == "completion":
-        return _most_likely(deal, stages, target, time_limit)
-    result = _design(deal, stages, objective, target, time_limit)
-    return _with_one_shot(result, deal, objective, target, time_limit)
+    return _Designs(deal, time_limit).best(stages, objective, target)
 
 
-def _with_one_shot(
-    result: Design, deal: Deal, objective: Objective, target: float | None, time_limit: float
-) -> Design:
-    """Attach the one-shot exchange: its largest self-enforcing total and whether it carries the target."""
-    alone = result.stages == 1 and target is None and objective == "total"
-    one = result if alone else _design(deal, 1, "total", None, time_limit)
-    feasible = one.feasible
-    if target is not None and one.total is not None:
-        feasible = one.total >= target - TOLERANCE * (1 + abs(target))
-    return replace(result, one_shot=OneShot(feasible, one.total))
+def plan(
+    deal: Deal,
+    stages: int,
+    objective: Objective = "total",
+    target: float | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    reasons: bool = True,
+) -> tuple[Design, StageSearch | None]:
+    """:func:`design` and, when a target is given, :func:`min_stages` up to ``stages``, together.
+
+    Both share their programs and solutions (the one-shot, the ``stages``-stage
+    program with the target), so this is what an analysis draw calls. With
+    ``reasons=False`` infeasible designs carry no ``reason`` (explaining one
+    costs extra solves); every other field is the same as the two calls give.
+
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item, party_values
+    >>> deal = Deal((Stake("A", completion=2.0), Stake("B")),
+    ...             (Item("x", "A", cost=1.0, value=party_values({"B": 1.5})),), (("A",),))
+    >>> best, search = plan(deal, 3, target=2.0)
+    >>> best.feasible, search.stages if search else None
+    (True, 1)
+    """
+    designs = _Designs(deal, time_limit, reasons)
+    best = designs.best(stages, objective, target)
+    search = None if target is None else designs.min_stages(target, stages)
+    return best, search
 
 
-def _design(
-    deal: Deal, stages: int, objective: Objective, target: float | None, time_limit: float
-) -> Design:
-    program = _Program(deal, stages)
-    status, amounts, gap = program.solve(objective, target, time_limit)
-    if amounts is None:
-        reason = _why_not(program, status, target, time_limit)
-        return Design(objective, stages, status, reason=reason)
-    amounts = _clean(amounts, deal)
-    schedule = Schedule.from_array(deal.item_names, amounts)
-    enforcement = check(deal, schedule)
-    total = float(program.measure_row() @ amounts.ravel())
-    value = total if objective == "total" else float(sum(v for _, v in enforcement.expected_values))
-    return Design(objective, stages, status, schedule, total, value, enforcement, gap=gap)
+class _Designs:
+    """The designs of one deal, memoised by ``(stages, objective, target)``.
+
+    One analysis asks for the same program several times (the one-shot, the
+    target at the scenario's stages again inside the stage search); each
+    number of stages builds its constraint matrix once.
+    """
+
+    def __init__(self, deal: Deal, time_limit: float, reasons: bool = True) -> None:
+        self.deal, self.time_limit, self.reasons = deal, time_limit, reasons
+        self._programs: dict[int, _Program] = {}
+        self._designs: dict[tuple[int, Objective, float | None], Design] = {}
+
+    def program(self, stages: int) -> _Program:
+        if stages not in self._programs:
+            self._programs[stages] = _Program(self.deal, stages)
+        return self._programs[stages]
+
+    def best(self, stages: int, objective: Objective, target: float | None) -> Design:
+        if objective not in OBJECTIVES:
+            raise DetenteError(
+                f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}"
+            )
+        if objective == "completion":
+            return self._most_likely(stages, target)
+        return self._with_one_shot(self.get(stages, objective, target), target)
+
+    def get(
+        self, stages: int, objective: Objective, target: float | None, explain: bool = True
+    ) -> Design:
+        """The best schedule; ``explain=False`` leaves an infeasible one's reason for later."""
+        key = (stages, objective, target)
+        if key not in self._designs:
+            self._designs[key] = self._design(stages, objective, target)
+        found = self._designs[key]
+        if explain and self.reasons and not found.feasible and not found.reason:
+            found = replace(found, reason=self._why_not(self.program(stages), found.status, target))
+            self._designs[key] = found
+        return found
+
+    def _with_one_shot(self, result: Design, target: float | None) -> Design:
+        """Attach the one-shot exchange: its largest self-enforcing total, whether it carries the target."""
+        one = self.get(1, "total", None)
+        feasible = one.feasible
+        if target is not None and one.total is not None:
+            feasible = one.total >= target - TOLERANCE * (1 + abs(target))
+        return replace(result, one_shot=OneShot(feasible, one.total))
+
+    def _design(self, stages: int, objective: Objective, target: float | None) -> Design:
+        program = self.program(stages)
+        status, amounts, gap = program.solve(objective, target, self.time_limit)
+        if amounts is None:
+            return Design(objective, stages, status)
+        amounts = _clean(amounts, self.deal)
+        schedule = Schedule.from_array(self.deal.item_names, amounts)
+        enforcement = check(self.deal, schedule)
+        total = float(program.measure_row() @ amounts.ravel())
+        value = total
+        if objective != "total":
+            value = float(sum(v for _, v in enforcement.expected_values))
+        return Design(objective, stages, status, schedule, total, value, enforcement, gap=gap)
+
+    def _why_not(self, program: _Program, status: Status, target: float | None) -> str:
+        k, time_limit = program.stages, self.time_limit
+        if status == "unbounded":
+            return "unbounded: some measured item has no upper bound and nothing limits it"
+        if status == "time_limit":
+            return f"no schedule found within the time limit of {time_limit:g} s"
+        if target is not None:
+            best = self.get(k, "total", None).total
+            if best is not None and best < target:
+                return (
+                    f"infeasible: with {k} stage(s) the largest self-enforcing total is "
+                    f"{best:.6g}, below the target {target:g}"
+                )
+            if best is not None:
+                return f"infeasible: no self-enforcing {k}-stage schedule has a total of exactly {target:g}"
+        zero = program.ic_offset
+        if (zero < 0).any():
+            worst = int(np.argmin(zero))
+            label = program.valuation.labels()[worst]
+            return (
+                f"infeasible: no self-enforcing {k}-stage schedule exists; even delivering nothing, "
+                f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
+            )
+        return f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
+
+    def _most_likely(self, stages: int, target: float | None) -> Design:
+        if target is None:
+            best = self.get(stages, "total", None)
+            if not best.feasible or best.total is None:
+                failed = Design("completion", stages, best.status, reason=best.reason)
+                return self._with_one_shot(failed, None)
+            target = best.total
+        search = self.min_stages(target, stages)
+        found = search.design
+        if found is None or search.stages is None:
+            result = Design("completion", stages, "infeasible", reason=search.reason)
+        else:
+            probability = found.enforcement.completion_probability if found.enforcement else None
+            result = replace(found, objective="completion", value=probability)
+        return self._with_one_shot(result, target)
+
+    def min_stages(self, target: float, max_stages: int) -> StageSearch:
+        """Every number of stages in increasing order: extra stages can hurt (no monotonicity)."""
+        if max_stages < 1:
+            raise DetenteError(f"max_stages must be at least 1, got {max_stages}")
+        for k in range(1, max_stages + 1):
+            found = self.get(k, "total", target, explain=False)
+            if found.feasible:
+                return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", found)
+        best = self.get(max_stages, "total", None)
+        if best.total is not None and best.total < target:
+            reason = (
+                f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
+                f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
+            )
+        else:
+            reason = self.get(max_stages, "total", target).reason
+        return StageSearch(None, reason, None)
 
 
 def _clean(amounts: FloatArray, deal: Deal) -> FloatArray:
@@ -247,56 +363,6 @@ def _clean(amounts: FloatArray, deal: Deal) -> FloatArray:
         if item.binary:
             amounts[i] = np.round(amounts[i])
     return amounts
-
-
-def _why_not(program: _Program, status: Status, target: float | None, time_limit: float) -> str:
-    k = program.stages
-    if status == "unbounded":
-        return "unbounded: some measured item has no upper bound and nothing limits it"
-    if status == "time_limit":
-        return f"no schedule found within the time limit of {time_limit:g} s"
-    if target is not None:
-        best = _design(program.deal, k, "total", None, time_limit).total
-        if best is not None and best < target:
-            return (
-                f"infeasible: with {k} stage(s) the largest self-enforcing total is "
-                f"{best:.6g}, below the target {target:g}"
-            )
-        if best is not None:
-            return f"infeasible: no self-enforcing {k}-stage schedule has a total of exactly {target:g}"
-    zero = program.ic_offset
-    if (zero < 0).any():
-        worst = int(np.argmin(zero))
-        label = program.valuation.labels()[worst]
-        return (
-            f"infeasible: no self-enforcing {k}-stage schedule exists; even delivering nothing, "
-            f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
-        )
-    return (
-        f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
-    )
-
-
-def _most_likely(deal: Deal, stages: int, target: float | None, time_limit: float) -> Design:
-    if target is None:
-        best = _design(deal, stages, "total", None, time_limit)
-        if not best.feasible or best.total is None:
-            return _with_one_shot(
-                Design("completion", stages, best.status, reason=best.reason),
-                deal,
-                "completion",
-                None,
-                time_limit,
-            )
-        target = best.total
-    search = min_stages(deal, target, max_stages=stages, time_limit=time_limit)
-    found = search.design
-    if found is None or search.stages is None:
-        result = Design("completion", stages, "infeasible", reason=search.reason)
-    else:
-        probability = found.enforcement.completion_probability if found.enforcement else None
-        result = replace(found, objective="completion", value=probability)
-    return _with_one_shot(result, deal, "completion", target, time_limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,19 +382,4 @@ def min_stages(
     Each candidate number of stages is one linear program; the search is over
     the number of stages only.
     """
-    if max_stages < 1:
-        raise DetenteError(f"max_stages must be at least 1, got {max_stages}")
-    last: Design | None = None
-    for k in range(1, max_stages + 1):
-        last = _design(deal, k, "total", target, time_limit)
-        if last.feasible:
-            return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", last)
-    best = _design(deal, max_stages, "total", None, time_limit)
-    if best.total is not None and best.total < target:
-        reason = (
-            f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
-            f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
-        )
-    else:
-        reason = last.reason if last is not None else "no stages tried"
-    return StageSearch(None, reason, None)
+    return _Designs(deal, time_limit).min_stages(target, max_stages)

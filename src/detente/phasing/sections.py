@@ -34,12 +34,14 @@ def phasing_section(scenario: Scenario, context: AnalysisContext) -> dict[str, A
     if more are needed). Claims read these fields, e.g.
     ``phasing.one_shot.feasible == false and phasing.feasible``.
     """
-    from detente.phasing.designer import design, min_stages
+    from detente.phasing.designer import plan as design_plan
 
     plan = scenario.phasing
     if plan is None:
         return {}
-    best = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
+    best, search = design_plan(
+        plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit, reasons=False
+    )
     one = best.one_shot
     document: dict[str, Any] = {
         "stages": best.stages,
@@ -54,7 +56,6 @@ def phasing_section(scenario: Scenario, context: AnalysisContext) -> dict[str, A
         else best.enforcement.completion_probability,
         "one_shot": None if one is None else {"feasible": one.feasible, "max_total": one.max_total},
     }
-    if plan.target is not None:
-        search = min_stages(plan.deal, plan.target, plan.stages, plan.time_limit)
+    if search is not None:
         document["min_stages"] = search.stages
     return {"phasing": document}
