@@ -288,7 +288,7 @@ class _Designs:
             return Design(objective, stages, status)
         amounts = _clean(amounts, self.deal)
         schedule = Schedule.from_array(self.deal.item_names, amounts)
-        enforcement = check(self.deal, schedule)
+        enforcement = check(self.deal, schedule, program.valuation)
         total = float(program.measure_row() @ amounts.ravel())
         value = total
         if objective != "total":

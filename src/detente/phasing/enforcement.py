@@ -26,15 +26,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.schedule import Schedule, aligned
 from detente.trust import TrustModel, compliance_path
 from detente.utility import FloatArray
+
+BoolArray = NDArray[np.bool_]
 
 
 class Valuation:
@@ -64,6 +68,10 @@ class Valuation:
         self.completion = np.array([s.completion for s in deal.stakes], dtype=np.float64)
         self.pv = self._perpetuity()
         self.truth = self._outside_view()
+        self._sums_of: FloatArray | None = None
+        self._sums: dict[int, FloatArray] = {}
+        self._broke: dict[frozenset[int], tuple[BoolArray, FloatArray, FloatArray]] = {}
+        self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
 
     def _perpetuity(self) -> FloatArray:
         """``1 / (1 − δ)`` per party: the present value of a flow of 1 per stage forever."""
@@ -109,22 +117,41 @@ class Valuation:
 
     # --- values ---------------------------------------------------------------------------
 
+    def _earlier(self, X: FloatArray, t: int) -> FloatArray:
+        """``X[:, :, :t].sum(axis=2)``, computed once per amounts array and stage.
+
+        The valuation needs these sums at every move group and breakdown; the
+        memo holds them for the array last seen (amounts are never changed in
+        place between calls).
+        """
+        if self._sums_of is not X:
+            self._sums_of, self._sums = X, {}
+        if t not in self._sums:
+            self._sums[t] = X[:, :, :t].sum(axis=2)
+        return self._sums[t]
+
+    def _masks(self, renegers: frozenset[int]) -> tuple[BoolArray, FloatArray, FloatArray]:
+        """Per item: given by a reneger; the share of its flow kept; the share clawed back."""
+        if renegers not in self._broke:
+            broke = np.isin(self.giver, list(renegers))
+            kept = np.where(broke, 1.0, 1.0 - self.rho)
+            self._broke[renegers] = (broke, kept, np.where(broke, 0.0, self.rho))
+        return self._broke[renegers]
+
     def _before_group(self, X: FloatArray, t: int, g: int) -> FloatArray:
-        earlier: FloatArray = X[:, :, :t].sum(axis=2)
-        return earlier + X[:, :, t] * (self.item_group < g)
+        return self._earlier(X, t) + X[:, :, t] * (self.item_group < g)
 
     def breakdown(self, X: FloatArray, party: int, n: int, renegers: frozenset[int]) -> FloatArray:
         """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
         t, g = divmod(n, len(self.groups))
-        broke = np.isin(self.giver, list(renegers))
-        now = X[:, :, t] * ((self.item_group == g) & ~broke)
+        broke, scale, claw = self._masks(renegers)
+        now = X[:, :, t] * (self._in_group[g] & ~broke)
         level = self._before_group(X, t, g) + now
-        scale = np.where(broke, 1.0, 1.0 - self.rho)
         value: FloatArray = now @ self.once[:, party]
         value += self.pv[party] * ((level * scale) @ self.flow[:, party])
-        value += self.outside[party] + X[:, :, :t].sum(axis=2) @ self.lever[:, party]
+        value += self.outside[party] + self._earlier(X, t) @ self.lever[:, party]
         if party in renegers:
-            clawed = level * np.where(broke, 0.0, self.rho)
+            clawed = level * claw
             value -= clawed @ np.maximum(self.once[:, party], 0.0)
         return value
 
@@ -141,9 +168,9 @@ class Valuation:
         V[:, M] = self.completion[party] + tail
         for n in range(M - 1, -1, -1):
             t, g = divmod(n, G)
-            go_on = X[:, :, t] * (self.item_group == g) @ self.once[:, party]
+            go_on = X[:, :, t] * self._in_group[g] @ self.once[:, party]
             if g == G - 1:
-                go_on += X[:, :, : t + 1].sum(axis=2) @ self.flow[:, party]
+                go_on += self._earlier(X, t + 1) @ self.flow[:, party]
                 go_on += (self.delta[party] if n + 1 < M else 1.0) * V[:, n + 1]
             else:
                 go_on += V[:, n + 1]
@@ -211,14 +238,24 @@ class Valuation:
 
 def _outcomes(
     members: tuple[int, ...], honour: FloatArray
-) -> Iterator[tuple[frozenset[int], float]]:
+) -> tuple[tuple[frozenset[int], float], ...]:
     """Every set of renegers among ``members`` with its probability (independent moves)."""
+    return _outcome_table(members, tuple(float(honour[q]) for q in members))
+
+
+@lru_cache(maxsize=4096)
+def _outcome_table(
+    members: tuple[int, ...], honour: tuple[float, ...]
+) -> tuple[tuple[frozenset[int], float], ...]:
+    """:func:`_outcomes` with ``honour[k]`` the probability ``members[k]`` honours (memoised)."""
+    table = []
     for size in range(len(members) + 1):
         for renegers in combinations(members, size):
             probability = 1.0
-            for q in members:
-                probability *= (1.0 - honour[q]) if q in renegers else honour[q]
-            yield frozenset(renegers), probability
+            for q, h in zip(members, honour, strict=True):
+                probability *= (1.0 - h) if q in renegers else h
+            table.append((frozenset(renegers), probability))
+    return tuple(table)
 
 
 def affine(function: object, shape: tuple[int, int]) -> tuple[FloatArray, FloatArray]:
@@ -277,8 +314,11 @@ class Enforcement:
         )
 
 
-def check(deal: Deal, schedule: Schedule) -> Enforcement:
+def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) -> Enforcement:
     """Check a schedule: the slack of every party's incentive constraint at every move.
+
+    ``valuation`` is the deal's compiled valuation over the schedule's number
+    of stages, when the caller has it already (the designer does).
 
     THEORY §3.1 at δ = 1: A steps (cost 1, worth 1.5 to B), B answers with a
     matched step (cost 1, worth 0.8 to A), completion is worth 6 to A and 2 to
@@ -300,7 +340,8 @@ def check(deal: Deal, schedule: Schedule) -> Enforcement:
     ('stage 1: B',)
     """
     X = aligned(deal, schedule)[None]
-    valuation = Valuation(deal, schedule.stages)
+    if valuation is None or valuation.deal is not deal or valuation.stages != schedule.stages:
+        valuation = Valuation(deal, schedule.stages)
     slacks = valuation.slacks(X)[0]
     values = valuation.expected_values(X)[0]
     return Enforcement(
