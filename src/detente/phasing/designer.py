@@ -138,10 +138,13 @@ class _Program:
                 add(row, 0.0, 0.0)
         if target is not None:
             add(self.measure_row(), target, target)
-        result = [LinearConstraint(self.ic_matrix, -self.ic_offset, np.inf)]
-        if rows:
-            result.append(LinearConstraint(np.array(rows), low, high))
-        return result
+        if not rows:
+            return [LinearConstraint(self.ic_matrix, -self.ic_offset, np.inf)]
+        # one stacked block: the solver sees the same rows, without stacking sparse blocks
+        matrix = np.vstack([self.ic_matrix, np.array(rows)])
+        lower = np.concatenate([-self.ic_offset, low])
+        upper = np.concatenate([np.full(len(self.ic_offset), np.inf), high])
+        return [LinearConstraint(matrix, lower, upper)]
 
     def objective(self, objective: Objective) -> FloatArray:
         """Coefficients to *minimise*."""
