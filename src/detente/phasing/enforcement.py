@@ -162,16 +162,17 @@ class Valuation:
         plus the flows of every stage after the schedule.
         """
         G, M = len(self.groups), self.n_groups
+        once, flow, delta = self.once[:, party], self.flow[:, party], self.delta[party]
         final_level = X.sum(axis=2)
         V = np.zeros((X.shape[0], M + 1))
-        tail = self.delta[party] * self.pv[party] * (final_level @ self.flow[:, party])
+        tail = delta * self.pv[party] * (final_level @ flow)
         V[:, M] = self.completion[party] + tail
         for n in range(M - 1, -1, -1):
             t, g = divmod(n, G)
-            go_on = X[:, :, t] * self._in_group[g] @ self.once[:, party]
+            go_on = X[:, :, t] * self._in_group[g] @ once
             if g == G - 1:
-                go_on += self._earlier(X, t + 1) @ self.flow[:, party]
-                go_on += (self.delta[party] if n + 1 < M else 1.0) * V[:, n + 1]
+                go_on += self._earlier(X, t + 1) @ flow
+                go_on += (delta if n + 1 < M else 1.0) * V[:, n + 1]
             else:
                 go_on += V[:, n + 1]
             V[:, n] = self._expect(X, party, n, view, go_on)
