@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli.common import write_atomically
+from detente.files import write_atomically
 from detente.errors import DetenteError
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
