@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
 
 from detente.analysis import SOLUTION_NAMES, domain_section
 from detente.analysis import analyze as run_analysis
+from detente.claims import Claim
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
     JsonOpt,
@@ -18,6 +20,7 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.cli.conclusions import render_claims, render_phasing, render_positions, render_trust
 from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
 from detente.sampling import too_large_document
@@ -45,7 +48,7 @@ def analyze(
     if json_:
         emit_json(document)
     else:
-        render(document)
+        render(document, loaded.claims)
 
 
 def _number(x: float) -> str:
@@ -61,8 +64,8 @@ def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
         render_too_large(document)
 
 
-def render(document: dict[str, Any]) -> None:
-    """Print the readable summary of an analysis document."""
+def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
+    """Print the readable summary of an analysis document (``claims`` give the statements)."""
     parties = document["parties"]
     console.print(f"[bold]{document['scenario']}[/bold]")
     console.print(
@@ -99,8 +102,10 @@ def render(document: dict[str, Any]) -> None:
     console.print(table)
     if "win_sets" in document:
         render_two_level(document, console)
-    for name, holds in document.get("claims", {}).items():
-        console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)
+    render_positions(document, console)
+    render_trust(document, console)
+    render_phasing(document, console)
+    render_claims(document, claims, console)
     render_domain(document)
 
 
