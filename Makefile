@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,fast]"
 	touch $(STAMP)
 
-# The main job: the Hanoi 2019 case end to end (analysis, a small robustness sweep, its summary).
+# The main job: the Hanoi 2019 case end to end: the analysis, a small robustness sweep and its
+# summary, and the HTML report (the report command prints where it wrote the file).
 DEMO_SCENARIO := scenarios/hanoi-2019.yaml
 DEMO_DRAWS ?= 100
 
@@ -23,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/detente analyze $(DEMO_SCENARIO)
 	$(BIN)/detente sweep $(DEMO_SCENARIO) --draws $(DEMO_DRAWS) --seed 1 --workers 2 --out $(DEMO_OUT)/hanoi-sweep --force
 	$(BIN)/detente summarize $(DEMO_OUT)/hanoi-sweep
-	@echo "sweep results: $(DEMO_OUT)/hanoi-sweep (each claim's share of the plausible range above)"
+	$(BIN)/detente report $(DEMO_SCENARIO) --sweep $(DEMO_OUT)/hanoi-sweep -o $(DEMO_OUT)/hanoi-2019.html
 
 test: lint typecheck pytest
 
@@ -34,7 +35,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # NegMAS, the peer the benchmarks compare against, in its own environment (never a dependency).
 bench-env:

@@ -151,3 +151,15 @@ def test_internal_errors_exit_1_with_a_debug_hint(
     assert err.count("\n") == 1 and "RuntimeError: boom" in err and "--debug" in err
     with pytest.raises(RuntimeError, match="boom"):
         main(["validate", str(WORKED), "--debug"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["analyze"], ["Missing argument", "detente analyze --help"]),
+        (["analyze", "x.yaml", "--bogus"], ["No such option: --bogus"]),
+        (["negotiate"], ["No such command 'negotiate'", "detente --help"]),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(detente_cli: CLI, args: list[str], fragments: list[str]) -> None:
+    assert_one_line_error(detente_cli(*args), *fragments)

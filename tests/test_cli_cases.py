@@ -113,7 +113,7 @@ def test_make_demo_runs_from_a_fresh_clone(tmp_path: Path) -> None:
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True, timeout=120)
     env = {**os.environ, "PYTHONPATH": str(clone / "src"), "COLUMNS": "120"}
     commands = demo_commands(clone)
-    assert [c[0] for c in commands] == ["analyze", "sweep", "summarize"]
+    assert [c[0] for c in commands] == ["analyze", "sweep", "summarize", "report"]
     for command in commands:
         if command[0] == "sweep":  # fewer draws and one process: the test checks it runs
             command = [*command, "--draws", "4", "--workers", "1"]
@@ -128,3 +128,5 @@ def test_make_demo_runs_from_a_fresh_clone(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, (command, done.stderr)
     assert (clone / "demo-out" / "hanoi-sweep").is_dir()
+    report = (clone / "demo-out" / "hanoi-2019.html").read_text(encoding="utf-8")
+    assert "Hanoi" in report and "http://" not in report.split("</head>")[0]

@@ -53,11 +53,13 @@ def test_theory_two_level_row4_reports_no_ratifiable_agreement(detente_cli: CLI)
 
 
 def _with_ally(tmp_path: Path, intercept: float) -> Path:
-    text = TWO_LEVEL.read_text() + (
+    ally = (
         "  - id: ally\n"
         "    signatory: false\n"
         f"    utility: {{type: linear, values: {{relief: {{slope: 1, intercept: {intercept}}}}}}}\n"
     )
+    parties, sep, rest = TWO_LEVEL.read_text().partition("\nclaims:")
+    text = parties + "\n" + ally.rstrip("\n") + sep + rest
     path = tmp_path / "with-ally.yaml"
     path.write_text(text)
     return path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from detente.cli.analyze import analyze
@@ -17,6 +16,7 @@ from detente.cli.export import export
 from detente.cli.implement import implement
 from detente.cli.import_ import import_
 from detente.cli.phase import phase
+from detente.cli.report import report
 from detente.cli.schema import schema
 from detente.cli.summarize import summarize
 from detente.cli.sweep import sweep
@@ -36,12 +36,19 @@ app.callback()(global_options)
 app.command()(validate)
 app.command()(analyze)
 app.command()(schema)
+app.command()(report)
 app.command(name="import")(import_)
 app.command()(export)
 app.command()(phase)
 app.command()(implement)
 app.command()(sweep)
 app.command()(summarize)
+
+
+# typer may bundle its own copy of click: take the usage-error class from typer itself.
+_USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
 
 
 def fail(message: str, code: int) -> None:
@@ -57,12 +64,13 @@ def main(argv: list[str] | None = None) -> None:
     args = options_first([a for a in args if a != "--debug"])
     try:
         app(args=args, prog_name="detente", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         raise SystemExit(done.exit_code) from None
-    except click.ClickException as error:
-        error.show()
-        raise SystemExit(error.exit_code) from None
-    except click.exceptions.Abort:
+    except _USAGE_ERROR as error:
+        context = getattr(error, "ctx", None)
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        fail(f"error: {error.format_message()}{hint}", getattr(error, "exit_code", 2))  # type: ignore[attr-defined]
+    except typer.Abort:
         fail("aborted", 130)
     except DetenteError as error:
         if debug:

@@ -107,6 +107,26 @@ def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
     render_phasing(document, console)
     render_claims(document, claims, console)
     render_domain(document)
+    render_findings(document)
+
+
+FINDINGS = ("space", "trust", "stakeholders")
+"""The report sections whose captions the terminal summary prints."""
+
+
+def render_findings(document: dict[str, Any]) -> None:
+    """Print the report's plain-language findings for what the document holds.
+
+    The same sentences as the report's captions, for what the table above does
+    not say: where the deal lies in words, the named positions, trust, the stakeholders.
+    """
+    from detente.report import ReportData, build_sections
+
+    data = ReportData.from_documents(str(document.get("scenario", "")), {"analysis": document})
+    for section in build_sections(data):
+        if section.key in FINDINGS:
+            console.print(f"\n[bold]{section.title}[/bold]")
+            console.print(section.caption, highlight=False)
 
 
 def render_domain(document: dict[str, Any]) -> None:

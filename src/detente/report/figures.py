@@ -1,0 +1,392 @@
+"""The report's figures: matplotlib drawings of plain data, rendered to PNG bytes.
+
+Every figure is drawn on its own :class:`matplotlib.figure.Figure` with the Agg
+canvas attached explicitly, so nothing here touches pyplot or matplotlib's
+global state (no backend switch, no rcParams change). matplotlib itself is
+imported only when a figure is rendered, so captions and the terminal summary
+never pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
+PALETTE = ("#1f5a96", "#b5412c", "#3c8d4f", "#7b4fa0", "#c28a1b", "#4a4a4a")
+"""Colours by party order (and for series in general)."""
+INK = "#222222"
+MUTED = "#9aa4ad"
+DPI = 130
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpec:
+    """A figure to render: a file stem, its alternative text, and a function that draws it."""
+
+    name: str
+    alt: str
+    draw: Callable[[Figure], None]
+    size: tuple[float, float] = (7.0, 4.4)
+
+
+def render_png(spec: FigureSpec) -> bytes:
+    """Draw ``spec`` on a fresh figure with the Agg canvas and return the PNG bytes.
+
+    >>> spec = FigureSpec("empty", "nothing", lambda fig: fig.add_subplot().plot([0, 1]))
+    >>> render_png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    spec.draw(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _style(ax: Axes, title: str = "") -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=INK, labelsize=9)
+    if title:
+        ax.set_title(title, fontsize=11, color=INK, loc="left")
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A labelled point in the utility space (a solution, a position, an agreement)."""
+
+    label: str
+    x: float
+    y: float
+    kind: str  # "solution", "position" or "agreement"
+
+
+@dataclass(frozen=True, slots=True)
+class SpaceView:
+    """What the utility-space plot shows: two parties' utilities of the outcomes and markers.
+
+    ``labels`` names the points (drawn beside them) when there are few enough to read.
+    """
+
+    axes: tuple[str, str]
+    points: Sequence[Sequence[float]]
+    frontier: Sequence[Sequence[float]]
+    no_deal: tuple[float, float]
+    markers: Sequence[Marker]
+    labels: Sequence[str] = ()
+
+
+def utility_space(figure: Figure, view: SpaceView) -> None:
+    """All outcomes, the Pareto frontier, no deal, and the labelled solutions and positions."""
+    ax = figure.add_subplot()
+    _style(ax)
+    _outcomes(ax, view)
+    if view.frontier:
+        fx, fy = zip(*sorted((p[0], p[1]) for p in view.frontier), strict=True)
+        ax.plot(fx, fy, "-", color=INK, lw=1.2, label="Pareto frontier")
+    x0, y0 = view.no_deal
+    ax.axvline(x0, color=MUTED, lw=0.8, ls="--")
+    ax.axhline(y0, color=MUTED, lw=0.8, ls="--")
+    ax.scatter([x0], [y0], marker="X", s=80, color=INK, zorder=5, label="no deal")
+    _markers(ax, view.markers)
+    ax.set_xlabel(f"utility to {view.axes[0]}", fontsize=10)
+    ax.set_ylabel(f"utility to {view.axes[1]}", fontsize=10)
+    ax.margins(0.08)
+    ax.legend(fontsize=8, frameon=False, loc="best")
+
+
+def _outcomes(ax: Axes, view: SpaceView) -> None:
+    if not view.points:
+        return
+    x0, y0 = view.no_deal
+    xs, ys = [p[0] for p in view.points], [p[1] for p in view.points]
+    colours = [PALETTE[0] if x >= x0 and y >= y0 else MUTED for x, y in zip(xs, ys, strict=True)]
+    size = 40 if len(xs) <= 200 else 14
+    label = "outcome (blue: better than no deal for both)"
+    ax.scatter(xs, ys, s=size, c=colours, alpha=0.5, linewidths=0, label=label)
+    for text, x, y in zip(view.labels, xs, ys, strict=False):
+        ax.annotate(
+            text, (x, y), xytext=(-6, -12), textcoords="offset points", fontsize=8,
+            color=MUTED, ha="right",
+        )  # fmt: skip
+
+
+_MARKER_STYLE = {
+    "solution": ("D", PALETTE[2]),
+    "position": ("s", PALETTE[1]),
+    "agreement": ("*", PALETTE[4]),
+}
+
+
+_KIND_LABEL = {
+    "solution": "bargaining solution",
+    "position": "named position",
+    "agreement": "ratifiable agreement",
+}
+
+
+_OFFSETS = ((8, 0), (8, 11), (8, -11), (-8, 0), (-8, 11), (-8, -11), (8, 22), (8, -22),
+            (-8, 22), (-8, -22), (0, 16), (0, -16))  # fmt: skip
+"""Where a marker's label may go (points from the marker), in order of preference."""
+
+
+def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
+    """Draw the markers and label each where its text overlaps no earlier label."""
+    shown: set[str] = set()
+    for m in markers:
+        shape, colour = _MARKER_STYLE[m.kind]
+        legend = _KIND_LABEL[m.kind] if m.kind not in shown else None
+        shown.add(m.kind)
+        ax.scatter(
+            [m.x], [m.y], marker=shape, s=70, color=colour, edgecolors="white", linewidths=0.8,
+            zorder=6, label=legend,
+        )  # fmt: skip
+    _labels(ax, markers)
+
+
+def _labels(ax: Axes, markers: Sequence[Marker]) -> None:
+    from matplotlib.patheffects import withStroke
+
+    halo = [withStroke(linewidth=3, foreground="white")]
+    renderer = ax.get_figure(root=True).canvas.get_renderer()  # type: ignore[union-attr]
+    taken: list[Bbox] = []
+    for m in markers:
+        colour = _MARKER_STYLE[m.kind][1]
+        for dx, dy in _OFFSETS:
+            text = ax.annotate(
+                m.label, (m.x, m.y), xytext=(dx, dy), textcoords="offset points", fontsize=8.5,
+                color=colour, zorder=7, va="center", ha="left" if dx >= 0 else "right",
+                path_effects=halo,
+            )  # fmt: skip
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+            if (dx, dy) != _OFFSETS[-1]:
+                text.remove()
+        taken.append(box)
+
+
+def win_set_sizes(figure: Figure, sizes: Mapping[str, int], shared: int) -> None:
+    """Each party's win-set size beside the size of their intersection."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = [*sizes, "shared by all signatories"]
+    values = [*sizes.values(), shared]
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(sizes))] + [INK]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, fmt="%d", fontsize=9, padding=3)
+    ax.invert_yaxis()
+    ax.set_xlabel("outcomes in the win-set", fontsize=10)
+
+
+def win_set_sensitivity(
+    figure: Figure,
+    label: str,
+    weights: Sequence[float],
+    sizes: Mapping[str, Sequence[int]],
+    shared: Sequence[int],
+) -> None:
+    """Win-set sizes across a faction-weight grid, with the weights where agreement is impossible."""
+    ax = figure.add_subplot()
+    _style(ax)
+    for i, (party, series) in enumerate(sizes.items()):
+        ax.plot(weights, series, "-o", ms=3, color=PALETTE[i % len(PALETTE)], label=party)
+    ax.plot(weights, shared, "-o", ms=4, lw=2, color=INK, label="shared by all signatories")
+    half = _half_step(weights)
+    for w, n in zip(weights, shared, strict=True):
+        if n == 0:
+            low, high = max(w - half, weights[0]), min(w + half, weights[-1])
+            ax.axvspan(low, high, color=PALETTE[1], alpha=0.08, lw=0)
+    ax.set_xlabel(label, fontsize=10)
+    ax.set_ylabel("outcomes in the win-set", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+
+
+def _half_step(grid: Sequence[float]) -> float:
+    return (grid[-1] - grid[0]) / (2 * max(len(grid) - 1, 1)) if len(grid) > 1 else 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A schedule as the timeline shows it.
+
+    ``stages`` lists ``{item: amount}`` per stage (amounts already cleaned of
+    solver noise); ``measured`` names the items the deal's total counts (all if
+    empty); ``one_shot`` is the largest total a one-shot exchange carries.
+    """
+
+    stages: Sequence[Mapping[str, float]]
+    givers: Mapping[str, str]
+    measured: Sequence[str] = ()
+    one_shot: float | None = None
+
+    @property
+    def lanes(self) -> list[str]:
+        """The givers, in order of first appearance."""
+        return list(dict.fromkeys(self.givers.get(i, "?") for s in self.stages for i in s))
+
+    def totals(self) -> list[float]:
+        """The measured total carried out by the end of each stage."""
+        counted = set(self.measured)
+        running, totals = 0.0, []
+        for stage in self.stages:
+            running += sum(v for k, v in stage.items() if not counted or k in counted)
+            totals.append(running)
+        return totals
+
+
+LABELLED_STAGES = 8
+"""Timelines up to this many stages name the items in each cell; longer ones shade them."""
+
+
+def schedule_timeline(figure: Figure, timeline: Timeline) -> None:
+    """Who gives what at each stage (top), and the total carried out so far (bottom)."""
+    top, bottom = figure.subplots(2, 1, height_ratios=(3, 1.4), sharex=True)
+    _style(top, "who gives what, stage by stage")
+    lanes = timeline.lanes
+    largest = max((sum(s.values()) for s in timeline.stages), default=1.0) or 1.0
+    for s, stage in enumerate(timeline.stages, start=1):
+        for lane, giver in enumerate(lanes):
+            given = {k: v for k, v in stage.items() if timeline.givers.get(k, "?") == giver and v}
+            if given:
+                _cell(top, s, lane, given, sum(given.values()) / largest, len(timeline.stages))
+    top.set_yticks(range(len(lanes)), lanes)
+    top.set_ylim(len(lanes) - 0.5, -0.5)
+    _cumulative(bottom, timeline)
+
+
+def _cell(ax: Axes, stage: int, lane: int, given: Mapping[str, float], size: float, n: int) -> None:
+    colour = PALETTE[lane % len(PALETTE)]
+    ax.barh(lane, 0.9, left=stage - 0.45, height=0.8, color=colour, alpha=0.12 + 0.5 * size)
+    if n <= LABELLED_STAGES:
+        text = "\n".join(amount(k, v) for k, v in given.items())
+        ax.text(stage, lane, text, ha="center", va="center", fontsize=8.5, color=INK)
+
+
+def _cumulative(ax: Axes, timeline: Timeline) -> None:
+    _style(ax)
+    positions = list(range(1, len(timeline.stages) + 1))
+    label = "phased: carried out so far"
+    ax.bar(positions, timeline.totals(), width=0.6, color=PALETTE[0], alpha=0.7, label=label)
+    if timeline.one_shot is not None:
+        ax.axhline(timeline.one_shot, color=PALETTE[1], ls="--", lw=1.2, label="one shot: at most")
+    step = max(1, len(positions) // 10)
+    shown = [p for p in positions if p == 1 or p % step == 0]
+    ax.set_xticks(shown, [str(p) for p in shown])
+    ax.set_xlabel("stage", fontsize=9)
+    ax.set_ylabel("total", fontsize=9)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+
+
+def _amount(value: float) -> str:
+    return "" if value == 1 else f"×{value:.3g}"
+
+
+def amount(item: str, value: float) -> str:
+    """An item and the amount of it delivered (binary items delivered whole show no amount).
+
+    >>> amount("yongbyon", 1.0), amount("relief", 0.5)
+    ('yongbyon', 'relief ×0.5')
+    """
+    return f"{item} {_amount(value)}".rstrip()
+
+
+def trust_levels(figure: Figure, trust: Mapping[str, Mapping[str, float]]) -> None:
+    """Each party's probability that each other party honours its next step."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = [f"{a} trusts {b}" for a, row in trust.items() for b in row]
+    values = [p for row in trust.values() for p in row.values()]
+    colours = [PALETTE[i % len(PALETTE)] for i, row in enumerate(trust.values()) for _ in row]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, fmt="%.2f", fontsize=9, padding=3)
+    ax.set_xlim(0, 1.08)
+    ax.invert_yaxis()
+    ax.set_xlabel("probability of honouring the next step", fontsize=10)
+
+
+def trust_path(
+    figure: Figure,
+    path: Sequence[Mapping[str, Mapping[str, float]]],
+    breach: Mapping[str, Mapping[str, float]] | None = None,
+) -> None:
+    """Trust along the schedule (one line per truster and trustee), and after a broken first step."""
+    ax = figure.add_subplot()
+    _style(ax)
+    pairs = [(a, b) for a, row in path[0].items() for b in row]
+    for i, (a, b) in enumerate(pairs):
+        colour = PALETTE[i % len(PALETTE)]
+        series = [step.get(a, {}).get(b, float("nan")) for step in path]
+        ax.plot(range(len(path)), series, "-o", ms=3.5, color=colour, label=f"{a} trusts {b}")
+        after = (breach or {}).get(a, {}).get(b)
+        if after is not None:
+            ax.plot([0, 1], [series[0], after], ":", color=colour, lw=1.2)
+            ax.plot([1], [after], "x", ms=7, color=colour)
+    if breach:
+        ax.plot([], [], "k:x", label="if the first step is broken")
+    ax.set_ylim(0, 1.02)
+    step = max(1, (len(path) - 1) // 10)
+    ticks = [k for k in range(len(path)) if k % step == 0]
+    ax.set_xticks(ticks, [str(k) for k in ticks])
+    ax.set_xlabel("stages honoured so far", fontsize=10)
+    ax.set_ylabel("probability of honouring", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+
+
+def implementation_outcomes(
+    figure: Figure, completion: float, breaks: Sequence[tuple[str, float]]
+) -> None:
+    """The share of simulated runs completed, and where the others broke down."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = ["completed", *[f"broke at stage {s}" for s, _ in breaks]]
+    values = [completion, *[share for _, share in breaks]]
+    colours = [PALETTE[2]] + [PALETTE[1]] * len(breaks)
+    bars = ax.bar(labels, values, color=colours)
+    ax.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=9, padding=2)
+    ax.set_ylim(0, 1.1)
+    ax.set_ylabel("share of simulated runs", fontsize=10)
+    ax.tick_params(axis="x", labelrotation=20 if len(labels) > 5 else 0)
+
+
+def stakeholder_outcomes(
+    figure: Figure, stakeholder: str, rows: Sequence[tuple[str, float]], no_deal: float
+) -> None:
+    """A stakeholder's utility under each position and solution, against its no-deal value."""
+    ax = figure.add_subplot()
+    _style(ax)
+    labels = [label for label, _ in rows]
+    values = [value for _, value in rows]
+    colours = [PALETTE[2] if v > no_deal else PALETTE[1] if v < no_deal else MUTED for v in values]
+    bars = ax.barh(labels, values, color=colours)
+    ax.bar_label(bars, fmt="%.3g", fontsize=9, padding=3)
+    ax.axvline(no_deal, color=INK, ls="--", lw=1, label=f"no deal ({no_deal:.3g})")
+    ax.invert_yaxis()
+    ax.set_xlabel(f"utility to {stakeholder}", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
+
+
+def claim_shares(figure: Figure, claims: Sequence[tuple[str, float, float, float]]) -> None:
+    """Each claim's share of the plausible range, with its 95% interval."""
+    ax = figure.add_subplot()
+    _style(ax)
+    names = [c[0] for c in claims]
+    shares = [c[1] for c in claims]
+    errors = [[c[1] - c[2] for c in claims], [c[3] - c[1] for c in claims]]
+    colours = [PALETTE[2] if s >= 0.5 else PALETTE[1] for s in shares]
+    ax.barh(names, shares, xerr=errors, color=colours, error_kw={"ecolor": INK, "capsize": 3})
+    ax.axvline(0.5, color=MUTED, ls=":", lw=1)
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_xlabel("share of draws in which the claim holds (95% interval)", fontsize=10)

@@ -1,0 +1,292 @@
+"""Who produces each document of a report from a scenario: one small function per document.
+
+Each producer is ``f(scenario, context) -> document | None`` (``None``: the
+scenario has nothing for it), listed in :data:`REPORT_PRODUCERS` under the
+document's name; :func:`gather` runs them all. A new analysis plugs into the
+report by adding one entry, and keys added to ``analyze --json`` through
+:data:`detente.analysis.ANALYSIS_SECTIONS` reach it with no change at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from detente.analysis import ANALYSIS_SECTIONS, CONCLUDING_SECTIONS, AnalysisContext
+from detente.factions import Derived
+from detente.outcomes import ENUMERATION_LIMIT
+from detente.phasing.designer import Design, design, min_stages
+from detente.phasing.simulation import implement
+from detente.ratification import Majority
+from detente.report.data import Document, ReportData
+from detente.report.text import outcome
+from detente.scenario import Scenario
+from detente.scenario.loader import read_yaml, resolve
+from detente.scenario.model import ParameterSpec
+from detente.trust import TrustTable, compliance_path
+from detente.twolevel import FactionGrid, faction_sweep
+from detente.utility import Constrained, LinearAdditive, Utility
+
+MAX_POINTS = 4000
+"""Most distinct utility vectors the utility-space plot draws (a seeded sample beyond)."""
+LABELLED = 16
+"""Outcome spaces up to this size are plotted with every outcome named."""
+DEDUPLICATED = 50_000
+"""Larger spaces are sampled (uniformly over outcomes, seeded) before removing repeats."""
+SESSIONS = 10_000
+"""Simulated implementations per report (seeded with :data:`SEED`)."""
+SEED = 0
+WEIGHTS = tuple(np.linspace(0.0, 1.0, 11).tolist())
+"""The faction-weight grid of the sensitivity section (other factions' weights held fixed)."""
+
+
+@dataclass
+class GatherContext:
+    """What the producers of one report share: the analysis context (utility matrix once)."""
+
+    analysis: AnalysisContext
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+Producer = Callable[[Scenario, GatherContext], Document | None]
+
+
+def analysis_document(scenario: Scenario, context: GatherContext) -> Document:
+    """The ``analyze --json`` document, from every registered analysis section."""
+    for section in [*ANALYSIS_SECTIONS, *CONCLUDING_SECTIONS]:
+        context.analysis.document.update(section(scenario, context.analysis))
+    return context.analysis.document
+
+
+def setting_document(scenario: Scenario, context: GatherContext) -> Document:
+    """The parties, the issues with their options, and who gives each item."""
+    parties = [
+        {
+            "id": p.id,
+            "name": p.label,
+            "signatory": p.signatory,
+            "reservation": float(p.reservation),
+            "discount": float(p.discount),
+        }
+        for p in scenario.parties
+    ]
+    issues = [
+        {"name": i.name, "kind": i.kind, "values": [_plain(v) for v in i.values]}
+        for i in scenario.space.issues
+    ]
+    worth = item_worth(scenario)
+    signs = {p.id for p in scenario.parties if p.signatory}
+    givers = {
+        item: [p for p, v in values.items() if v < 0 and p in signs]
+        for item, values in worth.items()
+    }
+    return {
+        "parties": parties,
+        "issues": issues,
+        "worth": worth,
+        "givers": givers,
+        "parameters": parameters(scenario),
+        "claims": {c.name: c.description or c.text for c in scenario.claims},
+    }
+
+
+def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Each parameter's value used, with its plausible range and source from the file."""
+    specs = _parameter_specs(scenario)
+    found: dict[str, dict[str, Any]] = {}
+    for name, value in scenario.parameters.items():
+        spec = specs.get(name)
+        span = None if spec is None or spec.range is None else list(spec.range)
+        found[name] = {"value": float(value), "range": span, "source": spec and spec.source}
+    return found
+
+
+def _parameter_specs(scenario: Scenario) -> dict[str, ParameterSpec]:
+    if scenario.path is None or not str(scenario.path).endswith((".yaml", ".yml")):
+        return {}
+    model, _ = resolve(read_yaml(scenario.path), {})
+    return dict(model.parameters)
+
+
+def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """What delivering each binary item is worth to each party, where utilities are additive.
+
+    Read from linear-additive utilities (hard constraints aside): the change in
+    a party's utility when the item goes from 0 to 1. A signatory to whom it
+    costs something is its giver. Items whose worth is not additive are left out.
+    """
+    space = scenario.space
+    worth: dict[str, dict[str, float]] = {}
+    for position, issue in enumerate(space.issues):
+        if issue.kind != "item":
+            continue
+        values = {p.id: _item_delta(p.utility, position) for p in scenario.parties}
+        if all(v is not None for v in values.values()):
+            worth[issue.name] = {k: float(v) for k, v in values.items() if v is not None}
+    return worth
+
+
+def _item_delta(utility: Utility, position: int) -> float | None:
+    base = utility.base if isinstance(utility, Constrained) else utility
+    if not isinstance(base, LinearAdditive):
+        return None
+    table = base.tables[position]
+    return float(base.weights[position] * (table[1] - table[0]))
+
+
+def space_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """The utility vectors of the first two signatories, for the plot.
+
+    Small spaces (at most :data:`LABELLED` outcomes) keep every outcome with its
+    name; larger ones keep the distinct vectors, from a seeded uniform sample of
+    outcomes beyond :data:`DEDUPLICATED` and thinned to :data:`MAX_POINTS`.
+    Unacceptable outcomes (a hard constraint fails) are counted, not drawn.
+    """
+    signatories = context.analysis.signatories
+    if len(signatories) < 2:
+        return None
+    columns = list(signatories[:2])
+    U = context.analysis.utilities[:, columns]
+    finite = np.all(np.isfinite(U), axis=1)
+    document: dict[str, Any] = {
+        "parties": [scenario.parties[i].id for i in columns],
+        "n_outcomes": len(U),
+        "n_unacceptable": int((~finite).sum()),
+        "sampled": False,
+    }
+    if len(U) <= LABELLED:
+        kept = np.flatnonzero(finite)
+        kinds = {i.name: i.kind for i in scenario.space.issues}
+        document["labels"] = [outcome(context.analysis.outcome(int(i)), kinds) for i in kept]
+        document["points"] = U[kept].tolist()
+        return document
+    rows = np.flatnonzero(finite)
+    if len(rows) > DEDUPLICATED:
+        rng = np.random.default_rng(np.random.SeedSequence(len(rows)))
+        rows = np.sort(rng.choice(rows, DEDUPLICATED, replace=False))
+        document["sampled"] = True
+    points = np.unique(U[rows], axis=0)
+    if len(points) > MAX_POINTS:
+        rng = np.random.default_rng(np.random.SeedSequence(len(points)))
+        points = points[np.sort(rng.choice(len(points), MAX_POINTS, replace=False))]
+        document["sampled"] = True
+    document["points"] = points.tolist()
+    return document
+
+
+def phase_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """The ``detente phase --json`` document of the scenario's deal, with givers and trust paths.
+
+    The designer runs with the scenario's defaults (stages, objective, target);
+    with a target, the fewest stages that carry it are searched too.
+    """
+    from detente.cli.phase import describe
+
+    plan = scenario.phasing
+    if plan is None:
+        return None
+    result = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
+    context.extras["design"] = result
+    document: dict[str, Any] = {
+        **describe(result),
+        "givers": {item.name: item.giver for item in plan.deal.items},
+        "measured": list(plan.deal.measured),
+    }
+    if plan.target is not None:
+        search = min_stages(plan.deal, plan.target, plan.max_stages, plan.time_limit)
+        document.update(min_stages=search.stages, min_stages_reason=search.reason)
+    if scenario.trust is not None:
+        document.update(trust_paths(scenario.trust, result.stages))
+    return document
+
+
+def trust_paths(trust: TrustTable, stages: int) -> dict[str, Any]:
+    """Trust before the first stage and after each honoured one, and after one broken step.
+
+    ``trust_path[k]`` is ``{truster: {trustee: p}}`` once ``k`` steps have been
+    honoured [Kydd2000]; ``trust_after_breach`` the same after the first step is broken.
+    """
+    path: list[dict[str, dict[str, float]]] = [{} for _ in range(stages + 1)]
+    breach: dict[str, dict[str, float]] = {}
+    for (truster, trustee), model in trust.beliefs.items():
+        for k, p in enumerate(compliance_path(model, stages + 1)):
+            path[k].setdefault(truster, {})[trustee] = p
+        breach.setdefault(truster, {})[trustee] = model.after(False).honour_probability()
+    return {"trust_path": path, "trust_after_breach": breach}
+
+
+def implementation_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """The ``detente implement --json`` document: the best schedule carried out many times."""
+    plan = scenario.phasing
+    if plan is None:
+        return None
+    designed = context.extras.get("design")
+    if plan.schedule is None and not isinstance(designed, Design):
+        designed = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
+    schedule = plan.schedule or (designed.schedule if isinstance(designed, Design) else None)
+    if schedule is None:
+        return None
+    run = implement(plan.deal, schedule, SESSIONS, np.random.default_rng(SEED))
+    return {
+        "sessions": run.sessions,
+        "seed": SEED,
+        "stages": schedule.stages,
+        "completion_rate": run.completion_rate,
+        "completion_probability": run.completion_probability,
+        "break_stage_histogram": list(run.break_stage_histogram),
+        "expected_values": dict(run.expected_values),
+        "reneged_by": dict(run.reneged_by),
+    }
+
+
+def factions_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """Win-sets across :data:`WEIGHTS` of the first faction whose weight matters.
+
+    A weight matters when the party ratifies by weighted majority or derives its
+    negotiating utility from its factions; the last such faction is varied
+    (e.g. the hard-liners listed after the leader).
+    """
+    for party in scenario.parties:
+        home = party.domestic
+        if home is None or len(home.factions) < 2:
+            continue
+        if isinstance(home.rule, Majority) or isinstance(home.basis, Derived):
+            grid = FactionGrid(party.id, home.ids[-1], WEIGHTS)
+            return faction_sweep(scenario, grid, context.analysis.limit)
+    return None
+
+
+REPORT_PRODUCERS: dict[str, Producer] = {
+    "setting": setting_document,
+    "analysis": analysis_document,
+    "space": space_document,
+    "phase": phase_document,
+    "implementation": implementation_document,
+    "factions": factions_document,
+}
+"""Who produces each document of a report, in the order they run."""
+
+
+def gather(
+    scenario: Scenario, limit: int = ENUMERATION_LIMIT, sweep: Document | None = None
+) -> ReportData:
+    """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
+
+    >>> from pathlib import Path
+    >>> from detente.scenario.loader import load_scenario
+    >>> s = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
+    >>> gather(s).present()
+    ('setting', 'analysis', 'space')
+    """
+    context = GatherContext(AnalysisContext(scenario, limit))
+    documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
+    if sweep is not None:
+        documents["sweep"] = sweep
+    return ReportData.from_documents(scenario.name, documents, scenario.description)
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,975 @@
+"""The sections of a report: for each, a title, a caption computed from the results, tables
+and figures to draw. A section appears only when its data is present.
+
+Each builder is ``f(data) -> Section | None``; :data:`REPORT_SECTIONS` lists them
+in reading order. Captions are sentences assembled from the documents' numbers,
+never fixed text about a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeGuard
+
+from detente.report import figures
+from detente.report.data import Document, ReportData
+from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline, amount
+from detente.report.text import (
+    SOLUTION_LABELS,
+    join,
+    number,
+    outcome,
+    plural,
+    possessive,
+    ranges,
+    sentence,
+    share,
+    span,
+    worth,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A small table: header cells and rows of text cells."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One section of the report; ``sentences`` form its caption, the first is its summary.
+
+    ``in_brief`` says whether the summary is a finding for the report's opening list.
+    """
+
+    key: str
+    title: str
+    sentences: tuple[str, ...]
+    tables: tuple[Table, ...] = ()
+    figures: tuple[FigureSpec, ...] = ()
+    in_brief: bool = True
+
+    @property
+    def caption(self) -> str:
+        """The caption as one paragraph."""
+        return " ".join(self.sentences)
+
+    @property
+    def summary(self) -> str:
+        """The section's main finding, in one sentence."""
+        return self.sentences[0]
+
+
+class _Names:
+    """Party ids → display names, signatories, and issue kinds, from whatever documents exist."""
+
+    def __init__(self, data: ReportData) -> None:
+        analysis = data.analysis or {}
+        parties = (data.setting or {}).get("parties", [])
+        self.names = {p["id"]: p["name"] for p in parties}
+        self.ids: list[str] = list(analysis.get("parties", [p["id"] for p in parties]))
+        self.signatories: list[str] = list(
+            analysis.get("signatories", [p["id"] for p in parties if p["signatory"]] or self.ids)
+        )
+        issues = (data.setting or {}).get("issues")
+        if issues is not None:
+            self.kinds = {i["name"]: i["kind"] for i in issues}
+        else:
+            self.kinds = _binary_issues(analysis)
+        reservations = analysis.get("reservation_values")
+        self.reservation = (
+            dict(zip(self.ids, reservations, strict=True))
+            if reservations
+            else {p["id"]: p["reservation"] for p in parties}
+        )
+
+    def name(self, party: str) -> str:
+        return str(self.names.get(party, party))
+
+    def worth(self, utilities: Sequence[float], only: Sequence[str] | None = None) -> str:
+        chosen = only if only is not None else self.ids
+        values = [utilities[self.ids.index(p)] for p in chosen]
+        return worth(values, [self.name(p) for p in chosen])
+
+    def outcome(self, values: Mapping[str, Any]) -> str:
+        return outcome(values, self.kinds)
+
+
+def _binary_issues(analysis: Document) -> dict[str, str]:
+    """Without the scenario, read two-valued issues whose outcomes show only 0/1 as items."""
+    seen: dict[str, set[object]] = {}
+    named = [*analysis.get("solutions", {}).values(), *(analysis.get("positions") or {}).values()]
+    for result in named:
+        for issue, value in (result or {}).get("outcome", {}).items():
+            seen.setdefault(issue, set()).add(value)
+    return {
+        issue: "item"
+        for issue, count in (analysis.get("issues") or {}).items()
+        if count == 2 and issue in seen and all(type(v) is int and v in (0, 1) for v in seen[issue])
+    }
+
+
+def _has(document: Document | None, *keys: str) -> TypeGuard[Document]:
+    return document is not None and all(k in document for k in keys)
+
+
+def _cells(values: Sequence[float]) -> tuple[str, ...]:
+    return tuple(number(v) for v in values)
+
+
+# --------------------------------------------------------------------------- the setting
+
+
+def setting_section(data: ReportData) -> Section | None:
+    """The parties, the value of no deal to each, and what is traded."""
+    if data.setting is None:
+        return None
+    names, setting = _Names(data), data.setting
+    sentences = [_who_signs(names, setting["parties"]), _what_is_traded(data, names)]
+    sentences.append(
+        "No deal is worth "
+        + join([f"{number(names.reservation[p])} to {names.name(p)}" for p in names.ids])
+        + "."
+    )
+    tables = [_party_table(setting["parties"]), *_issue_tables(setting, names.ids)]
+    if setting.get("parameters"):
+        tables.append(_parameter_table(setting["parameters"]))
+    return Section(
+        "setting", "The parties and what is traded", tuple(sentences), tuple(tables), in_brief=False
+    )
+
+
+def _parameter_table(parameters: Mapping[str, Any]) -> Table:
+    """Each parameter's value used, and (when the file gives them) its range and source."""
+    rows = []
+    for name, spec in parameters.items():
+        spec = spec if isinstance(spec, Mapping) else {"value": spec}
+        span = spec.get("range")
+        shown = f"{number(span[0])} to {number(span[1])}" if span else "—"
+        rows.append((name, number(spec["value"]), shown, spec.get("source") or "—"))
+    return Table(("parameter", "value used", "plausible range", "source"), tuple(rows))
+
+
+def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
+    signers = [names.name(p["id"]) for p in parties if p["signatory"]]
+    others = [names.name(p["id"]) for p in parties if not p["signatory"]]
+    text = f"{plural(len(parties), 'party', 'parties')}: {join(signers)} must sign"
+    if others:
+        verb = "is" if len(others) == 1 else "are"
+        text += f"; {join(others)} {verb} affected by the deal but not asked to sign it"
+    return text + "."
+
+
+def _what_is_traded(data: ReportData, names: _Names) -> str:
+    setting = data.setting or {}
+    issues = setting["issues"]
+    items = [i["name"] for i in issues if i["kind"] == "item"]
+    text = f"They bargain over {plural(len(issues), 'issue')}"
+    if items:
+        text += f", {plural(len(items), 'item')} that one side delivers"
+    if data.analysis is not None:
+        text += f"; {plural(int(data.analysis['n_outcomes']), 'possible outcome')} in all"
+    givers: dict[str, list[str]] = {}
+    for item, who in setting.get("givers", {}).items():
+        for party in who:
+            givers.setdefault(party, []).append(item)
+    gives = [f"{names.name(p)} can give {join(items)}" for p, items in givers.items()]
+    return text + (": " + "; ".join(gives) if gives else "") + "."
+
+
+def _party_table(parties: Sequence[Document]) -> Table:
+    rows = tuple(
+        (
+            p["id"],
+            p["name"],
+            "yes" if p["signatory"] else "no (stakeholder)",
+            number(p["reservation"]),
+            number(p["discount"]),
+        )
+        for p in parties
+    )
+    return Table(("party", "name", "signs", "value of no deal", "discount"), rows)
+
+
+def _issue_tables(setting: Document, ids: Sequence[str]) -> list[Table]:
+    worth_of = setting.get("worth", {})
+    givers = setting.get("givers", {})
+    items = [i for i in setting["issues"] if i["name"] in worth_of]
+    rest = [i for i in setting["issues"] if i["name"] not in worth_of]
+    tables = []
+    if items:
+        rows = tuple(
+            (
+                i["name"],
+                join(givers.get(i["name"], [])) or "—",
+                *_cells([worth_of[i["name"]][p] for p in ids]),
+            )
+            for i in items
+        )
+        tables.append(Table(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
+    if rest:
+        rows = tuple((i["name"], _options(i["values"])) for i in rest)
+        tables.append(Table(("issue", "options"), rows))
+    return tables
+
+
+def _options(values: Sequence[object], shown: int = 8) -> str:
+    if len(values) <= shown:
+        return ", ".join(map(str, values))
+    head = ", ".join(map(str, values[: shown - 2]))
+    return f"{head}, …, {values[-1]} ({len(values)} values)"
+
+
+# --------------------------------------------------------------------------- utility space
+
+
+def space_section(data: ReportData) -> Section | None:
+    """All outcomes, the frontier, the named positions, the solutions and no deal."""
+    if not _has(data.analysis, "solutions", "pareto", "n_rational", "n_outcomes"):
+        return None
+    analysis, names = data.analysis, _Names(data)
+    sentences = [_nash_sentence(analysis, names), *_others_sentence(analysis, names)]
+    sentences.append(
+        f"{int(analysis['n_rational']):,} of {plural(int(analysis['n_outcomes']), 'outcome')} "
+        f"{'is' if int(analysis['n_rational']) == 1 else 'are'} at least as good as no deal "
+        "for every signatory; the Pareto frontier has "
+        f"{plural(len(analysis['pareto']), 'point')}."
+    )
+    sentences.extend(_position_sentences(analysis, names))
+    specs = () if data.space is None else (_space_figure(data, names),)
+    return Section(
+        "space", "Where the deal lies", tuple(sentences), (_solution_table(analysis, names),), specs
+    )
+
+
+def _nash_sentence(analysis: Document, names: _Names) -> str:
+    nash = analysis["solutions"].get("nash")
+    if nash is None:
+        reason = analysis.get("solution_reasons", {}).get("nash", "")
+        return (
+            "There is no deal: " + (reason or "no outcome beats no deal for every signatory") + "."
+        )
+    scope = (
+        " (among the outcomes every signatory can ratify)"
+        if analysis.get("solution_scope") == "ratifiable"
+        else ""
+    )
+    return (
+        f"Nash puts the deal at {names.outcome(nash['outcome'])}{_ties(nash)}{scope}, "
+        f"{names.worth(nash['utilities'], names.signatories)}."
+    )
+
+
+def _ties(result: Document) -> str:
+    ties = int(result.get("ties", 1))
+    return f" (one of {ties} tied outcomes)" if ties > 1 else ""
+
+
+def _others_sentence(analysis: Document, names: _Names) -> list[str]:
+    solutions = analysis["solutions"]
+    nash = solutions.get("nash")
+    same, different = [], []
+    for key in ("kalai_smorodinsky", "egalitarian", "utilitarian"):
+        result = solutions.get(key)
+        if result is None:
+            continue
+        if nash is not None and result["outcome"] == nash["outcome"]:
+            same.append(SOLUTION_LABELS[key])
+        else:
+            different.append(
+                f"{SOLUTION_LABELS[key]} picks {names.outcome(result['outcome'])}, "
+                f"{names.worth(result['utilities'], names.signatories)}{_ties(result)}"
+            )
+    text = []
+    if same:
+        text.append(sentence(f"{join(same)} agree{'s' if len(same) == 1 else ''} with Nash"))
+    if different:
+        text.append(sentence("; ".join(different)))
+    return text
+
+
+def _position_sentences(analysis: Document, names: _Names) -> list[str]:
+    sentences = []
+    for name, position in (analysis.get("positions") or {}).items():
+        refuse = [
+            names.name(p)
+            for p in names.signatories
+            if position["utilities"][names.ids.index(p)] < names.reservation[p]
+        ]
+        verdict = (
+            f"worse than no deal for {join(refuse)}" if refuse else "acceptable to every signatory"
+        )
+        holder = position.get("held_by")
+        held = f"; held by {names.name(holder)}" if holder else ""
+        sentences.append(
+            f"The position “{name}” ({names.outcome(position['outcome'])}{held}) is "
+            f"{names.worth(position['utilities'], names.signatories)}: {verdict}."
+        )
+    return sentences
+
+
+def _solution_table(analysis: Document, names: _Names) -> Table:
+    rows = []
+    for key, label in SOLUTION_LABELS.items():
+        result = analysis["solutions"].get(key)
+        if result is None:
+            rows.append((label, "none", *[""] * len(names.ids), ""))
+        else:
+            rows.append(
+                (
+                    label,
+                    names.outcome(result["outcome"]),
+                    *_cells(result["utilities"]),
+                    str(result["ties"]),
+                )
+            )
+    for name, position in (analysis.get("positions") or {}).items():
+        rows.append(
+            (
+                f"position “{name}”",
+                names.outcome(position["outcome"]),
+                *_cells(position["utilities"]),
+                "",
+            )
+        )
+    rows.append(("no deal", "—", *_cells([names.reservation[p] for p in names.ids]), ""))
+    return Table(("", "outcome", *names.ids, "ties"), tuple(rows))
+
+
+def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
+    space, analysis = data.space or {}, data.analysis or {}
+    a, b = space["parties"]
+    ia, ib = names.ids.index(a), names.ids.index(b)
+    markers = [
+        Marker(SOLUTION_LABELS[key], r["utilities"][ia], r["utilities"][ib], "solution")
+        for key, r in analysis["solutions"].items()
+        if r is not None and key in SOLUTION_LABELS
+    ]
+    markers += [
+        Marker(name, p["utilities"][ia], p["utilities"][ib], "position")
+        for name, p in (analysis.get("positions") or {}).items()
+    ]
+    view = SpaceView(
+        axes=(names.name(a), names.name(b)),
+        points=space["points"],
+        frontier=[(u[ia], u[ib]) for u in analysis["pareto"]],
+        no_deal=(names.reservation[a], names.reservation[b]),
+        markers=markers,
+        labels=space.get("labels", ()),
+    )
+    draw = partial(figures.utility_space, view=view)
+    sample = " (a sample)" if space.get("sampled") else ""
+    named = " and the named positions" if analysis.get("positions") else ""
+    more = len(names.signatories) - 2
+    others = f" (the first two signatories; {plural(more, 'other')} not shown)" if more > 0 else ""
+    alt = (
+        f"Utility to {names.name(a)} against utility to {names.name(b)} for every outcome"
+        f"{sample}{others}, with the Pareto frontier, no deal, the bargaining solutions{named}."
+    )
+    return FigureSpec("utility-space", alt, draw)
+
+
+# --------------------------------------------------------------------------- win-sets
+
+
+def win_sets_section(data: ReportData) -> Section | None:
+    """Win-sets, their intersection, and how they move with a faction's weight."""
+    analysis, grid = data.analysis or {}, data.factions
+    # Without factions a win-set is just the individually rational set ("rational" scope).
+    ratified = "intersection_size" in analysis and analysis.get("solution_scope") != "rational"
+    sizes = analysis.get("win_sets") if ratified else None
+    if sizes is None and grid is None:
+        return None
+    names, sentences, specs = _Names(data), [], []
+    if sizes is not None:
+        sentences.extend(_win_set_sentences(analysis, names))
+        counts = {p: _size(v) for p, v in sizes.items()}
+        draw = partial(
+            figures.win_set_sizes, sizes=counts, shared=int(analysis["intersection_size"])
+        )
+        size = (7.0, 1.0 + 0.45 * (len(counts) + 1))
+        alt = "Win-set size of each party and of their intersection."
+        specs.append(FigureSpec("win-sets", alt, draw, size))
+    if grid is not None:
+        sentences.append(_grid_sentence(grid, names))
+        specs.append(_grid_figure(grid, names))
+    return Section("win_sets", "What each side can ratify", tuple(sentences), figures=tuple(specs))
+
+
+def _size(win_set: object) -> int:
+    """A win-set's size, given as ``{"size": n, ...}`` (analyze) or as ``n`` (a faction sweep)."""
+    size = win_set["size"] if isinstance(win_set, Mapping) else win_set
+    return int(size) if isinstance(size, int | float) else 0
+
+
+def _win_set_sentences(analysis: Document, names: _Names) -> list[str]:
+    sizes = ", ".join(f"{names.name(p)} {_size(v):,}" for p, v in analysis["win_sets"].items())
+    shared = int(analysis["intersection_size"])
+    first = (
+        f"Win-sets (the outcomes a side prefers to no deal and can ratify at home): {sizes}; "
+        f"{plural(shared, 'outcome')} {'is' if shared == 1 else 'are'} in every signatory's."
+    )
+    agreement = analysis.get("agreement")
+    if agreement is None:
+        reason = analysis.get("agreement_reason") or analysis.get("reason") or ""
+        second = "No agreement can be ratified" + (f": {reason}" if reason else "") + "."
+    else:
+        second = (
+            f"Restricted to them, Nash puts the agreement at {names.outcome(agreement['outcome'])}, "
+            f"{names.worth(agreement['utilities'], names.signatories)}."
+        )
+    return [first, second]
+
+
+def _grid_label(grid: Document, names: _Names) -> str:
+    return f"weight of {possessive(names.name(grid['party']))} {grid['faction']}"
+
+
+def _grid_sentence(grid: Document, names: _Names) -> str:
+    points = grid["points"]
+    weights = [float(p["weight"]) for p in points]
+    shared = [int(p["intersection_size"]) for p in points]
+    text = (
+        f"As the {_grid_label(grid, names)} goes from {number(weights[0])} to "
+        f"{number(weights[-1])}, the outcomes every signatory can ratify go from "
+        f"{shared[0]:,} to {shared[-1]:,}"
+    )
+    runs = ranges(weights, [n == 0 for n in shared])
+    if not runs:
+        return text + "; agreement stays possible across the whole range."
+    return text + "; no agreement can be ratified " + join([span(a, b) for a, b in runs]) + "."
+
+
+def _grid_figure(grid: Document, names: _Names) -> FigureSpec:
+    points = grid["points"]
+    parties = list(points[0]["win_sets"])
+    draw = partial(
+        figures.win_set_sensitivity,
+        label=_grid_label(grid, names),
+        weights=[float(p["weight"]) for p in points],
+        sizes={q: [_size(p["win_sets"][q]) for p in points] for q in parties},
+        shared=[int(p["intersection_size"]) for p in points],
+    )
+    alt = f"Win-set sizes as the {_grid_label(grid, names)} varies; shaded where none is shared."
+    return FigureSpec("win-sets-by-weight", alt, draw)
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def schedule_section(data: ReportData) -> Section | None:
+    """One shot versus the best phased schedule, as a timeline of who gives what."""
+    phase = data.phase
+    if phase is None:
+        return None
+    sentences = [_phased_sentence(phase)]
+    if phase.get("one_shot"):
+        sentences.insert(0, _one_shot_sentence(phase["one_shot"]))
+    if phase.get("completion_probability") is not None and phase.get("schedule"):
+        chance = share(float(phase["completion_probability"]))
+        sentences.append(f"Under the modelled trust it is completed with probability {chance}.")
+    if phase.get("binding"):
+        sentences.append(_binding_sentence(phase["binding"]))
+    if "min_stages" in phase:
+        sentences.append(_min_stages_sentence(phase))
+    if not phase.get("schedule"):
+        return Section("schedule", "One shot or step by step", tuple(sentences))
+    schedule, givers = _cleaned(phase["schedule"]), _givers(data)
+    timeline = Timeline(
+        schedule,
+        givers,
+        phase.get("measured") or (),
+        (phase.get("one_shot") or {}).get("max_total"),
+    )
+    draw = partial(figures.schedule_timeline, timeline=timeline)
+    alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
+    spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
+    table = _schedule_table(schedule, givers, _Names(data))
+    return Section("schedule", "One shot or step by step", tuple(sentences), (table,), (spec,))
+
+
+def _cleaned(schedule: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
+    """The schedule without solver noise: amounts below 1e-6 of the largest are dropped.
+
+    >>> _cleaned([{"x": 2.0, "y": 3e-9}, {"x": 1.0}])
+    [{'x': 2.0}, {'x': 1.0}]
+    """
+    largest = max((abs(v) for stage in schedule for v in stage.values()), default=0.0)
+    return [{k: v for k, v in stage.items() if abs(v) > 1e-6 * largest} for stage in schedule]
+
+
+def _binding_sentence(binding: Sequence[object]) -> str:
+    listed = [_constraint(b) for b in binding[:3]]
+    shown = join([*listed, f"{len(binding) - 3} more"] if len(binding) > 3 else listed)
+    verb = "binds" if len(binding) == 1 else "bind"
+    return f"{plural(len(binding), 'incentive constraint')} {verb} (zero slack): {shown}."
+
+
+def _schedule_table(
+    schedule: Sequence[Mapping[str, float]], givers: Mapping[str, str], names: _Names
+) -> Table:
+    lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
+
+    def gives(stage: Mapping[str, float], giver: str) -> str:
+        given = [amount(i, v) for i, v in stage.items() if givers.get(i, "?") == giver and v]
+        return ", ".join(given) or "—"
+
+    rows = tuple(
+        (str(s), *[gives(stage, g) for g in lanes]) for s, stage in enumerate(schedule, start=1)
+    )
+    return Table(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
+
+
+def _constraint(binding: object) -> str:
+    if isinstance(binding, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in binding.items())
+    return str(binding)
+
+
+def _givers(data: ReportData) -> dict[str, str]:
+    explicit = (data.phase or {}).get("givers")
+    if explicit:
+        return {str(k): str(v) for k, v in explicit.items()}
+    found = (data.setting or {}).get("givers", {})
+    return {item: who[0] for item, who in found.items() if who}
+
+
+def _one_shot_sentence(one: Document) -> str:
+    exchange = "A one-shot exchange (everything at once, one side first)"
+    total = number(one.get("max_total"))
+    if one.get("feasible"):
+        return f"{exchange} is self-enforcing and carries out up to {total}."
+    if one.get("max_total") is None:
+        return f"{exchange} is not self-enforcing at any size."
+    return f"{exchange} is not self-enforcing for the whole deal: at most {total} can be carried out that way."
+
+
+def _phased_sentence(phase: Document) -> str:
+    stages = phase.get("stages")
+    over = f" over {plural(int(stages), 'stage')}" if stages else ""
+    if not phase.get("schedule"):
+        reason = phase.get("reason") or ""
+        return f"No self-enforcing schedule{over} was found" + (f": {reason}." if reason else ".")
+    best, one = phase.get("max_total"), (phase.get("one_shot") or {}).get("max_total")
+    text = (
+        f"The best schedule{over} (objective: {phase.get('objective', 'total')}) "
+        f"carries out {number(best)}"
+    )
+    if best is not None and one:
+        ratio = best / one
+        same = abs(ratio - 1) < 1e-9
+        text += (
+            ", as much as in one shot" if same else f", {number(ratio)} times the one-shot amount"
+        )
+    return text + "."
+
+
+def _min_stages_sentence(phase: Document) -> str:
+    if phase["min_stages"] is None:
+        reason = phase.get("min_stages_reason") or phase.get("reason") or ""
+        return "No number of stages makes the target deal self-enforcing" + (
+            f": {reason}." if reason else "."
+        )
+    return (
+        f"The fewest stages that make the target deal self-enforcing: {int(phase['min_stages'])}."
+    )
+
+
+# --------------------------------------------------------------------------- trust
+
+
+def trust_section(data: ReportData) -> Section | None:
+    """How much each side trusts the other, and how that grows or collapses along the schedule."""
+    analysis, phase = data.analysis or {}, data.phase or {}
+    trust, path = analysis.get("trust"), phase.get("trust_path")
+    if "trust_models" in analysis and not analysis["trust_models"] and not path:
+        if data.phase is None:
+            return None
+        assumed = "No trust model is declared: each side is taken to honour every step for certain."
+        return Section("trust", "Trust", (assumed,))
+    if not trust and not path:
+        return None
+    names, sentences, specs = _Names(data), [], []
+    if trust:
+        sentences.append(_levels_sentence(trust, names))
+    breach = phase.get("trust_after_breach") or {}
+    if path:
+        sentences.append(_path_sentence(path, names))
+        falls = _breach_sentence(path[0], breach, names) if breach else ""
+        if falls:
+            sentences.append(falls)
+        if falls or _moves(path):
+            draw = partial(figures.trust_path, path=path, breach=breach)
+            alt = "Each side's trust in the other after each honoured stage, and after a broken first step."
+            specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
+    elif trust:
+        draw = partial(figures.trust_levels, trust=trust)
+        alt = "Each side's probability that the other honours its next step."
+        specs.append(FigureSpec("trust", alt, draw, (7.0, 1.2 + 0.45 * len(_pairs(trust)))))
+    models, levels = analysis.get("trust_models"), trust or (path[0] if path else {})
+    tables = (_trust_table(models, levels, names),) if models else ()
+    return Section("trust", "Trust", tuple(sentences), tables, tuple(specs))
+
+
+def _trust_table(
+    models: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    trust: Mapping[str, Mapping[str, float]],
+    names: _Names,
+) -> Table:
+    rows = tuple(
+        (names.name(a), names.name(b), number(round(trust[a][b], 3)), _basis(m))
+        for a, row in models.items()
+        for b, m in row.items()
+        if b in trust.get(a, {})
+    )
+    headers = ("truster", "trustee", "probability of honouring the next step", "resting on")
+    return Table(headers, rows)
+
+
+def _basis(model: Mapping[str, Any]) -> str:
+    """A trust model in words.
+
+    >>> _basis({"model": "beta", "alpha": 5.0, "beta": 3.5, "mean": 0.59})
+    'reputation: 5 kept against 3.5 broken (prior and record, Beta)'
+    >>> _basis({"model": "types", "opportunist": 0.81})
+    'the other is an opportunist with probability 81%'
+    """
+    kind = model.get("model")
+    if kind == "beta":
+        kept, broken = number(model["alpha"]), number(model["beta"])
+        return f"reputation: {kept} kept against {broken} broken (prior and record, Beta)"
+    if kind == "types":
+        return f"the other is an opportunist with probability {share(float(model['opportunist']))}"
+    if kind == "hazard":
+        return f"reneging with a fixed probability of {share(float(model['hazard']))} at each step"
+    return str(kind)
+
+
+def _pairs(trust: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, float]]:
+    return [(a, b, p) for a, row in trust.items() for b, p in row.items()]
+
+
+def _levels_sentence(trust: Mapping[str, Mapping[str, float]], names: _Names) -> str:
+    return sentence(
+        "; ".join(
+            f"{names.name(a)} expects {names.name(b)} to honour its next step with "
+            f"probability {number(round(p, 3))}"
+            for a, b, p in _pairs(trust)
+        )
+    )
+
+
+def _breach_sentence(
+    start: Mapping[str, Mapping[str, float]],
+    breach: Mapping[str, Mapping[str, float]],
+    names: _Names,
+) -> str:
+    falls = [
+        f"{possessive(names.name(a))} trust in {names.name(b)} would go from "
+        f"{number(round(start[a][b], 3))} to {number(round(p, 3))}"
+        for a, b, p in _pairs(breach)
+        if a in start and b in start[a] and abs(p - start[a][b]) > 1e-9
+    ]
+    return sentence("If the first step were broken instead, " + join(falls)) if falls else ""
+
+
+def _moves(
+    path: Sequence[Mapping[str, Mapping[str, float]]],
+) -> list[tuple[str, str, float, float]]:
+    """The (truster, trustee, start, end) pairs whose trust changes along the path."""
+    ends = ((a, b, start, path[-1].get(a, {}).get(b, start)) for a, b, start in _pairs(path[0]))
+    return [(a, b, start, end) for a, b, start, end in ends if abs(end - start) > 1e-9]
+
+
+def _path_sentence(path: Sequence[Mapping[str, Mapping[str, float]]], names: _Names) -> str:
+    moves = [
+        f"{possessive(names.name(a))} trust in {names.name(b)} "
+        f"{'grows' if end > start else 'falls'} "
+        f"from {number(round(start, 3))} to {number(round(end, 3))}"
+        for a, b, start, end in _moves(path)
+    ]
+    if not moves:
+        return "Trust does not change along the schedule."
+    return f"Along the schedule, as each step is honoured, {join(moves)}."
+
+
+# --------------------------------------------------------------------------- implementation
+
+
+def implementation_section(data: ReportData) -> Section | None:
+    """How often the simulated implementation is completed, and where it breaks."""
+    run = data.implementation
+    if run is None:
+        return None
+    names = _Names(data)
+    rate, breaks = float(run["completion_rate"]), _break_shares(run)
+    sessions = run.get("sessions")
+    times = f"Carried out {int(sessions):,} times" if sessions else "Carried out in simulation"
+    sentences = [
+        f"{times} under the modelled trust and hazards, "
+        f"the schedule is completed in {share(rate)} of runs."
+    ]
+    if breaks and rate < 1:
+        stage, worst = max(breaks, key=lambda b: b[1])
+        sentences.append(
+            f"Runs break down most often at stage {stage} ({share(worst)} of all runs)."
+        )
+    blame = {p: int(n) for p, n in (run.get("reneged_by") or {}).items() if n}
+    if blame and rate < 1:
+        who = join([f"{names.name(p)} in {plural(n, 'run')}" for p, n in blame.items()])
+        sentences.append(f"The side that reneged: {who}.")
+    values = run.get("expected_values") or {}
+    tables: tuple[Table, ...] = ()
+    if values:
+        listed = join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
+        sentences.append(f"Expected value to each party: {listed}.")
+        rows = tuple(
+            (p, names.name(p), number(v), number(names.reservation.get(p)))
+            for p, v in values.items()
+        )
+        tables = (Table(("party", "name", "expected value", "value of no deal"), rows),)
+    draw = partial(figures.implementation_outcomes, completion=rate, breaks=breaks)
+    alt = "Share of simulated runs completed and where the others broke."
+    spec = FigureSpec("implementation", alt, draw, (7.0, 3.6))
+    return Section("implementation", "Carrying it out", tuple(sentences), tables, (spec,))
+
+
+def _break_shares(run: Document) -> list[tuple[str, float]]:
+    histogram = run.get("break_stage_histogram") or {}
+    if isinstance(histogram, Mapping):
+        pairs = [(str(k), float(v)) for k, v in histogram.items()]
+    else:
+        pairs = [(str(i), float(v)) for i, v in enumerate(histogram, start=1)]
+    pairs = [(k, v) for k, v in pairs if v > 0]
+    total = sum(v for _, v in pairs)
+    broken = 1.0 - float(run["completion_rate"])
+    if total <= 0:
+        return []
+    if total <= 1.0 + 1e-9 and abs(total - broken) < 1e-6:
+        return pairs
+    return [(k, broken * v / total) for k, v in pairs]
+
+
+# --------------------------------------------------------------------------- stakeholders
+
+
+def stakeholders_section(data: ReportData) -> Section | None:
+    """What the parties who do not sign get under each position and solution."""
+    if not _has(data.analysis, "solutions", "parties"):
+        return None
+    names = _Names(data)
+    outsiders = [p for p in names.ids if p not in names.signatories]
+    if not outsiders:
+        return None
+    rows = {p: _stakeholder_rows(data.analysis, names, p) for p in outsiders}
+    effects = data.analysis.get("stakeholder_effects") or {}
+    sentences = tuple(
+        text
+        for p in outsiders
+        for text in (
+            _stakeholder_sentence(names, p, rows[p]),
+            _effects_sentence(names, effects.get(p)),
+        )
+        if text
+    )
+    specs = tuple(_stakeholder_figure(names, p, rows[p]) for p in outsiders)
+    labels = [label for label, _ in rows[outsiders[0]]]
+    table = Table(
+        ("", *[f"utility to {names.name(p)}" for p in outsiders]),
+        (
+            ("no deal", *[number(names.reservation[p]) for p in outsiders]),
+            *[(label, *[number(dict(rows[p])[label]) for p in outsiders]) for label in labels],
+        ),
+    )
+    return Section("stakeholders", "Those who do not sign", sentences, (table,), specs)
+
+
+_VERDICTS = {
+    "helps": "helps it",
+    "hurts": "hurts it",
+    "neutral": "leaves it as with no deal",
+    "depends": "helps or hurts it depending on how ties are broken",
+}
+
+
+def _effects_sentence(names: _Names, effects: Mapping[str, Any] | None) -> str:
+    """How each signatory's best ratifiable deal treats the stakeholder, against no deal."""
+    if not effects:
+        return ""
+    parts = []
+    for signatory, effect in effects.items():
+        low, high = effect["utility"]
+        value = number(low) if low == high else f"{number(low)} to {number(high)}"
+        verdict = _VERDICTS.get(effect["verdict"], effect["verdict"])
+        parts.append(
+            f"{possessive(names.name(signatory))} best ratifiable deal {verdict} ({value})"
+        )
+    return sentence("Against no deal, " + join(parts))
+
+
+def _stakeholder_figure(names: _Names, party: str, rows: Sequence[tuple[str, float]]) -> FigureSpec:
+    draw = partial(
+        figures.stakeholder_outcomes,
+        stakeholder=names.name(party),
+        rows=rows,
+        no_deal=names.reservation[party],
+    )
+    alt = f"{possessive(names.name(party))} utility under each position and solution."
+    return FigureSpec(f"stakeholder-{party}", alt, draw, (7.0, 1.4 + 0.32 * len(rows)))
+
+
+def _stakeholder_rows(analysis: Document, names: _Names, party: str) -> list[tuple[str, float]]:
+    column = names.ids.index(party)
+    given = (analysis.get("stakeholders") or {}).get(party, {})
+    rows = [
+        (f"“{n}”", float(p["utilities"][column]))
+        for n, p in (analysis.get("positions") or {}).items()
+    ]
+    for key, label in SOLUTION_LABELS.items():
+        result = analysis["solutions"].get(key)
+        if result is not None:
+            rows.append((label, float(given.get(key, result["utilities"][column]))))
+    if analysis.get("agreement"):
+        rows.append(("ratifiable agreement", float(analysis["agreement"]["utilities"][column])))
+    return rows
+
+
+def _stakeholder_sentence(names: _Names, party: str, rows: Sequence[tuple[str, float]]) -> str:
+    no_deal = names.reservation[party]
+    who = f"{names.name(party)} does not sign but is affected; no deal is worth {number(no_deal)} to it"
+    if not rows:
+        return who + "."
+    best, worst = max(rows, key=lambda r: r[1]), min(rows, key=lambda r: r[1])
+    below = [label for label, value in rows if value < no_deal]
+    text = f"{who}. It fares best under {best[0]} ({number(best[1])}) and worst under {worst[0]} ({number(worst[1])})"
+    if below:
+        return text + f"; it is worse off than with no deal under {join(below)}."
+    return text + "; every one leaves it at least as well off as no deal."
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def claims_section(data: ReportData) -> Section | None:
+    """Each claim's truth on the point estimate and its share of the plausible range."""
+    point = {k: _holds(v) for k, v in ((data.analysis or {}).get("claims") or {}).items()}
+    swept = (data.sweep or {}).get("claims") or {}
+    if not point and not swept:
+        return None
+    sentences = [_point_sentence(point)] if point else []
+    specs: tuple[FigureSpec, ...] = ()
+    if swept:
+        sentences.append(_sweep_sentence(data.sweep or {}))
+        rows = [(n, float(v["share"]), float(v["low"]), float(v["high"])) for n, v in swept.items()]
+        alt = "Share of draws in which each claim holds, with 95% intervals."
+        draw = partial(figures.claim_shares, claims=rows)
+        specs = (FigureSpec("claims", alt, draw, (7.0, 1.2 + 0.45 * len(rows))),)
+    table = _claims_table(point, swept, (data.setting or {}).get("claims") or {})
+    return Section("claims", "Claims and how robust they are", tuple(sentences), (table,), specs)
+
+
+def _point_sentence(point: Mapping[str, bool | None]) -> str:
+    failing = [n for n, ok in point.items() if ok is False]
+    unknown = [n for n, ok in point.items() if ok is None]
+    held = len(point) - len(failing) - len(unknown)
+    text = f"{held} of {plural(len(point), 'claim')} hold on the point estimate"
+    if unknown:
+        text += f" ({join(unknown)} cannot be decided)"
+    if failing:
+        text += f"; {join(failing)} {'does' if len(failing) == 1 else 'do'} not"
+    return text + "."
+
+
+def _claims_table(
+    point: Mapping[str, bool | None], swept: Document, statements: Mapping[str, str]
+) -> Table:
+    sensitive = any(v.get("sensitivity") for v in swept.values())
+    rows = []
+    for name in dict.fromkeys([*point, *swept]):
+        row = [name, *([statements.get(name, "")] if statements else [])]
+        row.append(_truth(point[name]) if name in point else "—")
+        if name in swept:
+            v = swept[name]
+            row += [share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"]
+        else:
+            row += ["—", "—"]
+        if sensitive:
+            row.append(_most_sensitive((swept.get(name) or {}).get("sensitivity") or {}))
+        rows.append(tuple(row))
+    headers = (
+        "claim",
+        *(["what it says"] if statements else []),
+        "on the point estimate",
+        "share of the plausible range",
+        "95% interval",
+        *(["most sensitive to"] if sensitive else []),
+    )
+    return Table(headers, tuple(rows))
+
+
+def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
+    """The parameter with the largest rank correlation with the claim holding.
+
+    >>> _most_sensitive({"delta": {"spearman": -0.6}, "c": {"spearman": 0.2}, "d": {"spearman": None}})
+    'delta (ρ = -0.6)'
+    """
+    ranked = [
+        (k, v.get("spearman")) for k, v in sensitivity.items() if v.get("spearman") is not None
+    ]
+    if not ranked:
+        return "—"
+    name, rho = max(ranked, key=lambda kv: abs(kv[1]))
+    return f"{name} (ρ = {rho:.2g})"
+
+
+def _holds(value: object) -> bool | None:
+    """A claim's truth, given as a bool (or ``null``), or as a mapping with ``holds``."""
+    if isinstance(value, Mapping):
+        value = value.get("holds")
+    return None if value is None else bool(value)
+
+
+def _truth(value: bool | None) -> str:
+    return "cannot be decided" if value is None else "holds" if value else "does not hold"
+
+
+def _sweep_sentence(sweep: Document) -> str:
+    claims = sweep["claims"]
+    ordered = sorted(claims.items(), key=lambda kv: -float(kv[1]["share"]))
+    parts = [
+        f"“{n}” holds in {share(v['share'])} of draws (95% interval {share(v['low'])}–{share(v['high'])})"
+        for n, v in ordered
+    ]
+    return f"Across {plural(int(sweep['draws']), 'draw')} of the uncertain parameters over their plausible ranges, {join(parts)}."
+
+
+SectionBuilder = Callable[[ReportData], Section | None]
+
+REPORT_SECTIONS: list[SectionBuilder] = [
+    setting_section,
+    space_section,
+    win_sets_section,
+    schedule_section,
+    trust_section,
+    implementation_section,
+    stakeholders_section,
+    claims_section,
+]
+"""The report's sections in reading order."""
+
+
+def build_sections(data: ReportData) -> tuple[Section, ...]:
+    """Every section whose data is present, in order.
+
+    >>> data = ReportData.from_documents("Demo", {"sweep": {"draws": 40, "claims": {
+    ...     "deal_exists": {"share": 0.9, "low": 0.77, "high": 0.96}}}})
+    >>> [s.key for s in build_sections(data)]
+    ['claims']
+    >>> build_sections(data)[0].sentences[0]
+    'Across 40 draws of the uncertain parameters over their plausible ranges, “deal_exists” holds in 90% of draws (95% interval 77%–96%).'
+    """
+    return tuple(s for s in (build(data) for build in REPORT_SECTIONS) if s is not None)
