@@ -27,7 +27,7 @@ def test_analyze_hanoi_prints_deal_positions_schedule_and_claims(detente_cli: CL
         "Named positions",
         "trust (probability the other honours its next step): us→nk",
         "Best self-enforcing schedule",
-        "the bargaining agreement",
+        "the ratifiable Nash agreement",
         "Claims (on the point estimate)",
     ):
         assert heading in out, heading

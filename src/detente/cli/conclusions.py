@@ -73,11 +73,16 @@ def render_phasing(document: dict[str, Any], console: Console) -> None:
     if not phasing:
         return
     one = phasing["one_shot"] or {}
+    carried = one.get("feasible") and (one.get("max_total") or 0) > 0
     console.print(
         f"\n[bold]Best self-enforcing schedule[/bold] ({phasing['objective']}, "
         f"{phasing['stages']} stages): {phasing['status']}; completion probability "
-        f"{_number(phasing['completion_probability'])}; the one-shot exchange "
-        f"{'is' if one.get('feasible') else 'is not'} self-enforcing for any part of the deal",
+        f"{_number(phasing['completion_probability'])}; "
+        + (
+            "a one-shot exchange can carry part of the deal"
+            if carried
+            else "no part of the deal is self-enforcing as a one-shot exchange"
+        ),
         highlight=False,
     )
     schedule = phasing.get("schedule")
@@ -91,7 +96,7 @@ def render_phasing(document: dict[str, Any], console: Console) -> None:
     agreement = phasing.get("agreement")
     if agreement is not None:
         console.print(
-            f"the bargaining agreement ({_package(agreement['package'])}): "
+            f"the ratifiable Nash agreement ({_package(agreement['package'])}): "
             f"{_stages(agreement)}"
             + (
                 f"; one-shot fails at {', '.join(agreement['one_shot']['violated'])}"
