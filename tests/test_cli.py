@@ -161,5 +161,7 @@ def test_internal_errors_exit_1_with_a_debug_hint(
         (["negotiate"], ["No such command 'negotiate'", "detente --help"]),
     ],
 )
-def test_usage_errors_are_one_line_exit_2(detente_cli: CLI, args: list[str], fragments: list[str]) -> None:
+def test_usage_errors_are_one_line_exit_2(
+    detente_cli: CLI, args: list[str], fragments: list[str]
+) -> None:
     assert_one_line_error(detente_cli(*args), *fragments)

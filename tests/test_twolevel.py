@@ -195,7 +195,7 @@ def test_reweighting_a_party_without_factions_is_refused() -> None:
         reweight(scenario, "a", "hawk", 1.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(scenario=two_level_scenarios())
 def test_restricted_nash_point_lies_in_every_signatorys_win_set(scenario: Scenario) -> None:
     U = scenario.utility_matrix()
@@ -207,7 +207,7 @@ def test_restricted_nash_point_lies_in_every_signatorys_win_set(scenario: Scenar
         assert ws.masks[np.ix_(result.indices, signers)].all()  # every tie, every signatory
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(scenario=two_level_scenarios())
 def test_stakeholder_utilities_never_influence_acceptance(scenario: Scenario) -> None:
     n = scenario.space.size

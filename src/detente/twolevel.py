@@ -230,6 +230,13 @@ def win_sets(
     """Win-sets of every party of ``scenario`` and the signatories' intersection.
 
     ``U`` (the scenario's utility matrix) is computed unless given.
+
+    >>> from pathlib import Path
+    >>> from detente.scenario.loader import load_scenario
+    >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
+    >>> ws = win_sets(load_scenario(path, {"v_H": 0.4, "c_M": 0.45}))
+    >>> ws.sizes, ws.intersection_size, ws.reason()
+    ((41, 56), 0, 'no ratifiable agreement: the win-sets of us and nk do not meet')
     """
     U = scenario.utility_matrix(limit) if U is None else U
     masks = win_set_masks(U, scenario.reservations, ratified_matrix(scenario, limit))
@@ -322,6 +329,13 @@ def vary_faction(
 
     A weight that leaves every faction of the party at zero is an error
     (:class:`~detente.errors.DetenteError`), as it is in a scenario file.
+
+    >>> from pathlib import Path
+    >>> from detente.scenario.loader import load_scenario
+    >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
+    >>> points = vary_faction(load_scenario(path), FactionGrid.parse("nk.military.weight=0:1:2"))
+    >>> [(p.weight, p.win_sets.intersection_size) for p in points]
+    [(0.0, 61), (1.0, 61)]
     """
     points = []
     for weight in grid.weights:
@@ -382,7 +396,15 @@ def ratification_failures(scenario: Scenario, ratified: BoolArray, outcome: int)
 def ratifiable_solutions(
     U: FloatArray, d: FloatArray, ws: WinSets
 ) -> dict[str, Solution | NoSolution]:
-    """Every bargaining solution among the signatories, restricted to the intersection."""
+    """Every bargaining solution among the signatories, restricted to the intersection.
+
+    >>> from pathlib import Path
+    >>> from detente.scenario.loader import load_scenario
+    >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
+    >>> s = load_scenario(path, {"v_H": 0.4})
+    >>> U = s.utility_matrix()
+    >>> s.space.to_outcome(ratifiable_solutions(U, s.reservations, win_sets(s, U))["nash"].index)
+    (0.4,)"""
     signers = np.asarray(ws.signatory, dtype=np.bool_)
     found = solve_all(restrict(U[:, signers], ws.common), d[signers])
     if ws.ratifiable:

@@ -18,6 +18,8 @@ from detente.cli.import_ import import_
 from detente.cli.phase import phase
 from detente.cli.report import report
 from detente.cli.schema import schema
+from detente.cli.simulate import simulate
+from detente.cli.spe import spe
 from detente.cli.summarize import summarize
 from detente.cli.sweep import sweep
 from detente.cli.validate import validate
@@ -39,6 +41,8 @@ app.command()(schema)
 app.command()(report)
 app.command(name="import")(import_)
 app.command()(export)
+app.command()(simulate)
+app.command()(spe)
 app.command()(phase)
 app.command()(implement)
 app.command()(sweep)

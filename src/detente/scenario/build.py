@@ -14,6 +14,7 @@ from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.phasing.spec import build_phasing, build_trust
+from detente.protocols import build_negotiation
 from detente.scenario.citations import check_citations
 from detente.scenario.core import Position, Scenario
 from detente.scenario.factions import build_domestic
@@ -53,6 +54,9 @@ def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) 
         path=source.file,
         parameters=dict(parameters),
         positions=positions,
+        negotiation=None
+        if model.protocol is None
+        else build_negotiation(model.protocol, tuple(p.id for p in parties), source),
         trust=trust,
         phasing=phasing,
         claims=build_claims(model.claims, source.at),

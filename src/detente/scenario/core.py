@@ -17,6 +17,7 @@ from detente.utility import FloatArray, utility_matrix
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
     from detente.phasing.spec import Phasing
+    from detente.protocols import Negotiation
     from detente.trust import TrustTable
 
 
@@ -47,6 +48,7 @@ class Scenario:
     parameters: Mapping[str, float] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
     origin: DomainOrigin | None = None
+    negotiation: Negotiation | None = None
     trust: TrustTable | None = None
     phasing: Phasing | None = None
     claims: tuple[Claim, ...] = ()

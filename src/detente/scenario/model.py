@@ -22,6 +22,7 @@ from pydantic import (
 
 from detente.claims import ClaimsSection
 from detente.phasing.spec import ItemSpec, PhasingSpec, TrustSpec
+from detente.protocols import ProtocolSection
 
 ValueName = str | int | float
 
@@ -323,6 +324,7 @@ class ScenarioFile(Strict):
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
+    protocol: ProtocolSection | None = None
     items: list[ItemSpec] | None = Field(
         default=None, description="Concessions a phased deal is made of (see `detente phase`)."
     )

@@ -1,0 +1,170 @@
+"""``detente simulate``: run many negotiation sessions and summarise them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.progress import Progress
+from rich.table import Table as RichTable
+
+from detente.batch import BatchSession, Tally, choose_engine
+from detente.cli.common import (
+    DEFAULT_MAX_OUTCOMES,
+    JsonOpt,
+    MaxOutcomesOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    emit_json,
+    err_console,
+    load,
+    write_atomically,
+)
+from detente.errors import DetenteError
+from detente.session import Session, Summary, protocol_for, strategies_for, summarize
+from detente.trace import Trace, dumps
+
+StrategiesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--strategies",
+        help="Strategy specs, one per signatory in party order (or one for all), e.g. "
+        "'boulware(exponent=4),hardline'. Default: the scenario's protocol.strategies.",
+        show_default=False,
+    ),
+]
+SessionsOpt = Annotated[int, typer.Option("--sessions", min=1, help="Number of sessions.")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="Seed; session k uses SeedSequence(seed).spawn.")
+]
+RoundsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds",
+        help="Deadline in rounds (default: the scenario's, else 100).",
+        show_default=False,
+    ),
+]
+ProtocolOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--protocol", help="Protocol spec, e.g. 'single-text(deadline=50)'.", show_default=False
+    ),
+]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="auto (the batch engine when every strategy is vectorisable and no traces are "
+        "written), batch or reference.",
+    ),
+]
+TraceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--trace-out", help="Write every session's trace as JSON Lines.", show_default=False
+    ),
+]
+
+
+def simulate(
+    scenario: ScenarioArg,
+    strategies: StrategiesOpt = None,
+    sessions: SessionsOpt = 100,
+    seed: SeedOpt = 0,
+    rounds: RoundsOpt = None,
+    protocol: ProtocolOpt = None,
+    trace_out: TraceOpt = None,
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+    max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
+    engine: EngineOpt = "auto",
+) -> None:
+    """Run sessions of a negotiation protocol with the given strategies and summarise them."""
+    if rounds is not None and rounds < 1:
+        raise DetenteError(f"--rounds must be at least 1, got {rounds}")
+    loaded = load(scenario, set_)
+    session = Session.prepare(
+        loaded,
+        protocol_for(loaded, rounds, protocol),
+        strategies_for(loaded, strategies),
+        max_outcomes,
+    )
+    ran = choose_engine(session, engine, traces=trace_out is not None)
+    if ran == "batch":
+        summary = _run_batch(session, sessions, seed)
+    elif trace_out is None:
+        summary = summarize(_run(session, sessions, seed))
+    else:
+        summaries: list[Summary] = []
+
+        def write(path: Path) -> None:
+            with path.open("w", encoding="utf-8") as out:
+                summaries.append(summarize(_written(_run(session, sessions, seed), out)))
+
+        write_atomically(trace_out, write)
+        summary = summaries[0]
+    document = summary.to_json(loaded.space.names) | {"engine": ran}
+    if json_:
+        emit_json(document)
+    else:
+        render(session, summary, document)
+
+
+def _run(session: Session, n: int, seed: int) -> Iterator[Trace]:
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("sessions", total=n)
+        for trace in session.run_many(n, seed):
+            bar.advance(task)
+            yield trace
+
+
+def _run_batch(session: Session, n: int, seed: int) -> Summary:
+    tally = Tally(session.table.scenario.party_ids)
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("sessions", total=n)
+        for chunk in BatchSession.of(session).stream(n, seed):
+            tally.add(chunk)
+            bar.advance(task, len(chunk))
+    return tally.summary(session.table.scenario.space)
+
+
+def _written(traces: Iterator[Trace], out: TextIO) -> Iterator[Trace]:
+    for trace in traces:
+        out.write(dumps(trace) + "\n")
+        yield trace
+
+
+def render(session: Session, summary: Summary, document: dict[str, object]) -> None:
+    """Print the readable summary."""
+    specs = [s for s in session.specs if s]
+    console.print(
+        f"[bold]{session.table.scenario.name}[/bold]: {summary.sessions} sessions of "
+        f"{session.protocol.name} (deadline {session.protocol.deadline}) with {', '.join(specs)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"agreement rate {summary.agreement_rate:.3g}, mean rounds {summary.mean_rounds:.3g}; "
+        + ", ".join(f"{kind} {count}" for kind, count in summary.results),
+        highlight=False,
+    )
+    console.print(
+        "mean utility: "
+        + ", ".join(
+            f"{p} {u:.4g}" for p, u in zip(summary.parties, summary.mean_utilities, strict=True)
+        ),
+        highlight=False,
+    )
+    agreements = document["agreements"]
+    assert isinstance(agreements, dict)
+    if agreements:
+        table = RichTable(title="Agreements")
+        table.add_column("outcome")
+        table.add_column("sessions", justify="right")
+        for outcome, count in list(agreements.items())[:10]:
+            table.add_row(outcome, str(count))
+        console.print(table)

@@ -1,0 +1,86 @@
+"""``detente spe``: the subgame-perfect equilibrium of finite alternating offers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from detente.cli.common import (
+    DEFAULT_MAX_OUTCOMES,
+    JsonOpt,
+    MaxOutcomesOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    emit_json,
+    load,
+)
+from detente.equilibrium import equilibrium, payoffs
+from detente.errors import DetenteError
+from detente.session import protocol_for
+from detente.table import Table
+
+RoundsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rounds",
+        help="Deadline in rounds (default: the scenario's, else 100).",
+        show_default=False,
+    ),
+]
+OpenerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--opener",
+        help="Id of the party proposing first (default: the scenario's).",
+        show_default=False,
+    ),
+]
+
+
+def spe(
+    scenario: ScenarioArg,
+    rounds: RoundsOpt = None,
+    opener: OpenerOpt = None,
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+    max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
+) -> None:
+    """Solve alternating offers between two signatories by backward induction."""
+    if rounds is not None and rounds < 1:
+        raise DetenteError(f"--rounds must be at least 1, got {rounds}")
+    loaded = load(scenario, set_)
+    protocol = protocol_for(loaded, rounds)
+    if opener is None:
+        opener = getattr(protocol, "opener", None)
+    table = Table.of(loaded, max_outcomes)
+    solution = equilibrium(table, protocol.deadline, opener)
+    outcome = None if solution.outcome is None else loaded.space.to_dict(solution.outcome)
+    utilities = list(payoffs(table, solution))
+    document: dict[str, Any] = {
+        "outcome": outcome,
+        "utilities": utilities,
+        "round": solution.round,
+        "parties": list(loaded.party_ids),
+        "deadline": protocol.deadline,
+    }
+    if json_:
+        emit_json(document)
+    else:
+        render(loaded.name, document)
+
+
+def render(name: str, document: dict[str, Any]) -> None:
+    """Print the readable equilibrium."""
+    outcome = document["outcome"]
+    shown = "no agreement" if outcome is None else ", ".join(f"{k}={v}" for k, v in outcome.items())
+    where = "" if document["round"] is None else f" in round {document['round']}"
+    console.print(
+        f"[bold]{name}[/bold]: subgame-perfect equilibrium of {document['deadline']}-round "
+        f"alternating offers: {shown}{where}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    pairs = zip(document["parties"], document["utilities"], strict=True)
+    console.print("payoffs: " + ", ".join(f"{p} {u:.6g}" for p, u in pairs), highlight=False)

@@ -1,0 +1,33 @@
+"""Negotiation strategies: composable policies behind one protocol, one registry.
+
+Grouped by idea: time-based concession (:mod:`.concession`), reciprocal
+(:mod:`.reciprocal`), hard-line (:mod:`.hardline`), Nash-seeking (:mod:`.nash`),
+a random baseline (:mod:`.baseline`) and acceptance policies
+(:mod:`.acceptance`).
+"""
+
+from detente.strategies.acceptance import ACCEPTANCE, load_acceptance
+from detente.strategies.base import (
+    AcceptancePolicy,
+    Composite,
+    Negotiator,
+    OfferingPolicy,
+    PreparedStrategy,
+    Strategy,
+    StrategySpec,
+)
+from detente.strategies.registry import STRATEGIES, load_strategy
+
+__all__ = [
+    "ACCEPTANCE",
+    "STRATEGIES",
+    "AcceptancePolicy",
+    "Composite",
+    "Negotiator",
+    "OfferingPolicy",
+    "PreparedStrategy",
+    "Strategy",
+    "StrategySpec",
+    "load_acceptance",
+    "load_strategy",
+]
