@@ -20,7 +20,13 @@ from detente.cli.common import (
     emit_json,
     load,
 )
-from detente.cli.conclusions import render_claims, render_phasing, render_positions, render_trust
+from detente.cli.conclusions import (
+    outcome_text,
+    render_claims,
+    render_phasing,
+    render_positions,
+    render_trust,
+)
 from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
 from detente.sampling import too_large_document
@@ -97,7 +103,7 @@ def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
         if result is None:
             table.add_row(name, f"none: {reasons.get(name, '')}", *[""] * len(parties), "")
             continue
-        outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
+        outcome = outcome_text(result["outcome"], document["issues"])
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
     if "win_sets" in document:

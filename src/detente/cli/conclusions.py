@@ -23,6 +23,23 @@ def _yes(flag: bool | None) -> str:
     return "-" if flag is None else ("yes" if flag else "no")
 
 
+def outcome_text(outcome: dict[str, Any], sizes: dict[str, int]) -> str:
+    """An outcome in words: binary items by name when delivered (left out when not), others as k=v.
+
+    >>> outcome_text({"yongbyon": 1, "relief": 0.5, "transfer": 0, "deal": "Small"},
+    ...              {"yongbyon": 2, "relief": 5, "transfer": 2, "deal": 3})
+    'yongbyon, relief=0.5, deal=Small'
+    """
+    parts = []
+    for name, value in outcome.items():
+        binary = sizes.get(name) == 2 and isinstance(value, int | float) and value in (0, 1)
+        if not binary:
+            parts.append(f"{name}={value}")
+        elif value == 1:
+            parts.append(name)
+    return ", ".join(parts) or "nothing delivered"
+
+
 def _package(amounts: dict[str, Any]) -> str:
     """``yongbyon, un_relief 0.5``: the items delivered, with amounts other than 1."""
     shown = [name if x == 1 else f"{name} {_number(x)}" for name, x in amounts.items() if x]
