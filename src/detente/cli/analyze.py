@@ -80,14 +80,7 @@ def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
         f"Pareto frontier of {len(document['pareto'])}",
         highlight=False,
     )
-    console.print(
-        "no deal is worth: "
-        + ", ".join(
-            f"{p} {_number(r)}"
-            for p, r in zip(parties, document["reservation_values"], strict=True)
-        ),
-        highlight=False,
-    )
+    _print_no_deal(document)
     over = {"ratifiable": "the intersection of the signatories' win-sets"}.get(
         document.get("solution_scope", ""), "the individually rational outcomes"
     )
@@ -147,6 +140,14 @@ def render_domain(document: dict[str, Any]) -> None:
     console.print(f"{line}; discount factors (not applied): {factors}", highlight=False)
 
 
+def _print_no_deal(document: dict[str, Any]) -> None:
+    """The line that says what no deal is worth to each party."""
+    values = zip(document["parties"], document["reservation_values"], strict=True)
+    console.print(
+        "no deal is worth: " + ", ".join(f"{p} {_number(r)}" for p, r in values), highlight=False
+    )
+
+
 def render_too_large(document: dict[str, Any]) -> None:
     """Print what is known of a space too large to enumerate: structure, refusal, samples."""
     parties = document["parties"]
@@ -157,14 +158,7 @@ def render_too_large(document: dict[str, Any]) -> None:
         f"issues: {issues}",
         highlight=False,
     )
-    console.print(
-        "no deal is worth: "
-        + ", ".join(
-            f"{p} {_number(r)}"
-            for p, r in zip(parties, document["reservation_values"], strict=True)
-        ),
-        highlight=False,
-    )
+    _print_no_deal(document)
     console.print(f"not enumerated: {document['refused']}", highlight=False)
     sampled = document["sampled"]
     table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")
