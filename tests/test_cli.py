@@ -136,14 +136,14 @@ def test_a_folder_is_not_a_scenario_file(detente_cli: CLI, tmp_path: Path) -> No
 def test_internal_errors_exit_1_with_a_debug_hint(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import sys
+    import importlib
 
     from detente.cli import main
 
     def broken(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sys.modules["detente.cli.validate"], "load", broken)
+    monkeypatch.setattr(importlib.import_module("detente.cli.validate"), "load", broken)
     with pytest.raises(SystemExit) as exit_:
         main(["validate", str(WORKED)])
     assert exit_.value.code == 1

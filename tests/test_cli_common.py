@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from detente.cli.common import write_atomically
 from detente.errors import DetenteError
+from detente.files import write_atomically
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
 WORKED = SCENARIOS / "theory" / "worked-example.yaml"

@@ -134,6 +134,30 @@ ANALYSIS_SECTIONS: list[Section] = [core_section, positions_section]
 ANALYSIS_SECTIONS.append(two_level_section)
 
 
+def position_ratification_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]:
+    """Adds to each position ``ratifiable`` (in every signatory's win-set) and ``in_win_set``.
+
+    ``in_win_set`` is ``{party: bool}`` over every party (a stakeholder's win-set is its
+    individually rational set). Reads the win-sets the two-level section computed.
+    """
+    ws = context.extras.get("win_sets")
+    positions = context.document.get("positions")
+    if ws is None or not positions:
+        return {}
+    updated = {}
+    for name, entry in positions.items():
+        index = scenario.positions[name].index
+        updated[name] = {
+            **entry,
+            "ratifiable": bool(ws.common[index]),
+            "in_win_set": {p: bool(ws.masks[index, k]) for k, p in enumerate(scenario.party_ids)},
+        }
+    return {"positions": updated}
+
+
+ANALYSIS_SECTIONS.append(position_ratification_section)
+
+
 def domain_section(scenario: Scenario, context: AnalysisContext | None) -> dict[str, Any]:
     """For an imported domain: its format, files, real-issue grid, discount factors, repairs."""
     origin = scenario.origin

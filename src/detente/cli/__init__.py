@@ -6,49 +6,46 @@ traceback); 2 bad input (one line on stderr naming the file, place and fix).
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
 
-from detente.cli.analyze import analyze
 from detente.cli.domain_options import global_options, options_first
-from detente.cli.export import export
-from detente.cli.implement import implement
-from detente.cli.import_ import import_
-from detente.cli.phase import phase
-from detente.cli.report import report
-from detente.cli.schema import schema
-from detente.cli.simulate import simulate
-from detente.cli.spe import spe
-from detente.cli.summarize import summarize
-from detente.cli.sweep import sweep
-from detente.cli.tournament import tournament
-from detente.cli.validate import validate
 from detente.errors import DetenteError
 
-app = typer.Typer(
-    name="detente",
-    help="Negotiations where what is agreed and the order it is carried out decide success.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("detente.cli.validate", "validate"),
+    "analyze": ("detente.cli.analyze", "analyze"),
+    "schema": ("detente.cli.schema", "schema"),
+    "report": ("detente.cli.report", "report"),
+    "import": ("detente.cli.import_", "import_"),
+    "export": ("detente.cli.export", "export"),
+    "simulate": ("detente.cli.simulate", "simulate"),
+    "spe": ("detente.cli.spe", "spe"),
+    "phase": ("detente.cli.phase", "phase"),
+    "implement": ("detente.cli.implement", "implement"),
+    "sweep": ("detente.cli.sweep", "sweep"),
+    "summarize": ("detente.cli.summarize", "summarize"),
+    "tournament": ("detente.cli.tournament", "tournament"),
+}
+"""Command name → (module, function). A command's module is imported only when it runs."""
 
 
-app.callback()(global_options)
-app.command()(validate)
-app.command()(analyze)
-app.command()(schema)
-app.command()(report)
-app.command(name="import")(import_)
-app.command()(export)
-app.command()(simulate)
-app.command()(spe)
-app.command()(phase)
-app.command()(implement)
-app.command()(sweep)
-app.command()(summarize)
-app.command()(tournament)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The typer app with every command, or with just the one about to run (fast start-up)."""
+    app = typer.Typer(
+        name="detente",
+        help="Negotiations where what is agreed and the order it is carried out decide success.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(global_options)
+    for name, (module, function) in COMMANDS.items():
+        if only is None or name == only:
+            app.command(name=name)(getattr(importlib.import_module(module), function))
+    return app
 
 
 # typer may bundle its own copy of click: take the usage-error class from typer itself.
@@ -69,7 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     args = options_first([a for a in args if a != "--debug"])
     try:
-        app(args=args, prog_name="detente", standalone_mode=False)
+        requested = next((a for a in args if a in COMMANDS), None)
+        build_app(requested)(args=args, prog_name="detente", standalone_mode=False)
     except typer.Exit as done:
         raise SystemExit(done.exit_code) from None
     except _USAGE_ERROR as error:

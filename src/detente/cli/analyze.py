@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
 
 from detente.analysis import SOLUTION_NAMES, domain_section
 from detente.analysis import analyze as run_analysis
+from detente.claims import Claim
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
     JsonOpt,
@@ -17,6 +19,13 @@ from detente.cli.common import (
     console,
     emit_json,
     load,
+)
+from detente.cli.conclusions import (
+    outcome_text,
+    render_claims,
+    render_phasing,
+    render_positions,
+    render_trust,
 )
 from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
@@ -45,7 +54,7 @@ def analyze(
     if json_:
         emit_json(document)
     else:
-        render(document)
+        render(document, loaded.claims)
 
 
 def _number(x: float) -> str:
@@ -61,8 +70,8 @@ def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
         render_too_large(document)
 
 
-def render(document: dict[str, Any]) -> None:
-    """Print the readable summary of an analysis document."""
+def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
+    """Print the readable summary of an analysis document (``claims`` give the statements)."""
     parties = document["parties"]
     console.print(f"[bold]{document['scenario']}[/bold]")
     console.print(
@@ -71,14 +80,7 @@ def render(document: dict[str, Any]) -> None:
         f"Pareto frontier of {len(document['pareto'])}",
         highlight=False,
     )
-    console.print(
-        "no deal is worth: "
-        + ", ".join(
-            f"{p} {_number(r)}"
-            for p, r in zip(parties, document["reservation_values"], strict=True)
-        ),
-        highlight=False,
-    )
+    _print_no_deal(document)
     over = {"ratifiable": "the intersection of the signatories' win-sets"}.get(
         document.get("solution_scope", ""), "the individually rational outcomes"
     )
@@ -94,13 +96,15 @@ def render(document: dict[str, Any]) -> None:
         if result is None:
             table.add_row(name, f"none: {reasons.get(name, '')}", *[""] * len(parties), "")
             continue
-        outcome = ", ".join(f"{k}={v}" for k, v in result["outcome"].items())
+        outcome = outcome_text(result["outcome"], document["issues"])
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
     if "win_sets" in document:
         render_two_level(document, console)
-    for name, holds in document.get("claims", {}).items():
-        console.print(f"claim {name}: {'true' if holds else 'false'}", highlight=False)
+    render_positions(document, console)
+    render_trust(document, console)
+    render_phasing(document, console)
+    render_claims(document, claims, console)
     render_domain(document)
     render_findings(document)
 
@@ -136,6 +140,14 @@ def render_domain(document: dict[str, Any]) -> None:
     console.print(f"{line}; discount factors (not applied): {factors}", highlight=False)
 
 
+def _print_no_deal(document: dict[str, Any]) -> None:
+    """The line that says what no deal is worth to each party."""
+    values = zip(document["parties"], document["reservation_values"], strict=True)
+    console.print(
+        "no deal is worth: " + ", ".join(f"{p} {_number(r)}" for p, r in values), highlight=False
+    )
+
+
 def render_too_large(document: dict[str, Any]) -> None:
     """Print what is known of a space too large to enumerate: structure, refusal, samples."""
     parties = document["parties"]
@@ -146,14 +158,7 @@ def render_too_large(document: dict[str, Any]) -> None:
         f"issues: {issues}",
         highlight=False,
     )
-    console.print(
-        "no deal is worth: "
-        + ", ".join(
-            f"{p} {_number(r)}"
-            for p, r in zip(parties, document["reservation_values"], strict=True)
-        ),
-        highlight=False,
-    )
+    _print_no_deal(document)
     console.print(f"not enumerated: {document['refused']}", highlight=False)
     sampled = document["sampled"]
     table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")

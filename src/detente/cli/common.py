@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +14,6 @@ import numpy as np
 import typer
 from rich.console import Console
 
-from detente.errors import DetenteError
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
 from detente.scenario.loader import load_scenario, parse_overrides
@@ -93,56 +89,3 @@ def to_jsonable(value: Any) -> Any:
 def emit_json(document: Any) -> None:
     """Print one JSON document to stdout."""
     sys.stdout.write(json.dumps(to_jsonable(document), indent=2, allow_nan=False) + "\n")
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Let ``write`` fill a temporary file beside ``path``, then rename it into place.
-
-    Whatever fails, no half-written file is left at ``path``. The file gets the
-    usual permissions (``0o666`` less the umask), not the temporary file's private ones.
-
-    Raises:
-        DetenteError: ``path`` is a folder, its folder does not exist, or it cannot be written.
-    """
-    path = require_folder(Path(path))
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as error:
-        raise DetenteError(f"{path}: cannot write there ({error.strerror or error})") from None
-    os.close(fd)
-    try:
-        write(Path(name))
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
-def require_folder(path: Path) -> Path:
-    """``path`` if it names a file in an existing folder; a one-line error otherwise.
-
-    Output files are never written into folders created on the fly: a typo in a
-    path is an error, not a new directory tree.
-
-    >>> require_folder(Path("/no/such/folder/out.json"))
-    Traceback (most recent call last):
-    detente.errors.DetenteError: /no/such/folder/out.json: cannot write there: the folder /no/such/folder does not exist; create it or choose another path
-    """
-    if path.is_dir():
-        raise DetenteError(f"{path}: is a folder; give a file name inside it")
-    if path.parent.exists() and not path.parent.is_dir():
-        raise DetenteError(f"{path}: cannot write there: {path.parent} is not a folder")
-    if not path.parent.is_dir():
-        raise DetenteError(
-            f"{path}: cannot write there: the folder {path.parent} does not exist; "
-            "create it or choose another path"
-        )
-    return path
-
-
-def _umask() -> int:
-    """The process's umask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

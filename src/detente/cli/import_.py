@@ -7,7 +7,12 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import ScenarioArg, console, load, write_atomically
+from detente.cli.common import (
+    ScenarioArg,
+    console,
+    load,
+)
+from detente.files import write_atomically
 from detente.formats.scenario_yaml import to_scenario_yaml
 
 OutputOpt = Annotated[

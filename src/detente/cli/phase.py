@@ -10,9 +10,11 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
-from detente.errors import DetenteError
+from detente.errors import DetenteError, UnknownNameError
 from detente.phasing.designer import OBJECTIVES, Design, Objective, design, min_stages
+from detente.phasing.package import fix_package
 from detente.phasing.schedule import Schedule
+from detente.phasing.sections import outcome_packages
 from detente.phasing.spec import Phasing
 from detente.scenario import Scenario
 
@@ -35,6 +37,14 @@ MaxStagesOpt = Annotated[
         "--max-stages", min=1, help="Most stages --min-stages tries (default: scenario's)."
     ),
 ]
+PositionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--position",
+        help="Phase a named position's package (its items' totals fixed): one-shot and the "
+        "fewest stages that carry it.",
+    ),
+]
 EqualStepsOpt = Annotated[
     list[str] | None,
     typer.Option("--equal-steps", help="Item that must move in equal steps (repeatable)."),
@@ -49,6 +59,21 @@ def phasing_of(scenario: Scenario) -> Phasing:
             "deal is made of (see docs/reference/scenario-files.md)"
         )
     return scenario.phasing
+
+
+def position_package(scenario: Scenario, plan: Phasing, name: str) -> dict[str, float]:
+    """The item amounts of the named position, or a one-line error."""
+    if name not in scenario.positions:
+        known = ", ".join(scenario.positions) or "none declared"
+        raise UnknownNameError(f"--position {name!r}: no such position; positions: {known}")
+    outcome = scenario.space.to_dict(scenario.positions[name].index)
+    found = outcome_packages(plan, {name: outcome})
+    if not found:
+        raise DetenteError(
+            f"--position {name!r}: its outcome names none of the items "
+            f"({', '.join(plan.deal.item_names)}); name an issue like an item to phase it"
+        )
+    return found[name]
 
 
 def _objective(name: str | None, default: Objective) -> Objective:
@@ -68,14 +93,20 @@ def phase(
     objective: ObjectiveOpt = None,
     equal_steps: EqualStepsOpt = None,
     max_stages: MaxStagesOpt = None,
+    position: PositionOpt = None,
     set_: SetOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Design the best self-enforcing schedule (or the fewest stages) for a scenario's deal."""
     if stages is not None and min_stages_:
         raise DetenteError("give either --stages K or --min-stages, not both")
-    plan = phasing_of(load(scenario, set_))
+    loaded = load(scenario, set_)
+    plan = phasing_of(loaded)
     deal = plan.deal
+    if position is not None:
+        amounts = position_package(loaded, plan, position)
+        deal = fix_package(deal, amounts)
+        target, min_stages_ = sum(amounts.values()), min_stages_ or stages is None
     if equal_steps:
         for name in equal_steps:
             deal.item_index(name)

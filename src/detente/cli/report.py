@@ -15,9 +15,9 @@ from detente.cli.common import (
     SetOpt,
     console,
     load,
-    require_folder,
 )
 from detente.errors import DetenteError
+from detente.files import require_folder
 
 if TYPE_CHECKING:
     from detente.report.document import Format

@@ -21,9 +21,9 @@ from detente.cli.common import (
     emit_json,
     err_console,
     load,
-    write_atomically,
 )
 from detente.errors import DetenteError
+from detente.files import write_atomically
 from detente.session import Session, Summary, protocol_for, strategies_for, summarize
 from detente.trace import Trace, dumps
 

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from detente.cli.conclusions import outcome_text
+
 VaryFactionOpt = Annotated[
     str | None,
     typer.Option(
@@ -19,9 +21,11 @@ VaryFactionOpt = Annotated[
 ]
 
 
-def _outcome(agreement: dict[str, Any] | None) -> str:
+def _outcome(agreement: dict[str, Any] | None, sizes: dict[str, int] | None = None) -> str:
     if agreement is None:
         return "none"
+    if sizes is not None:
+        return outcome_text(agreement["outcome"], sizes)
     return ", ".join(f"{k}={v}" for k, v in agreement["outcome"].items())
 
 
@@ -48,7 +52,9 @@ def render_two_level(document: dict[str, Any], console: Console) -> None:
         console.print(f"agreement: none: {document['agreement_reason']}", highlight=False)
     else:
         console.print(
-            f"agreement (Nash, ratifiable): {_outcome(agreement)}", highlight=False, soft_wrap=True
+            f"agreement (Nash, ratifiable): {_outcome(agreement, document.get('issues'))}",
+            highlight=False,
+            soft_wrap=True,
         )
     for stakeholder, effects in document["stakeholder_effects"].items():
         said = "; ".join(f"{s}'s best ratifiable deal {e['verdict']}" for s, e in effects.items())

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from detente.errors import DetenteError
 from detente.experiments.chunks import Chunk, plan_chunks
 from detente.experiments.table import concatenate
+from detente.files import write_atomically
 
 MANIFEST = "manifest.json"
 FORMAT = "detente-results/1"
@@ -99,23 +100,6 @@ class Manifest:
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise ResultsError(f"{where}: not a detente results manifest ({error})") from None
-
-
-def write_atomically(path: Path, write: Callable[[Path], object], durable: bool = False) -> None:
-    """Write ``path`` through a temporary file renamed into place: never a half-written file.
-
-    ``durable`` also flushes the data to disk before the rename (for results that
-    should survive a power cut, not only a killed process).
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(temporary)
-        if durable:
-            with open(temporary, "rb+") as handle:
-                os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def chunk_name(index: int) -> str:

@@ -17,8 +17,6 @@ Files are written atomically: each appears complete or not at all.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from detente.errors import DetenteError
+from detente.files import write_text_atomically
 from detente.formats import geniusweb
 from detente.formats.nonlinear import Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
@@ -73,18 +72,6 @@ def export_domain(scenario: Scenario, fmt: ExportFormat, out_dir: str | Path) ->
     raise DetenteError(f"unknown export format {fmt!r}; use genius or geniusweb")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
 def _domain_stem(scenario: Scenario) -> str:
     stem = f"{_safe(scenario.name) or 'domain'}_domain"
     while stem in scenario.party_ids:
@@ -124,7 +111,7 @@ def _write_genius(scenario: Scenario, folder: Path) -> tuple[str, ...]:
         ET.SubElement(root, "reservation", value=repr(float(party.reservation)))
         texts[f"{_safe(party.id)}.xml"] = _xml(root)
     for name, text in texts.items():
-        write_atomically(folder / name, text)
+        write_text_atomically(folder / name, text)
     return ()
 
 
@@ -305,7 +292,7 @@ def _write_geniusweb(scenario: Scenario, folder: Path) -> tuple[str, ...]:
         )
         texts[f"{_safe(party.id)}.json"] = geniusweb.dumps(document)
     for name, text in texts.items():
-        write_atomically(folder / name, text)
+        write_text_atomically(folder / name, text)
     return tuple(warnings)
 
 

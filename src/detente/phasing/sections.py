@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from detente.phasing.spec import describe, honour_matrix
+import numpy as np
+
+from detente.errors import DetenteError
+from detente.phasing.spec import Phasing, describe, honour_matrix
 
 if TYPE_CHECKING:
     from detente.analysis import AnalysisContext
@@ -33,6 +37,11 @@ def phasing_section(scenario: Scenario, context: AnalysisContext) -> dict[str, A
     ``min_stages``: the fewest stages up to ``stages`` that carry it (``null``
     if more are needed). Claims read these fields, e.g.
     ``phasing.one_shot.feasible == false and phasing.feasible``.
+
+    Every named position whose outcome gives amounts of the deal's items (an
+    issue named like an item) is phased as a fixed package under
+    ``phasing.positions.NAME`` (:func:`package_document`), and so is the
+    bargaining agreement under ``phasing.agreement`` when there is one.
     """
     from detente.phasing.designer import plan as design_plan
 
@@ -58,4 +67,75 @@ def phasing_section(scenario: Scenario, context: AnalysisContext) -> dict[str, A
     }
     if search is not None:
         document["min_stages"] = search.stages
+    document["schedule"] = None if best.schedule is None else best.schedule.as_dicts()
+    outcomes = {name: scenario.space.to_dict(p.index) for name, p in scenario.positions.items()}
+    packages = outcome_packages(plan, outcomes)
+    if packages:
+        document["positions"] = {
+            name: package_document(plan, amounts) for name, amounts in packages.items()
+        }
+    agreement = context.document.get("agreement")
+    if agreement:
+        found = outcome_packages(plan, {"agreement": agreement["outcome"]})
+        document["agreement"] = package_document(plan, found["agreement"]) if found else None
     return {"phasing": document}
+
+
+def outcome_packages(
+    plan: Phasing, outcomes: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, float]]:
+    """The package of every named outcome: ``{name: {item: amount}}``.
+
+    An item's amount is the outcome's value of the issue of the same name;
+    items without such an issue are left to the designer, and outcomes that
+    name none of the items are left out.
+
+    >>> from detente.phasing.deal import Deal, Stake
+    >>> from detente.phasing.items import Item
+    >>> plan = Phasing(Deal((Stake("A"), Stake("B")), (Item("x", "A"),), (("A",),)))
+    >>> outcome_packages(plan, {"offer": {"x": 1, "price": "low"}})
+    {'offer': {'x': 1.0}}
+    """
+    packages: dict[str, dict[str, float]] = {}
+    for name, outcome in outcomes.items():
+        amounts = {
+            item: _amount(name, item, outcome[item])
+            for item in plan.deal.item_names
+            if item in outcome
+        }
+        if amounts:
+            packages[name] = amounts
+    return packages
+
+
+def _amount(position: str, item: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise DetenteError(
+            f"position {position!r}: issue {item!r} is also an item, so its values must be "
+            f"amounts (numbers), got {value!r}"
+        )
+    return float(value)
+
+
+def package_document(plan: Phasing, amounts: dict[str, float]) -> dict[str, Any]:
+    """``phasing.positions.NAME``: the package, its one-shot exchange and its fewest stages."""
+    from detente.phasing.package import phase_package
+
+    result = phase_package(plan.deal, amounts, plan.max_stages, plan.time_limit)
+    plain = result.one_shot_check
+    found = result.search.design
+    return {
+        "package": dict(result.amounts),
+        "one_shot": {
+            "feasible": result.one_shot.feasible,
+            "violated": None if plain is None else list(plain.violated),
+            "worst_slack": None if plain is None else min(plain.slacks, default=0.0),
+        },
+        "min_stages": result.min_stages,
+        "max_stages": result.max_stages,
+        "schedule": None if found is None or found.schedule is None else found.schedule.as_dicts(),
+        "completion_probability": None
+        if found is None or found.enforcement is None
+        else found.enforcement.completion_probability,
+        "reason": result.search.reason,
+    }

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from detente.cli.common import write_atomically
 from detente.errors import DetenteError
+from detente.files import write_atomically, write_text_atomically
 from detente.report import render
 from detente.report.data import ReportData
 from detente.report.figures import render_png
@@ -88,32 +88,24 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
 
 def _write(report: Report, path: Path, format: Format) -> list[Path]:
     if format == "html":
-        write_atomically(path, _text_writer(report.html()))
+        write_text_atomically(path, report.html())
         return [path]
     folder = figure_folder(path)
     text = report.markdown(folder.name)
 
     def write(tmp: Path) -> None:
-        _text_writer(text)(tmp)
+        tmp.write_text(text, encoding="utf-8")
         _replace_folder(folder, report.images)
 
     write_atomically(path, write)
     return [path, *(folder / f"{name}.png" for name in report.images)]
 
 
-def _mode(requested: int) -> int:
-    """The mode a new file or folder gets under the umask (temporary ones start private)."""
+def _folder_mode() -> int:
+    """The mode a new folder gets under the umask (temporary ones start private)."""
     umask = os.umask(0o022)
     os.umask(umask)
-    return requested & ~umask
-
-
-def _text_writer(text: str) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
-        path.chmod(_mode(0o666))
-
-    return write
+    return 0o777 & ~umask
 
 
 def _replace_folder(folder: Path, images: Mapping[str, bytes]) -> None:
@@ -122,7 +114,7 @@ def _replace_folder(folder: Path, images: Mapping[str, bytes]) -> None:
     try:
         for name, png in images.items():
             (staging / f"{name}.png").write_bytes(png)
-        staging.chmod(_mode(0o777))
+        staging.chmod(_folder_mode())
         if folder.exists():
             shutil.rmtree(folder)
         os.replace(staging, folder)

@@ -15,9 +15,10 @@ from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.phasing.spec import build_phasing, build_trust
 from detente.protocols import build_negotiation
+from detente.scenario.citations import check_citations
 from detente.scenario.core import Position, Scenario
 from detente.scenario.factions import build_domestic
-from detente.scenario.loader import PathKey, Source
+from detente.scenario.loader import PathKey, Source, plain
 from detente.scenario.model import (
     IssueSpec,
     IssueValues,
@@ -34,6 +35,7 @@ from detente.utility import Constrained, LinearAdditive, Requirement, TableUtili
 
 def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) -> Scenario:
     """The scenario a validated file describes."""
+    check_citations(plain(source.tree), list(model.sources), source)
     space = OutcomeSpace(tuple(build_issue(spec) for spec in model.issues))
     parties = tuple(
         build_party(spec, space, source, ("parties", i)) for i, spec in enumerate(model.parties)

@@ -303,6 +303,14 @@ class PositionSpec(Strict):
     source: str | None = None
 
 
+class SourceSpec(Strict):
+    """A reference that ``source:`` fields cite as ``[@KEY]``."""
+
+    title: str = Field(min_length=1, description="Author or outlet, title, date.")
+    url: str | None = None
+    note: str | None = Field(default=None, description="What the source says that the file uses.")
+
+
 class ScenarioFile(Strict):
     """A detente scenario file."""
 
@@ -333,6 +341,11 @@ class ScenarioFile(Strict):
         default_factory=dict,
         description="Named statements about the results, e.g. `one_shot.feasible == false` "
         "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
+    )
+    sources: dict[str, SourceSpec] = Field(
+        default_factory=dict,
+        description="References by key; any `source:` text cites one as `[@KEY]`, and a cited "
+        "key missing here is an error.",
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,155 @@
+"""The conclusions part of ``detente analyze``: positions, the best schedule, trust, claims.
+
+Each function prints one section of the terminal summary from the ``analyze``
+document, and prints nothing when the document has no such section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from detente.claims import Claim
+
+
+def _number(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4g}"
+
+
+def _yes(flag: bool | None) -> str:
+    return "-" if flag is None else ("yes" if flag else "no")
+
+
+def outcome_text(outcome: dict[str, Any], sizes: dict[str, int]) -> str:
+    """An outcome in words: binary items by name when delivered (left out when not), others as k=v.
+
+    >>> outcome_text({"yongbyon": 1, "relief": 0.5, "transfer": 0, "deal": "Small"},
+    ...              {"yongbyon": 2, "relief": 5, "transfer": 2, "deal": 3})
+    'yongbyon, relief=0.5, deal=Small'
+    """
+    parts = []
+    for name, value in outcome.items():
+        binary = sizes.get(name) == 2 and isinstance(value, int | float) and value in (0, 1)
+        if not binary:
+            parts.append(f"{name}={value}")
+        elif value == 1:
+            parts.append(name)
+    return ", ".join(parts) or "nothing delivered"
+
+
+def _package(amounts: dict[str, Any]) -> str:
+    """``yongbyon, un_relief 0.5``: the items delivered, with amounts other than 1."""
+    shown = [name if x == 1 else f"{name} {_number(x)}" for name, x in amounts.items() if x]
+    return ", ".join(shown) or "nothing"
+
+
+def _stages(position: dict[str, Any] | None) -> str:
+    """One-shot or the fewest stages of a phased package, in words."""
+    if position is None:
+        return "-"
+    if position["one_shot"]["feasible"]:
+        return "one-shot"
+    found = position["min_stages"]
+    return f"{found} stages" if found is not None else f"no (> {position['max_stages']} stages)"
+
+
+def render_positions(document: dict[str, Any], console: Console) -> None:
+    """The named positions: who holds them, every party's utility, acceptance, self-enforcement."""
+    positions = document.get("positions")
+    if not positions:
+        return
+    parties = document["parties"]
+    phased = (document.get("phasing") or {}).get("positions", {})
+    table = Table(title="Named positions (utility; accepted = every signatory prefers it)")
+    for column in ("position", "held by", *parties, "accepted", "ratifiable", "self-enforcing"):
+        table.add_column(column, justify="left" if column in ("position", "held by") else "right")
+    for name, entry in positions.items():
+        table.add_row(
+            name,
+            entry["held_by"] or "-",
+            *map(_number, entry["utilities"]),
+            _yes(entry["rational"]),
+            _yes(entry.get("ratifiable")),
+            _stages(phased.get(name)),
+        )
+    console.print(table)
+    for name, entry in positions.items():
+        refusers = [p for p, ok in entry.get("in_win_set", {}).items() if not ok]
+        signers = set(document["signatories"])
+        refusing = [p for p in refusers if p in signers]
+        if refusing:
+            console.print(f"{name}: outside the win-set of {', '.join(refusing)}", highlight=False)
+
+
+def render_phasing(document: dict[str, Any], console: Console) -> None:
+    """The best self-enforcing schedule and whether the bargaining agreement needs phasing."""
+    phasing = document.get("phasing")
+    if not phasing:
+        return
+    one = phasing["one_shot"] or {}
+    carried = one.get("feasible") and (one.get("max_total") or 0) > 0
+    console.print(
+        f"\n[bold]Best self-enforcing schedule[/bold] ({phasing['objective']}, "
+        f"{phasing['stages']} stages): {phasing['status']}; completion probability "
+        f"{_number(phasing['completion_probability'])}; "
+        + (
+            "a one-shot exchange can carry part of the deal"
+            if carried
+            else "no part of the deal is self-enforcing as a one-shot exchange"
+        ),
+        highlight=False,
+    )
+    schedule = phasing.get("schedule")
+    if schedule:
+        table = Table(title="Schedule: what is delivered in each stage")
+        table.add_column("stage", justify="right")
+        table.add_column("delivered")
+        for k, stage in enumerate(schedule, start=1):
+            table.add_row(str(k), _package(stage))
+        console.print(table)
+    agreement = phasing.get("agreement")
+    if agreement is not None:
+        console.print(
+            f"the ratifiable Nash agreement ({_package(agreement['package'])}): "
+            f"{_stages(agreement)}"
+            + (
+                f"; one-shot fails at {', '.join(agreement['one_shot']['violated'])}"
+                if agreement["one_shot"]["violated"]
+                else ""
+            ),
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def render_trust(document: dict[str, Any], console: Console) -> None:
+    """Each declared belief: the probability that the trustee honours its next step."""
+    models = document.get("trust_models") or {}
+    pairs = [
+        f"{truster}→{trustee} {_number(document['trust'][truster][trustee])}"
+        for truster, row in models.items()
+        for trustee in row
+    ]
+    if pairs:
+        console.print(
+            "trust (probability the other honours its next step): " + ", ".join(pairs),
+            highlight=False,
+        )
+
+
+def render_claims(document: dict[str, Any], claims: Sequence[Claim], console: Console) -> None:
+    """Each claim's truth on the point estimate, with its description when known."""
+    results = document.get("claims")
+    if not results:
+        return
+    said = {c.name: c.description or c.text for c in claims}
+    table = Table(title="Claims (on the point estimate)")
+    table.add_column("claim")
+    table.add_column("holds")
+    table.add_column("statement")
+    for name, holds in results.items():
+        table.add_row(name, "true" if holds else "false", said.get(name, ""))
+    console.print(table)

@@ -1,0 +1,133 @@
+"""The real cases and textbook scenarios: each validates, analyses, and its claims hold.
+
+A scenario's claims are its documented conclusions on the point estimate; these tests
+assert them, so a change that alters a conclusion must change the scenario's statement.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from detente.analysis import analyze
+from detente.scenario.citations import cited, source_fields
+from detente.scenario.loader import load_scenario, plain, read_yaml
+from tests.conftest import SCENARIOS
+
+REAL = sorted(SCENARIOS.glob("*.yaml"))
+TEXTBOOK = sorted((SCENARIOS / "textbook").glob("*.yaml"))
+HANOI = SCENARIOS / "hanoi-2019.yaml"
+
+
+def _document(path: Path, **overrides: float) -> dict[str, Any]:
+    return analyze(load_scenario(path, overrides))
+
+
+def test_the_library_ships_the_four_real_cases_and_the_textbook_examples() -> None:
+    names = {p.name for p in REAL}
+    assert names == {
+        "hanoi-2019.yaml",
+        "singapore-2018.yaml",
+        "jcpoa-2015.yaml",
+        "agreed-framework-1994.yaml",
+    }
+    assert {p.name for p in TEXTBOOK} >= {"buyer-seller.yaml", "job-offer.yaml"}
+
+
+@pytest.mark.parametrize("path", [*REAL, *TEXTBOOK], ids=lambda p: p.name)
+def test_every_claim_of_every_case_holds_on_the_point_estimate(path: Path) -> None:
+    document = _document(path)
+    assert document["claims"], "every case states its conclusions as claims"
+    assert all(document["claims"].values()), document["claims"]
+
+
+@pytest.mark.parametrize("path", [*REAL, *TEXTBOOK], ids=lambda p: p.name)
+def test_every_modelling_number_is_an_assumption_with_a_range(path: Path) -> None:
+    parameters = plain(read_yaml(path).tree)["parameters"]
+    for name, spec in parameters.items():
+        value = spec.get("value") if isinstance(spec, dict) else spec
+        if isinstance(value, str) and value.startswith("="):
+            continue  # derived from other parameters
+        assert isinstance(spec, dict) and spec.get("range"), name
+        assert "assumption" in spec.get("source", ""), name
+
+
+@pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
+def test_every_real_case_cites_sources_it_defines(path: Path) -> None:
+    data = plain(read_yaml(path).tree)
+    keys = [key for _, text in source_fields(data) for key in cited(text)]
+    keys += [k for text in _descriptions(data) for k in cited(text)]
+    assert keys and set(keys) <= set(data["sources"])
+
+
+def _descriptions(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [
+            t
+            for k, v in node.items()
+            for t in ([v] if k == "description" else [])
+            if isinstance(t, str)
+        ] + [t for v in node.values() for t in _descriptions(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _descriptions(v)]
+    return []
+
+
+def test_hanoi_issues_are_the_phased_deals_items() -> None:
+    scenario = load_scenario(HANOI)
+    assert scenario.phasing is not None
+    assert set(scenario.space.names) == set(scenario.phasing.deal.item_names)
+    assert [p.id for p in scenario.parties if not p.signatory] == ["sk"]
+
+
+def test_hanoi_trust_counts_the_jcpoa_withdrawal_by_its_relevance() -> None:
+    # Beta(1, 1) + 2 honoured + 1 reneged + w x 1 third-party reneging: mean 3 / (5.5 + ...).
+    for w, mean in ((0.0, 3 / 5), (0.5, 3 / 5.5), (1.0, 3 / 6)):
+        document = _document(HANOI, w_jcpoa=w)
+        assert document["trust"]["nk"]["us"] == pytest.approx(mean)
+
+
+def test_hanoi_positions_and_their_phasing() -> None:
+    document = _document(HANOI)
+    positions, phased = document["positions"], document["phasing"]["positions"]
+    assert positions["us_big_deal"]["in_win_set"] == {"us": True, "nk": False, "sk": True}
+    assert positions["nk_hanoi_offer"]["rational"] and not positions["nk_hanoi_offer"]["ratifiable"]
+    offer = phased["nk_hanoi_offer"]
+    assert offer["package"] == pytest.approx(
+        {
+            name: 1.0 if name in ("yongbyon", "test_halt", "un_relief") else 0.0
+            for name in offer["package"]
+        }
+    )
+    assert offer["one_shot"]["violated"] == ["stage 1: nk"]  # North Korea will not go first
+    schedule = offer["schedule"]
+    assert len(schedule) == offer["min_stages"]
+    assert sum(stage.get("un_relief", 0.0) for stage in schedule) == pytest.approx(1.0)
+    assert phased["us_big_deal"]["min_stages"] is None
+
+
+def test_the_withdrawal_lowers_irans_trust_and_the_completion_probability() -> None:
+    before = _document(SCENARIOS / "jcpoa-2015.yaml")
+    after = _document(SCENARIOS / "jcpoa-2015.yaml", w_withdrawal=1.0)
+    assert before["trust"]["iran"]["p5"] == pytest.approx(2 / 3)
+    assert after["trust"]["iran"]["p5"] == pytest.approx(1 / 2)
+    probability = [
+        d["phasing"]["positions"]["jcpoa"]["completion_probability"] for d in (before, after)
+    ]
+    assert probability[1] < probability[0]
+    assert not after["claims"]["trust_before_withdrawal"]
+
+
+def test_buyer_seller_nash_price_moves_half_an_improved_alternative() -> None:
+    # Nash (1950): p* = (v + c)/2 with alternatives 0; a seller alternative of 10 adds 5.
+    assert _document(TEXTBOOK[0])["solutions"]["nash"]["outcome"] == {"price": 65}
+    moved = _document(SCENARIOS / "textbook" / "buyer-seller.yaml", batna_seller=10)
+    assert moved["solutions"]["nash"]["outcome"] == {"price": 70}
+
+
+def test_sources_are_written_as_citation_keys() -> None:
+    text = HANOI.read_text(encoding="utf-8")
+    assert len(re.findall(r"\[@[^\]\s]+\]", text)) > 50
