@@ -204,7 +204,7 @@ def design(
     >>> result.status, round(result.total, 6), result.binding
     ('optimal', 2.0, ('stage 1: A',))
     """
-    return _Designs(deal, time_limit).best(stages, objective, target)
+    return Designer(deal, time_limit).best(stages, objective, target)
 
 
 def plan(
@@ -230,18 +230,27 @@ def plan(
     >>> best.feasible, search.stages if search else None
     (True, 1)
     """
-    designs = _Designs(deal, time_limit, reasons)
+    designs = Designer(deal, time_limit, reasons)
     best = designs.best(stages, objective, target)
     search = None if target is None else designs.min_stages(target, stages)
     return best, search
 
 
-class _Designs:
+class Designer:
     """The designs of one deal, memoised by ``(stages, objective, target)``.
 
     One analysis asks for the same program several times (the one-shot, the
     target at the scenario's stages again inside the stage search); each
-    number of stages builds its constraint matrix once.
+    number of stages builds its constraint matrix once. :meth:`best` is
+    :func:`design`, :meth:`min_stages` is :func:`min_stages`, sharing the memo.
+
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item, party_values
+    >>> deal = Deal((Stake("A", completion=2.0), Stake("B")),
+    ...             (Item("x", "A", cost=1.0, value=party_values({"B": 1.5})),), (("A",),))
+    >>> designer = Designer(deal, DEFAULT_TIME_LIMIT)
+    >>> designer.best(1, "total", None).one_shot, designer.min_stages(2.0, 3).stages
+    (OneShot(feasible=True, max_total=2.0), 1)
     """
 
     def __init__(self, deal: Deal, time_limit: float, reasons: bool = True) -> None:
@@ -385,4 +394,4 @@ def min_stages(
     Each candidate number of stages is one linear program; the search is over
     the number of stages only.
     """
-    return _Designs(deal, time_limit).min_stages(target, max_stages)
+    return Designer(deal, time_limit).min_stages(target, max_stages)

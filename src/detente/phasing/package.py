@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
-from detente.phasing.designer import DEFAULT_TIME_LIMIT, Design, StageSearch, design, min_stages
+from detente.phasing.designer import DEFAULT_TIME_LIMIT, Design, Designer, StageSearch
 from detente.phasing.enforcement import Enforcement, check
 from detente.phasing.schedule import Schedule
 
@@ -98,7 +98,8 @@ def phase_package(
     1
     """
     fixed = fix_package(deal, amounts)
-    one = design(fixed, 1, "total", None, time_limit)
+    designer = Designer(fixed, time_limit)
+    one = designer.best(1, "total", None)
     plain = None
     if len(amounts) == len(deal.items):
         plain = check(fixed, Schedule.from_stages(deal.item_names, [dict(amounts)]))
@@ -106,6 +107,6 @@ def phase_package(
         search = StageSearch(1, "the one-shot exchange carries the package", one)
     else:
         target = sum(amounts[name] for name in fixed.measured)
-        search = min_stages(fixed, target, max_stages, time_limit)
+        search = designer.min_stages(target, max_stages)
     pairs = tuple((name, float(amounts[name])) for name in deal.item_names if name in amounts)
     return PackagePhasing(pairs, one, plain, search, max_stages)
