@@ -299,3 +299,33 @@ def test_an_unbounded_program_says_so() -> None:
     )
     result = design(deal, 2)
     assert result.status == "unbounded" and "no upper bound" in result.reason
+
+
+# --- plan: design and min_stages sharing one memo --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "overrides", "target"),
+    [
+        ("theory/power-shift.yaml", {}, None),
+        ("theory/power-shift.yaml", {}, 0.3),
+        ("theory/action-for-action.yaml", {"delta": 0.9}, 8.0),
+        ("theory/action-for-action.yaml", {"delta": 0.9, "h_B": 0.2}, 8.0),
+    ],
+)
+def test_plan_gives_what_design_and_min_stages_give_apart(
+    name: str, overrides: dict[str, float], target: float | None
+) -> None:
+    from detente.phasing.designer import plan
+
+    deal = load_scenario(SCENARIOS / name, overrides).phasing.deal  # type: ignore[union-attr]
+    best, search = plan(deal, 4, "total", target)
+    assert best == design(deal, 4, "total", target)
+    if target is None:
+        assert search is None
+    else:
+        assert search == min_stages(deal, target, 4)
+    quiet, quiet_search = plan(deal, 4, "total", target, reasons=False)
+    assert replace(quiet, reason=best.reason) == best
+    if search is not None and quiet_search is not None:
+        assert quiet_search.stages == search.stages
