@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from detente.errors import DetenteError
-from detente.experiments import ResultStore, RunOptions, run_sweep
+from detente.experiments import ResultStore, RunOptions, run_sweep, summarize
 from detente.experiments.executors import open_executor
 from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import scenario_sweep
@@ -95,3 +95,21 @@ def test_sweep_takes_the_same_output_flag_as_other_commands(
     done = detente_cli("sweep", EXAMPLE, "--draws", "3", "--seed", "1", "-o", tmp_path / "run")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "run" / "manifest.json").is_file()
+
+
+SHIPPED = sorted(SCENARIOS.rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_shipped_scenario_sweeps_and_summarizes(path: Path, tmp_path: Path) -> None:
+    coarse = (
+        {"slices": 100.0} if path.stem == "split-the-pie" else {}
+    )  # 10⁶ outcomes a draw is slow
+    sweep = scenario_sweep(ScenarioText.read(path, coarse), draws=3, seed=5)
+    run_sweep(sweep, RunOptions(tmp_path / "run", progress=False))
+    summary = summarize(tmp_path / "run")
+    assert summary["draws"] == 3
+    claims = summary["claims"]
+    assert isinstance(claims, dict)
+    for share in claims.values():
+        assert 0.0 <= share["share"] <= 1.0

@@ -57,6 +57,7 @@ class Uncertain:
     value: float | None = None
     mode: float | None = None
     sd: float | None = None
+    integer: bool = False
 
     def __post_init__(self) -> None:
         if not self.low < self.high:
@@ -83,7 +84,15 @@ class Uncertain:
         return (self.low + self.high) / 2
 
     def values(self, u: FloatArray) -> FloatArray:
-        """The values at unit-interval points ``u``: the inverse distribution function."""
+        """The values at unit-interval points ``u``, rounded for an ``integer`` parameter.
+
+        >>> Uncertain("rounds", 1, 10, integer=True).values(np.array([0.0, 0.5, 1.0])).tolist()
+        [1.0, 6.0, 10.0]
+        """
+        drawn = self._continuous(u)
+        return np.clip(np.round(drawn), self.low, self.high) if self.integer else drawn
+
+    def _continuous(self, u: FloatArray) -> FloatArray:
         width = self.high - self.low
         if self.distribution == "uniform":
             return self.low + u * width

@@ -83,7 +83,15 @@ class ScenarioText:
                 continue
             try:
                 drawn.append(
-                    Uncertain(name, *spec.range, spec.distribution, spec.value, spec.mode, spec.sd)
+                    Uncertain(
+                        name,
+                        *spec.range,
+                        spec.distribution,
+                        spec.value,
+                        spec.mode,
+                        spec.sd,
+                        spec.integer,
+                    )
                 )
             except DetenteError as error:
                 raise self.source.error(("parameters", name), error.message) from None

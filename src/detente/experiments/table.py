@@ -44,10 +44,28 @@ def to_table(rows: Sequence[Mapping[str, Value]]) -> pa.Table:
 
 
 def _column(values: list[Value]) -> pa.Array:
+    """A typed column, or JSON text where Arrow cannot type it or Parquet cannot store the type.
+
+    >>> _column([[{}], []]).type  # a list of empty mappings: no Parquet type exists for it
+    DataType(string)
+    """
     try:
-        return pa.array(values)
+        column = pa.array(values)
+        if _storable(column.type):
+            return column
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([None if v is None else json.dumps(v, default=str) for v in values])
+        pass
+    return pa.array([None if v is None else json.dumps(v, default=str) for v in values])
+
+
+def _storable(kind: pa.DataType) -> bool:
+    """Whether Parquet can store ``kind`` (it has no type for a struct without fields)."""
+    if pa.types.is_struct(kind):
+        fields = [kind.field(i).type for i in range(kind.num_fields)]
+        return bool(fields) and all(_storable(f) for f in fields)
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return _storable(kind.value_type)
+    return True
 
 
 def concatenate(tables: Iterable[pa.Table], first: Sequence[str]) -> pa.Table:

@@ -47,6 +47,10 @@ class ParameterSpec(Strict):
     )
     mode: float | None = None
     sd: float | None = Field(default=None, gt=0)
+    integer: bool = Field(
+        default=False,
+        description="A whole number (a count of rounds, slices, stages): sweeps round each draw.",
+    )
     source: str | None = Field(
         default=None,
         description="Where the number comes from; modelling choices say 'assumption'.",
