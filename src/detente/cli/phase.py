@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.errors import DetenteError, UnknownNameError
-from detente.phasing.designer import OBJECTIVES, Design, Objective, design, min_stages
+from detente.phasing.designer import (
+    OBJECTIVES,
+    Objective,
+    design,
+    design_document,
+    min_stages,
+)
 from detente.phasing.package import fix_package
-from detente.phasing.schedule import Schedule
 from detente.phasing.sections import outcome_packages
 from detente.phasing.spec import Phasing
 from detente.scenario import Scenario
@@ -118,7 +122,7 @@ def phase(
     else:
         chosen = _objective(objective, plan.objective)
         result = design(deal, stages or plan.stages, chosen, goal, plan.time_limit)
-        document = describe(result)
+        document = design_document(result)
     if json_:
         emit_json(document)
     else:
@@ -133,47 +137,18 @@ def _min_stages(plan: Phasing, target: float | None) -> dict[str, Any]:
     search = min_stages(plan.deal, target, plan.max_stages, plan.time_limit)
     one = design(plan.deal, 1, "total", target, plan.time_limit).one_shot
     if search.design is None:
-        document = describe(design(plan.deal, plan.max_stages, "total", None, plan.time_limit))
+        document = design_document(
+            design(plan.deal, plan.max_stages, "total", None, plan.time_limit)
+        )
         document.update(stages=None, status="infeasible", schedule=None, cumulative=None)
         document.update(binding=[], slack={})
     else:
-        document = describe(replace(search.design, one_shot=one))
+        document = design_document(replace(search.design, one_shot=one))
     document["one_shot"] = (
         None if one is None else {"feasible": one.feasible, "max_total": one.max_total}
     )
     document.update(min_stages=search.stages, reason=search.reason, target=target)
     return document
-
-
-def describe(result: Design) -> dict[str, Any]:
-    """The JSON document of a design."""
-    enforcement = result.enforcement
-    one = result.one_shot
-    return {
-        "stages": result.stages,
-        "objective": result.objective,
-        "status": result.status,
-        "max_total": result.total,
-        "value": result.value,
-        "schedule": None if result.schedule is None else result.schedule.as_dicts(),
-        "cumulative": None if result.schedule is None else _cumulative(result.schedule),
-        "binding": list(result.binding),
-        "slack": {}
-        if enforcement is None
-        else dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
-        "completion_probability": None
-        if enforcement is None
-        else enforcement.completion_probability,
-        "expected_values": {} if enforcement is None else dict(enforcement.expected_values),
-        "one_shot": None if one is None else {"feasible": one.feasible, "max_total": one.max_total},
-        "gap": result.gap,
-        "reason": result.reason,
-    }
-
-
-def _cumulative(schedule: Schedule) -> list[dict[str, float]]:
-    levels = Schedule.from_array(schedule.items, np.cumsum(schedule.array(), axis=1))
-    return levels.as_dicts()
 
 
 def _number(x: float | None) -> str:

@@ -183,7 +183,7 @@ def phase_document(scenario: Scenario, context: GatherContext) -> Document | Non
     The designer runs with the scenario's defaults (stages, objective, target);
     with a target, the fewest stages that carry it are searched too.
     """
-    from detente.cli.phase import describe
+    from detente.phasing.designer import design_document
 
     plan = scenario.phasing
     if plan is None:
@@ -191,7 +191,7 @@ def phase_document(scenario: Scenario, context: GatherContext) -> Document | Non
     result = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
     context.extras["design"] = result
     document: dict[str, Any] = {
-        **describe(result),
+        **design_document(result),
         "givers": {item.name: item.giver for item in plan.deal.items},
         "measured": list(plan.deal.measured),
     }
