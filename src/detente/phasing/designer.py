@@ -5,7 +5,7 @@ stage to maximise an objective subject to every party's incentive constraint
 at every move (:mod:`detente.phasing.enforcement`), the items' bounds, links
 and equal-step requirements. Beliefs are fixed along the compliance path, so
 the constraints are linear in the amounts; binary items make it a
-mixed-integer program. HiGHS solves it through :func:`scipy.optimize.milp`.
+mixed-integer program, solved by HiGHS (:mod:`detente.phasing.highs`).
 
 Objectives: ``total`` (the measured amount carried out), ``surplus`` (the
 parties' expected joint present value, stakeholders included) and
@@ -16,23 +16,25 @@ per move this is achieved by the fewest stages that carry it).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
-from detente.phasing.enforcement import Enforcement, Valuation, affine, check
-from detente.phasing.schedule import TOLERANCE, Schedule
+from detente.phasing.enforcement import Enforcement, Valuation, affine
+from detente.phasing.highs import Status, minimize
+from detente.phasing.schedule import TOLERANCE, Schedule, aligned
 from detente.utility import FloatArray
-
-if TYPE_CHECKING:  # scipy.optimize is imported when a program is solved, not on import
-    from scipy.optimize import Bounds, LinearConstraint
 
 Objective = Literal["total", "surplus", "completion"]
 OBJECTIVES: tuple[Objective, ...] = ("total", "surplus", "completion")
-Status = Literal["optimal", "time_limit", "infeasible", "unbounded"]
+
+FEASIBILITY_TOLERANCE = 1e-7
+"""Absolute violation of a row within which HiGHS (and a fully determined program) counts it met."""
 
 DEFAULT_TIME_LIMIT = 60.0
 """Seconds HiGHS may spend on one program before it reports its best schedule and gap."""
@@ -78,14 +80,48 @@ class Design:
         return () if self.enforcement is None else self.enforcement.binding()
 
 
+class _Compiled:
+    """A deal's incentive constraints and expected values over ``stages`` stages, as affine maps.
+
+    They depend on the items' values, costs, reversibility and leverage, the
+    stakes, the move order and trust, never on the items' bounds or totals, so
+    every fixed package of a deal (:meth:`Designer.package`) shares them.
+    """
+
+    def __init__(self, deal: Deal, stages: int) -> None:
+        self.valuation = Valuation(deal, stages)
+        self.labels = self.valuation.labels()
+        shape = (len(deal.items), stages)
+        matrix, offset = affine(
+            lambda X: np.hstack([self.valuation.slacks(X), self.valuation.expected_values(X)]),
+            shape,
+        )
+        moves = len(self.labels)
+        self.ic_matrix, self.ic_offset = matrix[:moves], offset[:moves]
+        self.value_matrix, self.value_offset = matrix[moves:], offset[moves:]
+
+    def enforcement(self, amounts: FloatArray) -> Enforcement:
+        """The check of a schedule (:func:`~detente.phasing.enforcement.check`), from the affine maps."""
+        x = amounts.ravel()
+        slacks = self.ic_matrix @ x + self.ic_offset
+        values = self.value_matrix @ x + self.value_offset
+        parties = self.valuation.deal.parties
+        return Enforcement(
+            labels=self.labels,
+            slacks=tuple(float(s) for s in slacks),
+            completion_probability=self.valuation.completion_probability(),
+            expected_values=tuple(zip(parties, (float(v) for v in values), strict=True)),
+        )
+
+
 class _Program:
     """The linear constraints of a deal over ``stages`` stages (variables: amounts[item, stage])."""
 
-    def __init__(self, deal: Deal, stages: int) -> None:
-        self.deal, self.stages = deal, stages
-        self.valuation = Valuation(deal, stages)
-        self.shape = (len(deal.items), stages)
-        self.ic_matrix, self.ic_offset = affine(self.valuation.slacks, self.shape)
+    def __init__(self, deal: Deal, compiled: _Compiled) -> None:
+        self.deal, self.compiled = deal, compiled
+        self.stages = compiled.valuation.stages
+        self.shape = (len(deal.items), self.stages)
+        self.deal_total = fixed_total(deal)
 
     def index(self, item: int, stage: int) -> int:
         return item * self.stages + stage
@@ -96,18 +132,24 @@ class _Program:
             row[self.deal.item_index(name)] = 1.0
         return row.ravel()
 
-    def bounds(self) -> Bounds:
-        from scipy.optimize import Bounds
+    def upper(self) -> FloatArray:
+        per_item = [min(it.per_stage, it.total[1]) for it in self.deal.items]
+        return np.repeat(np.array(per_item, dtype=np.float64), self.stages)
 
-        upper = np.array([[min(it.per_stage, it.total[1])] * self.stages for it in self.deal.items])
-        return Bounds(np.zeros(upper.size), upper.ravel())
+    def integer(self) -> NDArray[np.bool_]:
+        return np.repeat([it.binary for it in self.deal.items], self.stages)
 
-    def integrality(self) -> FloatArray:
-        return np.repeat([1.0 if it.binary else 0.0 for it in self.deal.items], self.stages)
+    def determined(self) -> FloatArray | None:
+        """The amounts, when the bounds leave no choice (one stage, every total fixed)."""
+        if self.stages != 1 or any(low != high for low, high in (i.total for i in self.deal.items)):
+            return None
+        amounts = np.array([[item.total[0]] for item in self.deal.items], dtype=np.float64)
+        if np.any(amounts.ravel() > self.upper()):
+            return None  # beyond a per-stage bound: infeasible, which the solver reports
+        return amounts
 
-    def constraints(self, target: float | None) -> list[LinearConstraint]:
-        from scipy.optimize import LinearConstraint
-
+    def rows(self, target: float | None) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """``(matrix, lower, upper)``: incentive constraints, totals, links, equal steps, target."""
         size = self.shape[0] * self.stages
         rows: list[FloatArray] = []
         low: list[float] = []
@@ -138,45 +180,54 @@ class _Program:
                 add(row, 0.0, 0.0)
         if target is not None:
             add(self.measure_row(), target, target)
-        if not rows:
-            return [LinearConstraint(self.ic_matrix, -self.ic_offset, np.inf)]
-        # one stacked block: the solver sees the same rows, without stacking sparse blocks
-        matrix = np.vstack([self.ic_matrix, np.array(rows)])
-        lower = np.concatenate([-self.ic_offset, low])
-        upper = np.concatenate([np.full(len(self.ic_offset), np.inf), high])
-        return [LinearConstraint(matrix, lower, upper)]
+        compiled = self.compiled
+        matrix = np.vstack([compiled.ic_matrix, np.array(rows).reshape(len(rows), size)])
+        lower = np.concatenate([-compiled.ic_offset, low])
+        upper = np.concatenate([np.full(len(compiled.ic_offset), np.inf), high])
+        return matrix, lower, upper
 
-    def objective(self, objective: Objective) -> FloatArray:
-        """Coefficients to *minimise*."""
+    def objective(self, objective: Objective, target: float | None) -> FloatArray:
+        """Coefficients to *minimise*.
+
+        With the total fixed (a target, or a package's fixed totals) the total
+        is the same for every feasible schedule; the schedule chosen is then the
+        one that delivers the measured items earliest (least amount-weighted
+        stage), so the answer does not depend on which vertex the solver meets
+        first. Taking the largest step each stage allows is such a schedule when
+        it exists (THEORY §3.3).
+        """
         if objective == "surplus":
-            gradient, _ = affine(
-                lambda X: self.valuation.expected_values(X).sum(axis=1, keepdims=True), self.shape
-            )
-            coefficients: FloatArray = -gradient[0]
+            coefficients: FloatArray = -self.compiled.value_matrix.sum(axis=0)
             return coefficients
-        return -self.measure_row()
+        measure = self.measure_row()
+        if target is None and self.deal_total is None:
+            return -measure
+        lateness = np.tile(np.arange(self.stages, dtype=np.float64), self.shape[0])
+        return measure * lateness
 
     def solve(
         self, objective: Objective, target: float | None, time_limit: float
     ) -> tuple[Status, FloatArray | None, float | None]:
-        from scipy.optimize import milp
-
-        result = milp(
-            self.objective(objective),
-            constraints=self.constraints(target),
-            integrality=self.integrality(),
-            bounds=self.bounds(),
-            options={"time_limit": time_limit, "disp": False},
+        matrix, lower, upper = self.rows(target)
+        determined = self.determined()
+        if determined is not None:  # every amount is fixed: checking is solving
+            activity = matrix @ determined.ravel()
+            slack = FEASIBILITY_TOLERANCE
+            if np.all(activity >= lower - slack) and np.all(activity <= upper + slack):
+                return "optimal", determined, 0.0 if self.integer().any() else None
+            return "infeasible", None, None
+        found = minimize(
+            self.objective(objective, target),
+            matrix,
+            lower,
+            upper,
+            np.zeros(matrix.shape[1]),
+            self.upper(),
+            self.integer(),
+            time_limit,
         )
-        gap = getattr(result, "mip_gap", None)
-        if result.x is not None and result.status in (0, 1):
-            status: Status = "optimal" if result.status == 0 else "time_limit"
-            return status, np.asarray(result.x).reshape(self.shape), gap
-        if result.status == 3:
-            return "unbounded", None, None
-        if result.status == 1:
-            return "time_limit", None, None
-        return "infeasible", None, None
+        amounts = None if found.x is None else found.x.reshape(self.shape)
+        return found.status, amounts, found.gap
 
 
 def design(
@@ -253,14 +304,41 @@ class Designer:
     (OneShot(feasible=True, max_total=2.0), 1)
     """
 
-    def __init__(self, deal: Deal, time_limit: float, reasons: bool = True) -> None:
+    def __init__(
+        self,
+        deal: Deal,
+        time_limit: float,
+        reasons: bool = True,
+        compiled: dict[int, _Compiled] | None = None,
+    ) -> None:
         self.deal, self.time_limit, self.reasons = deal, time_limit, reasons
+        self._compiled: dict[int, _Compiled] = {} if compiled is None else compiled
         self._programs: dict[int, _Program] = {}
         self._designs: dict[tuple[int, Objective, float | None], Design] = {}
+        self.fixed_total = fixed_total(deal)
+
+    def package(self, amounts: Mapping[str, float]) -> Designer:
+        """The designer of the deal with the named items' totals fixed (:func:`fix_package`).
+
+        It shares this designer's compiled incentive constraints: fixing totals
+        changes the program's bounds, not what honouring and reneging are worth.
+        """
+        from detente.phasing.package import fix_package
+
+        return Designer(fix_package(self.deal, amounts), self.time_limit, True, self._compiled)
+
+    def check(self, schedule: Schedule) -> Enforcement:
+        """:func:`~detente.phasing.enforcement.check` of a schedule of this deal, from the compiled maps."""
+        amounts = aligned(self.deal, schedule)
+        return self.program(schedule.stages).compiled.enforcement(amounts)
 
     def program(self, stages: int) -> _Program:
         if stages not in self._programs:
-            self._programs[stages] = _Program(self.deal, stages)
+            if stages not in self._compiled:
+                if stages < 1:
+                    raise DetenteError(f"the number of stages must be at least 1, got {stages}")
+                self._compiled[stages] = _Compiled(self.deal, stages)
+            self._programs[stages] = _Program(self.deal, self._compiled[stages])
         return self._programs[stages]
 
     def best(self, stages: int, objective: Objective, target: float | None) -> Design:
@@ -275,7 +353,14 @@ class Designer:
     def get(
         self, stages: int, objective: Objective, target: float | None, explain: bool = True
     ) -> Design:
-        """The best schedule; ``explain=False`` leaves an infeasible one's reason for later."""
+        """The best schedule; ``explain=False`` leaves an infeasible one's reason for later.
+
+        A target the fixed totals already carry is no constraint: such a
+        program is the one without it, and is solved once.
+        """
+        fixed = self.fixed_total
+        if target is not None and fixed is not None and _same(target, fixed):
+            target = None
         key = (stages, objective, target)
         if key not in self._designs:
             self._designs[key] = self._design(stages, objective, target)
@@ -300,7 +385,7 @@ class Designer:
             return Design(objective, stages, status)
         amounts = _clean(amounts, self.deal)
         schedule = Schedule.from_array(self.deal.item_names, amounts)
-        enforcement = check(self.deal, schedule, program.valuation)
+        enforcement = program.compiled.enforcement(amounts)
         total = float(program.measure_row() @ amounts.ravel())
         value = total
         if objective != "total":
@@ -322,10 +407,15 @@ class Designer:
                 )
             if best is not None:
                 return f"infeasible: no self-enforcing {k}-stage schedule has a total of exactly {target:g}"
-        zero = program.ic_offset
+        elif self.fixed_total is not None:
+            return (
+                f"infeasible: no self-enforcing {k}-stage schedule carries the whole package "
+                f"(a total of {self.fixed_total:g})"
+            )
+        zero = program.compiled.ic_offset
         if (zero < 0).any():
             worst = int(np.argmin(zero))
-            label = program.valuation.labels()[worst]
+            label = program.compiled.labels[worst]
             return (
                 f"infeasible: no self-enforcing {k}-stage schedule exists; even delivering nothing, "
                 f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
@@ -365,6 +455,18 @@ class Designer:
         else:
             reason = self.get(max_stages, "total", target).reason
         return StageSearch(None, reason, None)
+
+
+def _same(target: float, total: float) -> bool:
+    return abs(target - total) <= TOLERANCE * (1 + abs(target))
+
+
+def fixed_total(deal: Deal) -> float | None:
+    """The total every schedule carries when the measured items' totals are fixed (a package)."""
+    measured = [deal.items[deal.item_index(name)].total for name in deal.measured]
+    if all(low == high for low, high in measured):
+        return float(sum(low for low, _ in measured))
+    return None
 
 
 def _clean(amounts: FloatArray, deal: Deal) -> FloatArray:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.designer import DEFAULT_TIME_LIMIT, Design, Designer, StageSearch
-from detente.phasing.enforcement import Enforcement, check
+from detente.phasing.enforcement import Enforcement
 from detente.phasing.schedule import Schedule
 
 
@@ -81,8 +81,13 @@ def phase_package(
     amounts: Mapping[str, float],
     max_stages: int,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    base: Designer | None = None,
 ) -> PackagePhasing:
     """One-shot feasibility and the fewest stages of a fixed package (e.g. a named position).
+
+    ``base`` is the deal's designer when the caller has one: the package's
+    programs then share its compiled incentive constraints (an analysis phases
+    several packages of one deal).
 
     One item worth 1.5 to B costs its giver A 1 per unit; A's completion value
     is 2, so A gives at most 2 units in one go (THEORY §3.1 at its simplest):
@@ -97,12 +102,14 @@ def phase_package(
     >>> phase_package(deal, {"x": 2.0}, max_stages=3).min_stages
     1
     """
-    fixed = fix_package(deal, amounts)
-    designer = Designer(fixed, time_limit)
+    if base is None or base.deal is not deal or base.time_limit != time_limit:
+        base = Designer(deal, time_limit)
+    designer = base.package(amounts)
+    fixed = designer.deal
     one = designer.best(1, "total", None)
     plain = None
     if len(amounts) == len(deal.items):
-        plain = check(fixed, Schedule.from_stages(deal.item_names, [dict(amounts)]))
+        plain = designer.check(Schedule.from_stages(deal.item_names, [dict(amounts)]))
     if one.feasible:
         search = StageSearch(1, "the one-shot exchange carries the package", one)
     else:

@@ -12,6 +12,7 @@ from detente.phasing.spec import Phasing, describe, honour_matrix
 
 if TYPE_CHECKING:
     from detente.analysis import AnalysisContext
+    from detente.phasing.designer import Designer
     from detente.scenario import Scenario
 
 
@@ -43,14 +44,14 @@ def phasing_section(scenario: Scenario, context: AnalysisContext) -> dict[str, A
     ``phasing.positions.NAME`` (:func:`package_document`), and so is the
     bargaining agreement under ``phasing.agreement`` when there is one.
     """
-    from detente.phasing.designer import plan as design_plan
+    from detente.phasing.designer import Designer
 
     plan = scenario.phasing
     if plan is None:
         return {}
-    best, search = design_plan(
-        plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit, reasons=False
-    )
+    designer = Designer(plan.deal, plan.time_limit, reasons=False)  # shared by the packages
+    best = designer.best(plan.stages, plan.objective, plan.target)
+    search = None if plan.target is None else designer.min_stages(plan.target, plan.stages)
     one = best.one_shot
     document: dict[str, Any] = {
         "stages": best.stages,
@@ -72,12 +73,14 @@ def phasing_section(scenario: Scenario, context: AnalysisContext) -> dict[str, A
     packages = outcome_packages(plan, outcomes)
     if packages:
         document["positions"] = {
-            name: package_document(plan, amounts) for name, amounts in packages.items()
+            name: package_document(plan, amounts, designer) for name, amounts in packages.items()
         }
     agreement = context.document.get("agreement")
     if agreement:
         found = outcome_packages(plan, {"agreement": agreement["outcome"]})
-        document["agreement"] = package_document(plan, found["agreement"]) if found else None
+        document["agreement"] = (
+            package_document(plan, found["agreement"], designer) if found else None
+        )
     return {"phasing": document}
 
 
@@ -117,11 +120,16 @@ def _amount(position: str, item: str, value: object) -> float:
     return float(value)
 
 
-def package_document(plan: Phasing, amounts: dict[str, float]) -> dict[str, Any]:
-    """``phasing.positions.NAME``: the package, its one-shot exchange and its fewest stages."""
+def package_document(
+    plan: Phasing, amounts: dict[str, float], base: Designer | None = None
+) -> dict[str, Any]:
+    """``phasing.positions.NAME``: the package, its one-shot exchange and its fewest stages.
+
+    ``base`` is the plan's designer, whose compiled constraints the package shares.
+    """
     from detente.phasing.package import phase_package
 
-    result = phase_package(plan.deal, amounts, plan.max_stages, plan.time_limit)
+    result = phase_package(plan.deal, amounts, plan.max_stages, plan.time_limit, base)
     plain = result.one_shot_check
     found = result.search.design
     return {

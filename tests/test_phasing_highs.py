@@ -1,0 +1,120 @@
+"""The HiGHS calls behind the schedule designer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detente.phasing.deal import Deal, Stake
+from detente.phasing.designer import Designer, design
+from detente.phasing.highs import minimize
+from detente.phasing.items import Item, party_values
+
+
+def _solve(
+    cost: list[float],
+    rows: list[list[float]],
+    high: list[float],
+    upper: list[float],
+    integer: list[bool],
+):  # type: ignore[no-untyped-def]
+    return minimize(
+        np.array(cost),
+        np.array(rows),
+        np.full(len(rows), -np.inf),
+        np.array(high),
+        np.zeros(len(cost)),
+        np.array(upper),
+        np.array(integer),
+        10.0,
+    )
+
+
+def test_an_integer_program_is_solved_exactly() -> None:
+    # max 5a + 4b + 3c, 2a + 3b + c <= 5, 4a + b + 2c <= 11, 3a + 4b + 2c <= 8, integers in [0, 3]
+    found = _solve(
+        [-5, -4, -3], [[2, 3, 1], [4, 1, 2], [3, 4, 2]], [5, 11, 8], [3, 3, 3], [True] * 3
+    )
+    assert found.status == "optimal"
+    assert found.x is not None and found.x.tolist() == [2.0, 0.0, 1.0]
+    assert found.gap == pytest.approx(0.0)
+
+
+def test_a_linear_program_has_no_gap() -> None:
+    found = _solve([-1, -1], [[1, 2]], [4], [3, 3], [False, False])
+    assert found.status == "optimal" and found.gap is None
+    assert found.x is not None and float(found.x.sum()) == pytest.approx(3.5)
+
+
+def test_infeasible_and_unbounded_are_told_apart() -> None:
+    infeasible = minimize(
+        np.array([1.0]),
+        np.array([[1.0]]),
+        np.array([2.0]),
+        np.array([3.0]),
+        np.zeros(1),
+        np.ones(1),
+        np.array([False]),
+        10.0,
+    )
+    assert infeasible.status == "infeasible" and infeasible.x is None
+    unbounded = minimize(
+        np.array([-1.0]),
+        np.array([[1.0]]),
+        np.array([0.0]),
+        np.array([np.inf]),
+        np.zeros(1),
+        np.array([np.inf]),
+        np.array([True]),
+        10.0,
+    )
+    assert unbounded.status == "unbounded"
+
+
+def test_solving_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    """HiGHS's banner would corrupt ``--json`` output on standard output."""
+    _solve([-1, -1], [[1, 2]], [4], [3, 3], [True, False])
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def _deal(completion: float = 6.0) -> Deal:
+    return Deal(
+        (Stake("A", completion=completion), Stake("B", completion=2.0)),
+        (
+            Item("a", "A", cost=1.0, value=party_values({"B": 1.5}), binary=True),
+            Item("b", "B", cost=1.0, value=party_values({"A": 0.8}), binary=True),
+        ),
+        (("A",), ("B",)),
+    )
+
+
+def test_a_determined_one_shot_package_is_checked_not_solved() -> None:
+    """Every amount fixed in one stage: the answer is the check, feasible or not."""
+    both = Designer(_deal(), 10.0).package({"a": 1.0, "b": 1.0}).best(1, "total", None)
+    assert both.feasible and both.total == 2.0 and both.gap == 0.0
+    assert both.enforcement is not None and both.enforcement.self_enforcing
+    # without completion value A's step (cost 1) is backed by nothing when B gives nothing
+    alone = Designer(_deal(completion=0.0), 10.0).package({"a": 1.0, "b": 0.0})
+    found = alone.best(1, "total", None)
+    assert not found.feasible and found.status == "infeasible"
+    assert "carries the whole package (a total of 1)" in found.reason
+
+
+def test_packages_share_the_compiled_constraints() -> None:
+    base = Designer(_deal(), 10.0)
+    package = base.package({"a": 1.0, "b": 1.0})
+    assert package.program(2).compiled is base.program(2).compiled
+    assert package.fixed_total == 2.0 and base.fixed_total is None
+
+
+def test_a_fixed_total_picks_the_earliest_schedule() -> None:
+    """With the total fixed, the designer front-loads: here all of it in the first stage."""
+    deal = Deal(
+        (Stake("A", completion=10.0), Stake("B")),
+        (Item("x", "A", cost=1.0, value=party_values({"B": 1.0})),),
+        (("A",),),
+    )
+    found = design(deal, 3, "total", target=2.0)
+    assert found.schedule is not None
+    assert found.schedule.array()[0].tolist() == [2.0, 0.0, 0.0]
