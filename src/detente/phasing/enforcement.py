@@ -68,8 +68,11 @@ class Valuation:
         self.completion = np.array([s.completion for s in deal.stakes], dtype=np.float64)
         self.pv = self._perpetuity()
         self.truth = self._outside_view()
+        self.views = np.stack([self.beliefs(p) for p in range(len(deal.parties))])
+        """``[truster, trustee, stage]``: every party's beliefs along the compliance path."""
         self._sums_of: FloatArray | None = None
         self._sums: dict[int, FloatArray] = {}
+        self._breakdowns: dict[tuple[int, frozenset[int]], FloatArray] = {}
         self._broke: dict[frozenset[int], tuple[BoolArray, FloatArray, FloatArray]] = {}
         self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
 
@@ -121,14 +124,17 @@ class Valuation:
         """``X[:, :, :t].sum(axis=2)``, computed once per amounts array and stage.
 
         The valuation needs these sums at every move group and breakdown; the
-        memo holds them for the array last seen (amounts are never changed in
-        place between calls).
+        memo holds them (and the breakdown values) for the array last seen
+        (amounts are never changed in place between calls).
         """
-        if self._sums_of is not X:
-            self._sums_of, self._sums = X, {}
+        self._see(X)
         if t not in self._sums:
             self._sums[t] = X[:, :, :t].sum(axis=2)
         return self._sums[t]
+
+    def _see(self, X: FloatArray) -> None:
+        if self._sums_of is not X:
+            self._sums_of, self._sums, self._breakdowns = X, {}, {}
 
     def _masks(self, renegers: frozenset[int]) -> tuple[BoolArray, FloatArray, FloatArray]:
         """Per item: given by a reneger; the share of its flow kept; the share clawed back."""
@@ -141,51 +147,65 @@ class Valuation:
     def _before_group(self, X: FloatArray, t: int, g: int) -> FloatArray:
         return self._earlier(X, t) + X[:, :, t] * (self.item_group < g)
 
-    def breakdown(self, X: FloatArray, party: int, n: int, renegers: frozenset[int]) -> FloatArray:
-        """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
+    def breakdowns(self, X: FloatArray, n: int, renegers: frozenset[int]) -> FloatArray:
+        """``[batch, party]``: every party's value (at the breakdown stage) when ``renegers``
+        renege in move group ``n`` (memoised for the amounts array last seen)."""
+        self._see(X)
+        key = (n, renegers)
+        if key in self._breakdowns:
+            return self._breakdowns[key]
         t, g = divmod(n, len(self.groups))
         broke, scale, claw = self._masks(renegers)
         now = X[:, :, t] * (self._in_group[g] & ~broke)
         level = self._before_group(X, t, g) + now
-        value: FloatArray = now @ self.once[:, party]
-        value += self.pv[party] * ((level * scale) @ self.flow[:, party])
-        value += self.outside[party] + self._earlier(X, t) @ self.lever[:, party]
-        if party in renegers:
-            clawed = level * claw
-            value -= clawed @ np.maximum(self.once[:, party], 0.0)
+        value: FloatArray = now @ self.once
+        value += self.pv * ((level * scale) @ self.flow)
+        value += self.outside + self._earlier(X, t) @ self.lever
+        reneged = np.zeros(len(self.deal.parties), dtype=bool)
+        reneged[list(renegers)] = True
+        value -= ((level * claw) @ np.maximum(self.once, 0.0)) * reneged
+        self._breakdowns[key] = value
         return value
 
-    def continuation(self, X: FloatArray, party: int, view: FloatArray) -> FloatArray:
-        """``V[batch, n]``: party's value from move group ``n`` on (at its stage), under ``view``.
+    def breakdown(self, X: FloatArray, party: int, n: int, renegers: frozenset[int]) -> FloatArray:
+        """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
+        return self.breakdowns(X, n, renegers)[:, party]
 
-        Column ``n_groups`` is the value after the last move: completion value
-        plus the flows of every stage after the schedule.
+    def continuations(self, X: FloatArray, views: FloatArray) -> FloatArray:
+        """``V[batch, n, party]``: each party's value from move group ``n`` on (at its stage).
+
+        ``views[party]`` is the ``[trustee, stage]`` honour probabilities the
+        party weighs outcomes by. Column ``n_groups`` is the value after the
+        last move: completion value plus the flows of every stage after the
+        schedule.
         """
         G, M = len(self.groups), self.n_groups
-        once, flow, delta = self.once[:, party], self.flow[:, party], self.delta[party]
-        final_level = X.sum(axis=2)
-        V = np.zeros((X.shape[0], M + 1))
-        tail = delta * self.pv[party] * (final_level @ flow)
-        V[:, M] = self.completion[party] + tail
+        V = np.zeros((X.shape[0], M + 1, len(self.deal.parties)))
+        tail = self.delta * self.pv * (X.sum(axis=2) @ self.flow)
+        V[:, M] = self.completion + tail
         for n in range(M - 1, -1, -1):
             t, g = divmod(n, G)
-            go_on = X[:, :, t] * self._in_group[g] @ once
+            go_on = (X[:, :, t] * self._in_group[g]) @ self.once
             if g == G - 1:
-                go_on += self._earlier(X, t + 1) @ flow
-                go_on += (delta if n + 1 < M else 1.0) * V[:, n + 1]
+                go_on += self._earlier(X, t + 1) @ self.flow
+                go_on += (self.delta if n + 1 < M else 1.0) * V[:, n + 1]
             else:
                 go_on += V[:, n + 1]
-            V[:, n] = self._expect(X, party, n, view, go_on)
+            V[:, n] = self._expect(X, n, views, go_on)
         return V
 
-    def _expect(
-        self, X: FloatArray, party: int, n: int, view: FloatArray, go_on: FloatArray
-    ) -> FloatArray:
+    def continuation(self, X: FloatArray, party: int, view: FloatArray) -> FloatArray:
+        """``V[batch, n]``: party's value from move group ``n`` on, under ``view`` (see
+        :meth:`continuations`)."""
+        views = np.broadcast_to(view, (len(self.deal.parties), *view.shape))
+        return self.continuations(X, views)[:, :, party]
+
+    def _expect(self, X: FloatArray, n: int, views: FloatArray, go_on: FloatArray) -> FloatArray:
         t, g = divmod(n, len(self.groups))
-        value = np.zeros(X.shape[0])
-        for renegers, probability in _outcomes(self.groups[g], view[:, t]):
-            if probability > 0.0:
-                part = go_on if not renegers else self.breakdown(X, party, n, renegers)
+        value = np.zeros_like(go_on)
+        for renegers, probability in _chances(self.groups[g], views[:, :, t]):
+            if np.any(probability > 0.0):
+                part = go_on if not renegers else self.breakdowns(X, n, renegers)
                 value += probability * part
         return value
 
@@ -196,7 +216,7 @@ class Valuation:
         value = np.zeros(X.shape[0])
         for renegers, probability in _outcomes(others, view[:, t]):
             if probability > 0.0:
-                value += probability * self.breakdown(X, party, n, renegers | {party})
+                value += probability * self.breakdowns(X, n, renegers | {party})[:, party]
         return value
 
     # --- results ----------------------------------------------------------------------------
@@ -215,21 +235,17 @@ class Valuation:
 
     def slacks(self, X: FloatArray) -> FloatArray:
         """``[batch, move]``: value of honouring minus value of reneging."""
-        columns: list[FloatArray] = []
-        cache: dict[int, tuple[FloatArray, FloatArray]] = {}
-        for n, p, _ in self.moves():
-            if p not in cache:
-                view = self.beliefs(p)
-                cache[p] = (view, self.continuation(X, p, view))
-            view, V = cache[p]
-            columns.append(V[:, n] - self.renege(X, p, n, view))
-        return np.column_stack(columns) if columns else np.zeros((X.shape[0], 0))
+        moves = list(self.moves())
+        if not moves:
+            return np.zeros((X.shape[0], 0))
+        V = self.continuations(X, self.views)
+        columns = [V[:, n, p] - self.renege(X, p, n, self.views[p]) for n, p, _ in moves]
+        return np.column_stack(columns)
 
     def expected_values(self, X: FloatArray) -> FloatArray:
         """``[batch, party]``: expected present value under the outside view."""
-        return np.column_stack(
-            [self.continuation(X, p, self.truth)[:, 0] for p in range(len(self.deal.parties))]
-        )
+        views = np.broadcast_to(self.truth, (len(self.deal.parties), *self.truth.shape))
+        return self.continuations(X, views)[:, 0]
 
     def completion_probability(self) -> float:
         """Probability every move is honoured, under the outside view."""
@@ -242,6 +258,24 @@ def _outcomes(
 ) -> tuple[tuple[frozenset[int], float], ...]:
     """Every set of renegers among ``members`` with its probability (independent moves)."""
     return _outcome_table(members, tuple(float(honour[q]) for q in members))
+
+
+def _chances(
+    members: tuple[int, ...], honour: FloatArray
+) -> Iterator[tuple[frozenset[int], FloatArray]]:
+    """Every set of renegers among ``members`` with its probability to each party.
+
+    ``honour[party, q]`` is the probability ``party`` gives to ``q`` honouring;
+    the products are taken in the order :func:`_outcome_table` takes them.
+    """
+    for size in range(len(members) + 1):
+        for renegers in combinations(members, size):
+            probability = np.ones(honour.shape[0])
+            for q in members:
+                probability = probability * (
+                    (1.0 - honour[:, q]) if q in renegers else honour[:, q]
+                )
+            yield frozenset(renegers), probability
 
 
 @lru_cache(maxsize=4096)
