@@ -67,8 +67,13 @@ class Deal:
     equal_steps: tuple[str, ...] = ()
     measure: tuple[str, ...] = ()
     tail: int = 0
+    _names: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
+    _parties: list[str] = field(init=False, repr=False, compare=False, default_factory=list)
 
     def __post_init__(self) -> None:
+        # names are looked up for every row of every program: index them once
+        self._names.update((item.name, i) for i, item in enumerate(self.items))
+        self._parties.extend(s.party for s in self.stakes)
         if self.tail < 0:
             raise DetenteError(f"tail must be a number of stages >= 0, got {self.tail}")
         self._check_names()
@@ -113,7 +118,7 @@ class Deal:
     @property
     def parties(self) -> tuple[str, ...]:
         """Party ids, in stake order."""
-        return tuple(s.party for s in self.stakes)
+        return tuple(self._parties)
 
     @property
     def item_names(self) -> tuple[str, ...]:
@@ -128,8 +133,8 @@ class Deal:
     def item_index(self, name: str) -> int:
         """Position of the item called ``name``."""
         try:
-            return self.item_names.index(name)
-        except ValueError:
+            return self._names[name]
+        except KeyError:
             raise DetenteError(
                 f"unknown item {name!r}; items are: {', '.join(self.item_names)}"
             ) from None

@@ -87,14 +87,32 @@ def aligned(deal: Deal, schedule: Schedule) -> FloatArray:
     amounts = np.zeros((len(deal.items), schedule.stages))
     for k, name in enumerate(schedule.items):
         amounts[deal.item_index(name)] = source[k]
-    for i, item in enumerate(deal.items):
-        _check_item(item.name, amounts[i], item.total, item.per_stage, item.binary)
+    if not _within_bounds(deal, amounts):
+        for i, item in enumerate(deal.items):  # find the first problem, to name it
+            _check_item(item.name, amounts[i], item.total, item.per_stage, item.binary)
     _check_links(deal, amounts)
     for name in deal.equal_steps:
         row = amounts[deal.item_index(name)]
         if np.ptp(row) > TOLERANCE * (1 + np.abs(row).max()):
             raise DetenteError(f"item {name!r} must move in equal steps, got {row.tolist()}")
     return amounts
+
+
+def _within_bounds(deal: Deal, amounts: FloatArray) -> bool:
+    """Every item's amounts within its bounds, binary items whole (what :func:`_check_item` asks)."""
+    tol = TOLERANCE
+    per_stage = np.array([item.per_stage for item in deal.items])[:, None]
+    low, high = np.array([item.total for item in deal.items]).T
+    binary = np.array([item.binary for item in deal.items])
+    totals = amounts.sum(axis=1)
+    whole = np.minimum(abs(amounts), abs(amounts - 1)) <= tol
+    return bool(
+        (amounts >= -tol).all()
+        and (amounts <= per_stage + tol * (1 + per_stage)).all()
+        and (low - tol * (1 + low) <= totals).all()
+        and (totals <= high + tol * (1 + high)).all()
+        and whole[binary].all()
+    )
 
 
 def _check_item(

@@ -35,7 +35,9 @@ from detente.utility import Constrained, LinearAdditive, Requirement, TableUtili
 
 def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) -> Scenario:
     """The scenario a validated file describes."""
-    check_citations(plain(source.tree), list(model.sources), source)
+    if source.memo.get("citations") != list(model.sources):  # the file's, not the parameters'
+        check_citations(plain(source.tree), list(model.sources), source)
+        source.memo["citations"] = list(model.sources)
     space = OutcomeSpace(tuple(build_issue(spec) for spec in model.issues))
     parties = tuple(
         build_party(spec, space, source, ("parties", i)) for i, spec in enumerate(model.parties)

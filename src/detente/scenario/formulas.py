@@ -10,6 +10,7 @@ functions); anything else is refused. Nothing is ever passed to ``eval``.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -72,7 +73,10 @@ def evaluate(formula: str, parameters: Mapping[str, float]) -> float:
     return float(_eval(_parse(formula).body, parameters))
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(formula: str) -> ast.Expression:
+    """The syntax tree of a formula (memoised: sweeps evaluate the same formulas at every draw;
+    the trees are only read)."""
     text = formula[1:] if formula.startswith("=") else formula
     try:
         return ast.parse(text.strip(), mode="eval")

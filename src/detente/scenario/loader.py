@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,15 @@ _PLAIN_TAGS = {
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A parsed file, kept to turn a field path into a line and column."""
+    """A parsed file, kept to turn a field path into a line and column.
+
+    ``memo`` holds what is computed from the file alone, whatever the
+    parameters (a sweep rebuilds one file many times).
+    """
 
     file: str
     tree: Any
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, path: Sequence[str | int]) -> Location:
         """Location of the deepest node of ``path`` present in the file."""
