@@ -76,6 +76,6 @@ def test_any_chunking_gives_the_same_draws(total: int, size: int, lhs: bool) -> 
 
 
 def test_automatic_chunks_hold_enough_work_yet_feed_every_worker() -> None:
-    assert automatic_chunk_size(10**5, 0.01, 2) == 20  # 0.2 s of work per task
+    assert automatic_chunk_size(10**5, 0.01, 2) == 100  # 1 s of work per task
     assert automatic_chunk_size(10**5, 1e-6, 2) == 12_500  # at least 4 chunks per worker
-    assert automatic_chunk_size(10**8, 1e-3, 1) == 10**4  # at most 10 000 files
+    assert automatic_chunk_size(10**8, 1e-3, 1) == 50_000  # at most 2 000 files

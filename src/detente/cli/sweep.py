@@ -43,7 +43,7 @@ ForceOpt = Annotated[
 ]
 ChunkOpt = Annotated[
     int | None,
-    typer.Option("--chunk-size", min=1, help="Units per task (default: ~0.2 s of work each)."),
+    typer.Option("--chunk-size", min=1, help="Units per task (default: about 1 s of work each)."),
 ]
 
 
