@@ -38,6 +38,7 @@ def test_a_finished_run_records_every_chunk(tmp_path: Path) -> None:
     stored = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert stored["arguments"]["seed"] == 7 and stored["total"] == 20
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
+        ".detente.lock",  # the lock a run holds while it writes
         *(chunk_name(i) for i in range(5)),
         "manifest.json",
     ]
@@ -198,3 +199,32 @@ def test_killing_a_run_on_local_workers_leaves_no_worker_behind_and_resumes_exac
     sweep = toy_sweep(600, 5, parameters=(X,))
     run_sweep(sweep, RunOptions(tmp_path / "reference", chunk_size=6, progress=False))
     assert rows(out).equals(rows(tmp_path / "reference"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="runs are locked with fcntl")
+def test_a_second_run_into_a_directory_being_written_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "busy"
+    slow = SCRIPT.replace("delay=0.002", "delay=0.05")  # 30 s: it is killed long before
+    process = subprocess.Popen([sys.executable, "-c", slow, str(out)], env=ENV)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "manifest.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert process.poll() is None, "the first run ended before it could be raced"
+        same = toy_sweep(600, 5, delay=0.05, parameters=(X,))
+        with pytest.raises(ResultsError, match="another detente run is writing there"):
+            run_sweep(same, RunOptions(out, resume=True, chunk_size=6, progress=False))
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    # the killed run's lock died with it: the directory can be written again
+    assert run(out, draws=8, force=True).complete
+
+
+def test_the_lock_of_a_finished_run_is_no_obstacle(tmp_path: Path) -> None:
+    run(tmp_path / "out")
+    assert run(tmp_path / "out", force=True).complete
+    assert run(tmp_path / "out", resume=True).complete
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "fresh" / ".detente.lock").touch()  # an empty directory but for a lock
+    assert run(tmp_path / "fresh").complete

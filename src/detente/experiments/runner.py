@@ -93,15 +93,16 @@ def execute(work: Work, manifest: Manifest, options: RunOptions, executor: Execu
     most the chunks in flight; ``resume`` finishes the run.
     """
     store = ResultStore(options.out)
-    manifest = store.open(manifest, resume=options.resume, force=options.force)
-    missing = store.missing(manifest)
-    done = manifest.total - sum(c.size for c in missing)
-    sizes = {c.index: c.size for c in missing}
-    bar = progress_bar(manifest.kind, manifest.total, done, f"{manifest.unit}s", options.progress)
-    with bar as step:
-        for index, table in executor.map_unordered(run_chunk, work, missing):
-            manifest = store.save_chunk(manifest, index, table)
-            step(sizes[index])
+    with store.writing(resume=options.resume, force=options.force):
+        manifest = store.open(manifest, resume=options.resume, force=options.force)
+        missing = store.missing(manifest)
+        done = manifest.total - sum(c.size for c in missing)
+        sizes = {c.index: c.size for c in missing}
+        unit = f"{manifest.unit}s"
+        with progress_bar(manifest.kind, manifest.total, done, unit, options.progress) as step:
+            for index, table in executor.map_unordered(run_chunk, work, missing):
+                manifest = store.save_chunk(manifest, index, table)
+                step(sizes[index])
     return manifest
 
 

@@ -16,9 +16,10 @@ identical. Files that are not a detente run are never touched without
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +32,8 @@ from detente.experiments.table import concatenate
 from detente.files import write_atomically
 
 MANIFEST = "manifest.json"
+LOCK = ".detente.lock"
+"""The file a run holds locked while it writes (released by the system if the run dies)."""
 FORMAT = "detente-results/1"
 
 
@@ -120,6 +123,35 @@ class ResultStore:
             return None
         return Manifest.from_json(self.manifest_path.read_text(), str(self.manifest_path))
 
+    @contextlib.contextmanager
+    def writing(self, *, resume: bool, force: bool) -> Iterator[None]:
+        """Hold the directory for one run: a second run into it is refused while this one lives.
+
+        The directory is checked first (:meth:`open`'s rules), so nothing is
+        created in a directory that is not the run's to write. On systems
+        without ``fcntl`` (Windows) runs are not locked.
+        """
+        if not force:
+            self._occupant(resume)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            yield
+            return
+        with open(self.directory / LOCK, "a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise ResultsError(
+                    f"{self.directory}: another detente run is writing there; "
+                    "wait for it to finish or choose another --out"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
     def open(self, manifest: Manifest, *, resume: bool, force: bool) -> Manifest:
         """Prepare the directory for ``manifest``; return the manifest to continue from.
 
@@ -144,12 +176,16 @@ class ResultStore:
                 f"{self.directory} already holds a {existing.kind} ({done}); "
                 "pass --resume to continue it or --force to start over"
             )
-        if existing is None and self.directory.exists() and any(self.directory.iterdir()):
+        if existing is None and self.directory.exists() and self._foreign():
             raise ResultsError(
                 f"{self.directory} is not empty and holds no detente results; "
                 "choose another directory or pass --force to write into it"
             )
         return existing
+
+    def _foreign(self) -> bool:
+        """Whether the directory holds anything besides a lock left by an earlier run."""
+        return any(path.name != LOCK for path in self.directory.iterdir())
 
     def missing(self, manifest: Manifest) -> list[Chunk]:
         """The chunks of ``manifest`` not yet recorded as done."""
