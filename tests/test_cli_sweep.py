@@ -113,3 +113,40 @@ def test_every_shipped_scenario_sweeps_and_summarizes(path: Path, tmp_path: Path
     assert isinstance(claims, dict)
     for share in claims.values():
         assert 0.0 <= share["share"] <= 1.0
+
+
+def test_fields_choose_which_results_are_stored(tmp_path: Path, detente_cli: CLI) -> None:
+    def columns(out: Path) -> list[str]:
+        return ResultStore(out).read()[1].column_names
+
+    base = ("sweep", EXAMPLE, "--draws", "12", "--seed", "3")
+    assert detente_cli(*base, "--out", tmp_path / "all").returncode == 0
+    chosen = detente_cli(*base, "--out", tmp_path / "some", "--fields", "solutions.nash, n_*")
+    assert chosen.returncode == 0, chosen.stderr
+    every, some = columns(tmp_path / "all"), columns(tmp_path / "some")
+    stored = [c for c in some if c.startswith("result.")]
+    assert stored == [
+        c
+        for c in every
+        if c.startswith(("result.solutions.nash.", "result.n_")) or c == "result.solutions.nash"
+    ]
+    assert {"result.n_outcomes", "result.n_rational", "result.solutions.nash.utilities"} <= set(
+        stored
+    )
+    claims = [c for c in every if c.startswith(("draw", "parameter.", "claim."))]
+    assert [c for c in some if not c.startswith("result.")] == claims
+    # the stored values are the full run's
+    full, part = ResultStore(tmp_path / "all").read()[1], ResultStore(tmp_path / "some").read()[1]
+    assert part.select(stored).equals(full.select(stored))
+    bare = detente_cli(*base, "--out", tmp_path / "none", "--fields", "none")
+    assert bare.returncode == 0 and not any(
+        c.startswith("result.") for c in columns(tmp_path / "none")
+    )
+
+
+def test_a_fields_typo_is_one_line_naming_the_fields(tmp_path: Path, detente_cli: CLI) -> None:
+    done = detente_cli(
+        "sweep", EXAMPLE, "--draws", "5", "--out", tmp_path / "x", "--fields", "solution.nash"
+    )
+    assert_one_line_error(done, "--fields solution.nash", "did you mean", "solutions")
+    assert not (tmp_path / "x").exists()

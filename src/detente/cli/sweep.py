@@ -10,7 +10,7 @@ import typer
 from detente.cli.common import ScenarioArg, SetOpt, console
 from detente.experiments.runner import RunOptions
 from detente.experiments.scenario_text import ScenarioText
-from detente.experiments.sweep import run_sweep, scenario_sweep
+from detente.experiments.sweep import parse_fields, run_sweep, scenario_sweep
 from detente.scenario.loader import parse_overrides
 
 OutOpt = Annotated[
@@ -60,12 +60,21 @@ def sweep(
         bool, typer.Option("--lhs", help="Latin hypercube instead of independent draws.")
     ] = False,
     chunk_size: ChunkOpt = None,
+    fields: Annotated[
+        str | None,
+        typer.Option(
+            "--fields",
+            help="Result fields to store, comma-separated (a group such as phasing, or "
+            "wildcards: solutions.*.utilities); none stores only parameters and claims "
+            "(default: every field of analyze --json).",
+        ),
+    ] = None,
     set_: SetOpt = None,
 ) -> None:
     """Robustness sweep: the share of plausible parameter values over which each claim holds."""
     text = ScenarioText.read(scenario, parse_overrides(set_ or []))
     options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
-    manifest = run_sweep(scenario_sweep(text, draws, seed, lhs), options)
+    manifest = run_sweep(scenario_sweep(text, draws, seed, lhs, parse_fields(fields)), options)
     console.print(
         f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
         f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}",

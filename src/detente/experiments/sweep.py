@@ -9,6 +9,8 @@ rows on every executor and for any chunking (see
 
 from __future__ import annotations
 
+import difflib
+import fnmatch
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -56,6 +58,8 @@ class Sweep:
     claims: tuple[Claim, ...] = ()
     seed: int | None = None
     lhs: bool = False
+    fields: tuple[str, ...] | None = None
+    """Which result fields to store (:func:`keep_fields`); ``None`` stores every one."""
 
     def __post_init__(self) -> None:
         if self.draws < 1:
@@ -81,7 +85,10 @@ class Sweep:
         """One draw's row: its index, parameter values, result fields and claims."""
         results = self.evaluate(self.model.build(drawn))
         claims = {f"claim.{c.name}": c.holds(results) for c in self.claims}
-        return {"draw": draw, **flatten(drawn, "parameter"), **flatten(results, "result"), **claims}
+        stored = flatten(results, "result")
+        if self.fields is not None:
+            stored = {k: v for k, v in stored.items() if keep_field(k[7:], self.fields)}
+        return {"draw": draw, **flatten(drawn, "parameter"), **stored, **claims}
 
     kind: ClassVar[str] = "sweep"
     unit: ClassVar[str] = "draw"
@@ -110,6 +117,7 @@ class Sweep:
                 "evaluate": f"{evaluate.__module__}.{getattr(evaluate, '__qualname__', evaluate)}",
                 "parameters": [asdict(p) for p in self.parameters],
                 "claims": {c.name: c.text for c in self.claims},
+                **({} if self.fields is None else {"fields": list(self.fields)}),
             }
         )
 
@@ -126,8 +134,44 @@ def analysis_results(scenario: Scenario) -> dict[str, Value]:
     return document
 
 
+def keep_field(name: str, patterns: tuple[str, ...]) -> bool:
+    """Whether the dotted result field ``name`` is one ``patterns`` ask to store.
+
+    A pattern names a field or a whole group of fields (``phasing`` keeps
+    ``phasing.one_shot.feasible``) and may use shell wildcards (``*``, ``?``).
+
+    >>> keep_field("phasing.one_shot.feasible", ("phasing",))
+    True
+    >>> keep_field("solutions.nash.utilities", ("solutions.*.outcome",))
+    False
+    """
+    return any(
+        name == p or name.startswith(f"{p}.") or fnmatch.fnmatchcase(name, p) for p in patterns
+    )
+
+
+def parse_fields(text: str | None) -> tuple[str, ...] | None:
+    """``--fields``: comma-separated patterns; ``none`` stores no result field, ``None`` all.
+
+    >>> parse_fields("phasing, solutions.nash"), parse_fields("none"), parse_fields(None)
+    (('phasing', 'solutions.nash'), (), None)
+    """
+    if text is None:
+        return None
+    patterns = tuple(p.strip() for p in text.split(",") if p.strip())
+    if not patterns:
+        raise DetenteError(
+            "--fields: give field names or patterns, or none (e.g. --fields phasing)"
+        )
+    return () if patterns == ("none",) else patterns
+
+
 def scenario_sweep(
-    scenario: ScenarioModel, draws: int, seed: int | None = None, lhs: bool = False
+    scenario: ScenarioModel,
+    draws: int,
+    seed: int | None = None,
+    lhs: bool = False,
+    fields: tuple[str, ...] | None = None,
 ) -> Sweep:
     """The sweep of a scenario file: its ranged parameters, its analysis and its claims.
 
@@ -139,7 +183,7 @@ def scenario_sweep(
     """
     parameters = scenario.uncertain()
     claims = scenario.build({}).claims
-    return Sweep(scenario, parameters, analysis_results, draws, claims, seed, lhs)
+    return Sweep(scenario, parameters, analysis_results, draws, claims, seed, lhs, fields)
 
 
 def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> float:
@@ -152,12 +196,28 @@ def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> float:
     results = sweep.evaluate(sweep.model.build({}))
     for claim in sweep.claims:
         claim.check(results)
+    if sweep.fields:
+        _check_fields(sweep.fields, results)
     started = time.perf_counter()
     runs = 0
     while runs < most and (runs == 0 or time.perf_counter() - started < budget):
         sweep.evaluate(sweep.model.build({}))
         runs += 1
     return (time.perf_counter() - started) / runs
+
+
+def _check_fields(patterns: tuple[str, ...], results: Mapping[str, Value]) -> None:
+    """Refuse a ``--fields`` pattern that matches no result field (a typo would store nothing)."""
+    names = [name[7:] for name in flatten(results, "result")]
+    for pattern in patterns:
+        if not any(keep_field(name, (pattern,)) for name in names):
+            groups = sorted({name.split(".")[0] for name in names})
+            close = difflib.get_close_matches(pattern, [*groups, *names], n=3)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise DetenteError(
+                f"--fields {pattern}: no result field matches; {hint}"
+                f"fields start with: {', '.join(groups)}"
+            )
 
 
 def run_sweep(sweep: Sweep, options: RunOptions) -> Manifest:
