@@ -689,3 +689,51 @@ def test_cli_refuses_a_sweep_of_another_scenario(detente_cli: CLI, tmp_path: Pat
     done = detente_cli("report", WORKED, "-o", tmp_path / "r.html", "--sweep", other)
     assert_one_line_error(done, "--sweep", "not_here", "another scenario")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_positions_as_packages_say_how_many_stages_each_needs() -> None:
+    docs = copy.deepcopy(documents())
+
+    def package(feasible: bool, fewest: int | None, violated: list[str], short: float) -> dict:  # type: ignore[type-arg]
+        return {
+            "one_shot": {"feasible": feasible, "violated": violated, "worst_slack": -short},
+            "min_stages": fewest,
+            "max_stages": 4,
+        }
+
+    docs["analysis"]["phasing"] = {
+        "positions": {
+            "big": package(False, None, ["stage 1: nk", "stage 1: us"], 79.0),
+            "offer": package(False, 3, ["stage 1: nk"], 2.5),
+            "small": package(True, 1, [], 0.0),
+        },
+        "agreement": package(False, 2, ["stage 1: us"], 0.6),
+    }
+    section = next(s for s in build_sections(data_of(docs)) if s.key == "schedule")
+    assert section.summary == (
+        "Taken as fixed packages, “big” is self-enforcing neither at once nor in up to 4 stages; "
+        "“offer” is not self-enforcing at once but is in 3 stages; “small” is self-enforcing "
+        "at once; the ratifiable agreement is not self-enforcing at once but is in 2 stages."
+    )
+    table = section.tables[0]
+    assert table.headers == ("package", "self-enforcing at once", "fewest stages")
+    assert table.rows[0] == (
+        "“big”",
+        "no: stage 1: North Korea and stage 1: United States would renege (worst shortfall 79)",
+        "more than 4",
+    )
+    assert table.rows[2][1:] == ("yes", "1") and table.rows[3][2] == "2"
+
+
+def test_trust_reports_the_declared_beliefs_only() -> None:
+    docs = copy.deepcopy(documents())
+    docs["analysis"]["trust"] = {"us": {"nk": 0.35, "sk": 1.0}, "nk": {"us": 0.5, "sk": 1.0}}
+    docs["analysis"]["trust_models"] = {
+        "us": {"nk": {"model": "beta", "alpha": 3.5, "beta": 6.5}},
+        "nk": {"us": {"model": "hazard", "hazard": 0.5}},
+    }
+    caption = captions(docs)["trust"]
+    assert "South Korea" not in caption
+    assert "United States expects North Korea to honour its next step with probability 0.35" in (
+        caption
+    )

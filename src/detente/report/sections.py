@@ -469,6 +469,10 @@ def schedule_section(data: ReportData) -> Section | None:
     sentences = [_phased_sentence(phase)]
     if phase.get("one_shot"):
         sentences.insert(0, _one_shot_sentence(phase["one_shot"]))
+    names, packages = _Names(data), _packages(data)
+    if packages:  # the named positions first: whether the deals on the table can be carried out
+        sentences.insert(0, _packages_sentence(packages, names))
+    package_tables = (_package_table(packages, names),) if packages else ()
     if phase.get("completion_probability") is not None and phase.get("schedule"):
         chance = share(float(phase["completion_probability"]))
         sentences.append(f"Under the modelled trust it is completed with probability {chance}.")
@@ -477,7 +481,7 @@ def schedule_section(data: ReportData) -> Section | None:
     if "min_stages" in phase:
         sentences.append(_min_stages_sentence(phase))
     if not phase.get("schedule"):
-        return Section("schedule", "One shot or step by step", tuple(sentences))
+        return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
     schedule, givers = _cleaned(phase["schedule"]), _givers(data)
     timeline = Timeline(
         schedule,
@@ -488,8 +492,70 @@ def schedule_section(data: ReportData) -> Section | None:
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
-    table = _schedule_table(schedule, givers, _Names(data))
-    return Section("schedule", "One shot or step by step", tuple(sentences), (table,), (spec,))
+    table = _schedule_table(schedule, givers, names)
+    tables = (*package_tables, table)
+    return Section("schedule", "One shot or step by step", tuple(sentences), tables, (spec,))
+
+
+def _packages(data: ReportData) -> list[tuple[str, Document]]:
+    """``(label, phasing document)`` of every named position and of the agreement, as packages."""
+    phasing = (data.analysis or {}).get("phasing") or {}
+    found = [(f"“{name}”", doc) for name, doc in (phasing.get("positions") or {}).items()]
+    if phasing.get("agreement"):
+        found.append(("the ratifiable agreement", phasing["agreement"]))
+    return found
+
+
+def _mover(label: str, names: _Names) -> str:
+    """A move label (``stage 2: us``) with the party's name.
+
+    >>> us = {"id": "us", "name": "United States", "signatory": True, "reservation": 0.0}
+    >>> setting = {"parties": [us]}
+    >>> _mover("stage 2: us", _Names(ReportData("s", setting=setting)))
+    'stage 2: United States'
+    """
+    stage, _, party = label.partition(": ")
+    return f"{stage}: {names.name(party)}" if party else label
+
+
+def _packages_sentence(packages: Sequence[tuple[str, Document]], names: _Names) -> str:
+    """What each package needs: at once, in a few stages, or more than the limit."""
+    parts = []
+    for label, doc in packages:
+        fewest, limit = doc.get("min_stages"), doc.get("max_stages")
+        if (doc.get("one_shot") or {}).get("feasible"):
+            parts.append(f"{label} is self-enforcing at once")
+        elif fewest is not None:
+            parts.append(
+                f"{label} is not self-enforcing at once but is in {plural(fewest, 'stage')}"
+            )
+        else:
+            up_to = f" in up to {plural(limit, 'stage')}" if limit else " in stages"
+            parts.append(f"{label} is self-enforcing neither at once nor{up_to}")
+    return sentence("Taken as fixed packages, " + "; ".join(parts))
+
+
+def _package_table(packages: Sequence[tuple[str, Document]], names: _Names) -> Table:
+    def at_once(one: Document) -> str:
+        if one.get("feasible"):
+            return "yes"
+        movers = [_mover(str(m), names) for m in one.get("violated") or []]
+        if not movers:
+            return "no"
+        short = one.get("worst_slack")
+        by = f" (worst shortfall {number(-float(short))})" if short is not None else ""
+        return f"no: {join(movers)} would renege{by}"
+
+    def fewest(doc: Document) -> str:
+        if doc.get("min_stages") is not None:
+            return str(int(doc["min_stages"]))
+        limit = doc.get("max_stages")
+        return f"more than {limit}" if limit else "none found"
+
+    rows = tuple(
+        (label, at_once(doc.get("one_shot") or {}), fewest(doc)) for label, doc in packages
+    )
+    return Table(("package", "self-enforcing at once", "fewest stages"), rows)
 
 
 def _cleaned(schedule: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
@@ -594,6 +660,8 @@ def trust_section(data: ReportData) -> Section | None:
     if not trust and not path:
         return None
     names, sentences, specs = _Names(data), [], []
+    if trust and analysis.get("trust_models"):
+        trust = _declared(trust, analysis["trust_models"])
     if trust:
         sentences.append(_levels_sentence(trust, names))
     breach = phase.get("trust_after_breach") or {}
@@ -647,6 +715,21 @@ def _basis(model: Mapping[str, Any]) -> str:
     if kind == "hazard":
         return f"reneging with a fixed probability of {share(float(model['hazard']))} at each step"
     return str(kind)
+
+
+def _declared(
+    trust: Mapping[str, Mapping[str, float]], models: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, float]]:
+    """The beliefs the scenario declares; the others are certainty by default, not findings.
+
+    >>> _declared({"a": {"b": 0.6, "c": 1.0}, "c": {"a": 1.0}}, {"a": {"b": {}}})
+    {'a': {'b': 0.6}}
+    """
+    return {
+        a: {b: p for b, p in row.items() if b in models.get(a, {})}
+        for a, row in trust.items()
+        if any(b in models.get(a, {}) for b in row)
+    }
 
 
 def _pairs(trust: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, float]]:
