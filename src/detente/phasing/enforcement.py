@@ -139,7 +139,9 @@ class Valuation:
     def _masks(self, renegers: frozenset[int]) -> tuple[BoolArray, FloatArray, FloatArray]:
         """Per item: given by a reneger; the share of its flow kept; the share clawed back."""
         if renegers not in self._broke:
-            broke = np.isin(self.giver, list(renegers))
+            reneged = np.zeros(len(self.delta), dtype=np.bool_)
+            reneged[list(renegers)] = True
+            broke = reneged[self.giver]
             kept = np.where(broke, 1.0, 1.0 - self.rho)
             self._broke[renegers] = (broke, kept, np.where(broke, 0.0, self.rho))
         return self._broke[renegers]
@@ -204,7 +206,7 @@ class Valuation:
         t, g = divmod(n, len(self.groups))
         value = np.zeros_like(go_on)
         for renegers, probability in _chances(self.groups[g], views[:, :, t]):
-            if np.any(probability > 0.0):
+            if probability.any():  # probabilities are >= 0
                 part = go_on if not renegers else self.breakdowns(X, n, renegers)
                 value += probability * part
         return value
@@ -268,13 +270,15 @@ def _chances(
     ``honour[party, q]`` is the probability ``party`` gives to ``q`` honouring;
     the products are taken in the order :func:`_outcome_table` takes them.
     """
+    if not members:
+        yield frozenset(), np.ones(honour.shape[0])
+        return
     for size in range(len(members) + 1):
         for renegers in combinations(members, size):
-            probability = np.ones(honour.shape[0])
-            for q in members:
-                probability = probability * (
-                    (1.0 - honour[:, q]) if q in renegers else honour[:, q]
-                )
+            factors = [(1.0 - honour[:, q]) if q in renegers else honour[:, q] for q in members]
+            probability = factors[0]
+            for factor in factors[1:]:
+                probability = probability * factor
             yield frozenset(renegers), probability
 
 
