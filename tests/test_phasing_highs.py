@@ -7,33 +7,29 @@ import pytest
 
 from detente.phasing.deal import Deal, Stake
 from detente.phasing.designer import Designer, design
-from detente.phasing.highs import minimize
+from detente.phasing.highs import Program, minimize
 from detente.phasing.items import Item, party_values
 
 
-def _solve(
+def _program(
     cost: list[float],
     rows: list[list[float]],
+    low: list[float],
     high: list[float],
     upper: list[float],
     integer: list[bool],
-):  # type: ignore[no-untyped-def]
-    return minimize(
-        np.array(cost),
-        np.array(rows),
-        np.full(len(rows), -np.inf),
-        np.array(high),
-        np.zeros(len(cost)),
-        np.array(upper),
-        np.array(integer),
-        10.0,
-    )
+) -> Program:
+    columns = (np.zeros(len(cost)), np.array(upper, dtype=float))
+    return Program(np.array(cost, dtype=float), np.array(rows, dtype=float),
+                   np.array(low, dtype=float), np.array(high, dtype=float), *columns,
+                   np.array(integer))  # fmt: skip
 
 
 def test_an_integer_program_is_solved_exactly() -> None:
     # max 5a + 4b + 3c, 2a + 3b + c <= 5, 4a + b + 2c <= 11, 3a + 4b + 2c <= 8, integers in [0, 3]
-    found = _solve(
-        [-5, -4, -3], [[2, 3, 1], [4, 1, 2], [3, 4, 2]], [5, 11, 8], [3, 3, 3], [True] * 3
+    rows = [[2, 3, 1], [4, 1, 2], [3, 4, 2]]
+    found = minimize(
+        _program([-5, -4, -3], rows, [-np.inf] * 3, [5, 11, 8], [3] * 3, [True] * 3), 10
     )
     assert found.status == "optimal"
     assert found.x is not None and found.x.tolist() == [2.0, 0.0, 1.0]
@@ -41,39 +37,21 @@ def test_an_integer_program_is_solved_exactly() -> None:
 
 
 def test_a_linear_program_has_no_gap() -> None:
-    found = _solve([-1, -1], [[1, 2]], [4], [3, 3], [False, False])
+    found = minimize(_program([-1, -1], [[1, 2]], [-np.inf], [4], [3, 3], [False, False]), 10)
     assert found.status == "optimal" and found.gap is None
     assert found.x is not None and float(found.x.sum()) == pytest.approx(3.5)
 
 
 def test_infeasible_and_unbounded_are_told_apart() -> None:
-    infeasible = minimize(
-        np.array([1.0]),
-        np.array([[1.0]]),
-        np.array([2.0]),
-        np.array([3.0]),
-        np.zeros(1),
-        np.ones(1),
-        np.array([False]),
-        10.0,
-    )
+    infeasible = minimize(_program([1], [[1]], [2], [3], [1], [False]), 10)
     assert infeasible.status == "infeasible" and infeasible.x is None
-    unbounded = minimize(
-        np.array([-1.0]),
-        np.array([[1.0]]),
-        np.array([0.0]),
-        np.array([np.inf]),
-        np.zeros(1),
-        np.array([np.inf]),
-        np.array([True]),
-        10.0,
-    )
+    unbounded = minimize(_program([-1], [[1]], [0], [np.inf], [np.inf], [True]), 10)
     assert unbounded.status == "unbounded"
 
 
 def test_solving_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     """HiGHS's banner would corrupt ``--json`` output on standard output."""
-    _solve([-1, -1], [[1, 2]], [4], [3, 3], [True, False])
+    minimize(_program([-1, -1], [[1, 2]], [-np.inf], [4], [3, 3], [True, False]), 10)
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
 

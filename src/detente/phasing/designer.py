@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Enforcement, Valuation, affine
-from detente.phasing.highs import Status, minimize
+from detente.phasing.highs import Program, Status, minimize
 from detente.phasing.schedule import TOLERANCE, Schedule, aligned
 from detente.utility import FloatArray
 
@@ -216,16 +216,10 @@ class _Program:
             if np.all(activity >= lower - slack) and np.all(activity <= upper + slack):
                 return "optimal", determined, 0.0 if self.integer().any() else None
             return "infeasible", None, None
-        found = minimize(
-            self.objective(objective, target),
-            matrix,
-            lower,
-            upper,
-            np.zeros(matrix.shape[1]),
-            self.upper(),
-            self.integer(),
-            time_limit,
-        )
+        cost = self.objective(objective, target)
+        zero = np.zeros(matrix.shape[1])
+        program = Program(cost, matrix, lower, upper, zero, self.upper(), self.integer())
+        found = minimize(program, time_limit)
         amounts = None if found.x is None else found.x.reshape(self.shape)
         return found.status, amounts, found.gap
 

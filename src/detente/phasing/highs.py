@@ -60,53 +60,47 @@ class Solution:
     gap: float | None = None
 
 
-def minimize(
-    cost: FloatArray,
-    matrix: FloatArray,
-    row_lower: FloatArray,
-    row_upper: FloatArray,
-    col_lower: FloatArray,
-    col_upper: FloatArray,
-    integer: NDArray[np.bool_],
-    time_limit: float,
-) -> Solution:
+@dataclass(frozen=True, slots=True)
+class Program:
     """Minimise ``cost @ x`` subject to ``row_lower <= matrix @ x <= row_upper`` and the bounds.
 
-    ``integer`` marks the integer variables; infinite row or column bounds are
-    allowed. A solver stopped at ``time_limit`` seconds reports its best point
+    ``integer`` marks the integer variables; infinite row or column bounds are allowed.
+    """
+
+    cost: FloatArray
+    matrix: FloatArray
+    row_lower: FloatArray
+    row_upper: FloatArray
+    col_lower: FloatArray
+    col_upper: FloatArray
+    integer: NDArray[np.bool_]
+
+
+def minimize(program: Program, time_limit: float) -> Solution:
+    """Solve ``program``; a solver stopped at ``time_limit`` seconds reports its best point
     (if any) and the relative gap.
 
     >>> import numpy as np
-    >>> found = minimize(np.array([-1.0, -1.0]), np.array([[2.0, 1.0]]), np.array([-np.inf]),
-    ...                  np.array([3.0]), np.zeros(2), np.array([1.0, 5.0]),
-    ...                  np.array([True, False]), 10.0)
+    >>> program = Program(np.array([-1.0, -1.0]), np.array([[2.0, 1.0]]), np.array([-np.inf]),
+    ...                   np.array([3.0]), np.zeros(2), np.array([1.0, 5.0]),
+    ...                   np.array([True, False]))
+    >>> found = minimize(program, 10.0)
     >>> found.status, found.x.tolist() == [0.0, 3.0], found.gap
     ('optimal', True, 0.0)
     """
-    solution = _run(cost, matrix, row_lower, row_upper, col_lower, col_upper, integer, time_limit)
+    solution = _run(program, time_limit)
     if solution is None:  # presolve could not tell infeasible from unbounded: ask without it
-        solution = _run(
-            cost, matrix, row_lower, row_upper, col_lower, col_upper, integer, time_limit, False
-        )
+        solution = _run(program, time_limit, presolve=False)
     return solution or Solution("infeasible")
 
 
-def _run(
-    cost: FloatArray,
-    matrix: FloatArray,
-    row_lower: FloatArray,
-    row_upper: FloatArray,
-    col_lower: FloatArray,
-    col_upper: FloatArray,
-    integer: NDArray[np.bool_],
-    time_limit: float,
-    presolve: bool = True,
-) -> Solution | None:
+def _run(program: Program, time_limit: float, presolve: bool = True) -> Solution | None:
     import highspy
 
     highs = _solver()
     highs.setOptionValue("time_limit", float(time_limit))
     highs.setOptionValue("presolve", "choose" if presolve else "off")
+    matrix, integer = program.matrix, program.integer
     rows, columns = matrix.shape
     column_of, row_of = np.nonzero(matrix.T)  # column-wise: sorted by column, then row
     start = np.searchsorted(column_of, np.arange(columns + 1)).astype(np.int32)
@@ -117,11 +111,11 @@ def _run(
         int(highspy.MatrixFormat.kColwise),
         int(highspy.ObjSense.kMinimize),
         0.0,
-        np.ascontiguousarray(cost, dtype=np.float64),
-        np.ascontiguousarray(col_lower, dtype=np.float64),
-        np.ascontiguousarray(col_upper, dtype=np.float64),
-        np.ascontiguousarray(row_lower, dtype=np.float64),
-        np.ascontiguousarray(row_upper, dtype=np.float64),
+        np.ascontiguousarray(program.cost, dtype=np.float64),
+        np.ascontiguousarray(program.col_lower, dtype=np.float64),
+        np.ascontiguousarray(program.col_upper, dtype=np.float64),
+        np.ascontiguousarray(program.row_lower, dtype=np.float64),
+        np.ascontiguousarray(program.row_upper, dtype=np.float64),
         start,
         row_of.astype(np.int32),
         np.ascontiguousarray(matrix.T[column_of, row_of], dtype=np.float64),
