@@ -96,3 +96,14 @@ def test_a_fixed_total_picks_the_earliest_schedule() -> None:
     found = design(deal, 3, "total", target=2.0)
     assert found.schedule is not None
     assert found.schedule.array()[0].tolist() == [2.0, 0.0, 0.0]
+
+
+def test_a_package_no_number_of_stages_carries_says_so() -> None:
+    from detente.phasing.package import phase_package
+
+    result = phase_package(_deal(completion=0.0), {"a": 1.0, "b": 0.0}, max_stages=3)
+    assert result.min_stages is None
+    assert result.search.reason == (
+        "infeasible: no self-enforcing schedule of up to 3 stages carries the whole package "
+        "(a total of 1)"
+    )

@@ -446,6 +446,11 @@ class Designer:
                 f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
                 f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
             )
+        elif self.fixed_total is not None:
+            reason = (
+                f"infeasible: no self-enforcing schedule of up to {max_stages} stages carries "
+                f"the whole package (a total of {self.fixed_total:g})"
+            )
         else:
             reason = self.get(max_stages, "total", target).reason
         return StageSearch(None, reason, None)
