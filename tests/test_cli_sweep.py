@@ -150,3 +150,32 @@ def test_a_fields_typo_is_one_line_naming_the_fields(tmp_path: Path, detente_cli
     )
     assert_one_line_error(done, "--fields solution.nash", "did you mean", "solutions")
     assert not (tmp_path / "x").exists()
+
+
+def test_schedules_read_back_the_same_whatever_the_chunk_size(
+    tmp_path: Path, detente_cli: CLI
+) -> None:
+    """A schedule is a list of mappings: stored as JSON text, chunks of any size join."""
+    scenario = SCENARIOS / "theory" / "action-for-action.yaml"
+    args = ("sweep", scenario, "--draws", "30", "--seed", "5")
+    for size in ("10", "30"):
+        done = detente_cli(*args, "--chunk-size", size, "--out", tmp_path / size)
+        assert done.returncode == 0, done.stderr
+    small, whole = ResultStore(tmp_path / "10").read()[1], ResultStore(tmp_path / "30").read()[1]
+    assert small.equals(whole)
+    schedules = [s for s in small.column("result.phasing.schedule").to_pylist() if s]
+    assert schedules and all(isinstance(json.loads(s), list) for s in schedules)
+    summary = detente_cli("summarize", tmp_path / "10", "--json")
+    assert summary.returncode == 0, summary.stderr
+    assert json.loads(summary.stdout)["draws"] == 30
+
+
+def test_older_results_with_mixed_column_types_still_join() -> None:
+    import pyarrow as pa
+
+    from detente.experiments.table import concatenate
+
+    typed = pa.table({"draw": [0], "result.schedule": pa.array([[{"x": 1.0}]])})
+    text = pa.table({"draw": [1], "result.schedule": pa.array(["[{}]"])})
+    joined = concatenate([typed, text], ["draw"])
+    assert joined.column("result.schedule").to_pylist() == ['[{"x": 1.0}]', "[{}]"]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
+import detente.phasing.designer as designer_module
+from detente.errors import DetenteError
 from detente.phasing.deal import Deal, Stake
 from detente.phasing.designer import Designer, design
 from detente.phasing.highs import Program, minimize
@@ -50,10 +54,22 @@ def test_infeasible_and_unbounded_are_told_apart() -> None:
 
 
 def test_solving_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
-    """HiGHS's banner would corrupt ``--json`` output on standard output."""
-    minimize(_program([-1, -1], [[1, 2]], [-np.inf], [4], [3, 3], [True, False]), 10)
+    """HiGHS's banner would corrupt ``--json`` output on standard output.
+
+    A new thread builds its own solver, so the construction is part of the test
+    whatever ran before in this process.
+    """
+    program = _program([-1, -1], [[1, 2]], [-np.inf], [4], [3, 3], [True, False])
+    worker = threading.Thread(target=minimize, args=(program, 10))
+    worker.start()
+    worker.join()
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_a_program_with_a_nan_is_a_clean_error() -> None:
+    with pytest.raises(DetenteError, match="not a number"):
+        minimize(_program([np.nan], [[1]], [0], [1], [1], [False]), 10)
 
 
 def _deal(completion: float = 6.0) -> Deal:
@@ -67,8 +83,15 @@ def _deal(completion: float = 6.0) -> Deal:
     )
 
 
-def test_a_determined_one_shot_package_is_checked_not_solved() -> None:
+def test_a_determined_one_shot_package_is_checked_not_solved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Every amount fixed in one stage: the answer is the check, feasible or not."""
+
+    def no_solver(*args: object) -> None:
+        raise AssertionError("a determined program went to the solver")
+
+    monkeypatch.setattr(designer_module, "minimize", no_solver)
     both = Designer(_deal(), 10.0).package({"a": 1.0, "b": 1.0}).best(1, "total", None)
     assert both.feasible and both.total == 2.0 and both.gap == 0.0
     assert both.enforcement is not None and both.enforcement.self_enforcing
@@ -77,6 +100,28 @@ def test_a_determined_one_shot_package_is_checked_not_solved() -> None:
     found = alone.best(1, "total", None)
     assert not found.feasible and found.status == "infeasible"
     assert "carries the whole package (a total of 1)" in found.reason
+
+
+def test_a_binary_item_fixed_in_part_is_left_to_the_solver() -> None:
+    """Half of a binary item in one stage is infeasible: the solver says so, not the shortcut."""
+    deal = Deal(
+        (Stake("A", completion=5.0), Stake("B")),
+        (Item("x", "A", cost=1.0, value=party_values({"B": 1.0}), binary=True, total=(0.5, 0.5)),),
+        (("A",),),
+    )
+    found = design(deal, 1)
+    assert found.status == "infeasible" and not found.feasible
+
+
+def test_a_target_other_than_the_package_total_says_so() -> None:
+    deal = Deal(
+        (Stake("A", completion=10.0), Stake("B")),
+        (Item("x", "A", cost=1.0, value=party_values({"B": 1.0}), total=(3.0, 3.0)),),
+        (("A",),),
+    )
+    search = Designer(deal, 10.0).min_stages(2.0, 2)
+    assert search.stages is None
+    assert "has a total of exactly 2" in search.reason and "whole package" not in search.reason
 
 
 def test_packages_share_the_compiled_constraints() -> None:
@@ -96,6 +141,10 @@ def test_a_fixed_total_picks_the_earliest_schedule() -> None:
     found = design(deal, 3, "total", target=2.0)
     assert found.schedule is not None
     assert found.schedule.array()[0].tolist() == [2.0, 0.0, 0.0]
+    # what makes it so: with the total fixed, a unit costs more the later it comes
+    program = Designer(deal, 10.0).program(3)
+    assert program.objective("total", 2.0).tolist() == [0.0, 1.0, 2.0]
+    assert program.objective("total", None).tolist() == [-1.0, -1.0, -1.0]
 
 
 def test_a_package_no_number_of_stages_carries_says_so() -> None:

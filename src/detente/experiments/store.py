@@ -129,7 +129,8 @@ class ResultStore:
 
         The directory is checked first (:meth:`open`'s rules), so nothing is
         created in a directory that is not the run's to write. On systems
-        without ``fcntl`` (Windows) runs are not locked.
+        without ``fcntl`` (Windows), or file systems without locks (some
+        network mounts), runs are not locked.
         """
         if not force:
             self._occupant(resume)
@@ -142,11 +143,14 @@ class ResultStore:
         with open(self.directory / LOCK, "a+b") as handle:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            except BlockingIOError:
                 raise ResultsError(
                     f"{self.directory}: another detente run is writing there; "
                     "wait for it to finish or choose another --out"
                 ) from None
+            except OSError:  # a file system without locks (some network mounts): run unlocked
+                yield
+                return
             try:
                 yield
             finally:

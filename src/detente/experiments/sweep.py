@@ -138,15 +138,22 @@ def keep_field(name: str, patterns: tuple[str, ...]) -> bool:
     """Whether the dotted result field ``name`` is one ``patterns`` ask to store.
 
     A pattern names a field or a whole group of fields (``phasing`` keeps
-    ``phasing.one_shot.feasible``) and may use shell wildcards (``*``, ``?``).
+    ``phasing.one_shot.feasible``) and may use shell wildcards (``*``, ``?``);
+    ``*`` matches across dots, as in a shell pattern over the whole name.
 
     >>> keep_field("phasing.one_shot.feasible", ("phasing",))
     True
     >>> keep_field("solutions.nash.utilities", ("solutions.*.outcome",))
     False
+    >>> keep_field("solutions.nash.outcome.deal", ("solutions.*.outcome",))
+    True
     """
     return any(
-        name == p or name.startswith(f"{p}.") or fnmatch.fnmatchcase(name, p) for p in patterns
+        name == p
+        or name.startswith(f"{p}.")
+        or fnmatch.fnmatchcase(name, p)
+        or fnmatch.fnmatchcase(name, f"{p}.*")
+        for p in patterns
     )
 
 
@@ -212,7 +219,7 @@ def _check_fields(patterns: tuple[str, ...], results: Mapping[str, Value]) -> No
     for pattern in patterns:
         if not any(keep_field(name, (pattern,)) for name in names):
             groups = sorted({name.split(".")[0] for name in names})
-            close = difflib.get_close_matches(pattern, [*groups, *names], n=3)
+            close = difflib.get_close_matches(pattern, sorted({*groups, *names}), n=3)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise DetenteError(
                 f"--fields {pattern}: no result field matches; {hint}"

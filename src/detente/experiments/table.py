@@ -46,16 +46,35 @@ def to_table(rows: Sequence[Mapping[str, Value]]) -> pa.Table:
 def _column(values: list[Value]) -> pa.Array:
     """A typed column, or JSON text where Arrow cannot type it or Parquet cannot store the type.
 
+    Lists of mappings (schedules: ``[{item: amount}, …]``) are always JSON text:
+    as Arrow structs their type would depend on which keys the chunk's rows
+    happen to use (or be unstorable when none does), so chunks of one run
+    could not be joined, and a value would read back differently with
+    another chunk size.
+
     >>> _column([[{}], []]).type  # a list of empty mappings: no Parquet type exists for it
     DataType(string)
+    >>> _column([[{"x": 1.0}], None]).to_pylist()
+    ['[{"x": 1.0}]', None]
     """
-    try:
-        column = pa.array(values)
-        if _storable(column.type):
-            return column
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        pass
-    return pa.array([None if v is None else json.dumps(v, default=str) for v in values])
+    if not any(_holds_mappings(v) for v in values):
+        try:
+            column = pa.array(values)
+            if _storable(column.type):
+                return column
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return _json(values)
+
+
+def _holds_mappings(value: Value) -> bool:
+    return isinstance(value, list) and any(isinstance(v, Mapping) for v in value)
+
+
+def _json(values: Sequence[object]) -> pa.Array:
+    return pa.array(
+        [None if v is None else json.dumps(v, default=str) for v in values], type=pa.string()
+    )
 
 
 def _storable(kind: pa.DataType) -> bool:
@@ -79,9 +98,26 @@ def concatenate(tables: Iterable[pa.Table], first: Sequence[str]) -> pa.Table:
     >>> concatenate([a, b], ["draw"]).column_names
     ['draw', 'result.a', 'result.b']
     """
-    joined = pa.concat_tables(list(tables), promote_options="permissive")
+    tables = list(tables)
+    try:
+        joined = pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # results written before lists of mappings
+        joined = pa.concat_tables(_as_text(tables), promote_options="permissive")  # were text
     rest = sorted(set(joined.column_names) - set(first), key=_group_order)
     return joined.select([*[n for n in first if n in joined.column_names], *rest])
+
+
+def _as_text(tables: list[pa.Table]) -> list[pa.Table]:
+    """The tables with every column that some hold as text and others as nested values as text."""
+    texts = {f.name for t in tables for f in t.schema if pa.types.is_string(f.type)}
+    converted = []
+    for table in tables:
+        for i, field in enumerate(table.schema):
+            if field.name in texts and pa.types.is_nested(field.type):
+                text = _json(table.column(i).to_pylist())
+                table = table.set_column(i, field.name, text)
+        converted.append(table)
+    return converted
 
 
 _GROUPS = ("parameter.", "result.", "claim.")

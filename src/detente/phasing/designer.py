@@ -34,7 +34,8 @@ Objective = Literal["total", "surplus", "completion"]
 OBJECTIVES: tuple[Objective, ...] = ("total", "surplus", "completion")
 
 FEASIBILITY_TOLERANCE = 1e-7
-"""Absolute violation of a row within which HiGHS (and a fully determined program) counts it met."""
+"""Violation of a row, relative to its activity, within which a fully determined program
+counts it met (HiGHS's own tolerance is 1e-7 on its scaled rows)."""
 
 DEFAULT_TIME_LIMIT = 60.0
 """Seconds HiGHS may spend on one program before it reports its best schedule and gap."""
@@ -144,8 +145,9 @@ class _Program:
         if self.stages != 1 or any(low != high for low, high in (i.total for i in self.deal.items)):
             return None
         amounts = np.array([[item.total[0]] for item in self.deal.items], dtype=np.float64)
-        if np.any(amounts.ravel() > self.upper()):
-            return None  # beyond a per-stage bound: infeasible, which the solver reports
+        whole = np.isin(amounts.ravel()[self.integer()], (0.0, 1.0)).all()
+        if not whole or np.any(amounts.ravel() > self.upper()):
+            return None  # a binary item in part, or beyond a per-stage bound: the solver says
         return amounts
 
     def rows(self, target: float | None) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -212,7 +214,7 @@ class _Program:
         determined = self.determined()
         if determined is not None:  # every amount is fixed: checking is solving
             activity = matrix @ determined.ravel()
-            slack = FEASIBILITY_TOLERANCE
+            slack = FEASIBILITY_TOLERANCE * (1.0 + np.abs(activity))  # relative: deals are scaled
             if np.all(activity >= lower - slack) and np.all(activity <= upper + slack):
                 return "optimal", determined, 0.0 if self.integer().any() else None
             return "infeasible", None, None
@@ -401,7 +403,7 @@ class Designer:
                 )
             if best is not None:
                 return f"infeasible: no self-enforcing {k}-stage schedule has a total of exactly {target:g}"
-        elif self.fixed_total is not None:
+        elif self.fixed_total:  # a package of something: delivering nothing is no option
             return (
                 f"infeasible: no self-enforcing {k}-stage schedule carries the whole package "
                 f"(a total of {self.fixed_total:g})"
@@ -446,7 +448,7 @@ class Designer:
                 f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
                 f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
             )
-        elif self.fixed_total is not None:
+        elif self.fixed_total and _same(target, self.fixed_total):
             reason = (
                 f"infeasible: no self-enforcing schedule of up to {max_stages} stages carries "
                 f"the whole package (a total of {self.fixed_total:g})"

@@ -104,7 +104,7 @@ def _run(program: Program, time_limit: float, presolve: bool = True) -> Solution
     rows, columns = matrix.shape
     column_of, row_of = np.nonzero(matrix.T)  # column-wise: sorted by column, then row
     start = np.searchsorted(column_of, np.arange(columns + 1)).astype(np.int32)
-    highs.passModel(
+    passed = highs.passModel(
         columns,
         rows,
         len(row_of),
@@ -121,6 +121,11 @@ def _run(program: Program, time_limit: float, presolve: bool = True) -> Solution
         np.ascontiguousarray(matrix.T[column_of, row_of], dtype=np.float64),
         np.where(integer, 1, 0).astype(np.int32),
     )
+    if passed == highspy.HighsStatus.kError or not _finite(program):
+        raise DetenteError(
+            "a schedule program has a coefficient or bound that is not a number (NaN) or an "
+            "infinite coefficient; check the deal's values, costs and discounts"
+        )
     if highs.run() == highspy.HighsStatus.kError and _threads_taken(highs):
         highs.run()
     status = highs.getModelStatus()
@@ -146,6 +151,16 @@ def _run(program: Program, time_limit: float, presolve: bool = True) -> Solution
 
 
 _local = threading.local()
+
+
+def _finite(program: Program) -> bool:
+    """Finite costs and coefficients, bounds that are numbers (infinite bounds are allowed)."""
+    bounds = (program.row_lower, program.row_upper, program.col_lower, program.col_upper)
+    return bool(
+        np.isfinite(program.cost).all()
+        and np.isfinite(program.matrix).all()
+        and not any(np.isnan(b).any() for b in bounds)
+    )
 
 
 def _threads_taken(highs: Any) -> bool:
