@@ -167,7 +167,9 @@ def _threads_taken(highs: Any) -> bool:
     """Whether another user of HiGHS in this process set its thread pool up with more threads.
 
     The pool is global to the process and set up by the first solve; a run
-    asking for another size fails. The pool is then set up again, once.
+    asking for another size fails. The pool is then set up again, once, for
+    one thread: other HiGHS code in the same process that asks for more
+    threads will then find its own runs failing the same way.
     """
     if highs.getModelStatus() != highs.getModelStatus().kNotset:
         return False
