@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +19,6 @@ from tests.experiment_toys import toy_sweep
 def sweep_table(out: Path, sweep: Sweep, **options: object) -> pa.Table:
     run_sweep(sweep, RunOptions(out, progress=False, **options))  # type: ignore[arg-type]
     return ResultStore(out).read()[1]
-
-
-@pytest.fixture(scope="module")
-def dask_address() -> Iterator[str]:
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0"
-    ) as cluster:
-        yield cluster.scheduler_address
 
 
 def test_rows_hold_the_drawn_parameters_results_and_claims(tmp_path: Path) -> None:

@@ -87,7 +87,11 @@ class Sweep:
         claims = {f"claim.{c.name}": c.holds(results) for c in self.claims}
         stored = flatten(results, "result")
         if self.fields is not None:
-            stored = {k: v for k, v in stored.items() if keep_field(k[7:], self.fields)}
+            stored = {
+                k: v
+                for k, v in stored.items()
+                if keep_field(k.removeprefix("result."), self.fields)
+            }
         return {"draw": draw, **flatten(drawn, "parameter"), **stored, **claims}
 
     kind: ClassVar[str] = "sweep"
@@ -215,7 +219,7 @@ def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> float:
 
 def _check_fields(patterns: tuple[str, ...], results: Mapping[str, Value]) -> None:
     """Refuse a ``--fields`` pattern that matches no result field (a typo would store nothing)."""
-    names = [name[7:] for name in flatten(results, "result")]
+    names = [name.removeprefix("result.") for name in flatten(results, "result")]
     for pattern in patterns:
         if not any(keep_field(name, (pattern,)) for name in names):
             groups = sorted({name.split(".")[0] for name in names})
