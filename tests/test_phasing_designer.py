@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from detente.errors import DetenteError
 from detente.phasing import Deal, Item, Stake, check, design, min_stages, party_values
-from detente.phasing.spec import Phasing
+from detente.phasing.plan import Phasing
 from detente.scenario.loader import load_scenario
 from detente.trust import Hazard, TrustTable
 from tests.conftest import SCENARIOS

@@ -11,9 +11,9 @@ from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json,
 from detente.cli.phase import StagesOpt, phasing_of
 from detente.errors import DetenteError
 from detente.phasing.designer import design
+from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
 from detente.phasing.simulation import implement as run
-from detente.phasing.spec import Phasing
 
 SessionsOpt = Annotated[int, typer.Option("--sessions", min=1, help="Number of sessions.")]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random generator.")]

@@ -18,8 +18,8 @@ from detente.phasing.designer import (
     min_stages,
 )
 from detente.phasing.package import fix_package
+from detente.phasing.plan import Phasing
 from detente.phasing.sections import outcome_packages
-from detente.phasing.spec import Phasing
 from detente.scenario import Scenario
 
 StagesOpt = Annotated[

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.errors import DetenteError
-from detente.phasing.spec import Phasing, describe, honour_matrix
+from detente.phasing.plan import Phasing
+from detente.phasing.spec import describe, honour_matrix
 
 if TYPE_CHECKING:
     from detente.analysis import AnalysisContext

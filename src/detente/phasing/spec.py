@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from detente.errors import DetenteError
 from detente.parties import Party
 from detente.phasing.deal import Deal, Stake
-from detente.phasing.designer import DEFAULT_TIME_LIMIT, Objective
+from detente.phasing.designer import DEFAULT_TIME_LIMIT
 from detente.phasing.items import Item, Link, party_values
+from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
 from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
 
@@ -173,19 +173,6 @@ class PhasingSpec(_Section):
         description="A fixed schedule to check and implement: {item: amount} per stage.",
     )
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, gt=0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Phasing:
-    """A scenario's deal with the designer's defaults and an optional fixed schedule."""
-
-    deal: Deal
-    stages: int = 1
-    max_stages: int = 50
-    objective: Objective = "total"
-    target: float | None = None
-    schedule: Schedule | None = None
-    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 class Located(Protocol):

@@ -16,7 +16,7 @@ from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
-    from detente.phasing.spec import Phasing
+    from detente.phasing.plan import Phasing
     from detente.protocols import Negotiation
     from detente.trust import TrustTable
 
