@@ -24,7 +24,7 @@ from typing import Any
 from detente.analysis import AnalysisContext, analyze
 from detente.errors import DetenteError
 from detente.phasing.sections import phasing_section
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = (

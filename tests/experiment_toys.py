@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from detente.claims import Claim, Value
 from detente.experiments import Sweep, Uncertain
 from detente.outcomes import Issue, OutcomeSpace
-from detente.scenario import Scenario
+from detente.scenario import ParameterRecord, Scenario
 
 X = Uncertain("x", 0.0, 1.0)
 Y = Uncertain("y", 2.0, 4.0, "triangular", mode=3.0)
@@ -25,8 +25,9 @@ class ToyModel:
 
     def build(self, overrides: Mapping[str, float]) -> Scenario:
         space = OutcomeSpace((Issue.item("deal"),))
-        parameters = {**dict(self.defaults), **overrides}
-        return Scenario("toy", space, (), parameters=parameters, description=str(self.delay))
+        values = {**dict(self.defaults), **overrides}
+        records = {name: ParameterRecord(name, value) for name, value in values.items()}
+        return Scenario("toy", space, (), parameter_records=records, description=str(self.delay))
 
     def identity(self) -> Mapping[str, object]:
         return {"scenario": "toy", "delay": self.delay}

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from detente.analysis import analyze
-from detente.scenario.citations import cited, source_fields
-from detente.scenario.loader import load_scenario, plain, read_yaml
+from detente.scenariofile.citations import cited, source_fields
+from detente.scenariofile.loader import load_scenario, read_yaml
+from detente.scenariofile.locations import plain
 from tests.conftest import SCENARIOS
 
 REAL = sorted(SCENARIOS.glob("*.yaml"))
@@ -46,7 +47,7 @@ def test_every_claim_of_every_case_holds_on_the_point_estimate(path: Path) -> No
 
 @pytest.mark.parametrize("path", [*REAL, *TEXTBOOK], ids=lambda p: p.name)
 def test_every_modelling_number_is_an_assumption_with_a_range(path: Path) -> None:
-    parameters = plain(read_yaml(path).tree)["parameters"]
+    parameters = plain(read_yaml(path).root)["parameters"]
     for name, spec in parameters.items():
         value = spec.get("value") if isinstance(spec, dict) else spec
         if isinstance(value, str) and value.startswith("="):
@@ -57,7 +58,7 @@ def test_every_modelling_number_is_an_assumption_with_a_range(path: Path) -> Non
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 def test_every_real_case_cites_sources_it_defines(path: Path) -> None:
-    data = plain(read_yaml(path).tree)
+    data = plain(read_yaml(path).root)
     keys = [key for _, text in source_fields(data) for key in cited(text)]
     keys += [k for text in _descriptions(data) for k in cited(text)]
     assert keys and set(keys) <= set(data["sources"])

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from detente.analysis import analyze
 from detente.claims import Claim, ClaimError, evaluate_claims, parse
 from detente.errors import DetenteError, UnknownNameError
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from tests.conftest import CLI, assert_one_line_error
 
 RESULTS = {

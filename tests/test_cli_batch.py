@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from detente.session import Session, protocol_for, strategies_for, summarize
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 

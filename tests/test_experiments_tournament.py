@@ -15,7 +15,7 @@ from detente.errors import DetenteError
 from detente.experiments import ResultStore, RunOptions, summarize
 from detente.experiments.chunks import unit_seed
 from detente.experiments.tournament import Entrant, Tournament, run_tournament
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from detente.session import Session, protocol_for
 from tests.conftest import CLI, SCENARIOS
 from tests.shared_domains import SHARED, needs_shared

@@ -10,11 +10,11 @@ import pytest
 from detente.errors import DetenteError
 from detente.formats import load_domain
 from detente.formats.export import export_domain
-from detente.formats.scenario_yaml import to_scenario_yaml
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
-from detente.scenario.core import Scenario
-from detente.scenario.loader import load_scenario
+from detente.scenario import Scenario
+from detente.scenariofile.loader import load_scenario
+from detente.scenariofile.writer import to_scenario_yaml
 from detente.utility import LinearAdditive, TableUtility
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"

@@ -16,9 +16,9 @@ import pytest
 from detente.errors import DetenteError, ScenarioError
 from detente.formats import load_domain
 from detente.formats.export import export_domain
-from detente.formats.scenario_yaml import to_scenario_yaml
-from detente.scenario.core import Scenario
-from detente.scenario.loader import load_scenario
+from detente.scenario import Scenario
+from detente.scenariofile.loader import load_scenario
+from detente.scenariofile.writer import to_scenario_yaml
 from detente.utility import utility_matrix
 from tests.shared_domains import MALFORMED, NOT_SUPPORTED, ROWS, SHARED, folder_ids, needs_shared
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from detente.errors import DetenteError
 from detente.phasing import Deal, Item, Stake, check, design, min_stages, party_values
 from detente.phasing.plan import Phasing
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from detente.trust import Hazard, TrustTable
 from tests.conftest import SCENARIOS
 from tests.phasing_reference import reference_slack, small_deals

@@ -8,7 +8,7 @@ from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.designer import design
 from detente.phasing.package import fix_package, phase_package
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from tests.conftest import SCENARIOS
 
 A4A = SCENARIOS / "theory" / "action-for-action.yaml"

@@ -6,7 +6,7 @@ import pytest
 
 from detente.analysis import analyze
 from detente.claims import Claim
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from tests.conftest import SCENARIOS
 
 THEORY = SCENARIOS / "theory"

@@ -28,7 +28,7 @@ from detente.report import (
 from detente.report import figures as report_figures
 from detente.report.data import read_sweep
 from detente.report.text import number, share
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
 WORKED = SCENARIOS / "theory" / "worked-example.yaml"

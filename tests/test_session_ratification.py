@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from detente.batch import BatchSession
 from detente.protocols import AlternatingOffers, StackedAlternatingOffers
 from detente.scenario import Scenario
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from detente.session import Session, session_seeds
 from detente.table import Table
 from detente.trace import Trace

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from detente.ratification import Majority, NoRatification, Unanimity, Veto
     from detente.scenario import Scenario
-    from detente.scenario.loader import load_scenario
+    from detente.scenariofile.loader import load_scenario
     from detente.session import Session
     from detente.solutions import NoSolution, Solution, pareto_frontier, solve_all
     from detente.strategies import load_strategy
@@ -86,7 +86,7 @@ _HOMES = {
     "implement": "detente.phasing",
     "load_domain": "detente.formats",
     "load_protocol": "detente.protocols",
-    "load_scenario": "detente.scenario.loader",
+    "load_scenario": "detente.scenariofile.loader",
     "load_strategy": "detente.strategies",
     "min_stages": "detente.phasing",
     "pareto_frontier": "detente.solutions",

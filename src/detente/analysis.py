@@ -173,7 +173,7 @@ def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any
     """The full analysis document of a scenario (the ``analyze --json`` output).
 
     >>> from pathlib import Path
-    >>> from detente.scenario.loader import load_scenario
+    >>> from detente.scenariofile.loader import load_scenario
     >>> s = load_scenario(Path(__file__).parents[2] / "scenarios/theory/worked-example.yaml")
     >>> analyze(s)["solutions"]["nash"]["outcome"]
     {'deal': 'MediumDeal'}

@@ -26,10 +26,9 @@ import operator
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError, Location, UnknownNameError
 
@@ -665,43 +664,3 @@ def evaluate_claims(claims: Sequence[Claim], results: Mapping[str, Value]) -> di
     {'big': True}
     """
     return {claim.name: claim.holds(results) for claim in claims}
-
-
-# --------------------------------------------------------------------------- scenario files
-
-CLAIM_NAME = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
-
-
-class ClaimSpec(BaseModel):
-    """A claim in a scenario file, long form; the short form is the expression alone."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    expr: str = Field(min_length=1, description="The statement, in the claims language.")
-    description: str = Field(default="", description="What the claim means, in words.")
-
-
-ClaimEntry = Annotated[str, Field(min_length=1)] | ClaimSpec
-ClaimName = Annotated[str, Field(pattern=CLAIM_NAME)]
-ClaimsSection = dict[ClaimName, ClaimEntry]
-"""The ``claims:`` section: ``{name: expression}`` or ``{name: {expr, description}}``."""
-
-
-def build_claims(
-    entries: Mapping[str, str | ClaimSpec],
-    locate: Callable[[tuple[str | int, ...]], Location] = lambda path: Location(),
-) -> tuple[Claim, ...]:
-    """Parse a ``claims:`` section; ``locate`` turns a field path into a file position.
-
-    >>> [c.name for c in build_claims({"small": "x < 1", "big": ClaimSpec(expr="x > 9")})]
-    ['small', 'big']
-    """
-    claims = []
-    for name, entry in entries.items():
-        spec = entry if isinstance(entry, ClaimSpec) else ClaimSpec(expr=entry)
-        location = locate(("claims", name) if isinstance(entry, str) else ("claims", name, "expr"))
-        try:
-            claims.append(Claim(name, spec.expr, parse(spec.expr), spec.description, location))
-        except ClaimError as error:
-            raise ClaimError(error.message, location) from None
-    return tuple(claims)

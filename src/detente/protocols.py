@@ -33,23 +33,17 @@ Semantics (shared by every engine; see also ``detente.session``):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from functools import partial
-from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from detente.errors import DetenteError
 from detente.registry import Entry, Parameter, Registry
 
 if TYPE_CHECKING:
-    from detente.scenario.loader import Source
     from detente.table import Table
-
-T = TypeVar("T")
 
 MEDIATOR = -1
 """The actor index of a protocol's mediator."""
@@ -622,66 +616,3 @@ def load_protocol(spec: str) -> NegotiationProtocol:
     10
     """
     return PROTOCOLS.load(spec)
-
-
-class ProtocolSection(BaseModel):
-    """The ``protocol:`` section of a scenario file: how the negotiation is run.
-
-    ``kind`` is a registered protocol name; ``strategies`` optionally gives each
-    signatory's default strategy as a spec string (``detente simulate`` uses them
-    when ``--strategies`` is not given).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    kind: str = Field(default="alternating-offers", description="Registered protocol name.")
-    deadline: int = Field(default=100, ge=1, description="Number of rounds.")
-    opener: str | None = Field(default=None, description="Id of the party proposing first.")
-    discounting: bool = Field(default=True, description="Discount agreements per round.")
-    strategies: dict[str, str] = Field(
-        default_factory=dict, description="Default strategy spec per party id."
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Negotiation:
-    """A scenario's negotiation set-up: the protocol and default strategies by party id."""
-
-    protocol: NegotiationProtocol
-    strategies: tuple[tuple[str, str], ...] = ()
-
-
-def build_negotiation(
-    section: ProtocolSection, party_ids: tuple[str, ...], source: Source
-) -> Negotiation:
-    """The negotiation a ``protocol:`` section describes, cross-checked against the parties."""
-    from detente.strategies import load_strategy
-
-    entry = _located(source, ("protocol", "kind"), lambda: PROTOCOLS.entry(section.kind))
-    if section.opener is not None and section.opener not in party_ids:
-        raise source.error(
-            ("protocol", "opener"),
-            f"no party {section.opener!r}; parties are: {', '.join(party_ids)}",
-        )
-    arguments: dict[str, object] = {
-        "deadline": section.deadline,
-        "discounting": section.discounting,
-    }
-    if section.opener is not None:
-        arguments["opener"] = section.opener
-    protocol = _located(source, ("protocol",), lambda: entry.build((), arguments))
-    for party, spec in section.strategies.items():
-        if party not in party_ids:
-            raise source.error(
-                ("protocol", "strategies", party),
-                f"no party {party!r}; parties are: {', '.join(party_ids)}",
-            )
-        _located(source, ("protocol", "strategies", party), partial(load_strategy, spec))
-    return Negotiation(protocol, tuple(section.strategies.items()))
-
-
-def _located(source: Source, path: tuple[str, ...], make: Callable[[], T]) -> T:
-    try:
-        return make()
-    except DetenteError as error:
-        raise source.error(path, error.message, type(error)) from None

@@ -15,7 +15,7 @@ import numpy as np
 
 from detente.errors import TooLargeError
 from detente.outcomes import ENUMERATION_LIMIT
-from detente.scenario.core import Scenario
+from detente.scenario import Scenario
 from detente.utility import utility_matrix
 
 SAMPLE_SIZE = 100_000

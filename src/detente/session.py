@@ -285,7 +285,7 @@ def protocol_for(
     if spec is not None:
         protocol = load_protocol(spec)
     elif scenario.negotiation is not None:
-        protocol = scenario.negotiation.protocol
+        protocol = load_protocol(scenario.negotiation.protocol)
     elif sum(p.signatory for p in scenario.parties) > 2:
         protocol = StackedAlternatingOffers()
     else:

@@ -232,7 +232,7 @@ def win_sets(
     ``U`` (the scenario's utility matrix) is computed unless given.
 
     >>> from pathlib import Path
-    >>> from detente.scenario.loader import load_scenario
+    >>> from detente.scenariofile.loader import load_scenario
     >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
     >>> ws = win_sets(load_scenario(path, {"v_H": 0.4, "c_M": 0.45}))
     >>> ws.sizes, ws.intersection_size, ws.reason()
@@ -331,7 +331,7 @@ def vary_faction(
     (:class:`~detente.errors.DetenteError`), as it is in a scenario file.
 
     >>> from pathlib import Path
-    >>> from detente.scenario.loader import load_scenario
+    >>> from detente.scenariofile.loader import load_scenario
     >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
     >>> points = vary_faction(load_scenario(path), FactionGrid.parse("nk.military.weight=0:1:2"))
     >>> [(p.weight, p.win_sets.intersection_size) for p in points]
@@ -399,7 +399,7 @@ def ratifiable_solutions(
     """Every bargaining solution among the signatories, restricted to the intersection.
 
     >>> from pathlib import Path
-    >>> from detente.scenario.loader import load_scenario
+    >>> from detente.scenariofile.loader import load_scenario
     >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
     >>> s = load_scenario(path, {"v_H": 0.4})
     >>> U = s.utility_matrix()

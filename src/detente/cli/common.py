@@ -16,7 +16,7 @@ from rich.console import Console
 
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
-from detente.scenario.loader import load_scenario, parse_overrides
+from detente.scenariofile.loader import load_scenario, parse_overrides
 
 console = Console()
 err_console = Console(stderr=True)

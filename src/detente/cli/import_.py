@@ -13,7 +13,7 @@ from detente.cli.common import (
     load,
 )
 from detente.files import write_atomically
-from detente.formats.scenario_yaml import to_scenario_yaml
+from detente.scenariofile.writer import to_scenario_yaml
 
 OutputOpt = Annotated[
     Path, typer.Option("--output", "-o", help="Scenario file (YAML) to write.", show_default=False)

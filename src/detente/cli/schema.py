@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from detente.scenario.model import ScenarioFile
+from detente.scenariofile.model import ScenarioFile
 
 
 def schema() -> None:

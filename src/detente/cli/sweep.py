@@ -11,7 +11,7 @@ from detente.cli.common import ScenarioArg, SetOpt, console
 from detente.experiments.runner import RunOptions
 from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import parse_fields, run_sweep, scenario_sweep
-from detente.scenario.loader import parse_overrides
+from detente.scenariofile.loader import parse_overrides
 
 OutOpt = Annotated[
     Path,

@@ -18,21 +18,15 @@ from detente.claims import Claim
 from detente.errors import DetenteError
 from detente.experiments.draws import Uncertain
 from detente.scenario import Scenario
-from detente.scenario.loader import (
-    Source,
-    build_scenario,
-    parse_yaml,
-    plain,
-    read_yaml,
-    resolve,
-)
+from detente.scenariofile.loader import build_scenario, parse_yaml, read_text
+from detente.scenariofile.locations import FileTree, plain
 
 
 @functools.lru_cache(maxsize=8)
-def _parse(text: str, file: str) -> tuple[Source, Any]:
+def _parse(text: str, file: str) -> tuple[FileTree, Any]:
     """The parsed file and its plain data, once per process and file content."""
-    source = parse_yaml(text, file)
-    return source, plain(source.tree)
+    tree = parse_yaml(text, file)
+    return tree, plain(tree.root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +40,13 @@ class ScenarioText:
     @classmethod
     def read(cls, path: str | Path, sets: Mapping[str, float] | None = None) -> ScenarioText:
         """Read and check a scenario file (errors as ``detente validate`` reports them)."""
-        read_yaml(path)
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(path)
         scenario = cls(str(path), text, tuple(sorted((sets or {}).items())))
         scenario.build({})
         return scenario
 
     @property
-    def source(self) -> Source:
+    def tree(self) -> FileTree:
         """The parsed file (cached per process)."""
         return _parse(self.text, self.file)[0]
 
@@ -74,25 +67,23 @@ class ScenarioText:
 
     def uncertain(self) -> tuple[Uncertain, ...]:
         """The parameters a sweep draws: those with a range, except those fixed by ``--set``."""
-        source, raw = _parse(self.text, self.file)
-        model, _ = resolve(source, dict(self.sets), raw)
         fixed = dict(self.sets)
         drawn = []
-        for name, spec in model.parameters.items():
-            if spec.range is None or name in fixed or spec.range[0] == spec.range[1]:
+        for name, record in self.build({}).parameter_records.items():
+            if record.range is None or name in fixed or record.range[0] == record.range[1]:
                 continue
             try:
                 drawn.append(
                     Uncertain(
                         name,
-                        *spec.range,
-                        spec.distribution,
-                        spec.value,
-                        spec.mode,
-                        spec.sd,
-                        spec.integer,
+                        *record.range,
+                        record.distribution,
+                        record.value,
+                        record.mode,
+                        record.sd,
+                        record.integer,
                     )
                 )
             except DetenteError as error:
-                raise self.source.error(("parameters", name), error.message) from None
+                raise self.tree.error(("parameters", name), error.message) from None
         return tuple(drawn)

@@ -25,7 +25,7 @@ from detente.formats.origin import DEFAULT_REAL_STEPS, DomainFormat, DomainOrigi
 from detente.formats.xmlsource import XmlDocument, looks_like_xml, read_xml
 from detente.outcomes import OutcomeSpace
 from detente.parties import Party
-from detente.scenario.core import Scenario
+from detente.scenario import Scenario
 
 DOMAIN_SUFFIXES = (".xml", ".json")
 """File extensions that make a path a domain file rather than a detente scenario."""

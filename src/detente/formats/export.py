@@ -31,7 +31,7 @@ from detente.formats import geniusweb
 from detente.formats.nonlinear import Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
-from detente.scenario.core import Scenario
+from detente.scenario import Scenario
 from detente.utility import LinearAdditive, Utility, evaluate_all
 
 ExportFormat = Literal["genius", "geniusweb"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from detente.errors import DetenteError
 from detente.phasing.plan import Phasing
-from detente.phasing.spec import describe, honour_matrix
+from detente.scenariofile.phasing import describe, honour_matrix
 
 if TYPE_CHECKING:
     from detente.analysis import AnalysisContext

@@ -10,7 +10,7 @@ to draw (:mod:`~detente.report.figures`, matplotlib on the Agg canvas); and
 in ``detente/report/templates``.
 
 >>> from pathlib import Path
->>> from detente.scenario.loader import load_scenario
+>>> from detente.scenariofile.loader import load_scenario
 >>> scenario = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
 >>> report = Report.build(gather(scenario))
 >>> [s.key for s in report.sections]

@@ -24,8 +24,6 @@ from detente.ratification import Majority
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
-from detente.scenario.loader import read_yaml, resolve
-from detente.scenario.model import ParameterSpec
 from detente.trust import TrustTable, compliance_path
 from detente.twolevel import FactionGrid, faction_sweep
 from detente.utility import Constrained, LinearAdditive, Utility
@@ -94,21 +92,15 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
 
 
 def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
-    """Each parameter's value used, with its plausible range and source from the file."""
-    specs = _parameter_specs(scenario)
-    found: dict[str, dict[str, Any]] = {}
-    for name, value in scenario.parameters.items():
-        spec = specs.get(name)
-        span = None if spec is None or spec.range is None else list(spec.range)
-        found[name] = {"value": float(value), "range": span, "source": spec and spec.source}
-    return found
-
-
-def _parameter_specs(scenario: Scenario) -> dict[str, ParameterSpec]:
-    if scenario.path is None or not str(scenario.path).endswith((".yaml", ".yml")):
-        return {}
-    model, _ = resolve(read_yaml(scenario.path), {})
-    return dict(model.parameters)
+    """Each parameter's value used, with its plausible range and source."""
+    return {
+        name: {
+            "value": float(record.value),
+            "range": None if record.range is None else list(record.range),
+            "source": record.source,
+        }
+        for name, record in scenario.parameter_records.items()
+    }
 
 
 def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
@@ -276,7 +268,7 @@ def gather(
     """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
 
     >>> from pathlib import Path
-    >>> from detente.scenario.loader import load_scenario
+    >>> from detente.scenariofile.loader import load_scenario
     >>> s = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
     >>> gather(s).present()
     ('setting', 'analysis', 'space')

@@ -6,8 +6,8 @@ Loading goes in four steps, each with its own errors:
    column numbers;
 2. resolve the ``parameters:`` block, apply ``--set`` overrides, and replace
    every ``=formula`` elsewhere in the file by its number;
-3. validate against :class:`~detente.scenario.model.ScenarioFile`;
-4. build the :class:`~detente.scenario.core.Scenario` value.
+3. validate against :class:`~detente.scenariofile.model.ScenarioFile`;
+4. build the :class:`~detente.scenario.Scenario` value.
 
 Every error names the file, the line and column, the field, and what would be
 valid: one line, ready to print.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,70 +26,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from detente.errors import DetenteError, Location, ScenarioError, UnknownNameError
-from detente.scenario import formulas
-from detente.scenario.core import Scenario
-from detente.scenario.model import ScenarioFile
+from detente.scenario import Scenario
+from detente.scenariofile import formulas
+from detente.scenariofile.build import build
+from detente.scenariofile.locations import FileTree, PathKey, plain
+from detente.scenariofile.model import ScenarioFile
 
-PathKey = tuple[str | int, ...]
-_UNION_TAGS = {"linear", "table", "rectangles", "float", "int", "str", "bool", "list", "dict"}
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A parsed file, kept to turn a field path into a line and column.
-
-    ``memo`` holds what is computed from the file alone, whatever the
-    parameters (a sweep rebuilds one file many times).
-    """
-
-    file: str
-    tree: Any
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def at(self, path: Sequence[str | int]) -> Location:
-        """Location of the deepest node of ``path`` present in the file."""
-        node, line, column, found = self.tree, None, None, []
-        missing: list[str | int] = []
-        for key in path:
-            if isinstance(node, CommentedMap) and key in node:
-                line, column = node.lc.key(key)
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                line, column = node.lc.item(key)
-            else:
-                missing.append(key)  # a union member's label, or a field the file leaves out
-                continue
-            found.append(key)
-            node = node[key]
-        rest = [
-            k for k in missing if isinstance(k, str) and k[:1].islower() and k not in _UNION_TAGS
-        ][-1:]
-        return Location(
-            self.file,
-            None if line is None else line + 1,
-            None if column is None else column + 1,
-            dotted([*found, *rest]) or None,
-        )
-
-    def error(
-        self, path: Sequence[str | int], message: str, kind: type[DetenteError] = ScenarioError
-    ) -> DetenteError:
-        """A one-line error located at ``path``."""
-        return kind(message, self.at(path))
-
-
-def dotted(path: Sequence[str | int]) -> str:
-    """``('parties', 0, 'discount')`` → ``'parties[0].discount'``.
-
-    >>> dotted(("parties", 0, "discount"))
-    'parties[0].discount'
-    """
-    text = ""
-    for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
@@ -113,11 +57,16 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
     return result
 
 
-def read_yaml(path: str | Path) -> Source:
+def read_yaml(path: str | Path) -> FileTree:
     """Parse a YAML file safely, keeping positions."""
+    return parse_yaml(read_text(path), str(path))
+
+
+def read_text(path: str | Path) -> str:
+    """A scenario file's text, or a one-line error saying why it cannot be read."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DetenteError(f"{file}: no such file") from None
     except IsADirectoryError:
@@ -126,68 +75,52 @@ def read_yaml(path: str | Path) -> Source:
         raise ScenarioError(
             f"not UTF-8 text (byte {error.start}): save the file as UTF-8", Location(file)
         ) from None
-    return parse_yaml(text, file)
 
 
-def parse_yaml(text: str, file: str) -> Source:
+def parse_yaml(text: str, file: str) -> FileTree:
     """Parse a scenario file's text safely, keeping positions (``file`` names it in errors)."""
     try:
-        tree = YAML(typ="rt").load(text)
+        root = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         raise ScenarioError(f"invalid YAML: {error.problem or error.context}", where) from None
     except YAMLError as error:
         raise ScenarioError(f"invalid YAML: {error}", Location(file)) from None
-    source = Source(file, tree)
-    if not isinstance(tree, CommentedMap):
+    tree = FileTree(file, root)
+    if not isinstance(root, CommentedMap):
         raise ScenarioError(
             "a scenario file must be a mapping (name:, issues:, parties:, …)", Location(file, 1, 1)
         )
-    _refuse_tags(source, tree, ())
-    return source
+    _refuse_tags(tree, root, ())
+    return tree
 
 
-def _refuse_tags(source: Source, node: Any, path: PathKey) -> None:
+def _refuse_tags(tree: FileTree, node: Any, path: PathKey) -> None:
     tag = getattr(getattr(node, "tag", None), "value", None)
     if isinstance(node, TaggedScalar) or (tag is not None and tag not in _PLAIN_TAGS):
-        raise source.error(path, f"YAML tag {tag!r} is not allowed: scenario files are plain data")
+        raise tree.error(path, f"YAML tag {tag!r} is not allowed: scenario files are plain data")
     if isinstance(node, CommentedMap):
         for key, value in node.items():
-            _refuse_tags(source, value, (*path, key))
+            _refuse_tags(tree, value, (*path, key))
     elif isinstance(node, CommentedSeq):
         for i, value in enumerate(node):
-            _refuse_tags(source, value, (*path, i))
-
-
-def plain(node: Any) -> Any:
-    """ruamel's round-trip types → plain dicts, lists, str, int, float, bool, None."""
-    if isinstance(node, dict):
-        return {str(k): plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return str(node)
+            _refuse_tags(tree, value, (*path, i))
 
 
 def resolve_parameters(
-    source: Source, raw: Mapping[str, Any], overrides: Mapping[str, float]
+    tree: FileTree, raw: Mapping[str, Any], overrides: Mapping[str, float]
 ) -> dict[str, float]:
     """Values of all parameters: file values (formulas allowed) with overrides on top."""
     specs = raw.get("parameters") or {}
     if not isinstance(specs, dict):
-        raise source.error(("parameters",), "`parameters` must be a mapping NAME: {value: …}")
+        raise tree.error(("parameters",), "`parameters` must be a mapping NAME: {value: …}")
     unknown = sorted(set(overrides) - set(specs))
     if unknown:
         known = ", ".join(sorted(specs)) or "none declared"
         raise UnknownNameError(
             f"--set {unknown[0]}: no such parameter in the scenario; parameters: {known}",
-            Location(source.file),
+            Location(tree.file),
         )
     pending = {
         name: (spec.get("value") if isinstance(spec, dict) else spec)
@@ -199,7 +132,7 @@ def resolve_parameters(
     while pending:
         ready = {n: v for n, v in pending.items() if not _depends_on_pending(v, pending)}
         if not ready:
-            raise source.error(
+            raise tree.error(
                 ("parameters", next(iter(pending))), "parameters refer to each other in a cycle"
             )
         for name, value in ready.items():
@@ -207,8 +140,8 @@ def resolve_parameters(
             if isinstance(value, bool) or not (
                 isinstance(value, int | float) or formulas.is_formula(value)
             ):
-                raise source.error(where, f"parameter {name!r} needs a number or =formula value")
-            values[name] = _number(source, where, value, values)
+                raise tree.error(where, f"parameter {name!r} needs a number or =formula value")
+            values[name] = _number(tree, where, value, values)
             del pending[name]
     return values
 
@@ -217,25 +150,25 @@ def _depends_on_pending(value: Any, pending: Mapping[str, Any]) -> bool:
     return formulas.is_formula(value) and bool(formulas.names_in(value) & set(pending))
 
 
-def _number(source: Source, path: PathKey, value: Any, parameters: Mapping[str, float]) -> Any:
+def _number(tree: FileTree, path: PathKey, value: Any, parameters: Mapping[str, float]) -> Any:
     if not formulas.is_formula(value):
         return value
     try:
         return formulas.evaluate(value, parameters)
     except formulas.FormulaError as error:
-        raise source.error(path, str(error)) from None
+        raise tree.error(path, str(error)) from None
 
 
-def substitute(source: Source, node: Any, path: PathKey, parameters: Mapping[str, float]) -> Any:
+def substitute(tree: FileTree, node: Any, path: PathKey, parameters: Mapping[str, float]) -> Any:
     """Replace every formula string in ``node`` by its value."""
     if isinstance(node, dict):
-        return {k: substitute(source, v, (*path, k), parameters) for k, v in node.items()}
+        return {k: substitute(tree, v, (*path, k), parameters) for k, v in node.items()}
     if isinstance(node, list):
-        return [substitute(source, v, (*path, i), parameters) for i, v in enumerate(node)]
-    return _number(source, path, node, parameters)
+        return [substitute(tree, v, (*path, i), parameters) for i, v in enumerate(node)]
+    return _number(tree, path, node, parameters)
 
 
-def validate(source: Source, data: Mapping[str, Any]) -> ScenarioFile:
+def validate(tree: FileTree, data: Mapping[str, Any]) -> ScenarioFile:
     """Check the resolved data against the file format."""
     try:
         return ScenarioFile.model_validate(data)
@@ -250,7 +183,7 @@ def validate(source: Source, data: Mapping[str, Any]) -> ScenarioFile:
                 message += f" (got {shown})"
         if first["type"] == "extra_forbidden":
             message = f"unknown field {first['loc'][-1]!r}"
-        raise source.error(first["loc"], message) from None
+        raise tree.error(first["loc"], message) from None
 
 
 def load_scenario(
@@ -288,29 +221,27 @@ def load_scenario(
 
 
 def build_scenario(
-    source: Source, overrides: Mapping[str, float] | None = None, raw: Any = None
+    tree: FileTree, overrides: Mapping[str, float] | None = None, raw: Any = None
 ) -> Scenario:
     """Resolve, validate and build an already parsed file (steps 2 to 4).
 
-    ``raw`` is ``plain(source.tree)`` when the caller has it already (sweeps rebuild
+    ``raw`` is ``plain(tree.root)`` when the caller has it already (sweeps rebuild
     one file many times).
     """
-    from detente.scenario.build import build
-
-    model, parameters = resolve(source, overrides or {}, raw)
-    return build(model, source, parameters)
+    model, parameters = resolve(tree, overrides or {}, raw)
+    return build(model, tree, parameters)
 
 
 def resolve(
-    source: Source, overrides: Mapping[str, float], raw: Any = None
+    tree: FileTree, overrides: Mapping[str, float], raw: Any = None
 ) -> tuple[ScenarioFile, dict[str, float]]:
     """The validated file and every parameter's value, with ``overrides`` applied."""
-    raw = plain(source.tree) if raw is None else raw
-    parameters = resolve_parameters(source, raw, overrides)
+    raw = plain(tree.root) if raw is None else raw
+    parameters = resolve_parameters(tree, raw, overrides)
     data = {k: v for k, v in raw.items() if k != "parameters"}
-    data = substitute(source, data, (), parameters)
+    data = substitute(tree, data, (), parameters)
     data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides)
-    return validate(source, data), parameters
+    return validate(tree, data), parameters
 
 
 def _parameter_specs(

@@ -8,16 +8,16 @@ position of the offending field.
 
 from __future__ import annotations
 
-from detente.errors import DetenteError, UnknownNameError
+from detente.errors import UnknownNameError
 from detente.factions import Derived, Domestic, Faction, Given, Leading, NegotiatingBasis
 from detente.ratification import Majority, NoRatification, RatificationRule, Unanimity, Veto
-from detente.scenario.loader import PathKey, Source
-from detente.scenario.model import LeadingSpec, PartySpec, RatificationSpec
+from detente.scenariofile.locations import FileTree, PathKey
+from detente.scenariofile.model import LeadingSpec, PartySpec, RatificationSpec
 from detente.utility import Utility
 
 
 def build_domestic(
-    spec: PartySpec, utilities: tuple[Utility, ...], source: Source, path: PathKey
+    spec: PartySpec, utilities: tuple[Utility, ...], tree: FileTree, path: PathKey
 ) -> Domestic:
     """The factions, negotiating basis and ratification rule of a party entry.
 
@@ -25,43 +25,40 @@ def build_domestic(
     """
     assert spec.factions is not None
     ids = tuple(f.id for f in spec.factions)
-    _check_ids(ids, source, (*path, "factions"))
+    _check_ids(ids, tree, (*path, "factions"))
     factions = tuple(
         Faction(f.id, u, f.weight, f.reservation, f.name or "")
         for f, u in zip(spec.factions, utilities, strict=True)
     )
     if all(f.weight == 0.0 for f in factions):
-        raise source.error(
+        raise tree.error(
             (*path, "factions"),
             f"faction weights are all zero ({', '.join(ids)}); at least one must be positive",
         )
-    rule = _rule(spec, ids, source, (*path, "ratification"))
-    basis = _basis(spec, ids, source, (*path, "negotiating_utility"))
+    rule = _rule(spec, ids, tree, (*path, "ratification"))
+    basis = _basis(spec, ids, tree, (*path, "negotiating_utility"))
     anticipated = not isinstance(spec.ratification, RatificationSpec) or (
         spec.ratification.anticipated
     )
-    try:
-        return Domestic(factions, rule, basis, anticipated)
-    except DetenteError as error:
-        raise source.error(path, error.message, type(error)) from None
+    return tree.located(path, lambda: Domestic(factions, rule, basis, anticipated))
 
 
-def _check_ids(ids: tuple[str, ...], source: Source, path: PathKey) -> None:
+def _check_ids(ids: tuple[str, ...], tree: FileTree, path: PathKey) -> None:
     for k, faction_id in enumerate(ids):
         if faction_id in ids[:k]:
-            raise source.error((*path, k, "id"), f"faction {faction_id!r} is declared twice")
+            raise tree.error((*path, k, "id"), f"faction {faction_id!r} is declared twice")
 
 
-def _known(name: str, ids: tuple[str, ...], what: str, source: Source, path: PathKey) -> None:
+def _known(name: str, ids: tuple[str, ...], what: str, tree: FileTree, path: PathKey) -> None:
     if name not in ids:
-        raise source.error(
+        raise tree.error(
             path,
             f"{what} {name!r} is not a faction; factions are: {', '.join(ids)}",
             UnknownNameError,
         )
 
 
-def _rule(spec: PartySpec, ids: tuple[str, ...], source: Source, path: PathKey) -> RatificationRule:
+def _rule(spec: PartySpec, ids: tuple[str, ...], tree: FileTree, path: PathKey) -> RatificationRule:
     rule = spec.ratification
     if isinstance(rule, str):
         rule = RatificationSpec(rule=rule)
@@ -73,16 +70,16 @@ def _rule(spec: PartySpec, ids: tuple[str, ...], source: Source, path: PathKey) 
         return Majority(0.5 if rule.threshold is None else rule.threshold)
     players = rule.players or []
     for k, player in enumerate(players):
-        _known(player, ids, "veto player", source, (*path, "players", k))
+        _known(player, ids, "veto player", tree, (*path, "players", k))
     return Veto(tuple(players))
 
 
 def _basis(
-    spec: PartySpec, ids: tuple[str, ...], source: Source, path: PathKey
+    spec: PartySpec, ids: tuple[str, ...], tree: FileTree, path: PathKey
 ) -> NegotiatingBasis:
     basis = spec.negotiating_utility
     if isinstance(basis, LeadingSpec):
-        _known(basis.leading, ids, "leading faction", source, (*path, "leading"))
+        _known(basis.leading, ids, "leading faction", tree, (*path, "leading"))
         return Leading(basis.leading)
     if basis == "given" or (basis is None and spec.utility is not None):
         return Given()

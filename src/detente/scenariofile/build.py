@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from detente.claims import build_claims
 from detente.errors import UnknownNameError
 from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
-from detente.phasing.spec import build_phasing, build_trust
-from detente.protocols import build_negotiation
-from detente.scenario.citations import check_citations
-from detente.scenario.core import Position, Scenario
-from detente.scenario.factions import build_domestic
-from detente.scenario.loader import PathKey, Source, plain
-from detente.scenario.model import (
+from detente.scenario import ParameterRecord, Position, Scenario
+from detente.scenariofile.citations import check_citations
+from detente.scenariofile.claims import build_claims
+from detente.scenariofile.factions import build_domestic
+from detente.scenariofile.locations import FileTree, PathKey, plain
+from detente.scenariofile.model import (
     IssueSpec,
     IssueValues,
     LinearTerm,
@@ -30,39 +28,61 @@ from detente.scenario.model import (
     ScenarioFile,
     TableUtilitySpec,
 )
+from detente.scenariofile.negotiation import build_negotiation
+from detente.scenariofile.phasing import build_phasing, build_trust
 from detente.utility import Constrained, LinearAdditive, Requirement, TableUtility, Utility
 
 
-def build(model: ScenarioFile, source: Source, parameters: Mapping[str, float]) -> Scenario:
+def build(model: ScenarioFile, tree: FileTree, parameters: Mapping[str, float]) -> Scenario:
     """The scenario a validated file describes."""
-    if source.memo.get("citations") != list(model.sources):  # the file's, not the parameters'
-        check_citations(plain(source.tree), list(model.sources), source)
-        source.memo["citations"] = list(model.sources)
+    if tree.memo.get("citations") != list(model.sources):  # the file's, not the parameters'
+        check_citations(plain(tree.root), list(model.sources), tree)
+        tree.memo["citations"] = list(model.sources)
     space = OutcomeSpace(tuple(build_issue(spec) for spec in model.issues))
     parties = tuple(
-        build_party(spec, space, source, ("parties", i)) for i, spec in enumerate(model.parties)
+        build_party(spec, space, tree, ("parties", i)) for i, spec in enumerate(model.parties)
     )
     positions = {
-        name: build_position(name, spec, space, parties, source, ("positions", name))
+        name: build_position(name, spec, space, parties, tree, ("positions", name))
         for name, spec in model.positions.items()
     }
-    trust = build_trust(model.trust, [p.id for p in parties], source)
-    phasing = build_phasing(model.items, model.phasing, parties, trust, source)
+    trust = build_trust(model.trust, [p.id for p in parties], tree)
+    phasing = build_phasing(model.items, model.phasing, parties, trust, tree)
     return Scenario(
         name=model.name,
         space=space,
         parties=parties,
         description=model.description,
-        path=source.file,
-        parameters=dict(parameters),
+        path=tree.file,
+        parameter_records=parameter_records(model, parameters),
         positions=positions,
         negotiation=None
         if model.protocol is None
-        else build_negotiation(model.protocol, tuple(p.id for p in parties), source),
+        else build_negotiation(model.protocol, tuple(p.id for p in parties), tree),
         trust=trust,
         phasing=phasing,
-        claims=build_claims(model.claims, source.at),
+        claims=build_claims(model.claims, tree),
     )
+
+
+def parameter_records(
+    model: ScenarioFile, values: Mapping[str, float]
+) -> dict[str, ParameterRecord]:
+    """Every parameter's record: the value used (``values``) and what the file says of it."""
+    return {
+        name: ParameterRecord(
+            name,
+            values[name],
+            spec.range,
+            spec.distribution,
+            spec.mode,
+            spec.sd,
+            spec.integer,
+            spec.source,
+            spec.description,
+        )
+        for name, spec in model.parameters.items()
+    }
 
 
 def build_position(
@@ -70,28 +90,28 @@ def build_position(
     spec: PositionSpec,
     space: OutcomeSpace,
     parties: Sequence[Party],
-    source: Source,
+    tree: FileTree,
     path: PathKey,
 ) -> Position:
     """The named outcome a position entry declares (items left out are not delivered)."""
     for issue_name in spec.outcome:
-        _issue(space, issue_name, source, (*path, "outcome", issue_name))
+        _issue(space, issue_name, tree, (*path, "outcome", issue_name))
     missing = [i.name for i in space.issues if i.kind != "item" and i.name not in spec.outcome]
     if missing:
-        raise source.error(
+        raise tree.error(
             (*path, "outcome"), f"position does not give a value for {', '.join(missing)}"
         )
     values = tuple(
         issue.values[
             _value_position(
-                issue, spec.outcome.get(issue.name, 0), source, (*path, "outcome", issue.name)
+                issue, spec.outcome.get(issue.name, 0), tree, (*path, "outcome", issue.name)
             )
         ]
         for issue in space.issues
     )
     ids = [p.id for p in parties]
     if spec.held_by is not None and spec.held_by not in ids:
-        raise source.error(
+        raise tree.error(
             (*path, "held_by"),
             f"no party {spec.held_by!r}; parties are: {', '.join(ids)}",
             UnknownNameError,
@@ -110,24 +130,24 @@ def build_issue(spec: IssueSpec) -> Issue:
     return Issue(spec.name, tuple(spec.values))
 
 
-def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: PathKey) -> Party:
+def build_party(spec: PartySpec, space: OutcomeSpace, tree: FileTree, path: PathKey) -> Party:
     """The party a party entry declares."""
     given = (
         None
         if spec.utility is None
-        else build_utility(spec.utility, space, source, (*path, "utility"))
+        else build_utility(spec.utility, space, tree, (*path, "utility"))
     )
     domestic = None
     if spec.factions is not None:
         parts = tuple(
-            build_utility(f.utility, space, source, (*path, "factions", k, "utility"))
+            build_utility(f.utility, space, tree, (*path, "factions", k, "utility"))
             for k, f in enumerate(spec.factions)
         )
-        domestic = build_domestic(spec, parts, source, path)
+        domestic = build_domestic(spec, parts, tree, path)
     utility = given if domestic is None else domestic.negotiating_utility(given)
     assert utility is not None
     requirements = tuple(
-        _requirement(space, issue, allowed, source, (*path, "requires", issue))
+        _requirement(space, issue, allowed, tree, (*path, "requires", issue))
         for issue, allowed in spec.requires.items()
     )
     if requirements:
@@ -146,92 +166,86 @@ def build_party(spec: PartySpec, space: OutcomeSpace, source: Source, path: Path
 def build_utility(
     spec: LinearUtilitySpec | TableUtilitySpec | RectanglesUtilitySpec,
     space: OutcomeSpace,
-    source: Source,
+    tree: FileTree,
     path: PathKey,
 ) -> Utility:
     """The utility function a utility entry declares."""
     if isinstance(spec, TableUtilitySpec):
-        return _table(spec, space, source, path)
+        return _table(spec, space, tree, path)
     if isinstance(spec, RectanglesUtilitySpec):
-        return _rectangles(spec, space, source, path)
-    linear = _linear(spec, space, source, path)
+        return _rectangles(spec, space, tree, path)
+    linear = _linear(spec, space, tree, path)
     return linear if spec.ceiling is None else Capped(linear, spec.ceiling)
 
 
 def _rectangles(
-    spec: RectanglesUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+    spec: RectanglesUtilitySpec, space: OutcomeSpace, tree: FileTree, path: PathKey
 ) -> HyperRectangles:
     boxes = []
     for k, box in enumerate(spec.boxes):
         bounds = []
         for name, (low, high) in box.bounds.items():
             where = (*path, "boxes", k, "bounds", name)
-            issue = _issue(space, name, source, where)
-            first = _value_position(issue, low, source, where)
-            last = _value_position(issue, high, source, where)
+            issue = _issue(space, name, tree, where)
+            first = _value_position(issue, low, tree, where)
+            last = _value_position(issue, high, tree, where)
             bounds.append((space.position(name), first, last))
         boxes.append(Box(tuple(bounds), box.utility))
     return HyperRectangles(tuple(boxes), spec.scale, spec.ceiling)
 
 
-def _issue(space: OutcomeSpace, name: str, source: Source, path: PathKey) -> Issue:
-    try:
-        return space.issue(name)
-    except UnknownNameError as error:
-        raise source.error(path, error.message, UnknownNameError) from None
+def _issue(space: OutcomeSpace, name: str, tree: FileTree, path: PathKey) -> Issue:
+    return tree.located(path, lambda: space.issue(name))
 
 
-def _value_position(issue: Issue, value: Value, source: Source, path: PathKey) -> int:
+def _value_position(issue: Issue, value: Value, tree: FileTree, path: PathKey) -> int:
     for i, candidate in enumerate(issue.values):
         if candidate == value or str(candidate) == str(value):
             return i
-    try:
-        return issue.index_of(value)
-    except UnknownNameError as error:
-        raise source.error(path, error.message, UnknownNameError) from None
+    return tree.located(path, lambda: issue.index_of(value))
 
 
 def _linear(
-    spec: LinearUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+    spec: LinearUtilitySpec, space: OutcomeSpace, tree: FileTree, path: PathKey
 ) -> LinearAdditive:
     for name in (*spec.weights, *spec.values):
         where = "weights" if name in spec.weights else "values"
-        _issue(space, name, source, (*path, where, name))
+        _issue(space, name, tree, (*path, where, name))
     weights = tuple(
         spec.weights.get(issue.name, 1.0 if issue.name in spec.values else 0.0)
         for issue in space.issues
     )
     tables = tuple(
-        _table_for(issue, spec.values.get(issue.name), source, (*path, "values", issue.name))
+        _table_for(issue, spec.values.get(issue.name), tree, (*path, "values", issue.name))
         for issue in space.issues
     )
     return LinearAdditive(weights, tables, spec.offset)
 
 
 def _table_for(
-    issue: Issue, values: IssueValues | None, source: Source, path: PathKey
+    issue: Issue, values: IssueValues | None, tree: FileTree, path: PathKey
 ) -> tuple[float, ...]:
     if values is None:
         return (0.0,) * len(issue)
     if isinstance(values, LinearTerm):
         if not all(isinstance(v, int | float) for v in issue.values):
-            raise source.error(
+            raise tree.error(
                 path, f"a linear term needs a numeric issue; {issue.name!r} has named values"
             )
         return tuple(values.intercept + values.slope * float(v) for v in issue.values)
     if isinstance(values, list):
         if len(values) != len(issue):
-            raise source.error(
+            raise tree.error(
                 path, f"lists {len(values)} values but issue {issue.name!r} has {len(issue)}"
             )
         return tuple(values)
     if isinstance(values, dict):
         table = [0.0] * len(issue)
         for key, number in values.items():
-            table[_value_position(issue, key, source, (*path, key))] = number
+            table[_value_position(issue, key, tree, (*path, key))] = number
         return tuple(table)
     if issue.kind != "item":
-        raise source.error(
+        raise tree.error(
             path,
             f"a single number is allowed only for items; give {issue.name!r} a value per value",
         )
@@ -239,21 +253,21 @@ def _table_for(
 
 
 def _table(
-    spec: TableUtilitySpec, space: OutcomeSpace, source: Source, path: PathKey
+    spec: TableUtilitySpec, space: OutcomeSpace, tree: FileTree, path: PathKey
 ) -> TableUtility:
     table: dict[tuple[Value, ...], float] = {}
     for i, entry in enumerate(spec.outcomes):
         where = (*path, "outcomes", i, "outcome")
         missing = [name for name in space.names if name not in entry.outcome]
         if missing:
-            raise source.error(
+            raise tree.error(
                 where, f"outcome does not give a value for issue(s) {', '.join(missing)}"
             )
         for name in entry.outcome:
-            _issue(space, name, source, (*where, name))
+            _issue(space, name, tree, (*where, name))
         outcome = tuple(
             space.issues[k].values[
-                _value_position(space.issues[k], entry.outcome[n], source, (*where, n))
+                _value_position(space.issues[k], entry.outcome[n], tree, (*where, n))
             ]
             for k, n in enumerate(space.names)
         )
@@ -262,10 +276,10 @@ def _table(
 
 
 def _requirement(
-    space: OutcomeSpace, name: str, allowed: Sequence[Value], source: Source, path: PathKey
+    space: OutcomeSpace, name: str, allowed: Sequence[Value], tree: FileTree, path: PathKey
 ) -> Requirement:
-    issue = _issue(space, name, source, path)
+    issue = _issue(space, name, tree, path)
     positions = frozenset(
-        _value_position(issue, value, source, (*path, k)) for k, value in enumerate(allowed)
+        _value_position(issue, value, tree, (*path, k)) for k, value in enumerate(allowed)
     )
     return Requirement(space.position(name), positions)

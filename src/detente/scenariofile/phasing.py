@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from detente.errors import DetenteError
+from detente.errors import ScenarioError
 from detente.parties import Party
 from detente.phasing.deal import Deal, Stake
 from detente.phasing.designer import DEFAULT_TIME_LIMIT
 from detente.phasing.items import Item, Link, party_values
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
+from detente.scenariofile.locations import FileTree, PathKey
 from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-PathKey = tuple[str | int, ...]
 
 
 class _Section(BaseModel):
@@ -175,41 +175,36 @@ class PhasingSpec(_Section):
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, gt=0.0)
 
 
-class Located(Protocol):
-    """Turns a field path into a located one-line error (the scenario loader's source)."""
-
-    def error(self, path: Sequence[str | int], message: str) -> DetenteError: ...
-
-
 def build_trust(
-    spec: TrustSpec | None, parties: Sequence[str], source: Located
+    spec: TrustSpec | None, parties: Sequence[str], tree: FileTree
 ) -> TrustTable | None:
     """The trust table a ``trust:`` section declares."""
     if spec is None:
         return None
     beliefs: dict[tuple[str, str], TrustModel] = {}
     for truster, row in spec.items():
-        _known(truster, parties, source, ("trust", truster))
+        _known(truster, parties, tree, ("trust", truster))
         for trustee, belief in row.items():
-            _known(trustee, parties, source, ("trust", truster, trustee))
+            _known(trustee, parties, tree, ("trust", truster, trustee))
             if trustee == truster:
-                raise source.error(("trust", truster, trustee), "a party's belief about itself")
+                raise tree.error(("trust", truster, trustee), "a party's belief about itself")
             beliefs[(truster, trustee)] = belief.model()
     return TrustTable(beliefs)
 
 
-def _known(party: str, parties: Sequence[str], source: Located, path: PathKey) -> None:
+def _known(party: str, parties: Sequence[str], tree: FileTree, path: PathKey) -> None:
     if party not in parties:
-        raise source.error(path, f"unknown party {party!r}; parties are: {', '.join(parties)}")
+        raise tree.error(path, f"unknown party {party!r}; parties are: {', '.join(parties)}")
 
 
-def _item(spec: ItemSpec, parties: Sequence[str], source: Located, path: PathKey) -> Item:
-    _known(spec.giver, parties, source, (*path, "giver"))
+def _item(spec: ItemSpec, parties: Sequence[str], tree: FileTree, path: PathKey) -> Item:
+    _known(spec.giver, parties, tree, (*path, "giver"))
     for field in ("value", "flow", "leverage"):
         for party in getattr(spec, field):
-            _known(party, parties, source, (*path, field, party))
-    try:
-        return Item(
+            _known(party, parties, tree, (*path, field, party))
+    return tree.located(
+        path,
+        lambda: Item(
             spec.name,
             spec.giver,
             party_values(spec.value),
@@ -221,9 +216,9 @@ def _item(spec: ItemSpec, parties: Sequence[str], source: Located, path: PathKey
             math.inf if spec.per_stage is None else spec.per_stage,
             spec.reversibility,
             party_values(spec.leverage),
-        )
-    except DetenteError as error:
-        raise source.error(path, error.message) from None
+        ),
+        ScenarioError,
+    )
 
 
 def _order(
@@ -237,28 +232,28 @@ def _order(
     return tuple(tuple(group) for group in spec.order)
 
 
-def _names(names: Sequence[str], items: Sequence[str], source: Located, path: PathKey) -> None:
+def _names(names: Sequence[str], items: Sequence[str], tree: FileTree, path: PathKey) -> None:
     for k, name in enumerate(names):
         if name not in items:
-            raise source.error((*path, k), f"unknown item {name!r}; items are: {', '.join(items)}")
+            raise tree.error((*path, k), f"unknown item {name!r}; items are: {', '.join(items)}")
 
 
 def _check_references(
-    spec: PhasingSpec, names: Sequence[str], ids: Sequence[str], source: Located
+    spec: PhasingSpec, names: Sequence[str], ids: Sequence[str], tree: FileTree
 ) -> None:
     """Every item and party the phasing section names exists, located in the file if not."""
     for k, link in enumerate(spec.links):
         for end in ("source", "target"):
-            _names([getattr(link, end)], names, source, ("phasing", "links", k, end))
-    _names(spec.equal_steps, names, source, ("phasing", "equal_steps"))
-    _names(spec.measure, names, source, ("phasing", "measure"))
+            _names([getattr(link, end)], names, tree, ("phasing", "links", k, end))
+    _names(spec.equal_steps, names, tree, ("phasing", "equal_steps"))
+    _names(spec.measure, names, tree, ("phasing", "measure"))
     for field in ("outside", "completion"):
         for party in getattr(spec, field):
-            _known(party, ids, source, ("phasing", field, party))
+            _known(party, ids, tree, ("phasing", field, party))
     if isinstance(spec.order, list):
         for g, group in enumerate(spec.order):
             for k, party in enumerate(group):
-                _known(party, ids, source, ("phasing", "order", g, k))
+                _known(party, ids, tree, ("phasing", "order", g, k))
 
 
 def build_phasing(
@@ -266,56 +261,58 @@ def build_phasing(
     spec: PhasingSpec | None,
     parties: Sequence[Party],
     trust: TrustTable | None,
-    source: Located,
+    tree: FileTree,
 ) -> Phasing | None:
     """The phasing a scenario's ``items:`` and ``phasing:`` sections declare."""
     if items is None:
         if spec is not None:
-            raise source.error(("phasing",), "a phasing section needs an items: section")
+            raise tree.error(("phasing",), "a phasing section needs an items: section")
         return None
     spec = spec or PhasingSpec()
     ids = [p.id for p in parties]
-    built = [_item(s, ids, source, ("items", i)) for i, s in enumerate(items)]
+    built = [_item(s, ids, tree, ("items", i)) for i, s in enumerate(items)]
     names = [it.name for it in built]
-    _check_references(spec, names, ids, source)
+    _check_references(spec, names, ids, tree)
     order = _order(spec, built, ids)
     stakes = tuple(
         Stake(p.id, p.discount, spec.outside.get(p.id, 0.0), spec.completion.get(p.id, 0.0))
         for p in parties
     )
-    try:
-        deal = Deal(
+    links = tuple(Link(x.source, x.target, x.rate) for x in spec.links)
+    deal = tree.located(
+        ("phasing",),
+        lambda: Deal(
             stakes,
             tuple(built),
             order,
-            links=tuple(Link(x.source, x.target, x.rate) for x in spec.links),
+            links=links,
             trust=trust or TrustTable({}),
             equal_steps=tuple(spec.equal_steps),
             measure=tuple(spec.measure),
             tail=spec.tail,
-        )
-    except DetenteError as error:
-        raise source.error(("phasing",), error.message) from None
+        ),
+        ScenarioError,
+    )
     return Phasing(
         deal,
         spec.stages,
         spec.max_stages,
         spec.objective,
         spec.target,
-        _schedule(spec.schedule, names, source),
+        _schedule(spec.schedule, names, tree),
         spec.time_limit,
     )
 
 
 def _schedule(
-    stages: list[dict[str, float]] | None, names: Sequence[str], source: Located
+    stages: list[dict[str, float]] | None, names: Sequence[str], tree: FileTree
 ) -> Schedule | None:
     if stages is None:
         return None
     if not stages:
-        raise source.error(("phasing", "schedule"), "a schedule needs at least one stage")
+        raise tree.error(("phasing", "schedule"), "a schedule needs at least one stage")
     for k, stage in enumerate(stages):
-        _names(list(stage), names, source, ("phasing", "schedule", k))
+        _names(list(stage), names, tree, ("phasing", "schedule", k))
     return Schedule.from_stages(names, stages)
 
 

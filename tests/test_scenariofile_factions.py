@@ -10,7 +10,7 @@ import pytest
 from detente.errors import DetenteError
 from detente.factions import Derived, Given, Leading
 from detente.ratification import Majority, NoRatification, Unanimity, Veto
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from detente.twolevel import reweight
 from tests.conftest import SCENARIOS
 

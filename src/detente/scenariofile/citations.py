@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from detente.errors import UnknownNameError
-from detente.scenario.loader import PathKey, Source
+from detente.scenariofile.locations import FileTree, PathKey
 
 CITATION = re.compile(r"\[@([^\]\s]+)\]")
 
@@ -44,14 +44,14 @@ def source_fields(node: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]
             yield from source_fields(value, (*path, i))
 
 
-def check_citations(data: Mapping[str, Any], keys: Sequence[str], source: Source) -> None:
+def check_citations(data: Mapping[str, Any], keys: Sequence[str], tree: FileTree) -> None:
     """Refuse a ``source:`` field citing a key that ``sources:`` does not define."""
     known = set(keys)
     for path, text in source_fields(data):
         for key in cited(text):
             if key not in known:
                 listed = ", ".join(sorted(known)) or "none: add a sources: section"
-                raise source.error(
+                raise tree.error(
                     path,
                     f"cites [@{key}], which sources: does not define; defined keys: {listed}",
                     UnknownNameError,

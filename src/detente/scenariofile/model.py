@@ -1,7 +1,7 @@
 """The scenario file format, as pydantic models (the JSON Schema comes from here).
 
-These models describe what a file may say; :mod:`detente.scenario.build`
-turns a validated file into the :class:`~detente.scenario.core.Scenario`
+These models describe what a file may say; :mod:`detente.scenariofile.build`
+turns a validated file into the :class:`~detente.scenario.Scenario`
 value the computations use. Formulas (``=expr``) have already been replaced
 by numbers when these models see the data.
 """
@@ -20,9 +20,9 @@ from pydantic import (
     model_validator,
 )
 
-from detente.claims import ClaimsSection
-from detente.phasing.spec import ItemSpec, PhasingSpec, TrustSpec
-from detente.protocols import ProtocolSection
+from detente.scenariofile.claims import ClaimsSection
+from detente.scenariofile.negotiation import ProtocolSpec
+from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
 
 ValueName = str | int | float
 
@@ -331,7 +331,7 @@ class ScenarioFile(Strict):
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
-    protocol: ProtocolSection | None = None
+    protocol: ProtocolSpec | None = None
     items: list[ItemSpec] | None = Field(
         default=None, description="Concessions a phased deal is made of (see `detente phase`)."
     )

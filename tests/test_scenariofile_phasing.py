@@ -8,7 +8,7 @@ import pytest
 
 from detente.analysis import analyze
 from detente.errors import DetenteError
-from detente.scenario.loader import load_scenario
+from detente.scenariofile.loader import load_scenario
 from detente.trust import BetaReputation, Hazard, TwoTypes
 from tests.conftest import SCENARIOS
 

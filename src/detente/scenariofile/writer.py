@@ -25,7 +25,7 @@ from detente.errors import DetenteError
 from detente.formats.nonlinear import Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
-from detente.scenario.core import Scenario
+from detente.scenario import Scenario
 from detente.utility import LinearAdditive, TableUtility, Utility
 
 _PARTY_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from detente.errors import DetenteError, ScenarioError, UnknownNameError
-from detente.scenario.loader import load_scenario, parse_overrides
+from detente.scenariofile.loader import load_scenario, parse_overrides
 from tests.conftest import SCENARIOS
 
 GOOD = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -17,8 +17,40 @@ from detente.utility import FloatArray, utility_matrix
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
     from detente.phasing.plan import Phasing
-    from detente.protocols import Negotiation
     from detente.trust import TrustTable
+
+Distribution = Literal["uniform", "triangular", "normal"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterRecord:
+    """A named number as the scenario used it, with what the file says about it.
+
+    ``value`` is the value the scenario was built with (after ``--set``);
+    ``range``, ``distribution``, ``mode``, ``sd`` and ``integer`` say how a
+    sweep draws it (no range: it is fixed); ``source`` is where the number
+    comes from (``assumption`` for modelling choices).
+    """
+
+    name: str
+    value: float
+    range: tuple[float, float] | None = None
+    distribution: Distribution = "uniform"
+    mode: float | None = None
+    sd: float | None = None
+    integer: bool = False
+    source: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NegotiationSpec:
+    """How a scenario's negotiation is run, as specs: a protocol spec string (e.g.
+    ``"alternating-offers(deadline=100)"``) and a default strategy spec per party id.
+    """
+
+    protocol: str
+    strategies: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +67,8 @@ class Position:
 class Scenario:
     """Parties with utilities over an outcome space, plus provenance.
 
-    ``parameters`` holds the resolved value of every named parameter (after
-    ``--set`` overrides); ``path`` is the file it came from, if any; ``origin``
+    ``parameter_records`` describes every named parameter (its value after
+    ``--set`` overrides, range, distribution and source); ``path`` is the file it came from, if any; ``origin``
     describes the GENIUS/GeniusWeb/NegoLog files it was imported from, if any.
     """
 
@@ -45,13 +77,18 @@ class Scenario:
     parties: tuple[Party, ...]
     description: str = ""
     path: str | None = None
-    parameters: Mapping[str, float] = field(default_factory=dict)
+    parameter_records: Mapping[str, ParameterRecord] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
     origin: DomainOrigin | None = None
-    negotiation: Negotiation | None = None
+    negotiation: NegotiationSpec | None = None
     trust: TrustTable | None = None
     phasing: Phasing | None = None
     claims: tuple[Claim, ...] = ()
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        """The value of every named parameter, by name (after ``--set`` overrides)."""
+        return {name: record.value for name, record in self.parameter_records.items()}
 
     @property
     def party_ids(self) -> tuple[str, ...]:

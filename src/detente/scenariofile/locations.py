@@ -1,0 +1,106 @@
+"""Where a field of a scenario file is: the one way a file position reaches an error.
+
+A :class:`FileTree` is a parsed YAML file kept for its line and column numbers.
+Builders raise located errors with :meth:`FileTree.error`, and wrap calls into
+domain code (which raises :class:`~detente.errors.DetenteError` without a
+position) with :meth:`FileTree.located`, which attaches the field's position.
+Nothing else in the package knows a file position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from detente.errors import DetenteError, Location, ScenarioError
+
+T = TypeVar("T")
+PathKey = tuple[str | int, ...]
+"""A field path in a file: ``("parties", 0, "discount")``."""
+
+_UNION_TAGS = {"linear", "table", "rectangles", "float", "int", "str", "bool", "list", "dict"}
+
+
+@dataclass(frozen=True, slots=True)
+class FileTree:
+    """A parsed file, kept to turn a field path into a line and column.
+
+    ``memo`` holds what is computed from the file alone, whatever the
+    parameters (a sweep rebuilds one file many times).
+    """
+
+    file: str
+    root: Any
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, path: Sequence[str | int]) -> Location:
+        """Location of the deepest node of ``path`` present in the file."""
+        node, line, column, found = self.root, None, None, []
+        missing: list[str | int] = []
+        for key in path:
+            if isinstance(node, CommentedMap) and key in node:
+                line, column = node.lc.key(key)
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+                line, column = node.lc.item(key)
+            else:
+                missing.append(key)  # a union member's label, or a field the file leaves out
+                continue
+            found.append(key)
+            node = node[key]
+        rest = [
+            k for k in missing if isinstance(k, str) and k[:1].islower() and k not in _UNION_TAGS
+        ][-1:]
+        return Location(
+            self.file,
+            None if line is None else line + 1,
+            None if column is None else column + 1,
+            dotted([*found, *rest]) or None,
+        )
+
+    def error(
+        self, path: Sequence[str | int], message: str, kind: type[DetenteError] = ScenarioError
+    ) -> DetenteError:
+        """A one-line error located at ``path``."""
+        return kind(message, self.at(path))
+
+    def located(
+        self,
+        path: Sequence[str | int],
+        make: Callable[[], T],
+        kind: type[DetenteError] | None = None,
+    ) -> T:
+        """``make()``, with any error it raises located at ``path`` (as ``kind``, or its own)."""
+        try:
+            return make()
+        except DetenteError as error:
+            raise self.error(path, error.message, kind or type(error)) from None
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """``('parties', 0, 'discount')`` → ``'parties[0].discount'``.
+
+    >>> dotted(("parties", 0, "discount"))
+    'parties[0].discount'
+    """
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def plain(node: Any) -> Any:
+    """ruamel's round-trip types → plain dicts, lists, str, int, float, bool, None."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return str(node)
