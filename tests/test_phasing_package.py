@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from detente.errors import DetenteError
-from detente.phasing.deal import Deal
+from detente.phasing.deal import Deal, fix_package
 from detente.phasing.designer import design
-from detente.phasing.package import fix_package, phase_package
+from detente.phasing.package import phase_package
 from detente.scenariofile.loader import load_scenario
 from tests.conftest import SCENARIOS
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.errors import DetenteError, UnknownNameError
+from detente.phasing.deal import fix_package
 from detente.phasing.designer import (
     OBJECTIVES,
     Objective,
@@ -17,7 +18,6 @@ from detente.phasing.designer import (
     design_document,
     min_stages,
 )
-from detente.phasing.package import fix_package
 from detente.phasing.plan import Phasing
 from detente.phasing.sections import outcome_packages
 from detente.scenario import Scenario

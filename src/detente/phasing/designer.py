@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
-from detente.phasing.deal import Deal
+from detente.phasing.deal import Deal, fix_package
 from detente.phasing.enforcement import Enforcement, Valuation, affine
 from detente.phasing.highs import Program, Status, minimize
 from detente.phasing.schedule import TOLERANCE, Schedule, aligned
@@ -319,8 +319,6 @@ class Designer:
         It shares this designer's compiled incentive constraints: fixing totals
         changes the program's bounds, not what honouring and reneging are worth.
         """
-        from detente.phasing.package import fix_package
-
         return Designer(fix_package(self.deal, amounts), self.time_limit, True, self._compiled)
 
     def check(self, schedule: Schedule) -> Enforcement:

@@ -52,7 +52,7 @@ SMALL_PROGRAM_OPTIONS: dict[str, bool | str | int] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Solution:
+class ProgramResult:
     """What HiGHS found: ``x`` when it has a feasible point; ``gap`` for mixed-integer programs."""
 
     status: Status
@@ -76,7 +76,7 @@ class Program:
     integer: NDArray[np.bool_]
 
 
-def minimize(program: Program, time_limit: float) -> Solution:
+def minimize(program: Program, time_limit: float) -> ProgramResult:
     """Solve ``program``; a solver stopped at ``time_limit`` seconds reports its best point
     (if any) and the relative gap.
 
@@ -91,10 +91,10 @@ def minimize(program: Program, time_limit: float) -> Solution:
     solution = _run(program, time_limit)
     if solution is None:  # presolve could not tell infeasible from unbounded: ask without it
         solution = _run(program, time_limit, presolve=False)
-    return solution or Solution("infeasible")
+    return solution or ProgramResult("infeasible")
 
 
-def _run(program: Program, time_limit: float, presolve: bool = True) -> Solution | None:
+def _run(program: Program, time_limit: float, presolve: bool = True) -> ProgramResult | None:
     import highspy
 
     highs = _solver()
@@ -135,15 +135,15 @@ def _run(program: Program, time_limit: float, presolve: bool = True) -> Solution
     x = np.array(highs.getSolution().col_value, dtype=np.float64) if found else None
     gap = float(info.mip_gap) if found and integer.any() else None
     if status == kinds.kOptimal:
-        return Solution("optimal", x, gap)
+        return ProgramResult("optimal", x, gap)
     if status in (kinds.kTimeLimit, kinds.kIterationLimit, kinds.kSolutionLimit):
-        return Solution("time_limit", x, gap)
+        return ProgramResult("time_limit", x, gap)
     if status == kinds.kInfeasible:
-        return Solution("infeasible")
+        return ProgramResult("infeasible")
     if status == kinds.kUnbounded:
-        return Solution("unbounded")
+        return ProgramResult("unbounded")
     if status == kinds.kUnboundedOrInfeasible:
-        return None if presolve else Solution("infeasible")
+        return None if presolve else ProgramResult("infeasible")
     raise DetenteError(
         f"HiGHS could not solve a schedule program: {highs.modelStatusToString(status)}; "
         "rerun with --debug and report it"

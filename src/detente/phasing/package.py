@@ -18,40 +18,12 @@ them (e.g. a transfer sized to what each stage needs).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.designer import DEFAULT_TIME_LIMIT, Design, Designer, StageSearch
 from detente.phasing.enforcement import Enforcement
 from detente.phasing.schedule import Schedule
-
-
-def fix_package(deal: Deal, amounts: Mapping[str, float]) -> Deal:
-    """The deal with every named item's total fixed at its amount, measured by those items.
-
-    >>> from detente.phasing.deal import Stake
-    >>> from detente.phasing.items import Item, party_values
-    >>> deal = Deal((Stake("A"), Stake("B")), (Item("x", "A", value=party_values({"B": 1})),),
-    ...             (("A",),))
-    >>> fix_package(deal, {"x": 2.0}).items[0].total
-    (2.0, 2.0)
-    """
-    for name in amounts:
-        deal.item_index(name)
-    if not amounts:
-        raise DetenteError("a package names at least one of the deal's items")
-    items = tuple(
-        replace(item, total=(amounts[item.name], amounts[item.name]))
-        if item.name in amounts
-        else item
-        for item in deal.items
-    )
-    for item in items:
-        low, high = item.total
-        if item.name in amounts and (item.binary and high not in (0.0, 1.0)):
-            raise DetenteError(f"binary item {item.name!r} is delivered whole: 0 or 1, got {low}")
-    return replace(deal, items=items, measure=tuple(n for n in deal.item_names if n in amounts))
 
 
 @dataclass(frozen=True, slots=True)
