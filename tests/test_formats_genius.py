@@ -13,7 +13,7 @@ import pytest
 
 from detente.errors import DetenteError, ScenarioError
 from detente.formats import load_domain
-from detente.formats.nonlinear import Capped
+from detente.utility import Capped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 

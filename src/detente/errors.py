@@ -54,6 +54,28 @@ class ScenarioError(DetenteError):
     """A scenario or domain file is malformed or inconsistent."""
 
 
+class FieldError(ScenarioError):
+    """Bad input at a field of what is being built, given as a path relative to it.
+
+    Code below the file layer knows the shape of its data but not where it sits
+    in a file; the file layer locates the error at its own path plus ``path``.
+    ``kind`` is the error class it is then raised as.
+
+    >>> FieldError("no issue 'x'", ("values", "x")).path
+    ('values', 'x')
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: tuple[str | int, ...] = (),
+        kind: type[DetenteError] = ScenarioError,
+    ) -> None:
+        self.path = path
+        self.kind = kind
+        super().__init__(message)
+
+
 class TooLargeError(DetenteError):
     """An operation needs to enumerate more outcomes than the configured limit."""
 

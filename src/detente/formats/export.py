@@ -28,11 +28,10 @@ import numpy as np
 from detente.errors import DetenteError
 from detente.files import write_text_atomically
 from detente.formats import geniusweb
-from detente.formats.nonlinear import Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.scenario import Scenario
-from detente.utility import LinearAdditive, Utility, evaluate_all
+from detente.utility import Capped, HyperRectangles, LinearAdditive, Utility, evaluate_all
 
 ExportFormat = Literal["genius", "geniusweb"]
 _EXACT = 1e-12

@@ -34,11 +34,10 @@ from pathlib import Path
 import numpy as np
 
 from detente.errors import Location, ScenarioError
-from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.formats.xmlsource import XmlDocument
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
-from detente.utility import LinearAdditive, Utility
+from detente.utility import Box, Capped, HyperRectangles, LinearAdditive, Utility
 
 NORMALISATION_FLOOR = 1e-5
 """GENIUS gives a discrete issue utility 0 when its largest evaluation is below this."""

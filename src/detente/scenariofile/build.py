@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from detente.errors import UnknownNameError
-from detente.formats.nonlinear import Box, Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.scenario import ParameterRecord, Position, Scenario
@@ -17,20 +16,11 @@ from detente.scenariofile.citations import check_citations
 from detente.scenariofile.claims import build_claims
 from detente.scenariofile.factions import build_domestic
 from detente.scenariofile.locations import FileTree, PathKey, plain
-from detente.scenariofile.model import (
-    IssueSpec,
-    IssueValues,
-    LinearTerm,
-    LinearUtilitySpec,
-    PartySpec,
-    PositionSpec,
-    RectanglesUtilitySpec,
-    ScenarioFile,
-    TableUtilitySpec,
-)
+from detente.scenariofile.model import IssueSpec, PartySpec, PositionSpec, ScenarioFile
 from detente.scenariofile.negotiation import build_negotiation
 from detente.scenariofile.phasing import build_phasing, build_trust
-from detente.utility import Constrained, LinearAdditive, Requirement, TableUtility, Utility
+from detente.utility import Constrained, Requirement, Utility
+from detente.utility.kinds import KindSpec, issue_at, kinds, value_at
 
 
 def build(model: ScenarioFile, tree: FileTree, parameters: Mapping[str, float]) -> Scenario:
@@ -163,116 +153,18 @@ def build_party(spec: PartySpec, space: OutcomeSpace, tree: FileTree, path: Path
     )
 
 
-def build_utility(
-    spec: LinearUtilitySpec | TableUtilitySpec | RectanglesUtilitySpec,
-    space: OutcomeSpace,
-    tree: FileTree,
-    path: PathKey,
-) -> Utility:
-    """The utility function a utility entry declares."""
-    if isinstance(spec, TableUtilitySpec):
-        return _table(spec, space, tree, path)
-    if isinstance(spec, RectanglesUtilitySpec):
-        return _rectangles(spec, space, tree, path)
-    linear = _linear(spec, space, tree, path)
-    return linear if spec.ceiling is None else Capped(linear, spec.ceiling)
-
-
-def _rectangles(
-    spec: RectanglesUtilitySpec, space: OutcomeSpace, tree: FileTree, path: PathKey
-) -> HyperRectangles:
-    boxes = []
-    for k, box in enumerate(spec.boxes):
-        bounds = []
-        for name, (low, high) in box.bounds.items():
-            where = (*path, "boxes", k, "bounds", name)
-            issue = _issue(space, name, tree, where)
-            first = _value_position(issue, low, tree, where)
-            last = _value_position(issue, high, tree, where)
-            bounds.append((space.position(name), first, last))
-        boxes.append(Box(tuple(bounds), box.utility))
-    return HyperRectangles(tuple(boxes), spec.scale, spec.ceiling)
+def build_utility(spec: KindSpec, space: OutcomeSpace, tree: FileTree, path: PathKey) -> Utility:
+    """The utility function a utility entry declares (its kind builds it; errors located here)."""
+    kind = kinds()[getattr(spec, "type", "linear")]
+    return tree.located(path, lambda: kind.build(spec, space))
 
 
 def _issue(space: OutcomeSpace, name: str, tree: FileTree, path: PathKey) -> Issue:
-    return tree.located(path, lambda: space.issue(name))
+    return tree.located(path, lambda: issue_at(space, name, ()))
 
 
 def _value_position(issue: Issue, value: Value, tree: FileTree, path: PathKey) -> int:
-    for i, candidate in enumerate(issue.values):
-        if candidate == value or str(candidate) == str(value):
-            return i
-    return tree.located(path, lambda: issue.index_of(value))
-
-
-def _linear(
-    spec: LinearUtilitySpec, space: OutcomeSpace, tree: FileTree, path: PathKey
-) -> LinearAdditive:
-    for name in (*spec.weights, *spec.values):
-        where = "weights" if name in spec.weights else "values"
-        _issue(space, name, tree, (*path, where, name))
-    weights = tuple(
-        spec.weights.get(issue.name, 1.0 if issue.name in spec.values else 0.0)
-        for issue in space.issues
-    )
-    tables = tuple(
-        _table_for(issue, spec.values.get(issue.name), tree, (*path, "values", issue.name))
-        for issue in space.issues
-    )
-    return LinearAdditive(weights, tables, spec.offset)
-
-
-def _table_for(
-    issue: Issue, values: IssueValues | None, tree: FileTree, path: PathKey
-) -> tuple[float, ...]:
-    if values is None:
-        return (0.0,) * len(issue)
-    if isinstance(values, LinearTerm):
-        if not all(isinstance(v, int | float) for v in issue.values):
-            raise tree.error(
-                path, f"a linear term needs a numeric issue; {issue.name!r} has named values"
-            )
-        return tuple(values.intercept + values.slope * float(v) for v in issue.values)
-    if isinstance(values, list):
-        if len(values) != len(issue):
-            raise tree.error(
-                path, f"lists {len(values)} values but issue {issue.name!r} has {len(issue)}"
-            )
-        return tuple(values)
-    if isinstance(values, dict):
-        table = [0.0] * len(issue)
-        for key, number in values.items():
-            table[_value_position(issue, key, tree, (*path, key))] = number
-        return tuple(table)
-    if issue.kind != "item":
-        raise tree.error(
-            path,
-            f"a single number is allowed only for items; give {issue.name!r} a value per value",
-        )
-    return (0.0, float(values))
-
-
-def _table(
-    spec: TableUtilitySpec, space: OutcomeSpace, tree: FileTree, path: PathKey
-) -> TableUtility:
-    table: dict[tuple[Value, ...], float] = {}
-    for i, entry in enumerate(spec.outcomes):
-        where = (*path, "outcomes", i, "outcome")
-        missing = [name for name in space.names if name not in entry.outcome]
-        if missing:
-            raise tree.error(
-                where, f"outcome does not give a value for issue(s) {', '.join(missing)}"
-            )
-        for name in entry.outcome:
-            _issue(space, name, tree, (*where, name))
-        outcome = tuple(
-            space.issues[k].values[
-                _value_position(space.issues[k], entry.outcome[n], tree, (*where, n))
-            ]
-            for k, n in enumerate(space.names)
-        )
-        table[outcome] = entry.utility
-    return TableUtility.from_outcomes(space, table, spec.default)
+    return tree.located(path, lambda: value_at(issue, value, ()))
 
 
 def _requirement(

@@ -15,13 +15,15 @@ from typing import Any, TypeVar
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from detente.errors import DetenteError, Location, ScenarioError
+from detente.errors import DetenteError, FieldError, Location, ScenarioError
+from detente.utility.kinds import kinds
 
 T = TypeVar("T")
 PathKey = tuple[str | int, ...]
 """A field path in a file: ``("parties", 0, "discount")``."""
 
-_UNION_TAGS = {"linear", "table", "rectangles", "float", "int", "str", "bool", "list", "dict"}
+_TYPE_TAGS = {"float", "int", "str", "bool", "list", "dict"}
+"""Labels pydantic puts in an error's path for a member of a union (never a file's key)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,9 @@ class FileTree:
             found.append(key)
             node = node[key]
         rest = [
-            k for k in missing if isinstance(k, str) and k[:1].islower() and k not in _UNION_TAGS
+            k
+            for k in missing
+            if isinstance(k, str) and k[:1].islower() and k not in _TYPE_TAGS and k not in kinds()
         ][-1:]
         return Location(
             self.file,
@@ -75,6 +79,8 @@ class FileTree:
         """``make()``, with any error it raises located at ``path`` (as ``kind``, or its own)."""
         try:
             return make()
+        except FieldError as error:  # at a field below ``path``
+            raise self.error((*path, *error.path), error.message, kind or error.kind) from None
         except DetenteError as error:
             raise self.error(path, error.message, kind or type(error)) from None
 

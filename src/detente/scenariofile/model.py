@@ -8,7 +8,7 @@ by numbers when these models see the data.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -23,8 +23,7 @@ from pydantic import (
 from detente.scenariofile.claims import ClaimsSection
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
-
-ValueName = str | int | float
+from detente.utility.kinds import KindSpec, ValueName, kinds
 
 
 class Strict(BaseModel):
@@ -102,69 +101,6 @@ class IssueSpec(Strict):
         return "integer" if self.range is not None else "values"
 
 
-class LinearTerm(Strict):
-    """A linear value function of a numeric issue: ``intercept + slope * value``."""
-
-    slope: float = 1.0
-    intercept: float = 0.0
-
-
-IssueValues = Annotated[
-    LinearTerm | dict[str, float] | list[float] | float, Field(union_mode="left_to_right")
-]
-
-
-class LinearUtilitySpec(Strict):
-    """``u = offset + Σ_issue weight · value(issue)``.
-
-    Per issue, ``values`` is a mapping from value to number, a list aligned with
-    the issue's values, a linear term ``{slope, intercept}`` for numeric issues,
-    or, for an item, one number: its value when delivered (0 otherwise).
-    Weights default to 1.
-    """
-
-    type: Literal["linear"] = "linear"
-    weights: dict[str, float] = Field(default_factory=dict)
-    values: dict[str, IssueValues] = Field(default_factory=dict)
-    offset: float = 0.0
-    ceiling: float | None = Field(
-        default=None, description="Cap: u = min(u, ceiling) (GENIUS caps every utility at 1)."
-    )
-
-
-class TableEntry(Strict):
-    """One listed outcome and its utility."""
-
-    outcome: dict[str, ValueName]
-    utility: float
-
-
-class TableUtilitySpec(Strict):
-    """Utilities listed outcome by outcome; unlisted outcomes get ``default``."""
-
-    type: Literal["table"]
-    outcomes: list[TableEntry] = Field(min_length=1)
-    default: float = 0.0
-
-
-class BoxSpec(Strict):
-    """An axis-aligned box of outcomes: for each listed issue, inclusive value bounds."""
-
-    utility: float
-    bounds: dict[str, tuple[ValueName, ValueName]] = Field(
-        default_factory=dict, description="Issue -> [lowest, highest] value; unlisted: any."
-    )
-
-
-class RectanglesUtilitySpec(Strict):
-    """``u = min(Σ_{boxes containing the outcome} utility / scale, ceiling)`` (GENIUS hyperRectangle)."""
-
-    type: Literal["rectangles"]
-    boxes: list[BoxSpec]
-    scale: float = Field(default=1.0, gt=0)
-    ceiling: float | None = None
-
-
 def _utility_type(value: Any) -> str:
     """The ``type`` of a utility entry; ``linear`` when omitted."""
     if isinstance(value, dict):
@@ -172,12 +108,14 @@ def _utility_type(value: Any) -> str:
     return str(getattr(value, "type", "linear"))
 
 
-UtilitySpec = Annotated[
-    Annotated[LinearUtilitySpec, Tag("linear")]
-    | Annotated[TableUtilitySpec, Tag("table")]
-    | Annotated[RectanglesUtilitySpec, Tag("rectangles")],
-    Discriminator(_utility_type),
-]
+if TYPE_CHECKING:
+    UtilitySpec = KindSpec
+else:
+    UtilitySpec = Annotated[
+        Union[tuple(Annotated[k.spec, Tag(k.name)] for k in kinds().values())],  # noqa: UP007
+        Discriminator(_utility_type),
+    ]
+    """A utility entry: one of the registered utility kinds' data, chosen by its ``type``."""
 
 
 class FactionSpec(Strict):

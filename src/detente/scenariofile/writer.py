@@ -22,11 +22,11 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from detente.errors import DetenteError
-from detente.formats.nonlinear import Capped, HyperRectangles
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.scenario import Scenario
-from detente.utility import LinearAdditive, TableUtility, Utility
+from detente.utility import Utility
+from detente.utility.kinds import to_data
 
 _PARTY_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
@@ -35,6 +35,7 @@ def to_scenario_yaml(scenario: Scenario) -> str:
     """The detente YAML text of ``scenario``.
 
     >>> from detente.outcomes import Issue
+    >>> from detente.utility import LinearAdditive
     >>> space = OutcomeSpace((Issue("deal", ("small", "big")),))
     >>> parties = tuple(Party(i, LinearAdditive((1.0,), (t,))) for i, t in
     ...                 (("a", (1.0, 0.5)), ("b", (0.2, 1.0))))
@@ -109,54 +110,9 @@ def _party(party: Party, party_id: str, space: OutcomeSpace) -> dict[str, Any]:
 
 
 def _utility(party: Party, utility: Utility, space: OutcomeSpace) -> dict[str, Any]:
-    if isinstance(utility, Capped) and isinstance(utility.base, LinearAdditive):
-        return {**_linear(utility.base, space), "ceiling": float(utility.ceiling)}
-    if isinstance(utility, LinearAdditive):
-        return _linear(utility, space)
-    if isinstance(utility, HyperRectangles):
-        return _rectangles(utility, space)
-    if isinstance(utility, TableUtility):
-        return _table(utility, space)
-    raise DetenteError(
-        f"party {party.id!r}: cannot write a {type(utility).__name__} utility as detente YAML"
-    )
-
-
-def _linear(utility: LinearAdditive, space: OutcomeSpace) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for issue, table in zip(space.issues, utility.tables, strict=True):
-        numbers = [float(t) for t in table]
-        named = issue.kind == "values" and all(isinstance(v, str) for v in issue.values)
-        values[issue.name] = (
-            dict(zip(map(str, issue.values), numbers, strict=True)) if named else numbers
+    entry = to_data(utility, space)
+    if entry is None:
+        raise DetenteError(
+            f"party {party.id!r}: cannot write a {type(utility).__name__} utility as detente YAML"
         )
-    entry: dict[str, Any] = {
-        "type": "linear",
-        "weights": {i.name: float(w) for i, w in zip(space.issues, utility.weights, strict=True)},
-        "values": values,
-    }
-    if utility.offset != 0.0:
-        entry["offset"] = float(utility.offset)
     return entry
-
-
-def _rectangles(utility: HyperRectangles, space: OutcomeSpace) -> dict[str, Any]:
-    boxes = []
-    for box in utility.boxes:
-        bounds = {
-            space.issues[p].name: [space.issues[p].values[low], space.issues[p].values[high]]
-            for p, low, high in box.bounds
-        }
-        boxes.append({"utility": float(box.utility), "bounds": bounds})
-    entry: dict[str, Any] = {"type": "rectangles", "scale": float(utility.scale), "boxes": boxes}
-    if utility.ceiling is not None:
-        entry["ceiling"] = float(utility.ceiling)
-    return entry
-
-
-def _table(utility: TableUtility, space: OutcomeSpace) -> dict[str, Any]:
-    outcomes = [
-        {"outcome": space.to_dict(index), "utility": float(value)}
-        for index, value in zip(utility.indices, utility.values, strict=True)
-    ]
-    return {"type": "table", "outcomes": outcomes, "default": float(utility.default)}

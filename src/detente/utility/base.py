@@ -1,4 +1,4 @@
-"""Utility functions over an outcome space, vectorised.
+"""What every utility shares: the protocol, hard constraints, weighted sums, the matrix.
 
 A utility maps outcome indices to numbers in one NumPy call. ``-inf`` marks an
 outcome the party cannot accept at all (a violated hard constraint): it is
@@ -10,14 +10,14 @@ the one object the analysis core works on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.outcomes import ENUMERATION_LIMIT, IndexArray, OutcomeSpace, Value
+from detente.outcomes import ENUMERATION_LIMIT, IndexArray, OutcomeSpace
 
 FloatArray = NDArray[np.float64]
 
@@ -34,86 +34,13 @@ class Utility(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class LinearAdditive:
-    """Weighted sum of per-issue value tables: ``u(x) = offset + Σ_i w_i · t_i[x_i]``.
-
-    ``tables[i]`` lists the value of each of issue ``i``'s values, in the
-    space's order. Issues absent from the utility have weight 0.
-
-    >>> from detente.outcomes import Issue
-    >>> space = OutcomeSpace((Issue("a", ("x", "y")), Issue.item("b")))
-    >>> u = LinearAdditive(weights=(0.5, 2.0), tables=((0.0, 1.0), (0.0, 1.0)))
-    >>> u.evaluate(space, np.arange(4)).tolist()
-    [0.0, 2.0, 0.5, 2.5]
-    """
-
-    weights: tuple[float, ...]
-    tables: tuple[tuple[float, ...], ...]
-    offset: float = 0.0
-
-    def __post_init__(self) -> None:
-        if len(self.weights) != len(self.tables):
-            raise ValueError("one weight per value table is needed")
-
-    def _check(self, space: OutcomeSpace) -> None:
-        if tuple(len(t) for t in self.tables) != space.shape:
-            raise ValueError(
-                f"value tables of sizes {[len(t) for t in self.tables]} do not match "
-                f"the outcome space's issues {space.shape}"
-            )
-
-    def evaluate(self, space: OutcomeSpace, indices: IndexArray) -> FloatArray:
-        self._check(space)
-        values = space.value_indices(indices)
-        total = np.full(len(values), self.offset, dtype=np.float64)
-        for i, (weight, table) in enumerate(zip(self.weights, self.tables, strict=True)):
-            if weight != 0.0:
-                total += weight * np.asarray(table, dtype=np.float64)[values[:, i]]
-        return total
+@runtime_checkable
+class WholeSpace(Protocol):
+    """A utility that computes every outcome's value faster than index by index."""
 
     def full(self, space: OutcomeSpace) -> FloatArray:
-        """Utility of every outcome, built by broadcasting (no index arithmetic)."""
-        self._check(space)
-        total = np.full((1,), self.offset, dtype=np.float64)
-        for weight, table in zip(self.weights, self.tables, strict=True):
-            column = weight * np.asarray(table, dtype=np.float64)
-            total = (total[:, None] + column[None, :]).ravel()
-        return total
-
-
-@dataclass(frozen=True, slots=True)
-class TableUtility:
-    """Explicit utilities for listed outcomes; every other outcome gets ``default``.
-
-    >>> from detente.outcomes import Issue
-    >>> space = OutcomeSpace((Issue("deal", ("small", "big")),))
-    >>> TableUtility(indices=(1,), values=(9.0,), default=0.0).evaluate(space, np.arange(2)).tolist()
-    [0.0, 9.0]
-    """
-
-    indices: tuple[int, ...]
-    values: tuple[float, ...]
-    default: float = 0.0
-
-    @classmethod
-    def from_outcomes(
-        cls, space: OutcomeSpace, table: Mapping[tuple[Value, ...], float], default: float = 0.0
-    ) -> TableUtility:
-        """Build from ``{outcome tuple: utility}``."""
-        pairs = sorted((space.to_index(outcome), float(u)) for outcome, u in table.items())
-        return cls(tuple(i for i, _ in pairs), tuple(u for _, u in pairs), default)
-
-    def evaluate(self, space: OutcomeSpace, indices: IndexArray) -> FloatArray:
-        indices = np.asarray(indices, dtype=np.int64)
-        result = np.full(len(indices), self.default, dtype=np.float64)
-        if not self.indices:
-            return result
-        keys = np.asarray(self.indices, dtype=np.int64)
-        pos = np.clip(np.searchsorted(keys, indices), 0, len(keys) - 1)
-        hit = keys[pos] == indices
-        result[hit] = np.asarray(self.values, dtype=np.float64)[pos[hit]]
-        return result
+        """Utility of every outcome of ``space``, in index order."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +87,7 @@ class WeightedSum:
 
 def evaluate_all(utility: Utility, space: OutcomeSpace, chunk_size: int = 2_000_000) -> FloatArray:
     """Utility of every outcome of ``space`` (the caller checks the enumeration limit)."""
-    if isinstance(utility, LinearAdditive):
+    if isinstance(utility, WholeSpace):
         return utility.full(space)
     return np.concatenate([utility.evaluate(space, chunk) for chunk in space.chunks(chunk_size)])
 
@@ -174,6 +101,7 @@ def utility_matrix(
     """``U[outcome, party]`` for the given outcomes, or for every outcome of the space.
 
     >>> from detente.outcomes import Issue
+    >>> from detente.utility.linear import LinearAdditive
     >>> space = OutcomeSpace((Issue.integer("x", 0, 2),))
     >>> utility_matrix(space, [LinearAdditive((1.0,), ((0, 1, 2),)),
     ...                        LinearAdditive((1.0,), ((2, 1, 0),))]).tolist()
