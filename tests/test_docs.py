@@ -63,3 +63,11 @@ def test_every_json_key_a_command_prints_is_documented(
     documented = documented_keys(heading) | {"parties", "deadline"}
     documented |= {"trust", "trust_models", "phasing", "solutions_unrestricted"}  # in prose
     assert printed <= documented, printed - documented
+
+
+def test_every_literature_key_cited_is_listed_in_the_literature_page() -> None:
+    key = re.compile(r"\[([A-Z][A-Za-z]+[0-9]{4}[a-z]?)\]")
+    sources = [*sorted((REPO / "src").rglob("*.py")), *PAGES]
+    cited = {k for path in sources for k in key.findall(path.read_text(encoding="utf-8"))}
+    listed = set(key.findall((REPO / "docs" / "reference" / "literature.md").read_text()))
+    assert cited - listed == set()

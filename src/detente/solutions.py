@@ -3,7 +3,7 @@
 Pure functions of the utility matrix ``U[outcome, party]`` (float64, at least
 two parties, ``-inf`` for an outcome a party cannot accept) and the
 disagreement point ``d`` (the parties' reservation values), following
-THEORY.md §2: the individually rational set, the Pareto frontier, and the
+``docs/explanation/bargaining-solutions.md``: the individually rational set, the Pareto frontier, and the
 Nash [Nash1950], Kalai–Smorodinsky [KalaiSmorodinsky1975], egalitarian
 [Kalai1977] and utilitarian solutions, on pure outcomes and, for two parties,
 over lotteries (the convex hull).
@@ -608,7 +608,7 @@ def nash(U: ArrayLike, d: ArrayLike, tol: float = TOL) -> Solution | NoSolution:
 
     ``value`` is the Nash product ``Π (u_i - d_i)`` at the reported outcome.
 
-    >>> U = [[2, 1], [6, 2], [4, 5], [1, 9]]  # THEORY §2 worked example
+    >>> U = [[2, 1], [6, 2], [4, 5], [1, 9]]  # the worked example of docs/explanation/bargaining-solutions.md
     >>> nash(U, [0, 0])
     Solution(name='nash', indices=(2,), utilities=(4.0, 5.0), value=20.0)
     >>> nash([[1, 2], [2, 1]], [0, 0]).indices
@@ -625,7 +625,7 @@ def kalai_smorodinsky(U: ArrayLike, d: ArrayLike, tol: float = TOL) -> Solution 
     A party's normalised gain is ``(u_i - d_i) / (a_i - d_i)``, ``a_i`` its best
     rational utility (the ideal point). On a finite set the rule picks the
     maximisers of the smallest normalised gain, ties broken by Pareto, then by
-    leximin on the normalised gains (THEORY §2).
+    leximin on the normalised gains [KalaiSmorodinsky1975].
 
     >>> kalai_smorodinsky([[2, 1], [6, 2], [4, 5], [1, 9]], [0, 0]).utilities
     (4.0, 5.0)

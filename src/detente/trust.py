@@ -72,7 +72,7 @@ class BetaReputation:
 
     The evidence (weighted compliances ``r`` and renegings ``s``) decays by the
     forgetting factor ``λ`` before each new observation (``r ← λ r + new``);
-    the prior ``(α, β)`` does not decay. THEORY §5: Beta(2, 2), an own record
+    the prior ``(α, β)`` does not decay. [Josang2002]: Beta(2, 2), an own record
     of 3 compliances and 1 reneging, and one third-party reneging of relevance
     0.5 give Beta(5, 3.5):
 
@@ -123,7 +123,7 @@ class BetaReputation:
 class TwoTypes:
     """Opportunist or trustworthy, with Bayesian updating [Kydd2000].
 
-    THEORY §3.4: prior P(opportunist) = 0.3, opportunists renege with
+    Prior P(opportunist) = 0.3, opportunists renege with
     probability 1, trustworthy types with 0.1; one observed reneging:
 
     >>> round(TwoTypes(0.3, 1.0, 0.1).after(False).opportunist, 6)
@@ -199,7 +199,7 @@ def cooperation_threshold(
     """Least probability of the other cooperating at which a trustworthy type cooperates.
 
     ``π* = (P − S) / ((R − T_g) + (P − S))`` for a trustworthy type whose
-    temptation ``T_g`` is below the reward ``R`` [Kydd2000]. THEORY §3.4:
+    temptation ``T_g`` is below the reward ``R`` [Kydd2000], e.g.:
 
     >>> cooperation_threshold(reward=2, sucker=-2, punishment=0, temptation=1)
     0.6666666666666666

@@ -1,6 +1,6 @@
 """Phased agreements: items, schedules, the self-enforcement check, the designer, simulation.
 
-See DESIGN.md "The two layers of a deal" and ``docs/explanation/self-enforcement.md``.
+See ``docs/explanation/self-enforcement.md``.
 """
 
 from detente.phasing.deal import Deal, Stake

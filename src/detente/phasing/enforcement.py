@@ -1,7 +1,7 @@
 """The self-enforcement check: is honouring worth at least reneging, at every move?
 
-The valuation follows DESIGN.md "The two layers of a deal" and THEORY §3; the
-derivation and how each THEORY model maps onto it is in
+The derivation, and how the reference models of phased exchange [Fearon1995]
+[LockwoodThomas2002] [Powell2006] map onto it, is in
 ``docs/explanation/self-enforcement.md``. In brief, for party ``i`` at its
 move in stage ``t``:
 
@@ -359,7 +359,7 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
     ``valuation`` is the deal's compiled valuation over the schedule's number
     of stages, when the caller has it already (the designer does).
 
-    THEORY §3.1 at δ = 1: A steps (cost 1, worth 1.5 to B), B answers with a
+    Action for action (``docs/explanation/self-enforcement.md``) at δ = 1: A steps (cost 1, worth 1.5 to B), B answers with a
     matched step (cost 1, worth 0.8 to A), completion is worth 6 to A and 2 to
     B. Steps (3, 2) are self-enforcing; (4, 2) are not, because B's first
     answer costs 4 and is backed only by 1.5 × 2 − 2 + 2 = 3:

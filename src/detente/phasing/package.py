@@ -62,7 +62,8 @@ def phase_package(
     several packages of one deal).
 
     One item worth 1.5 to B costs its giver A 1 per unit; A's completion value
-    is 2, so A gives at most 2 units in one go (THEORY §3.1 at its simplest):
+    is 2, so A gives at most 2 units in one go (action for action at its simplest,
+    ``docs/explanation/self-enforcement.md``):
 
     >>> from detente.phasing.deal import Stake
     >>> from detente.phasing.items import Item, party_values

@@ -27,11 +27,11 @@ from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class _Section(BaseModel):
+class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class ItemSpec(_Section):
+class ItemSpec(_Spec):
     """A concession: who gives it, what it is worth to whom, how it can be delivered."""
 
     name: str = Field(min_length=1)
@@ -70,7 +70,7 @@ class ItemSpec(_Section):
         return self
 
 
-class RecordSpec(_Section):
+class RecordSpec(_Spec):
     """Observed steps of the trustee: in this relationship, or elsewhere with a relevance weight."""
 
     honoured: float = Field(default=0.0, ge=0.0)
@@ -79,7 +79,7 @@ class RecordSpec(_Section):
     source: str | None = None
 
 
-class BetaSpec(_Section):
+class BetaSpec(_Spec):
     """Beta reputation: prior ``(alpha, beta)``, records, forgetting factor."""
 
     alpha: float = Field(default=1.0, gt=0.0)
@@ -88,7 +88,7 @@ class BetaSpec(_Section):
     forgetting: Probability = 1.0
 
 
-class TypesSpec(_Section):
+class TypesSpec(_Spec):
     """Two types: the probability of an opportunist and each type's reneging probability."""
 
     opportunist: Probability = Field(description="Prior probability of an opportunist.")
@@ -98,7 +98,7 @@ class TypesSpec(_Section):
     reneged: int = Field(default=0, ge=0, description="Steps observed reneged on so far.")
 
 
-class BeliefSpec(_Section):
+class BeliefSpec(_Spec):
     """One truster's belief about one trustee: exactly one of hazard, beta, types."""
 
     hazard: Probability | None = None
@@ -132,7 +132,7 @@ TrustSpec = dict[str, dict[str, BeliefSpec]]
 """``{truster: {trustee: belief}}``."""
 
 
-class LinkSpec(_Section):
+class LinkSpec(_Spec):
     """Within every stage, ``target``'s amount is ``rate`` times ``source``'s."""
 
     source: str
@@ -140,7 +140,7 @@ class LinkSpec(_Section):
     rate: float = Field(default=1.0, ge=0.0)
 
 
-class PhasingSpec(_Section):
+class PhasingSpec(_Spec):
     """How the deal is carried out and what the designer looks for."""
 
     order: list[list[str]] | Literal["simultaneous"] | None = Field(
