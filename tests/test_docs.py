@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import types
 
 import pytest
 
@@ -24,7 +26,9 @@ def python_blocks() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("where", "code"), python_blocks(), ids=[w for w, _ in python_blocks()])
 def test_python_block_runs(where: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    exec(compile(code, where, "exec"), {"__name__": "__docs__"})
+    module = types.ModuleType("__docs__")  # a real module, so a block may define dataclasses
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(code, where, "exec"), module.__dict__)
 
 
 def test_relative_links_point_at_files() -> None:
