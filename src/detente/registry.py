@@ -185,7 +185,8 @@ def _declared(owner: str, p: inspect.Parameter, hint: Any) -> Parameter | None:
     parameter = Parameter(p.name, kind, p.default, docs[0], ranges[0] if ranges else Range())
     if p.default is None and not optional:
         raise ValueError(
-            f"{owner}: spec parameter {p.name!r} defaults to None; annotate it '| None'"
+            f"{owner}: spec parameter {p.name!r} defaults to None, which its type "
+            f"{kind.__name__} does not admit; annotate it {kind.__name__} | None"
         )
     try:
         parameter.coerce(owner, p.default)
