@@ -64,12 +64,10 @@ class Demand:
         return self.worth
 
 
-def hardline(
-    package: Annotated[
-        dict[str, Value] | None, "{issue: value} demanded (default: own best)"
-    ] = None,
-    accept: Accept = "next",
-) -> StrategySpec:
+Package = Annotated[dict[str, Value] | None, "{issue: value} demanded (default: own best)"]
+
+
+def hardline(package: Package = None, accept: Accept = "next") -> StrategySpec:
     """Demand ``package`` (issues sorted in the spec), composed with ``accept``."""
     items = tuple(sorted((package or {}).items()))
     spec = (
