@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -281,34 +283,75 @@ from detente.protocols import (  # noqa: E402
 from detente.protocols import (  # noqa: E402
     StackedAlternatingOffers as _BatchStacked,
 )
+from detente.registry import Parameter as _Parameter  # noqa: E402
+from detente.registry import Registry as _Registry  # noqa: E402
 from detente.scenario import Scenario as _BatchScenario  # noqa: E402
+from detente.strategies import ACCEPTANCE as _ACCEPTANCE  # noqa: E402
+from detente.strategies import STRATEGIES as _STRATEGIES  # noqa: E402
+from detente.strategies.base import spec_string as _spec_string  # noqa: E402
+from detente.strategies.models import MODELS as _MODELS  # noqa: E402
 from detente.utility import Constrained as _BatchConstrained  # noqa: E402
 from detente.utility import LinearAdditive as _BatchLinear  # noqa: E402
 from detente.utility import Requirement as _BatchRequirement  # noqa: E402
 
-BATCH_SPECS = (
-    "boulware",
-    "linear",
-    "conceder",
-    "boulware(exponent=2.0, accept='threshold(level=0.5)|deadline')",
-    "conceder(accept='probability(p=0.2)|next')",
-    "linear(accept='next|probability(p=0.5)')",
-    "linear(accept='threshold(level=0.7, below_reservation=True)')",
-    "boulware(model='oracle', window=0.3)",
-    "hardline",
-    "hardline(accept='deadline')",
-    "hardline(package={'i0': 1})",
-    "nash",
-    "random",
-    "random(p_accept=0.9)",
-)
-"""Vectorisable strategy specs for any number of parties."""
 
-BATCH_BILATERAL_SPECS = (
-    "tit-for-tat",
-    "tit-for-tat(reciprocity=0.5, accept='probability(p=0.3)|next')",
-)
-"""Vectorisable strategy specs for two parties only."""
+def batch_strategies(parties: int) -> tuple[str, ...]:
+    """Every strategy registered as vectorisable that ``parties`` signatories can play."""
+    return tuple(
+        e.name for e in _STRATEGIES if e.vectorisable and (parties == 2 or not e.bilateral_only)
+    )
+
+
+def _numbers(parameter: _Parameter) -> st.SearchStrategy[float] | st.SearchStrategy[int]:
+    """Values within a numeric parameter's declared range: its ends, its default, any between."""
+    valid = parameter.range
+    low = -10.0 if valid.low is None else valid.low
+    high = low + 10.0 if valid.high is None else valid.high
+    if parameter.type is int:
+        return st.integers(int(np.ceil(low)), int(np.floor(high))).filter(valid.contains)
+    ends = [x for x in (low, high, parameter.default) if valid.contains(x)]
+    return st.sampled_from(ends) | st.floats(low, high, exclude_min=valid.open_low)
+
+
+@st.composite
+def packages(draw: st.DrawFn, space: OutcomeSpace) -> dict[str, object]:
+    """``{issue: value}`` for up to two issues of ``space``."""
+    issues = draw(st.lists(st.sampled_from(space.issues), max_size=2, unique_by=lambda i: i.name))
+    return {issue.name: draw(st.sampled_from(issue.values)) for issue in issues}
+
+
+def parameter_values(parameter: _Parameter, space: OutcomeSpace) -> st.SearchStrategy[object]:
+    """Valid values of a declared parameter, from its type and range.
+
+    Text parameters follow the strategies' conventions: ``accept`` takes vectorisable
+    acceptance policies joined by ``|``, ``model`` a registered opponent model;
+    other text keeps its default. A ``dict`` is a package ``{issue: value}`` of ``space``.
+    """
+    if parameter.type is bool:
+        return st.booleans()
+    if parameter.type in (int, float):
+        return _numbers(parameter)
+    if parameter.type is dict:
+        return packages(space)
+    if parameter.name == "accept":
+        policies = tuple(e.name for e in _ACCEPTANCE if e.vectorisable)
+        one = registered_specs(_ACCEPTANCE, policies, space)
+        return st.lists(one, min_size=1, max_size=2).map("|".join)
+    if parameter.name == "model":
+        return st.sampled_from(_MODELS.names())
+    return st.just(parameter.default)
+
+
+@st.composite
+def registered_specs(
+    draw: st.DrawFn, registry: _Registry[Any], names: tuple[str, ...], space: OutcomeSpace
+) -> str:
+    """A spec of one of ``names`` in ``registry``, each parameter left out or drawn."""
+    entry = registry.entry(draw(st.sampled_from(names)))
+    shown = {
+        p.name: draw(parameter_values(p, space)) for p in entry.parameters if draw(st.booleans())
+    }
+    return _spec_string(entry.name, **shown)
 
 
 @st.composite
@@ -330,11 +373,11 @@ def batch_parties(draw: st.DrawFn, space: OutcomeSpace, party_id: str) -> _Batch
 def batch_negotiations(
     draw: st.DrawFn,
     max_parties: int = 3,
-    pool: tuple[str, ...] | None = None,
+    names: tuple[str, ...] | None = None,
     min_deadline: int = 1,
 ) -> tuple[_BatchScenario, _BatchProtocol, list[str]]:
-    """A small scenario, an (stacked) alternating-offers protocol and one spec per signatory
-    (from ``pool`` when given)."""
+    """A small scenario, an (stacked) alternating-offers protocol and one spec per signatory:
+    a registered vectorisable strategy (one of ``names`` when given) with drawn parameters."""
     shape = draw(st.lists(st.integers(2, 4), min_size=1, max_size=3))
     space = OutcomeSpace(tuple(Issue.integer(f"i{k}", 0, n - 1) for k, n in enumerate(shape)))
     n = draw(st.integers(2, max_parties))
@@ -350,7 +393,6 @@ def batch_negotiations(
         if n == 2
         else _BatchStacked(deadline, opener, discounting)
     )
-    if pool is None:
-        pool = BATCH_SPECS + (BATCH_BILATERAL_SPECS if n == 2 else ())
-    specs = [draw(st.sampled_from(pool)) for _ in range(n)]
+    pool = tuple(x for x in batch_strategies(n) if names is None or x in names)
+    specs = [draw(registered_specs(_STRATEGIES, pool, space)) for _ in range(n)]
     return _BatchScenario("batch", space, tuple(parties)), protocol, specs

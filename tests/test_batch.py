@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detente.batch import BatchSession, Tally, unsupported
-from detente.batch.forms import at_least, py_max
+from detente.batch.forms import at_least, batch_form, py_max
 from detente.batch.lockstep import ALL
 from detente.batch.streams import Streams, next_doubles, pcg64_states, seed_words
 from detente.errors import DetenteError
@@ -17,9 +17,13 @@ from detente.parties import Party
 from detente.protocols import AlternatingOffers, SingleText, StackedAlternatingOffers
 from detente.scenario import Scenario
 from detente.session import Session, session_seeds, summarize
-from detente.table import PartyView
+from detente.strategies import ACCEPTANCE, STRATEGIES
+from detente.table import PartyView, Table
 from detente.utility import LinearAdditive
-from tests.strategies import BATCH_BILATERAL_SPECS, batch_negotiations
+from tests.strategies import batch_negotiations, batch_strategies
+
+REACTIVE = tuple(e.name for e in STRATEGIES if e.vectorisable and e.bilateral_only)
+"""Vectorisable strategies that react to their one opponent's offers (tit-for-tat)."""
 
 
 def pie(slices: int = 10) -> Scenario:
@@ -63,11 +67,7 @@ def test_batch_sessions_equal_reference_sessions(
 
 @settings(max_examples=25, deadline=None)
 @given(
-    negotiation=batch_negotiations(
-        max_parties=2,
-        pool=("random(p_accept=0.1)", "random(p_accept=0.9)", *BATCH_BILATERAL_SPECS),
-        min_deadline=6,
-    ),
+    negotiation=batch_negotiations(max_parties=2, names=("random", *REACTIVE), min_deadline=6),
     seed=st.integers(0, 2**32),
 )
 def test_history_dependent_strategies_against_random_offers_match_reference(
@@ -75,6 +75,34 @@ def test_history_dependent_strategies_against_random_offers_match_reference(
 ) -> None:
     scenario, protocol, specs = negotiation
     assert_identical(Session.prepare(scenario, protocol, specs), 30, seed)
+
+
+@pytest.mark.parametrize("name", batch_strategies(2))
+def test_every_vectorisable_strategy_matches_the_reference_with_its_defaults(name: str) -> None:
+    session = Session.prepare(pie(12), AlternatingOffers(deadline=14), [name, "random"])
+    assert_identical(session, 40, seed=9)
+    if name in batch_strategies(3):
+        session = Session.prepare(
+            three(), StackedAlternatingOffers(deadline=9), ["random", name, name]
+        )
+        assert_identical(session, 20, seed=9)
+
+
+@pytest.mark.parametrize("name", STRATEGIES.names())
+def test_a_strategy_runs_on_the_batch_engine_exactly_when_registered_as_vectorisable(
+    name: str,
+) -> None:
+    session = Session.prepare(pie(), AlternatingOffers(deadline=5), [name, name])
+    assert (unsupported(session) is None) == STRATEGIES.entry(name).vectorisable
+
+
+@pytest.mark.parametrize("name", ACCEPTANCE.names())
+def test_an_acceptance_policy_has_a_batch_form_exactly_when_registered_as_vectorisable(
+    name: str,
+) -> None:
+    table = Table.of(pie())
+    prepared = ACCEPTANCE.load(name).prepare(table, 0, 5)
+    assert (batch_form(prepared, table.views[0]) is not None) == ACCEPTANCE.entry(name).vectorisable
 
 
 def test_tit_for_tat_reads_each_sessions_own_history() -> None:

@@ -154,3 +154,11 @@ def test_protocols_register_by_name_with_metadata() -> None:
         "stacked-alternating-offers(deadline=7, opener='b')"
     ) == StackedAlternatingOffers(deadline=7, opener="b")
     assert load_protocol("single-text").with_deadline(9).deadline == 9
+
+
+@pytest.mark.parametrize("name", PROTOCOLS.names())
+def test_a_protocols_spec_defaults_are_its_class_defaults(name: str) -> None:
+    entry = PROTOCOLS.entry(name)
+    assert load_protocol(name) == entry.factory()
+    for parameter in entry.parameters:
+        assert getattr(entry.factory(), parameter.name) == parameter.default

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint
+from typing import Annotated
 
 import pytest
 
 from detente.errors import DetenteError, UnknownNameError
-from detente.registry import Entry, Parameter, Registry, parse_spec, split_specs
+from detente.registry import (
+    NON_NEGATIVE,
+    UNIT,
+    Entry,
+    Parameter,
+    Range,
+    Registry,
+    parse_spec,
+    split_specs,
+)
 from detente.strategies import STRATEGIES, load_strategy
 from detente.strategies.acceptance import AcceptAtDeadline
 from detente.strategies.base import Composite
@@ -93,6 +106,120 @@ def test_a_name_registers_once() -> None:
     registry.register(PLUGIN)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="already registered"):
         registry.register(PLUGIN)  # type: ignore[arg-type]
+
+
+def test_declaring_a_name_twice_is_refused() -> None:
+    registry: Registry[object] = Registry("strategy")
+    registry.declare("deadline-only", _deadline_only, "a third-party strategy")
+    with pytest.raises(ValueError, match=r"^strategy 'deadline-only' is already registered$"):
+        registry.declare("deadline-only", _deadline_only, "the same name again")
+
+
+def _share(
+    level: Annotated[float, UNIT, "how far up"] = 0.5,
+    label: Annotated[str | None, "what to call it"] = None,
+    strict: Annotated[bool, "no tolerance"] = False,
+    cache: int = 0,
+) -> tuple[float, str | None, bool, int]:
+    return level, label, strict, cache
+
+
+def test_parameters_come_from_the_signature_and_its_annotations() -> None:
+    entry = Entry.of("share", _share, "a share", kind="thing")
+    assert entry.parameters == (
+        Parameter("level", float, 0.5, "how far up", UNIT),
+        Parameter("label", str, None, "what to call it"),
+        Parameter("strict", bool, False, "no tolerance"),
+    )
+    assert entry.build((1,), {"strict": True}) == (1.0, None, True, 0)
+    with pytest.raises(UnknownNameError, match="thing 'share' has no parameter 'cache'"):
+        entry.build((), {"cache": 3})
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    p: Annotated[float, NON_NEGATIVE, "rate"] = 2.0
+    prepared: float = 0.0
+
+
+def test_a_class_declares_its_settable_fields_and_keeps_the_others() -> None:
+    registry: Registry[_Policy] = Registry("policy")
+    entry = registry.declare("rated", _Policy, "a policy")
+    assert [p.name for p in entry.parameters] == ["p"]
+    assert registry.load("rated(p=3)") == _Policy(3.0)
+    with pytest.raises(
+        DetenteError, match=r"^policy 'rated': parameter 'p' must be >= 0\.0, got -1\.0$"
+    ):
+        registry.load("rated(-1)")
+
+
+def test_annotations_can_be_given_for_a_factory_that_cannot_carry_them() -> None:
+    entry = Entry.of("policy", _Policy, "a policy", annotations={"prepared": Annotated[float, "x"]})
+    assert entry.parameters == (Parameter("prepared", float, 0.0, "x"),)
+    with pytest.raises(ValueError, match="factory has no parameter 'speed' to annotate"):
+        Entry.of("policy", _Policy, "a policy", annotations={"speed": Annotated[float, "x"]})
+
+
+def _no_default(level: Annotated[float, UNIT, "how far up"]) -> float:
+    return level
+
+
+def _no_default_fixed(table: object) -> object:
+    return table
+
+
+def _default_out_of_range(p: Annotated[float, UNIT, "probability"] = 2.0) -> float:
+    return p
+
+
+def _default_of_another_type(
+    p: Annotated[float, "probability"] = "half",  # type: ignore[assignment]
+) -> float:
+    return p
+
+
+def _none_not_admitted(
+    label: Annotated[str, "name"] = None,  # type: ignore[assignment]  # noqa: RUF013
+) -> str:
+    return label
+
+
+def _unsupported_type(values: Annotated[list[int], "values"] = []) -> list[int]:  # noqa: B006
+    return values
+
+
+def _range_on_text(label: Annotated[str, Range(0, 1), "name"] = "a") -> str:
+    return label
+
+
+@pytest.mark.parametrize(
+    ("factory", "message"),
+    [
+        (_no_default, "toy 'x': parameter 'level' has no default; a spec may leave out any"),
+        (_no_default_fixed, "toy 'x': parameter 'table' has no default"),
+        (
+            _default_out_of_range,
+            "toy 'x': parameter 'p' must be between 0.0 and 1.0, got 2.0 as its default",
+        ),
+        (
+            _default_of_another_type,
+            "toy 'x': parameter 'p' must be of type float, got 'half' as its default",
+        ),
+        (
+            _none_not_admitted,
+            "toy 'x': spec parameter 'label' defaults to None, which its type str does not admit",
+        ),
+        (_unsupported_type, "toy 'x': spec parameter 'values' is annotated list"),
+        (_range_on_text, "toy 'x': spec parameter 'label' has a range but is not a number"),
+    ],
+)
+def test_a_declaration_the_registry_cannot_honour_is_refused_with_the_reason(
+    factory: Callable[..., object], message: str
+) -> None:
+    registry: Registry[object] = Registry("toy")
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        registry.declare("x", factory, "a toy")
+    assert "x" not in registry
 
 
 def test_the_strategy_reference_is_generated_from_the_registries() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from itertools import product
+from typing import Annotated
 
 import numpy as np
 import pytest
@@ -20,10 +21,13 @@ from detente.protocols import (
     SingleText,
     StackedAlternatingOffers,
 )
+from detente.registry import POSITIVE, Parameter, Registry, parse_spec
 from detente.scenario import Scenario
 from detente.session import Session
-from detente.strategies import STRATEGIES, Negotiator, load_strategy
-from detente.strategies.acceptance import AcceptAbove, AnyOf
+from detente.strategies import STRATEGIES, Composite, Negotiator, StrategySpec, load_strategy
+from detente.strategies.acceptance import Accept, AcceptAbove, AnyOf, load_acceptance
+from detente.strategies.base import spec_string
+from detente.strategies.concession import Aspiration
 from detente.table import Table
 from detente.trace import Trace
 from detente.utility import TableUtility
@@ -31,7 +35,6 @@ from tests.strategies import outcome_spaces, pie_scenario, stakeholder_scenario,
 
 NAMES = STRATEGIES.names()
 VARIANTS = (
-    *NAMES,
     "boulware(exponent=2, accept='threshold(level=0.6)|deadline')",
     "conceder(accept='deadline')",
     "random(p_accept=0.9)",
@@ -40,10 +43,40 @@ VARIANTS = (
     "boulware(model='oracle')",
     "conceder(model='oracle', window=0.5)",
 )
+"""Parameter settings of registered strategies that the contract also covers."""
 SEEDS = (0, 1)
 
+# A toy strategy, declared once, here (in its own registry, so that the package's
+# registry and its generated docs stay as they are): the contract runs over it too.
+TOYS: Registry[StrategySpec] = Registry("strategy")
 
-def _settings(spec: str) -> list[tuple[Scenario, NegotiationProtocol, int]]:
+
+def stubborn(
+    exponent: Annotated[float, POSITIVE, "aspiration curve exponent"] = 8.0,
+    accept: Accept = "deadline",
+) -> StrategySpec:
+    """Concede very late; accept only in the last round."""
+    spec = spec_string("stubborn", exponent=exponent, accept=accept)
+    return Composite(spec, Aspiration(exponent), load_acceptance(accept))
+
+
+TOYS.declare("stubborn", stubborn, "concede very late, accept at the deadline", vectorisable=True)
+
+Case = tuple[Registry[StrategySpec], str]
+
+
+def contract_cases(registry: Registry[StrategySpec], variants: tuple[str, ...] = ()) -> list[Case]:
+    """Every strategy registered in ``registry`` (and ``variants``), for the contract tests."""
+    return [(registry, spec) for spec in (*registry.names(), *variants)]
+
+
+CASES = contract_cases(STRATEGIES, VARIANTS) + contract_cases(TOYS)
+IDS = [spec for _, spec in CASES]
+
+
+def _settings(
+    registry: Registry[StrategySpec], spec: str
+) -> list[tuple[Scenario, NegotiationProtocol, int]]:
     """Scenarios and protocols a strategy spec can play (bilateral-only ones skip three parties)."""
     trade = trade_scenario()
     cases: list[tuple[Scenario, NegotiationProtocol, int]] = [
@@ -52,7 +85,7 @@ def _settings(spec: str) -> list[tuple[Scenario, NegotiationProtocol, int]]:
     ]
     if "package" not in spec:
         cases.append((pie_scenario(), AlternatingOffers(deadline=9, opener="b"), 2))
-    entry = STRATEGIES.entry(spec.split("(")[0])
+    entry = registry.entry(parse_spec(spec).name)
     if not entry.bilateral_only and "package" not in spec:
         three = stakeholder_scenario()
         cases += [
@@ -62,15 +95,17 @@ def _settings(spec: str) -> list[tuple[Scenario, NegotiationProtocol, int]]:
     return cases
 
 
-def _sessions(spec: str) -> list[tuple[Session, int]]:
+def _sessions(registry: Registry[StrategySpec], spec: str) -> list[tuple[Session, int]]:
+    """Sessions of ``spec`` against every registered strategy, in every seat."""
+    subject = registry.load(spec)
     out = []
-    for scenario, protocol, n in _settings(spec):
+    for scenario, protocol, n in _settings(registry, spec):
         opponents = [o for o in NAMES if n == 2 or not STRATEGIES.entry(o).bilateral_only]
         for opponent in opponents:
-            specs = [spec] + [opponent] * (n - 1)
             for seat in range(n):
-                rotated = specs[n - seat :] + specs[: n - seat]
-                out.append((Session.prepare(scenario, protocol, rotated), rotated.index(spec)))
+                specs: list[str | StrategySpec] = [opponent] * n
+                specs[seat] = subject
+                out.append((Session.prepare(scenario, protocol, specs), seat))
     return out
 
 
@@ -85,9 +120,11 @@ def _accepted_offers(trace: Trace) -> list[tuple[int, int]]:
     return accepted
 
 
-@pytest.mark.parametrize("spec", VARIANTS)
-def test_contract_every_session_ends_legally_by_the_deadline(spec: str) -> None:
-    for session, _ in _sessions(spec):
+@pytest.mark.parametrize(("registry", "spec"), CASES, ids=IDS)
+def test_contract_every_session_ends_legally_by_the_deadline(
+    registry: Registry[StrategySpec], spec: str
+) -> None:
+    for session, _ in _sessions(registry, spec):
         for seed in SEEDS:
             trace = session.run(seed)
             assert trace.result.round < session.protocol.deadline
@@ -97,9 +134,11 @@ def test_contract_every_session_ends_legally_by_the_deadline(spec: str) -> None:
                     assert event.outcome is not None and 0 <= event.outcome < session.table.size
 
 
-@pytest.mark.parametrize("spec", VARIANTS)
-def test_contract_offers_are_rational_and_never_unacceptable_for_the_proposer(spec: str) -> None:
-    for session, seat in _sessions(spec):
+@pytest.mark.parametrize(("registry", "spec"), CASES, ids=IDS)
+def test_contract_offers_are_rational_and_never_unacceptable_for_the_proposer(
+    registry: Registry[StrategySpec], spec: str
+) -> None:
+    for session, seat in _sessions(registry, spec):
         party = session.table.signatories[seat]
         view = session.table.views[party]
         for seed in SEEDS:
@@ -109,9 +148,11 @@ def test_contract_offers_are_rational_and_never_unacceptable_for_the_proposer(sp
                     assert view.acceptable(float(view.utilities[event.outcome]))
 
 
-@pytest.mark.parametrize("spec", VARIANTS)
-def test_contract_never_accepts_below_reservation_unless_its_policy_says_so(spec: str) -> None:
-    for session, seat in _sessions(spec):
+@pytest.mark.parametrize(("registry", "spec"), CASES, ids=IDS)
+def test_contract_never_accepts_below_reservation_unless_its_policy_says_so(
+    registry: Registry[StrategySpec], spec: str
+) -> None:
+    for session, seat in _sessions(registry, spec):
         party = session.table.signatories[seat]
         view = session.table.views[party]
         negotiator = session.strategies[party]
@@ -125,10 +166,12 @@ def test_contract_never_accepts_below_reservation_unless_its_policy_says_so(spec
                     assert may or utility >= view.reservation
 
 
-@pytest.mark.parametrize("spec", VARIANTS)
-def test_contract_responses_to_every_outcome_are_legal(spec: str) -> None:
+@pytest.mark.parametrize(("registry", "spec"), CASES, ids=IDS)
+def test_contract_responses_to_every_outcome_are_legal(
+    registry: Registry[StrategySpec], spec: str
+) -> None:
     table = Table.of(trade_scenario())
-    session = Session.prepare(table, AlternatingOffers(deadline=6), [spec, "linear"])
+    session = Session.prepare(table, AlternatingOffers(deadline=6), [registry.load(spec), "linear"])
     strategy = session.strategies[0]
     assert strategy is not None
     bound = strategy.bind(np.random.default_rng(0))
@@ -142,26 +185,48 @@ def test_contract_responses_to_every_outcome_are_legal(spec: str) -> None:
             assert view.utilities[outcome] > -np.inf
 
 
-@pytest.mark.parametrize("spec", VARIANTS)
-def test_contract_reproducible_under_a_seed(spec: str) -> None:
-    for session, _ in _sessions(spec)[:6]:
+@pytest.mark.parametrize(("registry", "spec"), CASES, ids=IDS)
+def test_contract_reproducible_under_a_seed(registry: Registry[StrategySpec], spec: str) -> None:
+    for session, _ in _sessions(registry, spec)[:6]:
         assert session.run(11) == session.run(11)
         assert list(session.run_many(3, seed=5)) == list(session.run_many(3, seed=5))
 
 
-@pytest.mark.parametrize("spec", VARIANTS)
-def test_contract_pickles_as_spec_prepared_and_bound(spec: str) -> None:
-    loaded = load_strategy(spec)
+@pytest.mark.parametrize(("registry", "spec"), CASES, ids=IDS)
+def test_contract_pickles_as_spec_prepared_and_bound(
+    registry: Registry[StrategySpec], spec: str
+) -> None:
+    loaded = registry.load(spec)
     assert pickle.loads(pickle.dumps(loaded)) == loaded
-    assert load_strategy(loaded.spec) == loaded
+    assert parse_spec(loaded.spec).name == parse_spec(spec).name
+    assert registry.load(loaded.spec) == loaded
     table = Table.of(trade_scenario())
     prepared = loaded.prepare(table, 0, 10)
     assert isinstance(prepared, Negotiator)
     clone = pickle.loads(pickle.dumps(prepared.bind(np.random.default_rng(3))))
     original = prepared.bind(np.random.default_rng(3))
-    session = Session.prepare(table, AlternatingOffers(deadline=10), [spec, "linear"])
+    session = Session.prepare(table, AlternatingOffers(deadline=10), [loaded, "linear"])
     state = session.initial
     assert [clone.propose(state) for _ in range(3)] == [original.propose(state) for _ in range(3)]
+
+
+def test_a_strategy_declared_in_a_test_module_is_picked_up_by_the_contract() -> None:
+    assert (TOYS, "stubborn") in CASES
+    assert all((STRATEGIES, name) in CASES for name in NAMES)
+
+
+def test_a_declared_strategys_parameters_come_from_its_signature() -> None:
+    entry = TOYS.entry("stubborn")
+    assert entry.factory is stubborn and entry.vectorisable and not entry.stochastic
+    assert entry.parameters == (
+        Parameter("exponent", float, 8.0, "aspiration curve exponent", POSITIVE),
+        Parameter(
+            "accept", str, "deadline", "acceptance policies joined by | (next, threshold, …)"
+        ),
+    )
+    assert TOYS.load("stubborn(6)") == stubborn(6.0)
+    with pytest.raises(DetenteError, match=r"parameter 'exponent' must be > 0\.0, got 0\.0"):
+        TOYS.load("stubborn(exponent=0)")
 
 
 def test_every_required_strategy_is_registered_with_metadata() -> None:

@@ -35,12 +35,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
 import numpy as np
 
 from detente.errors import DetenteError
-from detente.registry import Entry, Parameter, Registry
+from detente.registry import Registry
 
 if TYPE_CHECKING:
     from detente.table import Table
@@ -566,46 +566,32 @@ class SingleText:
         return replace(self, deadline=deadline)
 
 
-def _offers_parameters() -> tuple[Parameter, ...]:
-    return (
-        Parameter("deadline", int, 100, "number of rounds"),
-        Parameter("opener", str, None, "id of the party proposing first (default: first)"),
-        Parameter("discounting", bool, True, "discount agreements by each party's discount"),
-    )
-
-
 PROTOCOLS: Registry[NegotiationProtocol] = Registry("protocol", "detente.protocols")
-PROTOCOLS.register(
-    Entry(
-        "alternating-offers",
-        AlternatingOffers,
-        "bilateral alternating offers with a deadline [Rubinstein1982]",
-        _offers_parameters(),
-        kind="protocol",
-        bilateral_only=True,
-    )
+
+# What the spec parameters mean (their names and defaults come from each class).
+_DEADLINE = {"deadline": Annotated[int, "number of rounds"]}
+_OPENER = {"opener": Annotated[str | None, "id of the party proposing first (default: first)"]}
+_DISCOUNTING = {"discounting": Annotated[bool, "discount agreements by each party's discount"]}
+
+PROTOCOLS.declare(
+    "alternating-offers",
+    AlternatingOffers,
+    "bilateral alternating offers with a deadline [Rubinstein1982]",
+    bilateral_only=True,
+    annotations=_DEADLINE | _OPENER | _DISCOUNTING,
 )
-PROTOCOLS.register(
-    Entry(
-        "stacked-alternating-offers",
-        StackedAlternatingOffers,
-        "multilateral stacked alternating offers; signatories respond in turn [Aydogan2017]",
-        _offers_parameters(),
-        kind="protocol",
-    )
+PROTOCOLS.declare(
+    "stacked-alternating-offers",
+    StackedAlternatingOffers,
+    "multilateral stacked alternating offers; signatories respond in turn [Aydogan2017]",
+    annotations=_DEADLINE | _OPENER | _DISCOUNTING,
 )
-PROTOCOLS.register(
-    Entry(
-        "single-text",
-        SingleText,
-        "a mediator proposes texts, signatories vote, the mediator improves the text",
-        (
-            Parameter("deadline", int, 100, "number of rounds"),
-            Parameter("discounting", bool, True, "discount agreements by each party's discount"),
-        ),
-        kind="protocol",
-        stochastic=True,
-    )
+PROTOCOLS.declare(
+    "single-text",
+    SingleText,
+    "a mediator proposes texts, signatories vote, the mediator improves the text",
+    stochastic=True,
+    annotations=_DEADLINE | _DISCOUNTING,
 )
 
 

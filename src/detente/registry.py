@@ -9,19 +9,33 @@ scenario files.
 
 A :class:`Registry` maps names to :class:`Entry` objects that declare their
 metadata (bilateral only? stochastic? vectorisable?) and typed parameters, so
-documentation tables and error messages are generated from it. Third-party
-entries arrive through an entry-point group (``importlib.metadata``), loaded
-lazily on the first lookup.
+documentation tables and error messages are generated from it. A building block
+is declared once, beside its definition, with :meth:`Registry.declare`; its
+parameters come from the factory's signature (names, types, defaults) and
+``typing.Annotated`` metadata (a description, a :class:`Range`)::
+
+    def tit_for_tat(
+        reciprocity: Annotated[float, NON_NEGATIVE, "own concession per unit of the opponent's"] = 1.0,
+    ) -> StrategySpec: ...
+
+    STRATEGIES.declare("tit-for-tat", tit_for_tat, "reciprocal concession", bilateral_only=True)
+
+A parameter is settable from a spec when its annotation carries a description;
+other parameters (e.g. data a policy computes in ``prepare``) keep their
+defaults. Third-party entries arrive through an entry-point group
+(``importlib.metadata``), loaded lazily on the first lookup.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import re
+import types
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from detente.errors import DetenteError, UnknownNameError
 
@@ -33,8 +47,50 @@ ParameterType = type[float] | type[int] | type[str] | type[bool] | type[dict[str
 
 
 @dataclass(frozen=True, slots=True)
+class Range:
+    """The valid values of a numeric parameter, declared in its annotation.
+
+    >>> Range(0, 1).describe(), Range(0, open_low=True).describe(), Range(0).describe()
+    ('between 0.0 and 1.0', '> 0.0', '>= 0.0')
+    """
+
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+
+    def __post_init__(self) -> None:
+        for bound in ("low", "high"):
+            value = getattr(self, bound)
+            if value is not None:
+                object.__setattr__(self, bound, float(value))
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies within the bounds (NaN never does)."""
+        below = self.low is not None and (value <= self.low if self.open_low else value < self.low)
+        return not (below or (self.high is not None and value > self.high) or value != value)
+
+    def describe(self) -> str:
+        """The valid range in words, e.g. ``between 0.0 and 1.0`` or ``> 0.0``."""
+        if self.low is not None and self.high is not None and not self.open_low:
+            return f"between {self.low} and {self.high}"
+        parts = [] if self.low is None else [f"{'>' if self.open_low else '>='} {self.low}"]
+        parts += [] if self.high is None else [f"<= {self.high}"]
+        return " and ".join(parts) or "a number"
+
+
+UNIT = Range(0.0, 1.0)
+"""A share or a probability: between 0 and 1."""
+
+POSITIVE = Range(0.0, open_low=True)
+"""Greater than 0."""
+
+NON_NEGATIVE = Range(0.0)
+"""At least 0."""
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
-    """One declared parameter of an entry: name, type, default and meaning.
+    """One declared parameter of an entry: name, type, default, meaning and valid range.
 
     >>> Parameter("exponent", float, 4.0, "curvature").describe()
     'exponent (float, default 4.0): curvature'
@@ -44,9 +100,7 @@ class Parameter:
     type: ParameterType
     default: Any
     doc: str = ""
-    low: float | None = None
-    high: float | None = None
-    open_low: bool = False
+    range: Range = Range()
 
     def describe(self) -> str:
         """``name (type, default d): doc`` for help texts and error messages."""
@@ -66,26 +120,92 @@ class Parameter:
         )
 
     def check_range(self, owner: str, value: float) -> float:
-        """``value`` if it lies within the declared bounds (``low``, ``high``), else an error.
+        """``value`` if it lies within the declared :class:`Range`, else an error.
 
-        >>> Parameter("p", float, 0.5, low=0.0, high=1.0).check_range("policy", 2.0)
+        >>> Parameter("p", float, 0.5, range=UNIT).check_range("policy", 2.0)
         Traceback (most recent call last):
         detente.errors.DetenteError: policy: parameter 'p' must be between 0.0 and 1.0, got 2.0
         """
-        below = self.low is not None and (value <= self.low if self.open_low else value < self.low)
-        if below or (self.high is not None and value > self.high) or value != value:
+        if not self.range.contains(value):
             raise DetenteError(
-                f"{owner}: parameter {self.name!r} must be {self.bounds()}, got {value!r}"
+                f"{owner}: parameter {self.name!r} must be {self.range.describe()}, got {value!r}"
             )
         return value
 
-    def bounds(self) -> str:
-        """The valid range in words, e.g. ``between 0 and 1`` or ``> 0``."""
-        if self.low is not None and self.high is not None and not self.open_low:
-            return f"between {self.low} and {self.high}"
-        parts = [] if self.low is None else [f"{'>' if self.open_low else '>='} {self.low}"]
-        parts += [] if self.high is None else [f"<= {self.high}"]
-        return " and ".join(parts) or "a number"
+
+_TYPES: tuple[ParameterType, ...] = (float, int, str, bool, dict)
+
+
+def parameters_of(
+    owner: str, factory: Callable[..., object], annotations: Mapping[str, Any] | None = None
+) -> tuple[Parameter, ...]:
+    """The spec parameters of ``factory``, from its signature and ``Annotated`` metadata.
+
+    A parameter is a spec parameter when its annotation is ``Annotated[T, ...]`` with a
+    description (a string) among the metadata, and optionally a :class:`Range`; ``T`` is
+    ``float``, ``int``, ``str``, ``bool`` or ``dict`` (``| None`` when the default is
+    None). Its name and default come from the signature. ``annotations`` replaces the
+    factory's own annotations, for a factory that cannot carry them (a class defined
+    elsewhere). A declaration the registry could not honour is refused here, at
+    registration, with a ``ValueError`` naming ``owner``.
+
+    >>> def f(level: Annotated[float, UNIT, "how high"] = 0.8, cache: int = 0) -> None: ...
+    >>> [p.describe() + ", " + p.range.describe() for p in parameters_of("policy 'f'", f)]
+    ['level (float, default 0.8): how high, between 0.0 and 1.0']
+    """
+    signature = inspect.signature(factory).parameters
+    if annotations is None:
+        hints = get_type_hints(factory, include_extras=True)
+    else:
+        hints = dict(annotations)
+        unknown = sorted(hints.keys() - signature.keys())
+        if unknown:
+            raise ValueError(f"{owner}: the factory has no parameter {unknown[0]!r} to annotate")
+    declared = [_declared(owner, p, hints.get(p.name)) for p in signature.values()]
+    return tuple(p for p in declared if p is not None)
+
+
+def _declared(owner: str, p: inspect.Parameter, hint: Any) -> Parameter | None:
+    """The spec parameter ``p`` declares (None: not settable from a spec), its default checked."""
+    metadata = get_args(hint)[1:] if get_origin(hint) is Annotated else ()
+    docs = [m for m in metadata if isinstance(m, str)]
+    if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+        raise ValueError(
+            f"{owner}: parameter {p.name!r} has no default; a spec may leave out any "
+            "parameter and the factory must still build"
+        )
+    if not docs:
+        return None
+    if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+        raise ValueError(f"{owner}: spec parameter {p.name!r} must be nameable by keyword")
+    kind, optional = _type_of(owner, p.name, get_args(hint)[0])
+    ranges = [m for m in metadata if isinstance(m, Range)]
+    if ranges and kind not in (float, int):
+        raise ValueError(f"{owner}: spec parameter {p.name!r} has a range but is not a number")
+    parameter = Parameter(p.name, kind, p.default, docs[0], ranges[0] if ranges else Range())
+    if p.default is None and not optional:
+        raise ValueError(
+            f"{owner}: spec parameter {p.name!r} defaults to None, which its type "
+            f"{kind.__name__} does not admit; annotate it {kind.__name__} | None"
+        )
+    try:
+        parameter.coerce(owner, p.default)
+    except DetenteError as error:
+        raise ValueError(f"{error.message} as its default") from None
+    return parameter
+
+
+def _type_of(owner: str, name: str, annotation: Any) -> tuple[ParameterType, bool]:
+    """The parameter type an annotation names, and whether it admits None."""
+    union = get_origin(annotation) in (Union, types.UnionType)
+    members = get_args(annotation) if union else (annotation,)
+    kinds = [get_origin(m) or m for m in members if m is not type(None)]
+    if len(kinds) != 1 or kinds[0] not in _TYPES:
+        raise ValueError(
+            f"{owner}: spec parameter {name!r} is annotated {annotation!r}; a spec parameter "
+            "is a float, int, str, bool or dict (or one of these | None)"
+        )
+    return kinds[0], len(kinds) < len(members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +221,30 @@ class Entry(Generic[T]):
     stochastic: bool = False
     vectorisable: bool = False
     source: str = "detente"
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        factory: Callable[..., T],
+        summary: str,
+        *,
+        kind: str = "strategy",
+        bilateral_only: bool = False,
+        stochastic: bool = False,
+        vectorisable: bool = False,
+        annotations: Mapping[str, Any] | None = None,
+    ) -> Entry[T]:
+        """An entry whose parameters come from ``factory``'s signature (:func:`parameters_of`).
+
+        >>> def stubborn(exponent: Annotated[float, POSITIVE, "curvature"] = 8.0) -> float:
+        ...     return exponent
+        >>> Entry.of("stubborn", stubborn, "concede late").signature()
+        'exponent (float, default 8.0): curvature'
+        """
+        parameters = parameters_of(f"{kind} {name!r}", factory, annotations)
+        flags = (bilateral_only, stochastic, vectorisable)
+        return cls(name, factory, summary, parameters, kind, *flags)
 
     def build(self, args: tuple[Any, ...] = (), kwargs: Mapping[str, Any] | None = None) -> T:
         """Call the factory with arguments checked against the declared parameters."""
@@ -217,6 +361,41 @@ class Registry(Generic[T]):
             raise ValueError(f"{self.kind} {entry.name!r} is already registered")
         self._entries[entry.name] = entry
         return entry
+
+    def declare(
+        self,
+        name: str,
+        factory: Callable[..., T],
+        summary: str,
+        *,
+        bilateral_only: bool = False,
+        stochastic: bool = False,
+        vectorisable: bool = False,
+        annotations: Mapping[str, Any] | None = None,
+    ) -> Entry[T]:
+        """Register ``factory`` under ``name``, beside its definition (see :meth:`Entry.of`).
+
+        >>> things: Registry[float] = Registry("thing")
+        >>> def halve(x: Annotated[float, "what to halve"] = 1.0) -> float:
+        ...     return x / 2
+        >>> things.declare("halve", halve, "half of x").parameters[0].default
+        1.0
+        >>> things.load("halve(3)")
+        1.5
+        """
+        if name in self._entries:
+            raise ValueError(f"{self.kind} {name!r} is already registered")
+        entry = Entry.of(
+            name,
+            factory,
+            summary,
+            kind=self.kind,
+            bilateral_only=bilateral_only,
+            stochastic=stochastic,
+            vectorisable=vectorisable,
+            annotations=annotations,
+        )
+        return self.register(entry)
 
     def _load_plugins(self) -> None:
         if self._plugins_loaded or self.group is None:

@@ -10,7 +10,11 @@ same floating-point operations in the same order (``py_max`` mirrors Python's
 random draws (one ``random()`` double per draw, taken from the session's
 stream of that party, see :mod:`detente.batch.streams`).
 
-Third-party policies become vectorisable with :func:`register_form`.
+Each form declares, right below its definition, the policy type it mirrors
+(:func:`register_form`); third-party policies become vectorisable the same way.
+Whether a *strategy* runs on the batch engine is declared once, where the
+strategy registers (``vectorisable=True``); the tests check every such
+strategy against the reference engine by iterating the registry.
 """
 
 from __future__ import annotations
@@ -80,6 +84,28 @@ class BatchAcceptance(Protocol):
         ...
 
 
+Form = BatchOffering | BatchAcceptance
+Builder = Callable[[Any, PartyView], Form | None]
+"""Builds a policy's batch form from the prepared policy and the party's view (None: cannot)."""
+
+_FORMS: dict[type[Any], Builder] = {}
+
+
+def register_form(policy_type: type[Any], builder: Builder) -> None:
+    """Declare the batch form of a (prepared) policy type (each form below declares its own).
+
+    >>> sorted(t.__name__ for t in _FORMS)[:3]
+    ['AcceptAbove', 'AcceptAtDeadline', 'AcceptNext']
+    """
+    _FORMS[policy_type] = builder
+
+
+def batch_form(policy: object, view: PartyView) -> Form | None:
+    """The batch form of a prepared policy, or None when it has none."""
+    builder = _FORMS.get(type(policy))
+    return None if builder is None else builder(policy, view)
+
+
 def at_least(view: PartyView, targets: FloatArray) -> IntArray:
     """:meth:`PartyView.at_least` for many targets at once.
 
@@ -123,6 +149,9 @@ class AspirationForm:
         return _full(step, rows, worth, np.float64)  # type: ignore[no-any-return]
 
 
+register_form(Aspiration, lambda p, v: AspirationForm(p.offers, p.worths))
+
+
 @dataclass(frozen=True, slots=True)
 class ReciprocalForm:
     """Tit for tat: each session's aspiration from its opponent's first and latest offer."""
@@ -146,6 +175,9 @@ class ReciprocalForm:
         return worth
 
 
+register_form(Reciprocal, lambda p, v: ReciprocalForm(v, p.reciprocity, p.opponent))
+
+
 @dataclass(frozen=True, slots=True)
 class FixedForm:
     """A fixed offer (hard-line demand, Nash point) and its fixed worth."""
@@ -162,6 +194,17 @@ class FixedForm:
     def next_utility(self, step: Lockstep, rows: Rows) -> FloatArray:
         worth: FloatArray = _full(step, rows, self.worth, np.float64)
         return worth
+
+
+register_form(NashPoint, lambda p, v: FixedForm(p.point, float(v.utilities[p.point])))
+register_form(
+    Demand,
+    lambda p, v: (
+        FixedForm(p.demand, p.worth)
+        if v.acceptable(p.worth)
+        else FixedForm(v.at_least(v.best), p.worth)
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +229,9 @@ class UniformForm:
         return floor
 
 
+register_form(Uniform, lambda p, v: UniformForm(v, v.index))
+
+
 @dataclass(frozen=True, slots=True)
 class NextForm:
     """AC_next: at least as good as one's own next offer, up to the tolerance."""
@@ -200,6 +246,9 @@ class NextForm:
         target = offering.next_utility(step, rows)
         yes: BoolArray = utility >= target - TOLERANCE * self.scale
         return yes
+
+
+register_form(AcceptNext, lambda p, v: NextForm(v.scale, p.below_reservation))
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +267,9 @@ class ThresholdForm:
         return yes
 
 
+register_form(AcceptAbove, lambda p, v: ThresholdForm(p.threshold, v.scale, p.below_reservation))
+
+
 @dataclass(frozen=True, slots=True)
 class DeadlineForm:
     """Accept in the last round."""
@@ -230,6 +282,9 @@ class DeadlineForm:
     ) -> BoolArray:
         yes: BoolArray = _full(step, rows, step.round >= step.deadline - 1, np.bool_)
         return yes
+
+
+register_form(AcceptAtDeadline, lambda p, v: DeadlineForm(p.below_reservation))
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +301,11 @@ class ProbabilityForm:
     ) -> BoolArray:
         yes: BoolArray = step.uniform(self.party, rows) < self.p
         return yes
+
+
+register_form(
+    AcceptWithProbability, lambda p, v: ProbabilityForm(p.p, v.index, p.below_reservation)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,28 +332,6 @@ class AnyOfForm:
         return yes
 
 
-Form = BatchOffering | BatchAcceptance
-Builder = Callable[[Any, PartyView], Form | None]
-"""Builds a policy's batch form from the prepared policy and the party's view (None: cannot)."""
-
-_FORMS: dict[type[Any], Builder] = {}
-
-
-def register_form(policy_type: type[Any], builder: Builder) -> None:
-    """Declare the batch form of a (prepared) policy type.
-
-    >>> sorted(t.__name__ for t in _FORMS)[:3]
-    ['AcceptAbove', 'AcceptAtDeadline', 'AcceptNext']
-    """
-    _FORMS[policy_type] = builder
-
-
-def batch_form(policy: object, view: PartyView) -> Form | None:
-    """The batch form of a prepared policy, or None when it has none."""
-    builder = _FORMS.get(type(policy))
-    return None if builder is None else builder(policy, view)
-
-
 def _any_of(policy: AnyOf, view: PartyView) -> Form | None:
     forms = [batch_form(p, view) for p in policy.policies]
     if any(f is None for f in forms):
@@ -301,22 +339,4 @@ def _any_of(policy: AnyOf, view: PartyView) -> Form | None:
     return AnyOfForm(tuple(forms), policy.below_reservation)  # type: ignore[arg-type]
 
 
-register_form(Aspiration, lambda p, v: AspirationForm(p.offers, p.worths))
-register_form(Reciprocal, lambda p, v: ReciprocalForm(v, p.reciprocity, p.opponent))
-register_form(Uniform, lambda p, v: UniformForm(v, v.index))
-register_form(NashPoint, lambda p, v: FixedForm(p.point, float(v.utilities[p.point])))
-register_form(
-    Demand,
-    lambda p, v: (
-        FixedForm(p.demand, p.worth)
-        if v.acceptable(p.worth)
-        else FixedForm(v.at_least(v.best), p.worth)
-    ),
-)
-register_form(AcceptNext, lambda p, v: NextForm(v.scale, p.below_reservation))
-register_form(AcceptAbove, lambda p, v: ThresholdForm(p.threshold, v.scale, p.below_reservation))
-register_form(AcceptAtDeadline, lambda p, v: DeadlineForm(p.below_reservation))
-register_form(
-    AcceptWithProbability, lambda p, v: ProbabilityForm(p.p, v.index, p.below_reservation)
-)
 register_form(AnyOf, _any_of)

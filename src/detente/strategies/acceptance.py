@@ -4,19 +4,27 @@ Each composes with any offering policy through a strategy's ``accept``
 parameter, written as specs joined by ``|`` (accept when any accepts), e.g.
 ``boulware(accept="threshold(level=0.9)|deadline")``. They are asked only
 about offers of finite utility at or above the reservation value (unless they
-declare ``below_reservation``).
+declare ``below_reservation``). Each policy registers in :data:`ACCEPTANCE` right
+below its definition; the parameters a spec may set are the fields annotated
+with a description.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Annotated
 
 import numpy as np
 
 from detente.protocols import State
-from detente.registry import Entry, Parameter, Registry, split_specs
+from detente.registry import UNIT, Registry, split_specs
 from detente.strategies.base import AcceptancePolicy, Negotiator, at_least
 from detente.table import Table
+
+ACCEPTANCE: Registry[AcceptancePolicy] = Registry("acceptance policy")
+
+Accept = Annotated[str, "acceptance policies joined by | (next, threshold, …)"]
+"""A strategy's ``accept`` parameter: acceptance specs joined by ``|`` (:func:`load_acceptance`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,14 @@ class AcceptNext:
         return at_least(me, utility, me.offering.next_utility(me, state))
 
 
+ACCEPTANCE.declare(
+    "next",
+    AcceptNext,
+    "accept if at least as good as one's own next offer (AC_next)",
+    vectorisable=True,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AcceptAbove:
     """AC_const: accept offers worth at least ``level`` of the way from the floor to the best.
@@ -45,8 +61,8 @@ class AcceptAbove:
     lowest finite utility, so the policy may accept below the reservation).
     """
 
-    level: float = 0.8
-    below_reservation: bool = False
+    level: Annotated[float, UNIT, "fraction of the way from floor to best"] = 0.8
+    below_reservation: Annotated[bool, "measure from the lowest utility"] = False
     threshold: float = np.inf
 
     def prepare(self, table: Table, party: int, deadline: int) -> AcceptAbove:
@@ -57,6 +73,14 @@ class AcceptAbove:
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
         return at_least(me, utility, self.threshold)
+
+
+ACCEPTANCE.declare(
+    "threshold",
+    AcceptAbove,
+    "accept offers above a fixed fraction of one's rational range (AC_const)",
+    vectorisable=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +96,16 @@ class AcceptAtDeadline:
         return state.round >= state.deadline - 1
 
 
+ACCEPTANCE.declare(
+    "deadline", AcceptAtDeadline, "accept any rational offer in the last round", vectorisable=True
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AcceptWithProbability:
     """Accept a rational offer with probability ``p``: consumes one ``random()`` per call."""
 
-    p: float = 0.5
+    p: Annotated[float, UNIT, "probability of accepting"] = 0.5
     below_reservation: bool = False
 
     def prepare(self, table: Table, party: int, deadline: int) -> AcceptWithProbability:
@@ -84,6 +113,15 @@ class AcceptWithProbability:
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
         return bool(me.generator.random() < self.p)
+
+
+ACCEPTANCE.declare(
+    "probability",
+    AcceptWithProbability,
+    "accept a rational offer with a fixed probability",
+    stochastic=True,
+    vectorisable=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,53 +139,6 @@ class AnyOf:
 
     def accepts(self, me: Negotiator, state: State, utility: float) -> bool:
         return any(p.accepts(me, state, utility) for p in self.policies)
-
-
-ACCEPTANCE: Registry[AcceptancePolicy] = Registry("acceptance policy")
-ACCEPTANCE.register(
-    Entry(
-        "next",
-        AcceptNext,
-        "accept if at least as good as one's own next offer (AC_next)",
-        kind="acceptance policy",
-        vectorisable=True,
-    )
-)
-ACCEPTANCE.register(
-    Entry(
-        "threshold",
-        AcceptAbove,
-        "accept offers above a fixed fraction of one's rational range (AC_const)",
-        (
-            Parameter(
-                "level", float, 0.8, "fraction of the way from floor to best", low=0.0, high=1.0
-            ),
-            Parameter("below_reservation", bool, False, "measure from the lowest utility"),
-        ),
-        kind="acceptance policy",
-        vectorisable=True,
-    )
-)
-ACCEPTANCE.register(
-    Entry(
-        "deadline",
-        AcceptAtDeadline,
-        "accept any rational offer in the last round",
-        kind="acceptance policy",
-        vectorisable=True,
-    )
-)
-ACCEPTANCE.register(
-    Entry(
-        "probability",
-        AcceptWithProbability,
-        "accept a rational offer with a fixed probability",
-        (Parameter("p", float, 0.5, "probability of accepting", low=0.0, high=1.0),),
-        kind="acceptance policy",
-        stochastic=True,
-        vectorisable=True,
-    )
-)
 
 
 def load_acceptance(spec: str) -> AcceptancePolicy:

@@ -149,6 +149,16 @@ class Composite:
         )
 
 
+def spec_string(name: str, **shown: object) -> str:
+    """The spec string of a strategy: its name and the arguments that rebuild it.
+
+    >>> spec_string("nash", accept="next"), spec_string("random")
+    ("nash(accept='next')", 'random')
+    """
+    arguments = ", ".join(f"{key}={value!r}" for key, value in shown.items())
+    return f"{name}({arguments})" if arguments else name
+
+
 def at_least(me: Negotiator, utility: float, target: float) -> bool:
     """``utility >= target`` up to the party's tolerance."""
     return utility >= target - TOLERANCE * me.view.scale

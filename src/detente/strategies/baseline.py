@@ -12,9 +12,13 @@ the batch engine can compute the same draws for many sessions at once
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from detente.protocols import State
-from detente.strategies.base import Negotiator
+from detente.registry import UNIT
+from detente.strategies.acceptance import AcceptWithProbability
+from detente.strategies.base import Composite, Negotiator, StrategySpec, spec_string
+from detente.strategies.registry import STRATEGIES
 from detente.table import Table
 
 
@@ -32,3 +36,20 @@ class Uniform:
 
     def next_utility(self, me: Negotiator, state: State) -> float:
         return me.view.floor
+
+
+def uniform(
+    p_accept: Annotated[float, UNIT, "probability of accepting a rational offer"] = 0.5,
+) -> StrategySpec:
+    """Uniform offers, accepting a rational offer with probability ``p_accept``."""
+    spec = spec_string("random", p_accept=p_accept)
+    return Composite(spec, Uniform(), AcceptWithProbability(p_accept))
+
+
+STRATEGIES.declare(
+    "random",
+    uniform,
+    "uniformly random rational offers, accept with probability p_accept",
+    stochastic=True,
+    vectorisable=True,
+)

@@ -5,16 +5,27 @@ The aspiration at relative time ``t`` is ``floor + (best - floor) · (1 - t^e)``
 (Conceder). The offer is the outcome of lowest own utility at or above the
 aspiration (lowest outcome index among equal utilities), found by binary
 search in the party's sorted utilities. Deterministic: consumes no randomness.
+
+Registered as ``boulware`` (``e = 4``), ``linear`` (``e = 1``) and ``conceder``
+(``e = 0.25``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Annotated
 
 from detente.protocols import State
-from detente.strategies.base import Negotiator
-from detente.strategies.models import NoModel, OpponentModel
+from detente.registry import POSITIVE, UNIT
+from detente.strategies.acceptance import Accept, load_acceptance
+from detente.strategies.base import Composite, Negotiator, StrategySpec, spec_string
+from detente.strategies.models import MODELS, ModelName, NoModel, OpponentModel
+from detente.strategies.registry import STRATEGIES
 from detente.table import TOLERANCE, PartyView, Table
+
+Exponent = Annotated[float, POSITIVE, "aspiration curve exponent (>1 Boulware, <1 Conceder)"]
+Window = Annotated[float, UNIT, "with a model: width of the choice, share of own range"]
 
 
 def aspiration(best: float, floor: float, time: float, exponent: float) -> float:
@@ -66,3 +77,31 @@ class Aspiration:
 
     def next_utility(self, me: Negotiator, state: State) -> float:
         return self.worths[min(state.round + 1, len(self.worths) - 1)]
+
+
+def time_based(name: str, default_exponent: float) -> Callable[..., StrategySpec]:
+    """The factory of the time-based strategy ``name`` (its exponent defaults to the given one)."""
+
+    def build(
+        exponent: Exponent = default_exponent,
+        accept: Accept = "next",
+        model: ModelName = "none",
+        window: Window = 0.1,
+    ) -> StrategySpec:
+        if model == "none":
+            spec = spec_string(name, exponent=exponent, accept=accept)
+            offering = Aspiration(exponent)
+        else:
+            spec = spec_string(name, exponent=exponent, accept=accept, model=model, window=window)
+            offering = Aspiration(exponent, MODELS.load(model), window)
+        return Composite(spec, offering, load_acceptance(accept))
+
+    return build
+
+
+for _name, _exponent, _summary in (
+    ("boulware", 4.0, "time-based concession, late (aspiration exponent 4) [Faratin1998]"),
+    ("linear", 1.0, "time-based concession, linear in time [Faratin1998]"),
+    ("conceder", 0.25, "time-based concession, early (aspiration exponent 0.25) [Faratin1998]"),
+):
+    STRATEGIES.declare(_name, time_based(_name, _exponent), _summary, vectorisable=True)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Annotated
 
 import numpy as np
 
 from detente.errors import DetenteError
 from detente.outcomes import Value
 from detente.protocols import State
-from detente.strategies.base import Negotiator
+from detente.strategies.acceptance import Accept, load_acceptance
+from detente.strategies.base import Composite, Negotiator, StrategySpec, spec_string
+from detente.strategies.registry import STRATEGIES
 from detente.table import Table
 
 
@@ -59,3 +62,25 @@ class Demand:
 
     def next_utility(self, me: Negotiator, state: State) -> float:
         return self.worth
+
+
+Package = Annotated[dict[str, Value] | None, "{issue: value} demanded (default: own best)"]
+
+
+def hardline(package: Package = None, accept: Accept = "next") -> StrategySpec:
+    """Demand ``package`` (issues sorted in the spec), composed with ``accept``."""
+    items = tuple(sorted((package or {}).items()))
+    spec = (
+        spec_string("hardline", package=dict(items), accept=accept)
+        if items
+        else spec_string("hardline", accept=accept)
+    )
+    return Composite(spec, Demand(items), load_acceptance(accept))
+
+
+STRATEGIES.declare(
+    "hardline",
+    hardline,
+    "demand a fixed package, accept only it or better (all-or-nothing)",
+    vectorisable=True,
+)

@@ -16,12 +16,18 @@ sorted order: utility from the lowest at or above the aspiration up to a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
 import numpy as np
 
-from detente.registry import Entry, Registry
+from detente.registry import Registry
 from detente.table import PartyView, Table
 from detente.utility import FloatArray
+
+MODELS: Registry[OpponentModel] = Registry("opponent model")
+
+ModelName = Annotated[str, "opponent model choosing among near-equal offers"]
+"""A strategy's ``model`` parameter: the name of a registered opponent model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,9 @@ class NoModel:
     def choose(self, view: PartyView, low: int, high: int) -> int:
         """The outcome to offer among sorted positions ``low..high-1``."""
         return int(view.order[low])
+
+
+MODELS.declare("none", NoModel, "no model: the first candidate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +69,8 @@ class Oracle:
         return int(candidates[int(np.argmax(score))])
 
 
-OpponentModel = NoModel | Oracle
-
-MODELS: Registry[OpponentModel] = Registry("opponent model")
-MODELS.register(Entry("none", NoModel, "no model: the first candidate", kind="opponent model"))
-MODELS.register(
-    Entry(
-        "oracle",
-        Oracle,
-        "complete information: the candidate best for the other signatories",
-        kind="opponent model",
-    )
+MODELS.declare(
+    "oracle", Oracle, "complete information: the candidate best for the other signatories"
 )
+
+OpponentModel = NoModel | Oracle

@@ -16,7 +16,9 @@ import numpy as np
 
 from detente.protocols import State
 from detente.solutions import Solution, nash
-from detente.strategies.base import Negotiator
+from detente.strategies.acceptance import Accept, load_acceptance
+from detente.strategies.base import Composite, Negotiator, StrategySpec, spec_string
+from detente.strategies.registry import STRATEGIES
 from detente.table import Table
 
 
@@ -40,3 +42,16 @@ class NashPoint:
 
     def next_utility(self, me: Negotiator, state: State) -> float:
         return float(me.view.utilities[self.point])
+
+
+def nash_seeking(accept: Accept = "next") -> StrategySpec:
+    """The Nash point composed with acceptance policies ``accept``."""
+    return Composite(spec_string("nash", accept=accept), NashPoint(), load_acceptance(accept))
+
+
+STRATEGIES.declare(
+    "nash",
+    nash_seeking,
+    "propose the Nash bargaining solution, accept it or better [Nash1950]",
+    vectorisable=True,
+)

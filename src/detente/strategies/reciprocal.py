@@ -12,9 +12,13 @@ unless one opens below its best.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from detente.protocols import State
-from detente.strategies.base import Negotiator
+from detente.registry import NON_NEGATIVE
+from detente.strategies.acceptance import Accept, load_acceptance
+from detente.strategies.base import Composite, Negotiator, StrategySpec, spec_string
+from detente.strategies.registry import STRATEGIES
 from detente.table import Table
 
 
@@ -42,3 +46,21 @@ class Reciprocal:
 
     def next_utility(self, me: Negotiator, state: State) -> float:
         return float(me.view.utilities[self.propose(me, state)])
+
+
+def tit_for_tat(
+    reciprocity: Annotated[float, NON_NEGATIVE, "own concession per unit of the opponent's"] = 1.0,
+    accept: Accept = "next",
+) -> StrategySpec:
+    """Reciprocal concession composed with acceptance policies ``accept``."""
+    spec = spec_string("tit-for-tat", reciprocity=reciprocity, accept=accept)
+    return Composite(spec, Reciprocal(reciprocity), load_acceptance(accept))
+
+
+STRATEGIES.declare(
+    "tit-for-tat",
+    tit_for_tat,
+    "reciprocal concession: concede as much as the opponent did [Faratin1998]",
+    bilateral_only=True,
+    vectorisable=True,
+)
