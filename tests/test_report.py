@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from detente.analysis.documents import IssueFacts
 from detente.cli import main
 from detente.report import (
     REPORT_PRODUCERS,
@@ -584,12 +585,14 @@ def test_cli_bad_sweep_summary(detente_cli: CLI, tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()
 
 
-def test_without_the_scenario_binary_issues_read_as_items() -> None:
+def test_issue_kinds_come_from_the_scenario_never_from_the_values() -> None:
     analysis = copy.deepcopy(documents()["analysis"])
     analysis["issues"] = {"yongbyon": 2, "test_halt": 2, "un_relief": 2, "kaesong": 2}
-    caption = captions({"analysis": analysis})["space"]
+    declared = tuple(IssueFacts(name, "item", 2) for name in analysis["issues"])
+    data = ReportData.from_documents("t", {"analysis": analysis}, issues=declared)
+    caption = next(s.caption for s in build_sections(data) if s.key == "space")
     assert caption.startswith("Nash puts the deal at yongbyon + test_halt + un_relief + kaesong,")
-    del analysis["issues"]
+    # two-valued issues showing only 0 and 1 are not items unless the scenario says so
     caption = captions({"analysis": analysis})["space"]
     assert caption.startswith(
         "Nash puts the deal at yongbyon=1, test_halt=1, un_relief=1, kaesong=1,"

@@ -3,19 +3,23 @@
 Each producer is ``f(scenario, context) -> document | None`` (``None``: the
 scenario has nothing for it), listed in :data:`REPORT_PRODUCERS` under the
 document's name; :func:`gather` runs them all. A new analysis plugs into the
-report by adding one entry, and keys added to ``analyze --json`` through
-:data:`detente.analysis.ANALYSIS_SECTIONS` reach it with no change at all.
+report by adding one entry, and keys added to the ``analyze`` document
+(:mod:`detente.analysis.pipeline`) reach it with no change at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from detente.analysis import ANALYSIS_SECTIONS, CONCLUDING_SECTIONS, AnalysisContext
+from detente.analysis.documents import AnalyzeDocument
+from detente.analysis.phasing import design_document, implement_document
+from detente.analysis.pipeline import analysis_of
+from detente.analysis.solutions import Bargaining
+from detente.analysis.twolevel import faction_sweep
 from detente.factions import Derived
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.phasing.designer import Design, design, min_stages
@@ -27,7 +31,7 @@ from detente.scenario import Scenario
 from detente.scenario.loader import read_yaml, resolve
 from detente.scenario.model import ParameterSpec
 from detente.trust import TrustTable, compliance_path
-from detente.twolevel import FactionGrid, faction_sweep
+from detente.twolevel import FactionGrid
 from detente.utility import Constrained, LinearAdditive, Utility
 
 MAX_POINTS = 4000
@@ -45,20 +49,24 @@ WEIGHTS = tuple(np.linspace(0.0, 1.0, 11).tolist())
 
 @dataclass
 class GatherContext:
-    """What the producers of one report share: the analysis context (utility matrix once)."""
+    """What the producers of one report share.
 
-    analysis: AnalysisContext
-    extras: dict[str, Any] = field(default_factory=dict)
+    ``bargaining`` is the scenario's bargaining problem (the utility matrix,
+    computed once), ``analysis`` the typed ``analyze`` document, and ``design``
+    the phase producer's design once it has run (the implementation carries it out).
+    """
+
+    bargaining: Bargaining
+    analysis: AnalyzeDocument
+    design: Design | None = None
 
 
 Producer = Callable[[Scenario, GatherContext], Document | None]
 
 
 def analysis_document(scenario: Scenario, context: GatherContext) -> Document:
-    """The ``analyze --json`` document, from every registered analysis section."""
-    for section in [*ANALYSIS_SECTIONS, *CONCLUDING_SECTIONS]:
-        context.analysis.document.update(section(scenario, context.analysis))
-    return context.analysis.document
+    """The ``analyze --json`` document."""
+    return context.analysis.json()
 
 
 def setting_document(scenario: Scenario, context: GatherContext) -> Document:
@@ -145,11 +153,11 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     outcomes beyond :data:`DEDUPLICATED` and thinned to :data:`MAX_POINTS`.
     Unacceptable outcomes (a hard constraint fails) are counted, not drawn.
     """
-    signatories = context.analysis.signatories
+    signatories = context.bargaining.signatories
     if len(signatories) < 2:
         return None
     columns = list(signatories[:2])
-    U = context.analysis.utilities[:, columns]
+    U = context.bargaining.utilities[:, columns]
     finite = np.all(np.isfinite(U), axis=1)
     document: dict[str, Any] = {
         "parties": [scenario.parties[i].id for i in columns],
@@ -160,7 +168,7 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     if len(U) <= LABELLED:
         kept = np.flatnonzero(finite)
         kinds = {i.name: i.kind for i in scenario.space.issues}
-        document["labels"] = [outcome(context.analysis.outcome(int(i)), kinds) for i in kept]
+        document["labels"] = [outcome(context.bargaining.outcome(int(i)), kinds) for i in kept]
         document["points"] = U[kept].tolist()
         return document
     rows = np.flatnonzero(finite)
@@ -183,15 +191,13 @@ def phase_document(scenario: Scenario, context: GatherContext) -> Document | Non
     The designer runs with the scenario's defaults (stages, objective, target);
     with a target, the fewest stages that carry it are searched too.
     """
-    from detente.phasing.designer import design_document
-
     plan = scenario.phasing
     if plan is None:
         return None
     result = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
-    context.extras["design"] = result
+    context.design = result
     document: dict[str, Any] = {
-        **design_document(result),
+        **design_document(result).json(),
         "givers": {item.name: item.giver for item in plan.deal.items},
         "measured": list(plan.deal.measured),
     }
@@ -223,23 +229,14 @@ def implementation_document(scenario: Scenario, context: GatherContext) -> Docum
     plan = scenario.phasing
     if plan is None:
         return None
-    designed = context.extras.get("design")
-    if plan.schedule is None and not isinstance(designed, Design):
+    designed = context.design
+    if plan.schedule is None and designed is None:
         designed = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
-    schedule = plan.schedule or (designed.schedule if isinstance(designed, Design) else None)
+    schedule = plan.schedule or (None if designed is None else designed.schedule)
     if schedule is None:
         return None
     run = implement(plan.deal, schedule, SESSIONS, np.random.default_rng(SEED))
-    return {
-        "sessions": run.sessions,
-        "seed": SEED,
-        "stages": schedule.stages,
-        "completion_rate": run.completion_rate,
-        "completion_probability": run.completion_probability,
-        "break_stage_histogram": list(run.break_stage_histogram),
-        "expected_values": dict(run.expected_values),
-        "reneged_by": dict(run.reneged_by),
-    }
+    return implement_document(run, schedule, SEED).json()
 
 
 def factions_document(scenario: Scenario, context: GatherContext) -> Document | None:
@@ -255,7 +252,7 @@ def factions_document(scenario: Scenario, context: GatherContext) -> Document | 
             continue
         if isinstance(home.rule, Majority) or isinstance(home.basis, Derived):
             grid = FactionGrid(party.id, home.ids[-1], WEIGHTS)
-            return faction_sweep(scenario, grid, context.analysis.limit)
+            return faction_sweep(scenario, grid, context.bargaining.limit).json()
     return None
 
 
@@ -281,11 +278,14 @@ def gather(
     >>> gather(s).present()
     ('setting', 'analysis', 'space')
     """
-    context = GatherContext(AnalysisContext(scenario, limit))
+    bargaining = Bargaining.of(scenario, limit)
+    context = GatherContext(bargaining, analysis_of(scenario, bargaining))
     documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
     if sweep is not None:
         documents["sweep"] = sweep
-    return ReportData.from_documents(scenario.name, documents, scenario.description)
+    return ReportData.from_documents(
+        scenario.name, documents, scenario.description, context.analysis.issues
+    )
 
 
 def _plain(value: object) -> object:
