@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.documents import AnalyzeDocument
+from detente.analysis.documents import AnalyzeDocument, givers
 from detente.analysis.phasing import design_document, implement_document
 from detente.analysis.pipeline import analysis_of
 from detente.analysis.solutions import Bargaining
@@ -70,7 +70,11 @@ def analysis_document(scenario: Scenario, context: GatherContext) -> Document:
 
 
 def setting_document(scenario: Scenario, context: GatherContext) -> Document:
-    """The parties, the issues with their options, and who gives each item."""
+    """The parties, the issues with their options, and who gives each item.
+
+    An item's giver is the one the scenario's ``items:`` section declares
+    (``{item: [giver]}``), whatever the item is worth to anyone.
+    """
     parties = [
         {
             "id": p.id,
@@ -85,17 +89,11 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         {"name": i.name, "kind": i.kind, "values": [_plain(v) for v in i.values]}
         for i in scenario.space.issues
     ]
-    worth = item_worth(scenario)
-    signs = {p.id for p in scenario.parties if p.signatory}
-    givers = {
-        item: [p for p, v in values.items() if v < 0 and p in signs]
-        for item, values in worth.items()
-    }
     return {
         "parties": parties,
         "issues": issues,
-        "worth": worth,
-        "givers": givers,
+        "worth": item_worth(scenario),
+        "givers": {item: [giver] for item, giver in givers(context.analysis.issues).items()},
         "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
     }
@@ -123,8 +121,8 @@ def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
     """What delivering each binary item is worth to each party, where utilities are additive.
 
     Read from linear-additive utilities (hard constraints aside): the change in
-    a party's utility when the item goes from 0 to 1. A signatory to whom it
-    costs something is its giver. Items whose worth is not additive are left out.
+    a party's utility when the item goes from 0 to 1. Items whose worth is not
+    additive are left out. (Who gives an item is declared, not read from these.)
     """
     space = scenario.space
     worth: dict[str, dict[str, float]] = {}
