@@ -21,9 +21,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from detente.analysis import AnalysisContext, analyze
+from detente.analysis import analyze
+from detente.analysis.phasing import phasing_section
+from detente.analysis.solutions import Bargaining, outcome_json
+from detente.analysis.twolevel import ratification
 from detente.errors import DetenteError
-from detente.phasing.sections import phasing_section
 from detente.scenariofile.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,11 +56,11 @@ def row(name: str, draws: int) -> str:
         scenario = load_scenario(path)
     except DetenteError as error:
         return f"{name:<42} (does not load here, skipped: {error.message})"
-    document = analyze(scenario)  # warm up: imports and caches, untimed
+    analyze(scenario)  # warm up: imports and caches, untimed
     whole = timed(partial(analyze, scenario), draws)
-    context = AnalysisContext(scenario)  # what the sections before phasing found (the agreement)
-    context.document.update({k: v for k, v in document.items() if k != "phasing"})
-    phasing = timed(partial(phasing_section, scenario, context), draws)
+    found = ratification(scenario, Bargaining.of(scenario)).agreement  # what phasing is given
+    agreement = None if found is None else outcome_json(scenario, found.index)
+    phasing = timed(partial(phasing_section, scenario, agreement), draws)
     return (
         f"{name:<42} {statistics.median(whole):>10.2f} {min(whole):>8.2f} "
         f"{statistics.median(phasing):>11.2f} {min(phasing):>9.2f}"

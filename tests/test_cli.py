@@ -62,6 +62,27 @@ def test_analyze_prints_a_readable_summary(detente_cli: CLI) -> None:
     assert "MediumDeal" in done.stdout and "BigDeal" in done.stdout
 
 
+ITEM_AND_INTEGER = """
+name: kinds
+issues: [{name: x, type: item}, {name: n, range: [0, 1]}]
+parties:
+  - {id: A, utility: {type: linear, values: {x: -1, n: {slope: 2}}}}
+  - {id: B, utility: {type: linear, values: {x: 3, n: {slope: 1}}}}
+"""
+
+
+def test_analyze_names_delivered_items_and_shows_other_issues_with_their_value(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    # n takes only the values 0 and 1, but it is an integer, not an item: kinds decide
+    path = tmp_path / "kinds.yaml"
+    path.write_text(ITEM_AND_INTEGER)
+    done = detente_cli("analyze", path)
+    assert done.returncode == 0, done.stderr
+    assert "│ nash              │ x, n=1  │" in done.stdout
+    assert "Nash puts the deal at x, n=1, worth 1 to A and 4 to B." in done.stdout
+
+
 def test_schema_is_json_schema_of_scenarios(detente_cli: CLI) -> None:
     done = detente_cli("schema")
     schema = json.loads(done.stdout)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from detente.analysis.documents import IssueFacts
 from detente.cli import main
 from detente.report import (
     REPORT_PRODUCERS,
@@ -79,7 +80,7 @@ def documents() -> dict[str, Any]:
         ],
         "issues": [{"name": k, "kind": "item", "values": [0, 1]} for k in items],
         "worth": items,
-        "givers": {k: [p for p, v in w.items() if v < 0] for k, w in items.items()},
+        "givers": {"yongbyon": ["nk"], "test_halt": ["nk"], "un_relief": ["us"], "kaesong": ["us"]},
         "parameters": {"delta": 0.9},
     }
     big = {
@@ -584,16 +585,43 @@ def test_cli_bad_sweep_summary(detente_cli: CLI, tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()
 
 
-def test_without_the_scenario_binary_issues_read_as_items() -> None:
+def test_issue_kinds_come_from_the_scenario_never_from_the_values() -> None:
     analysis = copy.deepcopy(documents()["analysis"])
     analysis["issues"] = {"yongbyon": 2, "test_halt": 2, "un_relief": 2, "kaesong": 2}
-    caption = captions({"analysis": analysis})["space"]
+    declared = tuple(IssueFacts(name, "item", 2) for name in analysis["issues"])
+    data = ReportData.from_documents("t", {"analysis": analysis}, issues=declared)
+    caption = next(s.caption for s in build_sections(data) if s.key == "space")
     assert caption.startswith("Nash puts the deal at yongbyon + test_halt + un_relief + kaesong,")
-    del analysis["issues"]
+    # two-valued issues showing only 0 and 1 are not items unless the scenario says so
     caption = captions({"analysis": analysis})["space"]
     assert caption.startswith(
         "Nash puts the deal at yongbyon=1, test_halt=1, un_relief=1, kaesong=1,"
     )
+
+
+GIVER = """
+name: giver
+issues: [{name: x, type: item}, {name: y, type: item}]
+parties:
+  - {id: A, utility: {type: linear, values: {x: 0, y: 1}}}
+  - {id: B, utility: {type: linear, values: {x: 2, y: -1}}}
+  - {id: C, utility: {type: linear, values: {x: -0.1, y: 0.5}}}
+items:
+  - {name: x, giver: A, cost: 1, value: {B: 2}}
+  - {name: y, giver: B, cost: 1, value: {A: 1}}
+"""
+
+
+def test_an_item_is_given_by_its_declared_giver_not_by_whoever_it_costs(tmp_path: Path) -> None:
+    # A gives x (its cost is the item's, not in its utility); x costs C, a signatory, 0.1
+    path = tmp_path / "giver.yaml"
+    path.write_text(GIVER)
+    data = gather(load_scenario(path))
+    assert data.setting is not None and data.setting["givers"] == {"x": ["A"], "y": ["B"]}
+    setting = next(s for s in build_sections(data) if s.key == "setting")
+    items = next(t for t in setting.tables if t.headers[0] == "item")
+    assert [row[:2] for row in items.rows] == [("x", "A"), ("y", "B")]
+    assert "A can give x; B can give y." in setting.caption
 
 
 # --------------------------------------------------------------------------- real producers

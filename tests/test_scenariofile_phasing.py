@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from detente.analysis import analyze
 from detente.errors import DetenteError
 from detente.scenariofile.loader import load_scenario
 from detente.trust import BetaReputation, Hazard, TwoTypes
@@ -65,21 +64,6 @@ def test_simultaneous_order_puts_every_giver_in_one_group(tmp_path: Path) -> Non
     scenario = load_scenario(write(tmp_path, ITEMS + "phasing: {order: simultaneous}\n"))
     assert scenario.phasing is not None
     assert scenario.phasing.deal.order == (("A", "B"),)
-
-
-def test_reputation_scenario_shows_theory_numbers_under_trust() -> None:
-    """THEORY §5 (Beta(5, 3.5), 0.588235) and §3.4 (posterior 0.810811) in analyze's trust keys."""
-    document = analyze(load_scenario(SCENARIOS / "theory" / "reputation.yaml"))
-    assert document["trust"]["A"]["B"] == pytest.approx(0.588235, abs=1e-6)
-    models = document["trust_models"]
-    assert (models["A"]["B"]["alpha"], models["A"]["B"]["beta"]) == (5.0, 3.5)
-    assert models["B"]["A"]["opportunist"] == pytest.approx(0.810811, abs=1e-6)
-    assert document["trust"]["B"]["A"] == pytest.approx(1 - (0.3 * 1 + 0.07 * 0.1) / 0.37)
-
-
-def test_scenarios_without_trust_report_an_empty_trust_key() -> None:
-    document = analyze(load_scenario(SCENARIOS / "theory" / "worked-example.yaml"))
-    assert document["trust"] == {}
 
 
 @pytest.mark.parametrize(

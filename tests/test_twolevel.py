@@ -20,7 +20,6 @@ from detente.twolevel import (
     effects,
     impossible_weights,
     negotiating_matrix,
-    ratifiable_solutions,
     ratification_failures,
     ratified_matrix,
     restrict,
@@ -193,18 +192,6 @@ def test_reweighting_a_party_without_factions_is_refused() -> None:
     scenario = Scenario("plain", SPACE, (Party("a", _linear(1.0, 0.0)),))
     with pytest.raises(DetenteError, match="party 'a' has no factions"):
         reweight(scenario, "a", "hawk", 1.0)
-
-
-@settings(max_examples=40, deadline=None)
-@given(scenario=two_level_scenarios())
-def test_restricted_nash_point_lies_in_every_signatorys_win_set(scenario: Scenario) -> None:
-    U = scenario.utility_matrix()
-    ws = win_sets(scenario, U)
-    signers = np.array(ws.signatory)
-    result = ratifiable_solutions(U, scenario.reservations, ws)["nash"]
-    assert isinstance(result, Solution) == ws.ratifiable
-    if isinstance(result, Solution):
-        assert ws.masks[np.ix_(result.indices, signers)].all()  # every tie, every signatory
 
 
 @settings(max_examples=40, deadline=None)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -36,11 +36,7 @@ from detente.outcomes import ENUMERATION_LIMIT, IndexArray
 from detente.parties import Party
 from detente.ratification import BoolArray
 from detente.scenario import Scenario
-from detente.solutions import NoSolution, Solution, solve_all
 from detente.utility import UNACCEPTABLE, Constrained, FloatArray
-
-if TYPE_CHECKING:
-    from detente.analysis import AnalysisContext
 
 TOLERANCE = 1e-9
 """Utility differences within this are ties (``neutral`` effects)."""
@@ -388,158 +384,3 @@ def ratification_failures(scenario: Scenario, ratified: BoolArray, outcome: int)
         for p, party in enumerate(scenario.parties)
         if party.signatory and not ratified[outcome, p]
     )
-
-
-# --- the analysis report -------------------------------------------------------------------
-
-
-def ratifiable_solutions(
-    U: FloatArray, d: FloatArray, ws: WinSets
-) -> dict[str, Solution | NoSolution]:
-    """Every bargaining solution among the signatories, restricted to the intersection.
-
-    >>> from pathlib import Path
-    >>> from detente.scenariofile.loader import load_scenario
-    >>> path = Path(__file__).parents[2] / "scenarios/theory/two-level.yaml"
-    >>> s = load_scenario(path, {"v_H": 0.4})
-    >>> U = s.utility_matrix()
-    >>> s.space.to_outcome(ratifiable_solutions(U, s.reservations, win_sets(s, U))["nash"].index)
-    (0.4,)"""
-    signers = np.asarray(ws.signatory, dtype=np.bool_)
-    found = solve_all(restrict(U[:, signers], ws.common), d[signers])
-    if ws.ratifiable:
-        return found
-    return {name: NoSolution(name, ws.reason()) for name in found}
-
-
-def _outcome(scenario: Scenario, index: int) -> dict[str, Any]:
-    pairs = scenario.space.to_dict(index).items()
-    return {k: v.item() if isinstance(v, np.generic) else v for k, v in pairs}
-
-
-def _solution(scenario: Scenario, U: FloatArray, result: Solution) -> dict[str, Any]:
-    return {
-        "outcome": _outcome(scenario, result.index),
-        "utilities": [float(u) for u in U[result.index]],
-        "ties": result.ties,
-    }
-
-
-def _solutions(
-    scenario: Scenario, U: FloatArray, solutions: dict[str, Solution | NoSolution]
-) -> dict[str, Any]:
-    """``solutions`` (and ``solution_reasons``) in the format of the core analysis section."""
-    shown = {
-        name: None if isinstance(r, NoSolution) else _solution(scenario, U, r)
-        for name, r in solutions.items()
-    }
-    reasons = {name: r.reason for name, r in solutions.items() if isinstance(r, NoSolution)}
-    return {"solutions": shown, **({"solution_reasons": reasons} if reasons else {})}
-
-
-def _agreement(
-    scenario: Scenario, U: FloatArray, ws: WinSets, result: Solution | NoSolution
-) -> dict[str, Any]:
-    if isinstance(result, Solution):
-        solution = _solution(scenario, U, result)
-        return {"agreement": {k: solution[k] for k in ("outcome", "utilities")}}
-    return {"agreement": None, "agreement_reason": ws.reason() or result.reason}
-
-
-def _stakeholders(
-    U: FloatArray, ws: WinSets, solutions: dict[str, Solution | NoSolution]
-) -> dict[str, dict[str, float | None]]:
-    return {
-        party: {
-            name: None if isinstance(result, NoSolution) else float(U[result.index, p])
-            for name, result in solutions.items()
-        }
-        for p, party in enumerate(ws.party_ids)
-        if not ws.signatory[p]
-    }
-
-
-def _effects(U: FloatArray, d: FloatArray, ws: WinSets) -> dict[str, dict[str, dict[str, Any]]]:
-    document: dict[str, dict[str, dict[str, Any]]] = {}
-    for e in effects(U, d, ws.common, ws.party_ids, np.asarray(ws.signatory, dtype=np.bool_)):
-        document.setdefault(e.stakeholder, {})[e.signatory] = {
-            "verdict": e.verdict,
-            "utility": [e.low, e.high],
-            "reservation": e.reservation,
-        }
-    return document
-
-
-def two_level_section(scenario: Scenario, context: AnalysisContext) -> dict[str, Any]:
-    """``win_sets``, ``intersection_size``, ``agreement``, ``stakeholders`` for ``analyze``.
-
-    When any party declares factions, ``solutions`` are replaced by the ones
-    restricted to the intersection of the signatories' win-sets, the
-    unrestricted ones move to ``solutions_unrestricted``, and
-    ``solution_scope`` is ``"ratifiable"``; without factions the intersection
-    is the individually rational set, the two coincide and ``solution_scope``
-    is ``"rational"``.
-    """
-    U, d = context.utilities, context.disagreement
-    ws = win_sets(scenario, U, context.limit)
-    context.extras["win_sets"] = ws
-    factions = has_factions(scenario)
-    solutions = ratifiable_solutions(U, d, ws) if factions else context.solutions
-    document: dict[str, Any] = {
-        "win_sets": {
-            p: {"size": n, "signatory": s}
-            for p, n, s in zip(ws.party_ids, ws.sizes, ws.signatory, strict=True)
-        },
-        "intersection_size": ws.intersection_size,
-        **_agreement(scenario, U, ws, solutions["nash"]),
-        "stakeholders": _stakeholders(U, ws, solutions),
-        "stakeholder_effects": _effects(U, d, ws),
-        "solution_scope": "ratifiable" if factions else "rational",
-    }
-    if factions:
-        unrestricted = _solutions(scenario, U, context.solutions)
-        document["solutions_unrestricted"] = unrestricted["solutions"]
-        document.update(_solutions(scenario, U, solutions))
-    return document
-
-
-def _runs(flags: list[bool], values: tuple[float, ...]) -> list[list[float]]:
-    """``[first, last]`` value of every run of consecutive ``True`` flags."""
-    runs: list[list[float]] = []
-    for k, flag in enumerate(flags):
-        if flag and (k == 0 or not flags[k - 1]):
-            runs.append([values[k], values[k]])
-        elif flag:
-            runs[-1][1] = values[k]
-    return runs
-
-
-def faction_sweep(
-    scenario: Scenario, grid: FactionGrid, limit: int = ENUMERATION_LIMIT
-) -> dict[str, Any]:
-    """Win-sets and the ratifiable Nash agreement at every weight of ``grid``, for ``analyze``.
-
-    ``impossible`` lists the weight ranges (runs of grid points) at which no
-    agreement is ratifiable.
-    """
-    points = vary_faction(scenario, grid, limit)
-    rows = []
-    for point in points:
-        U = point.scenario.utility_matrix(limit)
-        ws = point.win_sets
-        nash_point = ratifiable_solutions(U, point.scenario.reservations, ws)["nash"]
-        rows.append(
-            {
-                "weight": point.weight,
-                "win_sets": dict(zip(ws.party_ids, ws.sizes, strict=True)),
-                "intersection_size": ws.intersection_size,
-                **_agreement(point.scenario, U, ws, nash_point),
-            }
-        )
-    flags = [not p.win_sets.ratifiable for p in points]
-    return {
-        "party": grid.party,
-        "faction": grid.faction,
-        "points": rows,
-        "impossible": _runs(flags, grid.weights),
-    }

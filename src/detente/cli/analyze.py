@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rich.table import Table
 
-from detente.analysis import SOLUTION_NAMES, domain_section
-from detente.analysis import analyze as run_analysis
+from detente.analysis.documents import AnalyzeDocument
+from detente.analysis.domain import domain_section
+from detente.analysis.pipeline import run
+from detente.analysis.twolevel import faction_sweep
 from detente.claims import Claim
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -31,7 +34,8 @@ from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
 from detente.sampling import too_large_document
 from detente.scenario import Scenario
-from detente.twolevel import FactionGrid, faction_sweep
+from detente.solutions import SOLUTION_NAMES
+from detente.twolevel import FactionGrid
 
 
 def analyze(
@@ -45,14 +49,14 @@ def analyze(
     grid = None if vary_faction is None else FactionGrid.parse(vary_faction)
     loaded = load(scenario, set_)
     try:
-        document = run_analysis(loaded, limit=max_outcomes)
+        document = run(loaded, limit=max_outcomes)
     except TooLargeError:
         report_too_large(loaded, max_outcomes, json_)
         raise
     if grid is not None:
-        document["faction_sweep"] = faction_sweep(loaded, grid, max_outcomes)
+        document = replace(document, faction_sweep=faction_sweep(loaded, grid, max_outcomes))
     if json_:
-        emit_json(document)
+        emit_json(document.json())
     else:
         render(document, loaded.claims)
 
@@ -63,15 +67,19 @@ def _number(x: float) -> str:
 
 def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
     """Before refusing: what is known without enumerating (structure, sampled utilities)."""
-    document = {**too_large_document(scenario, limit), **domain_section(scenario, None)}
+    domain = domain_section(scenario)
+    document = too_large_document(scenario, limit)
+    if domain is not None:
+        document["domain"] = domain.json()
     if json_:
         emit_json(document)
     else:
         render_too_large(document)
 
 
-def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
+def render(analysis: AnalyzeDocument, claims: Sequence[Claim] = ()) -> None:
     """Print the readable summary of an analysis document (``claims`` give the statements)."""
+    document, kinds = analysis.json(), analysis.kinds()
     parties = document["parties"]
     console.print(f"[bold]{document['scenario']}[/bold]")
     console.print(
@@ -96,24 +104,24 @@ def render(document: dict[str, Any], claims: Sequence[Claim] = ()) -> None:
         if result is None:
             table.add_row(name, f"none: {reasons.get(name, '')}", *[""] * len(parties), "")
             continue
-        outcome = outcome_text(result["outcome"], document["issues"])
+        outcome = outcome_text(result["outcome"], kinds)
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
     if "win_sets" in document:
-        render_two_level(document, console)
+        render_two_level(document, kinds, console)
     render_positions(document, console)
     render_trust(document, console)
     render_phasing(document, console)
     render_claims(document, claims, console)
     render_domain(document)
-    render_findings(document)
+    render_findings(analysis)
 
 
 FINDINGS = ("space", "trust", "stakeholders")
 """The report sections whose captions the terminal summary prints."""
 
 
-def render_findings(document: dict[str, Any]) -> None:
+def render_findings(analysis: AnalyzeDocument) -> None:
     """Print the report's plain-language findings for what the document holds.
 
     The same sentences as the report's captions, for what the table above does
@@ -121,7 +129,9 @@ def render_findings(document: dict[str, Any]) -> None:
     """
     from detente.report import ReportData, build_sections
 
-    data = ReportData.from_documents(str(document.get("scenario", "")), {"analysis": document})
+    data = ReportData.from_documents(
+        analysis.core.scenario, {"analysis": analysis.json()}, issues=analysis.issues
+    )
     for section in build_sections(data):
         if section.key in FINDINGS:
             console.print(f"\n[bold]{section.title}[/bold]")

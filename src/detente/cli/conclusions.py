@@ -6,7 +6,7 @@ document, and prints nothing when the document has no such section.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -23,19 +23,22 @@ def _yes(flag: bool | None) -> str:
     return "-" if flag is None else ("yes" if flag else "no")
 
 
-def outcome_text(outcome: dict[str, Any], sizes: dict[str, int]) -> str:
-    """An outcome in words: binary items by name when delivered (left out when not), others as k=v.
+def outcome_text(outcome: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
+    """An outcome in words: items by name when delivered (left out when not), others as k=v.
+
+    ``kinds`` gives each issue's kind; only ``item`` issues are read as items.
 
     >>> outcome_text({"yongbyon": 1, "relief": 0.5, "transfer": 0, "deal": "Small"},
-    ...              {"yongbyon": 2, "relief": 5, "transfer": 2, "deal": 3})
+    ...              {"yongbyon": "item", "relief": "values", "transfer": "item", "deal": "values"})
     'yongbyon, relief=0.5, deal=Small'
+    >>> outcome_text({"steps": 1}, {"steps": "integer"})
+    'steps=1'
     """
     parts = []
     for name, value in outcome.items():
-        binary = sizes.get(name) == 2 and isinstance(value, int | float) and value in (0, 1)
-        if not binary:
+        if kinds.get(name) != "item":
             parts.append(f"{name}={value}")
-        elif value == 1:
+        elif value:
             parts.append(name)
     return ", ".join(parts) or "nothing delivered"
 

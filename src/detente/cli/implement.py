@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import numpy as np
 import typer
 
+from detente.analysis.phasing import implement_document
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.cli.phase import StagesOpt, phasing_of
 from detente.errors import DetenteError
@@ -41,19 +42,8 @@ def implement(
     plan = phasing_of(load(scenario, set_))
     schedule = schedule_for(plan, stages)
     outcome = run(plan.deal, schedule, sessions, np.random.default_rng(seed))
-    document: dict[str, Any] = {
-        "sessions": outcome.sessions,
-        "seed": seed,
-        "stages": schedule.stages,
-        "schedule": schedule.as_dicts(),
-        "completion_rate": outcome.completion_rate,
-        "completion_probability": outcome.completion_probability,
-        "break_stage_histogram": list(outcome.break_stage_histogram),
-        "expected_values": dict(outcome.expected_values),
-        "reneged_by": dict(outcome.reneged_by),
-    }
     if json_:
-        emit_json(document)
+        emit_json(implement_document(outcome, schedule, seed).json())
         return
     console.print(
         f"{outcome.sessions:,} sessions over {schedule.stages} stage(s): completed "

@@ -8,18 +8,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from detente.analysis.documents import PhaseDocument
+from detente.analysis.phasing import design_document, min_stages_document, outcome_packages
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.errors import DetenteError, UnknownNameError
 from detente.phasing.deal import fix_package
-from detente.phasing.designer import (
-    OBJECTIVES,
-    Objective,
-    design,
-    design_document,
-    min_stages,
-)
+from detente.phasing.designer import OBJECTIVES, Objective, design
 from detente.phasing.plan import Phasing
-from detente.phasing.sections import outcome_packages
 from detente.scenario import Scenario
 
 StagesOpt = Annotated[
@@ -124,31 +119,17 @@ def phase(
         result = design(deal, stages or plan.stages, chosen, goal, plan.time_limit)
         document = design_document(result)
     if json_:
-        emit_json(document)
+        emit_json(document.json())
     else:
-        render(document)
+        render(document.json())
 
 
-def _min_stages(plan: Phasing, target: float | None) -> dict[str, Any]:
+def _min_stages(plan: Phasing, target: float | None) -> PhaseDocument:
     if target is None:
         raise DetenteError(
             "--min-stages needs a target: give --target X or phasing.target in the scenario"
         )
-    search = min_stages(plan.deal, target, plan.max_stages, plan.time_limit)
-    one = design(plan.deal, 1, "total", target, plan.time_limit).one_shot
-    if search.design is None:
-        document = design_document(
-            design(plan.deal, plan.max_stages, "total", None, plan.time_limit)
-        )
-        document.update(stages=None, status="infeasible", schedule=None, cumulative=None)
-        document.update(binding=[], slack={})
-    else:
-        document = design_document(replace(search.design, one_shot=one))
-    document["one_shot"] = (
-        None if one is None else {"feasible": one.feasible, "max_total": one.max_total}
-    )
-    document.update(min_stages=search.stages, reason=search.reason, target=target)
-    return document
+    return min_stages_document(plan, target)
 
 
 def _number(x: float | None) -> str:

@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table as RichTable
 
+from detente.analysis.documents import SimulateDocument
 from detente.batch import BatchSession, Tally, choose_engine
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -107,11 +108,11 @@ def simulate(
 
         write_atomically(trace_out, write)
         summary = summaries[0]
-    document = summary.to_json(loaded.space.names) | {"engine": ran}
+    document = SimulateDocument(summary, loaded.space.names, ran)
     if json_:
-        emit_json(document)
+        emit_json(document.json())
     else:
-        render(session, summary, document)
+        render(session, document)
 
 
 def _run(session: Session, n: int, seed: int) -> Iterator[Trace]:
@@ -138,8 +139,9 @@ def _written(traces: Iterator[Trace], out: TextIO) -> Iterator[Trace]:
         yield trace
 
 
-def render(session: Session, summary: Summary, document: dict[str, object]) -> None:
+def render(session: Session, document: SimulateDocument) -> None:
     """Print the readable summary."""
+    summary = document.summary
     specs = [s for s in session.specs if s]
     console.print(
         f"[bold]{session.table.scenario.name}[/bold]: {summary.sessions} sessions of "
@@ -159,8 +161,7 @@ def render(session: Session, summary: Summary, document: dict[str, object]) -> N
         ),
         highlight=False,
     )
-    agreements = document["agreements"]
-    assert isinstance(agreements, dict)
+    agreements = document.json()["agreements"]
     if agreements:
         table = RichTable(title="Agreements")
         table.add_column("outcome")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -21,19 +22,20 @@ VaryFactionOpt = Annotated[
 ]
 
 
-def _outcome(agreement: dict[str, Any] | None, sizes: dict[str, int] | None = None) -> str:
+def _outcome(agreement: dict[str, Any] | None, kinds: Mapping[str, str] | None = None) -> str:
     if agreement is None:
         return "none"
-    if sizes is not None:
-        return outcome_text(agreement["outcome"], sizes)
+    if kinds is not None:
+        return outcome_text(agreement["outcome"], kinds)
     return ", ".join(f"{k}={v}" for k, v in agreement["outcome"].items())
 
 
-def render_two_level(document: dict[str, Any], console: Console) -> None:
+def render_two_level(document: dict[str, Any], kinds: Mapping[str, str], console: Console) -> None:
     """Win-sets, the ratifiable agreement and the stakeholders, as a reader sees them.
 
     Shown when a party declares factions, a stakeholder is present or a faction
     weight is varied; otherwise the solutions table already says it all.
+    ``kinds`` gives each issue's kind (items are named when delivered).
     """
     two_level = document["solution_scope"] == "ratifiable" or document["stakeholders"]
     if not (two_level or "faction_sweep" in document):
@@ -52,7 +54,7 @@ def render_two_level(document: dict[str, Any], console: Console) -> None:
         console.print(f"agreement: none: {document['agreement_reason']}", highlight=False)
     else:
         console.print(
-            f"agreement (Nash, ratifiable): {_outcome(agreement, document.get('issues'))}",
+            f"agreement (Nash, ratifiable): {_outcome(agreement, kinds)}",
             highlight=False,
             soft_wrap=True,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 DomainFormat = Literal["genius", "geniusweb", "negolog"]
 
@@ -29,15 +29,3 @@ class DomainOrigin:
     real_steps: int | None = None
     repairs: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-
-    def document(self, party_ids: tuple[str, ...]) -> dict[str, Any]:
-        """The JSON-ready description ``analyze`` reports under ``domain``."""
-        return {
-            "format": self.format,
-            "files": list(self.files),
-            "real_steps": self.real_steps,
-            "discount_factors": dict(zip(party_ids, self.discount_factors, strict=True)),
-            "discounting": "not applied (GENIUS discounts over normalised time)",
-            "repairs": list(self.repairs),
-            "notes": list(self.notes),
-        }

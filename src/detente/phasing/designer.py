@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -496,34 +496,3 @@ def min_stages(
     the number of stages only.
     """
     return Designer(deal, time_limit).min_stages(target, max_stages)
-
-
-def design_document(result: Design) -> dict[str, Any]:
-    """The JSON document of a design (what ``detente phase --json`` prints)."""
-    enforcement = result.enforcement
-    one = result.one_shot
-    return {
-        "stages": result.stages,
-        "objective": result.objective,
-        "status": result.status,
-        "max_total": result.total,
-        "value": result.value,
-        "schedule": None if result.schedule is None else result.schedule.as_dicts(),
-        "cumulative": None if result.schedule is None else _cumulative(result.schedule),
-        "binding": list(result.binding),
-        "slack": {}
-        if enforcement is None
-        else dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
-        "completion_probability": None
-        if enforcement is None
-        else enforcement.completion_probability,
-        "expected_values": {} if enforcement is None else dict(enforcement.expected_values),
-        "one_shot": None if one is None else {"feasible": one.feasible, "max_total": one.max_total},
-        "gap": result.gap,
-        "reason": result.reason,
-    }
-
-
-def _cumulative(schedule: Schedule) -> list[dict[str, float]]:
-    levels = Schedule.from_array(schedule.items, np.cumsum(schedule.array(), axis=1))
-    return levels.as_dicts()

@@ -7,6 +7,10 @@ print with ``--json``: ``analysis`` (``detente analyze``), ``phase``
 plus two the report computes for itself: ``setting`` (the parties and what is
 traded) and ``space`` (the utility vectors of the outcomes, for the plot).
 Any of them may be absent; a report section shows only when its data is there.
+Beside the documents, ``issues`` carries what the JSON does not: each issue's
+kind and each item's giver, as the scenario declares them
+(:class:`~detente.analysis.documents.IssueFacts`); without them no issue is
+read as an item.
 
 The documents are produced from a scenario by :mod:`detente.report.producers`.
 """
@@ -19,6 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from detente.analysis.documents import IssueFacts
 from detente.errors import DetenteError
 
 Document = Mapping[str, Any]
@@ -27,6 +32,8 @@ Document = Mapping[str, Any]
 @dataclass(frozen=True, slots=True)
 class ReportData:
     """The documents one report is built from; ``None`` where an analysis did not run.
+
+    ``issues`` are the issues' kinds and the items' givers (``None`` when unknown).
 
     >>> data = ReportData.from_documents("Demo", {"sweep": {"draws": 10, "claims": {}}})
     >>> data.present()
@@ -42,10 +49,15 @@ class ReportData:
     implementation: Document | None = None
     factions: Document | None = None
     sweep: Document | None = None
+    issues: tuple[IssueFacts, ...] | None = None
 
     @classmethod
     def from_documents(
-        cls, title: str, documents: Mapping[str, Document | None], description: str = ""
+        cls,
+        title: str,
+        documents: Mapping[str, Document | None],
+        description: str = "",
+        issues: tuple[IssueFacts, ...] | None = None,
     ) -> ReportData:
         """Gather named documents; an unknown name is an error naming the valid ones."""
         valid = document_names()
@@ -54,7 +66,7 @@ class ReportData:
             raise DetenteError(
                 f"report: unknown document {unknown[0]!r}; valid: {', '.join(valid)}"
             )
-        return cls(title, description, **dict(documents))
+        return cls(title, description, **dict(documents), issues=issues)
 
     def present(self) -> tuple[str, ...]:
         """Names of the documents this report has."""
@@ -63,7 +75,9 @@ class ReportData:
 
 def document_names() -> tuple[str, ...]:
     """The documents a report can hold, in report order."""
-    return tuple(f.name for f in fields(ReportData) if f.name not in ("title", "description"))
+    return tuple(
+        f.name for f in fields(ReportData) if f.name not in ("title", "description", "issues")
+    )
 
 
 def summary_from_directory(directory: Path) -> Document:

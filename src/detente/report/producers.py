@@ -3,19 +3,23 @@
 Each producer is ``f(scenario, context) -> document | None`` (``None``: the
 scenario has nothing for it), listed in :data:`REPORT_PRODUCERS` under the
 document's name; :func:`gather` runs them all. A new analysis plugs into the
-report by adding one entry, and keys added to ``analyze --json`` through
-:data:`detente.analysis.ANALYSIS_SECTIONS` reach it with no change at all.
+report by adding one entry, and keys added to the ``analyze`` document
+(:mod:`detente.analysis.pipeline`) reach it with no change at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from detente.analysis import ANALYSIS_SECTIONS, CONCLUDING_SECTIONS, AnalysisContext
+from detente.analysis.documents import AnalyzeDocument, givers
+from detente.analysis.phasing import design_document, implement_document
+from detente.analysis.pipeline import analysis_of
+from detente.analysis.solutions import Bargaining
+from detente.analysis.twolevel import faction_sweep
 from detente.factions import Derived
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.phasing.designer import Design, design, min_stages
@@ -25,7 +29,7 @@ from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
 from detente.trust import TrustTable, compliance_path
-from detente.twolevel import FactionGrid, faction_sweep
+from detente.twolevel import FactionGrid
 from detente.utility import Constrained, LinearAdditive, Utility
 
 MAX_POINTS = 4000
@@ -43,24 +47,32 @@ WEIGHTS = tuple(np.linspace(0.0, 1.0, 11).tolist())
 
 @dataclass
 class GatherContext:
-    """What the producers of one report share: the analysis context (utility matrix once)."""
+    """What the producers of one report share.
 
-    analysis: AnalysisContext
-    extras: dict[str, Any] = field(default_factory=dict)
+    ``bargaining`` is the scenario's bargaining problem (the utility matrix,
+    computed once), ``analysis`` the typed ``analyze`` document, and ``design``
+    the phase producer's design once it has run (the implementation carries it out).
+    """
+
+    bargaining: Bargaining
+    analysis: AnalyzeDocument
+    design: Design | None = None
 
 
 Producer = Callable[[Scenario, GatherContext], Document | None]
 
 
 def analysis_document(scenario: Scenario, context: GatherContext) -> Document:
-    """The ``analyze --json`` document, from every registered analysis section."""
-    for section in [*ANALYSIS_SECTIONS, *CONCLUDING_SECTIONS]:
-        context.analysis.document.update(section(scenario, context.analysis))
-    return context.analysis.document
+    """The ``analyze --json`` document."""
+    return context.analysis.json()
 
 
 def setting_document(scenario: Scenario, context: GatherContext) -> Document:
-    """The parties, the issues with their options, and who gives each item."""
+    """The parties, the issues with their options, and who gives each item.
+
+    An item's giver is the one the scenario's ``items:`` section declares
+    (``{item: [giver]}``), whatever the item is worth to anyone.
+    """
     parties = [
         {
             "id": p.id,
@@ -75,17 +87,11 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         {"name": i.name, "kind": i.kind, "values": [_plain(v) for v in i.values]}
         for i in scenario.space.issues
     ]
-    worth = item_worth(scenario)
-    signs = {p.id for p in scenario.parties if p.signatory}
-    givers = {
-        item: [p for p, v in values.items() if v < 0 and p in signs]
-        for item, values in worth.items()
-    }
     return {
         "parties": parties,
         "issues": issues,
-        "worth": worth,
-        "givers": givers,
+        "worth": item_worth(scenario),
+        "givers": {item: [giver] for item, giver in givers(context.analysis.issues).items()},
         "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
     }
@@ -107,8 +113,8 @@ def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
     """What delivering each binary item is worth to each party, where utilities are additive.
 
     Read from linear-additive utilities (hard constraints aside): the change in
-    a party's utility when the item goes from 0 to 1. A signatory to whom it
-    costs something is its giver. Items whose worth is not additive are left out.
+    a party's utility when the item goes from 0 to 1. Items whose worth is not
+    additive are left out. (Who gives an item is declared, not read from these.)
     """
     space = scenario.space
     worth: dict[str, dict[str, float]] = {}
@@ -137,11 +143,11 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     outcomes beyond :data:`DEDUPLICATED` and thinned to :data:`MAX_POINTS`.
     Unacceptable outcomes (a hard constraint fails) are counted, not drawn.
     """
-    signatories = context.analysis.signatories
+    signatories = context.bargaining.signatories
     if len(signatories) < 2:
         return None
     columns = list(signatories[:2])
-    U = context.analysis.utilities[:, columns]
+    U = context.bargaining.utilities[:, columns]
     finite = np.all(np.isfinite(U), axis=1)
     document: dict[str, Any] = {
         "parties": [scenario.parties[i].id for i in columns],
@@ -152,7 +158,7 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     if len(U) <= LABELLED:
         kept = np.flatnonzero(finite)
         kinds = {i.name: i.kind for i in scenario.space.issues}
-        document["labels"] = [outcome(context.analysis.outcome(int(i)), kinds) for i in kept]
+        document["labels"] = [outcome(context.bargaining.outcome(int(i)), kinds) for i in kept]
         document["points"] = U[kept].tolist()
         return document
     rows = np.flatnonzero(finite)
@@ -175,15 +181,13 @@ def phase_document(scenario: Scenario, context: GatherContext) -> Document | Non
     The designer runs with the scenario's defaults (stages, objective, target);
     with a target, the fewest stages that carry it are searched too.
     """
-    from detente.phasing.designer import design_document
-
     plan = scenario.phasing
     if plan is None:
         return None
     result = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
-    context.extras["design"] = result
+    context.design = result
     document: dict[str, Any] = {
-        **design_document(result),
+        **design_document(result).json(),
         "givers": {item.name: item.giver for item in plan.deal.items},
         "measured": list(plan.deal.measured),
     }
@@ -215,23 +219,14 @@ def implementation_document(scenario: Scenario, context: GatherContext) -> Docum
     plan = scenario.phasing
     if plan is None:
         return None
-    designed = context.extras.get("design")
-    if plan.schedule is None and not isinstance(designed, Design):
+    designed = context.design
+    if plan.schedule is None and designed is None:
         designed = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
-    schedule = plan.schedule or (designed.schedule if isinstance(designed, Design) else None)
+    schedule = plan.schedule or (None if designed is None else designed.schedule)
     if schedule is None:
         return None
     run = implement(plan.deal, schedule, SESSIONS, np.random.default_rng(SEED))
-    return {
-        "sessions": run.sessions,
-        "seed": SEED,
-        "stages": schedule.stages,
-        "completion_rate": run.completion_rate,
-        "completion_probability": run.completion_probability,
-        "break_stage_histogram": list(run.break_stage_histogram),
-        "expected_values": dict(run.expected_values),
-        "reneged_by": dict(run.reneged_by),
-    }
+    return implement_document(run, schedule, SEED).json()
 
 
 def factions_document(scenario: Scenario, context: GatherContext) -> Document | None:
@@ -247,7 +242,7 @@ def factions_document(scenario: Scenario, context: GatherContext) -> Document | 
             continue
         if isinstance(home.rule, Majority) or isinstance(home.basis, Derived):
             grid = FactionGrid(party.id, home.ids[-1], WEIGHTS)
-            return faction_sweep(scenario, grid, context.analysis.limit)
+            return faction_sweep(scenario, grid, context.bargaining.limit).json()
     return None
 
 
@@ -273,11 +268,14 @@ def gather(
     >>> gather(s).present()
     ('setting', 'analysis', 'space')
     """
-    context = GatherContext(AnalysisContext(scenario, limit))
+    bargaining = Bargaining.of(scenario, limit)
+    context = GatherContext(bargaining, analysis_of(scenario, bargaining))
     documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
     if sweep is not None:
         documents["sweep"] = sweep
-    return ReportData.from_documents(scenario.name, documents, scenario.description)
+    return ReportData.from_documents(
+        scenario.name, documents, scenario.description, context.analysis.issues
+    )
 
 
 def _plain(value: object) -> object:

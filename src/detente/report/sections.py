@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
+from detente.analysis.documents import kinds
 from detente.report import figures
 from detente.report.data import Document, ReportData
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline, amount
@@ -65,7 +66,10 @@ class Section:
 
 
 class _Names:
-    """Party ids → display names, signatories, and issue kinds, from whatever documents exist."""
+    """Party ids → display names, signatories, and issue kinds, from whatever documents exist.
+
+    Issue kinds are the scenario's (:func:`_kinds`), never read off the values.
+    """
 
     def __init__(self, data: ReportData) -> None:
         analysis = data.analysis or {}
@@ -75,11 +79,7 @@ class _Names:
         self.signatories: list[str] = list(
             analysis.get("signatories", [p["id"] for p in parties if p["signatory"]] or self.ids)
         )
-        issues = (data.setting or {}).get("issues")
-        if issues is not None:
-            self.kinds = {i["name"]: i["kind"] for i in issues}
-        else:
-            self.kinds = _binary_issues(analysis)
+        self.kinds = _kinds(data)
         reservations = analysis.get("reservation_values")
         self.reservation = (
             dict(zip(self.ids, reservations, strict=True))
@@ -99,18 +99,15 @@ class _Names:
         return outcome(values, self.kinds)
 
 
-def _binary_issues(analysis: Document) -> dict[str, str]:
-    """Without the scenario, read two-valued issues whose outcomes show only 0/1 as items."""
-    seen: dict[str, set[object]] = {}
-    named = [*analysis.get("solutions", {}).values(), *(analysis.get("positions") or {}).values()]
-    for result in named:
-        for issue, value in (result or {}).get("outcome", {}).items():
-            seen.setdefault(issue, set()).add(value)
-    return {
-        issue: "item"
-        for issue, count in (analysis.get("issues") or {}).items()
-        if count == 2 and issue in seen and all(type(v) is int and v in (0, 1) for v in seen[issue])
-    }
+def _kinds(data: ReportData) -> dict[str, str]:
+    """Each issue's kind, as the scenario declares it; without the scenario, none is known.
+
+    No kind is guessed from the values an outcome shows (0/1 may well be an integer).
+    """
+    if data.issues is not None:
+        return dict(kinds(data.issues))
+    issues = (data.setting or {}).get("issues")
+    return {} if issues is None else {i["name"]: i["kind"] for i in issues}
 
 
 def _has(document: Document | None, *keys: str) -> TypeGuard[Document]:

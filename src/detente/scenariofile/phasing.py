@@ -314,28 +314,3 @@ def _schedule(
     for k, stage in enumerate(stages):
         _names(list(stage), names, tree, ("phasing", "schedule", k))
     return Schedule.from_stages(names, stages)
-
-
-def describe(model: TrustModel) -> dict[str, float | str]:
-    """The parameters behind a belief, for reports.
-
-    >>> describe(TwoTypes(0.3, 1.0, 0.1).after(False))["opportunist"]
-    0.8108108108108107
-    """
-    if isinstance(model, BetaReputation):
-        alpha, beta = model.posterior
-        return {"model": "beta", "alpha": alpha, "beta": beta, "mean": model.honour_probability()}
-    if isinstance(model, TwoTypes):
-        return {"model": "types", "opportunist": model.opportunist}
-    if isinstance(model, Hazard):
-        return {"model": "hazard", "hazard": model.renege}
-    return {"model": type(model).__name__}
-
-
-def honour_matrix(trust: TrustTable | None, parties: Sequence[str]) -> dict[str, dict[str, float]]:
-    """``{truster: {trustee: probability of honouring}}`` over every ordered pair of parties.
-
-    Pairs the trust table does not name are fully trusted (1.0); without a
-    trust table the result is empty.
-    """
-    return {} if trust is None else trust.matrix(tuple(parties))

@@ -1,0 +1,595 @@
+"""The result documents, typed: what ``analyze``, ``phase``, ``implement`` and ``simulate`` return.
+
+Each document is a frozen dataclass whose fields are the facts its readers
+(the terminal, the report, sweeps and claims) use, and whose ``json()`` is
+exactly what the command prints with ``--json``: the same keys, in the same
+order, with the same values. Facts a reader needs that the JSON does not
+carry live on the typed value only, so the JSON never changes for them: each
+issue's kind and each item's giver (:class:`IssueFacts`, on
+:attr:`AnalyzeDocument.issues`), declared by the scenario and never inferred
+from numbers.
+
+The documents are built by the steps of :mod:`detente.analysis.pipeline` and
+by :mod:`detente.analysis.phasing`; this module only describes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from detente.outcomes import IssueKind
+
+if TYPE_CHECKING:
+    from detente.session import Summary
+
+Json = dict[str, Any]
+"""A JSON object as the commands print it (key order is output order)."""
+
+Outcome = Mapping[str, object]
+"""An outcome as ``{issue: value}`` with JSON-ready values."""
+
+Stages = tuple[Mapping[str, float], ...]
+"""A schedule as ``({item: amount}, ...)``, one mapping per stage."""
+
+
+def _stages(stages: Stages | None) -> list[dict[str, float]] | None:
+    return None if stages is None else [dict(stage) for stage in stages]
+
+
+# --------------------------------------------------------------------------- what is traded
+
+
+@dataclass(frozen=True, slots=True)
+class IssueFacts:
+    """One issue as readers need it: its kind, its number of values and, for an item, its giver.
+
+    ``giver`` is the party the scenario's ``items:`` section names as delivering
+    the item of the same name (``None`` for other kinds, or when no item says).
+
+    >>> IssueFacts("yongbyon", "item", 2, "nk").is_item
+    True
+    """
+
+    name: str
+    kind: IssueKind
+    size: int
+    giver: str | None = None
+
+    @property
+    def is_item(self) -> bool:
+        """Whether the issue is a binary item (delivered or not)."""
+        return self.kind == "item"
+
+
+def kinds(issues: tuple[IssueFacts, ...]) -> dict[str, IssueKind]:
+    """``{issue: kind}``.
+
+    >>> kinds((IssueFacts("a", "item", 2), IssueFacts("price", "integer", 5)))
+    {'a': 'item', 'price': 'integer'}
+    """
+    return {issue.name: issue.kind for issue in issues}
+
+
+def givers(issues: tuple[IssueFacts, ...]) -> dict[str, str]:
+    """``{item: giver}`` over the items whose giver the scenario declares.
+
+    >>> givers((IssueFacts("a", "item", 2, "us"), IssueFacts("b", "item", 2)))
+    {'a': 'us'}
+    """
+    return {issue.name: issue.giver for issue in issues if issue.giver is not None}
+
+
+# --------------------------------------------------------------------------- solutions
+
+
+@dataclass(frozen=True, slots=True)
+class SolutionDoc:
+    """A bargaining solution's outcome, every party's utility there and its number of ties."""
+
+    outcome: Outcome
+    utilities: tuple[float, ...]
+    ties: int
+
+    def json(self) -> Json:
+        """``{outcome, utilities, ties}``."""
+        return {"outcome": dict(self.outcome), "utilities": list(self.utilities), "ties": self.ties}
+
+    def agreement_json(self) -> Json:
+        """``{outcome, utilities}``: the solution as an agreement."""
+        return {"outcome": dict(self.outcome), "utilities": list(self.utilities)}
+
+
+@dataclass(frozen=True, slots=True)
+class SolutionSet:
+    """Every bargaining solution by name (``None`` where there is none) and why some have none."""
+
+    found: Mapping[str, SolutionDoc | None]
+    reasons: Mapping[str, str]
+
+    def json(self) -> Json:
+        """``{name: solution or null}``."""
+        return {name: None if s is None else s.json() for name, s in self.found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class PositionDoc:
+    """A named position: its outcome, holder, every party's utility, and who would accept it.
+
+    ``rational``: every signatory prefers it (weakly) to no deal; ``ratifiable``:
+    it lies in every signatory's win-set; ``in_win_set``: by party.
+    """
+
+    outcome: Outcome
+    held_by: str | None
+    utilities: tuple[float, ...]
+    rational: bool
+    ratifiable: bool
+    in_win_set: Mapping[str, bool]
+
+    def json(self) -> Json:
+        """``positions.NAME`` of ``analyze``."""
+        return {
+            "outcome": dict(self.outcome),
+            "held_by": self.held_by,
+            "utilities": list(self.utilities),
+            "rational": self.rational,
+            "ratifiable": self.ratifiable,
+            "in_win_set": dict(self.in_win_set),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CoreDoc:
+    """The bargaining problem: parties, issues, outcome counts, the frontier, the solutions.
+
+    ``solutions`` range over the individually rational outcomes (the
+    unrestricted ones, whatever the parties' factions).
+    """
+
+    scenario: str
+    parties: tuple[str, ...]
+    signatories: tuple[str, ...]
+    issues: tuple[IssueFacts, ...]
+    n_outcomes: int
+    reservation_values: tuple[float, ...]
+    n_rational: int
+    pareto: tuple[tuple[float, ...], ...]
+    solutions: SolutionSet
+
+    def json(self) -> Json:
+        """The first keys of ``analyze``, up to ``solutions`` and ``solution_reasons``."""
+        document: Json = {
+            "scenario": self.scenario,
+            "parties": list(self.parties),
+            "signatories": list(self.signatories),
+            "issues": {issue.name: issue.size for issue in self.issues},
+            "n_outcomes": self.n_outcomes,
+            "reservation_values": list(self.reservation_values),
+            "n_rational": self.n_rational,
+            "pareto": [list(u) for u in self.pareto],
+            "solutions": self.solutions.json(),
+        }
+        if self.solutions.reasons:
+            document["solution_reasons"] = dict(self.solutions.reasons)
+        return document
+
+
+# --------------------------------------------------------------------------- two-level games
+
+
+@dataclass(frozen=True, slots=True)
+class WinSetDoc:
+    """A party's win-set size and whether it signs."""
+
+    size: int
+    signatory: bool
+
+    def json(self) -> Json:
+        """``{size, signatory}``."""
+        return {"size": self.size, "signatory": self.signatory}
+
+
+@dataclass(frozen=True, slots=True)
+class EffectDoc:
+    """How a signatory's best ratifiable deal treats a stakeholder (see :class:`~detente.twolevel.Effect`)."""
+
+    verdict: str
+    low: float
+    high: float
+    reservation: float
+
+    def json(self) -> Json:
+        """``{verdict, utility: [low, high], reservation}``."""
+        return {
+            "verdict": self.verdict,
+            "utility": [self.low, self.high],
+            "reservation": self.reservation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TwoLevelDoc:
+    """Win-sets, the ratifiable (Nash) agreement, what the stakeholders get.
+
+    ``restricted`` holds the solutions restricted to the intersection of the
+    signatories' win-sets when a party declares factions (``scope`` is then
+    ``"ratifiable"``); without factions they are the core's and it is ``None``.
+    ``agreement_reason`` says why there is no agreement (empty when there is one).
+    """
+
+    win_sets: Mapping[str, WinSetDoc]
+    intersection_size: int
+    agreement: SolutionDoc | None
+    agreement_reason: str
+    stakeholders: Mapping[str, Mapping[str, float | None]]
+    effects: Mapping[str, Mapping[str, EffectDoc]]
+    scope: Literal["ratifiable", "rational"]
+    restricted: SolutionSet | None = None
+
+    def json(self) -> Json:
+        """The two-level keys of ``analyze``, from ``win_sets`` to ``solution_scope``."""
+        document: Json = {
+            "win_sets": {p: w.json() for p, w in self.win_sets.items()},
+            "intersection_size": self.intersection_size,
+            "agreement": None if self.agreement is None else self.agreement.agreement_json(),
+        }
+        if self.agreement is None:
+            document["agreement_reason"] = self.agreement_reason
+        document["stakeholders"] = {p: dict(row) for p, row in self.stakeholders.items()}
+        document["stakeholder_effects"] = {
+            s: {p: e.json() for p, e in row.items()} for s, row in self.effects.items()
+        }
+        document["solution_scope"] = self.scope
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class SweepPoint:
+    """Win-set sizes and the ratifiable Nash agreement at one weight of a varied faction."""
+
+    weight: float
+    win_sets: Mapping[str, int]
+    intersection_size: int
+    agreement: SolutionDoc | None
+    agreement_reason: str
+
+    def json(self) -> Json:
+        """``{weight, win_sets, intersection_size, agreement, agreement_reason?}``."""
+        document: Json = {
+            "weight": self.weight,
+            "win_sets": dict(self.win_sets),
+            "intersection_size": self.intersection_size,
+            "agreement": None if self.agreement is None else self.agreement.agreement_json(),
+        }
+        if self.agreement is None:
+            document["agreement_reason"] = self.agreement_reason
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class FactionSweepDoc:
+    """``faction_sweep`` (``analyze --vary-faction``): win-sets over a grid of one faction's weight.
+
+    ``impossible`` lists the weight ranges (runs of grid points) at which no
+    agreement is ratifiable, as ``(first, last)``.
+    """
+
+    party: str
+    faction: str
+    points: tuple[SweepPoint, ...]
+    impossible: tuple[tuple[float, float], ...]
+
+    def json(self) -> Json:
+        """``{party, faction, points, impossible}``."""
+        return {
+            "party": self.party,
+            "faction": self.faction,
+            "points": [p.json() for p in self.points],
+            "impossible": [list(run) for run in self.impossible],
+        }
+
+
+# --------------------------------------------------------------------------- trust, domain
+
+
+@dataclass(frozen=True, slots=True)
+class TrustDoc:
+    """``trust`` (``{truster: {trustee: probability of honouring}}``) and the models behind it."""
+
+    matrix: Mapping[str, Mapping[str, float]]
+    models: Mapping[str, Mapping[str, Mapping[str, float | str]]]
+
+    def json(self) -> Json:
+        """``{trust, trust_models}``."""
+        return {
+            "trust": {a: dict(row) for a, row in self.matrix.items()},
+            "trust_models": {
+                a: {b: dict(model) for b, model in row.items()} for a, row in self.models.items()
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DomainDoc:
+    """Where an imported domain came from: format, files, real-issue grid, discounts, repairs."""
+
+    format: str
+    files: tuple[str, ...]
+    real_steps: int | None
+    discount_factors: Mapping[str, float]
+    repairs: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    DISCOUNTING: ClassVar[str] = "not applied (GENIUS discounts over normalised time)"
+
+    def json(self) -> Json:
+        """``domain`` of ``analyze``."""
+        return {
+            "format": self.format,
+            "files": list(self.files),
+            "real_steps": self.real_steps,
+            "discount_factors": dict(self.discount_factors),
+            "discounting": self.DISCOUNTING,
+            "repairs": list(self.repairs),
+            "notes": list(self.notes),
+        }
+
+
+# --------------------------------------------------------------------------- phasing
+
+
+@dataclass(frozen=True, slots=True)
+class OneShotDoc:
+    """The one-stage exchange: whether it is self-enforcing and the most it carries."""
+
+    feasible: bool
+    max_total: float | None
+
+    def json(self) -> Json:
+        """``{feasible, max_total}``."""
+        return {"feasible": self.feasible, "max_total": self.max_total}
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDoc:
+    """A fixed package (a position's or the agreement's items): at once, or in how many stages.
+
+    ``violated`` and ``worst_slack`` describe the one-shot exchange's broken
+    incentive constraints (``None`` when it was not checked).
+    """
+
+    package: Mapping[str, float]
+    one_shot_feasible: bool
+    violated: tuple[str, ...] | None
+    worst_slack: float | None
+    min_stages: int | None
+    max_stages: int
+    schedule: Stages | None
+    completion_probability: float | None
+    reason: str
+
+    def json(self) -> Json:
+        """``phasing.positions.NAME`` and ``phasing.agreement`` of ``analyze``."""
+        return {
+            "package": dict(self.package),
+            "one_shot": {
+                "feasible": self.one_shot_feasible,
+                "violated": None if self.violated is None else list(self.violated),
+                "worst_slack": self.worst_slack,
+            },
+            "min_stages": self.min_stages,
+            "max_stages": self.max_stages,
+            "schedule": _stages(self.schedule),
+            "completion_probability": self.completion_probability,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PhasingDoc:
+    """``phasing`` of ``analyze``: the best schedule of the scenario's deal and the one-shot.
+
+    ``min_stages`` is reported only when the scenario sets a target
+    (``searched``). ``positions`` are the named positions phased as fixed
+    packages; ``agreement`` the bargaining agreement's package, when there is an
+    agreement (``has_agreement``) — ``None`` if its outcome names no item.
+    """
+
+    stages: int
+    objective: str
+    target: float | None
+    status: str
+    feasible: bool
+    max_total: float | None
+    value: float | None
+    completion_probability: float | None
+    one_shot: OneShotDoc | None
+    searched: bool
+    min_stages: int | None
+    schedule: Stages | None
+    positions: Mapping[str, PackageDoc]
+    has_agreement: bool
+    agreement: PackageDoc | None
+
+    def json(self) -> Json:
+        """``phasing`` of ``analyze``."""
+        document: Json = {
+            "stages": self.stages,
+            "objective": self.objective,
+            "target": self.target,
+            "status": self.status,
+            "feasible": self.feasible,
+            "max_total": self.max_total,
+            "value": self.value,
+            "completion_probability": self.completion_probability,
+            "one_shot": None if self.one_shot is None else self.one_shot.json(),
+        }
+        if self.searched:
+            document["min_stages"] = self.min_stages
+        document["schedule"] = _stages(self.schedule)
+        if self.positions:
+            document["positions"] = {name: p.json() for name, p in self.positions.items()}
+        if self.has_agreement:
+            document["agreement"] = None if self.agreement is None else self.agreement.json()
+        return document
+
+
+# --------------------------------------------------------------------------- analyze
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeDocument:
+    """What ``detente analyze`` returns: every section of the analysis of one scenario.
+
+    ``positions`` is empty, and ``domain``, ``phasing``, ``claims`` and
+    ``faction_sweep`` are ``None``, when the scenario has nothing for them.
+    """
+
+    core: CoreDoc
+    positions: Mapping[str, PositionDoc]
+    two_level: TwoLevelDoc
+    domain: DomainDoc | None
+    trust: TrustDoc
+    phasing: PhasingDoc | None
+    claims: Mapping[str, bool] | None = None
+    faction_sweep: FactionSweepDoc | None = None
+
+    @property
+    def issues(self) -> tuple[IssueFacts, ...]:
+        """Every issue with its kind and, for an item, its giver."""
+        return self.core.issues
+
+    @property
+    def solutions(self) -> SolutionSet:
+        """The solutions ``analyze`` reports: restricted to the win-sets when there are factions."""
+        return self.two_level.restricted or self.core.solutions
+
+    def kinds(self) -> dict[str, IssueKind]:
+        """``{issue: kind}``."""
+        return kinds(self.issues)
+
+    def json(self) -> Json:
+        """The ``analyze --json`` document."""
+        document = self.core.json()
+        if self.positions:
+            document["positions"] = {name: p.json() for name, p in self.positions.items()}
+        document.update(self.two_level.json())
+        restricted = self.two_level.restricted
+        if restricted is not None:
+            # the restricted solutions take the core's keys; the core's move aside
+            document["solutions_unrestricted"] = document["solutions"]
+            document["solutions"] = restricted.json()
+            if restricted.reasons:
+                document["solution_reasons"] = dict(restricted.reasons)
+        if self.domain is not None:
+            document["domain"] = self.domain.json()
+        document.update(self.trust.json())
+        if self.phasing is not None:
+            document["phasing"] = self.phasing.json()
+        if self.claims is not None:
+            document["claims"] = dict(self.claims)
+        if self.faction_sweep is not None:
+            document["faction_sweep"] = self.faction_sweep.json()
+        return document
+
+
+# --------------------------------------------------------------------------- phase, implement, simulate
+
+
+@dataclass(frozen=True, slots=True)
+class StageSearchDoc:
+    """The fewest stages that carry a target (``phase --min-stages``): ``None`` if none does."""
+
+    min_stages: int | None
+    target: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseDocument:
+    """What ``detente phase`` returns: a designed schedule, its checks and the one-shot.
+
+    ``search`` is set by ``--min-stages`` (``reason`` is then the search's).
+    """
+
+    stages: int | None
+    objective: str
+    status: str
+    max_total: float | None
+    value: float | None
+    schedule: Stages | None
+    cumulative: Stages | None
+    binding: tuple[str, ...]
+    slack: Mapping[str, float]
+    completion_probability: float | None
+    expected_values: Mapping[str, float]
+    one_shot: OneShotDoc | None
+    gap: float | None
+    reason: str
+    search: StageSearchDoc | None = None
+
+    def json(self) -> Json:
+        """The ``phase --json`` document."""
+        document: Json = {
+            "stages": self.stages,
+            "objective": self.objective,
+            "status": self.status,
+            "max_total": self.max_total,
+            "value": self.value,
+            "schedule": _stages(self.schedule),
+            "cumulative": _stages(self.cumulative),
+            "binding": list(self.binding),
+            "slack": dict(self.slack),
+            "completion_probability": self.completion_probability,
+            "expected_values": dict(self.expected_values),
+            "one_shot": None if self.one_shot is None else self.one_shot.json(),
+            "gap": self.gap,
+            "reason": self.reason,
+        }
+        if self.search is not None:
+            document["min_stages"] = self.search.min_stages
+            document["target"] = self.search.target
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class ImplementDocument:
+    """What ``detente implement`` returns: a schedule carried out ``sessions`` times."""
+
+    sessions: int
+    seed: int
+    stages: int
+    schedule: Stages
+    completion_rate: float
+    completion_probability: float
+    break_stage_histogram: tuple[int, ...]
+    expected_values: Mapping[str, float]
+    reneged_by: Mapping[str, int]
+
+    def json(self) -> Json:
+        """The ``implement --json`` document."""
+        return {
+            "sessions": self.sessions,
+            "seed": self.seed,
+            "stages": self.stages,
+            "schedule": _stages(self.schedule),
+            "completion_rate": self.completion_rate,
+            "completion_probability": self.completion_probability,
+            "break_stage_histogram": list(self.break_stage_histogram),
+            "expected_values": dict(self.expected_values),
+            "reneged_by": dict(self.reneged_by),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SimulateDocument:
+    """What ``detente simulate`` returns: the summary of many sessions and the engine that ran them."""
+
+    summary: Summary
+    issues: tuple[str, ...]
+    engine: str
+
+    def json(self) -> Json:
+        """The ``simulate --json`` document."""
+        return self.summary.to_json(self.issues) | {"engine": self.engine}

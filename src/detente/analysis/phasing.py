@@ -1,0 +1,213 @@
+"""Phased agreements in the documents: ``analyze``'s ``phasing``, and ``phase`` and ``implement``.
+
+The designer, the stage search and the simulation are :mod:`detente.phasing`'s;
+this module runs them with a scenario's defaults and reports their results as
+typed documents (:mod:`detente.analysis.documents`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+
+from detente.analysis.documents import (
+    ImplementDocument,
+    OneShotDoc,
+    PackageDoc,
+    PhaseDocument,
+    PhasingDoc,
+    StageSearchDoc,
+)
+from detente.errors import DetenteError
+from detente.phasing.designer import Design, Designer, OneShot, design, min_stages
+from detente.phasing.package import phase_package
+from detente.phasing.plan import Phasing
+from detente.phasing.schedule import Schedule
+from detente.phasing.simulation import Implementation
+from detente.scenario import Scenario
+
+
+def _one_shot(one: OneShot | None) -> OneShotDoc | None:
+    return None if one is None else OneShotDoc(one.feasible, one.max_total)
+
+
+def _stages(schedule: Schedule | None) -> tuple[dict[str, float], ...] | None:
+    return None if schedule is None else tuple(schedule.as_dicts())
+
+
+def phasing_section(
+    scenario: Scenario, agreement: Mapping[str, object] | None
+) -> PhasingDoc | None:
+    """``phasing``: the best self-enforcing schedule of the scenario's deal, and the one-shot.
+
+    With the scenario's ``phasing:`` defaults (stages, objective, target): the
+    status, total and feasibility of the best schedule, the one-shot exchange
+    (``one_shot.feasible``, ``one_shot.max_total``) and, when a target is set,
+    ``min_stages``: the fewest stages up to ``stages`` that carry it (``null``
+    if more are needed). Claims read these fields, e.g.
+    ``phasing.one_shot.feasible == false and phasing.feasible``.
+
+    Every named position whose outcome gives amounts of the deal's items (an
+    issue named like an item) is phased as a fixed package under
+    ``phasing.positions.NAME`` (:func:`package_document`), and so is the
+    bargaining ``agreement`` (its outcome) under ``phasing.agreement`` when there is one.
+    """
+    plan = scenario.phasing
+    if plan is None:
+        return None
+    designer = Designer(plan.deal, plan.time_limit, reasons=False)  # shared by the packages
+    best = designer.best(plan.stages, plan.objective, plan.target)
+    search = None if plan.target is None else designer.min_stages(plan.target, plan.stages)
+    outcomes = {name: scenario.space.to_dict(p.index) for name, p in scenario.positions.items()}
+    packages = outcome_packages(plan, outcomes)
+    found = {} if agreement is None else outcome_packages(plan, {"agreement": agreement})
+    return PhasingDoc(
+        stages=best.stages,
+        objective=best.objective,
+        target=plan.target,
+        status=best.status,
+        feasible=best.feasible,
+        max_total=best.total,
+        value=best.value,
+        completion_probability=None
+        if best.enforcement is None
+        else best.enforcement.completion_probability,
+        one_shot=_one_shot(best.one_shot),
+        searched=search is not None,
+        min_stages=None if search is None else search.stages,
+        schedule=_stages(best.schedule),
+        positions={
+            name: package_document(plan, amounts, designer) for name, amounts in packages.items()
+        },
+        has_agreement=agreement is not None,
+        agreement=package_document(plan, found["agreement"], designer) if found else None,
+    )
+
+
+def outcome_packages(
+    plan: Phasing, outcomes: Mapping[str, Mapping[str, object]]
+) -> dict[str, dict[str, float]]:
+    """The package of every named outcome: ``{name: {item: amount}}``.
+
+    An item's amount is the outcome's value of the issue of the same name;
+    items without such an issue are left to the designer, and outcomes that
+    name none of the items are left out.
+
+    >>> from detente.phasing.deal import Deal, Stake
+    >>> from detente.phasing.items import Item
+    >>> plan = Phasing(Deal((Stake("A"), Stake("B")), (Item("x", "A"),), (("A",),)))
+    >>> outcome_packages(plan, {"offer": {"x": 1, "price": "low"}})
+    {'offer': {'x': 1.0}}
+    """
+    packages: dict[str, dict[str, float]] = {}
+    for name, outcome in outcomes.items():
+        amounts = {
+            item: _amount(name, item, outcome[item])
+            for item in plan.deal.item_names
+            if item in outcome
+        }
+        if amounts:
+            packages[name] = amounts
+    return packages
+
+
+def _amount(position: str, item: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise DetenteError(
+            f"position {position!r}: issue {item!r} is also an item, so its values must be "
+            f"amounts (numbers), got {value!r}"
+        )
+    return float(value)
+
+
+def package_document(
+    plan: Phasing, amounts: dict[str, float], base: Designer | None = None
+) -> PackageDoc:
+    """``phasing.positions.NAME``: the package, its one-shot exchange and its fewest stages.
+
+    ``base`` is the plan's designer, whose compiled constraints the package shares.
+    """
+    result = phase_package(plan.deal, amounts, plan.max_stages, plan.time_limit, base)
+    plain = result.one_shot_check
+    found = result.search.design
+    return PackageDoc(
+        package=dict(result.amounts),
+        one_shot_feasible=result.one_shot.feasible,
+        violated=None if plain is None else tuple(plain.violated),
+        worst_slack=None if plain is None else min(plain.slacks, default=0.0),
+        min_stages=result.min_stages,
+        max_stages=result.max_stages,
+        schedule=None if found is None else _stages(found.schedule),
+        completion_probability=None
+        if found is None or found.enforcement is None
+        else found.enforcement.completion_probability,
+        reason=result.search.reason,
+    )
+
+
+def _cumulative(schedule: Schedule) -> tuple[dict[str, float], ...]:
+    levels = Schedule.from_array(schedule.items, np.cumsum(schedule.array(), axis=1))
+    return tuple(levels.as_dicts())
+
+
+def design_document(result: Design) -> PhaseDocument:
+    """The document of a design (what ``detente phase --json`` prints)."""
+    enforcement = result.enforcement
+    return PhaseDocument(
+        stages=result.stages,
+        objective=result.objective,
+        status=result.status,
+        max_total=result.total,
+        value=result.value,
+        schedule=_stages(result.schedule),
+        cumulative=None if result.schedule is None else _cumulative(result.schedule),
+        binding=tuple(result.binding),
+        slack={}
+        if enforcement is None
+        else dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
+        completion_probability=None if enforcement is None else enforcement.completion_probability,
+        expected_values={} if enforcement is None else dict(enforcement.expected_values),
+        one_shot=_one_shot(result.one_shot),
+        gap=result.gap,
+        reason=result.reason,
+    )
+
+
+def min_stages_document(plan: Phasing, target: float) -> PhaseDocument:
+    """``phase --min-stages``: the design in the fewest stages that carry ``target``.
+
+    The one-shot is the one-stage exchange with the target; when no number of
+    stages up to ``plan.max_stages`` carries it, the document is the largest
+    design in that many stages, marked infeasible, with the search's reason.
+    """
+    search = min_stages(plan.deal, target, plan.max_stages, plan.time_limit)
+    one = design(plan.deal, 1, "total", target, plan.time_limit).one_shot
+    if search.design is None:
+        widest = design_document(design(plan.deal, plan.max_stages, "total", None, plan.time_limit))
+        document = replace(widest, stages=None, status="infeasible", schedule=None, cumulative=None)
+        document = replace(document, binding=(), slack={})
+    else:
+        document = design_document(search.design)
+    return replace(
+        document,
+        one_shot=_one_shot(one),
+        reason=search.reason,
+        search=StageSearchDoc(search.stages, target),
+    )
+
+
+def implement_document(run: Implementation, schedule: Schedule, seed: int) -> ImplementDocument:
+    """The document of a simulated implementation (what ``detente implement --json`` prints)."""
+    return ImplementDocument(
+        sessions=run.sessions,
+        seed=seed,
+        stages=schedule.stages,
+        schedule=tuple(schedule.as_dicts()),
+        completion_rate=run.completion_rate,
+        completion_probability=run.completion_probability,
+        break_stage_histogram=tuple(run.break_stage_histogram),
+        expected_values=dict(run.expected_values),
+        reneged_by=dict(run.reneged_by),
+    )

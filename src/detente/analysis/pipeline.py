@@ -1,0 +1,95 @@
+"""The analysis of a scenario: one pipeline from a :class:`~detente.scenario.Scenario` to its document.
+
+:func:`analysis_of` is the whole pipeline, its steps in order; each step is a
+small function of the scenario and of the typed values earlier steps
+computed, and returns its section of the :class:`AnalyzeDocument`:
+
+1. :class:`~detente.analysis.solutions.Bargaining` — the utility matrix, the
+   rational set, the frontier and the bargaining solutions, computed once;
+2. :func:`~detente.analysis.solutions.core_section` — parties, issues (with
+   their kinds and givers), counts, the frontier, the solutions;
+3. :func:`~detente.analysis.twolevel.ratification` — the win-sets and the
+   solutions that count (restricted to their intersection with factions);
+4. :func:`~detente.analysis.positions.position_section` — the named positions;
+5. :func:`~detente.analysis.twolevel.two_level_section` — win-sets, the
+   ratifiable agreement, the stakeholders;
+6. :func:`~detente.analysis.domain.domain_section` — an imported domain's origin;
+7. :func:`~detente.analysis.trust.trust_section` — trust and its models;
+8. :func:`~detente.analysis.phasing.phasing_section` — the best schedule, and
+   the positions and the agreement as fixed packages;
+9. :func:`claims_section` — the scenario's claims, read on everything above.
+
+:func:`analyze` is the same document as JSON (what ``analyze --json`` prints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from detente.analysis.documents import AnalyzeDocument
+from detente.analysis.domain import domain_section
+from detente.analysis.phasing import phasing_section
+from detente.analysis.positions import position_section
+from detente.analysis.solutions import Bargaining, core_section, outcome_json
+from detente.analysis.trust import trust_section
+from detente.analysis.twolevel import ratification, two_level_section
+from detente.claims import evaluate_claims
+from detente.outcomes import ENUMERATION_LIMIT
+from detente.scenario import Scenario
+
+
+def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
+    """The analysis document of ``scenario``, from its bargaining problem ``base``."""
+    ratified = ratification(scenario, base)
+    agreement = ratified.agreement
+    document = AnalyzeDocument(
+        core=core_section(scenario, base),
+        positions=position_section(scenario, base, ratified.win_sets),
+        two_level=two_level_section(scenario, base, ratified),
+        domain=domain_section(scenario),
+        trust=trust_section(scenario),
+        phasing=phasing_section(
+            scenario, None if agreement is None else outcome_json(scenario, agreement.index)
+        ),
+    )
+    return replace(document, claims=claims_section(scenario, document))
+
+
+def run(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> AnalyzeDocument:
+    """The typed analysis document of a scenario (enumerating at most ``limit`` outcomes).
+
+    >>> from pathlib import Path
+    >>> from detente.scenariofile.loader import load_scenario
+    >>> s = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
+    >>> run(s).solutions.found["nash"].outcome
+    {'deal': 'MediumDeal'}
+    """
+    return analysis_of(scenario, Bargaining.of(scenario, limit))
+
+
+def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any]:
+    """The full analysis document of a scenario as JSON (the ``analyze --json`` output).
+
+    >>> from pathlib import Path
+    >>> from detente.scenariofile.loader import load_scenario
+    >>> s = load_scenario(Path(__file__).parents[3] / "scenarios/theory/worked-example.yaml")
+    >>> analyze(s)["solutions"]["nash"]["outcome"]
+    {'deal': 'MediumDeal'}
+    """
+    return run(scenario, limit).json()
+
+
+def claims_section(scenario: Scenario, document: AnalyzeDocument) -> Mapping[str, bool] | None:
+    """``claims``: whether each of the scenario's claims holds on the document so far.
+
+    Every claim's fields are checked first, so a misspelt field is an error
+    even where a short-circuit would not read it.
+    """
+    if not scenario.claims:
+        return None
+    results = document.json()
+    for claim in scenario.claims:
+        claim.check(results)
+    return evaluate_claims(scenario.claims, results)
