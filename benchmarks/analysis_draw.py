@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.analysis import analyze
-from detente.analysis.phasing import phasing_section
+from detente.analysis.phasing import phasing_doc
 from detente.analysis.solutions import Bargaining, outcome_json
 from detente.analysis.twolevel import ratification
 from detente.errors import DetenteError
@@ -60,7 +60,7 @@ def row(name: str, draws: int) -> str:
     whole = timed(partial(analyze, scenario), draws)
     found = ratification(scenario, Bargaining.of(scenario)).agreement  # what phasing is given
     agreement = None if found is None else outcome_json(scenario, found.index)
-    phasing = timed(partial(phasing_section, scenario, agreement), draws)
+    phasing = timed(partial(phasing_doc, scenario, agreement), draws)
     return (
         f"{name:<42} {statistics.median(whole):>10.2f} {min(whole):>8.2f} "
         f"{statistics.median(phasing):>11.2f} {min(phasing):>9.2f}"

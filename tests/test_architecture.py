@@ -13,6 +13,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 import detente
 
 PACKAGE = Path(detente.__file__).parent
@@ -152,3 +154,28 @@ def test_domain_modules_never_import_the_file_layer_or_the_interfaces() -> None:
         if within(target, upper)
     )
     assert wrong == []
+
+
+def test_report_and_sweep_read_the_scenario_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detente.cli import main
+
+    scenario = Path(__file__).parents[1] / "scenarios" / "theory" / "two-level.yaml"
+    reads: list[str] = []
+    real = Path.read_text
+
+    def counted(path: Path, *args: object, **kwargs: object) -> str:
+        if path.name == scenario.name:
+            reads.append(str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    sweep = tmp_path / "sweep"
+    for argv in (
+        ["sweep", str(scenario), "--draws", "4", "--seed", "1", "--out", str(sweep)],
+        ["report", str(scenario), "--sweep", str(sweep), "-o", str(tmp_path / "r.html")],
+    ):
+        reads.clear()
+        main(argv)  # returns on success, raises SystemExit on failure
+        assert len(reads) == 1, argv[0]

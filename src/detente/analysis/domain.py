@@ -6,7 +6,7 @@ from detente.analysis.documents import DomainDoc
 from detente.scenario import Scenario
 
 
-def domain_section(scenario: Scenario) -> DomainDoc | None:
+def domain_doc(scenario: Scenario) -> DomainDoc | None:
     """Where the scenario's GENIUS/GeniusWeb/NegoLog files came from (``None`` for a YAML file).
 
     The files' discount factors are reported, not applied: analysis values are

@@ -37,9 +37,7 @@ def _stages(schedule: Schedule | None) -> tuple[dict[str, float], ...] | None:
     return None if schedule is None else tuple(schedule.as_dicts())
 
 
-def phasing_section(
-    scenario: Scenario, agreement: Mapping[str, object] | None
-) -> PhasingDoc | None:
+def phasing_doc(scenario: Scenario, agreement: Mapping[str, object] | None) -> PhasingDoc | None:
     """``phasing``: the best self-enforcing schedule of the scenario's deal, and the one-shot.
 
     With the scenario's ``phasing:`` defaults (stages, objective, target): the

@@ -6,18 +6,18 @@ computed, and returns its section of the :class:`AnalyzeDocument`:
 
 1. :class:`~detente.analysis.solutions.Bargaining` — the utility matrix, the
    rational set, the frontier and the bargaining solutions, computed once;
-2. :func:`~detente.analysis.solutions.core_section` — parties, issues (with
+2. :func:`~detente.analysis.solutions.core_doc` — parties, issues (with
    their kinds and givers), counts, the frontier, the solutions;
 3. :func:`~detente.analysis.twolevel.ratification` — the win-sets and the
    solutions that count (restricted to their intersection with factions);
-4. :func:`~detente.analysis.positions.position_section` — the named positions;
-5. :func:`~detente.analysis.twolevel.two_level_section` — win-sets, the
+4. :func:`~detente.analysis.positions.position_docs` — the named positions;
+5. :func:`~detente.analysis.twolevel.two_level_doc` — win-sets, the
    ratifiable agreement, the stakeholders;
-6. :func:`~detente.analysis.domain.domain_section` — an imported domain's origin;
-7. :func:`~detente.analysis.trust.trust_section` — trust and its models;
-8. :func:`~detente.analysis.phasing.phasing_section` — the best schedule, and
+6. :func:`~detente.analysis.domain.domain_doc` — an imported domain's origin;
+7. :func:`~detente.analysis.trust.trust_doc` — trust and its models;
+8. :func:`~detente.analysis.phasing.phasing_doc` — the best schedule, and
    the positions and the agreement as fixed packages;
-9. :func:`claims_section` — the scenario's claims, read on everything above.
+9. :func:`claims_doc` — the scenario's claims, read on everything above.
 
 :func:`analyze` is the same document as JSON (what ``analyze --json`` prints).
 """
@@ -29,12 +29,12 @@ from dataclasses import replace
 from typing import Any
 
 from detente.analysis.documents import AnalyzeDocument
-from detente.analysis.domain import domain_section
-from detente.analysis.phasing import phasing_section
-from detente.analysis.positions import position_section
-from detente.analysis.solutions import Bargaining, core_section, outcome_json
-from detente.analysis.trust import trust_section
-from detente.analysis.twolevel import ratification, two_level_section
+from detente.analysis.domain import domain_doc
+from detente.analysis.phasing import phasing_doc
+from detente.analysis.positions import position_docs
+from detente.analysis.solutions import Bargaining, core_doc, outcome_json
+from detente.analysis.trust import trust_doc
+from detente.analysis.twolevel import ratification, two_level_doc
 from detente.claims import evaluate_claims
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
@@ -45,16 +45,16 @@ def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
     ratified = ratification(scenario, base)
     agreement = ratified.agreement
     document = AnalyzeDocument(
-        core=core_section(scenario, base),
-        positions=position_section(scenario, base, ratified.win_sets),
-        two_level=two_level_section(scenario, base, ratified),
-        domain=domain_section(scenario),
-        trust=trust_section(scenario),
-        phasing=phasing_section(
+        core=core_doc(scenario, base),
+        positions=position_docs(scenario, base, ratified.win_sets),
+        two_level=two_level_doc(scenario, base, ratified),
+        domain=domain_doc(scenario),
+        trust=trust_doc(scenario),
+        phasing=phasing_doc(
             scenario, None if agreement is None else outcome_json(scenario, agreement.index)
         ),
     )
-    return replace(document, claims=claims_section(scenario, document))
+    return replace(document, claims=claims_doc(scenario, document))
 
 
 def run(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> AnalyzeDocument:
@@ -81,7 +81,7 @@ def analyze(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> dict[str, Any
     return run(scenario, limit).json()
 
 
-def claims_section(scenario: Scenario, document: AnalyzeDocument) -> Mapping[str, bool] | None:
+def claims_doc(scenario: Scenario, document: AnalyzeDocument) -> Mapping[str, bool] | None:
     """``claims``: whether each of the scenario's claims holds on the document so far.
 
     Every claim's fields are checked first, so a misspelt field is an error

@@ -8,7 +8,7 @@ from detente.scenario import Scenario
 from detente.twolevel import WinSets
 
 
-def position_section(scenario: Scenario, base: Bargaining, ws: WinSets) -> dict[str, PositionDoc]:
+def position_docs(scenario: Scenario, base: Bargaining, ws: WinSets) -> dict[str, PositionDoc]:
     """Each named position: its outcome, every party's utility, whether all signatories gain.
 
     ``ratifiable``: it is in every signatory's win-set; ``in_win_set`` is

@@ -2,7 +2,7 @@
 
 :class:`Bargaining` computes once what every later step shares (the utility
 matrix, the rational set, the frontier, the solutions among the signatories);
-:func:`solution_doc` is the one rendering of a solution, :func:`core_section`
+:func:`solution_doc` is the one rendering of a solution, :func:`core_doc`
 the first section of ``analyze``.
 """
 
@@ -127,7 +127,7 @@ def issue_facts(scenario: Scenario) -> tuple[IssueFacts, ...]:
     )
 
 
-def core_section(scenario: Scenario, base: Bargaining) -> CoreDoc:
+def core_doc(scenario: Scenario, base: Bargaining) -> CoreDoc:
     """Parties, issues, outcome counts, the frontier and the (unrestricted) bargaining solutions."""
     return CoreDoc(
         scenario=scenario.name,

@@ -34,7 +34,7 @@ def honour_matrix(trust: TrustTable | None, parties: Sequence[str]) -> dict[str,
     return {} if trust is None else trust.matrix(tuple(parties))
 
 
-def trust_section(scenario: Scenario) -> TrustDoc:
+def trust_doc(scenario: Scenario) -> TrustDoc:
     """``trust``: ``{truster: {trustee: probability of honouring its next step}}``.
 
     ``trust_models`` gives the parameters behind each belief (Beta posterior,

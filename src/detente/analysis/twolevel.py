@@ -2,7 +2,7 @@
 
 The computations are :mod:`detente.twolevel`'s; this module restricts the
 bargaining solutions to the intersection of the signatories' win-sets
-(:func:`ratifiable_solutions`) and reports the result (:func:`two_level_section`,
+(:func:`ratifiable_solutions`) and reports the result (:func:`two_level_doc`,
 :func:`faction_sweep`).
 """
 
@@ -116,7 +116,7 @@ def _effects(U: FloatArray, d: FloatArray, ws: WinSets) -> dict[str, dict[str, E
     return found
 
 
-def two_level_section(scenario: Scenario, base: Bargaining, ratified: Ratification) -> TwoLevelDoc:
+def two_level_doc(scenario: Scenario, base: Bargaining, ratified: Ratification) -> TwoLevelDoc:
     """``win_sets``, ``intersection_size``, ``agreement``, ``stakeholders`` for ``analyze``.
 
     When any party declares factions, ``solutions`` are replaced by the ones

@@ -9,7 +9,7 @@ from typing import Any
 from rich.table import Table
 
 from detente.analysis.documents import AnalyzeDocument
-from detente.analysis.domain import domain_section
+from detente.analysis.domain import domain_doc
 from detente.analysis.pipeline import run
 from detente.analysis.twolevel import faction_sweep
 from detente.claims import Claim
@@ -67,7 +67,7 @@ def _number(x: float) -> str:
 
 def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
     """Before refusing: what is known without enumerating (structure, sampled utilities)."""
-    domain = domain_section(scenario)
+    domain = domain_doc(scenario)
     document = too_large_document(scenario, limit)
     if domain is not None:
         document["domain"] = domain.json()

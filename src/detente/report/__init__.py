@@ -22,7 +22,7 @@ in ``detente/report/templates``.
 from detente.report.data import ReportData, read_sweep
 from detente.report.document import FORMATS, Report, write_report
 from detente.report.producers import REPORT_PRODUCERS, gather
-from detente.report.sections import REPORT_SECTIONS, Section, Table, build_sections
+from detente.report.sections import REPORT_SECTIONS, ReportTable, Section, build_sections
 
 __all__ = [
     "FORMATS",
@@ -30,8 +30,8 @@ __all__ = [
     "REPORT_SECTIONS",
     "Report",
     "ReportData",
+    "ReportTable",
     "Section",
-    "Table",
     "build_sections",
     "gather",
     "read_sweep",

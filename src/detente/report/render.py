@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from detente.report.sections import Section, Table
+from detente.report.sections import ReportTable, Section
 
 
 @cache
@@ -77,10 +77,10 @@ class TableView:
     numeric: tuple[bool, ...]
 
 
-def table_view(table: Table) -> TableView:
+def table_view(table: ReportTable) -> TableView:
     """Mark the columns whose every non-empty cell is a number.
 
-    >>> table_view(Table(("a", "b"), (("x", "1"), ("y", "—")))).numeric
+    >>> table_view(ReportTable(("a", "b"), (("x", "1"), ("y", "—")))).numeric
     (False, True)
     """
     columns = list(zip(*table.rows, strict=True)) or [() for _ in table.headers]

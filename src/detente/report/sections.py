@@ -33,7 +33,7 @@ from detente.report.text import (
 
 
 @dataclass(frozen=True, slots=True)
-class Table:
+class ReportTable:
     """A small table: header cells and rows of text cells."""
 
     headers: tuple[str, ...]
@@ -50,7 +50,7 @@ class Section:
     key: str
     title: str
     sentences: tuple[str, ...]
-    tables: tuple[Table, ...] = ()
+    tables: tuple[ReportTable, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     in_brief: bool = True
 
@@ -140,7 +140,7 @@ def setting_section(data: ReportData) -> Section | None:
     )
 
 
-def _parameter_table(parameters: Mapping[str, Any]) -> Table:
+def _parameter_table(parameters: Mapping[str, Any]) -> ReportTable:
     """Each parameter's value used, and (when the file gives them) its range and source."""
     rows = []
     for name, spec in parameters.items():
@@ -148,7 +148,7 @@ def _parameter_table(parameters: Mapping[str, Any]) -> Table:
         span = spec.get("range")
         shown = f"{number(span[0])} to {number(span[1])}" if span else "—"
         rows.append((name, number(spec["value"]), shown, spec.get("source") or "—"))
-    return Table(("parameter", "value used", "plausible range", "source"), tuple(rows))
+    return ReportTable(("parameter", "value used", "plausible range", "source"), tuple(rows))
 
 
 def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
@@ -178,7 +178,7 @@ def _what_is_traded(data: ReportData, names: _Names) -> str:
     return text + (": " + "; ".join(gives) if gives else "") + "."
 
 
-def _party_table(parties: Sequence[Document]) -> Table:
+def _party_table(parties: Sequence[Document]) -> ReportTable:
     rows = tuple(
         (
             p["id"],
@@ -189,10 +189,10 @@ def _party_table(parties: Sequence[Document]) -> Table:
         )
         for p in parties
     )
-    return Table(("party", "name", "signs", "value of no deal", "discount"), rows)
+    return ReportTable(("party", "name", "signs", "value of no deal", "discount"), rows)
 
 
-def _issue_tables(setting: Document, ids: Sequence[str]) -> list[Table]:
+def _issue_tables(setting: Document, ids: Sequence[str]) -> list[ReportTable]:
     worth_of = setting.get("worth", {})
     givers = setting.get("givers", {})
     items = [i for i in setting["issues"] if i["name"] in worth_of]
@@ -207,10 +207,10 @@ def _issue_tables(setting: Document, ids: Sequence[str]) -> list[Table]:
             )
             for i in items
         )
-        tables.append(Table(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
+        tables.append(ReportTable(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
     if rest:
         rows = tuple((i["name"], _options(i["values"])) for i in rest)
-        tables.append(Table(("issue", "options"), rows))
+        tables.append(ReportTable(("issue", "options"), rows))
     return tables
 
 
@@ -309,7 +309,7 @@ def _position_sentences(analysis: Document, names: _Names) -> list[str]:
     return sentences
 
 
-def _solution_table(analysis: Document, names: _Names) -> Table:
+def _solution_table(analysis: Document, names: _Names) -> ReportTable:
     rows = []
     for key, label in SOLUTION_LABELS.items():
         result = analysis["solutions"].get(key)
@@ -334,7 +334,7 @@ def _solution_table(analysis: Document, names: _Names) -> Table:
             )
         )
     rows.append(("no deal", "—", *_cells([names.reservation[p] for p in names.ids]), ""))
-    return Table(("", "outcome", *names.ids, "ties"), tuple(rows))
+    return ReportTable(("", "outcome", *names.ids, "ties"), tuple(rows))
 
 
 def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
@@ -532,7 +532,7 @@ def _packages_sentence(packages: Sequence[tuple[str, Document]], names: _Names) 
     return sentence("Taken as fixed packages, " + "; ".join(parts))
 
 
-def _package_table(packages: Sequence[tuple[str, Document]], names: _Names) -> Table:
+def _package_table(packages: Sequence[tuple[str, Document]], names: _Names) -> ReportTable:
     def at_once(one: Document) -> str:
         if one.get("feasible"):
             return "yes"
@@ -552,7 +552,7 @@ def _package_table(packages: Sequence[tuple[str, Document]], names: _Names) -> T
     rows = tuple(
         (label, at_once(doc.get("one_shot") or {}), fewest(doc)) for label, doc in packages
     )
-    return Table(("package", "self-enforcing at once", "fewest stages"), rows)
+    return ReportTable(("package", "self-enforcing at once", "fewest stages"), rows)
 
 
 def _cleaned(schedule: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
@@ -574,7 +574,7 @@ def _binding_sentence(binding: Sequence[object]) -> str:
 
 def _schedule_table(
     schedule: Sequence[Mapping[str, float]], givers: Mapping[str, str], names: _Names
-) -> Table:
+) -> ReportTable:
     lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
 
     def gives(stage: Mapping[str, float], giver: str) -> str:
@@ -584,7 +584,7 @@ def _schedule_table(
     rows = tuple(
         (str(s), *[gives(stage, g) for g in lanes]) for s, stage in enumerate(schedule, start=1)
     )
-    return Table(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
+    return ReportTable(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
 
 
 def _constraint(binding: object) -> str:
@@ -684,7 +684,7 @@ def _trust_table(
     models: Mapping[str, Mapping[str, Mapping[str, Any]]],
     trust: Mapping[str, Mapping[str, float]],
     names: _Names,
-) -> Table:
+) -> ReportTable:
     rows = tuple(
         (names.name(a), names.name(b), number(round(trust[a][b], 3)), _basis(m))
         for a, row in models.items()
@@ -692,7 +692,7 @@ def _trust_table(
         if b in trust.get(a, {})
     )
     headers = ("truster", "trustee", "probability of honouring the next step", "resting on")
-    return Table(headers, rows)
+    return ReportTable(headers, rows)
 
 
 def _basis(model: Mapping[str, Any]) -> str:
@@ -803,7 +803,7 @@ def implementation_section(data: ReportData) -> Section | None:
         who = join([f"{names.name(p)} in {plural(n, 'run')}" for p, n in blame.items()])
         sentences.append(f"The side that reneged: {who}.")
     values = run.get("expected_values") or {}
-    tables: tuple[Table, ...] = ()
+    tables: tuple[ReportTable, ...] = ()
     if values:
         listed = join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
         sentences.append(f"Expected value to each party: {listed}.")
@@ -811,7 +811,7 @@ def implementation_section(data: ReportData) -> Section | None:
             (p, names.name(p), number(v), number(names.reservation.get(p)))
             for p, v in values.items()
         )
-        tables = (Table(("party", "name", "expected value", "value of no deal"), rows),)
+        tables = (ReportTable(("party", "name", "expected value", "value of no deal"), rows),)
     draw = partial(figures.implementation_outcomes, completion=rate, breaks=breaks)
     alt = "Share of simulated runs completed and where the others broke."
     spec = FigureSpec("implementation", alt, draw, (7.0, 3.6))
@@ -858,7 +858,7 @@ def stakeholders_section(data: ReportData) -> Section | None:
     )
     specs = tuple(_stakeholder_figure(names, p, rows[p]) for p in outsiders)
     labels = [label for label, _ in rows[outsiders[0]]]
-    table = Table(
+    table = ReportTable(
         ("", *[f"utility to {names.name(p)}" for p in outsiders]),
         (
             ("no deal", *[number(names.reservation[p]) for p in outsiders]),
@@ -966,7 +966,7 @@ def _point_sentence(point: Mapping[str, bool | None]) -> str:
 
 def _claims_table(
     point: Mapping[str, bool | None], swept: Document, statements: Mapping[str, str]
-) -> Table:
+) -> ReportTable:
     sensitive = any(v.get("sensitivity") for v in swept.values())
     rows = []
     for name in dict.fromkeys([*point, *swept]):
@@ -988,7 +988,7 @@ def _claims_table(
         "95% interval",
         *(["most sensitive to"] if sensitive else []),
     )
-    return Table(headers, tuple(rows))
+    return ReportTable(headers, tuple(rows))
 
 
 def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:

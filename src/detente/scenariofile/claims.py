@@ -24,7 +24,7 @@ class ClaimSpec(BaseModel):
 
 ClaimEntry = Annotated[str, Field(min_length=1)] | ClaimSpec
 ClaimName = Annotated[str, Field(pattern=CLAIM_NAME)]
-ClaimsSection = dict[ClaimName, ClaimEntry]
+ClaimEntries = dict[ClaimName, ClaimEntry]
 """The ``claims:`` section: ``{name: expression}`` or ``{name: {expr, description}}``."""
 
 

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from detente.scenariofile.claims import ClaimsSection
+from detente.scenariofile.claims import ClaimEntries
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
 from detente.utility.kinds import KindSpec, ValueName, kinds
@@ -279,7 +279,7 @@ class ScenarioFile(Strict):
     phasing: PhasingSpec | None = Field(
         default=None, description="Move order, stages, objective and design constraints."
     )
-    claims: ClaimsSection = Field(
+    claims: ClaimEntries = Field(
         default_factory=dict,
         description="Named statements about the results, e.g. `one_shot.feasible == false` "
         "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
