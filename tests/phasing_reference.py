@@ -52,20 +52,14 @@ def path_value(
     t_end = end // groups if honour else t0
     level = delivered.sum(axis=1)
     if broke:
-        scale = np.array(
-            [1.0 if it.giver in renegers else 1 - it.reversibility for it in deal.items]
-        )
+        scale = np.array([1 - it.reversibility for it in deal.items])
         before = delivered[:, :t_end].sum(axis=1)
         outside = stake.outside + sum(
             before[i] * it.leverage_on(party) for i, it in enumerate(deal.items)
         )
         value += delta ** (t_end - t0) * outside
-        if party in renegers:
-            for i, it in enumerate(deal.items):
-                if it.giver not in renegers:
-                    value -= (
-                        delta ** (t_end - t0) * it.reversibility * level[i] * max(it.once(party), 0)
-                    )
+        for i, it in enumerate(deal.items):  # a breakdown undoes the reversible share
+            value -= delta ** (t_end - t0) * it.reversibility * level[i] * max(it.once(party), 0)
     flow = np.array([it.per_stage_flow(party) for it in deal.items])
     for u in range(t0, t0 + HORIZON):
         lv = level * scale if broke and u >= t_end else delivered[:, : u + 1].sum(axis=1)
@@ -114,8 +108,86 @@ def reference_slack(deal: Deal, amounts: np.ndarray, party: str, start: int) -> 
     return honour_value - renege_value
 
 
+def active_moves(deal: Deal, amounts: np.ndarray) -> dict[int, str]:
+    """Group → mover of every non-empty move (sequential orders: one mover per group)."""
+    groups = len(deal.order)
+    moves = {}
+    for n in range(amounts.shape[1] * groups):
+        (mover,) = deal.order[n % groups]
+        given = [i for i, it in enumerate(deal.items) if it.giver == mover]
+        if any(abs(amounts[i, n // groups]) > 1e-9 for i in given):
+            moves[n] = mover
+    return moves
+
+
+def plan_value(
+    deal: Deal, amounts: np.ndarray, party: str, start: int, plan: dict[int, bool], honours: bool
+) -> float:
+    """Party's expected value from group ``start`` (its own move there honoured or not), every
+    later non-empty move following ``plan`` (a planned honour still fails with the party's
+    belief about the mover; its own planned honours do not), by enumerating the paths."""
+    groups, stages = len(deal.order), amounts.shape[1]
+    moves = active_moves(deal, amounts)
+    everyone = {n: set(deal.order[n % groups]) for n in range(stages * groups)}
+    if not honours:
+        return path_value(deal, amounts, party, start, {start: set()}, {party})
+
+    def chance(n: int) -> float:
+        mover = moves.get(n)
+        if mover is None:
+            return 1.0
+        if not plan[n]:
+            return 0.0
+        if mover == party:
+            return 1.0
+        return compliance_path(deal.trust.model(party, mover), stages)[n // groups]
+
+    value, reach, prefix = 0.0, 1.0, {start: everyone[start]}
+    for n in range(start + 1, stages * groups):
+        stay = chance(n)
+        if stay < 1.0:
+            broken = {**prefix, n: everyone[n] - {moves[n]}}
+            value += (
+                reach * (1 - stay) * path_value(deal, amounts, party, start, broken, {moves[n]})
+            )
+        reach *= stay
+        prefix = {**prefix, n: everyone[n]}
+    return value + reach * path_value(deal, amounts, party, start, prefix, set())
+
+
+def brute_force_plans(deal: Deal, amounts: np.ndarray) -> list[dict[int, bool]]:
+    """Every honour/renege plan over the non-empty moves that is subgame perfect (each move a
+    best response to the plan after it, ties honouring), found by enumerating all plans."""
+    moves = active_moves(deal, amounts)
+    order = sorted(moves)
+    found = []
+    for mask in range(2 ** len(order)):
+        plan = {n: not (mask >> k & 1) for k, n in enumerate(order)}
+        best = True
+        for n in order:
+            honour = plan_value(deal, amounts, moves[n], n, plan, True)
+            renege = plan_value(deal, amounts, moves[n], n, plan, False)
+            slack = honour - renege
+            if plan[n] != (slack >= -1e-6 * (1 + abs(slack))):
+                best = False
+                break
+        if best:
+            found.append(plan)
+    return found
+
+
 @st.composite
-def small_deals(draw: st.DrawFn) -> tuple[Deal, np.ndarray]:
+def sequential_deals(draw: st.DrawFn) -> tuple[Deal, np.ndarray]:
+    """Two parties moving one after the other; some amounts zero (empty moves)."""
+    deal, _ = draw(small_deals(simultaneous=False))
+    stages = draw(st.integers(1, 3))
+    amount = st.one_of(st.just(0.0), st.floats(0.1, 2.0))
+    amounts = np.array([[draw(amount) for _ in range(stages)] for _ in deal.items])
+    return deal, amounts
+
+
+@st.composite
+def small_deals(draw: st.DrawFn, simultaneous: bool | None = None) -> tuple[Deal, np.ndarray]:
     """Two or three parties, flows, reversibility, leverage, beliefs, either move order."""
     parties = ["A", "B", "C"][: draw(st.integers(2, 3))]
     num = st.floats(0.0, 2.0)
@@ -131,7 +203,8 @@ def small_deals(draw: st.DrawFn) -> tuple[Deal, np.ndarray]:
         )
         for k in range(draw(st.integers(1, 4)))
     )
-    simultaneous = draw(st.booleans())
+    if simultaneous is None:
+        simultaneous = draw(st.booleans())
     givers = list(dict.fromkeys(it.giver for it in items))
     order = (tuple(givers),) if simultaneous else tuple((p,) for p in givers)
     stakes = tuple(

@@ -17,6 +17,7 @@ from detente.utility import FloatArray, utility_matrix
 if TYPE_CHECKING:
     from detente.formats.origin import DomainOrigin
     from detente.phasing.plan import Phasing
+    from detente.phasing.schedule import Schedule
     from detente.trust import TrustTable
 
 Distribution = Literal["uniform", "triangular", "normal"]
@@ -55,12 +56,17 @@ class NegotiationSpec:
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """A named outcome, e.g. one side's offer: its index in the space and who holds it."""
+    """A named outcome, e.g. one side's offer: its index in the space and who holds it.
+
+    ``schedule`` is the order in which the position would carry its items out,
+    when the position (or the record) says so.
+    """
 
     name: str
     index: int
     held_by: str | None = None
     description: str = ""
+    schedule: Schedule | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -554,6 +554,75 @@ class PhaseDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class BreakDoc:
+    """Where a path breaks: the first mover that reneges, its slack and its shortfall."""
+
+    stage: int
+    party: str
+    slack: float
+    shortfall: float
+
+    def json(self) -> Json:
+        return {
+            "stage": self.stage,
+            "party": self.party,
+            "slack": self.slack,
+            "shortfall": self.shortfall,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PathDoc:
+    """The equilibrium path of a schedule: completed, or where it breaks; each party's value."""
+
+    completed: bool
+    breaks: BreakDoc | None
+    carried_out: int
+    values: Mapping[str, float]
+
+    def json(self) -> Json:
+        return {
+            "completed": self.completed,
+            "breaks": None if self.breaks is None else self.breaks.json(),
+            "carried_out": self.carried_out,
+            "values": dict(self.values),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GivenDocument:
+    """What ``detente phase --given`` returns: a given schedule, its check and its path.
+
+    ``source`` says where the schedule comes from (``phasing.schedule`` or
+    ``positions.NAME.schedule``); trailing empty stages are dropped.
+    """
+
+    source: str
+    stages: int
+    schedule: Stages
+    cumulative: Stages
+    self_enforcing: bool
+    slack: Mapping[str, float]
+    completion_probability: float
+    expected_values: Mapping[str, float]
+    path: PathDoc
+
+    def json(self) -> Json:
+        """The ``phase --given --json`` document."""
+        return {
+            "source": self.source,
+            "stages": self.stages,
+            "schedule": _stages(self.schedule),
+            "cumulative": _stages(self.cumulative),
+            "self_enforcing": self.self_enforcing,
+            "slack": dict(self.slack),
+            "completion_probability": self.completion_probability,
+            "expected_values": dict(self.expected_values),
+            "path": self.path.json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ImplementDocument:
     """What ``detente implement`` returns: a schedule carried out ``sessions`` times."""
 

@@ -13,16 +13,22 @@ from dataclasses import replace
 import numpy as np
 
 from detente.analysis.documents import (
+    BreakDoc,
+    GivenDocument,
     ImplementDocument,
     OneShotDoc,
     PackageDoc,
+    PathDoc,
     PhaseDocument,
     PhasingDoc,
     StageSearchDoc,
 )
 from detente.errors import DetenteError
+from detente.phasing.deal import Deal
 from detente.phasing.designer import Design, Designer, OneShot, design, min_stages
+from detente.phasing.enforcement import Valuation, check
 from detente.phasing.package import phase_package
+from detente.phasing.path import Path, equilibrium_path
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
 from detente.phasing.simulation import Implementation
@@ -170,6 +176,38 @@ def design_document(result: Design) -> PhaseDocument:
         one_shot=_one_shot(result.one_shot),
         gap=result.gap,
         reason=result.reason,
+    )
+
+
+def path_document(path: Path) -> PathDoc:
+    """The document of an equilibrium path."""
+    broken = path.breaks
+    return PathDoc(
+        completed=path.completed,
+        breaks=None
+        if broken is None
+        else BreakDoc(broken.stage, broken.party, broken.slack, broken.shortfall),
+        carried_out=path.carried_out,
+        values=dict(path.values),
+    )
+
+
+def given_document(deal: Deal, schedule: Schedule, source: str) -> GivenDocument:
+    """``phase --given``: a given schedule (trailing empty stages dropped), checked, and its
+    equilibrium path."""
+    schedule = schedule.trimmed()
+    valuation = Valuation(deal, schedule.stages)
+    enforcement = check(deal, schedule, valuation)
+    return GivenDocument(
+        source=source,
+        stages=schedule.stages,
+        schedule=tuple(schedule.as_dicts()),
+        cumulative=_cumulative(schedule),
+        self_enforcing=enforcement.self_enforcing,
+        slack=dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
+        completion_probability=enforcement.completion_probability,
+        expected_values=dict(enforcement.expected_values),
+        path=path_document(equilibrium_path(deal, schedule, valuation)),
     )
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from detente.analysis.documents import PhaseDocument
-from detente.analysis.phasing import design_document, min_stages_document, outcome_packages
+from detente.analysis.documents import GivenDocument, PhaseDocument
+from detente.analysis.phasing import (
+    design_document,
+    given_document,
+    min_stages_document,
+    outcome_packages,
+)
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.errors import DetenteError, UnknownNameError
 from detente.phasing.deal import fix_package
@@ -42,6 +48,14 @@ PositionOpt = Annotated[
         "--position",
         help="Phase a named position's package (its items' totals fixed): one-shot and the "
         "fewest stages that carry it.",
+    ),
+]
+GivenOpt = Annotated[
+    bool,
+    typer.Option(
+        "--given",
+        help="Analyse the scenario's own phasing.schedule (with --position, the position's "
+        "schedule) instead of designing one: where its equilibrium path breaks.",
     ),
 ]
 EqualStepsOpt = Annotated[
@@ -93,14 +107,19 @@ def phase(
     equal_steps: EqualStepsOpt = None,
     max_stages: MaxStagesOpt = None,
     position: PositionOpt = None,
+    given: GivenOpt = False,
     set_: SetOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Design the best self-enforcing schedule (or the fewest stages) for a scenario's deal."""
+    """Design the best self-enforcing schedule (or the fewest stages) for a scenario's deal,
+    or, with --given, find where a given schedule's equilibrium path breaks."""
     if stages is not None and min_stages_:
         raise DetenteError("give either --stages K or --min-stages, not both")
     loaded = load(scenario, set_)
     plan = phasing_of(loaded)
+    if given:
+        _given(loaded, plan, position, json_, bool(stages or min_stages_ or target or objective))
+        return
     deal = plan.deal
     if position is not None:
         amounts = position_package(loaded, plan, position)
@@ -122,6 +141,50 @@ def phase(
         emit_json(document.json())
     else:
         render(document.json())
+
+
+def _given(
+    scenario: Scenario, plan: Phasing, position: str | None, json_: bool, designing: bool
+) -> None:
+    if designing:
+        raise DetenteError(
+            "--given analyses a schedule the scenario gives: it takes no --stages, "
+            "--min-stages, --target or --objective"
+        )
+    if position is None:
+        schedule, source, where = plan.schedule, "phasing.schedule", "phasing.schedule"
+    else:
+        position_package(scenario, plan, position)
+        schedule = scenario.positions[position].schedule
+        source = where = f"positions.{position}.schedule"
+    if schedule is None:
+        raise DetenteError(
+            f"{scenario.path or scenario.name}: --given needs a schedule, and {where} gives "
+            "none; add one ({item: amount} per stage) or drop --given to design one"
+        )
+    document = given_document(plan.deal, schedule, source)
+    if json_:
+        emit_json(document.json())
+    else:
+        render_given(document)
+
+
+def render_given(document: GivenDocument) -> None:
+    """Print where a given schedule's equilibrium path breaks, and its schedule."""
+    path = document.path
+    if path.breaks is None:
+        verdict = f"completed: every mover honours, all {document.stages} stage(s) carried out"
+    else:
+        broken = path.breaks
+        verdict = (
+            f"breaks in stage {broken.stage} at {broken.party}: reneging is worth "
+            f"{broken.shortfall:.6g} more than honouring there (slack {broken.slack:.6g}); "
+            f"{path.carried_out} stage(s) carried out before"
+        )
+    console.print(f"{document.source}, {document.stages} stage(s): {verdict}", highlight=False)
+    values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
+    console.print(f"values along the path: {values}", highlight=False)
+    _schedule_table(document.schedule)
 
 
 def _min_stages(plan: Phasing, target: float | None) -> PhaseDocument:
@@ -152,12 +215,16 @@ def render(document: dict[str, Any]) -> None:
         console.print(document["reason"], highlight=False)
     if not document["schedule"]:
         return
-    items = sorted({name for stage in document["schedule"] for name in stage})
+    _schedule_table(document["schedule"])
+    console.print("binding: " + (", ".join(document["binding"]) or "none"), highlight=False)
+
+
+def _schedule_table(schedule: Sequence[Mapping[str, float]]) -> None:
+    items = sorted({name for stage in schedule for name in stage})
     table = Table(title="Schedule (amount per stage)")
     table.add_column("stage", justify="right")
     for name in items:
         table.add_column(name, justify="right")
-    for k, stage in enumerate(document["schedule"], start=1):
+    for k, stage in enumerate(schedule, start=1):
         table.add_row(str(k), *(_number(stage.get(name, 0.0)) for name in items))
     console.print(table)
-    console.print("binding: " + (", ".join(document["binding"]) or "none"), highlight=False)

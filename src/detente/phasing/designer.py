@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal, fix_package
-from detente.phasing.enforcement import Enforcement, Valuation, affine
+from detente.phasing.enforcement import Enforcement, Valuation, affine, check
 from detente.phasing.highs import Program, Status, minimize
 from detente.phasing.schedule import TOLERANCE, Schedule, aligned
 from detente.utility import FloatArray
@@ -98,11 +98,18 @@ class _Compiled:
             shape,
         )
         moves = len(self.labels)
+        self.movers = sorted({p for group in self.valuation.groups for p in group})
         self.ic_matrix, self.ic_offset = matrix[:moves], offset[:moves]
         self.value_matrix, self.value_offset = matrix[moves:], offset[moves:]
 
     def enforcement(self, amounts: FloatArray) -> Enforcement:
-        """The check of a schedule (:func:`~detente.phasing.enforcement.check`), from the affine maps."""
+        """The check of a schedule (:func:`~detente.phasing.enforcement.check`): from the affine
+        maps when every move delivers something, else the check itself (an empty move carries
+        no hazard and no constraint, which the affine maps cannot express)."""
+        active = self.valuation.active(amounts[None])
+        if not active[self.movers].all():
+            deal = self.valuation.deal
+            return check(deal, Schedule.from_array(deal.item_names, amounts))
         x = amounts.ravel()
         slacks = self.ic_matrix @ x + self.ic_offset
         values = self.value_matrix @ x + self.value_offset
@@ -123,6 +130,8 @@ class _Program:
         self.stages = compiled.valuation.stages
         self.shape = (len(deal.items), self.stages)
         self.deal_total = fixed_total(deal)
+        self.movers = compiled.movers
+        """The parties that move (sign and deliver): each must expect at least no deal."""
 
     def index(self, item: int, stage: int) -> int:
         return item * self.stages + stage
@@ -150,8 +159,11 @@ class _Program:
             return None  # a binary item in part, or beyond a per-stage bound: the solver says
         return amounts
 
-    def rows(self, target: float | None) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """``(matrix, lower, upper)``: incentive constraints, totals, links, equal steps, target."""
+    def rows(
+        self, target: float | None, participation: bool = True
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """``(matrix, lower, upper)``: incentive constraints, totals, links, equal steps, target,
+        and (``participation``) every mover's expected value at least its no-deal value."""
         size = self.shape[0] * self.stages
         rows: list[FloatArray] = []
         low: list[float] = []
@@ -183,6 +195,10 @@ class _Program:
         if target is not None:
             add(self.measure_row(), target, target)
         compiled = self.compiled
+        if participation:
+            outside = compiled.valuation.outside
+            for p in self.movers:
+                add(compiled.value_matrix[p], outside[p] - compiled.value_offset[p], np.inf)
         matrix = np.vstack([compiled.ic_matrix, np.array(rows).reshape(len(rows), size)])
         lower = np.concatenate([-compiled.ic_offset, low])
         upper = np.concatenate([np.full(len(compiled.ic_offset), np.inf), high])
@@ -208,9 +224,15 @@ class _Program:
         return measure * lateness
 
     def solve(
-        self, objective: Objective, target: float | None, time_limit: float
+        self,
+        objective: Objective,
+        target: float | None,
+        time_limit: float,
+        participation: bool = True,
+        cost: FloatArray | None = None,
     ) -> tuple[Status, FloatArray | None, float | None]:
-        matrix, lower, upper = self.rows(target)
+        """Solve for ``objective`` (or minimise ``cost``, when given)."""
+        matrix, lower, upper = self.rows(target, participation)
         determined = self.determined()
         if determined is not None:  # every amount is fixed: checking is solving
             activity = matrix @ determined.ravel()
@@ -218,7 +240,7 @@ class _Program:
             if np.all(activity >= lower - slack) and np.all(activity <= upper + slack):
                 return "optimal", determined, 0.0 if self.integer().any() else None
             return "infeasible", None, None
-        cost = self.objective(objective, target)
+        cost = self.objective(objective, target) if cost is None else cost
         zero = np.zeros(matrix.shape[1])
         program = Program(cost, matrix, lower, upper, zero, self.upper(), self.integer())
         found = minimize(program, time_limit)
@@ -378,13 +400,15 @@ class Designer:
         if amounts is None:
             return Design(objective, stages, status)
         amounts = _clean(amounts, self.deal)
-        schedule = Schedule.from_array(self.deal.item_names, amounts)
+        schedule = Schedule.from_array(self.deal.item_names, amounts).trimmed()
         enforcement = program.compiled.enforcement(amounts)
         total = float(program.measure_row() @ amounts.ravel())
         value = total
         if objective != "total":
             value = float(sum(v for _, v in enforcement.expected_values))
-        return Design(objective, stages, status, schedule, total, value, enforcement, gap=gap)
+        return Design(
+            objective, schedule.stages, status, schedule, total, value, enforcement, gap=gap
+        )
 
     def _why_not(self, program: _Program, status: Status, target: float | None) -> str:
         k, time_limit = program.stages, self.time_limit
@@ -392,6 +416,9 @@ class Designer:
             return "unbounded: some measured item has no upper bound and nothing limits it"
         if status == "time_limit":
             return f"no schedule found within the time limit of {time_limit:g} s"
+        short = self._participation_shortfall(program, target)
+        if short:
+            return short
         if target is not None:
             best = self.get(k, "total", None).total
             if best is not None and best < target:
@@ -415,6 +442,33 @@ class Designer:
                 f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
             )
         return f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
+
+    def _participation_shortfall(self, program: _Program, target: float | None) -> str:
+        """Why participation, when it alone rules every schedule out: the party whose best
+        expected value over the self-enforcing schedules stays furthest below no deal."""
+        k, compiled = program.stages, program.compiled
+        _, amounts, _ = program.solve("total", target, self.time_limit, participation=False)
+        if amounts is None:
+            return ""  # infeasible even without participation: another reason
+        outside = compiled.valuation.outside
+        worst: tuple[float, int, float] | None = None
+        for p in program.movers:
+            cost = -compiled.value_matrix[p]
+            _, best, _ = program.solve("total", target, self.time_limit, False, cost)
+            if best is None:
+                continue
+            value = float(compiled.value_matrix[p] @ best.ravel() + compiled.value_offset[p])
+            short = float(outside[p]) - value
+            if short > TOLERANCE * (1 + abs(value)) and (worst is None or short > worst[0]):
+                worst = (short, p, value)
+        if worst is None:
+            return ""
+        short, p, value = worst
+        return (
+            f"infeasible: every self-enforcing {k}-stage schedule leaves "
+            f"{self.deal.parties[p]} below its no-deal value ({float(outside[p]):.6g}): at best "
+            f"{value:.6g} in expectation, short by {short:.6g}"
+        )
 
     def _most_likely(self, stages: int, target: float | None) -> Design:
         if target is None:

@@ -73,7 +73,11 @@ class Valuation:
         self._sums_of: FloatArray | None = None
         self._sums: dict[int, FloatArray] = {}
         self._breakdowns: dict[tuple[int, frozenset[int]], FloatArray] = {}
-        self._broke: dict[frozenset[int], tuple[BoolArray, FloatArray, FloatArray]] = {}
+        self._broke_of: dict[frozenset[int], BoolArray] = {}
+        self.kept = 1.0 - self.rho
+        """Per item: the share of its flow that goes on after a breakdown."""
+        self.gains = np.maximum(self.once, 0.0)
+        """``[item, party]``: one-time benefits, of which a breakdown claws back the reversible share."""
         self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
 
     def _perpetuity(self) -> FloatArray:
@@ -136,15 +140,13 @@ class Valuation:
         if self._sums_of is not X:
             self._sums_of, self._sums, self._breakdowns = X, {}, {}
 
-    def _masks(self, renegers: frozenset[int]) -> tuple[BoolArray, FloatArray, FloatArray]:
-        """Per item: given by a reneger; the share of its flow kept; the share clawed back."""
-        if renegers not in self._broke:
+    def _broke(self, renegers: frozenset[int]) -> BoolArray:
+        """Per item: whether a reneger gives it (it withholds its deliveries in the group)."""
+        if renegers not in self._broke_of:
             reneged = np.zeros(len(self.delta), dtype=np.bool_)
             reneged[list(renegers)] = True
-            broke = reneged[self.giver]
-            kept = np.where(broke, 1.0, 1.0 - self.rho)
-            self._broke[renegers] = (broke, kept, np.where(broke, 0.0, self.rho))
-        return self._broke[renegers]
+            self._broke_of[renegers] = reneged[self.giver]
+        return self._broke_of[renegers]
 
     def _before_group(self, X: FloatArray, t: int, g: int) -> FloatArray:
         return self._earlier(X, t) + X[:, :, t] * (self.item_group < g)
@@ -157,15 +159,12 @@ class Valuation:
         if key in self._breakdowns:
             return self._breakdowns[key]
         t, g = divmod(n, len(self.groups))
-        broke, scale, claw = self._masks(renegers)
-        now = X[:, :, t] * (self._in_group[g] & ~broke)
+        now = X[:, :, t] * (self._in_group[g] & ~self._broke(renegers))
         level = self._before_group(X, t, g) + now
         value: FloatArray = now @ self.once
-        value += self.pv * ((level * scale) @ self.flow)
+        value += self.pv * ((level * self.kept) @ self.flow)
         value += self.outside + self._earlier(X, t) @ self.lever
-        reneged = np.zeros(len(self.deal.parties), dtype=bool)
-        reneged[list(renegers)] = True
-        value -= ((level * claw) @ np.maximum(self.once, 0.0)) * reneged
+        value -= (level * self.rho) @ self.gains
         self._breakdowns[key] = value
         return value
 
@@ -181,20 +180,29 @@ class Valuation:
         last move: completion value plus the flows of every stage after the
         schedule.
         """
-        G, M = len(self.groups), self.n_groups
+        M = self.n_groups
         V = np.zeros((X.shape[0], M + 1, len(self.deal.parties)))
-        tail = self.delta * self.pv * (X.sum(axis=2) @ self.flow)
-        V[:, M] = self.completion + tail
+        V[:, M] = self.end_value(X)
         for n in range(M - 1, -1, -1):
-            t, g = divmod(n, G)
-            go_on = (X[:, :, t] * self._in_group[g]) @ self.once
-            if g == G - 1:
-                go_on += self._earlier(X, t + 1) @ self.flow
-                go_on += (self.delta if n + 1 < M else 1.0) * V[:, n + 1]
-            else:
-                go_on += V[:, n + 1]
-            V[:, n] = self._expect(X, n, views, go_on)
+            V[:, n] = self._expect(X, n, views, self.go_on(X, n, V[:, n + 1]))
         return V
+
+    def end_value(self, X: FloatArray) -> FloatArray:
+        """``[batch, party]``: the value after the last move (completion, then flows forever)."""
+        flows: FloatArray = X.sum(axis=2) @ self.flow
+        return self.completion + self.delta * self.pv * flows
+
+    def go_on(self, X: FloatArray, n: int, after: FloatArray) -> FloatArray:
+        """``[batch, party]``: the value of group ``n`` when every member honours, ``after``
+        being the value from the next group on: the group's deliveries, the stage's flows
+        if it ends the stage, then ``after`` (discounted if it is in the next stage)."""
+        G = len(self.groups)
+        t, g = divmod(n, G)
+        value: FloatArray = (X[:, :, t] * self._in_group[g]) @ self.once
+        if g == G - 1:
+            value += self._earlier(X, t + 1) @ self.flow
+            return value + (self.delta if n + 1 < self.n_groups else 1.0) * after
+        return value + after
 
     def continuation(self, X: FloatArray, party: int, view: FloatArray) -> FloatArray:
         """``V[batch, n]``: party's value from move group ``n`` on, under ``view`` (see
@@ -202,7 +210,9 @@ class Valuation:
         views = np.broadcast_to(view, (len(self.deal.parties), *view.shape))
         return self.continuations(X, views)[:, :, party]
 
-    def _expect(self, X: FloatArray, n: int, views: FloatArray, go_on: FloatArray) -> FloatArray:
+    def expect(self, X: FloatArray, n: int, views: FloatArray, go_on: FloatArray) -> FloatArray:
+        """``[batch, party]``: the value of group ``n`` over its members' choices, each
+        member honouring with the probability in ``views`` (``go_on`` when all honour)."""
         t, g = divmod(n, len(self.groups))
         value = np.zeros_like(go_on)
         for renegers, probability in _chances(self.groups[g], views[:, :, t]):
@@ -210,6 +220,8 @@ class Valuation:
                 part = go_on if not renegers else self.breakdowns(X, n, renegers)
                 value += probability * part
         return value
+
+    _expect = expect
 
     def renege(self, X: FloatArray, party: int, n: int, view: FloatArray) -> FloatArray:
         """Party's value of reneging at its move in group ``n``."""
@@ -220,6 +232,22 @@ class Valuation:
             if probability > 0.0:
                 value += probability * self.breakdowns(X, n, renegers | {party})[:, party]
         return value
+
+    # --- empty moves ------------------------------------------------------------------------
+
+    def active(self, X: FloatArray) -> BoolArray:
+        """``[party, stage]``: whether the party delivers anything at its move in the stage
+        (of the one schedule ``X[0]``). An empty move cannot be reneged on: nothing is
+        withheld, so it carries no hazard and no incentive constraint."""
+        delivers = np.abs(X[0]) > MOVE_TOLERANCE
+        active = np.zeros((len(self.deal.parties), self.stages), dtype=np.bool_)
+        np.logical_or.at(active, self.giver, delivers)
+        return active
+
+    @staticmethod
+    def effective(views: FloatArray, active: BoolArray) -> FloatArray:
+        """``views`` with every empty move honoured for sure (``[..., trustee, stage]``)."""
+        return np.where(active, views, 1.0)
 
     # --- results ----------------------------------------------------------------------------
 
@@ -236,7 +264,8 @@ class Valuation:
         return tuple(label for _, _, label in self.moves())
 
     def slacks(self, X: FloatArray) -> FloatArray:
-        """``[batch, move]``: value of honouring minus value of reneging."""
+        """``[batch, move]``: value of honouring minus value of reneging, at every move of
+        :meth:`moves` (the designer's constraints: every move counts, empty or not)."""
         moves = list(self.moves())
         if not moves:
             return np.zeros((X.shape[0], 0))
@@ -249,10 +278,16 @@ class Valuation:
         views = np.broadcast_to(self.truth, (len(self.deal.parties), *self.truth.shape))
         return self.continuations(X, views)[:, 0]
 
-    def completion_probability(self) -> float:
-        """Probability every move is honoured, under the outside view."""
+    def completion_probability(self, active: BoolArray | None = None) -> float:
+        """Probability every move is honoured, under the outside view (every move, or only
+        the ``active`` ones)."""
+        truth = self.truth if active is None else self.effective(self.truth, active)
         movers = [p for group in self.groups for p in group]
-        return float(np.prod(self.truth[movers]))
+        return float(np.prod(truth[movers]))
+
+
+MOVE_TOLERANCE = 1e-9
+"""An amount below which a move delivers nothing (an empty move)."""
 
 
 def _outcomes(
@@ -356,6 +391,9 @@ class Enforcement:
 def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) -> Enforcement:
     """Check a schedule: the slack of every party's incentive constraint at every move.
 
+    Empty moves (nothing to deliver) cannot be reneged: they carry no hazard and
+    no constraint, so a schedule's trailing empty stages never change its check.
+
     ``valuation`` is the deal's compiled valuation over the schedule's number
     of stages, when the caller has it already (the designer does).
 
@@ -378,14 +416,22 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
     >>> check(deal, steps(4, 2)).violated
     ('stage 1: B',)
     """
+    schedule = schedule.trimmed()
     X = aligned(deal, schedule)[None]
     if valuation is None or valuation.deal is not deal or valuation.stages != schedule.stages:
         valuation = Valuation(deal, schedule.stages)
-    slacks = valuation.slacks(X)[0]
-    values = valuation.expected_values(X)[0]
+    active = valuation.active(X)
+    views = valuation.effective(valuation.views, active)
+    V = valuation.continuations(X, views)[0]
+    moves = [
+        (n, p, label) for n, p, label in valuation.moves() if active[p, n // len(valuation.groups)]
+    ]
+    slacks = [V[n, p] - valuation.renege(X, p, n, views[p])[0] for n, p, _ in moves]
+    truth = valuation.effective(valuation.truth, active)
+    values = valuation.continuations(X, np.broadcast_to(truth, (len(deal.parties), *truth.shape)))
     return Enforcement(
-        labels=valuation.labels(),
+        labels=tuple(label for _, _, label in moves),
         slacks=tuple(float(s) for s in slacks),
-        completion_probability=valuation.completion_probability(),
-        expected_values=tuple(zip(deal.parties, (float(v) for v in values), strict=True)),
+        completion_probability=valuation.completion_probability(active),
+        expected_values=tuple(zip(deal.parties, (float(v) for v in values[0, 0]), strict=True)),
     )

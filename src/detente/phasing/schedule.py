@@ -63,6 +63,18 @@ class Schedule:
             name: float(x) for name, x in zip(self.items, self.array().sum(axis=1), strict=True)
         }
 
+    def trimmed(self, tolerance: float = TOLERANCE) -> Schedule:
+        """The schedule without its trailing empty stages ("K stages" means at most K).
+
+        >>> Schedule.from_stages(("x",), [{"x": 1.0}, {}, {"x": 0.0}]).trimmed().stages
+        1
+        """
+        last = max(
+            (k for k, row in enumerate(self.amounts) if any(abs(x) > tolerance for x in row)),
+            default=0,
+        )
+        return self if last == self.stages - 1 else Schedule(self.items, self.amounts[: last + 1])
+
     def as_dicts(self, tolerance: float = TOLERANCE) -> list[dict[str, float]]:
         """One ``{item: amount}`` per stage, leaving out amounts within ``tolerance`` of 0."""
         return [

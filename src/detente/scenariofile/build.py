@@ -7,10 +7,13 @@ checked here, with the file position of the offending field.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from detente.errors import UnknownNameError
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
+from detente.phasing.plan import Phasing
+from detente.phasing.schedule import Schedule
 from detente.scenario import ParameterRecord, Position, Scenario
 from detente.scenariofile.citations import check_citations
 from detente.scenariofile.claims import build_claims
@@ -18,7 +21,7 @@ from detente.scenariofile.factions import build_domestic
 from detente.scenariofile.locations import FileTree, PathKey, plain
 from detente.scenariofile.model import IssueSpec, PartySpec, PositionSpec, ScenarioFile
 from detente.scenariofile.negotiation import build_negotiation
-from detente.scenariofile.phasing import build_phasing, build_trust
+from detente.scenariofile.phasing import build_phasing, build_schedule, build_trust
 from detente.utility import Constrained, Requirement, Utility
 from detente.utility.kinds import KindSpec, issue_at, kinds, value_at
 
@@ -32,12 +35,16 @@ def build(model: ScenarioFile, tree: FileTree, parameters: Mapping[str, float]) 
     parties = tuple(
         build_party(spec, space, tree, ("parties", i)) for i, spec in enumerate(model.parties)
     )
+    trust = build_trust(model.trust, [p.id for p in parties], tree)
+    phasing = build_phasing(model.items, model.phasing, parties, trust, tree)
     positions = {
         name: build_position(name, spec, space, parties, tree, ("positions", name))
         for name, spec in model.positions.items()
     }
-    trust = build_trust(model.trust, [p.id for p in parties], tree)
-    phasing = build_phasing(model.items, model.phasing, parties, trust, tree)
+    for name, spec in model.positions.items():
+        if spec.schedule is not None:
+            schedule = position_schedule(spec, space, phasing, tree, ("positions", name))
+            positions[name] = replace(positions[name], schedule=schedule)
     return Scenario(
         name=model.name,
         space=space,
@@ -107,6 +114,29 @@ def build_position(
             UnknownNameError,
         )
     return Position(name, space.to_index(values), spec.held_by, spec.description or "")
+
+
+def position_schedule(
+    spec: PositionSpec, space: OutcomeSpace, phasing: Phasing | None, tree: FileTree, path: PathKey
+) -> Schedule | None:
+    """A position's own schedule, checked against the items and the position's outcome."""
+    where = (*path, "schedule")
+    if phasing is None:
+        raise tree.error(where, "a position's schedule needs an items: section")
+    schedule = build_schedule(spec.schedule, phasing.deal.item_names, tree, where)
+    assert schedule is not None
+    totals = schedule.totals()
+    for issue in space.issues:
+        if issue.name not in totals:
+            continue
+        said = spec.outcome.get(issue.name, 0)
+        if isinstance(said, int | float) and abs(totals[issue.name] - float(said)) > 1e-9:
+            raise tree.error(
+                where,
+                f"the schedule delivers {totals[issue.name]:g} of {issue.name!r} in all, but the "
+                f"position's outcome says {said:g}: make them agree",
+            )
+    return schedule
 
 
 def build_issue(spec: IssueSpec) -> Issue:

@@ -243,6 +243,11 @@ class PositionSpec(Strict):
     held_by: str | None = Field(default=None, description="Id of the party that proposes it.")
     description: str | None = None
     source: str | None = None
+    schedule: list[dict[str, float]] | None = Field(
+        default=None,
+        description="The order in which the position carries its items out: {item: amount} per "
+        "stage (needs an items: section); `detente phase --position NAME --given` analyses it.",
+    )
 
 
 class SourceSpec(Strict):

@@ -299,18 +299,19 @@ def build_phasing(
         spec.max_stages,
         spec.objective,
         spec.target,
-        _schedule(spec.schedule, names, tree),
+        build_schedule(spec.schedule, names, tree, ("phasing", "schedule")),
         spec.time_limit,
     )
 
 
-def _schedule(
-    stages: list[dict[str, float]] | None, names: Sequence[str], tree: FileTree
+def build_schedule(
+    stages: list[dict[str, float]] | None, names: Sequence[str], tree: FileTree, path: PathKey
 ) -> Schedule | None:
+    """The schedule a ``schedule:`` entry gives (``{item: amount}`` per stage), or ``None``."""
     if stages is None:
         return None
     if not stages:
-        raise tree.error(("phasing", "schedule"), "a schedule needs at least one stage")
+        raise tree.error(path, "a schedule needs at least one stage")
     for k, stage in enumerate(stages):
-        _names(list(stage), names, tree, ("phasing", "schedule", k))
+        _names(list(stage), names, tree, (*path, k))
     return Schedule.from_stages(names, stages)

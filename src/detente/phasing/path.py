@@ -1,0 +1,161 @@
+"""The equilibrium path of a given schedule: where it breaks, who reneges, what each gets.
+
+The self-enforcement check asks whether every mover prefers honouring
+*everything left* to reneging now. A given schedule that fails that check is
+not simply "not carried out": each mover compares reneging now with what will
+*actually* happen if it honours, which may be a later breakdown. Backward
+induction over the moves gives the subgame-perfect plan (who honours, who
+reneges, at every move reached with everything before honoured), and the path
+is that plan played from the start: completed, or broken at the first move
+whose mover reneges. Early stages can pay for themselves through the flows
+they start, so partial implementation is an equilibrium outcome
+(``docs/explanation/self-enforcement.md``, "Where a given schedule breaks").
+
+Beliefs about the others (their honour probabilities along the compliance
+path) weigh the moves the plan honours; a move the plan reneges is reneged for
+sure, and an empty move (nothing to deliver) cannot be reneged at all. Ties
+honour. The schedule is self-enforcing exactly when its path completes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from detente.phasing.deal import Deal
+from detente.phasing.enforcement import Valuation, violates
+from detente.phasing.schedule import Schedule, aligned
+from detente.utility import FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One non-empty move of the plan: the mover's choice and its margin.
+
+    ``slack`` is honouring minus reneging at the move (negative: the mover
+    reneges); ``stage`` counts from 1.
+    """
+
+    stage: int
+    party: str
+    honours: bool
+    slack: float
+
+    @property
+    def shortfall(self) -> float:
+        """How much more honouring would have to be worth for the mover to honour (0 if it does)."""
+        return 0.0 if self.honours else -self.slack
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """The equilibrium path of a schedule.
+
+    ``moves`` is the plan at every non-empty, checked move in time order (what
+    each mover does when everything before it was honoured); ``values`` is
+    every party's expected present value at the start, along the path, under
+    the outside view (the beliefs taken as the truth).
+    """
+
+    moves: tuple[Move, ...]
+    values: tuple[tuple[str, float], ...]
+
+    @property
+    def breaks(self) -> Move | None:
+        """The first move whose mover reneges, or ``None`` when the path completes."""
+        return next((move for move in self.moves if not move.honours), None)
+
+    @property
+    def completed(self) -> bool:
+        """Whether every mover honours along the path (the schedule is self-enforcing)."""
+        return self.breaks is None
+
+    @property
+    def carried_out(self) -> int:
+        """The number of stages carried out in full before the break (all of them if none)."""
+        broken = self.breaks
+        return max((m.stage for m in self.moves), default=0) if broken is None else broken.stage - 1
+
+
+def equilibrium_path(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) -> Path:
+    """The subgame-perfect path of ``schedule`` (one backward pass over the moves).
+
+    A steps, B answers, twice; B's second answer costs more than the future
+    gives it back, so B reneges there, and A still takes both steps:
+
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item, party_values
+    >>> deal = Deal((Stake("A", 0.9), Stake("B", 0.9)),
+    ...             (Item("a", "A", cost=0.2, flow=party_values({"B": 0.1}), reversibility=1),
+    ...              Item("b1", "B", cost=0.1, flow=party_values({"A": 0.2}), reversibility=1),
+    ...              Item("b2", "B", cost=4.0, flow=party_values({"A": 0.2}), reversibility=1)),
+    ...             order=(("B",), ("A",)))
+    >>> path = equilibrium_path(deal, Schedule.from_stages(("a", "b1", "b2"),
+    ...                         [{"a": 1, "b1": 1}, {"a": 1, "b2": 1}]))
+    >>> path.breaks.stage, path.breaks.party, path.carried_out
+    (2, 'B', 1)
+
+    Trailing empty stages are dropped first: "K stages" means at most K.
+    """
+    schedule = schedule.trimmed()
+    X = aligned(deal, schedule)[None]
+    if valuation is None or valuation.deal is not deal or valuation.stages != schedule.stages:
+        valuation = Valuation(deal, schedule.stages)
+    return _Induction(valuation, X).path()
+
+
+class _Induction:
+    """Backward induction over the move groups of one schedule."""
+
+    def __init__(self, valuation: Valuation, X: FloatArray) -> None:
+        self.v, self.X = valuation, X
+        self.active = valuation.active(X)
+        self.beliefs = valuation.effective(valuation.views, self.active)
+        self.outside = valuation.effective(valuation.truth, self.active)
+        self.views = self.beliefs.copy()
+        """``[truster, trustee, stage]``: beliefs, with the plan's renegings set to 0."""
+        self.truth = self.outside.copy()
+        self.checked = max(valuation.stages - valuation.deal.tail, 0) * len(valuation.groups)
+        self.plan: dict[tuple[int, int], float] = {}
+        """``(group, party)`` → the slack of every non-empty checked move."""
+
+    def path(self) -> Path:
+        v, X = self.v, self.X
+        parties = v.deal.parties
+        V = v.end_value(X)  # each party under its own beliefs
+        W = V.copy()  # each party under the outside view
+        for n in range(v.n_groups - 1, -1, -1):
+            go_on = v.go_on(X, n, V)
+            self._decide(n, go_on)
+            V = v.expect(X, n, self.views, go_on)
+            truth = np.broadcast_to(self.truth, (len(parties), *self.truth.shape))
+            W = v.expect(X, n, truth, v.go_on(X, n, W))
+        G = len(v.groups)
+        moves = tuple(
+            Move(n // G + 1, parties[p], not violates(slack), slack)
+            for (n, p), slack in sorted(self.plan.items())
+        )
+        return Path(moves, tuple(zip(parties, (float(w) for w in W[0]), strict=True)))
+
+    def _decide(self, n: int, go_on: FloatArray) -> None:
+        """The movers' choices in group ``n``, each a best response to the plan after the
+        group; simultaneous movers each take the others to honour as believed (as the check
+        does), so a schedule's path completes exactly when it is self-enforcing."""
+        t, g = divmod(n, len(self.v.groups))
+        movers = [p for p in self.v.groups[g] if self.active[p, t] and n < self.checked]
+        slacks = {p: self._slack(n, p, go_on) for p in movers}
+        for p, slack in slacks.items():
+            honour = not violates(slack)
+            self.views[:, p, t] = self.beliefs[:, p, t] * honour
+            self.truth[p, t] = self.outside[p, t] * honour
+            self.plan[(n, p)] = slack
+
+    def _slack(self, n: int, p: int, go_on: FloatArray) -> float:
+        """Honouring minus reneging for ``p`` at group ``n``, given the plan of the others."""
+        t = n // len(self.v.groups)
+        own = self.views.copy()
+        own[p, p, t] = 1.0
+        honour = self.v.expect(self.X, n, own, go_on)[0, p]
+        renege = self.v.renege(self.X, p, n, self.views[p])[0]
+        return float(honour - renege)
