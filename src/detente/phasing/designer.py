@@ -102,13 +102,13 @@ class _Compiled:
         self.ic_matrix, self.ic_offset = matrix[:moves], offset[:moves]
         self.value_matrix, self.value_offset = matrix[moves:], offset[moves:]
 
-    def enforcement(self, amounts: FloatArray) -> Enforcement:
+    def enforcement(self, amounts: FloatArray, deal: Deal) -> Enforcement:
         """The check of a schedule (:func:`~detente.phasing.enforcement.check`): from the affine
         maps when every move delivers something, else the check itself (an empty move carries
-        no hazard and no constraint, which the affine maps cannot express)."""
+        no hazard and no constraint, which the affine maps cannot express). ``deal`` is the
+        program's (these maps are shared by every package of one deal)."""
         active = self.valuation.active(amounts[None])
         if not active[self.movers].all():
-            deal = self.valuation.deal
             return check(deal, Schedule.from_array(deal.item_names, amounts))
         x = amounts.ravel()
         slacks = self.ic_matrix @ x + self.ic_offset
@@ -346,7 +346,7 @@ class Designer:
     def check(self, schedule: Schedule) -> Enforcement:
         """:func:`~detente.phasing.enforcement.check` of a schedule of this deal, from the compiled maps."""
         amounts = aligned(self.deal, schedule)
-        return self.program(schedule.stages).compiled.enforcement(amounts)
+        return self.program(schedule.stages).compiled.enforcement(amounts, self.deal)
 
     def program(self, stages: int) -> _Program:
         if stages not in self._programs:
@@ -401,7 +401,7 @@ class Designer:
             return Design(objective, stages, status)
         amounts = _clean(amounts, self.deal)
         schedule = Schedule.from_array(self.deal.item_names, amounts).trimmed()
-        enforcement = program.compiled.enforcement(amounts)
+        enforcement = program.compiled.enforcement(amounts, self.deal)
         total = float(program.measure_row() @ amounts.ravel())
         value = total
         if objective != "total":
