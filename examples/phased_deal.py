@@ -1,6 +1,6 @@
 """All-or-nothing versus step by step: the largest deal each schedule can carry.
 
-THEORY.md §3.1's action-for-action model: a one-shot exchange carries a deal of
+The action-for-action model (docs/explanation/self-enforcement.md): a one-shot exchange carries a deal of
 2; with more stages, each side's step is backed by the other's next one.
 Run from the repository root: ``python examples/phased_deal.py``.
 """

@@ -179,3 +179,14 @@ def test_report_and_sweep_read_the_scenario_file_once(
         reads.clear()
         main(argv)  # returns on success, raises SystemExit on failure
         assert len(reads) == 1, argv[0]
+
+
+def test_the_package_cites_no_file_outside_the_repository() -> None:
+    """Comments cite the literature (docs/reference/literature.md) and docs/explanation/."""
+    found = [
+        name
+        for name, path in modules().items()
+        if "THEORY" in path.read_text(encoding="utf-8")
+        or "DESIGN.md" in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

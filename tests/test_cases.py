@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 
 from detente.analysis import analyze
+from detente.analysis.phasing import outcome_packages
+from detente.phasing.deal import fix_package
+from detente.phasing.designer import min_stages
 from detente.scenariofile.citations import cited, source_fields
 from detente.scenariofile.loader import load_scenario, read_yaml
 from detente.scenariofile.locations import plain
@@ -38,11 +41,26 @@ def test_the_library_ships_the_four_real_cases_and_the_textbook_examples() -> No
     assert {p.name for p in TEXTBOOK} >= {"buyer-seller.yaml", "job-offer.yaml"}
 
 
+FALSE_ON_THE_POINT_ESTIMATE = {
+    # Since a breakdown undoes the reversible share of everything delivered (a reneging North
+    # Korea resumes its tests, restarts its frozen reactor), these positions need more stages
+    # than their claims allow: 8 for the Hanoi offer, 7 for the Agreed Framework, more than 10
+    # for the Singapore statement (docs/tutorials/hanoi-2019.md, "What changed"). A claim
+    # states a finding; it is not reworded to hold.
+    "hanoi-2019.yaml": {"offer_needs_phasing"},
+    "agreed-framework-1994.yaml": {"phased_not_one_shot", "fragile"},
+    "singapore-2018.yaml": {"statement_needs_a_schedule"},
+}
+
+
 @pytest.mark.parametrize("path", [*REAL, *TEXTBOOK], ids=lambda p: p.name)
-def test_every_claim_of_every_case_holds_on_the_point_estimate(path: Path) -> None:
+def test_the_claims_each_case_makes_hold_or_fail_on_the_point_estimate_as_recorded(
+    path: Path,
+) -> None:
     document = _document(path)
     assert document["claims"], "every case states its conclusions as claims"
-    assert all(document["claims"].values()), document["claims"]
+    false = {name for name, holds in document["claims"].items() if not holds}
+    assert false == FALSE_ON_THE_POINT_ESTIMATE.get(path.name, set())
 
 
 @pytest.mark.parametrize("path", [*REAL, *TEXTBOOK], ids=lambda p: p.name)
@@ -104,10 +122,23 @@ def test_hanoi_positions_and_their_phasing() -> None:
         }
     )
     assert offer["one_shot"]["violated"] == ["stage 1: nk"]  # North Korea will not go first
-    schedule = offer["schedule"]
-    assert len(schedule) == offer["min_stages"]
-    assert sum(stage.get("un_relief", 0.0) for stage in schedule) == pytest.approx(1.0)
+    assert offer["min_stages"] is None  # not within the scenario's horizon of 4 stages
     assert phased["us_big_deal"]["min_stages"] is None
+
+
+def test_the_hanoi_offer_needs_eight_stages_once_a_reneger_resumes_its_tests() -> None:
+    scenario = load_scenario(HANOI)
+    plan = scenario.phasing
+    assert plan is not None
+    offer = scenario.space.to_dict(scenario.positions["nk_hanoi_offer"].index)
+    package = outcome_packages(plan, {"offer": offer})["offer"]
+    search = min_stages(fix_package(plan.deal, package), 3.0, 10)
+    assert search.stages == 8
+    assert search.design is not None and search.design.enforcement is not None
+    assert search.design.enforcement.self_enforcing
+    schedule = search.design.schedule
+    assert schedule is not None and schedule.stages == 8
+    assert schedule.totals()["un_relief"] == pytest.approx(1.0)
 
 
 def test_the_withdrawal_lowers_irans_trust_and_the_completion_probability() -> None:

@@ -1,6 +1,6 @@
 """Two-level games: win-sets, their intersection, and the stakeholders who do not sign.
 
-Definitions [Putnam1988] (THEORY.md §4), over ``U[outcome, party]`` with
+Definitions [Putnam1988] (``docs/explanation/two-level-games.md``), over ``U[outcome, party]`` with
 disagreement point ``d`` (the parties' reservation values):
 
 - party ``p``'s **win-set** is every outcome its ratification rule accepts

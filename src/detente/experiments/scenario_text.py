@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.claims import Claim
-from detente.errors import DetenteError
+from detente.errors import ScenarioError
 from detente.experiments.draws import Uncertain
 from detente.scenario import Scenario
 from detente.scenariofile.loader import build_scenario, parse_yaml, read_text
@@ -52,13 +52,15 @@ class ScenarioText:
 
     def build(self, overrides: Mapping[str, float]) -> Scenario:
         """The scenario with the ``--set`` values and then ``overrides`` applied."""
-        source, raw = _parse(self.text, self.file)
-        return build_scenario(source, {**dict(self.sets), **overrides}, raw)
+        if not overrides:
+            return _point(self)
+        tree, raw = _parse(self.text, self.file)
+        return build_scenario(tree, {**dict(self.sets), **overrides}, raw)
 
     @property
     def claims(self) -> tuple[Claim, ...]:
         """The claims the file declares."""
-        return self.build({}).claims
+        return _point(self).claims
 
     def identity(self) -> Mapping[str, object]:
         """The content hash of the file and the fixed overrides: what resuming must match."""
@@ -69,21 +71,25 @@ class ScenarioText:
         """The parameters a sweep draws: those with a range, except those fixed by ``--set``."""
         fixed = dict(self.sets)
         drawn = []
-        for name, record in self.build({}).parameter_records.items():
+        for name, record in _point(self).parameter_records.items():
             if record.range is None or name in fixed or record.range[0] == record.range[1]:
                 continue
-            try:
-                drawn.append(
-                    Uncertain(
-                        name,
-                        *record.range,
-                        record.distribution,
-                        record.value,
-                        record.mode,
-                        record.sd,
-                        record.integer,
-                    )
-                )
-            except DetenteError as error:
-                raise self.tree.error(("parameters", name), error.message) from None
+            draw = functools.partial(
+                Uncertain,
+                name,
+                *record.range,
+                record.distribution,
+                record.value,
+                record.mode,
+                record.sd,
+                record.integer,
+            )
+            drawn.append(self.tree.located(("parameters", name), draw, ScenarioError))
         return tuple(drawn)
+
+
+@functools.lru_cache(maxsize=8)
+def _point(text: ScenarioText) -> Scenario:
+    """The scenario at the point estimate (with the fixed ``--set`` values), built once."""
+    tree, raw = _parse(text.text, text.file)
+    return build_scenario(tree, dict(text.sets), raw)

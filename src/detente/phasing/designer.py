@@ -212,7 +212,7 @@ class _Program:
         one that delivers the measured items earliest (least amount-weighted
         stage), so the answer does not depend on which vertex the solver meets
         first. Taking the largest step each stage allows is such a schedule when
-        it exists (THEORY §3.3).
+        it exists (the disarmament model of docs/explanation/self-enforcement.md [Powell2006]).
         """
         if objective == "surplus":
             coefficients: FloatArray = -self.compiled.value_matrix.sum(axis=0)

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from detente.protocols import PROTOCOLS, load_protocol
 from detente.scenario import NegotiationSpec
 from detente.scenariofile.locations import FileTree
-from detente.strategies import load_strategy
 
 
 class ProtocolSpec(BaseModel):
@@ -35,6 +34,8 @@ def build_negotiation(
     spec: ProtocolSpec, party_ids: tuple[str, ...], tree: FileTree
 ) -> NegotiationSpec:
     """The negotiation a ``protocol:`` section describes, checked against the parties."""
+    from detente.strategies import load_strategy  # the strategies load only for a protocol:
+
     tree.located(("protocol", "kind"), partial(PROTOCOLS.entry, spec.kind))
     if spec.opener is not None and spec.opener not in party_ids:
         raise tree.error(

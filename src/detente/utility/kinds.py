@@ -14,6 +14,7 @@ utility's entry; the file layer turns it into ``file:line:col``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
@@ -50,10 +51,12 @@ class UtilityKind:
     build: Callable[[Any, OutcomeSpace], Utility]
     data: Callable[[Any, OutcomeSpace], dict[str, Any] | None]
     description: str
+    example: Mapping[str, Any]
+    """An entry of this kind over an issue ``deal`` (values small, big), an integer issue
+    ``n`` (0 to 2) and an item ``x``: the contract tests build and write it back."""
 
 
 _KINDS: dict[str, UtilityKind] = {}
-_LOADED: list[bool] = []
 
 
 def register(kind: UtilityKind) -> UtilityKind:
@@ -64,22 +67,14 @@ def register(kind: UtilityKind) -> UtilityKind:
     return kind
 
 
+@functools.cache
 def kinds() -> Mapping[str, UtilityKind]:
-    """Every utility kind by tag, in registration order (the package's modules imported once)."""
-    if not _LOADED:
-        package = importlib.import_module(__name__.rpartition(".")[0])
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
-        _LOADED.append(True)
-    return _KINDS
-
-
-def kind_named(name: str) -> UtilityKind:
-    """The kind with tag ``name``; unknown tags list the known ones."""
-    found = kinds().get(name)
-    if found is None:
-        raise UnknownNameError(f"unknown utility type {name!r}; types: {', '.join(kinds())}", None)
-    return found
+    """Every utility kind by tag: the default (``linear``) first, then by name (the package's
+    modules are imported once, on first use)."""
+    package = importlib.import_module(__name__.rpartition(".")[0])
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    return {name: _KINDS[name] for name in sorted(_KINDS, key=lambda k: (k != "linear", k))}
 
 
 def to_data(utility: Utility, space: OutcomeSpace) -> dict[str, Any] | None:

@@ -202,5 +202,6 @@ LINEAR = register(
         build,
         data,
         "offset + Σ weight · value per issue, optionally capped (the default type)",
+        {"weights": {"n": 2.0}, "values": {"n": [0, 1, 3], "x": 0.5}, "ceiling": 4.0},
     )
 )

@@ -118,5 +118,13 @@ RECTANGLES = register(
         build,
         data,
         "sum of the utilities of the boxes an outcome lies in, scaled and capped (GENIUS)",
+        {
+            "type": "rectangles",
+            "scale": 2.0,
+            "boxes": [
+                {"utility": 3, "bounds": {"n": [1, 2]}},
+                {"utility": 1, "bounds": {"x": [1, 1]}},
+            ],
+        },
     )
 )

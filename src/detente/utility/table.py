@@ -106,5 +106,6 @@ TABLE = register(
         build,
         data,
         "values listed outcome by outcome, a default for the rest",
+        {"type": "table", "outcomes": [{"outcome": {"deal": "big", "n": 1, "x": 1}, "utility": 9}]},
     )
 )
