@@ -11,6 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from detente.phasing import Deal, Item, Stake, party_values
+from detente.phasing.truth import from_belief
 from detente.trust import Hazard, TrustTable, TwoTypes, compliance_path
 
 HORIZON = 300
@@ -125,7 +126,8 @@ def plan_value(
 ) -> float:
     """Party's expected value from group ``start`` (its own move there honoured or not), every
     later non-empty move following ``plan`` (a planned honour still fails with the party's
-    belief about the mover; its own planned honours do not), by enumerating the paths."""
+    belief about the mover, a planned renege is honoured with its belief that the mover is
+    committed; its own moves follow the plan), by enumerating the paths."""
     groups, stages = len(deal.order), amounts.shape[1]
     moves = active_moves(deal, amounts)
     everyone = {n: set(deal.order[n % groups]) for n in range(stages * groups)}
@@ -136,11 +138,12 @@ def plan_value(
         mover = moves.get(n)
         if mover is None:
             return 1.0
-        if not plan[n]:
-            return 0.0
         if mover == party:
-            return 1.0
-        return compliance_path(deal.trust.model(party, mover), stages)[n // groups]
+            return 1.0 if plan[n] else 0.0
+        model = deal.trust.model(party, mover)
+        if not plan[n]:  # reneged by an opportunist: honoured if the mover is committed
+            return from_belief(model).committed if (party, mover) in deal.trust.beliefs else 0.0
+        return compliance_path(model, stages)[n // groups]
 
     value, reach, prefix = 0.0, 1.0, {start: everyone[start]}
     for n in range(start + 1, stages * groups):

@@ -141,16 +141,15 @@ def test_the_hanoi_offer_needs_eight_stages_once_a_reneger_resumes_its_tests() -
     assert schedule.totals()["un_relief"] == pytest.approx(1.0)
 
 
-def test_the_withdrawal_lowers_irans_trust_and_the_completion_probability() -> None:
+def test_the_withdrawal_lowers_irans_trust_but_not_a_deal_that_pays_both_to_honour() -> None:
     before = _document(SCENARIOS / "jcpoa-2015.yaml")
     after = _document(SCENARIOS / "jcpoa-2015.yaml", w_withdrawal=1.0)
     assert before["trust"]["iran"]["p5"] == pytest.approx(2 / 3)
     assert after["trust"]["iran"]["p5"] == pytest.approx(1 / 2)
-    probability = [
-        d["phasing"]["positions"]["jcpoa"]["completion_probability"] for d in (before, after)
-    ]
-    assert probability[1] < probability[0]
     assert not after["claims"]["trust_before_withdrawal"]
+    for document in (before, after):  # beliefs are not behaviour: the deal pays both to honour
+        jcpoa = document["phasing"]["positions"]["jcpoa"]
+        assert jcpoa["one_shot"]["feasible"] and jcpoa["completion_probability"] == 1.0
 
 
 def test_buyer_seller_nash_price_moves_half_an_improved_alternative() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,6 +12,8 @@ from hypothesis import strategies as st
 from detente.errors import DetenteError
 from detente.phasing import Deal, Item, Link, Schedule, Stake, check, design, implement
 from detente.phasing.items import party_values
+from detente.phasing.path import equilibrium_path
+from detente.phasing.truth import TrueType
 from detente.trust import BetaReputation, Hazard, TrustTable, TwoTypes
 
 
@@ -71,14 +75,15 @@ def test_same_seed_same_result() -> None:
     assert first == again
 
 
-def test_parties_renege_where_it_pays() -> None:
+def test_parties_renege_where_it_pays_and_the_others_see_it_coming() -> None:
     deal = exchange(TrustTable({}))
     schedule = steps(4, 2)
     assert check(deal, schedule).violated == ("stage 1: B",)
     run = implement(deal, schedule, 100, np.random.default_rng(0))
     assert run.completion_rate == 0.0
     assert run.break_stage_histogram == (100, 0)
-    assert dict(run.reneged_by)["B"] == 100
+    # B would renege on its first answer, so A, moving first, does not take its step at all
+    assert dict(run.reneged_by) == {"A": 100, "B": 0, "C": 0}
 
 
 def test_trustworthy_types_do_not_renege_where_it_pays_but_opportunists_do() -> None:
@@ -87,22 +92,46 @@ def test_trustworthy_types_do_not_renege_where_it_pays_but_opportunists_do() -> 
     assert run.completion_rate == pytest.approx(0.75, abs=0.02)
 
 
-def test_two_type_completion_matches_the_compliance_path() -> None:
-    """THEORY §3.4's types: an opportunist (0.3) always reneges, a trustworthy type with 0.1."""
+def test_a_self_enforcing_schedule_is_completed_by_opportunists_too() -> None:
+    """A's belief: B is an opportunist with 0.3 (who would renege with 1) or trustworthy (0.1).
+    The schedule pays B to honour, so both types honour; only the hazard (0.1) strikes."""
     deal = exchange(TrustTable({("A", "B"): TwoTypes(0.3, 1.0, 0.1)}), completion=60.0)
     schedule = steps(0.2, 0.2)
     assert check(deal, schedule).self_enforcing
     run = implement(deal, schedule, 50_000, np.random.default_rng(9))
-    assert run.completion_probability == pytest.approx(0.7 * 0.9**2)
-    assert run.completion_rate == pytest.approx(0.7 * 0.81, abs=0.01)
+    assert run.completion_probability == pytest.approx(0.9**2)
+    assert run.completion_rate == pytest.approx(0.81, abs=0.01)
 
 
-def test_beta_trustees_draw_their_compliance_probability() -> None:
+def test_a_beta_belief_is_no_hazard_a_self_enforcing_schedule_completes() -> None:
+    """Beliefs are not behaviour: a Beta reputation of mean 0.59 makes B committed with 0.59,
+    and an opportunist B honours a schedule that pays it to."""
     deal = exchange(TrustTable({("A", "B"): BetaReputation(5, 3.5)}), completion=60.0)
     schedule = steps(0.2, 0.2)
-    run = implement(deal, schedule, 50_000, np.random.default_rng(2))
-    assert run.completion_probability == pytest.approx(5 / 8.5 * 6 / 9.5)
-    assert run.completion_rate == pytest.approx(run.completion_probability, abs=0.01)
+    assert check(deal, schedule).self_enforcing
+    run = implement(deal, schedule, 5_000, np.random.default_rng(2))
+    assert run.completion_probability == 1.0
+    assert run.completion_rate == 1.0
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 0.3), st.floats(0.0, 0.3), st.integers(0, 2**31))
+def test_a_path_that_breaks_at_b_completes_only_when_b_is_committed(
+    committed: float, h_a: float, h_b: float, seed: int
+) -> None:
+    """Closed form: the path breaks at B's second answer (it costs 4, more than its completion
+    value gives back); A, believing B committed with 0.5, still steps. Completion is
+    P(B committed) times no hazard at any of the four moves."""
+    truth = (("A", TrueType(0.0, h_a)), ("B", TrueType(committed, h_b)))
+    deal = replace(exchange(TrustTable({("A", "B"): TwoTypes(0.5, 0.0, 0.0)})), truth=truth)
+    schedule = steps(1, 4)
+    path = equilibrium_path(deal, schedule)
+    assert path.breaks is not None and (path.breaks.stage, path.breaks.party) == (2, "B")
+    run = implement(deal, schedule, 20_000, np.random.default_rng(seed))
+    p = committed * (1 - h_a) ** 2 * (1 - h_b) ** 2
+    assert run.completion_probability == pytest.approx(p)
+    assert run.completion_probability <= committed + 1e-12
+    assert abs(run.completion_rate - p) < 5 * np.sqrt(p * (1 - p) / 20_000) + 1e-9
 
 
 def test_at_least_one_session_is_needed() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from detente.errors import DetenteError
 from detente.phasing.items import Item, Link, check_links
+from detente.phasing.truth import TrueType
 from detente.trust import TrustTable
 
 
@@ -48,7 +49,8 @@ class Deal:
     (all items by default). ``tail`` is a number of final stages whose moves are
     not checked: they stand in for the open-ended future of an infinite-horizon
     relationship, truncated (without it, a relationship whose schedule ends
-    unravels from its last stage back, as in [LockwoodThomas2002]).
+    unravels from its last stage back, as in [LockwoodThomas2002]). ``truth`` declares
+    parties' true types (:mod:`detente.phasing.truth`); the others' follow their beliefs.
 
     >>> from detente.phasing.items import party_values
     >>> deal = Deal(
@@ -68,6 +70,7 @@ class Deal:
     equal_steps: tuple[str, ...] = ()
     measure: tuple[str, ...] = ()
     tail: int = 0
+    truth: tuple[tuple[str, TrueType], ...] = ()
     _names: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
     _parties: list[str] = field(init=False, repr=False, compare=False, default_factory=list)
 
@@ -90,6 +93,8 @@ class Deal:
                 )
         for party in self.trust.parties():
             self._known_party(party, "trust")
+        for party, _ in self.truth:
+            self._known_party(party, "truth")
 
     def _order_text(self) -> str:
         return " then ".join("+".join(group) for group in self.order) or "(empty)"

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.schedule import Schedule, aligned
+from detente.phasing.truth import TrueType, from_belief
 from detente.trust import TrustModel, compliance_path
 from detente.utility import FloatArray
 
@@ -67,6 +68,8 @@ class Valuation:
         self.outside = np.array([s.outside for s in deal.stakes], dtype=np.float64)
         self.completion = np.array([s.completion for s in deal.stakes], dtype=np.float64)
         self.pv = self._perpetuity()
+        self.types = self._types()
+        """Every party's true type (committed probability, hazard): declared, else its belief's."""
         self.truth = self._outside_view()
         self.views = np.stack([self.beliefs(p) for p in range(len(deal.parties))])
         """``[truster, trustee, stage]``: every party's beliefs along the compliance path."""
@@ -106,21 +109,25 @@ class Valuation:
         return view
 
     def _outside_view(self) -> FloatArray:
-        """The probabilities outcomes are weighted by: each trustee's first truster's belief."""
-        parties = self.deal.parties
-        view = np.ones((len(parties), self.stages))
-        for q, trustee in enumerate(parties):
-            model = self.true_model(trustee)
-            if model is not None:
-                view[q] = compliance_path(model, self.stages)
-        return view
+        """``[party, stage]``: the probability each party's move is honoured when its type
+        honours it (``1 − hazard``, :mod:`detente.phasing.truth`)."""
+        hazard = np.array([t.hazard for t in self.types], dtype=np.float64)
+        return np.repeat((1.0 - hazard)[:, None], self.stages, axis=1)
 
     def true_model(self, trustee: str) -> TrustModel | None:
-        """The belief taken as the truth about ``trustee``: the first truster's that names it."""
+        """The belief that stands for the truth about ``trustee`` when the deal declares none:
+        the first truster's that names it."""
         for truster in self.deal.parties:
             if (truster, trustee) in self.deal.trust.beliefs:
                 return self.deal.trust.model(truster, trustee)
         return None
+
+    def _types(self) -> tuple[TrueType, ...]:
+        declared = dict(self.deal.truth)
+        return tuple(
+            declared.get(party) or from_belief(self.true_model(party))
+            for party in self.deal.parties
+        )
 
     # --- values ---------------------------------------------------------------------------
 
@@ -274,13 +281,15 @@ class Valuation:
         return np.column_stack(columns)
 
     def expected_values(self, X: FloatArray) -> FloatArray:
-        """``[batch, party]``: expected present value under the outside view."""
+        """``[batch, party]``: expected present value when every move is honoured unless its
+        mover's hazard strikes (what opportunists and committed types alike do on a
+        self-enforcing schedule)."""
         views = np.broadcast_to(self.truth, (len(self.deal.parties), *self.truth.shape))
         return self.continuations(X, views)[:, 0]
 
     def completion_probability(self, active: BoolArray | None = None) -> float:
-        """Probability every move is honoured, under the outside view (every move, or only
-        the ``active`` ones)."""
+        """Probability no hazard strikes a move (every move, or only the ``active`` ones): the
+        completion probability of a self-enforcing schedule."""
         truth = self.truth if active is None else self.effective(self.truth, active)
         movers = [p for group in self.groups for p in group]
         return float(np.prod(truth[movers]))

@@ -11,10 +11,12 @@ whose mover reneges. Early stages can pay for themselves through the flows
 they start, so partial implementation is an equilibrium outcome
 (``docs/explanation/self-enforcement.md``, "Where a given schedule breaks").
 
-Beliefs about the others (their honour probabilities along the compliance
-path) weigh the moves the plan honours; a move the plan reneges is reneged for
-sure, and an empty move (nothing to deliver) cannot be reneged at all. Ties
-honour. The schedule is self-enforcing exactly when its path completes.
+Beliefs about the others weigh what each mover looks ahead to: where the plan
+has another party honour, the mover's belief that it honours (its compliance
+path); where the plan has it renege, the mover's belief that it is committed
+and honours all the same (:mod:`detente.phasing.truth`). An empty move (nothing
+to deliver) cannot be reneged at all. Ties honour. The schedule is
+self-enforcing exactly when its path completes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Valuation, violates
 from detente.phasing.schedule import Schedule, aligned
+from detente.phasing.truth import from_belief
 from detente.utility import FloatArray
 
 
@@ -53,13 +56,17 @@ class Path:
     """The equilibrium path of a schedule.
 
     ``moves`` is the plan at every non-empty, checked move in time order (what
-    each mover does when everything before it was honoured); ``values`` is
-    every party's expected present value at the start, along the path, under
-    the outside view (the beliefs taken as the truth).
+    each mover does when everything before it was honoured: what an opportunist
+    does). ``values`` is every party's expected present value at the start and
+    ``completion_probability`` the chance that every move is honoured, over the
+    parties' true types (:mod:`detente.phasing.truth`): a committed party
+    honours where the plan has it renege, every move can be struck by its
+    mover's hazard.
     """
 
     moves: tuple[Move, ...]
     values: tuple[tuple[str, float], ...]
+    completion_probability: float = 1.0
 
     @property
     def breaks(self) -> Move | None:
@@ -70,6 +77,10 @@ class Path:
     def completed(self) -> bool:
         """Whether every mover honours along the path (the schedule is self-enforcing)."""
         return self.breaks is None
+
+    def reneges(self, stage: int, party: str) -> bool:
+        """Whether the plan has ``party`` renege at its move in ``stage`` (counted from 1)."""
+        return any(m.stage == stage and m.party == party and not m.honours for m in self.moves)
 
     @property
     def carried_out(self) -> int:
@@ -113,9 +124,11 @@ class _Induction:
         self.active = valuation.active(X)
         self.beliefs = valuation.effective(valuation.views, self.active)
         self.outside = valuation.effective(valuation.truth, self.active)
+        """``[party, stage]``: the chance a move its type honours is honoured (the hazard)."""
+        self.committed = self._committed()
         self.views = self.beliefs.copy()
-        """``[truster, trustee, stage]``: beliefs, with the plan's renegings set to 0."""
-        self.truth = self.outside.copy()
+        """``[truster, trustee, stage]``: beliefs; where the plan has the trustee renege, the
+        truster's belief that it is committed (and honours all the same)."""
         self.checked = max(valuation.stages - valuation.deal.tail, 0) * len(valuation.groups)
         self.plan: dict[tuple[int, int], float] = {}
         """``(group, party)`` → the slack of every non-empty checked move."""
@@ -123,20 +136,55 @@ class _Induction:
     def path(self) -> Path:
         v, X = self.v, self.X
         parties = v.deal.parties
-        V = v.end_value(X)  # each party under its own beliefs
-        W = V.copy()  # each party under the outside view
+        V = v.end_value(X)  # each party under its own beliefs, the plan after it
         for n in range(v.n_groups - 1, -1, -1):
             go_on = v.go_on(X, n, V)
             self._decide(n, go_on)
             V = v.expect(X, n, self.views, go_on)
-            truth = np.broadcast_to(self.truth, (len(parties), *self.truth.shape))
-            W = v.expect(X, n, truth, v.go_on(X, n, W))
         G = len(v.groups)
         moves = tuple(
             Move(n // G + 1, parties[p], not violates(slack), slack)
             for (n, p), slack in sorted(self.plan.items())
         )
-        return Path(moves, tuple(zip(parties, (float(w) for w in W[0]), strict=True)))
+        values, completion = self._over_types()
+        return Path(moves, tuple(zip(parties, values, strict=True)), completion)
+
+    def _over_types(self) -> tuple[list[float], float]:
+        """Every party's value and the completion probability, over the true types of the
+        parties the plan has renege (each committed with its probability, independently)."""
+        v, parties = self.v, self.v.deal.parties
+        renegers = sorted({p for (_, p), slack in self.plan.items() if violates(slack)})
+        values = np.zeros(len(parties))
+        completion = 0.0
+        hazards = float(np.prod(self.outside[self.active]))
+        for mask in range(2 ** len(renegers)):
+            committed = {p for k, p in enumerate(renegers) if mask >> k & 1}
+            chance = 1.0
+            for p in renegers:
+                share = v.types[p].committed
+                chance *= share if p in committed else 1.0 - share
+            if chance == 0.0:
+                continue
+            truth = self.outside.copy()
+            for (n, p), slack in self.plan.items():
+                if violates(slack) and p not in committed:
+                    truth[p, n // len(v.groups)] = 0.0
+            views = np.broadcast_to(truth, (len(parties), *truth.shape))
+            values += chance * v.continuations(self.X, views)[0, 0]
+            if len(committed) == len(renegers):
+                completion = chance * hazards
+        return [float(x) for x in values], completion
+
+    def _committed(self) -> FloatArray:
+        """``[truster, trustee, stage]``: each truster's belief that the trustee is committed
+        (:func:`~detente.phasing.truth.from_belief`); a party knows its own plan (0)."""
+        deal, parties = self.v.deal, self.v.deal.parties
+        committed = np.zeros_like(self.beliefs)
+        for i, truster in enumerate(parties):
+            for q, trustee in enumerate(parties):
+                if i != q and (truster, trustee) in deal.trust.beliefs:
+                    committed[i, q] = from_belief(deal.trust.model(truster, trustee)).committed
+        return committed
 
     def _decide(self, n: int, go_on: FloatArray) -> None:
         """The movers' choices in group ``n``, each a best response to the plan after the
@@ -147,8 +195,8 @@ class _Induction:
         slacks = {p: self._slack(n, p, go_on) for p in movers}
         for p, slack in slacks.items():
             honour = not violates(slack)
-            self.views[:, p, t] = self.beliefs[:, p, t] * honour
-            self.truth[p, t] = self.outside[p, t] * honour
+            chance = self.beliefs if honour else self.committed
+            self.views[:, p, t] = chance[:, p, t]
             self.plan[(n, p)] = slack
 
     def _slack(self, n: int, p: int, go_on: FloatArray) -> float:

@@ -1,13 +1,13 @@
 """Simulated implementation: carry a schedule out many times with seeded randomness.
 
-Each session draws every mover's type from the belief taken as the truth about
-it (:meth:`~detente.phasing.enforcement.Valuation.true_model`): a two-type
-trustee is an opportunist or trustworthy, a Beta trustee gets a compliance
-probability ``θ``, a hazard is a hazard. At each move the mover reneges with
-its type's probability, and an opportunist (or a party with no type model)
-also reneges whenever it pays: where its incentive constraint, under the
-beliefs it holds after the steps observed so far, has negative slack. The
-first reneging ends the session; everyone then gets its breakdown value.
+Each session draws every party's true type (:mod:`detente.phasing.truth`):
+committed with its probability, else an opportunist. At each non-empty move
+the mover's hazard may strike; an opportunist also reneges wherever the
+schedule's equilibrium path (:mod:`detente.phasing.path`) has it renege, a
+committed party never does. An empty move cannot be reneged. The first
+reneging ends the session; everyone then gets its breakdown value. Beliefs
+never decide what a party does, only what the others expect: that is what the
+path is computed from.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
-from detente.phasing.enforcement import Valuation, violates
+from detente.phasing.enforcement import Valuation
+from detente.phasing.path import equilibrium_path
 from detente.phasing.schedule import Schedule, aligned
-from detente.trust import BetaReputation, TrustModel, TwoTypes, compliance_path
 from detente.utility import FloatArray
 
 
@@ -31,9 +30,8 @@ class Implementation:
     """What happened over many simulated sessions.
 
     ``break_stage_histogram[k]`` counts the sessions that broke down in stage
-    ``k + 1``; ``completion_probability`` is the analytic probability that no
-    exogenous reneging happens (equal to the expected completion rate when
-    the schedule is self-enforcing).
+    ``k + 1``; ``completion_probability`` is the analytic probability that every
+    move is honoured, over the true types (what the completion rate converges to).
     """
 
     sessions: int
@@ -42,23 +40,6 @@ class Implementation:
     expected_values: tuple[tuple[str, float], ...]
     completion_probability: float
     reneged_by: tuple[tuple[str, int], ...]
-
-
-def _renege_probabilities(
-    model: TrustModel | None, sessions: int, stages: int, rng: np.random.Generator
-) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """``[session, stage]`` reneging probabilities and whether the session's type is strategic."""
-    if model is None:
-        return np.zeros((sessions, stages)), np.ones(sessions, dtype=bool)
-    if isinstance(model, TwoTypes):
-        opportunist = rng.random(sessions) < model.opportunist
-        rate = np.where(opportunist, model.renege_opportunist, model.renege_trustworthy)
-        return np.repeat(rate[:, None], stages, axis=1), opportunist
-    if isinstance(model, BetaReputation) and model.forgetting == 1.0:
-        theta = rng.beta(*model.posterior, size=sessions)
-        return np.repeat(1.0 - theta[:, None], stages, axis=1), np.ones(sessions, dtype=bool)
-    path = 1.0 - np.asarray(compliance_path(model, stages))
-    return np.repeat(path[None, :], sessions, axis=0), np.ones(sessions, dtype=bool)
 
 
 def implement(
@@ -76,37 +57,37 @@ def implement(
     >>> run.completion_probability, abs(run.completion_rate - 0.25) < 0.02
     (0.25, True)
     """
+    schedule = schedule.trimmed()
     if sessions < 1:
         raise DetenteError(f"the number of sessions must be at least 1, got {sessions}")
     X = aligned(deal, schedule)[None]
     valuation = Valuation(deal, schedule.stages)
-    draws = {
-        p: _renege_probabilities(valuation.true_model(party), sessions, schedule.stages, rng)
-        for p, party in enumerate(deal.parties)
-    }
-    tempted = {
-        (n, p)
-        for (n, p, _), s in zip(valuation.moves(), valuation.slacks(X)[0], strict=True)
-        if violates(s)
-    }
+    path = equilibrium_path(deal, schedule, valuation)
+    active = valuation.active(X)
+    committed = [rng.random(sessions) < t.committed for t in valuation.types]
     broke_at = np.full(sessions, -1)
     renegers = np.zeros(sessions, dtype=np.int64)
     G = len(valuation.groups)
     for n in range(valuation.n_groups):
         alive = broke_at < 0
+        t = n // G
         for p in valuation.groups[n % G]:
-            rate, strategic = draws[p]
-            reneges = rng.random(sessions) < rate[:, n // G]
-            if (n, p) in tempted:
-                reneges |= strategic
-            hit = alive & reneges
-            renegers[hit] |= 1 << p
+            if not active[p, t]:
+                continue  # nothing to withhold, nothing to strike
+            reneges = rng.random(sessions) < valuation.types[p].hazard
+            if path.reneges(t + 1, deal.parties[p]):
+                reneges |= ~committed[p]
+            renegers[alive & reneges] |= 1 << p
         broke_at[alive & (renegers > 0)] = n
-    return _summarise(valuation, X, broke_at, renegers)
+    return _summarise(valuation, X, broke_at, renegers, path.completion_probability)
 
 
 def _summarise(
-    valuation: Valuation, X: FloatArray, broke_at: np.ndarray, renegers: np.ndarray
+    valuation: Valuation,
+    X: FloatArray,
+    broke_at: np.ndarray,
+    renegers: np.ndarray,
+    completion_probability: float,
 ) -> Implementation:
     deal, G = valuation.deal, len(valuation.groups)
     parties = range(len(deal.parties))
@@ -132,6 +113,6 @@ def _summarise(
         expected_values=tuple(
             zip(deal.parties, (float(v) for v in values.mean(axis=0)), strict=True)
         ),
-        completion_probability=valuation.completion_probability(),
+        completion_probability=completion_probability,
         reneged_by=tuple((deal.parties[p], blame[p]) for p in parties),
     )

@@ -21,6 +21,7 @@ from detente.phasing.designer import DEFAULT_TIME_LIMIT
 from detente.phasing.items import Item, Link, party_values
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
+from detente.phasing.truth import TrueType
 from detente.scenariofile.locations import FileTree, PathKey
 from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
 
@@ -140,6 +141,20 @@ class LinkSpec(_Spec):
     rate: float = Field(default=1.0, ge=0.0)
 
 
+class TruthSpec(_Spec):
+    """A party's true type: what it does, whatever the others believe of it."""
+
+    committed: Probability = Field(
+        default=0.0,
+        description="Probability the party is committed: it honours every move it has to make "
+        "(else it is an opportunist, reneging exactly where the equilibrium path has it renege).",
+    )
+    hazard: Probability = Field(
+        default=0.0, description="Probability an exogenous event strikes any one of its moves."
+    )
+    source: str | None = None
+
+
 class PhasingSpec(_Spec):
     """How the deal is carried out and what the designer looks for."""
 
@@ -153,6 +168,10 @@ class PhasingSpec(_Spec):
     objective: Literal["total", "surplus", "completion"] = "total"
     target: float | None = Field(default=None, ge=0.0, description="Measured total to carry out.")
     links: list[LinkSpec] = Field(default_factory=list)
+    truth: dict[str, TruthSpec] = Field(
+        default_factory=dict,
+        description="True types by party (default: what the first belief about it implies).",
+    )
     equal_steps: list[str] = Field(
         default_factory=list, description="Items whose amount must be equal in every stage."
     )
@@ -247,7 +266,7 @@ def _check_references(
             _names([getattr(link, end)], names, tree, ("phasing", "links", k, end))
     _names(spec.equal_steps, names, tree, ("phasing", "equal_steps"))
     _names(spec.measure, names, tree, ("phasing", "measure"))
-    for field in ("outside", "completion"):
+    for field in ("outside", "completion", "truth"):
         for party in getattr(spec, field):
             _known(party, ids, tree, ("phasing", field, party))
     if isinstance(spec.order, list):
@@ -290,6 +309,7 @@ def build_phasing(
             equal_steps=tuple(spec.equal_steps),
             measure=tuple(spec.measure),
             tail=spec.tail,
+            truth=tuple((p, TrueType(t.committed, t.hazard)) for p, t in spec.truth.items()),
         ),
         ScenarioError,
     )
