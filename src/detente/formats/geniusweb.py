@@ -81,7 +81,9 @@ def weights_of(
     weights = tuple(_number(path, raw.get(name, 0.0), f"{where}.{name}") for name in names)
     for name, weight in zip(names, weights, strict=True):
         if weight < 0:
-            raise _error(path, f"{where}.{name}: {weight:g} is negative; issue weights may not be")
+            raise _error(
+                path, f"{where}.{name}: {weight:g} is negative; issue weights must be at least 0"
+            )
     if not any(weights):
         raise _error(path, f"{where}: every issue weight is 0; at least one must be positive")
     return weights

@@ -85,19 +85,31 @@ def read_bytes(path: str | Path, default_limit: int, what: str) -> bytes:
         raise ScenarioError("no such file", where) from None
     except OSError as error:
         raise ScenarioError(f"cannot be read: {error.strerror}", where) from None
-    with open(descriptor, "rb", closefd=True) as stream:
-        mode = os.fstat(descriptor)
-        _check_kind(mode.st_mode, where, what)
+    try:
+        status = os.fstat(descriptor)
+        _check_kind(status.st_mode, where, what)
         limit = size_limit(default_limit)
-        if mode.st_size > limit:
-            raise _too_large(limit, where, what, mode.st_size)
-        try:
-            data = stream.read(limit + 1)
-        except OSError as error:
-            raise ScenarioError(f"cannot be read: {error.strerror}", where) from None
-    if len(data) > limit:
+        if status.st_size > limit:
+            raise _too_large(limit, where, what, status.st_size)
+        data = _read_at_most(descriptor, limit + 1)
+    except OSError as error:
+        raise ScenarioError(f"cannot be read: {error.strerror}", where) from None
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:  # grew since it was measured, or a file that reports no size
         raise _too_large(limit, where, what)
     return data
+
+
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk = os.read(descriptor, min(size, MIB))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _check_kind(mode: int, where: Location, what: str) -> None:

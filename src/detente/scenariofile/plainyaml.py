@@ -7,6 +7,7 @@ refuses the rest where it stands, before anything is built from it:
   ``!!null``, ``!!seq``, ``!!map``): ``!!binary``, ``!!set``, ``!!python/…``;
 - anchors and aliases (``&a``, ``*a``), so an alias bomb ("billion laughs")
   is refused at its first anchor instead of expanding;
+- mappings or lists as mapping keys;
 - mappings and lists nested deeper than :data:`~detente.formats.reading.MAX_DEPTH`;
 - number literals longer than :data:`~detente.formats.reading.MAX_NUMBER_CHARS`
   characters, and numbers that are not finite (``.inf``, ``.nan``, ``1e999``).
@@ -31,6 +32,8 @@ from detente.scenariofile.locations import dotted
 PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
 )
+_SHOWN_KEYS = 8
+"""Keys of a field's path named in an error (a deeply nested one is cut short)."""
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
@@ -63,32 +66,36 @@ class _PlainComposer(Composer):
                 self.path.pop()
 
     def _error(self, message: str, mark: StreamMark) -> PlainYamlError:
-        return PlainYamlError(message, mark, dotted(self.path) or None)
+        shown = dotted(self.path[:_SHOWN_KEYS]) + ("…" if len(self.path) > _SHOWN_KEYS else "")
+        return PlainYamlError(message, mark, shown or None)
 
     def _compose_plain(self, parent: Any, index: Any) -> Any:
         event = self.parser.peek_event()
+        problem = self._refusal(event, parent, index)
+        if problem is not None:
+            raise self._error(problem, event.start_mark)
+        return super().compose_node(parent, index)
+
+    def _refusal(self, event: Any, parent: Any, index: Any) -> str | None:
+        """Why the node ``event`` starts is not plain data, or ``None``."""
         if isinstance(event, AliasEvent) or (
             isinstance(event, NodeEvent) and event.anchor is not None
         ):
-            raise self._error(
+            return (
                 "YAML anchors and aliases (&name, *name) are not allowed in scenario files: "
-                "write each value out",
-                event.start_mark,
+                "write each value out"
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in PLAIN_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise self._error(
-                f"YAML tag {shown!r} is not allowed: scenario files are plain data",
-                event.start_mark,
-            )
-        if isinstance(event, CollectionStartEvent) and self.depth >= MAX_DEPTH:
-            raise self._error(
-                f"mappings and lists nested more than {MAX_DEPTH} deep; scenario files need "
-                "far fewer",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+            return f"YAML tag {shown!r} is not allowed: scenario files are plain data"
+        if not isinstance(event, CollectionStartEvent):
+            return None
+        if isinstance(parent, MappingNode) and index is None:  # a key is being composed
+            return "a mapping key must be a name or a number, not a mapping or list"
+        if self.depth >= MAX_DEPTH:
+            return f"mappings and lists nested more than {MAX_DEPTH} deep; scenario files need far fewer"
+        return None
 
     def compose_scalar_node(self, anchor: Any) -> Any:
         node: ScalarNode = super().compose_scalar_node(anchor)
