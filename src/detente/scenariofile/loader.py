@@ -2,10 +2,12 @@
 
 Loading goes in four steps, each with its own errors:
 
-1. parse the YAML safely (no tags that construct objects), keeping line and
-   column numbers;
-2. resolve the ``parameters:`` block, apply ``--set`` overrides, and replace
-   every ``=formula`` elsewhere in the file by its number;
+1. read the file within its size limit and parse it as plain data
+   (:mod:`~detente.scenariofile.plainyaml`: no tags, anchors or aliases,
+   bounded nesting, finite numbers), keeping line and column numbers;
+2. resolve the ``parameters:`` block in a topological order, apply ``--set``
+   overrides, and replace every ``=formula`` elsewhere in the file by its
+   number (:mod:`~detente.scenariofile.formulas`: always a finite real);
 3. validate against :class:`~detente.scenariofile.model.ScenarioFile`;
 4. build the :class:`~detente.scenario.Scenario` value.
 
@@ -31,6 +33,9 @@ from detente.scenariofile import formulas, plainyaml
 from detente.scenariofile.build import build
 from detente.scenariofile.locations import FileTree, PathKey, plain
 from detente.scenariofile.model import ScenarioFile
+
+MAX_REFERENCE_DEPTH = 100
+"""Longest chain of parameters defined by formulas over one another (``a: =b``, ``b: =c``, …)."""
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
@@ -108,10 +113,6 @@ def _position(
     if line is None or column is None:
         return Location(file, field=field)
     return Location(file, line + 1, column + 1, field)
-
-
-MAX_REFERENCE_DEPTH = 100
-"""Longest chain of parameters defined by formulas over one another (``a: =b``, ``b: =c``, …)."""
 
 
 def resolve_parameters(
