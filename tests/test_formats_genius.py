@@ -181,7 +181,7 @@ def test_repeated_issue_names_are_an_error(tmp_path: Path) -> None:
 
 
 def test_real_steps_beyond_the_issue_limit_are_refused_before_the_grid_is_made() -> None:
-    with pytest.raises(DetenteError, match="real_steps must be from 2 to 1,000,000"):
+    with pytest.raises(DetenteError, match="real_steps must be from 2 to 20,000,000"):
         load_domain(FIXTURES / "genius_real", real_steps=10**9)
 
 

@@ -35,9 +35,9 @@ MAX_DEPTH = 32
 """Deepest nesting of mappings and lists (YAML, JSON) or elements (XML) in an input file."""
 MAX_NUMBER_CHARS = 64
 """Longest number literal read; longer ones are refused (every number then fits a float)."""
-MAX_ISSUE_VALUES = 1_000_000
-"""Most values one issue may have (an integer range, a real issue's grid): checked before
-the values are made."""
+MAX_ISSUE_VALUES = 20_000_000
+"""Most values one issue may have (an integer range, a real issue's grid), checked before the
+values are made: as many outcomes as the default ``--max-outcomes`` lets a command enumerate."""
 
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -121,7 +121,7 @@ def _check_kind(mode: int, where: Location, what: str) -> None:
 
 
 def _too_large(limit: int, where: Location, what: str, size: int | None = None) -> ScenarioError:
-    measured = "" if size is None else f" ({_megabytes(size)} MB)"
+    measured = "" if size is None else f" ({size:,} bytes)"
     return ScenarioError(
         f"is larger than the {_megabytes(limit)} MB limit for a {what}{measured}; "
         f"set {SIZE_SETTING}=N to raise the limit to N MB",

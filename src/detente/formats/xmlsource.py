@@ -42,6 +42,7 @@ _DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\
 _ENTITY = re.compile(r"&(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);")
 _RUN_TOGETHER = re.compile(r"[A-Za-z_:][\w.:-]*\s*=")
 _NAME_CHARS = re.compile(r"[#\w.-]*")
+_DECLARATION_START = re.compile(r"<\?xml[\s?]")
 _OPENERS = re.compile(r"<!--|<!\[CDATA\[|<\?")
 _CLOSERS = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
 _BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
@@ -180,40 +181,39 @@ def _where(path: Path, text: str, offset: int) -> Location:
 def _repair(text: str, offset: int, path: Path) -> tuple[str, list[str]] | None:
     """The text repaired for the breakage the parser stopped at ``offset``, and what was done.
 
-    A bare ``&`` or attributes run together are repaired everywhere at once.
+    Every instance of that breakage is repaired at once (each one parse would be quadratic).
     """
     if _bare_ampersand(text, offset) is not None:
         ampersands = (
-            m.start()
+            (m.start(), m.end(), "&amp;")
             for a, b in _outside_markup(text)
             for m in _BARE_AMPERSAND.finditer(text, a, b)
         )
-        return _insert(text, path, ampersands, 1, "amp;", 'escaped an unescaped "&" as "&amp;"')
+        return _edit(text, path, ampersands, 'escaped an unescaped "&" as "&amp;"')
     if text.startswith("<?xml", offset) and offset > 0:
-        name = str(_where(path, text, offset))
-        end = text.index("?>", offset) + 2
-        return text[:offset] + text[end:], [
-            f"{name}: dropped an XML declaration that was not at the start"
-        ]
+        declarations = (
+            (a, b, "") for a, b in _markup(text) if a > 0 and _DECLARATION_START.match(text, a)
+        )
+        return _edit(
+            text, path, declarations, "dropped an XML declaration that was not at the start"
+        )
     if _attributes_run_together(text, offset):
         value_ends = (
-            tag.start() + value.end()
+            (tag.start() + value.end(), tag.start() + value.end(), " ")
             for a, b in _outside_markup(text)
             for tag in _START_TAG.finditer(text, a, b)
             for value in _QUOTED.finditer(tag.group())
             if _NAME_START.match(tag.group(), value.end())
         )
-        return _insert(
-            text, path, value_ends, 0, " ", "inserted a missing space between attributes"
-        )
+        return _edit(text, path, value_ends, "inserted a missing space between attributes")
     return None
 
 
-def _insert(
-    text: str, path: Path, spots: Iterator[int], after: int, insert: str, message: str
+def _edit(
+    text: str, path: Path, edits: Iterator[tuple[int, int, str]], message: str
 ) -> tuple[str, list[str]] | None:
-    """``insert`` placed ``after`` characters past each spot; a located message per spot."""
-    chosen = list(itertools.islice(spots, MAX_REPAIRS + 1))
+    """``text`` with each ``(start, end, replacement)`` made, and a located message for each."""
+    chosen = list(itertools.islice(edits, MAX_REPAIRS + 1))
     if not chosen:
         return None
     if len(chosen) > MAX_REPAIRS:
@@ -221,26 +221,30 @@ def _insert(
     place = _locator(path, text)
     parts: list[str] = []
     previous = 0
-    for spot in chosen:
-        parts.extend((text[previous : spot + after], insert))
-        previous = spot + after
+    for start, end, replacement in chosen:
+        parts.extend((text[previous:start], replacement))
+        previous = end
     parts.append(text[previous:])
-    return "".join(parts), [f"{place(spot)}: {message}" for spot in chosen]
+    return "".join(parts), [f"{place(start)}: {message}" for start, _, _ in chosen]
+
+
+def _markup(text: str) -> list[tuple[int, int]]:
+    """Spans of the comments, CDATA sections and processing instructions (an unclosed one runs
+    to the end)."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while (opener := _OPENERS.search(text, position)) is not None:
+        closer = _CLOSERS[opener.group()]
+        end = text.find(closer, opener.end())
+        position = len(text) if end < 0 else end + len(closer)
+        spans.append((opener.start(), position))
+    return spans
 
 
 def _outside_markup(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` outside comments, CDATA sections and processing instructions."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while (opener := _OPENERS.search(text, position)) is not None:
-        spans.append((position, opener.start()))
-        closer = _CLOSERS[opener.group()]
-        end = text.find(closer, opener.end())
-        if end < 0:
-            return spans
-        position = end + len(closer)
-    spans.append((position, len(text)))
-    return spans
+    edges = [0, *(edge for span in _markup(text) for edge in span), len(text)]
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def _locator(path: Path, text: str) -> Callable[[int], Location]:
