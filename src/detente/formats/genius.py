@@ -16,7 +16,8 @@ The rules (each pinned by a fixture in ``tests/fixtures/formats``):
   parameter2 top), ``constant`` parameter0; the issue is discretised on an
   evenly spaced grid of ``real_steps`` points including both bounds.
 - Weights are used as written; the sum is capped at 1 (``min(u, 1)``, as
-  GENIUS's ``getUtility`` does) — this only binds when weights sum above 1.
+  GENIUS's ``getUtility`` does) — this only binds when weights sum above 1. A
+  negative weight, or weights all 0, is an error.
 - ``<reservation value>`` defaults to 0; a ``<discount_factor value>`` ≤ 0 or
   > 1, absent, or in the old ``<discount_factor><value>`` form means 1 (none).
 - ``type="nonlinear"`` profiles: hyper-rectangles with inclusive bounds on
