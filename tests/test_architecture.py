@@ -10,8 +10,10 @@ its parts, not a dependency between designs.
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,14 +165,17 @@ def test_report_and_sweep_read_the_scenario_file_once(
 
     scenario = Path(__file__).parents[1] / "scenarios" / "theory" / "two-level.yaml"
     reads: list[str] = []
-    real = Path.read_text
 
-    def counted(path: Path, *args: object, **kwargs: object) -> str:
-        if path.name == scenario.name:
-            reads.append(str(path))
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+    def counting(real: Any) -> Any:
+        def counted(path: str | Path, *args: Any, **kwargs: Any) -> Any:
+            if Path(path).name == scenario.name:
+                reads.append(str(path))
+            return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", counted)
+        return counted
+
+    monkeypatch.setattr(os, "open", counting(os.open))  # how input files are read
+    monkeypatch.setattr(Path, "read_text", counting(Path.read_text))
     sweep = tmp_path / "sweep"
     for argv in (
         ["sweep", str(scenario), "--draws", "4", "--seed", "1", "--out", str(sweep)],

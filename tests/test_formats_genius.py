@@ -178,3 +178,58 @@ def test_repeated_issue_names_are_an_error(tmp_path: Path) -> None:
     (tmp_path / "dom.xml").write_text(text)
     with pytest.raises(ScenarioError, match="duplicate issue names"):
         load_domain(tmp_path)
+
+
+def test_real_steps_beyond_the_issue_limit_are_refused_before_the_grid_is_made() -> None:
+    with pytest.raises(DetenteError, match="real_steps must be from 2 to 20,000,000"):
+        load_domain(FIXTURES / "genius_real", real_steps=10**9)
+
+
+def test_a_real_range_too_narrow_for_its_grid_is_an_error(tmp_path: Path) -> None:
+    for name in ("a.xml", "b.xml", "dom.xml"):
+        text = (FIXTURES / "genius_real" / name).read_text()
+        (tmp_path / name).write_text(text)
+    domain = (tmp_path / "dom.xml").read_text()
+    wide = '<range lowerbound="0" upperbound="1"/>'
+    assert wide in domain
+    (tmp_path / "dom.xml").write_text(domain.replace(wide, wide.replace('"1"', '"5e-323"')))
+    with pytest.raises(ScenarioError, match="too narrow for 21 distinct grid points"):
+        load_domain(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "message"),
+    [
+        ('<hyperRectangle utility="10">', '<hyperRectangle utility="10" weight="x">', "weight"),
+        (
+            '<hyperRectangle utility="10">',
+            '<hyperRectangle utility="1e308" weight="1e10">',
+            "finite",
+        ),
+        ('weight="1" aggregation', 'weight="NaN" aggregation', "ufun: weight: 'NaN'"),
+    ],
+)
+def test_rectangle_weights_are_finite_numbers(
+    tmp_path: Path, attribute: str, value: str, message: str
+) -> None:
+    for name in ("a.xml", "b.xml", "dom.xml"):
+        (tmp_path / name).write_text((FIXTURES / "genius_rectangles" / name).read_text())
+    profile = (tmp_path / "a.xml").read_text()
+    assert attribute in profile
+    (tmp_path / "a.xml").write_text(profile.replace(attribute, value, 1))
+    with pytest.raises(ScenarioError, match=message) as caught:
+        load_domain(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'a.xml'}: ")
+
+
+def test_a_negative_weight_is_refused_but_zero_beside_a_positive_one_is_read(
+    tmp_path: Path,
+) -> None:
+    for name in ("dom.xml", "b.xml"):
+        (tmp_path / name).write_bytes((FIXTURES / "genius_index" / name).read_bytes())
+    profile = (FIXTURES / "genius_index" / "a.xml").read_text()
+    (tmp_path / "a.xml").write_text(profile.replace('value="0.25"', 'value="0"'))
+    assert load_domain(tmp_path).parties[0].utility.weights[1] == 0.0  # type: ignore[attr-defined]
+    (tmp_path / "a.xml").write_text(profile.replace('value="0.25"', 'value="-0.25"'))
+    with pytest.raises(ScenarioError, match=r"of issue 'size' is -0\.25; issue weights may not be"):
+        load_domain(tmp_path)

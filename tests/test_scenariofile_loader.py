@@ -159,3 +159,45 @@ def test_missing_file_and_bad_set_syntax() -> None:
 def test_set_refuses_non_finite_numbers(value: str) -> None:
     with pytest.raises(DetenteError, match="finite number"):
         parse_overrides([f"d_A={value}"])
+
+
+def test_parameters_may_use_parameters_declared_after_them(tmp_path: Path) -> None:
+    text = GOOD.replace("  base: {value: 2,", "  early: =scale + base\n  base: {value: 2,")
+    assert load_scenario(write(tmp_path, text)).parameters["early"] == 6.0
+
+
+def test_an_override_breaks_a_cycle_through_the_overridden_parameter(tmp_path: Path) -> None:
+    text = GOOD.replace("base: {value: 2,", "base: {value: =scale,")
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError, match="cycle: base → scale → base"):
+        load_scenario(path)
+    assert load_scenario(path, {"base": 2}).parameters == {"base": 2.0, "scale": 4.0}
+
+
+def test_one_parsed_file_resolves_each_set_of_overrides_on_its_own(tmp_path: Path) -> None:
+    from detente.scenariofile.loader import build_scenario, read_yaml
+
+    tree = read_yaml(write(tmp_path, GOOD))
+    assert build_scenario(tree, {"scale": 1}).parameters == {"base": 2.0, "scale": 1.0}
+    assert build_scenario(tree).parameters == {"base": 2.0, "scale": 4.0}
+    assert build_scenario(tree, {"base": 3}).parameters == {"base": 3.0, "scale": 6.0}
+
+
+def test_a_parameter_that_is_neither_number_nor_formula_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace("scale: =base * 2", "scale: twice base")
+    with pytest.raises(ScenarioError, match=r"parameters\.scale\.value: parameter 'scale' needs a"):
+        load_scenario(write(tmp_path, text))
+
+
+def test_a_mapping_used_as_a_key_is_refused_where_it_stands(tmp_path: Path) -> None:
+    text = GOOD.replace("name: price and delivery", "name: p\n? [a, b]\n: x")
+    with pytest.raises(ScenarioError, match=r"s\.yaml:2:3: a mapping key must be a name"):
+        load_scenario(write(tmp_path, text))
+
+
+def test_a_key_with_a_line_break_is_quoted_in_the_one_line_error(tmp_path: Path) -> None:
+    text = GOOD.replace("discount: 0.9", '"disc\\nount": 0.9')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(write(tmp_path, text))
+    assert "parties[0]['disc\\nount']" in str(caught.value)
+    assert "\n" not in str(caught.value)

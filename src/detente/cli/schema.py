@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from detente.scenariofile.model import ScenarioFile
+from detente.scenariofile.model import json_schema
 
 
 def schema() -> None:
-    """Print the JSON Schema that scenario files are validated against."""
-    sys.stdout.write(json.dumps(ScenarioFile.model_json_schema(), indent=2) + "\n")
+    """Print the JSON Schema that scenario files are validated against (numbers may be formulas)."""
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")

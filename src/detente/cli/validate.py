@@ -1,20 +1,53 @@
-"""``detente validate``: check a scenario file."""
+"""``detente validate``: check a scenario file as the other commands would."""
 
 from __future__ import annotations
 
-from detente.cli.common import ScenarioArg, SetOpt, console, load
+from detente.analysis.pipeline import run
+from detente.cli.common import (
+    DEFAULT_MAX_OUTCOMES,
+    MaxOutcomesOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    load,
+)
+from detente.errors import TooLargeError
+from detente.scenario import Scenario
 
 
-def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
-    """Check a scenario; print "ok" and a one-line summary, or the first error."""
+def validate(
+    scenario: ScenarioArg, set_: SetOpt = None, max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES
+) -> None:
+    """Check a scenario as `analyze` does; print "ok" and a one-line summary, or the first error.
+
+    The scenario is loaded and analysed, so every check `analyze` and `sweep`
+    make (the claims' fields included) is made; only a space too large to
+    enumerate skips the analysis, and the summary says so.
+    """
     loaded = load(scenario, set_)
+    analysed = _analyse(loaded, max_outcomes)
     space = loaded.space
     stakeholders = sum(not p.signatory for p in loaded.parties)
+    skipped = (
+        ""
+        if analysed
+        else f"; not analysed (more than --max-outcomes {max_outcomes:,} outcomes), so "
+        f"{len(loaded.claims)} claims unchecked"
+    )
     console.print(
         f"ok: {scenario}: {loaded.name!r}: {len(loaded.parties)} parties"
         f"{f' ({stakeholders} non-signatory)' if stakeholders else ''}, "
         f"{len(space.issues)} issues, {space.size:,} outcomes, "
-        f"{len(loaded.parameters)} parameters",
+        f"{len(loaded.parameters)} parameters{skipped}",
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _analyse(scenario: Scenario, max_outcomes: int) -> bool:
+    """Run the analysis ``analyze`` runs (its errors are the file's); False if the space is too large."""
+    try:
+        run(scenario, limit=max_outcomes)
+    except TooLargeError:
+        return False
+    return True

@@ -13,7 +13,6 @@ explicitly, they are an error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,8 @@ from typing import Any
 from detente.errors import Location, ScenarioError
 from detente.formats import genius, geniusweb, negolog
 from detente.formats.origin import DEFAULT_REAL_STEPS, DomainFormat, DomainOrigin
-from detente.formats.xmlsource import XmlDocument, looks_like_xml, read_xml
+from detente.formats.reading import MAX_DOMAIN_BYTES, MAX_ISSUE_VALUES, read_bytes, read_json
+from detente.formats.xmlsource import XmlDocument, looks_like_xml, parse_xml
 from detente.outcomes import OutcomeSpace
 from detente.parties import Party
 from detente.scenario import Scenario
@@ -84,8 +84,11 @@ def load_domain(
     >>> scenario.party_ids, scenario.space.size, scenario.origin.format
     (('a', 'b'), 4, 'negolog')
     """
-    if real_steps < 2:
-        raise ScenarioError(f"real_steps must be at least 2, got {real_steps}")
+    if not 2 <= real_steps <= MAX_ISSUE_VALUES:
+        raise ScenarioError(
+            f"real_steps must be from 2 to {MAX_ISSUE_VALUES:,} (grid points of a real issue), "
+            f"got {real_steps:,}"
+        )
     collected = _collect(source)
     suffixes = {p.suffix.lower() for p in collected.files}
     if suffixes == {".xml"}:
@@ -116,7 +119,7 @@ def _collect(source: PathLike | Sequence[PathLike]) -> _Collected:
         return collected
     paths = [Path(source)] if isinstance(source, str | Path) else [Path(p) for p in source]
     for path in paths:
-        if not path.is_file():
+        if not path.exists():
             raise ScenarioError("no such file or folder", Location(str(path)))
     return _Collected(sorted(paths, key=lambda p: p.name), None)
 
@@ -125,10 +128,11 @@ def _load_genius(collected: _Collected, real_steps: int, lenient: bool) -> Scena
     domains: list[XmlDocument] = []
     profiles: list[XmlDocument] = []
     for path in collected.files:
-        if not looks_like_xml(path.read_bytes()):
+        data = read_bytes(path, MAX_DOMAIN_BYTES, "domain file")
+        if not looks_like_xml(data):
             _skip(collected, path, "not an XML document")
             continue
-        document = read_xml(path, lenient)
+        document = parse_xml(path, data, lenient)
         collected.repairs.extend(document.repairs)
         if document.root.tag == "negotiation_template":
             domains.append(document)
@@ -146,7 +150,7 @@ def _load_genius(collected: _Collected, real_steps: int, lenient: bool) -> Scena
 
 
 def _load_json(collected: _Collected) -> Scenario:
-    documents = [(path, _read_json(path)) for path in collected.files]
+    documents = [(path, read_json(path)) for path in collected.files]
     domains = [(p, d) for p, d in documents if geniusweb.is_domain(d)]
     web = [(p, d) for p, d in documents if geniusweb.is_profile(d)]
     logs = [(p, d) for p, d in documents if negolog.is_profile(d)]
@@ -191,17 +195,6 @@ def _geniusweb(collected: _Collected, domains: _Json, web: _Json) -> Scenario:
 
 def _where(collected: _Collected) -> Location:
     return Location(str(collected.folder or collected.files[0]))
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as error:
-        raise ScenarioError(
-            f"not valid JSON: {error.msg}", Location(str(path), error.lineno, error.colno)
-        ) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("not UTF-8 text", Location(str(path))) from None
 
 
 def _skip(collected: _Collected, path: Path, reason: str) -> None:

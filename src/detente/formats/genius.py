@@ -16,7 +16,8 @@ The rules (each pinned by a fixture in ``tests/fixtures/formats``):
   parameter2 top), ``constant`` parameter0; the issue is discretised on an
   evenly spaced grid of ``real_steps`` points including both bounds.
 - Weights are used as written; the sum is capped at 1 (``min(u, 1)``, as
-  GENIUS's ``getUtility`` does) — this only binds when weights sum above 1.
+  GENIUS's ``getUtility`` does) — this only binds when weights sum above 1. A
+  negative weight, or weights all 0, is an error.
 - ``<reservation value>`` defaults to 0; a ``<discount_factor value>`` ≤ 0 or
   > 1, absent, or in the old ``<discount_factor><value>`` form means 1 (none).
 - ``type="nonlinear"`` profiles: hyper-rectangles with inclusive bounds on
@@ -34,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from detente.errors import Location, ScenarioError
+from detente.formats.reading import MAX_ISSUE_VALUES, MAX_NUMBER_CHARS
 from detente.formats.xmlsource import XmlDocument
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
@@ -116,10 +118,22 @@ def _domain_issue(path: Path, element: ET.Element, real_steps: int) -> DomainIss
         last = _int(path, element, "upperbound", where)
         if last < first:
             raise _error(path, f"{where}: upperbound {last} is below lowerbound {first}")
+        if last - first + 1 > MAX_ISSUE_VALUES:
+            raise _error(
+                path,
+                f"{where}: {last - first + 1:,} values from {first} to {last}; an issue may have "
+                f"at most {MAX_ISSUE_VALUES:,}",
+            )
         return DomainIssue(index, Issue.integer(name, first, last), (first, last))
     if kind == "real":
         low, high = _real_range(path, element, where)
         grid = np.linspace(low, high, real_steps) if high > low else np.array([low])
+        if len(np.unique(grid)) != len(grid):
+            raise _error(
+                path,
+                f"{where}: the range [{low:g}, {high:g}] is too narrow for {real_steps} "
+                "distinct grid points (use fewer --real-steps)",
+            )
         return DomainIssue(index, Issue(name, tuple(float(x) for x in grid), "real"), (low, high))
     values = tuple(dict.fromkeys(item.get("value", "") for item in element.findall("item")))
     if not values:
@@ -162,10 +176,18 @@ def _linear(
                 "this profile; GENIUS cannot evaluate it",
             )
         weight, element = found[issue.index]
+        if weight < 0:
+            raise _error(
+                path,
+                f'<weight index="{issue.index}"> of issue {issue.issue.name!r} is {weight:g}; '
+                "issue weights may not be negative",
+            )
         weights.append(weight)
         tables.append(_evaluations(path, element, issue))
+    if not any(weights):
+        raise _error(path, "every issue weight is 0: at least one <weight> must be positive")
     utility = LinearAdditive(tuple(weights), tuple(tables))
-    best = sum(w * max(t) if w > 0 else w * min(t) for w, t in zip(weights, tables, strict=True))
+    best = sum(w * max(t) for w, t in zip(weights, tables, strict=True))
     return Capped(utility) if best > 1.0 + _CAP_TOLERANCE else utility
 
 
@@ -273,7 +295,7 @@ def _rectangles(
     scale = _float(path, utility, "maxutility", "utility")
     if (ufun.get("aggregation") or "sum").lower() != "sum" or ufun.find("ufun") is not None:
         raise _error(path, "not supported: nested or non-sum <ufun> aggregation")
-    if float(ufun.get("weight") or 1.0) != 1.0:
+    if _float(path, ufun, "weight", "ufun", 1.0) != 1.0:
         raise _error(path, "not supported: a <ufun> weight other than 1")
     by_index = {issue.index: (position, issue) for position, issue in enumerate(issues)}
     boxes = [_box(path, element, by_index) for element in ufun.findall("hyperRectangle")]
@@ -286,7 +308,9 @@ def _box(
     if element.find("EXCLUDES") is not None:
         raise _error(path, "not supported: EXCLUDES hyper-rectangles")
     utility = _float(path, element, "utility", "hyperRectangle")
-    utility *= float(element.get("weight") or 1.0)
+    utility *= _float(path, element, "weight", "hyperRectangle", 1.0)
+    if not np.isfinite(utility):
+        raise _error(path, "hyperRectangle: utility × weight is not a finite number")
     bounds = []
     for bound in element.findall("INCLUDES"):
         index = _int(path, bound, "index", "INCLUDES")
@@ -322,6 +346,7 @@ def _discount(root: ET.Element) -> float:
 
 def _int(path: Path, element: ET.Element, attribute: str, where: str) -> int:
     text = element.get(attribute)
+    _check_length(path, text, f"{where}: {attribute}")
     try:
         return int(str(text).strip())
     except ValueError:
@@ -338,6 +363,7 @@ def _float(
 
 
 def _number(path: Path, text: str | None, where: str) -> float:
+    _check_length(path, text, where)
     try:
         value = float(str(text).strip())
     except ValueError:
@@ -345,6 +371,15 @@ def _number(path: Path, text: str | None, where: str) -> float:
     if not np.isfinite(value):
         raise _error(path, f"{where}: {text!r} is not a finite number")
     return value
+
+
+def _check_length(path: Path, text: str | None, where: str) -> None:
+    if text is not None and len(text.strip()) > MAX_NUMBER_CHARS:
+        raise _error(
+            path,
+            f"{where}: a number written with {len(text.strip()):,} characters; numbers may have "
+            f"at most {MAX_NUMBER_CHARS}",
+        )
 
 
 def _error(path: Path, message: str) -> ScenarioError:

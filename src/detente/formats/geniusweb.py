@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import Location, ScenarioError
+from detente.formats.reading import MAX_ISSUE_VALUES
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.utility import LinearAdditive
@@ -50,10 +51,42 @@ def read_space(path: Path, document: Mapping[str, Any]) -> OutcomeSpace:
         values = spec.get("values") if isinstance(spec, dict) else None
         if not isinstance(values, list) or not values:
             raise _error(path, f"issuesValues.{name}: not supported: only value lists ('values')")
-        issues.append(Issue(str(name), tuple(dict.fromkeys(_value(path, v) for v in values))))
+        issues.append(Issue(str(name), _values(path, f"issuesValues.{name}", values)))
     if not issues:
         raise _error(path, "the domain defines no issues")
     return OutcomeSpace(tuple(issues))
+
+
+def _values(path: Path, where: str, raw: list[object]) -> tuple[Value, ...]:
+    """An issue's values, each once (a repeat is dropped; two spelled alike are an error)."""
+    if len(raw) > MAX_ISSUE_VALUES:
+        raise _error(
+            path, f"{where}: {len(raw):,} values; an issue may have at most {MAX_ISSUE_VALUES:,}"
+        )
+    values = tuple(dict.fromkeys(_value(path, v) for v in raw))
+    spelled: dict[str, Value] = {}
+    for value in values:
+        if str(value) in spelled:
+            raise _error(
+                path, f"{where}: {spelled[str(value)]!r} and {value!r} are the same value twice"
+            )
+        spelled[str(value)] = value
+    return values
+
+
+def weights_of(
+    path: Path, raw: Mapping[str, Any], names: Sequence[str], where: str = "issueWeights"
+) -> tuple[float, ...]:
+    """The issue weights in ``names`` order (0 where absent): none negative, not all 0."""
+    weights = tuple(_number(path, raw.get(name, 0.0), f"{where}.{name}") for name in names)
+    for name, weight in zip(names, weights, strict=True):
+        if weight < 0:
+            raise _error(
+                path, f"{where}.{name}: {weight:g} is negative; issue weights must be at least 0"
+            )
+    if not any(weights):
+        raise _error(path, f"{where}: every issue weight is 0; at least one must be positive")
+    return weights
 
 
 def carries_domain(document: Mapping[str, Any]) -> bool:
@@ -77,12 +110,7 @@ def read_party(path: Path, document: Mapping[str, Any], space: OutcomeSpace) -> 
     if unknown:
         raise _error(path, f"issues {unknown} are not in the domain ({', '.join(space.names)})")
     tables = tuple(_table(path, utilities.get(issue.name), issue) for issue in space.issues)
-    utility = LinearAdditive(
-        tuple(
-            _number(path, weights.get(i.name, 0.0), f"issueWeights.{i.name}") for i in space.issues
-        ),
-        tables,
-    )
+    utility = LinearAdditive(weights_of(path, weights, space.names), tables)
     reservation = _reservation(path, body.get("reservationBid"), space, utility)
     return Party(path.stem, utility, reservation=reservation)
 

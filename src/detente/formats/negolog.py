@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from detente.errors import Location, ScenarioError
+from detente.formats.geniusweb import weights_of
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.utility import LinearAdditive
@@ -52,12 +53,7 @@ def read_party(path: Path, document: Mapping[str, Any], space: OutcomeSpace) -> 
         tables.append(
             tuple(_number(values[str(v)], path, f"issues.{issue.name}.{v}") for v in issue.values)
         )
-    utility = LinearAdditive(
-        tuple(
-            _number(weights.get(i.name, 0.0), path, f"issueWeights.{i.name}") for i in space.issues
-        ),
-        tuple(tables),
-    )
+    utility = LinearAdditive(weights_of(path, weights, space.names), tuple(tables))
     reservation = _number(document.get("reservationValue", 0.0), path, "reservationValue")
     return Party(path.stem, utility, reservation=reservation)
 

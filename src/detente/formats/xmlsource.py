@@ -13,27 +13,46 @@ message:
 - bytes that are not UTF-8 in a file that declares no other encoding are read
   as Windows-1252 (the encoding such files were written in).
 
-Repairs are driven by the parser: a repair is applied only where the parser
+Repairs are driven by the parser: a repair is made only where the parser
 stops, and only if the text there matches the breakage exactly; anything else
-stays an error. Documents with a ``<!DOCTYPE`` are refused (domain files never
-need one), so no entity expansion can happen and the standard library parser
-is safe to use without defusedxml.
+stays an error. Once the parser has stopped at a bare ``&`` or at attributes
+run together, every other instance of that breakage (outside comments, CDATA
+and processing instructions) is repaired in the same pass, so reading is
+linear in the file's size however many repairs it needs (at most
+:data:`MAX_REPAIRS`). Documents with a ``<!DOCTYPE`` are refused (domain files
+never need one), so no entity, internal or external, can be declared or
+expanded, and the standard library parser is safe to use without defusedxml.
+Elements may nest at most :data:`~detente.formats.reading.MAX_DEPTH` deep.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from detente.errors import Location, ScenarioError
+from detente.formats.reading import MAX_DEPTH, MAX_DOMAIN_BYTES, read_bytes
 
 _DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _ENTITY = re.compile(r"&(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);")
 _RUN_TOGETHER = re.compile(r"[A-Za-z_:][\w.:-]*\s*=")
 _NAME_CHARS = re.compile(r"[#\w.-]*")
-_MAX_REPAIRS = 1000
+_DECLARATION_START = re.compile(r"<\?xml[\s?]")
+_OPENERS = re.compile(r"<!--|<!\[CDATA\[|<\?")
+_CLOSERS = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
+_BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);)")
+_START_TAG = re.compile(  # possessive: no backtracking, whatever the text
+    r"<[A-Za-z_:][\w.:-]*+(?:\s*+[A-Za-z_:][\w.:-]*+\s*+=\s*+(?:\"[^\"<]*+\"|'[^'<]*+'))*+\s*+/?>"
+)
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_NAME_START = re.compile(r"[A-Za-z_:]")
+MAX_REPAIRS = 1000
+"""Most repairs lenient reading makes in one file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +74,7 @@ def looks_like_xml(data: bytes) -> bool:
 
 
 def read_xml(path: Path, lenient: bool = False) -> XmlDocument:
-    """Parse ``path``; in lenient mode repair unambiguous breakage and list each repair.
+    """Read and parse ``path``; in lenient mode repair unambiguous breakage and list each repair.
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "d.xml"
@@ -63,15 +82,20 @@ def read_xml(path: Path, lenient: bool = False) -> XmlDocument:
     >>> [r.removeprefix(str(f)) for r in read_xml(f, lenient=True).repairs]
     [':1:17: escaped an unescaped "&" as "&amp;"']
     """
-    text, repairs = _decode(path, path.read_bytes(), lenient)
+    return parse_xml(path, read_bytes(path, MAX_DOMAIN_BYTES, "domain file"), lenient)
+
+
+def parse_xml(path: Path, data: bytes, lenient: bool = False) -> XmlDocument:
+    """Parse the bytes ``data`` of the file ``path`` (named in errors), as :func:`read_xml`."""
+    text, repairs = _decode(path, data, lenient)
     if "<!DOCTYPE" in text:
         raise ScenarioError(
             "document type declarations are not allowed in domain files",
             _where(path, text, text.index("<!DOCTYPE")),
         )
-    for _ in range(_MAX_REPAIRS):
+    while True:
         try:
-            return XmlDocument(path, ET.fromstring(text), tuple(repairs))
+            root = ET.fromstring(text)
         except ET.ParseError as error:
             offset = _offset(text, error.position)
             fixed = _repair(text, offset, path) if lenient else None
@@ -81,9 +105,29 @@ def read_xml(path: Path, lenient: bool = False) -> XmlDocument:
                 raise ScenarioError(
                     _explain(text, offset, error), _where(path, text, spot)
                 ) from None
-            text, message = fixed
-            repairs.append(message)
-    raise ScenarioError(f"more than {_MAX_REPAIRS} repairs needed", Location(str(path)))
+            text, messages = fixed
+            repairs.extend(messages)
+            if len(repairs) > MAX_REPAIRS:
+                raise ScenarioError(
+                    f"more than {MAX_REPAIRS} repairs needed", Location(str(path))
+                ) from None
+            continue
+        _check_depth(path, root)
+        return XmlDocument(path, root, tuple(repairs))
+
+
+def _check_depth(path: Path, root: ET.Element) -> None:
+    """Refuse elements nested deeper than :data:`MAX_DEPTH` (iteratively: any depth)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError(
+                f"XML elements nested more than {MAX_DEPTH} deep (at <{element.tag}>); domain "
+                "files need far fewer",
+                Location(str(path)),
+            )
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _decode(path: Path, data: bytes, lenient: bool) -> tuple[str, list[str]]:
@@ -134,24 +178,84 @@ def _where(path: Path, text: str, offset: int) -> Location:
     return Location(str(path), line, column)
 
 
-def _repair(text: str, offset: int, path: Path) -> tuple[str, str] | None:
-    name = str(_where(path, text, offset))
-    amp = _bare_ampersand(text, offset)
-    if amp is not None:
-        name = str(_where(path, text, amp))
-        return text[:amp] + "&amp;" + text[
-            amp + 1 :
-        ], f'{name}: escaped an unescaped "&" as "&amp;"'
+def _repair(text: str, offset: int, path: Path) -> tuple[str, list[str]] | None:
+    """The text repaired for the breakage the parser stopped at ``offset``, and what was done.
+
+    Every instance of that breakage is repaired at once (each one parse would be quadratic).
+    """
+    if _bare_ampersand(text, offset) is not None:
+        ampersands = (
+            (m.start(), m.end(), "&amp;")
+            for a, b in _outside_markup(text)
+            for m in _BARE_AMPERSAND.finditer(text, a, b)
+        )
+        return _edit(text, path, ampersands, 'escaped an unescaped "&" as "&amp;"')
     if text.startswith("<?xml", offset) and offset > 0:
-        end = text.index("?>", offset) + 2
-        return text[:offset] + text[
-            end:
-        ], f"{name}: dropped an XML declaration that was not at the start"
+        declarations = (
+            (a, b, "") for a, b in _markup(text) if a > 0 and _DECLARATION_START.match(text, a)
+        )
+        return _edit(
+            text, path, declarations, "dropped an XML declaration that was not at the start"
+        )
     if _attributes_run_together(text, offset):
-        return text[:offset] + " " + text[
-            offset:
-        ], f"{name}: inserted a missing space between attributes"
+        value_ends = (
+            (tag.start() + value.end(), tag.start() + value.end(), " ")
+            for a, b in _outside_markup(text)
+            for tag in _START_TAG.finditer(text, a, b)
+            for value in _QUOTED.finditer(tag.group())
+            if _NAME_START.match(tag.group(), value.end())
+        )
+        return _edit(text, path, value_ends, "inserted a missing space between attributes")
     return None
+
+
+def _edit(
+    text: str, path: Path, edits: Iterator[tuple[int, int, str]], message: str
+) -> tuple[str, list[str]] | None:
+    """``text`` with each ``(start, end, replacement)`` made, and a located message for each."""
+    chosen = list(itertools.islice(edits, MAX_REPAIRS + 1))
+    if not chosen:
+        return None
+    if len(chosen) > MAX_REPAIRS:
+        raise ScenarioError(f"more than {MAX_REPAIRS} repairs needed", Location(str(path)))
+    place = _locator(path, text)
+    parts: list[str] = []
+    previous = 0
+    for start, end, replacement in chosen:
+        parts.extend((text[previous:start], replacement))
+        previous = end
+    parts.append(text[previous:])
+    return "".join(parts), [f"{place(start)}: {message}" for start, _, _ in chosen]
+
+
+def _markup(text: str) -> list[tuple[int, int]]:
+    """Spans of the comments, CDATA sections and processing instructions (an unclosed one runs
+    to the end)."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while (opener := _OPENERS.search(text, position)) is not None:
+        closer = _CLOSERS[opener.group()]
+        end = text.find(closer, opener.end())
+        position = len(text) if end < 0 else end + len(closer)
+        spans.append((opener.start(), position))
+    return spans
+
+
+def _outside_markup(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` outside comments, CDATA sections and processing instructions."""
+    edges = [0, *(edge for span in _markup(text) for edge in span), len(text)]
+    return list(zip(edges[::2], edges[1::2], strict=True))
+
+
+def _locator(path: Path, text: str) -> Callable[[int], Location]:
+    """Offset → location, from one pass over the text (many offsets, linear time)."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def place(offset: int) -> Location:
+        line = bisect.bisect_right(starts, offset)
+        return Location(str(path), line, offset - starts[line - 1] + 1)
+
+    return place
 
 
 def _bare_ampersand(text: str, offset: int) -> int | None:

@@ -2,10 +2,12 @@
 
 Loading goes in four steps, each with its own errors:
 
-1. parse the YAML safely (no tags that construct objects), keeping line and
-   column numbers;
-2. resolve the ``parameters:`` block, apply ``--set`` overrides, and replace
-   every ``=formula`` elsewhere in the file by its number;
+1. read the file within its size limit and parse it as plain data
+   (:mod:`~detente.scenariofile.plainyaml`: no tags, anchors or aliases,
+   bounded nesting, finite numbers), keeping line and column numbers;
+2. resolve the ``parameters:`` block in a topological order, apply ``--set``
+   overrides, and replace every ``=formula`` elsewhere in the file by its
+   number (:mod:`~detente.scenariofile.formulas`: always a finite real);
 3. validate against :class:`~detente.scenariofile.model.ScenarioFile`;
 4. build the :class:`~detente.scenario.Scenario` value.
 
@@ -21,20 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from detente.errors import DetenteError, Location, ScenarioError, UnknownNameError
+from detente.formats.reading import MAX_SCENARIO_BYTES, read_bytes
 from detente.scenario import Scenario
-from detente.scenariofile import formulas
+from detente.scenariofile import formulas, plainyaml
 from detente.scenariofile.build import build
 from detente.scenariofile.locations import FileTree, PathKey, plain
 from detente.scenariofile.model import ScenarioFile
 
-_PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
-}
+MAX_REFERENCE_DEPTH = 100
+"""Longest chain of parameters defined by formulas over one another (``a: =b``, ``b: =c``, …)."""
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
@@ -63,55 +64,65 @@ def read_yaml(path: str | Path) -> FileTree:
 
 
 def read_text(path: str | Path) -> str:
-    """A scenario file's text, or a one-line error saying why it cannot be read."""
-    file = str(path)
+    """A scenario file's text, or a one-line error saying why it cannot be read.
+
+    The file must be a regular file within the size limit
+    (:func:`detente.formats.reading.read_bytes`).
+    """
+    data = read_bytes(path, MAX_SCENARIO_BYTES, "scenario file")
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DetenteError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise DetenteError(f"{file}: is a folder, not a scenario file") from None
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ScenarioError(
-            f"not UTF-8 text (byte {error.start}): save the file as UTF-8", Location(file)
+            f"not UTF-8 text (byte {error.start}): save the file as UTF-8", Location(str(path))
         ) from None
 
 
 def parse_yaml(text: str, file: str) -> FileTree:
-    """Parse a scenario file's text safely, keeping positions (``file`` names it in errors)."""
+    """Parse a scenario file's text as plain data, keeping positions (``file`` names it in errors).
+
+    Tags, anchors and aliases, deep nesting and overlong or non-finite numbers
+    are refused (:mod:`~detente.scenariofile.plainyaml`).
+    """
     try:
-        root = YAML(typ="rt").load(text)
+        root = plainyaml.load(text)
+    except plainyaml.PlainYamlError as error:
+        where = _position(file, error.line, error.column, error.field)
+        raise ScenarioError(error.message, where) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        where = _position(file, mark.line, mark.column) if mark else Location(file)
         raise ScenarioError(f"invalid YAML: {error.problem or error.context}", where) from None
     except YAMLError as error:
         raise ScenarioError(f"invalid YAML: {error}", Location(file)) from None
-    tree = FileTree(file, root)
+    except (RecursionError, MemoryError):
+        raise ScenarioError(
+            "too large or too deeply nested to read as a scenario file", Location(file)
+        ) from None
     if not isinstance(root, CommentedMap):
         raise ScenarioError(
             "a scenario file must be a mapping (name:, issues:, parties:, …)", Location(file, 1, 1)
         )
-    _refuse_tags(tree, root, ())
-    return tree
+    return FileTree(file, root)
 
 
-def _refuse_tags(tree: FileTree, node: Any, path: PathKey) -> None:
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if isinstance(node, TaggedScalar) or (tag is not None and tag not in _PLAIN_TAGS):
-        raise tree.error(path, f"YAML tag {tag!r} is not allowed: scenario files are plain data")
-    if isinstance(node, CommentedMap):
-        for key, value in node.items():
-            _refuse_tags(tree, value, (*path, key))
-    elif isinstance(node, CommentedSeq):
-        for i, value in enumerate(node):
-            _refuse_tags(tree, value, (*path, i))
+def _position(
+    file: str, line: int | None, column: int | None, field: str | None = None
+) -> Location:
+    """A location from a parser's 0-based line and column."""
+    if line is None or column is None:
+        return Location(file, field=field)
+    return Location(file, line + 1, column + 1, field)
 
 
 def resolve_parameters(
     tree: FileTree, raw: Mapping[str, Any], overrides: Mapping[str, float]
 ) -> dict[str, float]:
-    """Values of all parameters: file values (formulas allowed) with overrides on top."""
+    """Values of all parameters: file values (formulas allowed) with overrides on top.
+
+    Each parameter is evaluated once, after the parameters its formula uses
+    (a topological order, computed once per file and set of overridden names).
+    """
     specs = raw.get("parameters") or {}
     if not isinstance(specs, dict):
         raise tree.error(("parameters",), "`parameters` must be a mapping NAME: {value: …}")
@@ -125,29 +136,88 @@ def resolve_parameters(
     pending = {
         name: (spec.get("value") if isinstance(spec, dict) else spec)
         for name, spec in specs.items()
+        if name not in overrides
     }
     values: dict[str, float] = dict(overrides)
-    for name in overrides:
-        pending.pop(name)
-    while pending:
-        ready = {n: v for n, v in pending.items() if not _depends_on_pending(v, pending)}
-        if not ready:
-            raise tree.error(
-                ("parameters", next(iter(pending))), "parameters refer to each other in a cycle"
-            )
-        for name, value in ready.items():
-            where = ("parameters", name, "value")
-            if isinstance(value, bool) or not (
-                isinstance(value, int | float) or formulas.is_formula(value)
-            ):
-                raise tree.error(where, f"parameter {name!r} needs a number or =formula value")
-            values[name] = _number(tree, where, value, values)
-            del pending[name]
+    for name in _evaluation_order(tree, pending):
+        value = pending[name]
+        where = ("parameters", name, "value")
+        if isinstance(value, bool) or not (
+            isinstance(value, int | float) or formulas.is_formula(value)
+        ):
+            raise tree.error(where, f"parameter {name!r} needs a number or =formula value")
+        values[name] = _number(tree, where, value, values)
     return values
 
 
-def _depends_on_pending(value: Any, pending: Mapping[str, Any]) -> bool:
-    return formulas.is_formula(value) and bool(formulas.names_in(value) & set(pending))
+def _evaluation_order(tree: FileTree, pending: Mapping[str, Any]) -> list[str]:
+    """The pending parameters, each after those its formula uses (memoised per file)."""
+    key = f"parameter order {sorted(pending)}"
+    if key not in tree.memo:
+        uses = {name: _uses(tree, name, value, pending) for name, value in pending.items()}
+        tree.memo[key] = _topological(tree, uses)
+    order: list[str] = tree.memo[key]
+    return order
+
+
+def _uses(tree: FileTree, name: str, value: Any, pending: Mapping[str, Any]) -> list[str]:
+    """The pending parameters ``value`` refers to, sorted."""
+    if not formulas.is_formula(value):
+        return []
+    try:
+        used = formulas.names_in(value)
+    except formulas.FormulaError as error:
+        raise tree.error(("parameters", name, "value"), error.message) from None
+    return sorted(other for other in used if other in pending)
+
+
+def _topological(tree: FileTree, uses: Mapping[str, list[str]]) -> list[str]:
+    """Names in file order, each moved after the names it uses (iterative depth-first search).
+
+    A cycle, or a chain of more than :data:`MAX_REFERENCE_DEPTH` formulas, is an error.
+    """
+    order: list[str] = []
+    depth: dict[str, int] = {}
+    for root in uses:
+        stack = [(root, iter(uses[root]))]
+        on_path = {root}
+        while stack:
+            name, used = stack[-1]
+            child = next((c for c in used if c not in depth), None)
+            if child is None:
+                stack.pop()
+                on_path.discard(name)
+                if name not in depth:
+                    depth[name] = 1 + max((depth[c] for c in uses[name]), default=0)
+                    _check_chain(tree, name, uses, depth)
+                    order.append(name)
+            elif child in on_path:
+                path = [n for n, _ in stack]
+                cycle = [*path[path.index(child) :], child]
+                raise tree.error(
+                    ("parameters", child),
+                    f"parameters refer to each other in a cycle: {' → '.join(cycle)}",
+                )
+            else:
+                on_path.add(child)
+                stack.append((child, iter(uses[child])))
+    return order
+
+
+def _check_chain(
+    tree: FileTree, name: str, uses: Mapping[str, list[str]], depth: Mapping[str, int]
+) -> None:
+    if depth[name] <= MAX_REFERENCE_DEPTH:
+        return
+    chain = [name]
+    while uses[chain[-1]]:
+        chain.append(max(uses[chain[-1]], key=depth.__getitem__))
+    raise tree.error(
+        ("parameters", name),
+        f"parameter {name!r} is computed through a chain of {depth[name]} parameters "
+        f"({chain[0]} → {chain[1]} → … → {chain[-1]}); a chain may be at most "
+        f"{MAX_REFERENCE_DEPTH} long",
+    )
 
 
 def _number(tree: FileTree, path: PathKey, value: Any, parameters: Mapping[str, float]) -> Any:

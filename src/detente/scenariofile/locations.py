@@ -86,14 +86,20 @@ class FileTree:
 
 
 def dotted(path: Sequence[str | int]) -> str:
-    """``('parties', 0, 'discount')`` → ``'parties[0].discount'``.
+    """``('parties', 0, 'discount')`` → ``'parties[0].discount'``; a key with a line break or
+    another control character is quoted, so the path stays on one line.
 
-    >>> dotted(("parties", 0, "discount"))
-    'parties[0].discount'
+    >>> dotted(("parties", 0, "discount")), dotted(("a", "b\\nc"))
+    ('parties[0].discount', "a['b\\\\nc']")
     """
     text = ""
     for key in path:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif not str(key).isprintable():
+            text += f"[{str(key)!r}]"
+        else:
+            text += f".{key}" if text else str(key)
     return text
 
 

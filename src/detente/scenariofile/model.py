@@ -19,7 +19,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
+from detente.formats.reading import MAX_ISSUE_VALUES
 from detente.scenariofile.claims import ClaimEntries
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
@@ -87,10 +90,17 @@ class IssueSpec(Strict):
             raise ValueError(f"issue {self.name!r} needs a non-empty `values` list")
         if kind == "integer" and self.range is None:
             raise ValueError(f"integer issue {self.name!r} needs `range: [low, high]`")
-        if kind == "integer" and self.range is not None and self.range[0] > self.range[1]:
-            raise ValueError(f"issue {self.name!r}: range low end is above its high end")
-        if self.values is not None and len(set(map(str, self.values))) != len(self.values):
-            raise ValueError(f"issue {self.name!r} lists a value twice")
+        if kind == "integer" and self.range is not None:
+            low, high = self.range
+            if low > high:
+                raise ValueError(f"issue {self.name!r}: range low end is above its high end")
+            if high - low + 1 > MAX_ISSUE_VALUES:
+                raise ValueError(
+                    f"issue {self.name!r}: range [{low}, {high}] has {high - low + 1:,} values; "
+                    f"an issue may have at most {MAX_ISSUE_VALUES:,}"
+                )
+        if self.values is not None and _repeats(self.values):
+            raise ValueError(f"issue {self.name!r} lists a value twice (1 and 1.0 count as one)")
         return self
 
     @property
@@ -99,6 +109,11 @@ class IssueSpec(Strict):
         if self.type is not None:
             return self.type
         return "integer" if self.range is not None else "values"
+
+
+def _repeats(values: list[ValueName]) -> bool:
+    """Whether two values are equal (1 and 1.0) or spelled alike (1 and "1")."""
+    return len(set(values)) != len(values) or len(set(map(str, values))) != len(values)
 
 
 def _utility_type(value: Any) -> str:
@@ -307,3 +322,37 @@ class ScenarioFile(Strict):
                     raise ValueError(f"{what} {name!r} is declared twice")
                 seen.add(name)
         return self
+
+
+FORMULA_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^=",
+    "description": "A formula over the parameters, e.g. '=2 * delta'.",
+}
+"""A number written as a formula: what the loader accepts wherever a number goes."""
+
+
+class _FormulaSchema(GenerateJsonSchema):
+    """JSON Schema generation in which every number may also be a formula string."""
+
+    def float_schema(self, schema: core_schema.FloatSchema) -> JsonSchemaValue:
+        return {"anyOf": [super().float_schema(schema), FORMULA_SCHEMA]}
+
+    def int_schema(self, schema: core_schema.IntSchema) -> JsonSchemaValue:
+        return {"anyOf": [super().int_schema(schema), FORMULA_SCHEMA]}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files as written: numbers may be ``=formula`` strings, and a
+    parameter may be given as a bare number or formula instead of ``{value: …}``.
+
+    >>> schema = json_schema()
+    >>> schema["$defs"]["PartySpec"]["properties"]["discount"]["anyOf"][1]["pattern"]
+    '^='
+    """
+    schema = ScenarioFile.model_json_schema(schema_generator=_FormulaSchema)
+    parameters = schema["properties"]["parameters"]
+    parameters["additionalProperties"] = {
+        "anyOf": [parameters["additionalProperties"], {"type": "number"}, FORMULA_SCHEMA]
+    }
+    return schema

@@ -16,6 +16,7 @@ the description but not applied, as in the analysis of the original files.
 from __future__ import annotations
 
 import io
+import math
 import re
 from typing import Any
 
@@ -25,6 +26,7 @@ from detente.errors import DetenteError
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.scenario import Scenario
+from detente.scenariofile.locations import dotted
 from detente.utility import Utility
 from detente.utility.kinds import to_data
 
@@ -52,6 +54,7 @@ def to_scenario_yaml(scenario: Scenario) -> str:
             for party, party_id in zip(scenario.parties, ids, strict=True)
         ],
     }
+    _refuse_non_finite(document, ())
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
     yaml.width = 1 << 20  # never wrap: ruamel breaks long flow keys incorrectly
@@ -59,6 +62,20 @@ def to_scenario_yaml(scenario: Scenario) -> str:
     stream = io.StringIO()
     yaml.dump(document, stream)
     return stream.getvalue()
+
+
+def _refuse_non_finite(node: Any, path: tuple[str | int, ...]) -> None:
+    """A scenario file holds finite numbers only: NaN or infinity is never written."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _refuse_non_finite(value, (*path, key))
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            _refuse_non_finite(value, (*path, i))
+    elif isinstance(node, float) and not math.isfinite(node):
+        raise DetenteError(
+            f"{dotted(path)}: {node} is not a finite number; a scenario file holds finite numbers only"
+        )
 
 
 def _party_ids(parties: tuple[Party, ...]) -> list[str]:

@@ -1,0 +1,82 @@
+"""The printed JSON Schema accepts what the loader accepts: every shipped scenario validates."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from detente.cli import main
+from detente.scenariofile.model import ScenarioFile
+from tests.conftest import SCENARIOS
+
+SHIPPED = sorted(SCENARIOS.rglob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    """A validator of the schema ``detente schema`` prints."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        main(["schema"])
+    schema = json.loads(printed.getvalue())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def data(path: Path) -> Any:
+    """A file parsed as plain data, as an editor's schema checker sees it."""
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(SCENARIOS)))
+def test_every_shipped_scenario_validates_against_the_printed_schema(
+    validator: jsonschema.Draft202012Validator, path: Path
+) -> None:
+    problems = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data(path))]
+    assert problems == []
+
+
+def test_a_schema_of_bare_numbers_would_refuse_the_formulas_of_a_shipped_scenario() -> None:
+    plain = jsonschema.Draft202012Validator(ScenarioFile.model_json_schema())
+    refused = list(plain.iter_errors(data(SCENARIOS / "hanoi-2019.yaml")))
+    assert len(refused) == 9
+    assert refused[1].instance == "=delta_us" and list(refused[1].absolute_path) == [
+        "parties",
+        0,
+        "discount",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "valid"),
+    [
+        ("discount", "=delta ** 2", True),
+        ("discount", 0.5, True),
+        ("discount", "high", False),
+        ("discount", 1.5, False),
+        ("reservation", "=c_A", True),
+    ],
+)
+def test_numbers_take_numbers_or_formulas_and_nothing_else(
+    validator: jsonschema.Draft202012Validator, field: str, value: object, valid: bool
+) -> None:
+    scenario = data(SCENARIOS / "theory" / "worked-example.yaml")
+    scenario["parties"][0][field] = value
+    assert validator.is_valid(scenario) is valid
+
+
+def test_a_parameter_may_be_a_bare_number_or_formula(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    scenario = data(SCENARIOS / "theory" / "worked-example.yaml")
+    scenario["parameters"] = {"a": 0.5, "b": "=a * 2", "c": {"value": "=b"}}
+    assert validator.is_valid(scenario)
+    scenario["parameters"]["d"] = "half"
+    assert not validator.is_valid(scenario)
