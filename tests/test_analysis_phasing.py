@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from detente.analysis import analyze
@@ -35,3 +36,22 @@ def test_with_a_target_analyze_reports_the_fewest_stages_that_carry_it() -> None
 
 def test_a_scenario_without_items_has_no_phasing_section() -> None:
     assert "phasing" not in analyze(load_scenario(THEORY / "worked-example.yaml"))
+
+
+def test_the_best_schedule_uses_no_amount_the_ratifiers_would_veto() -> None:
+    from detente.analysis.phasing import ratifiable_deal
+    from detente.phasing import design
+
+    scenario = load_scenario(SCENARIOS / "hanoi-2019.yaml")
+    assert scenario.phasing is not None
+    space = scenario.space
+    values = space.value_indices(np.arange(space.size))
+    no_yongbyon = values[:, space.position("yongbyon")] == 0  # every ratifiable deal leaves it
+    deal = ratifiable_deal(scenario, scenario.phasing.deal, no_yongbyon)
+    assert deal.items[deal.item_index("yongbyon")].total == (0.0, 0.0)
+    assert deal.items[deal.item_index("un_relief")].total == (0.0, 1.0)
+    found = design(deal, 2)
+    assert found.schedule is not None
+    assert found.schedule.totals()["yongbyon"] == 0.0
+    nothing = np.zeros(space.size, dtype=bool)
+    assert ratifiable_deal(scenario, scenario.phasing.deal, nothing) is scenario.phasing.deal

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from detente.errors import DetenteError
 from detente.phasing import Deal, Item, Stake, check, design, min_stages, party_values
 from detente.phasing.plan import Phasing
+from detente.phasing.truth import TrueType
 from detente.scenariofile.loader import load_scenario
 from detente.trust import Hazard, TrustTable
 from tests.conftest import SCENARIOS
@@ -329,3 +330,40 @@ def test_plan_gives_what_design_and_min_stages_give_apart(
     assert replace(quiet, reason=best.reason) == best
     if search is not None and quiet_search is not None:
         assert quiet_search.stages == search.stages
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_deals(), st.integers(1, 3))
+def test_a_designed_schedule_gives_every_signatory_at_least_no_deal(
+    case: tuple[Deal, np.ndarray], stages: int
+) -> None:
+    """Participation: each mover's expected value is at least its outside option."""
+    deal, _ = case
+    found = design(deal, stages, "surplus")
+    if found.enforcement is None:
+        return
+    values = dict(found.enforcement.expected_values)
+    movers = {p for group in deal.order for p in group}
+    for stake in deal.stakes:
+        if stake.party in movers:
+            assert values[stake.party] >= stake.outside - 1e-6 * (1 + abs(stake.outside))
+
+
+def test_when_no_schedule_pays_a_signatory_the_designer_says_who_and_by_how_much() -> None:
+    """A believes B always answers, so A's step is self-enforcing; but B is struck by a hazard
+    of 0.6, so in expectation A gets 0.1, below its no-deal value of 0.5."""
+    deal = Deal(
+        (Stake("A", outside=0.5), Stake("B", completion=3.0)),
+        (
+            Item("x", "A", cost=1.0, value=party_values({"B": 2.0}), total=(1.0, 1.0)),
+            Item("y", "B", cost=0.5, value=party_values({"A": 2.0}), total=(1.0, 1.0)),
+        ),
+        (("A",), ("B",)),
+        truth=(("B", TrueType(0.0, 0.6)),),
+    )
+    found = design(deal, 1)
+    assert not found.feasible
+    assert found.reason == (
+        "infeasible: every self-enforcing 1-stage schedule leaves A below its no-deal value "
+        "(0.5): at best 0.1 in expectation, short by 0.4"
+    )

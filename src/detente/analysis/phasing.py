@@ -32,6 +32,7 @@ from detente.phasing.path import Path, equilibrium_path
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
 from detente.phasing.simulation import Implementation
+from detente.ratification import BoolArray
 from detente.scenario import Scenario
 
 
@@ -43,7 +44,11 @@ def _stages(schedule: Schedule | None) -> tuple[dict[str, float], ...] | None:
     return None if schedule is None else tuple(schedule.as_dicts())
 
 
-def phasing_doc(scenario: Scenario, agreement: Mapping[str, object] | None) -> PhasingDoc | None:
+def phasing_doc(
+    scenario: Scenario,
+    agreement: Mapping[str, object] | None,
+    ratifiable: BoolArray | None = None,
+) -> PhasingDoc | None:
     """``phasing``: the best self-enforcing schedule of the scenario's deal, and the one-shot.
 
     With the scenario's ``phasing:`` defaults (stages, objective, target): the
@@ -57,11 +62,16 @@ def phasing_doc(scenario: Scenario, agreement: Mapping[str, object] | None) -> P
     issue named like an item) is phased as a fixed package under
     ``phasing.positions.NAME`` (:func:`package_document`), and so is the
     bargaining ``agreement`` (its outcome) under ``phasing.agreement`` when there is one.
+
+    ``ratifiable`` marks the outcomes every signatory's ratifiers accept, when
+    factions are declared: the best schedule then uses no amount of an item
+    (an issue named like it) that no ratifiable outcome gives (:func:`ratifiable_deal`).
     """
     plan = scenario.phasing
     if plan is None:
         return None
-    designer = Designer(plan.deal, plan.time_limit, reasons=False)  # shared by the packages
+    deal = plan.deal if ratifiable is None else ratifiable_deal(scenario, plan.deal, ratifiable)
+    designer = Designer(deal, plan.time_limit, reasons=False)  # shared by the packages
     best = designer.best(plan.stages, plan.objective, plan.target)
     search = None if plan.target is None else designer.min_stages(plan.target, plan.stages)
     outcomes = {name: scenario.space.to_dict(p.index) for name, p in scenario.positions.items()}
@@ -88,6 +98,34 @@ def phasing_doc(scenario: Scenario, agreement: Mapping[str, object] | None) -> P
         has_agreement=agreement is not None,
         agreement=package_document(plan, found["agreement"], designer) if found else None,
     )
+
+
+def ratifiable_deal(scenario: Scenario, deal: Deal, ratifiable: BoolArray) -> Deal:
+    """``deal`` with each item's total kept within the amounts some ratifiable outcome gives it.
+
+    An item named like an issue may deliver only between the least and the
+    largest value of that issue over the outcomes in every signatory's win-set:
+    an amount no ratifiable deal contains would be vetoed at home. The bound is
+    item by item (a combination of allowed amounts may still be vetoed; the
+    positions and the agreement, phased as fixed packages, are checked whole).
+    With no ratifiable outcome the deal is left as it is (there is no agreement
+    to carry out, which the analysis says).
+    """
+    chosen = np.flatnonzero(ratifiable)
+    if chosen.size == 0:
+        return deal
+    space = scenario.space
+    positions = space.value_indices(chosen)
+    items = []
+    for item in deal.items:
+        if item.name not in space.names:
+            items.append(item)
+            continue
+        k = space.position(item.name)
+        values = np.asarray(space.issues[k].values, dtype=np.float64)[positions[:, k]]
+        low, high = max(item.total[0], float(values.min())), min(item.total[1], float(values.max()))
+        items.append(replace(item, total=(low, max(low, high))))
+    return replace(deal, items=tuple(items))
 
 
 def outcome_packages(

@@ -51,7 +51,9 @@ def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
         domain=domain_doc(scenario),
         trust=trust_doc(scenario),
         phasing=phasing_doc(
-            scenario, None if agreement is None else outcome_json(scenario, agreement.index)
+            scenario,
+            None if agreement is None else outcome_json(scenario, agreement.index),
+            ratified.win_sets.common if ratified.factions else None,
         ),
     )
     return replace(document, claims=claims_doc(scenario, document))
