@@ -221,8 +221,14 @@ class Valuation:
         """``[batch, party]``: the value of group ``n`` over its members' choices, each
         member honouring with the probability in ``views`` (``go_on`` when all honour)."""
         t, g = divmod(n, len(self.groups))
+        members = self.groups[g]
+        if len(members) == 1:  # the common case, without enumerating sets of renegers
+            honour = views[:, members[0], t]
+            if (honour >= 1.0).all():
+                return go_on
+            return honour * go_on + (1.0 - honour) * self.breakdowns(X, n, frozenset(members))
         value = np.zeros_like(go_on)
-        for renegers, probability in _chances(self.groups[g], views[:, :, t]):
+        for renegers, probability in _chances(members, views[:, :, t]):
             if probability.any():  # probabilities are >= 0
                 part = go_on if not renegers else self.breakdowns(X, n, renegers)
                 value += probability * part

@@ -139,8 +139,10 @@ class _Induction:
         V = v.end_value(X)  # each party under its own beliefs, the plan after it
         for n in range(v.n_groups - 1, -1, -1):
             go_on = v.go_on(X, n, V)
-            self._decide(n, go_on)
-            V = v.expect(X, n, self.views, go_on)
+            value = v.expect(X, n, self.views, go_on)  # each mover's own move honoured
+            if self._decide(n, value):
+                value = v.expect(X, n, self.views, go_on)
+            V = value
         G = len(v.groups)
         moves = tuple(
             Move(n // G + 1, parties[p], not violates(slack), slack)
@@ -186,24 +188,23 @@ class _Induction:
                     committed[i, q] = from_belief(deal.trust.model(truster, trustee)).committed
         return committed
 
-    def _decide(self, n: int, go_on: FloatArray) -> None:
+    def _decide(self, n: int, honoured: FloatArray) -> bool:
         """The movers' choices in group ``n``, each a best response to the plan after the
         group; simultaneous movers each take the others to honour as believed (as the check
-        does), so a schedule's path completes exactly when it is self-enforcing."""
+        does), so a schedule's path completes exactly when it is self-enforcing.
+
+        ``honoured[0, p]`` is ``p``'s value of the group under its own beliefs, its own move
+        honoured: its value of honouring. Returns whether some mover reneges.
+        """
         t, g = divmod(n, len(self.v.groups))
         movers = [p for p in self.v.groups[g] if self.active[p, t] and n < self.checked]
-        slacks = {p: self._slack(n, p, go_on) for p in movers}
+        slacks = {
+            p: float(honoured[0, p] - self.v.renege(self.X, p, n, self.views[p])[0]) for p in movers
+        }
+        reneged = False
         for p, slack in slacks.items():
-            honour = not violates(slack)
-            chance = self.beliefs if honour else self.committed
-            self.views[:, p, t] = chance[:, p, t]
             self.plan[(n, p)] = slack
-
-    def _slack(self, n: int, p: int, go_on: FloatArray) -> float:
-        """Honouring minus reneging for ``p`` at group ``n``, given the plan of the others."""
-        t = n // len(self.v.groups)
-        own = self.views.copy()
-        own[p, p, t] = 1.0
-        honour = self.v.expect(self.X, n, own, go_on)[0, p]
-        renege = self.v.renege(self.X, p, n, self.views[p])[0]
-        return float(honour - renege)
+            if violates(slack):
+                self.views[:, p, t] = self.committed[:, p, t]
+                reneged = True
+        return reneged
