@@ -11,6 +11,7 @@ from rich.table import Table
 from detente.analysis.documents import PhaseDocument
 from detente.analysis.phasing import design_document, min_stages_document, outcome_packages
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
+from detente.cli.text import literal
 from detente.errors import DetenteError, UnknownNameError
 from detente.phasing.deal import fix_package
 from detente.phasing.designer import OBJECTIVES, Objective, design
@@ -139,25 +140,27 @@ def _number(x: float | None) -> str:
 def render(document: dict[str, Any]) -> None:
     """Print the readable summary of a design document."""
     if "min_stages" in document:
-        console.print(f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})")
+        fewest = f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})"
+        console.print(literal(fewest))
     one = document["one_shot"] or {}
     console.print(
-        f"objective {document['objective']}, {document['stages'] or '-'} stage(s): "
-        f"{document['status']}; total {_number(document['max_total'])}; one-shot: "
-        f"{'feasible' if one.get('feasible') else 'not self-enforcing'}, "
-        f"largest one-shot total {_number(one.get('max_total'))}",
-        highlight=False,
+        literal(
+            f"objective {document['objective']}, {document['stages'] or '-'} stage(s): "
+            f"{document['status']}; total {_number(document['max_total'])}; one-shot: "
+            f"{'feasible' if one.get('feasible') else 'not self-enforcing'}, "
+            f"largest one-shot total {_number(one.get('max_total'))}"
+        )
     )
     if document["reason"] and "min_stages" not in document:
-        console.print(document["reason"], highlight=False)
+        console.print(literal(document["reason"]))
     if not document["schedule"]:
         return
     items = sorted({name for stage in document["schedule"] for name in stage})
     table = Table(title="Schedule (amount per stage)")
     table.add_column("stage", justify="right")
     for name in items:
-        table.add_column(name, justify="right")
+        table.add_column(literal(name), justify="right")
     for k, stage in enumerate(document["schedule"], start=1):
         table.add_row(str(k), *(_number(stage.get(name, 0.0)) for name in items))
     console.print(table)
-    console.print("binding: " + (", ".join(document["binding"]) or "none"), highlight=False)
+    console.print(literal("binding: " + (", ".join(document["binding"]) or "none")))

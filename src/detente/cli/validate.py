@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from detente.cli.common import ScenarioArg, SetOpt, console, load
+from detente.cli.text import literal
 
 
 def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
@@ -11,10 +12,11 @@ def validate(scenario: ScenarioArg, set_: SetOpt = None) -> None:
     space = loaded.space
     stakeholders = sum(not p.signatory for p in loaded.parties)
     console.print(
-        f"ok: {scenario}: {loaded.name!r}: {len(loaded.parties)} parties"
-        f"{f' ({stakeholders} non-signatory)' if stakeholders else ''}, "
-        f"{len(space.issues)} issues, {space.size:,} outcomes, "
-        f"{len(loaded.parameters)} parameters",
-        highlight=False,
+        literal(
+            f"ok: {scenario}: {loaded.name!r}: {len(loaded.parties)} parties"
+            f"{f' ({stakeholders} non-signatory)' if stakeholders else ''}, "
+            f"{len(space.issues)} issues, {space.size:,} outcomes, "
+            f"{len(loaded.parameters)} parameters"
+        ),
         soft_wrap=True,
     )
