@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint typecheck pytest bench-env clean
+.PHONY: demo test lint typecheck pytest fuzz bench-env clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "detente needs Python 3.11 or newer")'
@@ -38,6 +38,23 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# Fuzzing past what `make test` does (not part of it): the hypothesis fuzz tests with fresh
+# randomness and FUZZ_EXAMPLES examples each, then the atheris harness (coverage-guided) for
+# FUZZ_SECONDS per target. Findings are kept in FUZZ_OUT; see docs/reference/limits.md.
+FUZZ_EXAMPLES ?= 5000
+FUZZ_SECONDS ?= 60
+FUZZ_OUT ?= out/fuzz
+FUZZ_TARGETS := yaml formula claim genius geniusweb negolog
+
+fuzz: $(STAMP)
+	DETENTE_FUZZ_RANDOM=1 DETENTE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -rxX tests/test_fuzz.py
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[fuzz]"
+	mkdir -p $(FUZZ_OUT)
+	status=0; for target in $(FUZZ_TARGETS); do \
+	  $(BIN)/python tests/fuzz/atheris_fuzz.py $$target -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_OUT)/$$target- || status=1; \
+	done; exit $$status
 
 # NegMAS, the peer the benchmarks compare against, in its own environment (never a dependency).
 bench-env:

@@ -12,7 +12,9 @@ import sys
 import typer
 
 from detente.cli.domain_options import global_options, options_first
+from detente.cli.text import replace_unencodable
 from detente.errors import DetenteError
+from detente.printable import printable
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("detente.cli.validate", "validate"),
@@ -56,12 +58,13 @@ _USAGE_ERROR: type[Exception] = next(
 
 def fail(message: str, code: int) -> None:
     """Print one line on stderr and exit."""
-    sys.stderr.write(" ".join(message.split()) + "\n")
+    sys.stderr.write(" ".join(printable(message).split()) + "\n")
     raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning errors into one line and an exit code."""
+    replace_unencodable()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = options_first([a for a in args if a != "--debug"])

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from detente.analysis.documents import AnalyzeDocument
 from detente.analysis.domain import domain_doc
@@ -30,6 +31,7 @@ from detente.cli.conclusions import (
     render_positions,
     render_trust,
 )
+from detente.cli.text import literal
 from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
 from detente.sampling import too_large_document
@@ -81,12 +83,13 @@ def render(analysis: AnalyzeDocument, claims: Sequence[Claim] = ()) -> None:
     """Print the readable summary of an analysis document (``claims`` give the statements)."""
     document, kinds = analysis.json(), analysis.kinds()
     parties = document["parties"]
-    console.print(f"[bold]{document['scenario']}[/bold]")
+    console.print(literal(document["scenario"], style="bold"))
     console.print(
-        f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes, "
-        f"{document['n_rational']:,} individually rational, "
-        f"Pareto frontier of {len(document['pareto'])}",
-        highlight=False,
+        literal(
+            f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes, "
+            f"{document['n_rational']:,} individually rational, "
+            f"Pareto frontier of {len(document['pareto'])}"
+        )
     )
     _print_no_deal(document)
     over = {"ratifiable": "the intersection of the signatories' win-sets"}.get(
@@ -96,15 +99,16 @@ def render(analysis: AnalyzeDocument, claims: Sequence[Claim] = ()) -> None:
     table.add_column("solution")
     table.add_column("outcome")
     for party in parties:
-        table.add_column(party, justify="right")
+        table.add_column(literal(party), justify="right")
     table.add_column("ties", justify="right")
     reasons = document.get("solution_reasons", {})
     for name in SOLUTION_NAMES:
         result = document["solutions"][name]
         if result is None:
-            table.add_row(name, f"none: {reasons.get(name, '')}", *[""] * len(parties), "")
+            reason = literal(f"none: {reasons.get(name, '')}")
+            table.add_row(name, reason, *[""] * len(parties), "")
             continue
-        outcome = outcome_text(result["outcome"], kinds)
+        outcome = literal(outcome_text(result["outcome"], kinds))
         table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
     console.print(table)
     if "win_sets" in document:
@@ -134,8 +138,8 @@ def render_findings(analysis: AnalyzeDocument) -> None:
     )
     for section in build_sections(data):
         if section.key in FINDINGS:
-            console.print(f"\n[bold]{section.title}[/bold]")
-            console.print(section.caption, highlight=False)
+            console.print(Text.assemble("\n", literal(section.title, style="bold")))
+            console.print(literal(section.caption))
 
 
 def render_domain(document: dict[str, Any]) -> None:
@@ -147,39 +151,38 @@ def render_domain(document: dict[str, Any]) -> None:
     if domain["real_steps"] is not None:
         line += f"; real issues on a grid of {domain['real_steps']} points"
     factors = ", ".join(f"{p} {_number(d)}" for p, d in domain["discount_factors"].items())
-    console.print(f"{line}; discount factors (not applied): {factors}", highlight=False)
+    console.print(literal(f"{line}; discount factors (not applied): {factors}"))
 
 
 def _print_no_deal(document: dict[str, Any]) -> None:
     """The line that says what no deal is worth to each party."""
     values = zip(document["parties"], document["reservation_values"], strict=True)
-    console.print(
-        "no deal is worth: " + ", ".join(f"{p} {_number(r)}" for p, r in values), highlight=False
-    )
+    console.print(literal("no deal is worth: " + ", ".join(f"{p} {_number(r)}" for p, r in values)))
 
 
 def render_too_large(document: dict[str, Any]) -> None:
     """Print what is known of a space too large to enumerate: structure, refusal, samples."""
     parties = document["parties"]
     issues = ", ".join(f"{name} ({n})" for name, n in document["issues"].items())
-    console.print(f"[bold]{document['scenario']}[/bold]")
+    console.print(literal(document["scenario"], style="bold"))
     console.print(
-        f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes; "
-        f"issues: {issues}",
-        highlight=False,
+        literal(
+            f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} "
+            f"outcomes; issues: {issues}"
+        )
     )
     _print_no_deal(document)
-    console.print(f"not enumerated: {document['refused']}", highlight=False)
+    console.print(literal(f"not enumerated: {document['refused']}"))
     sampled = document["sampled"]
     table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")
     for column in ("party", "mean", "sd", "min", "median", "max"):
         table.add_column(column, justify="left" if column == "party" else "right")
     for party, stats in sampled["parties"].items():
         if stats["mean"] is None:
-            table.add_row(party, *[""] * 5)
+            table.add_row(literal(party), *[""] * 5)
             continue
         table.add_row(
-            party,
+            literal(party),
             *map(
                 _number,
                 (

@@ -14,12 +14,14 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from detente.cli.text import literal
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
 from detente.scenariofile.loader import load_scenario, parse_overrides
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(markup=False, emoji=False)
+err_console = Console(stderr=True, markup=False, emoji=False)
+"""What a command prints is never read as markup: renderers style with :func:`literal`'s Text."""
 
 ScenarioArg = Annotated[
     Path,
@@ -67,7 +69,7 @@ def load(path: Path, sets: list[str] | None) -> Scenario:
     )
     if scenario.origin is not None:
         for repair in scenario.origin.repairs:
-            err_console.print(f"repaired: {repair}", highlight=False, soft_wrap=True)
+            err_console.print(literal(f"repaired: {repair}"), soft_wrap=True)
     return scenario
 
 

@@ -11,8 +11,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from detente.claims import Claim
+from detente.cli.text import literal
 
 
 def _number(x: float | None) -> str:
@@ -68,11 +70,12 @@ def render_positions(document: dict[str, Any], console: Console) -> None:
     phased = (document.get("phasing") or {}).get("positions", {})
     table = Table(title="Named positions (utility; accepted = every signatory prefers it)")
     for column in ("position", "held by", *parties, "accepted", "ratifiable", "self-enforcing"):
-        table.add_column(column, justify="left" if column in ("position", "held by") else "right")
+        left = column in ("position", "held by")
+        table.add_column(literal(column), justify="left" if left else "right")
     for name, entry in positions.items():
         table.add_row(
-            name,
-            entry["held_by"] or "-",
+            literal(name),
+            literal(entry["held_by"] or "-"),
             *map(_number, entry["utilities"]),
             _yes(entry["rational"]),
             _yes(entry.get("ratifiable")),
@@ -84,7 +87,7 @@ def render_positions(document: dict[str, Any], console: Console) -> None:
         signers = set(document["signatories"])
         refusing = [p for p in refusers if p in signers]
         if refusing:
-            console.print(f"{name}: outside the win-set of {', '.join(refusing)}", highlight=False)
+            console.print(literal(f"{name}: outside the win-set of {', '.join(refusing)}"))
 
 
 def render_phasing(document: dict[str, Any], console: Console) -> None:
@@ -94,36 +97,36 @@ def render_phasing(document: dict[str, Any], console: Console) -> None:
         return
     one = phasing["one_shot"] or {}
     carried = one.get("feasible") and (one.get("max_total") or 0) > 0
-    console.print(
-        f"\n[bold]Best self-enforcing schedule[/bold] ({phasing['objective']}, "
-        f"{phasing['stages']} stages): {phasing['status']}; completion probability "
-        f"{_number(phasing['completion_probability'])}; "
+    said = (
+        f" ({phasing['objective']}, {phasing['stages']} stages): {phasing['status']}; completion "
+        f"probability {_number(phasing['completion_probability'])}; "
         + (
             "a one-shot exchange can carry part of the deal"
             if carried
             else "no part of the deal is self-enforcing as a one-shot exchange"
-        ),
-        highlight=False,
+        )
     )
+    console.print(Text.assemble("\n", ("Best self-enforcing schedule", "bold"), literal(said)))
     schedule = phasing.get("schedule")
     if schedule:
         table = Table(title="Schedule: what is delivered in each stage")
         table.add_column("stage", justify="right")
         table.add_column("delivered")
         for k, stage in enumerate(schedule, start=1):
-            table.add_row(str(k), _package(stage))
+            table.add_row(str(k), literal(_package(stage)))
         console.print(table)
     agreement = phasing.get("agreement")
     if agreement is not None:
         console.print(
-            f"the ratifiable Nash agreement ({_package(agreement['package'])}): "
-            f"{_stages(agreement)}"
-            + (
-                f"; one-shot fails at {', '.join(agreement['one_shot']['violated'])}"
-                if agreement["one_shot"]["violated"]
-                else ""
+            literal(
+                f"the ratifiable Nash agreement ({_package(agreement['package'])}): "
+                f"{_stages(agreement)}"
+                + (
+                    f"; one-shot fails at {', '.join(agreement['one_shot']['violated'])}"
+                    if agreement["one_shot"]["violated"]
+                    else ""
+                )
             ),
-            highlight=False,
             soft_wrap=True,
         )
 
@@ -138,8 +141,7 @@ def render_trust(document: dict[str, Any], console: Console) -> None:
     ]
     if pairs:
         console.print(
-            "trust (probability the other honours its next step): " + ", ".join(pairs),
-            highlight=False,
+            literal("trust (probability the other honours its next step): " + ", ".join(pairs))
         )
 
 
@@ -154,5 +156,5 @@ def render_claims(document: dict[str, Any], claims: Sequence[Claim], console: Co
     table.add_column("holds")
     table.add_column("statement")
     for name, holds in results.items():
-        table.add_row(name, "true" if holds else "false", said.get(name, ""))
+        table.add_row(literal(name), "true" if holds else "false", literal(said.get(name, "")))
     console.print(table)

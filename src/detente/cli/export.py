@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from detente.cli.common import ScenarioArg, SetOpt, console, err_console, load
+from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.formats.export import export_domain
 
@@ -33,5 +34,5 @@ def export(
         raise DetenteError(f"--format {format_!r}: use genius or geniusweb")
     warnings = export_domain(load(scenario, set_), fmt, output)
     for warning in warnings:
-        err_console.print(f"warning: {warning}", highlight=False, soft_wrap=True)
-    console.print(f"wrote {fmt} files to {output}", highlight=False, soft_wrap=True)
+        err_console.print(literal(f"warning: {warning}"), soft_wrap=True)
+    console.print(literal(f"wrote {fmt} files to {output}"), soft_wrap=True)

@@ -10,6 +10,7 @@ import typer
 from detente.analysis.phasing import implement_document
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.cli.phase import StagesOpt, phasing_of
+from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.phasing.designer import design
 from detente.phasing.plan import Phasing
@@ -57,6 +58,5 @@ def implement(
         highlight=False,
     )
     console.print(
-        "expected values: " + ", ".join(f"{p} {v:.6g}" for p, v in outcome.expected_values),
-        highlight=False,
+        literal("expected values: " + ", ".join(f"{p} {v:.6g}" for p, v in outcome.expected_values))
     )

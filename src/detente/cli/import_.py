@@ -12,6 +12,7 @@ from detente.cli.common import (
     console,
     load,
 )
+from detente.cli.text import literal
 from detente.files import write_atomically
 from detente.scenariofile.writer import to_scenario_yaml
 
@@ -30,8 +31,9 @@ def import_(domain: ScenarioArg, output: OutputOpt) -> None:
 
     write_atomically(output, write)
     console.print(
-        f"wrote {output}: {len(scenario.parties)} parties, {len(scenario.space.issues)} issues, "
-        f"{scenario.space.size:,} outcomes",
-        highlight=False,
+        literal(
+            f"wrote {output}: {len(scenario.parties)} parties, "
+            f"{len(scenario.space.issues)} issues, {scenario.space.size:,} outcomes"
+        ),
         soft_wrap=True,
     )

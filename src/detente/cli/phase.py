@@ -17,6 +17,7 @@ from detente.analysis.phasing import (
     outcome_packages,
 )
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
+from detente.cli.text import literal
 from detente.errors import DetenteError, UnknownNameError
 from detente.phasing.deal import fix_package
 from detente.phasing.designer import OBJECTIVES, Objective, design
@@ -181,9 +182,9 @@ def render_given(document: GivenDocument) -> None:
             f"{broken.shortfall:.6g} more than honouring there (slack {broken.slack:.6g}); "
             f"{path.carried_out} stage(s) carried out before"
         )
-    console.print(f"{document.source}, {document.stages} stage(s): {verdict}", highlight=False)
+    console.print(literal(f"{document.source}, {document.stages} stage(s): {verdict}"))
     values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
-    console.print(f"values along the path: {values}", highlight=False)
+    console.print(literal(f"values along the path: {values}"))
     _schedule_table(document.schedule)
 
 
@@ -202,21 +203,23 @@ def _number(x: float | None) -> str:
 def render(document: dict[str, Any]) -> None:
     """Print the readable summary of a design document."""
     if "min_stages" in document:
-        console.print(f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})")
+        fewest = f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})"
+        console.print(literal(fewest))
     one = document["one_shot"] or {}
     console.print(
-        f"objective {document['objective']}, {document['stages'] or '-'} stage(s): "
-        f"{document['status']}; total {_number(document['max_total'])}; one-shot: "
-        f"{'feasible' if one.get('feasible') else 'not self-enforcing'}, "
-        f"largest one-shot total {_number(one.get('max_total'))}",
-        highlight=False,
+        literal(
+            f"objective {document['objective']}, {document['stages'] or '-'} stage(s): "
+            f"{document['status']}; total {_number(document['max_total'])}; one-shot: "
+            f"{'feasible' if one.get('feasible') else 'not self-enforcing'}, "
+            f"largest one-shot total {_number(one.get('max_total'))}"
+        )
     )
     if document["reason"] and "min_stages" not in document:
-        console.print(document["reason"], highlight=False)
+        console.print(literal(document["reason"]))
     if not document["schedule"]:
         return
     _schedule_table(document["schedule"])
-    console.print("binding: " + (", ".join(document["binding"]) or "none"), highlight=False)
+    console.print(literal("binding: " + (", ".join(document["binding"]) or "none")))
 
 
 def _schedule_table(schedule: Sequence[Mapping[str, float]]) -> None:
@@ -224,7 +227,7 @@ def _schedule_table(schedule: Sequence[Mapping[str, float]]) -> None:
     table = Table(title="Schedule (amount per stage)")
     table.add_column("stage", justify="right")
     for name in items:
-        table.add_column(name, justify="right")
+        table.add_column(literal(name), justify="right")
     for k, stage in enumerate(schedule, start=1):
         table.add_row(str(k), *(_number(stage.get(name, 0.0)) for name in items))
     console.print(table)

@@ -16,6 +16,7 @@ from detente.cli.common import (
     console,
     load,
 )
+from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.files import require_folder
 
@@ -73,7 +74,7 @@ def report(
     data = gather(loaded, limit=max_outcomes, sweep=summary)
     written = write_report(Report.build(data), path, chosen)
     extra = f" (figures in {written[1].parent})" if len(written) > 1 else ""
-    console.print(f"report written to {path}{extra}", highlight=False, soft_wrap=True)
+    console.print(literal(f"report written to {path}{extra}"), soft_wrap=True)
 
 
 def check_sweep_claims(path: Path, summary: Mapping[str, Any], declared: set[str]) -> None:

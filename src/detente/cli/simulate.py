@@ -9,6 +9,7 @@ from typing import Annotated, TextIO
 import typer
 from rich.progress import Progress
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from detente.analysis.documents import SimulateDocument
 from detente.batch import BatchSession, Tally, choose_engine
@@ -23,6 +24,7 @@ from detente.cli.common import (
     err_console,
     load,
 )
+from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.files import write_atomically
 from detente.session import Session, Summary, protocol_for, strategies_for, summarize
@@ -143,29 +145,27 @@ def render(session: Session, document: SimulateDocument) -> None:
     """Print the readable summary."""
     summary = document.summary
     specs = [s for s in session.specs if s]
+    said = (
+        f": {summary.sessions} sessions of {session.protocol.name} "
+        f"(deadline {session.protocol.deadline}) with {', '.join(specs)}"
+    )
     console.print(
-        f"[bold]{session.table.scenario.name}[/bold]: {summary.sessions} sessions of "
-        f"{session.protocol.name} (deadline {session.protocol.deadline}) with {', '.join(specs)}",
-        highlight=False,
+        Text.assemble(literal(session.table.scenario.name, style="bold"), literal(said)),
         soft_wrap=True,
     )
     console.print(
-        f"agreement rate {summary.agreement_rate:.3g}, mean rounds {summary.mean_rounds:.3g}; "
-        + ", ".join(f"{kind} {count}" for kind, count in summary.results),
-        highlight=False,
+        literal(
+            f"agreement rate {summary.agreement_rate:.3g}, mean rounds {summary.mean_rounds:.3g}; "
+            + ", ".join(f"{kind} {count}" for kind, count in summary.results)
+        )
     )
-    console.print(
-        "mean utility: "
-        + ", ".join(
-            f"{p} {u:.4g}" for p, u in zip(summary.parties, summary.mean_utilities, strict=True)
-        ),
-        highlight=False,
-    )
+    utilities = zip(summary.parties, summary.mean_utilities, strict=True)
+    console.print(literal("mean utility: " + ", ".join(f"{p} {u:.4g}" for p, u in utilities)))
     agreements = document.json()["agreements"]
     if agreements:
         table = RichTable(title="Agreements")
         table.add_column("outcome")
         table.add_column("sessions", justify="right")
         for outcome, count in list(agreements.items())[:10]:
-            table.add_row(outcome, str(count))
+            table.add_row(literal(outcome), str(count))
         console.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -16,6 +17,7 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.cli.text import literal
 from detente.equilibrium import equilibrium, payoffs
 from detente.errors import DetenteError
 from detente.session import protocol_for
@@ -76,11 +78,10 @@ def render(name: str, document: dict[str, Any]) -> None:
     outcome = document["outcome"]
     shown = "no agreement" if outcome is None else ", ".join(f"{k}={v}" for k, v in outcome.items())
     where = "" if document["round"] is None else f" in round {document['round']}"
-    console.print(
-        f"[bold]{name}[/bold]: subgame-perfect equilibrium of {document['deadline']}-round "
-        f"alternating offers: {shown}{where}",
-        highlight=False,
-        soft_wrap=True,
+    said = (
+        f": subgame-perfect equilibrium of {document['deadline']}-round "
+        f"alternating offers: {shown}{where}"
     )
+    console.print(Text.assemble(literal(name, style="bold"), literal(said)), soft_wrap=True)
     pairs = zip(document["parties"], document["utilities"], strict=True)
-    console.print("payoffs: " + ", ".join(f"{p} {u:.6g}" for p, u in pairs), highlight=False)
+    console.print(literal("payoffs: " + ", ".join(f"{p} {u:.6g}" for p, u in pairs)))

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import JsonOpt, console, emit_json
+from detente.cli.text import literal
 from detente.experiments.summary import summarize as summarize_results
 
 
@@ -44,10 +45,10 @@ def render_sweep(summary: dict[str, Any]) -> None:
         rho = effect.get("spearman")
         terciles = " / ".join("–" if s is None else _percent(s) for s in effect.get("terciles", []))
         table.add_row(
-            name,
+            literal(name),
             _percent(claim["share"]),
             interval,
-            driver,
+            literal(driver),
             "–" if rho is None else f"{rho:+.2f}",
             terciles,
         )
@@ -65,9 +66,7 @@ def render_tournament(summary: dict[str, Any]) -> None:
     """Print a tournament's ranking: one row per strategy, best mean utility first."""
     done = "" if summary["complete"] else f" of {summary['planned']:,} planned (incomplete)"
     scenarios = ", ".join(summary["scenarios"])
-    console.print(
-        f"tournament: {summary['sessions']:,} sessions{done} on {scenarios}", highlight=False
-    )
+    console.print(literal(f"tournament: {summary['sessions']:,} sessions{done} on {scenarios}"))
     table = Table(title="Strategies by mean utility (95% intervals)")
     for column in (
         "rank",
@@ -83,7 +82,7 @@ def render_tournament(summary: dict[str, Any]) -> None:
         rate = entry["agreement_rate"]
         table.add_row(
             str(entry["rank"]),
-            entry["strategy"],
+            literal(entry["strategy"]),
             f"{entry['seats']:,}",
             _mean(entry["mean_utility"]),
             f"{_percent(rate['share'])} ({_percent(rate['low'])}–{_percent(rate['high'])})",

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import ScenarioArg, SetOpt, console
+from detente.cli.text import literal
 from detente.experiments.runner import RunOptions
 from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import parse_fields, run_sweep, scenario_sweep
@@ -76,8 +77,9 @@ def sweep(
     options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
     manifest = run_sweep(scenario_sweep(text, draws, seed, lhs, parse_fields(fields)), options)
     console.print(
-        f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
-        f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}",
-        highlight=False,
+        literal(
+            f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
+            f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}"
+        ),
         soft_wrap=True,
     )

@@ -18,6 +18,7 @@ from detente.cli.sweep import (
     SeedOpt,
     WorkersOpt,
 )
+from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments.runner import RunOptions
 from detente.experiments.tournament import Entrant, Tournament, run_tournament
@@ -88,8 +89,9 @@ def tournament(
     options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
     manifest = run_tournament(plan, options)
     console.print(
-        f"{manifest.total:,} sessions in {out} ({len(manifest.chunks)} chunks, "
-        f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}",
-        highlight=False,
+        literal(
+            f"{manifest.total:,} sessions in {out} ({len(manifest.chunks)} chunks, "
+            f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}"
+        ),
         soft_wrap=True,
     )

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from detente.cli.conclusions import outcome_text
+from detente.cli.text import literal
 
 VaryFactionOpt = Annotated[
     str | None,
@@ -45,33 +46,33 @@ def render_two_level(document: dict[str, Any], kinds: Mapping[str, str], console
         for p, w in document["win_sets"].items()
     )
     console.print(
-        f"win-sets: {sizes}; intersection of the signatories' win-sets: "
-        f"{document['intersection_size']:,} outcomes",
-        highlight=False,
+        literal(
+            f"win-sets: {sizes}; intersection of the signatories' win-sets: "
+            f"{document['intersection_size']:,} outcomes"
+        )
     )
     agreement = document["agreement"]
     if agreement is None:
-        console.print(f"agreement: none: {document['agreement_reason']}", highlight=False)
+        console.print(literal(f"agreement: none: {document['agreement_reason']}"))
     else:
         console.print(
-            f"agreement (Nash, ratifiable): {_outcome(agreement, kinds)}",
-            highlight=False,
-            soft_wrap=True,
+            literal(f"agreement (Nash, ratifiable): {_outcome(agreement, kinds)}"), soft_wrap=True
         )
     for stakeholder, effects in document["stakeholder_effects"].items():
         said = "; ".join(f"{s}'s best ratifiable deal {e['verdict']}" for s, e in effects.items())
-        console.print(f"stakeholder {stakeholder}: {said}", highlight=False)
+        console.print(literal(f"stakeholder {stakeholder}: {said}"))
     if "faction_sweep" in document:
         render_sweep(document["faction_sweep"], console)
 
 
 def render_sweep(sweep: dict[str, Any], console: Console) -> None:
     """The faction-weight grid: win-set sizes and the agreement at every weight."""
-    table = Table(title=f"Varying the weight of {sweep['party']}.{sweep['faction']}")
+    title = f"Varying the weight of {sweep['party']}.{sweep['faction']}"
+    table = Table(title=literal(title, style="table.title"))
     table.add_column("weight", justify="right")
     parties = list(sweep["points"][0]["win_sets"]) if sweep["points"] else []
     for party in parties:
-        table.add_column(f"win-set {party}", justify="right")
+        table.add_column(literal(f"win-set {party}"), justify="right")
     table.add_column("intersection", justify="right")
     table.add_column("agreement")
     for row in sweep["points"]:
@@ -80,7 +81,7 @@ def render_sweep(sweep: dict[str, Any], console: Console) -> None:
             f"{row['weight']:.4g}",
             *sizes,
             f"{row['intersection_size']:,}",
-            _outcome(row["agreement"]),
+            literal(_outcome(row["agreement"])),
         )
     console.print(table)
     ranges = [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in sweep["impossible"]]

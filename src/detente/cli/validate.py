@@ -11,6 +11,7 @@ from detente.cli.common import (
     console,
     load,
 )
+from detente.cli.text import literal
 from detente.errors import TooLargeError
 from detente.scenario import Scenario
 
@@ -35,11 +36,12 @@ def validate(
         f"{len(loaded.claims)} claims unchecked"
     )
     console.print(
-        f"ok: {scenario}: {loaded.name!r}: {len(loaded.parties)} parties"
-        f"{f' ({stakeholders} non-signatory)' if stakeholders else ''}, "
-        f"{len(space.issues)} issues, {space.size:,} outcomes, "
-        f"{len(loaded.parameters)} parameters{skipped}",
-        highlight=False,
+        literal(
+            f"ok: {scenario}: {loaded.name!r}: {len(loaded.parties)} parties"
+            f"{f' ({stakeholders} non-signatory)' if stakeholders else ''}, "
+            f"{len(space.issues)} issues, {space.size:,} outcomes, "
+            f"{len(loaded.parameters)} parameters{skipped}"
+        ),
         soft_wrap=True,
     )
 

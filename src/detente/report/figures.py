@@ -2,7 +2,9 @@
 
 Every figure is drawn on its own :class:`matplotlib.figure.Figure` with the Agg
 canvas attached explicitly, so nothing here touches pyplot or matplotlib's
-global state (no backend switch, no rcParams change). matplotlib itself is
+global state (no backend switch; the one rcParams setting, ``text.parse_math``
+off so that a ``$`` in a name is a dollar sign and never mathtext, holds only
+while a figure is drawn). matplotlib itself is
 imported only when a figure is rendered, so captions and the terminal summary
 never pay for it.
 """
@@ -10,6 +12,7 @@ never pay for it.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -43,14 +46,18 @@ def render_png(spec: FigureSpec) -> bytes:
     >>> render_png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    spec.draw(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    with rc_context({"text.parse_math": False}), warnings.catch_warnings():
+        # A name in a script the font lacks (Hangul) is drawn as boxes; the page shows it.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
+        FigureCanvasAgg(figure)
+        spec.draw(figure)
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 

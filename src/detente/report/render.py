@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -10,12 +11,19 @@ from typing import Any
 
 import jinja2
 
+from detente.printable import printable
 from detente.report.sections import ReportTable, Section
 
 
 @cache
 def environment() -> jinja2.Environment:
-    """The template environment (templates under ``detente/report/templates``), built on first use."""
+    """The template environment (templates under ``detente/report/templates``), built on first use.
+
+    Text from the scenario is shown as written in both formats: every value a template
+    prints has its control characters escaped (``finalize``); the HTML template escapes
+    ``<>&"'`` (``autoescape``), and the Markdown template passes each value through
+    :func:`markdown_text`, :func:`markdown_paragraph` or :func:`markdown_cell`.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("detente.report", "templates"),
         autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
@@ -23,9 +31,16 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
+    env.filters["md"] = markdown_text
+    env.filters["md_paragraph"] = markdown_paragraph
     env.filters["md_cell"] = markdown_cell
     return env
+
+
+def _shown(value: object) -> object:
+    return printable(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +60,42 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+_MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<>&$~]|(?<![^\W_])_|_(?![^\W_])")
+"""What Markdown would read as code, emphasis, a link or image, HTML, an entity, math
+(``$``, on GitHub) or a strikethrough.
+
+An underscore between two letters or digits (``test_halt``) starts no emphasis and is kept.
+"""
+_MARKDOWN_BLOCK = re.compile(r"^(\d*)([#>+.)-])")
+"""What would make a paragraph a heading, quote or list (``#``, ``>``, ``-``, ``1.``)."""
+
+
+def markdown_text(text: object) -> str:
+    """Text from the scenario inside a Markdown line: one line, never markup or HTML.
+
+    >>> print(markdown_text("[click](http://x) <b>&amp;</b> *not bold* keep_this _or_ that"))
+    \\[click\\](http://x) \\<b\\>\\&amp;\\</b\\> \\*not bold\\* keep_this \\_or\\_ that
+    """
+    line = " ".join(printable(str(text)).split())  # escape a CR or a C1 NEL before joining
+    return _MARKDOWN_INLINE.sub(r"\\\g<0>", line)
+
+
+def markdown_paragraph(text: object) -> str:
+    """:func:`markdown_text` that starts a paragraph: a leading marker is escaped too.
+
+    >>> print(markdown_paragraph("# not a heading\\n- nor a list"), markdown_paragraph("1. nor this"))
+    \\# not a heading - nor a list 1\\. nor this
+    """
+    return _MARKDOWN_BLOCK.sub(r"\1\\\2", markdown_text(text))
+
+
 def markdown_cell(text: object) -> str:
     """A table cell safe inside a Markdown pipe table.
 
     >>> markdown_cell("a|b\\nc")
     'a\\\\|b c'
     """
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text).replace("|", "\\|")
 
 
 def numeric_cell(cell: object) -> bool:
