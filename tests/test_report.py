@@ -143,6 +143,14 @@ def documents() -> dict[str, Any]:
         "objective": "total",
         "max_total": 4.0,
         "schedule": [{"test_halt": 1.0, "kaesong": 1.0}, {"yongbyon": 1.0}, {"un_relief": 1.0}],
+        "units": {
+            "test_halt": None,
+            "kaesong": None,
+            "yongbyon": None,
+            "un_relief": "share of UN relief",
+        },
+        "binary": ["test_halt", "kaesong", "yongbyon"],
+        "measured": ["test_halt", "kaesong", "yongbyon", "un_relief"],
         "binding": ["nk honours at stage 2", "us honours at stage 3"],
         "one_shot": {"feasible": False, "max_total": 1.0},
         "min_stages": 3,
@@ -289,8 +297,9 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         "to United States and -3 to North Korea: worse than no deal for North Korea." in space
     )
     schedule = section(full, "schedule")
-    assert "not self-enforcing for the whole deal: at most 1 can be carried out" in schedule
-    assert "over 3 stages (objective: total) carries out 4, 4 times the one-shot amount" in schedule
+    measured = "(test_halt, kaesong, yongbyon, un_relief)"
+    assert f"not self-enforcing for the whole deal: at most 1 {measured} can be" in schedule
+    assert f"(objective: total) carries out 4 {measured}, 4 times the one-shot" in schedule
     assert "fewest stages that make the target deal self-enforcing: 3" in schedule
     implementation = section(full, "implementation")
     assert (
@@ -331,7 +340,7 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     assert "“phased_deal_exists” holds in 71% of draws (95% interval 66%–75%)" in claims
     table = next(s for s in full.sections if s.key == "claims").tables[0]
     assert table.headers[-1] == "most sensitive to"
-    assert table.rows[0][-1] == "delta (ρ = -0.41)" and table.rows[1][-1] == "—"
+    assert table.rows[0][-1] == "delta (ρ = -0.41)" and table.rows[1][-1] == "no parameter"
 
 
 def test_captions_change_when_the_results_change() -> None:
@@ -724,6 +733,7 @@ def test_positions_as_packages_say_how_many_stages_each_needs() -> None:
 
     def package(feasible: bool, fewest: int | None, violated: list[str], short: float) -> dict:  # type: ignore[type-arg]
         return {
+            "package": {"yongbyon": 1.0, "un_relief": 0.5},
             "one_shot": {"feasible": feasible, "violated": violated, "worst_slack": -short},
             "min_stages": fewest,
             "max_stages": 4,
@@ -744,13 +754,14 @@ def test_positions_as_packages_say_how_many_stages_each_needs() -> None:
         "at once; the ratifiable agreement is not self-enforcing at once but is in 2 stages."
     )
     table = section.tables[0]
-    assert table.headers == ("package", "self-enforcing at once", "fewest stages")
+    assert table.headers == ("package", "delivers", "self-enforcing at once", "fewest stages")
     assert table.rows[0] == (
         "“big”",
+        "yongbyon, un_relief 0.5 share of UN relief",
         "no: stage 1: North Korea and stage 1: United States would renege (worst shortfall 79)",
         "more than 4",
     )
-    assert table.rows[2][1:] == ("yes", "1") and table.rows[3][2] == "2"
+    assert table.rows[2][2:] == ("yes", "1") and table.rows[3][3] == "2"
 
 
 def test_trust_reports_the_declared_beliefs_only() -> None:
