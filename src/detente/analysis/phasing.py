@@ -47,6 +47,9 @@ def _stages(schedule: Schedule | None) -> tuple[dict[str, float], ...] | None:
 def item_units(deal: Deal) -> ItemUnits:
     """Each item's unit, the binary items and the measured ones, as the deal declares them.
 
+    An item whose total is held at 0 (left out of a fixed package) adds nothing to a total,
+    so it is not named among the measured items.
+
     >>> from detente.phasing.deal import Stake
     >>> from detente.phasing.items import Item
     >>> deal = Deal((Stake("A"), Stake("B")), (Item("x", "A", unit="t"), Item("y", "B", binary=True)),
@@ -57,7 +60,7 @@ def item_units(deal: Deal) -> ItemUnits:
     return ItemUnits(
         {item.name: item.unit for item in deal.items},
         tuple(item.name for item in deal.items if item.binary),
-        deal.measured,
+        tuple(name for name in deal.measured if deal.items[deal.item_index(name)].total[1] > 0),
     )
 
 
