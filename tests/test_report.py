@@ -299,7 +299,7 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     schedule = section(full, "schedule")
     measured = "(test_halt, kaesong, yongbyon, un_relief)"
     assert f"not self-enforcing for the whole deal: at most 1 {measured} can be" in schedule
-    assert f"(objective: total) carries out 4 {measured}, 4 times the one-shot" in schedule
+    assert "(objective: total) carries out 4 (the same items), 4 times the one-shot" in schedule
     assert "fewest stages that make the target deal self-enforcing: 3" in schedule
     implementation = section(full, "implementation")
     assert (
@@ -776,3 +776,29 @@ def test_trust_reports_the_declared_beliefs_only() -> None:
     assert "United States expects North Korea to honour its next step with probability 0.35" in (
         caption
     )
+
+
+def test_the_schedule_table_shows_each_amount_in_its_unit() -> None:
+    section = next(s for s in build_sections(data_of(documents())) if s.key == "schedule")
+    table = section.tables[-1]
+    assert table.headers == ("stage", "North Korea gives", "United States gives")
+    assert table.rows == (
+        ("1", "test_halt", "kaesong"),
+        ("2", "yongbyon", "nothing"),
+        ("3", "nothing", "un_relief 1 share of UN relief"),
+    )
+
+
+def test_a_real_schedule_reports_amounts_and_totals_in_their_units() -> None:
+    data = gather(load_scenario(SCENARIOS / "hanoi-2019.yaml"))
+    assert data.phase is not None and data.setting is not None
+    unit = "share of the five UN resolutions' relief"
+    assert data.phase["units"]["un_relief"] == unit and "yongbyon" in data.phase["binary"]
+    section = next(s for s in build_sections(data) if s.key == "schedule")
+    cells = [cell for row in section.tables[-1].rows for cell in row]
+    assert any(re.search(rf"un_relief 0\.\d+ {unit}", cell) for cell in cells), cells
+    assert "yongbyon" in cells or any(c.startswith("yongbyon,") for c in cells)
+    assert "(yongbyon, test_halt, declaration," in section.caption  # what the totals sum
+    setting = next(s for s in build_sections(data) if s.key == "setting")
+    options = next(t for t in setting.tables if t.headers == ("issue", "options"))
+    assert ("un_relief", f"0, 0.25, 0.5, 0.75, 1 ({unit})") in options.rows

@@ -354,8 +354,10 @@ class ItemUnits:
     ...                   ("yongbyon",), ("yongbyon", "un_relief"))
     >>> units.amount("yongbyon", "1"), units.amount("un_relief", "0.5")
     ('yongbyon', 'un_relief 0.5 share of UN relief')
-    >>> units.total("1.5"), ItemUnits({"hfo": "t HFO"}, (), ("hfo",)).total("50,000")
-    ('1.5 (yongbyon, un_relief)', '50,000 t HFO')
+    >>> units.total("1.5"), units.total("2", again=True)
+    ('1.5 (yongbyon, un_relief)', '2 (the same items)')
+    >>> ItemUnits({"hfo": "t HFO"}, (), ("hfo",)).total("50,000", again=True)
+    '50,000 t HFO'
     """
 
     units: Mapping[str, str | None]
@@ -375,11 +377,14 @@ class ItemUnits:
         unit = self.units.get(item)
         return f"{item} {number}" if unit is None else f"{item} {number} {unit}"
 
-    def total(self, number: str) -> str:
-        """A total in the measure's unit, or with the measured items named when they differ."""
+    def total(self, number: str, again: bool = False) -> str:
+        """A total in the measure's unit, or with the measured items named when they differ
+        (``again``: as "the same items", when the reader has just seen them named)."""
         unit = self.measure_unit
         if unit is not None:
             return f"{number} {unit}"
+        if again:
+            return f"{number} (the same items)"
         return f"{number} ({', '.join(self.measured) or 'the measured items'})"
 
     def json(self) -> dict[str, str | None]:

@@ -210,10 +210,9 @@ def _total(x: float | None, units: ItemUnits, missing: str) -> str:
 
 def _totals(design: float | None, one_shot: float | None, units: ItemUnits) -> tuple[str, str]:
     """The design's total and the one-shot's, naming the measured items once."""
-    first = _total(design, units, NO_SCHEDULE)
-    if design is None or one_shot is None or units.measure_unit is not None:
-        return first, _total(one_shot, units, NO_ONE_SHOT)
-    return first, f"{_number(one_shot)} (the same items)"
+    if design is None or one_shot is None:
+        return _total(design, units, NO_SCHEDULE), _total(one_shot, units, NO_ONE_SHOT)
+    return units.total(_number(design)), units.total(_number(one_shot), again=True)
 
 
 def _stage_count(stages: int | None) -> str:

@@ -647,7 +647,7 @@ def _phased_sentence(phase: Document, units: ItemUnits) -> str:
     best, one = phase.get("max_total"), (phase.get("one_shot") or {}).get("max_total")
     text = (
         f"The best schedule{over} (objective: {phase.get('objective', 'total')}) "
-        f"carries out {units.total(number(best))}"
+        f"carries out {units.total(number(best), again=one is not None)}"
     )
     if best is not None and one:
         ratio = best / one
