@@ -51,7 +51,7 @@ def test_kinds_and_givers_of_a_real_case() -> None:
 def test_the_phase_document_keeps_the_order_of_phase_json() -> None:
     plan = load_scenario(SCENARIOS / "theory" / "action-for-action.yaml").phasing
     assert plan is not None
-    printed = design_document(design(plan.deal, 2)).json()
+    printed = design_document(design(plan.deal, 2), plan.deal).json()
     assert list(printed) == [
         "stages",
         "objective",
@@ -60,6 +60,7 @@ def test_the_phase_document_keeps_the_order_of_phase_json() -> None:
         "value",
         "schedule",
         "cumulative",
+        "units",
         "binding",
         "slack",
         "completion_probability",

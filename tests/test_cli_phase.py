@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,22 @@ from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
 THEORY = SCENARIOS / "theory"
 A4A = THEORY / "action-for-action.yaml"
+HANOI = SCENARIOS / "hanoi-2019.yaml"
+BARE_DASH = re.compile(r"(?<![\w.])[-–—](?![\w.])")
+"""A dash standing alone for a missing value (a negative number or a hyphenated word is not)."""
+
+
+def with_units(tmp_path: Path) -> Path:
+    """Action for action with A's steps in kt HFO, B's without a unit, and a binary freeze by B."""
+    text = A4A.read_text().replace(
+        "{name: a_step, giver: A, cost: =c_A, value: {B: =v_B}}",
+        "{name: a_step, giver: A, cost: =c_A, value: {B: =v_B}, unit: kt HFO}",
+    )
+    freeze = "  - {name: freeze, giver: B, binary: true, cost: 0.1, value: {A: 0.5}}\n"
+    text = text.replace("trust:\n", freeze + "trust:\n", 1)
+    path = tmp_path / "units.yaml"
+    path.write_text(text)
+    return path
 
 
 def run_json(detente_cli: CLI, *args: str | Path) -> dict[str, object]:
@@ -115,6 +132,75 @@ def test_implement_reports_completion_breaks_and_values(detente_cli: CLI) -> Non
 def test_analyze_json_has_the_trust_key(detente_cli: CLI) -> None:
     document = run_json(detente_cli, "analyze", THEORY / "reputation.yaml")
     assert document["trust"]["A"]["B"] == pytest.approx(0.588235, abs=1e-6)  # type: ignore[index]
+
+
+def test_phase_prints_amounts_in_their_units_and_totals_in_the_measure_unit(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    done = detente_cli("phase", with_units(tmp_path), "--stages", "3", "--objective", "surplus")
+    assert done.returncode == 0, done.stderr
+    assert "total 9.4 kt HFO;" in done.stdout
+    assert "largest one-shot total 2 kt HFO" in done.stdout
+    # a unit after a divisible amount, a plain number without one, a binary item by name alone
+    assert "│     1 │ a_step 4.4 kt HFO, b_step 4.4, freeze │" in done.stdout
+    assert "│     2 │ a_step 3 kt HFO, b_step 3 " in done.stdout
+    assert not BARE_DASH.search(done.stdout), done.stdout
+
+
+def test_a_package_total_names_the_items_it_sums(detente_cli: CLI) -> None:
+    done = detente_cli("phase", HANOI, "--position", "nk_hanoi_offer", "--max-stages", "10")
+    assert done.returncode == 0, done.stderr
+    words = " ".join(done.stdout.split())
+    assert "total 3 (yongbyon, test_halt, un_relief);" in words
+    assert "un_relief 0.0078125 share of the five UN resolutions' relief" in words
+    assert "│ 2 │ nothing" in words  # an empty stage
+    assert not BARE_DASH.search(done.stdout), done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            [A4A, "--stages", "1", "--target", "5"],
+            ["1 stage(s): infeasible; total none (no self-enforcing schedule)"],
+        ),
+        (
+            [A4A, "--set", "h_B=0.5", "--target", "8", "--min-stages", "--max-stages", "3"],
+            ["fewest stages: none", "no number of stages suffices: infeasible"],
+        ),
+        (
+            [HANOI, "--position", "nk_hanoi_offer"],
+            [
+                "total none (no self-enforcing schedule)",
+                "largest one-shot total none (no one-shot exchange is self-enforcing)",
+            ],
+        ),
+    ],
+)
+def test_phase_says_in_words_what_there_is_none_of(
+    detente_cli: CLI, args: list[str | Path], said: list[str]
+) -> None:
+    done = detente_cli("phase", *args)
+    assert done.returncode == 0, done.stderr
+    words = " ".join(done.stdout.split())
+    for phrase in said:
+        assert phrase in words, words
+    assert not BARE_DASH.search(done.stdout), done.stdout
+
+
+def test_json_documents_carry_the_units_of_their_schedules(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    path = with_units(tmp_path)
+    units = {"a_step": "kt HFO", "b_step": None, "freeze": None}
+    phased = run_json(detente_cli, "phase", path)
+    assert phased["units"] == units
+    assert list(phased).index("units") == list(phased).index("cumulative") + 1
+    assert run_json(detente_cli, "implement", path, "--sessions", "10")["units"] == units
+    analysed = run_json(detente_cli, "analyze", path)
+    assert analysed["phasing"]["units"] == units  # type: ignore[index]
+    given = run_json(detente_cli, "phase", THEORY / "partial-implementation.yaml", "--given")
+    assert set(given["units"]) == {"step_a", "step_b1", "step_b2", "step_b3"}  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

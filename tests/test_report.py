@@ -143,6 +143,14 @@ def documents() -> dict[str, Any]:
         "objective": "total",
         "max_total": 4.0,
         "schedule": [{"test_halt": 1.0, "kaesong": 1.0}, {"yongbyon": 1.0}, {"un_relief": 1.0}],
+        "units": {
+            "test_halt": None,
+            "kaesong": None,
+            "yongbyon": None,
+            "un_relief": "share of UN relief",
+        },
+        "binary": ["test_halt", "kaesong", "yongbyon"],
+        "measured": ["test_halt", "kaesong", "yongbyon", "un_relief"],
         "binding": ["nk honours at stage 2", "us honours at stage 3"],
         "one_shot": {"feasible": False, "max_total": 1.0},
         "min_stages": 3,
@@ -289,8 +297,9 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         "to United States and -3 to North Korea: worse than no deal for North Korea." in space
     )
     schedule = section(full, "schedule")
-    assert "not self-enforcing for the whole deal: at most 1 can be carried out" in schedule
-    assert "over 3 stages (objective: total) carries out 4, 4 times the one-shot amount" in schedule
+    measured = "(test_halt, kaesong, yongbyon, un_relief)"
+    assert f"not self-enforcing for the whole deal: at most 1 {measured} can be" in schedule
+    assert "(objective: total) carries out 4 (the same items), 4 times the one-shot" in schedule
     assert "fewest stages that make the target deal self-enforcing: 3" in schedule
     implementation = section(full, "implementation")
     assert (
@@ -331,7 +340,7 @@ def test_captions_state_the_computed_values(full: Report) -> None:
     assert "“phased_deal_exists” holds in 71% of draws (95% interval 66%–75%)" in claims
     table = next(s for s in full.sections if s.key == "claims").tables[0]
     assert table.headers[-1] == "most sensitive to"
-    assert table.rows[0][-1] == "delta (ρ = -0.41)" and table.rows[1][-1] == "—"
+    assert table.rows[0][-1] == "delta (ρ = -0.41)" and table.rows[1][-1] == "no parameter"
 
 
 def test_captions_change_when_the_results_change() -> None:
@@ -724,6 +733,7 @@ def test_positions_as_packages_say_how_many_stages_each_needs() -> None:
 
     def package(feasible: bool, fewest: int | None, violated: list[str], short: float) -> dict:  # type: ignore[type-arg]
         return {
+            "package": {"yongbyon": 1.0, "un_relief": 0.5},
             "one_shot": {"feasible": feasible, "violated": violated, "worst_slack": -short},
             "min_stages": fewest,
             "max_stages": 4,
@@ -744,13 +754,14 @@ def test_positions_as_packages_say_how_many_stages_each_needs() -> None:
         "at once; the ratifiable agreement is not self-enforcing at once but is in 2 stages."
     )
     table = section.tables[0]
-    assert table.headers == ("package", "self-enforcing at once", "fewest stages")
+    assert table.headers == ("package", "delivers", "self-enforcing at once", "fewest stages")
     assert table.rows[0] == (
         "“big”",
+        "yongbyon, un_relief 0.5 share of UN relief",
         "no: stage 1: North Korea and stage 1: United States would renege (worst shortfall 79)",
         "more than 4",
     )
-    assert table.rows[2][1:] == ("yes", "1") and table.rows[3][2] == "2"
+    assert table.rows[2][2:] == ("yes", "1") and table.rows[3][3] == "2"
 
 
 def test_trust_reports_the_declared_beliefs_only() -> None:
@@ -765,3 +776,29 @@ def test_trust_reports_the_declared_beliefs_only() -> None:
     assert "United States expects North Korea to honour its next step with probability 0.35" in (
         caption
     )
+
+
+def test_the_schedule_table_shows_each_amount_in_its_unit() -> None:
+    section = next(s for s in build_sections(data_of(documents())) if s.key == "schedule")
+    table = section.tables[-1]
+    assert table.headers == ("stage", "North Korea gives", "United States gives")
+    assert table.rows == (
+        ("1", "test_halt", "kaesong"),
+        ("2", "yongbyon", "nothing"),
+        ("3", "nothing", "un_relief 1 share of UN relief"),
+    )
+
+
+def test_a_real_schedule_reports_amounts_and_totals_in_their_units() -> None:
+    data = gather(load_scenario(SCENARIOS / "hanoi-2019.yaml"))
+    assert data.phase is not None and data.setting is not None
+    unit = "share of the five UN resolutions' relief"
+    assert data.phase["units"]["un_relief"] == unit and "yongbyon" in data.phase["binary"]
+    section = next(s for s in build_sections(data) if s.key == "schedule")
+    cells = [cell for row in section.tables[-1].rows for cell in row]
+    assert any(re.search(rf"un_relief 0\.\d+ {unit}", cell) for cell in cells), cells
+    assert "yongbyon" in cells or any(c.startswith("yongbyon,") for c in cells)
+    assert "(yongbyon, test_halt, declaration," in section.caption  # what the totals sum
+    setting = next(s for s in build_sections(data) if s.key == "setting")
+    options = next(t for t in setting.tables if t.headers == ("issue", "options"))
+    assert ("un_relief", f"0, 0.25, 0.5, 0.75, 1 ({unit})") in options.rows

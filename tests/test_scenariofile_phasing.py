@@ -43,6 +43,12 @@ def test_sections_build_a_deal_with_defaults(tmp_path: Path) -> None:
     assert scenario.phasing.stages == 1 and scenario.phasing.objective == "total"
 
 
+def test_an_item_unit_reaches_the_item_and_defaults_to_none(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, ITEMS.replace("max: 10", "max: 10, unit: t HFO")))
+    assert scenario.phasing is not None
+    assert [item.unit for item in scenario.phasing.deal.items] == ["t HFO", None]
+
+
 def test_trust_section_builds_each_model(tmp_path: Path) -> None:
     text = (
         ITEMS
@@ -87,6 +93,13 @@ def test_simultaneous_order_puts_every_giver_in_one_group(tmp_path: Path) -> Non
         (ITEMS.replace("giver: B", "giver: Q"), ["items[1].giver", "unknown party 'Q'"]),
         (ITEMS.replace("max: 10", "min: 3, max: 1"), ["items[0]", "min 3.0 is above max 1.0"]),
         (ITEMS + "phasing: {order: [[A]]}\n", ["phasing", "never moves"]),
+        (ITEMS.replace("max: 10", "max: 10, unit: 3"), ["items[0].unit", "valid string"]),
+        (ITEMS.replace("max: 10", 'max: 10, unit: " "'), ["items[0].unit", "words on one line"]),
+        (ITEMS.replace("max: 10", 'max: 10, unit: "t\\nHFO"'), ["items[0].unit", "one line"]),
+        (
+            ITEMS.replace("max: 10", "binary: true, unit: t"),
+            ["items[0].unit", "binary", "takes no unit"],
+        ),
         ("phasing: {stages: 2}\n", ["phasing", "needs an items: section"]),
     ],
 )

@@ -6,8 +6,9 @@ exactly what the command prints with ``--json``: the same keys, in the same
 order, with the same values. Facts a reader needs that the JSON does not
 carry live on the typed value only, so the JSON never changes for them: each
 issue's kind and each item's giver (:class:`IssueFacts`, on
-:attr:`AnalyzeDocument.issues`), declared by the scenario and never inferred
-from numbers.
+:attr:`AnalyzeDocument.issues`), and which items are binary and which a total
+sums (:class:`ItemUnits`, whose units alone are in the JSON), declared by the
+scenario and never inferred from numbers.
 
 The documents are built by the steps of :mod:`detente.analysis.pipeline` and
 by :mod:`detente.analysis.phasing`; this module only describes them.
@@ -341,6 +342,57 @@ class DomainDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemUnits:
+    """How a deal's amounts read: each item's unit, the binary items, and what a total sums.
+
+    ``units`` maps every item to its declared unit (``None``: a plain number);
+    ``binary`` items are delivered whole and shown by their name alone;
+    ``measured`` are the items whose amounts a total sums (``phasing.measure``).
+    Readers pass the number already formatted their way.
+
+    >>> units = ItemUnits({"yongbyon": None, "un_relief": "share of UN relief"},
+    ...                   ("yongbyon",), ("yongbyon", "un_relief"))
+    >>> units.amount("yongbyon", "1"), units.amount("un_relief", "0.5")
+    ('yongbyon', 'un_relief 0.5 share of UN relief')
+    >>> units.total("1.5"), units.total("2", again=True)
+    ('1.5 (yongbyon, un_relief)', '2 (the same items)')
+    >>> ItemUnits({"hfo": "t HFO"}, (), ("hfo",)).total("50,000", again=True)
+    '50,000 t HFO'
+    """
+
+    units: Mapping[str, str | None]
+    binary: tuple[str, ...]
+    measured: tuple[str, ...]
+
+    @property
+    def measure_unit(self) -> str | None:
+        """The unit every measured item has, or ``None`` when they do not share one."""
+        found = {self.units.get(item) for item in self.measured}
+        return found.pop() if len(found) == 1 else None
+
+    def amount(self, item: str, number: str) -> str:
+        """An item and its amount: a binary item by name, others with the number and unit."""
+        if item in self.binary:
+            return item
+        unit = self.units.get(item)
+        return f"{item} {number}" if unit is None else f"{item} {number} {unit}"
+
+    def total(self, number: str, again: bool = False) -> str:
+        """A total in the measure's unit, or with the measured items named when they differ
+        (``again``: as "the same items", when the reader has just seen them named)."""
+        unit = self.measure_unit
+        if unit is not None:
+            return f"{number} {unit}"
+        if again:
+            return f"{number} (the same items)"
+        return f"{number} ({', '.join(self.measured) or 'the measured items'})"
+
+    def json(self) -> dict[str, str | None]:
+        """``units``: ``{item: unit or null}``."""
+        return dict(self.units)
+
+
+@dataclass(frozen=True, slots=True)
 class OneShotDoc:
     """The one-stage exchange: whether it is self-enforcing and the most it carries."""
 
@@ -357,10 +409,12 @@ class PackageDoc:
     """A fixed package (a position's or the agreement's items): at once, or in how many stages.
 
     ``violated`` and ``worst_slack`` describe the one-shot exchange's broken
-    incentive constraints (``None`` when it was not checked).
+    incentive constraints (``None`` when it was not checked). ``units`` (not in
+    the JSON: the ``phasing`` document has them) measure the package's own items.
     """
 
     package: Mapping[str, float]
+    units: ItemUnits
     one_shot_feasible: bool
     violated: tuple[str, ...] | None
     worst_slack: float | None
@@ -409,6 +463,7 @@ class PhasingDoc:
     searched: bool
     min_stages: int | None
     schedule: Stages | None
+    units: ItemUnits
     positions: Mapping[str, PackageDoc]
     has_agreement: bool
     agreement: PackageDoc | None
@@ -429,6 +484,7 @@ class PhasingDoc:
         if self.searched:
             document["min_stages"] = self.min_stages
         document["schedule"] = _stages(self.schedule)
+        document["units"] = self.units.json()
         if self.positions:
             document["positions"] = {name: p.json() for name, p in self.positions.items()}
         if self.has_agreement:
@@ -520,6 +576,7 @@ class PhaseDocument:
     value: float | None
     schedule: Stages | None
     cumulative: Stages | None
+    units: ItemUnits
     binding: tuple[str, ...]
     slack: Mapping[str, float]
     completion_probability: float | None
@@ -539,6 +596,7 @@ class PhaseDocument:
             "value": self.value,
             "schedule": _stages(self.schedule),
             "cumulative": _stages(self.cumulative),
+            "units": self.units.json(),
             "binding": list(self.binding),
             "slack": dict(self.slack),
             "completion_probability": self.completion_probability,
@@ -601,6 +659,7 @@ class GivenDocument:
     stages: int
     schedule: Stages
     cumulative: Stages
+    units: ItemUnits
     self_enforcing: bool
     slack: Mapping[str, float]
     completion_probability: float
@@ -614,6 +673,7 @@ class GivenDocument:
             "stages": self.stages,
             "schedule": _stages(self.schedule),
             "cumulative": _stages(self.cumulative),
+            "units": self.units.json(),
             "self_enforcing": self.self_enforcing,
             "slack": dict(self.slack),
             "completion_probability": self.completion_probability,
@@ -630,6 +690,7 @@ class ImplementDocument:
     seed: int
     stages: int
     schedule: Stages
+    units: ItemUnits
     completion_rate: float
     completion_probability: float
     break_stage_histogram: tuple[int, ...]
@@ -643,6 +704,7 @@ class ImplementDocument:
             "seed": self.seed,
             "stages": self.stages,
             "schedule": _stages(self.schedule),
+            "units": self.units.json(),
             "completion_rate": self.completion_rate,
             "completion_probability": self.completion_probability,
             "break_stage_histogram": list(self.break_stage_histogram),

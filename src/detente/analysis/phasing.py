@@ -16,6 +16,7 @@ from detente.analysis.documents import (
     BreakDoc,
     GivenDocument,
     ImplementDocument,
+    ItemUnits,
     OneShotDoc,
     PackageDoc,
     PathDoc,
@@ -24,7 +25,7 @@ from detente.analysis.documents import (
     StageSearchDoc,
 )
 from detente.errors import DetenteError
-from detente.phasing.deal import Deal
+from detente.phasing.deal import Deal, fix_package
 from detente.phasing.designer import Design, Designer, OneShot, design, min_stages
 from detente.phasing.enforcement import Valuation, check
 from detente.phasing.package import phase_package
@@ -42,6 +43,26 @@ def _one_shot(one: OneShot | None) -> OneShotDoc | None:
 
 def _stages(schedule: Schedule | None) -> tuple[dict[str, float], ...] | None:
     return None if schedule is None else tuple(schedule.as_dicts())
+
+
+def item_units(deal: Deal) -> ItemUnits:
+    """Each item's unit, the binary items and the measured ones, as the deal declares them.
+
+    An item whose total is held at 0 (left out of a fixed package) adds nothing to a total,
+    so it is not named among the measured items.
+
+    >>> from detente.phasing.deal import Stake
+    >>> from detente.phasing.items import Item
+    >>> deal = Deal((Stake("A"), Stake("B")), (Item("x", "A", unit="t"), Item("y", "B", binary=True)),
+    ...             (("A",), ("B",)), measure=("x",))
+    >>> item_units(deal)
+    ItemUnits(units={'x': 't', 'y': None}, binary=('y',), measured=('x',))
+    """
+    return ItemUnits(
+        {item.name: item.unit for item in deal.items},
+        tuple(item.name for item in deal.items if item.binary),
+        tuple(name for name in deal.measured if deal.items[deal.item_index(name)].total[1] > 0),
+    )
 
 
 def phasing_doc(
@@ -92,6 +113,7 @@ def phasing_doc(
         searched=search is not None,
         min_stages=None if search is None else search.stages,
         schedule=_stages(best.schedule),
+        units=item_units(plan.deal),
         positions={
             name: package_document(plan, amounts, designer) for name, amounts in packages.items()
         },
@@ -176,6 +198,7 @@ def package_document(
     found = result.search.design
     return PackageDoc(
         package=dict(result.amounts),
+        units=item_units(fix_package(plan.deal, dict(result.amounts))),
         one_shot_feasible=result.one_shot.feasible,
         violated=None if plain is None else tuple(plain.violated),
         worst_slack=None if plain is None else min(plain.slacks, default=0.0),
@@ -194,8 +217,8 @@ def _cumulative(schedule: Schedule) -> tuple[dict[str, float], ...]:
     return tuple(levels.as_dicts())
 
 
-def design_document(result: Design) -> PhaseDocument:
-    """The document of a design (what ``detente phase --json`` prints)."""
+def design_document(result: Design, deal: Deal) -> PhaseDocument:
+    """The document of a design of ``deal`` (what ``detente phase --json`` prints)."""
     enforcement = result.enforcement
     return PhaseDocument(
         stages=result.stages,
@@ -205,6 +228,7 @@ def design_document(result: Design) -> PhaseDocument:
         value=result.value,
         schedule=_stages(result.schedule),
         cumulative=None if result.schedule is None else _cumulative(result.schedule),
+        units=item_units(deal),
         binding=tuple(result.binding),
         slack={}
         if enforcement is None
@@ -241,6 +265,7 @@ def given_document(deal: Deal, schedule: Schedule, source: str) -> GivenDocument
         stages=schedule.stages,
         schedule=tuple(schedule.as_dicts()),
         cumulative=_cumulative(schedule),
+        units=item_units(deal),
         self_enforcing=enforcement.self_enforcing,
         slack=dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
         completion_probability=enforcement.completion_probability,
@@ -259,11 +284,14 @@ def min_stages_document(plan: Phasing, target: float) -> PhaseDocument:
     search = min_stages(plan.deal, target, plan.max_stages, plan.time_limit)
     one = design(plan.deal, 1, "total", target, plan.time_limit).one_shot
     if search.design is None:
-        widest = design_document(design(plan.deal, plan.max_stages, "total", None, plan.time_limit))
-        document = replace(widest, stages=None, status="infeasible", schedule=None, cumulative=None)
+        widest = design(plan.deal, plan.max_stages, "total", None, plan.time_limit)
+        document = design_document(widest, plan.deal)
+        document = replace(
+            document, stages=None, status="infeasible", schedule=None, cumulative=None
+        )
         document = replace(document, binding=(), slack={})
     else:
-        document = design_document(search.design)
+        document = design_document(search.design, plan.deal)
     return replace(
         document,
         one_shot=_one_shot(one),
@@ -272,13 +300,16 @@ def min_stages_document(plan: Phasing, target: float) -> PhaseDocument:
     )
 
 
-def implement_document(run: Implementation, schedule: Schedule, seed: int) -> ImplementDocument:
-    """The document of a simulated implementation (what ``detente implement --json`` prints)."""
+def implement_document(
+    run: Implementation, deal: Deal, schedule: Schedule, seed: int
+) -> ImplementDocument:
+    """The document of ``deal``'s ``schedule`` carried out (what ``detente implement --json`` prints)."""
     return ImplementDocument(
         sessions=run.sessions,
         seed=seed,
         stages=schedule.stages,
         schedule=tuple(schedule.as_dicts()),
+        units=item_units(deal),
         completion_rate=run.completion_rate,
         completion_probability=run.completion_probability,
         break_stage_histogram=tuple(run.break_stage_histogram),

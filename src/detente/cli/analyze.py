@@ -115,7 +115,7 @@ def render(analysis: AnalyzeDocument, claims: Sequence[Claim] = ()) -> None:
         render_two_level(document, kinds, console)
     render_positions(document, console)
     render_trust(document, console)
-    render_phasing(document, console)
+    render_phasing(document, None if analysis.phasing is None else analysis.phasing.units, console)
     render_claims(document, claims, console)
     render_domain(document)
     render_findings(analysis)

@@ -13,16 +13,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from detente.analysis.documents import ItemUnits
 from detente.claims import Claim
 from detente.cli.text import literal
 
 
 def _number(x: float | None) -> str:
-    return "-" if x is None else f"{x:.4g}"
+    return "n/a" if x is None else f"{x:.4g}"
 
 
 def _yes(flag: bool | None) -> str:
-    return "-" if flag is None else ("yes" if flag else "no")
+    return "n/a" if flag is None else ("yes" if flag else "no")
 
 
 def outcome_text(outcome: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
@@ -45,16 +46,16 @@ def outcome_text(outcome: Mapping[str, Any], kinds: Mapping[str, str]) -> str:
     return ", ".join(parts) or "nothing delivered"
 
 
-def _package(amounts: dict[str, Any]) -> str:
-    """``yongbyon, un_relief 0.5``: the items delivered, with amounts other than 1."""
-    shown = [name if x == 1 else f"{name} {_number(x)}" for name, x in amounts.items() if x]
+def _package(amounts: dict[str, Any], units: ItemUnits) -> str:
+    """``yongbyon, un_relief 0.5 share of UN relief``: binary items by name, others with units."""
+    shown = [units.amount(name, _number(x)) for name, x in amounts.items() if x]
     return ", ".join(shown) or "nothing"
 
 
 def _stages(position: dict[str, Any] | None) -> str:
     """One-shot or the fewest stages of a phased package, in words."""
     if position is None:
-        return "-"
+        return "no items to phase"
     if position["one_shot"]["feasible"]:
         return "one-shot"
     found = position["min_stages"]
@@ -75,7 +76,7 @@ def render_positions(document: dict[str, Any], console: Console) -> None:
     for name, entry in positions.items():
         table.add_row(
             literal(name),
-            literal(entry["held_by"] or "-"),
+            literal(entry["held_by"] or "not stated"),
             *map(_number, entry["utilities"]),
             _yes(entry["rational"]),
             _yes(entry.get("ratifiable")),
@@ -90,10 +91,13 @@ def render_positions(document: dict[str, Any], console: Console) -> None:
             console.print(literal(f"{name}: outside the win-set of {', '.join(refusing)}"))
 
 
-def render_phasing(document: dict[str, Any], console: Console) -> None:
-    """The best self-enforcing schedule and whether the bargaining agreement needs phasing."""
+def render_phasing(document: dict[str, Any], units: ItemUnits | None, console: Console) -> None:
+    """The best self-enforcing schedule and whether the bargaining agreement needs phasing.
+
+    ``units`` say how the deal's amounts read (``None`` without a phasing section).
+    """
     phasing = document.get("phasing")
-    if not phasing:
+    if not phasing or units is None:
         return
     one = phasing["one_shot"] or {}
     carried = one.get("feasible") and (one.get("max_total") or 0) > 0
@@ -113,13 +117,13 @@ def render_phasing(document: dict[str, Any], console: Console) -> None:
         table.add_column("stage", justify="right")
         table.add_column("delivered")
         for k, stage in enumerate(schedule, start=1):
-            table.add_row(str(k), literal(_package(stage)))
+            table.add_row(str(k), literal(_package(stage, units)))
         console.print(table)
     agreement = phasing.get("agreement")
     if agreement is not None:
         console.print(
             literal(
-                f"the ratifiable Nash agreement ({_package(agreement['package'])}): "
+                f"the ratifiable Nash agreement ({_package(agreement['package'], units)}): "
                 f"{_stages(agreement)}"
                 + (
                     f"; one-shot fails at {', '.join(agreement['one_shot']['violated'])}"

@@ -44,7 +44,7 @@ def implement(
     schedule = schedule_for(plan, stages)
     outcome = run(plan.deal, schedule, sessions, np.random.default_rng(seed))
     if json_:
-        emit_json(implement_document(outcome, schedule, seed).json())
+        emit_json(implement_document(outcome, plan.deal, schedule, seed).json())
         return
     console.print(
         f"{outcome.sessions:,} sessions over {schedule.stages} stage(s): completed "

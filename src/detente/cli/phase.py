@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from detente.analysis.documents import GivenDocument, PhaseDocument
+from detente.analysis.documents import GivenDocument, ItemUnits, PhaseDocument
 from detente.analysis.phasing import (
     design_document,
     given_document,
@@ -137,11 +137,11 @@ def phase(
     else:
         chosen = _objective(objective, plan.objective)
         result = design(deal, stages or plan.stages, chosen, goal, plan.time_limit)
-        document = design_document(result)
+        document = design_document(result, deal)
     if json_:
         emit_json(document.json())
     else:
-        render(document.json())
+        render(document.json(), document.units)
 
 
 def _given(
@@ -185,7 +185,7 @@ def render_given(document: GivenDocument) -> None:
     console.print(literal(f"{document.source}, {document.stages} stage(s): {verdict}"))
     values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
     console.print(literal(f"values along the path: {values}"))
-    _schedule_table(document.schedule)
+    _schedule_table(document.schedule, document.units)
 
 
 def _min_stages(plan: Phasing, target: float | None) -> PhaseDocument:
@@ -196,38 +196,67 @@ def _min_stages(plan: Phasing, target: float | None) -> PhaseDocument:
     return min_stages_document(plan, target)
 
 
-def _number(x: float | None) -> str:
-    return "-" if x is None else f"{x:.6g}"
+def _number(x: float) -> str:
+    return f"{x:.6g}"
 
 
-def render(document: dict[str, Any]) -> None:
-    """Print the readable summary of a design document."""
+NO_SCHEDULE = "none (no self-enforcing schedule)"
+NO_ONE_SHOT = "none (no one-shot exchange is self-enforcing)"
+
+
+def _total(x: float | None, units: ItemUnits, missing: str) -> str:
+    """A total in the measure's unit (or naming the items it sums), or ``missing`` in words."""
+    return missing if x is None else units.total(_number(x))
+
+
+def _totals(design: float | None, one_shot: float | None, units: ItemUnits) -> tuple[str, str]:
+    """The design's total and the one-shot's, naming the measured items once."""
+    if design is None or one_shot is None:
+        return _total(design, units, NO_SCHEDULE), _total(one_shot, units, NO_ONE_SHOT)
+    return units.total(_number(design)), units.total(_number(one_shot), again=True)
+
+
+def _stage_count(stages: int | None) -> str:
+    return "no number of stages suffices" if stages is None else f"{stages} stage(s)"
+
+
+def render(document: dict[str, Any], units: ItemUnits) -> None:
+    """Print the readable summary of a design document (``units``: how its amounts read)."""
     if "min_stages" in document:
         fewest = f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})"
         console.print(literal(fewest))
     one = document["one_shot"] or {}
+    total, one_total = _totals(document["max_total"], one.get("max_total"), units)
     console.print(
         literal(
-            f"objective {document['objective']}, {document['stages'] or '-'} stage(s): "
-            f"{document['status']}; total {_number(document['max_total'])}; one-shot: "
+            f"objective {document['objective']}, {_stage_count(document['stages'])}: "
+            f"{document['status']}; total {total}; one-shot: "
             f"{'feasible' if one.get('feasible') else 'not self-enforcing'}, "
-            f"largest one-shot total {_number(one.get('max_total'))}"
+            f"largest one-shot total {one_total}"
         )
     )
     if document["reason"] and "min_stages" not in document:
         console.print(literal(document["reason"]))
     if not document["schedule"]:
         return
-    _schedule_table(document["schedule"])
+    _schedule_table(document["schedule"], units)
     console.print(literal("binding: " + (", ".join(document["binding"]) or "none")))
 
 
-def _schedule_table(schedule: Sequence[Mapping[str, float]]) -> None:
-    items = sorted({name for stage in schedule for name in stage})
-    table = Table(title="Schedule (amount per stage)")
+NOISE = 1e-9
+"""Amounts at most this large are solver noise: nothing is delivered."""
+
+
+def _delivered(stage: Mapping[str, float], units: ItemUnits) -> str:
+    """``yongbyon, un_relief 0.25 share of UN relief``: binary items by name, others with units."""
+    given = [units.amount(name, _number(x)) for name, x in stage.items() if abs(x) > NOISE]
+    return ", ".join(given) or "nothing"
+
+
+def _schedule_table(schedule: Sequence[Mapping[str, float]], units: ItemUnits) -> None:
+    table = Table(title="Schedule: what is delivered in each stage")
     table.add_column("stage", justify="right")
-    for name in items:
-        table.add_column(literal(name), justify="right")
+    table.add_column("delivered")
     for k, stage in enumerate(schedule, start=1):
-        table.add_row(str(k), *(_number(stage.get(name, 0.0)) for name in items))
+        table.add_row(str(k), literal(_delivered(stage, units)))
     console.print(table)

@@ -41,15 +41,17 @@ def render_sweep(summary: dict[str, Any]) -> None:
     for name, claim in summary["claims"].items():
         interval = f"{_percent(claim['low'])}–{_percent(claim['high'])}"
         empty: dict[str, Any] = {}
-        driver, effect = next(iter(claim["sensitivity"].items()), ("", empty))
+        driver, effect = next(iter(claim["sensitivity"].items()), ("no parameter", empty))
         rho = effect.get("spearman")
-        terciles = " / ".join("–" if s is None else _percent(s) for s in effect.get("terciles", []))
+        terciles = " / ".join(
+            "no draws" if s is None else _percent(s) for s in effect.get("terciles", [])
+        )
         table.add_row(
             literal(name),
             _percent(claim["share"]),
             interval,
             literal(driver),
-            "–" if rho is None else f"{rho:+.2f}",
+            "n/a" if rho is None else f"{rho:+.2f}",
             terciles,
         )
     console.print(table)
@@ -57,7 +59,7 @@ def render_sweep(summary: dict[str, Any]) -> None:
 
 def _mean(entry: dict[str, Any]) -> str:
     if entry["mean"] is None:
-        return "–"
+        return "no data"
     half = "" if entry["low"] is None else f" ± {(entry['high'] - entry['low']) / 2:.2g}"
     return f"{entry['mean']:.3g}{half}"
 

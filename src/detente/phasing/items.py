@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, FieldError
 
 PartyValues = tuple[tuple[str, float], ...]
 """Per-party numbers as ``((party, number), ...)``: immutable and ordered."""
@@ -36,7 +36,9 @@ class Item:
     receiver later reneges: that share of the one-time value is clawed back
     from the reneger and that share of the item's flows stops (snap-back).
     ``leverage`` shifts parties' outside options per unit delivered, from the
-    next stage on (dismantling weapons lowers the giver's).
+    next stage on (dismantling weapons lowers the giver's). ``unit`` says what
+    one unit of the amount is ("share of UN relief", "t HFO"), for display only;
+    ``None``: a plain number (a binary item is named, never measured).
 
     >>> step = Item("a_step", giver="A", cost=1.0, value=party_values({"B": 1.5}))
     >>> step.once("A"), step.once("B")
@@ -54,6 +56,7 @@ class Item:
     per_stage: float = math.inf
     reversibility: float = 0.0
     leverage: PartyValues = ()
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         low, high = self.total
@@ -72,6 +75,18 @@ class Item:
             object.__setattr__(self, "total", (min(low, 1.0), 1.0))
         if self.binary and low > 1:
             raise DetenteError(f"{where}: a binary item's total is at most 1, got {low}")
+        self._check_unit(where)
+
+    def _check_unit(self, where: str) -> None:
+        if self.unit is None:
+            return
+        if not self.unit.strip() or not self.unit.isprintable():
+            raise FieldError(f"{where}: a unit is words on one line, got {self.unit!r}", ("unit",))
+        if self.binary:
+            raise FieldError(
+                f"{where} is binary: delivered whole and shown by its name, it takes no unit",
+                ("unit",),
+            )
 
     def once(self, party: str) -> float:
         """One-time value of a delivered unit to ``party`` (the giver's net of its cost)."""

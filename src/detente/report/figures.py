@@ -12,10 +12,13 @@ never pay for it.
 from __future__ import annotations
 
 import io
+import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from detente.analysis.documents import ItemUnits
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -229,13 +232,14 @@ class Timeline:
     """A schedule as the timeline shows it.
 
     ``stages`` lists ``{item: amount}`` per stage (amounts already cleaned of
-    solver noise); ``measured`` names the items the deal's total counts (all if
-    empty); ``one_shot`` is the largest total a one-shot exchange carries.
+    solver noise); ``units`` say how amounts read and which items the deal's
+    total counts (all if none is named); ``one_shot`` is the largest total a
+    one-shot exchange carries.
     """
 
     stages: Sequence[Mapping[str, float]]
     givers: Mapping[str, str]
-    measured: Sequence[str] = ()
+    units: ItemUnits
     one_shot: float | None = None
 
     @property
@@ -245,16 +249,40 @@ class Timeline:
 
     def totals(self) -> list[float]:
         """The measured total carried out by the end of each stage."""
-        counted = set(self.measured)
+        counted = set(self.units.measured)
         running, totals = 0.0, []
         for stage in self.stages:
             running += sum(v for k, v in stage.items() if not counted or k in counted)
             totals.append(running)
         return totals
 
+    def label(self, item: str, value: float) -> str:
+        """An item and its amount as a cell shows it: in its unit, wrapped to fit.
+
+        >>> units = ItemUnits({"x": None, "relief": "share"}, ("x",), ("x", "relief"))
+        >>> line = Timeline([], {}, units)
+        >>> line.label("x", 1.0), line.label("relief", 0.5)
+        ('x', 'relief 0.5 share')
+        """
+        return textwrap.fill(self.units.amount(item, f"{value:.3g}"), CELL_WIDTH)
+
+    @property
+    def total_label(self) -> str:
+        """What the running total is: in the measure's unit, or the items it sums."""
+        unit, measured = self.units.measure_unit, self.units.measured
+        if unit is not None:
+            return f"total ({unit})"
+        return (
+            f"total ({', '.join(measured)})"
+            if len(measured) <= 2
+            else f"total of {len(measured)} items"
+        )
+
 
 LABELLED_STAGES = 8
 """Timelines up to this many stages name the items in each cell; longer ones shade them."""
+CELL_WIDTH = 22
+"""Characters per line of an item's label in a timeline cell."""
 
 
 def schedule_timeline(figure: Figure, timeline: Timeline) -> None:
@@ -267,17 +295,19 @@ def schedule_timeline(figure: Figure, timeline: Timeline) -> None:
         for lane, giver in enumerate(lanes):
             given = {k: v for k, v in stage.items() if timeline.givers.get(k, "?") == giver and v}
             if given:
-                _cell(top, s, lane, given, sum(given.values()) / largest, len(timeline.stages))
+                _cell(top, s, lane, given, sum(given.values()) / largest, timeline)
     top.set_yticks(range(len(lanes)), lanes)
     top.set_ylim(len(lanes) - 0.5, -0.5)
     _cumulative(bottom, timeline)
 
 
-def _cell(ax: Axes, stage: int, lane: int, given: Mapping[str, float], size: float, n: int) -> None:
+def _cell(
+    ax: Axes, stage: int, lane: int, given: Mapping[str, float], size: float, timeline: Timeline
+) -> None:
     colour = PALETTE[lane % len(PALETTE)]
     ax.barh(lane, 0.9, left=stage - 0.45, height=0.8, color=colour, alpha=0.12 + 0.5 * size)
-    if n <= LABELLED_STAGES:
-        text = "\n".join(amount(k, v) for k, v in given.items())
+    if len(timeline.stages) <= LABELLED_STAGES:
+        text = "\n".join(timeline.label(k, v) for k, v in given.items())
         ax.text(stage, lane, text, ha="center", va="center", fontsize=8.5, color=INK)
 
 
@@ -292,21 +322,8 @@ def _cumulative(ax: Axes, timeline: Timeline) -> None:
     shown = [p for p in positions if p == 1 or p % step == 0]
     ax.set_xticks(shown, [str(p) for p in shown])
     ax.set_xlabel("stage", fontsize=9)
-    ax.set_ylabel("total", fontsize=9)
+    ax.set_ylabel(timeline.total_label, fontsize=9)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
-
-
-def _amount(value: float) -> str:
-    return "" if value == 1 else f"×{value:.3g}"
-
-
-def amount(item: str, value: float) -> str:
-    """An item and the amount of it delivered (binary items delivered whole show no amount).
-
-    >>> amount("yongbyon", 1.0), amount("relief", 0.5)
-    ('yongbyon', 'relief ×0.5')
-    """
-    return f"{item} {_amount(value)}".rstrip()
 
 
 def trust_levels(figure: Figure, trust: Mapping[str, Mapping[str, float]]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from detente.analysis.documents import AnalyzeDocument, givers
-from detente.analysis.phasing import design_document, implement_document
+from detente.analysis.phasing import design_document, implement_document, item_units
 from detente.analysis.pipeline import analysis_of
 from detente.analysis.solutions import Bargaining
 from detente.analysis.twolevel import faction_sweep
@@ -68,10 +68,11 @@ def analysis_document(scenario: Scenario, context: GatherContext) -> Document:
 
 
 def setting_document(scenario: Scenario, context: GatherContext) -> Document:
-    """The parties, the issues with their options, and who gives each item.
+    """The parties, the issues with their options, who gives each item and its unit.
 
     An item's giver is the one the scenario's ``items:`` section declares
-    (``{item: [giver]}``), whatever the item is worth to anyone.
+    (``{item: [giver]}``), whatever the item is worth to anyone; ``units`` are
+    the items' declared units (``{item: unit or null}``).
     """
     parties = [
         {
@@ -92,6 +93,7 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         "issues": issues,
         "worth": item_worth(scenario),
         "givers": {item: [giver] for item, giver in givers(context.analysis.issues).items()},
+        "units": {} if scenario.phasing is None else item_units(scenario.phasing.deal).json(),
         "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
     }
@@ -176,7 +178,8 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
 
 
 def phase_document(scenario: Scenario, context: GatherContext) -> Document | None:
-    """The ``detente phase --json`` document of the scenario's deal, with givers and trust paths.
+    """The ``detente phase --json`` document of the scenario's deal, with givers, the measured
+    and binary items, and trust paths.
 
     The designer runs with the scenario's defaults (stages, objective, target);
     with a target, the fewest stages that carry it are searched too.
@@ -186,10 +189,12 @@ def phase_document(scenario: Scenario, context: GatherContext) -> Document | Non
         return None
     result = design(plan.deal, plan.stages, plan.objective, plan.target, plan.time_limit)
     context.design = result
+    designed = design_document(result, plan.deal)
     document: dict[str, Any] = {
-        **design_document(result).json(),
+        **designed.json(),
         "givers": {item.name: item.giver for item in plan.deal.items},
-        "measured": list(plan.deal.measured),
+        "measured": list(designed.units.measured),
+        "binary": list(designed.units.binary),
     }
     if plan.target is not None:
         search = min_stages(plan.deal, plan.target, plan.max_stages, plan.time_limit)
@@ -226,7 +231,7 @@ def implementation_document(scenario: Scenario, context: GatherContext) -> Docum
     if schedule is None:
         return None
     run = implement(plan.deal, schedule, SESSIONS, np.random.default_rng(SEED))
-    return implement_document(run, schedule, SEED).json()
+    return implement_document(run, plan.deal, schedule, SEED).json()
 
 
 def factions_document(scenario: Scenario, context: GatherContext) -> Document | None:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
-from detente.analysis.documents import kinds
+from detente.analysis.documents import ItemUnits, kinds
 from detente.report import figures
 from detente.report.data import Document, ReportData
-from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline, amount
+from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
 from detente.report.text import (
     SOLUTION_LABELS,
     join,
@@ -146,8 +146,8 @@ def _parameter_table(parameters: Mapping[str, Any]) -> ReportTable:
     for name, spec in parameters.items():
         spec = spec if isinstance(spec, Mapping) else {"value": spec}
         span = spec.get("range")
-        shown = f"{number(span[0])} to {number(span[1])}" if span else "—"
-        rows.append((name, number(spec["value"]), shown, spec.get("source") or "—"))
+        shown = f"{number(span[0])} to {number(span[1])}" if span else "none given"
+        rows.append((name, number(spec["value"]), shown, spec.get("source") or "none given"))
     return ReportTable(("parameter", "value used", "plausible range", "source"), tuple(rows))
 
 
@@ -202,23 +202,29 @@ def _issue_tables(setting: Document, ids: Sequence[str]) -> list[ReportTable]:
         rows = tuple(
             (
                 i["name"],
-                join(givers.get(i["name"], [])) or "—",
+                join(givers.get(i["name"], [])) or "not declared",
                 *_cells([worth_of[i["name"]][p] for p in ids]),
             )
             for i in items
         )
         tables.append(ReportTable(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
     if rest:
-        rows = tuple((i["name"], _options(i["values"])) for i in rest)
+        units = setting.get("units") or {}
+        rows = tuple((i["name"], _options(i["values"], units.get(i["name"]))) for i in rest)
         tables.append(ReportTable(("issue", "options"), rows))
     return tables
 
 
-def _options(values: Sequence[object], shown: int = 8) -> str:
-    if len(values) <= shown:
-        return ", ".join(map(str, values))
-    head = ", ".join(map(str, values[: shown - 2]))
-    return f"{head}, …, {values[-1]} ({len(values)} values)"
+def _options(values: Sequence[object], unit: str | None = None, shown: int = 8) -> str:
+    """An issue's values (the first and last of many), in its item's unit when it has one.
+
+    >>> _options([0, 0.5, 1], "share of UN relief"), _options(list(range(10)))
+    ('0, 0.5, 1 (share of UN relief)', '0, 1, 2, 3, 4, 5, …, 9 (10 values)')
+    """
+    notes = [f"{len(values)} values"] * (len(values) > shown) + [unit] * (unit is not None)
+    listed = values if len(values) <= shown else [*values[: shown - 2], "…", values[-1]]
+    text = ", ".join(map(str, listed))
+    return f"{text} ({', '.join(map(str, notes))})" if notes else text
 
 
 # --------------------------------------------------------------------------- utility space
@@ -333,7 +339,9 @@ def _solution_table(analysis: Document, names: _Names) -> ReportTable:
                 "",
             )
         )
-    rows.append(("no deal", "—", *_cells([names.reservation[p] for p in names.ids]), ""))
+    rows.append(
+        ("no deal", "nothing agreed", *_cells([names.reservation[p] for p in names.ids]), "")
+    )
     return ReportTable(("", "outcome", *names.ids, "ties"), tuple(rows))
 
 
@@ -463,13 +471,14 @@ def schedule_section(data: ReportData) -> Section | None:
     phase = data.phase
     if phase is None:
         return None
-    sentences = [_phased_sentence(phase)]
+    units = _units(data)
+    sentences = [_phased_sentence(phase, units)]
     if phase.get("one_shot"):
-        sentences.insert(0, _one_shot_sentence(phase["one_shot"]))
+        sentences.insert(0, _one_shot_sentence(phase["one_shot"], units))
     names, packages = _Names(data), _packages(data)
     if packages:  # the named positions first: whether the deals on the table can be carried out
         sentences.insert(0, _packages_sentence(packages, names))
-    package_tables = (_package_table(packages, names),) if packages else ()
+    package_tables = (_package_table(packages, names, units),) if packages else ()
     if phase.get("completion_probability") is not None and phase.get("schedule"):
         chance = share(float(phase["completion_probability"]))
         sentences.append(f"Under the modelled trust it is completed with probability {chance}.")
@@ -480,18 +489,21 @@ def schedule_section(data: ReportData) -> Section | None:
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
     schedule, givers = _cleaned(phase["schedule"]), _givers(data)
-    timeline = Timeline(
-        schedule,
-        givers,
-        phase.get("measured") or (),
-        (phase.get("one_shot") or {}).get("max_total"),
-    )
+    timeline = Timeline(schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"))
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
-    table = _schedule_table(schedule, givers, names)
+    table = _schedule_table(schedule, givers, names, units)
     tables = (*package_tables, table)
     return Section("schedule", "One shot or step by step", tuple(sentences), tables, (spec,))
+
+
+def _units(data: ReportData) -> ItemUnits:
+    """How the deal's amounts read: the phase document's units, binary and measured items."""
+    phase = data.phase or {}
+    units = phase.get("units") or ((data.analysis or {}).get("phasing") or {}).get("units") or {}
+    binary, measured = phase.get("binary") or (), phase.get("measured") or ()
+    return ItemUnits(dict(units), tuple(binary), tuple(measured))
 
 
 def _packages(data: ReportData) -> list[tuple[str, Document]]:
@@ -532,7 +544,9 @@ def _packages_sentence(packages: Sequence[tuple[str, Document]], names: _Names) 
     return sentence("Taken as fixed packages, " + "; ".join(parts))
 
 
-def _package_table(packages: Sequence[tuple[str, Document]], names: _Names) -> ReportTable:
+def _package_table(
+    packages: Sequence[tuple[str, Document]], names: _Names, units: ItemUnits
+) -> ReportTable:
     def at_once(one: Document) -> str:
         if one.get("feasible"):
             return "yes"
@@ -550,9 +564,20 @@ def _package_table(packages: Sequence[tuple[str, Document]], names: _Names) -> R
         return f"more than {limit}" if limit else "none found"
 
     rows = tuple(
-        (label, at_once(doc.get("one_shot") or {}), fewest(doc)) for label, doc in packages
+        (
+            label,
+            _given(doc.get("package") or {}, units),
+            at_once(doc.get("one_shot") or {}),
+            fewest(doc),
+        )
+        for label, doc in packages
     )
-    return ReportTable(("package", "self-enforcing at once", "fewest stages"), rows)
+    return ReportTable(("package", "delivers", "self-enforcing at once", "fewest stages"), rows)
+
+
+def _given(amounts: Mapping[str, float], units: ItemUnits) -> str:
+    """``yongbyon, un_relief 0.5 share of UN relief``: binary items by name, others with units."""
+    return ", ".join(units.amount(i, number(v)) for i, v in amounts.items() if v) or "nothing"
 
 
 def _cleaned(schedule: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
@@ -573,13 +598,15 @@ def _binding_sentence(binding: Sequence[object]) -> str:
 
 
 def _schedule_table(
-    schedule: Sequence[Mapping[str, float]], givers: Mapping[str, str], names: _Names
+    schedule: Sequence[Mapping[str, float]],
+    givers: Mapping[str, str],
+    names: _Names,
+    units: ItemUnits,
 ) -> ReportTable:
     lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
 
     def gives(stage: Mapping[str, float], giver: str) -> str:
-        given = [amount(i, v) for i, v in stage.items() if givers.get(i, "?") == giver and v]
-        return ", ".join(given) or "—"
+        return _given({i: v for i, v in stage.items() if givers.get(i, "?") == giver}, units)
 
     rows = tuple(
         (str(s), *[gives(stage, g) for g in lanes]) for s, stage in enumerate(schedule, start=1)
@@ -601,9 +628,9 @@ def _givers(data: ReportData) -> dict[str, str]:
     return {item: who[0] for item, who in found.items() if who}
 
 
-def _one_shot_sentence(one: Document) -> str:
+def _one_shot_sentence(one: Document, units: ItemUnits) -> str:
     exchange = "A one-shot exchange (everything at once, one side first)"
-    total = number(one.get("max_total"))
+    total = units.total(number(one.get("max_total")))
     if one.get("feasible"):
         return f"{exchange} is self-enforcing and carries out up to {total}."
     if one.get("max_total") is None:
@@ -611,7 +638,7 @@ def _one_shot_sentence(one: Document) -> str:
     return f"{exchange} is not self-enforcing for the whole deal: at most {total} can be carried out that way."
 
 
-def _phased_sentence(phase: Document) -> str:
+def _phased_sentence(phase: Document, units: ItemUnits) -> str:
     stages = phase.get("stages")
     over = f" over {plural(int(stages), 'stage')}" if stages else ""
     if not phase.get("schedule"):
@@ -620,7 +647,7 @@ def _phased_sentence(phase: Document) -> str:
     best, one = phase.get("max_total"), (phase.get("one_shot") or {}).get("max_total")
     text = (
         f"The best schedule{over} (objective: {phase.get('objective', 'total')}) "
-        f"carries out {number(best)}"
+        f"carries out {units.total(number(best), again=one is not None)}"
     )
     if best is not None and one:
         ratio = best / one
@@ -971,12 +998,12 @@ def _claims_table(
     rows = []
     for name in dict.fromkeys([*point, *swept]):
         row = [name, *([statements.get(name, "")] if statements else [])]
-        row.append(_truth(point[name]) if name in point else "—")
+        row.append(_truth(point[name]) if name in point else "not evaluated")
         if name in swept:
             v = swept[name]
             row += [share(v["share"]), f"{share(v['low'])}–{share(v['high'])}"]
         else:
-            row += ["—", "—"]
+            row += ["not swept", "not swept"]
         if sensitive:
             row.append(_most_sensitive((swept.get(name) or {}).get("sensitivity") or {}))
         rows.append(tuple(row))
@@ -1001,7 +1028,7 @@ def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
         (k, v.get("spearman")) for k, v in sensitivity.items() if v.get("spearman") is not None
     ]
     if not ranked:
-        return "—"
+        return "no parameter"
     name, rho = max(ranked, key=lambda kv: abs(kv[1]))
     return f"{name} (ρ = {rho:.2g})"
 

@@ -62,6 +62,11 @@ class ItemSpec(_Spec):
         default_factory=dict,
         description="Shift of a party's outside option per unit delivered (from the next stage on).",
     )
+    unit: str | None = Field(
+        default=None,
+        description="What one unit of the amount is, e.g. 'share of UN relief' or 't HFO' "
+        "(display only; a binary item takes none).",
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -235,6 +240,7 @@ def _item(spec: ItemSpec, parties: Sequence[str], tree: FileTree, path: PathKey)
             math.inf if spec.per_stage is None else spec.per_stage,
             spec.reversibility,
             party_values(spec.leverage),
+            spec.unit,
         ),
         ScenarioError,
     )
