@@ -25,8 +25,16 @@ def test_rows_hold_the_drawn_parameters_results_and_claims(tmp_path: Path) -> No
     table = sweep_table(tmp_path / "run", toy_sweep(20), chunk_size=7)
     rows = table.to_pylist()
     assert [r["draw"] for r in rows] == list(range(20))
-    assert table.column_names[:4] == ["draw", "parameter.x", "parameter.y", "parameter.z"]
+    assert table.column_names[:5] == [
+        "draw",
+        "invalid",
+        "parameter.x",
+        "parameter.y",
+        "parameter.z",
+    ]
+    assert table.column_names[-1] == "extra"
     for row in rows:
+        assert row["invalid"] is None and row["extra"] is None
         x, y = row["parameter.x"], row["parameter.y"]
         assert 0 <= x <= 1 and 2 <= y <= 4
         assert row["result.solutions.nash.value"] == pytest.approx(x * y)

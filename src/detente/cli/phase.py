@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from detente import sizes
 from detente.analysis.documents import PhaseDocument
 from detente.analysis.phasing import design_document, min_stages_document, outcome_packages
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
@@ -99,6 +100,8 @@ def phase(
     """Design the best self-enforcing schedule (or the fewest stages) for a scenario's deal."""
     if stages is not None and min_stages_:
         raise DetenteError("give either --stages K or --min-stages, not both")
+    sizes.require_stages(stages, "--stages")
+    sizes.require_stages(max_stages, "--max-stages")
     loaded = load(scenario, set_)
     plan = phasing_of(loaded)
     deal = plan.deal

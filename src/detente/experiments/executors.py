@@ -90,6 +90,9 @@ class LocalWorkers:
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
+        except KeyboardInterrupt:  # stopped (Ctrl-C, SIGTERM): end the workers' tasks too
+            pool.shutdown(wait=False, kill_workers=True)
+            raise
         finally:
             for future in futures:
                 future.cancel()
