@@ -89,9 +89,15 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(args: list[str]) -> None:
-    """Run the command ``args`` name, then make sure its output has reached stdout."""
+    """Run the command ``args`` name, then make sure its output has reached stdout.
+
+    The command is invoked directly rather than through typer's ``main``, which
+    would turn Ctrl-C into a silent return and a broken pipe into exit 1.
+    """
     requested = next((a for a in args if a in COMMANDS), None)
-    build_app(requested)(args=args, prog_name="detente", standalone_mode=False)
+    command = typer.main.get_command(build_app(requested))
+    with command.make_context("detente", args) as context:
+        command.invoke(context)
     sys.stdout.flush()  # a reader that went away is noticed here, not at interpreter exit
 
 

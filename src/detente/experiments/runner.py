@@ -8,6 +8,7 @@ already written, removes its temporary files and says what it kept.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -118,9 +119,13 @@ def execute(work: Work, manifest: Manifest, options: RunOptions, executor: Execu
         done = manifest.total - sum(c.size for c in missing)
         sizes_ = {c.index: c.size for c in missing}
         unit = f"{manifest.unit}s"
+        results = executor.map_unordered(run_chunk, work, missing)
         try:
-            with progress_bar(manifest.kind, manifest.total, done, unit, options.progress) as step:
-                for index, table in executor.map_unordered(run_chunk, work, missing):
+            with (
+                contextlib.closing(results),  # stopped early, the executor ends its tasks
+                progress_bar(manifest.kind, manifest.total, done, unit, options.progress) as step,
+            ):
+                for index, table in results:
                     manifest = store.save_chunk(manifest, index, table)
                     step(sizes_[index])
         except KeyboardInterrupt:

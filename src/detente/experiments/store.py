@@ -29,7 +29,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -220,14 +220,18 @@ class ResultStore:
         if not force:
             self._occupant(resume)
         self._make_directory()
+        lock = self.directory / LOCK
+        new_lock = not lock.exists()
         try:
             with self._locked():
                 yield
         finally:
-            if self.created and self.existing() is None:
-                (self.directory / LOCK).unlink(missing_ok=True)
-                with contextlib.suppress(OSError):
-                    self.directory.rmdir()
+            if self.existing() is None:  # nothing recorded: leave no trace of this run
+                if new_lock:
+                    lock.unlink(missing_ok=True)
+                if self.created:
+                    with contextlib.suppress(OSError):
+                        self.directory.rmdir()
 
     def _make_directory(self) -> None:
         if self.directory.is_symlink() or (self.directory.exists() and not self.directory.is_dir()):
@@ -280,13 +284,15 @@ class ResultStore:
             _require_same(existing, manifest, self.directory)
             self._remove_temporaries()
             checked = self.verified(existing)
-            self._require_own_chunk_files(checked)
+            self._require_own_chunk_files(checked, {chunk_name(i) for i in existing.done})
             if checked != existing:
                 self._save(checked)
             return checked
+        previous = self.existing() if force else None
+        owned = set() if previous is None else {chunk_name(i) for i in previous.done}
+        self._require_own_chunk_files(manifest, owned)
         if force:
-            self._remove_own_files()
-        self._require_own_chunk_files(manifest)
+            self._remove_own_files(previous)
         self._save(manifest)
         return manifest
 
@@ -338,10 +344,17 @@ class ResultStore:
         """Whether the directory holds anything besides a lock left by an earlier run."""
         return any(path.name != LOCK for path in self.directory.iterdir())
 
-    def _require_own_chunk_files(self, manifest: Manifest) -> None:
-        """Refuse to run if a chunk still to compute would replace a file that is not detente's."""
+    def _require_own_chunk_files(
+        self, manifest: Manifest, owned: Collection[str] = frozenset()
+    ) -> None:
+        """Refuse to run if a chunk still to compute would replace a file that is not detente's.
+
+        ``owned`` names files an earlier run's manifest lists (``--force`` removes them).
+        """
         for chunk in self.missing(manifest):
             path = self.directory / chunk_name(chunk.index)
+            if path.name in owned and path.is_file() and not path.is_symlink():
+                continue
             if (path.exists() or path.is_symlink()) and not is_detente_chunk(path):
                 raise ResultsError(
                     f"{path}: not a chunk detente wrote, and this run would replace it; "
@@ -405,9 +418,8 @@ class ResultStore:
         for path in self.directory.glob(f".{MANIFEST}.*.tmp"):
             path.unlink(missing_ok=True)
 
-    def _remove_own_files(self) -> None:
+    def _remove_own_files(self, existing: Manifest | None) -> None:
         """Remove what an earlier run's manifest lists (its chunks, the manifest), nothing else."""
-        existing = self.existing()
         self._remove_temporaries()
         if existing is None:
             return

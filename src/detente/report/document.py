@@ -85,6 +85,8 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
         )
     try:
         return _write(report, path, format)
+    except BrokenPipeError:
+        raise  # the reader of -o /dev/stdout went away: the command line exits quietly
     except OSError as error:
         reason = error.strerror or str(error)
         raise DetenteError(f"report: cannot write {path}: {reason}") from None
