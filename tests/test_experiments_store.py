@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from detente.experiments import Manifest, ResultsError, ResultStore, RunOptions, run_sweep
-from detente.experiments.store import MANIFEST, chunk_name
+from detente.experiments.store import MANIFEST, ChunkRecord, chunk_name
 from tests.experiment_toys import X, toy_sweep
 
 SRC = Path(__file__).parents[1] / "src"
@@ -221,3 +221,85 @@ def test_the_lock_of_a_finished_run_is_no_obstacle(tmp_path: Path) -> None:
     (tmp_path / "fresh").mkdir()
     (tmp_path / "fresh" / ".detente.lock").touch()  # an empty directory but for a lock
     assert run(tmp_path / "fresh").complete
+
+
+def test_each_chunk_is_recorded_with_its_rows_and_checksum(tmp_path: Path) -> None:
+    manifest = run(tmp_path / "run")
+    for index, record in manifest.done.items():
+        path = tmp_path / "run" / chunk_name(index)
+        assert record == ChunkRecord.of(path, pq.read_metadata(path).num_rows)
+        assert record.rows == 4
+
+
+def test_resume_computes_again_a_chunk_that_is_corrupt_truncated_or_missing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "run"
+    run(out)
+    originals = {i: pq.read_table(out / chunk_name(i)) for i in range(5)}
+    flipped = bytearray((out / chunk_name(1)).read_bytes())
+    flipped[len(flipped) // 2] ^= 0xFF  # same size, other content
+    (out / chunk_name(1)).write_bytes(bytes(flipped))
+    (out / chunk_name(2)).write_bytes((out / chunk_name(2)).read_bytes()[:50])
+    (out / chunk_name(3)).unlink()
+    with pytest.raises(ResultsError, match=r"chunk-000001.parquet: this chunk is corrupt"):
+        rows(out)
+    notes: list[str] = []
+    finished = run(out, resume=True, notify=notes.append)
+    assert finished.complete
+    assert notes == [
+        "chunk-000001.parquet is corrupt (its checksum differs from the manifest's): "
+        "computing it again",
+        f"chunk-000002.parquet is truncated (50 of {finished.done[2].size:,} bytes): "  # type: ignore[union-attr]
+        "computing it again",
+        "chunk-000003.parquet is missing: computing it again",
+    ]
+    for index, table in originals.items():
+        assert pq.read_table(out / chunk_name(index)).equals(table)
+
+
+def test_force_removes_only_what_the_manifest_lists(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run(out, draws=8)  # chunks 0 and 1
+    (out / chunk_name(7)).write_text("a user's file named like a chunk, beyond this run")
+    (out / "notes.txt").write_text("mine")
+    run(out, draws=12, seed=8, force=True)  # chunks 0, 1, 2
+    assert (out / chunk_name(7)).read_text().startswith("a user's file")
+    assert (out / "notes.txt").read_text() == "mine"
+    assert rows(out).num_rows == 12
+
+
+def test_force_refuses_to_replace_a_users_file_named_like_a_chunk(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run(out, draws=8)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / chunk_name(2)).write_text("a user's file in the way")
+    with pytest.raises(ResultsError, match=r"chunk-000002.parquet: not a chunk detente wrote"):
+        run(out, draws=12, force=True)
+    assert (out / chunk_name(2)).read_text() == "a user's file in the way"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != chunk_name(2)} == before
+
+
+def test_a_run_written_before_checksums_is_read_and_resumed(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    manifest = run(out)
+    legacy = json.loads(manifest.to_json())
+    legacy["format"] = "detente-results/1"
+    for key in ("chunks", "schema"):
+        del legacy[key]
+    legacy["completed"] = [0, 1, 2]
+    (out / "manifest.json").write_text(json.dumps(legacy))
+    (out / MANIFEST).unlink()
+    assert rows(out).num_rows == 12
+    assert run(out, resume=True).complete
+    assert not (out / "manifest.json").exists() and rows(out).num_rows == 20
+
+
+def test_a_refused_new_run_leaves_no_directory_or_lock(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match=r"the folder .*missing does not exist"):
+        run(tmp_path / "missing" / "run")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / chunk_name(0)).write_text("not a chunk")
+    with pytest.raises(ResultsError, match="not a chunk detente wrote"):
+        run(tmp_path / "busy", force=True)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["busy", chunk_name(0)]
