@@ -17,6 +17,7 @@ from detente import sizes
 from detente.cli import main
 from detente.experiments import runner
 from tests.conftest import SCENARIOS, assert_one_line_error
+from tests.experiment_toys import BREAKS
 
 WORKED = SCENARIOS / "theory" / "worked-example.yaml"
 ROBUST = SCENARIOS / "theory" / "robustness-example.yaml"
@@ -201,25 +202,3 @@ def test_a_sweep_records_draws_that_make_an_invalid_scenario(
     assert "e.g. draw 2: " in warning and "parties[0].discount" in warning
     summary = json.loads(detente(capsys, "summarize", out, "--json").stdout)
     assert (summary["draws"], summary["invalid"], summary["planned"]) == (19, 11, 30)
-
-
-BREAKS = """\
-name: Draws that break
-parameters:
-  d_A: {value: 1, range: [0, 10]}
-  delta: {value: 0.9, range: [0.5, 1.5]}
-issues:
-  - name: deal
-    values: [Small, Medium, Big]
-parties:
-  - id: A
-    reservation: =d_A
-    discount: =delta
-    utility: {type: linear, values: {deal: {Small: 6, Medium: 4, Big: 1}}}
-  - id: B
-    utility: {type: linear, values: {deal: {Small: 2, Medium: 5, Big: 9}}}
-claims:
-  several:
-    expr: n_rational >= 2
-"""
-"""A discount drawn above 1 makes an invalid scenario; a reservation above 6 leaves no deal."""
