@@ -53,7 +53,7 @@ def detente(
         (["phase", HANOI, "--stages", "20000000"], ["--stages 20,000,000", "square of the stages", "--limit stages=N"]),
         (["phase", HANOI, "--min-stages", "--max-stages", "20000000"], ["--max-stages 20,000,000", "--limit stages=N"]),
         (["spe", WORKED, "--rounds", HUGE], ["a deadline of 1,000,000,000,000 rounds", "--limit rounds=N"]),
-        (["spe", PIE, "--rounds", "100000"], ["100,000 rounds over 1,000,001 outcomes", "--limit steps=N"]),
+        (["spe", PIE, "--rounds", "100000"], ["100,000 rounds over 1,000,001 outcomes", "limit of 10,000,000,000 steps", "--limit steps=N"]),
         (["analyze", TWO_LEVEL, "--vary-faction", "nk.military.weight=0:1:1000000"], ["--vary-faction", "limit of 1,000 weights", "--limit grid=N"]),
         (["analyze", TWO_LEVEL, "--vary-faction", "nk.military.weight=0:1:" + "9" * 400], ["--vary-faction", "--limit grid=N"]),
         (["simulate", WORKED, "--sessions", "2", "--strategies", f"boulware(exponent={'9' * 400})"], ["parameter 'exponent' must be a finite number", "beyond 1e308"]),

@@ -72,7 +72,7 @@ LIMITS: dict[str, Limit] = {
         ),
         Limit(
             "steps",
-            1_000_000_000,
+            10_000_000_000,
             "steps",
             "rounds × outcomes of `spe`'s backward induction (one pass over every outcome "
             "in every round)",

@@ -55,7 +55,8 @@ def spe(
     protocol = protocol_for(loaded, rounds)
     if opener is None:
         opener = getattr(protocol, "opener", None)
-    require_induction(protocol.deadline, min(loaded.space.size, max_outcomes))
+    if loaded.space.size <= max_outcomes:  # (a larger space is refused as too large to enumerate)
+        require_induction(protocol.deadline, loaded.space.size)
     table = Table.of(loaded, max_outcomes)
     solution = equilibrium(table, protocol.deadline, opener)
     outcome = None if solution.outcome is None else loaded.space.to_dict(solution.outcome)
