@@ -233,17 +233,21 @@ def parse_limits(pairs: Sequence[str]) -> dict[str, int]:
         name = name.strip()
         if name not in LIMITS:
             raise DetenteError(f"--limit {pair}: no such limit; limits: {', '.join(LIMITS)}")
-        match = _AMOUNT.match(text)
-        amount = (
-            float(match.group(1)) * _SCALES[(match.group(2) or "").lower().rstrip("b")]
-            if match
-            else -1.0
-        )
-        if not 0 <= amount < 2**62 or (match and match.group(2) and name != "memory"):
+        amount = _amount(text, sizes=name == "memory")
+        if amount is None:
+            size = ", or a size such as 8GB" if name == "memory" else ""
             raise DetenteError(
                 f"--limit {pair}: expected {name}=N with a whole number N "
-                f"(e.g. --limit {name}={LIMITS[name].default}"
-                + (", or a size such as 8GB)" if name == "memory" else ")")
+                f"(e.g. --limit {name}={LIMITS[name].default}{size})"
             )
-        values[name] = max(1, int(amount))
+        values[name] = amount
     return values
+
+
+def _amount(text: str, sizes: bool) -> int | None:
+    """``text`` as a positive whole number (with ``sizes``, ``8GB`` too), or ``None``."""
+    match = _AMOUNT.match(text)
+    if match is None or (match.group(2) and not sizes):
+        return None
+    amount = float(match.group(1)) * _SCALES[(match.group(2) or "").lower().rstrip("b")]
+    return max(1, int(amount)) if amount < 2**62 else None

@@ -127,36 +127,34 @@ def _exit_for(error: BaseException, debug: bool) -> None:
         raise SystemExit(128 + signal.SIGPIPE) from None
     if isinstance(error, SystemExit):
         raise error
-    if isinstance(error, typer.Exit | typer.Abort) and isinstance(
-        error.__cause__, KeyboardInterrupt
-    ):
-        error = error.__cause__  # typer turns Ctrl-C into an exit of its own
     if isinstance(error, typer.Exit):
         raise SystemExit(error.exit_code) from None
-    if isinstance(error, _USAGE_ERROR):
-        code = getattr(error, "exit_code", 2)
-        if not error.format_message().strip():  # type: ignore[attr-defined]
-            raise SystemExit(code) from None  # no arguments: the help is already printed
-        context = getattr(error, "ctx", None)
-        hint = f" (see '{context.command_path} --help')" if context is not None else ""
-        fail(f"error: {error.format_message()}{hint}", code)  # type: ignore[attr-defined]
     if isinstance(error, KeyboardInterrupt | typer.Abort):
         stopped_by = _STOPPED_BY[-1] if _STOPPED_BY else signal.SIGINT
         detail = f": {error}" if str(error) else ""
         fail(f"interrupted by {signal.Signals(stopped_by).name}{detail}", 128 + stopped_by)
-    if debug:
+    if isinstance(error, _USAGE_ERROR):
+        _usage_error(error)
+    if debug or not isinstance(error, Exception):
         raise error
-    if isinstance(error, DetenteError):
-        fail(f"error: {error}", 2)
-    if isinstance(error, OSError):
-        fail(f"error: {describe_os_error(error)}", 2)
-    if not isinstance(error, Exception):
-        raise error
+    if isinstance(error, DetenteError | OSError):
+        shown = describe_os_error(error) if isinstance(error, OSError) else str(error)
+        fail(f"error: {shown}", 2)
     fail(
         f"internal error: {type(error).__name__}: {error} "
         "(a bug in detente; rerun with --debug for the traceback and report it)",
         1,
     )
+
+
+def _usage_error(error: Exception) -> None:
+    """A wrong command line: click's message and where to find help (no arguments: just exit)."""
+    code = getattr(error, "exit_code", 2)
+    if not error.format_message().strip():  # type: ignore[attr-defined]
+        raise SystemExit(code) from None  # no arguments: the help is already printed
+    context = getattr(error, "ctx", None)
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    fail(f"error: {error.format_message()}{hint}", code)  # type: ignore[attr-defined]
 
 
 def _reader_gone(error: BaseException | None) -> bool:
