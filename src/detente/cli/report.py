@@ -20,7 +20,6 @@ from detente.cli.common import (
 )
 from detente.errors import DetenteError
 from detente.experiments.scenario_text import ScenarioText
-from detente.files import output_target
 from detente.formats import domain_source
 from detente.scenario import Scenario
 from detente.scenariofile.loader import parse_overrides
@@ -67,11 +66,12 @@ def report(
 ) -> None:
     """Write a report of every analysis detente can run on a scenario."""
     from detente.report import Report, gather, read_sweep, write_report  # matplotlib: when used
+    from detente.report.document import check_target
 
     chosen = choose_format(format_, output)
     path = output or Path(f"report.{chosen}")
     if not path.is_dir():  # a folder gets write_report's own message
-        output_target(path)
+        check_target(path, chosen)
     loaded, identity = load_with_identity(scenario, set_, sweep is not None)
     summary = None if sweep is None else read_sweep(sweep)
     if summary is not None and sweep is not None:

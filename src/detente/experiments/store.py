@@ -10,7 +10,7 @@ Layout of a results directory::
 Every chunk has the same columns and types (the run's schema), and the
 metadata files start with ``_`` or ``.``, so the directory reads as one
 dataset: ``pandas.read_parquet(DIR)``, ``pyarrow.dataset.dataset(DIR)``,
-DuckDB's ``read_parquet('DIR/*.parquet')``.
+DuckDB's ``read_parquet('DIR')``.
 
 A chunk's rows are written to a temporary file that is renamed into place,
 and only then is the chunk recorded in the manifest (itself replaced

@@ -92,15 +92,24 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
         raise DetenteError(f"report: cannot write {path}: {reason}") from None
 
 
-def _write(report: Report, path: Path, format: Format) -> list[Path]:
-    if format == "html":
-        write_text_atomically(path, report.html())
-        return [path]
-    if output_target(path).how != "replace":
+def check_target(path: Path, format: Format) -> None:
+    """Refuse, before any work, a path a report of ``format`` cannot be written to.
+
+    HTML goes anywhere a file can (a terminal, a pipe, ``/dev/stdout``); Markdown
+    needs a regular file, with its figure folder beside it.
+    """
+    if output_target(path).how != "replace" and format == "md":
         raise DetenteError(
             f"report: {path} is not a regular file; a Markdown report keeps its figures in a "
             "folder beside it: write it to a file, or use --format html"
         )
+
+
+def _write(report: Report, path: Path, format: Format) -> list[Path]:
+    check_target(path, format)
+    if format == "html":
+        write_text_atomically(path, report.html())
+        return [path]
     folder = figure_folder(path)
     files = {f"{name}.png": png for name, png in report.images.items()}
     files[FIGURES_MARKER] = "".join(f"{name}\n" for name in files).encode()
