@@ -67,17 +67,7 @@ def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
     Draws whose scenario was invalid are counted (``invalid``) and left out of
     every share; ``scenario`` and ``sets`` identify what was swept.
     """
-    rows = table.num_rows
-    invalid = 0
-    if "invalid" in table.column_names:
-        flagged = table.column("invalid").is_valid()
-        invalid = int(pc.sum(flagged).as_py() or 0)
-        table = table.filter(pc.invert(flagged))
-    if table.num_rows == 0:
-        raise DetenteError(
-            f"every one of the {rows:,} draws summarized is invalid (see their `invalid` "
-            "column); nothing to summarize"
-        )
+    table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
     values = {p: table.column(f"parameter.{p}").to_numpy() for p in parameters}
@@ -102,6 +92,20 @@ def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
         "parameters": parameters,
         "claims": claims,
     }
+
+
+def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:
+    """The rows of draws whose scenario was valid, and how many were not."""
+    if "invalid" not in table.column_names:
+        return table, 0
+    flagged = table.column("invalid").is_valid()
+    valid = table.filter(pc.invert(flagged))
+    if valid.num_rows == 0:
+        raise DetenteError(
+            f"every one of the {table.num_rows:,} draws summarized is invalid (see their "
+            "`invalid` column); nothing to summarize"
+        )
+    return valid, table.num_rows - valid.num_rows
 
 
 def _rho(entry: dict[str, object]) -> float:
