@@ -65,3 +65,25 @@ def toy_sweep(
     parameters: tuple[Uncertain, ...] = (X, Y, Z),
 ) -> Sweep:
     return Sweep(ToyModel(delay=delay), parameters, toy_results, draws, CLAIMS, seed, lhs)
+
+
+BREAKS = """\
+name: Draws that break
+parameters:
+  d_A: {value: 1, range: [0, 10]}
+  delta: {value: 0.9, range: [0.5, 1.5]}
+issues:
+  - name: deal
+    values: [Small, Medium, Big]
+parties:
+  - id: A
+    reservation: =d_A
+    discount: =delta
+    utility: {type: linear, values: {deal: {Small: 6, Medium: 4, Big: 1}}}
+  - id: B
+    utility: {type: linear, values: {deal: {Small: 2, Medium: 5, Big: 9}}}
+claims:
+  several:
+    expr: n_rational >= 2
+"""
+"""A discount drawn above 1 makes an invalid scenario; a reservation above 6 leaves no deal."""

@@ -118,6 +118,7 @@ def test_make_demo_runs_from_a_fresh_clone(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(clone / "src"), "COLUMNS": "120"}
     commands = demo_commands(clone)
     assert [c[0] for c in commands] == ["analyze", "sweep", "summarize", "report"]
+    (clone / "demo-out").mkdir()  # make demo's mkdir: detente creates no missing folder
     for command in commands:
         if command[0] == "sweep":  # fewer draws and one process: the test checks it runs
             command = [*command, "--draws", "4", "--workers", "1"]

@@ -88,4 +88,6 @@ def test_a_run_with_missing_chunks_is_one_line_naming_the_file(
     assert done.returncode == 0, done.stderr
     chunk = sorted(run.glob("*.parquet"))[0]
     chunk.unlink()
-    assert_one_line_error(detente_cli("summarize", run), chunk.name, "no such file")
+    assert_one_line_error(
+        detente_cli("summarize", run), chunk.name, "missing", "rerun the same command with --resume"
+    )

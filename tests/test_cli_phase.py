@@ -211,13 +211,22 @@ def test_json_documents_carry_the_units_of_their_schedules(
         (["phase", A4A, "--equal-steps", "zz"], ["unknown item 'zz'"]),
         (["phase", A4A, "--set", "h_B=1.5"], ["trust.A.B.hazard"]),
         (["phase", THEORY / "worked-example.yaml"], ["no items: section"]),
-        (["implement", A4A, "--stages", "1", "--set", "G_A=-50"], ["no schedule to implement"]),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
     detente_cli: CLI, args: list[str | Path], fragments: list[str]
 ) -> None:
     assert_one_line_error(detente_cli(*args), *fragments)
+
+
+def test_an_out_of_range_set_warns_and_an_infeasible_schedule_is_then_one_error_line(
+    detente_cli: CLI,
+) -> None:
+    done = detente_cli("implement", A4A, "--stages", "1", "--set", "G_A=-50")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    warning, error = done.stderr.strip().splitlines()
+    assert warning.startswith("warning: --set G_A=-50 is outside the declared range [0, 12]")
+    assert error.startswith("error: no schedule to implement")
 
 
 def test_a_link_cycle_in_a_file_is_one_line_exit_2(detente_cli: CLI, tmp_path: Path) -> None:

@@ -84,7 +84,7 @@ def test_sweep_takes_the_same_output_flag_as_other_commands(
 ) -> None:
     done = detente_cli("sweep", EXAMPLE, "--draws", "3", "--seed", "1", "-o", tmp_path / "run")
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "run" / "manifest.json").is_file()
+    assert (tmp_path / "run" / "_manifest.json").is_file()
 
 
 SHIPPED = sorted(SCENARIOS.rglob("*.yaml"))
@@ -123,7 +123,8 @@ def test_fields_choose_which_results_are_stored(tmp_path: Path, detente_cli: CLI
     assert {"result.n_outcomes", "result.n_rational", "result.solutions.nash.utilities"} <= set(
         stored
     )
-    claims = [c for c in every if c.startswith(("draw", "parameter.", "claim."))]
+    claims = [c for c in every if not c.startswith("result.")]
+    assert claims[:2] == ["draw", "invalid"] and claims[-1] == "extra"
     assert [c for c in some if not c.startswith("result.")] == claims
     # the stored values are the full run's
     full, part = ResultStore(tmp_path / "all").read()[1], ResultStore(tmp_path / "some").read()[1]

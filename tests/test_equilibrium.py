@@ -52,6 +52,12 @@ def test_rubinstein_limit_as_the_deadline_grows(deltas: tuple[float, float], lim
     assert _opener_share(deltas, 200, 20_000) == pytest.approx(limit, abs=1e-3)
 
 
+def test_a_deadline_long_enough_for_the_discount_to_underflow_keeps_the_rubinstein_share() -> None:
+    """δ^t is exactly 0 beyond t ≈ 1,075 at δ = 0.5: later rounds are worth nothing, not an error."""
+    assert 0.5**1100 == 0.0
+    assert _opener_share((0.5, 0.5), 1500, 300) == pytest.approx(2 / 3, abs=1 / 300)
+
+
 def test_second_mover_opening_mirrors_the_shares() -> None:
     pie = _pie(100)
     spe = subgame_perfect(pie, 1.0 - pie, (0.9, 0.9), 2, opener=1)

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from detente.experiments import Manifest, ResultsError, ResultStore, RunOptions, run_sweep
-from detente.experiments.store import chunk_name
+from detente.experiments.store import MANIFEST, ChunkRecord, chunk_name
 from tests.experiment_toys import X, toy_sweep
 
 SRC = Path(__file__).parents[1] / "src"
@@ -35,12 +35,14 @@ def rows(out: Path) -> pa.Table:
 def test_a_finished_run_records_every_chunk(tmp_path: Path) -> None:
     manifest = run(tmp_path / "run")
     assert manifest.complete and manifest.completed == frozenset(range(5))
-    stored = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    stored = json.loads((tmp_path / "run" / MANIFEST).read_text())
     assert stored["arguments"]["seed"] == 7 and stored["total"] == 20
+    assert sorted(stored["chunks"]) == ["0", "1", "2", "3", "4"]
+    assert stored["chunks"]["4"]["rows"] == 4 and len(stored["chunks"]["4"]["sha256"]) == 64
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
         ".detente.lock",  # the lock a run holds while it writes
+        MANIFEST,
         *(chunk_name(i) for i in range(5)),
-        "manifest.json",
     ]
 
 
@@ -61,7 +63,7 @@ def test_an_earlier_run_needs_resume_or_force(tmp_path: Path) -> None:
     ):
         run(tmp_path / "run")
     run(tmp_path / "run", seed=8, force=True)
-    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["arguments"]["seed"] == 8
+    assert json.loads((tmp_path / "run" / MANIFEST).read_text())["arguments"]["seed"] == 8
 
 
 @pytest.mark.parametrize(
@@ -88,31 +90,22 @@ def test_resume_runs_exactly_the_missing_chunks(tmp_path: Path) -> None:
     run(tmp_path / "reference")
     reference = rows(tmp_path / "reference")
     manifest = run(out)
-    # Forget chunks 1 and 3 (as if killed before recording them) and mark chunk 0's file so
-    # a recomputation would show; leave chunk 3's file behind, and a stray temporary file.
-    (out / "manifest.json").write_text(
-        manifest.__class__(**{**_fields(manifest), "completed": frozenset({0, 2, 4})}).to_json()
-    )
+    # Forget chunks 1 and 3 (as if killed before recording them); leave chunk 3's file
+    # behind, and a stray temporary file; mark the time chunk 0 was written, which a
+    # recomputation would change.
+    (out / MANIFEST).write_text(manifest.without({1, 3}).to_json())
     (out / chunk_name(1)).unlink()
-    marked = pq.read_table(out / chunk_name(0))
-    pq.write_table(
-        marked.set_column(0, "draw", pa.array([100, 101, 102, 103])), out / chunk_name(0)
-    )
+    first = (out / chunk_name(0)).stat().st_mtime_ns
     (out / f".{chunk_name(3)}.999.tmp").write_bytes(b"partial")
     finished = run(out, resume=True)
     assert finished.complete
-    assert pq.read_table(out / chunk_name(0)).column("draw").to_pylist() == [100, 101, 102, 103]
-    again = rows(out).slice(4)
-    assert again.equals(reference.slice(4))
+    assert (out / chunk_name(0)).stat().st_mtime_ns == first
+    assert rows(out).equals(reference)
     assert not list(out.glob(".*.tmp"))
 
 
-def _fields(manifest: Manifest) -> dict[str, object]:
-    return {name: getattr(manifest, name) for name in Manifest.__dataclass_fields__}
-
-
 def test_a_damaged_manifest_is_a_clean_error(tmp_path: Path) -> None:
-    (tmp_path / "manifest.json").write_text('{"format": "something else"}')
+    (tmp_path / MANIFEST).write_text('{"format": "something else"}')
     with pytest.raises(ResultsError, match="not a detente results manifest"):
         ResultStore(tmp_path).read()
 
@@ -135,9 +128,9 @@ def written(manifest: Path) -> int:
 
 def start_and_kill(out: Path, moment: float) -> None:
     """Run the sweep in a subprocess; SIGKILL it ``moment`` seconds after it first writes."""
-    before = written(out / "manifest.json")
+    before = written(out / MANIFEST)
     process = subprocess.Popen([sys.executable, "-c", SCRIPT, str(out)], env=ENV)
-    while written(out / "manifest.json") == before and process.poll() is None:
+    while written(out / MANIFEST) == before and process.poll() is None:
         time.sleep(0.002)
     time.sleep(moment)
     process.send_signal(signal.SIGKILL)
@@ -208,7 +201,7 @@ def test_a_second_run_into_a_directory_being_written_is_refused(tmp_path: Path) 
     process = subprocess.Popen([sys.executable, "-c", slow, str(out)], env=ENV)
     try:
         deadline = time.monotonic() + 60
-        while not (out / "manifest.json").exists() and time.monotonic() < deadline:
+        while not (out / MANIFEST).exists() and time.monotonic() < deadline:
             time.sleep(0.005)
         assert process.poll() is None, "the first run ended before it could be raced"
         same = toy_sweep(600, 5, delay=0.05, parameters=(X,))
@@ -228,3 +221,85 @@ def test_the_lock_of_a_finished_run_is_no_obstacle(tmp_path: Path) -> None:
     (tmp_path / "fresh").mkdir()
     (tmp_path / "fresh" / ".detente.lock").touch()  # an empty directory but for a lock
     assert run(tmp_path / "fresh").complete
+
+
+def test_each_chunk_is_recorded_with_its_rows_and_checksum(tmp_path: Path) -> None:
+    manifest = run(tmp_path / "run")
+    for index, record in manifest.done.items():
+        path = tmp_path / "run" / chunk_name(index)
+        assert record == ChunkRecord.of(path, pq.read_metadata(path).num_rows)
+        assert record.rows == 4
+
+
+def test_resume_computes_again_a_chunk_that_is_corrupt_truncated_or_missing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "run"
+    run(out)
+    originals = {i: pq.read_table(out / chunk_name(i)) for i in range(5)}
+    flipped = bytearray((out / chunk_name(1)).read_bytes())
+    flipped[len(flipped) // 2] ^= 0xFF  # same size, other content
+    (out / chunk_name(1)).write_bytes(bytes(flipped))
+    (out / chunk_name(2)).write_bytes((out / chunk_name(2)).read_bytes()[:50])
+    (out / chunk_name(3)).unlink()
+    with pytest.raises(ResultsError, match=r"chunk-000001.parquet: this chunk is corrupt"):
+        rows(out)
+    notes: list[str] = []
+    finished = run(out, resume=True, notify=notes.append)
+    assert finished.complete
+    assert notes == [
+        "chunk-000001.parquet is corrupt (its checksum differs from the manifest's): "
+        "computing it again",
+        f"chunk-000002.parquet is truncated (50 of {finished.done[2].size:,} bytes): "  # type: ignore[union-attr]
+        "computing it again",
+        "chunk-000003.parquet is missing: computing it again",
+    ]
+    for index, table in originals.items():
+        assert pq.read_table(out / chunk_name(index)).equals(table)
+
+
+def test_force_removes_only_what_the_manifest_lists(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run(out, draws=8)  # chunks 0 and 1
+    (out / chunk_name(7)).write_text("a user's file named like a chunk, beyond this run")
+    (out / "notes.txt").write_text("mine")
+    run(out, draws=12, seed=8, force=True)  # chunks 0, 1, 2
+    assert (out / chunk_name(7)).read_text().startswith("a user's file")
+    assert (out / "notes.txt").read_text() == "mine"
+    assert rows(out).num_rows == 12
+
+
+def test_force_refuses_to_replace_a_users_file_named_like_a_chunk(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run(out, draws=8)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / chunk_name(2)).write_text("a user's file in the way")
+    with pytest.raises(ResultsError, match=r"chunk-000002.parquet: not a chunk detente wrote"):
+        run(out, draws=12, force=True)
+    assert (out / chunk_name(2)).read_text() == "a user's file in the way"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != chunk_name(2)} == before
+
+
+def test_a_run_written_before_checksums_is_read_and_resumed(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    manifest = run(out)
+    legacy = json.loads(manifest.to_json())
+    legacy["format"] = "detente-results/1"
+    for key in ("chunks", "schema"):
+        del legacy[key]
+    legacy["completed"] = [0, 1, 2]
+    (out / "manifest.json").write_text(json.dumps(legacy))
+    (out / MANIFEST).unlink()
+    assert rows(out).num_rows == 12
+    assert run(out, resume=True).complete
+    assert not (out / "manifest.json").exists() and rows(out).num_rows == 20
+
+
+def test_a_refused_new_run_leaves_no_directory_or_lock(tmp_path: Path) -> None:
+    with pytest.raises(ResultsError, match=r"the folder .*missing does not exist"):
+        run(tmp_path / "missing" / "run")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / chunk_name(0)).write_text("not a chunk")
+    with pytest.raises(ResultsError, match="not a chunk detente wrote"):
+        run(tmp_path / "busy", force=True)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["busy", chunk_name(0)]

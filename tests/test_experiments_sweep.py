@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from detente.claims import Claim
@@ -13,7 +14,9 @@ from detente.errors import DetenteError, UnknownNameError
 from detente.experiments import ResultStore, RunOptions, Sweep, run_sweep
 from detente.experiments.chunks import Chunk
 from detente.experiments.executors import InProcess, LocalWorkers
-from tests.experiment_toys import toy_sweep
+from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.sweep import scenario_sweep
+from tests.experiment_toys import BREAKS, toy_sweep
 
 
 def sweep_table(out: Path, sweep: Sweep, **options: object) -> pa.Table:
@@ -25,8 +28,16 @@ def test_rows_hold_the_drawn_parameters_results_and_claims(tmp_path: Path) -> No
     table = sweep_table(tmp_path / "run", toy_sweep(20), chunk_size=7)
     rows = table.to_pylist()
     assert [r["draw"] for r in rows] == list(range(20))
-    assert table.column_names[:4] == ["draw", "parameter.x", "parameter.y", "parameter.z"]
+    assert table.column_names[:5] == [
+        "draw",
+        "invalid",
+        "parameter.x",
+        "parameter.y",
+        "parameter.z",
+    ]
+    assert table.column_names[-1] == "extra"
     for row in rows:
+        assert row["invalid"] is None and row["extra"] is None
         x, y = row["parameter.x"], row["parameter.y"]
         assert 0 <= x <= 1 and 2 <= y <= 4
         assert row["result.solutions.nash.value"] == pytest.approx(x * y)
@@ -101,3 +112,41 @@ def test_a_sweep_without_uncertain_parameters_is_refused() -> None:
 def test_a_chunk_is_a_pure_function_of_the_sweep_and_its_draws() -> None:
     sweep = toy_sweep(10)
     assert sweep.run_chunk(Chunk(0, 3, 6)).equals(sweep.run_chunk(Chunk(9, 3, 6)))
+
+
+def test_every_chunk_has_the_runs_schema_whatever_its_draws(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    sweep_table(out, toy_sweep(20), chunk_size=1)
+    schemas = {pq.read_schema(path).remove_metadata() for path in out.glob("chunk-*.parquet")}
+    assert len(schemas) == 1
+    agreements = [
+        pq.read_table(path).column("result.agreement.value").null_count
+        for path in sorted(out.glob("chunk-*.parquet"))
+    ]
+    assert 0 in agreements and 1 in agreements  # chunks of different content, one schema
+
+
+def test_a_results_directory_reads_as_one_dataset(tmp_path: Path) -> None:
+    pandas = pytest.importorskip("pandas")
+    duckdb = pytest.importorskip("duckdb")
+    import pyarrow.dataset as ds
+
+    scenario = tmp_path / "breaks.yaml"
+    scenario.write_text(BREAKS)
+    out = tmp_path / "run"
+    sweep = scenario_sweep(ScenarioText.read(scenario), draws=30, seed=2)
+    table = sweep_table(out, sweep, chunk_size=3)
+    invalid = table.column("invalid").to_pylist()
+    assert 0 < sum(v is not None for v in invalid) < 30
+    frame = pandas.read_parquet(out)
+    assert len(frame) == 30 and str(frame["parameter.delta"].dtype) == "float64"
+    dataset = ds.dataset(out).to_table()
+    assert dataset.num_rows == 30 and dataset.schema.remove_metadata() == table.schema
+    for source in (out, f"{out}/*.parquet"):  # the directory itself, or its Parquet files
+        assert duckdb.sql(f"select count(*) from read_parquet('{source}')").fetchall() == [(30,)]
+    rows = {r["draw"]: r for r in table.to_pylist()}
+    for draw, why in enumerate(invalid):
+        if why is not None:
+            assert "discount" in why and rows[draw]["parameter.delta"] > 1
+            assert rows[draw]["claim.several"] is None
+            assert rows[draw]["result.n_outcomes"] is None

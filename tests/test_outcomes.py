@@ -71,3 +71,14 @@ def test_index_outside_space_is_refused() -> None:
     space = OutcomeSpace((Issue.item("a"),))
     with pytest.raises(IndexError):
         space.to_outcome(2)
+
+
+def test_the_utility_matrix_limit_allows_fewer_outcomes_for_more_parties() -> None:
+    space = OutcomeSpace((Issue.integer("x", 1, 1000),))
+    space.require_enumerable("building the utility matrix", 1000, parties=4)
+    with pytest.raises(
+        TooLargeError, match=r"1,000 outcomes × 5 parties = 5,000 utilities"
+    ) as caught:
+        space.require_enumerable("building the utility matrix", 1000, parties=5)
+    assert "raise it with --max-outcomes N" in str(caught.value)
+    space.require_enumerable("building the utility matrix", 1250, parties=5)

@@ -18,6 +18,7 @@ import pytest
 
 from detente.analysis.documents import IssueFacts
 from detente.cli import main
+from detente.errors import DetenteError
 from detente.report import (
     REPORT_PRODUCERS,
     Report,
@@ -28,6 +29,7 @@ from detente.report import (
 )
 from detente.report import figures as report_figures
 from detente.report.data import read_sweep
+from detente.report.document import FIGURES_MARKER
 from detente.report.text import number, share
 from detente.scenariofile.loader import load_scenario
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error
@@ -478,6 +480,7 @@ def test_every_registered_producer_runs_on_the_worked_example() -> None:
 
 def test_markdown_writes_its_pngs_beside_it(full: Report, tmp_path: Path) -> None:
     path = tmp_path / "out" / "hanoi.md"
+    path.parent.mkdir()
     written = write_report(full, path, "md")
     folder = tmp_path / "out" / "hanoi_files"
     pngs = sorted(folder.glob("*.png"))
@@ -518,11 +521,32 @@ def test_a_failing_figure_in_the_command_leaves_no_output(
 
 def test_a_report_is_rewritten_whole(full: Report, tmp_path: Path) -> None:
     path = tmp_path / "r.md"
-    (tmp_path / "r_files").mkdir()
-    (tmp_path / "r_files" / "stale.png").write_bytes(b"old")
+    fewer = ReportData.from_documents("t", {"sweep": documents()["sweep"]})
+    write_report(Report.build(fewer), path, "md")  # an earlier report with other figures
     write_report(full, path, "md")
-    assert not (tmp_path / "r_files" / "stale.png").exists()
+    figures = sorted(p.name for p in (tmp_path / "r_files").iterdir())
+    assert figures == sorted([FIGURES_MARKER, *(f"{name}.png" for name in full.images)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md", "r_files"]
+
+
+def test_a_figure_folder_holding_someone_elses_files_is_refused_and_kept(
+    full: Report, tmp_path: Path
+) -> None:
+    (tmp_path / "r_files").mkdir()
+    (tmp_path / "r_files" / "keep.txt").write_text("mine")
+    (tmp_path / "r_files" / "utility-space.png").write_bytes(b"my own picture")
+    with pytest.raises(DetenteError, match=r"r_files: already holds files detente did not write"):
+        write_report(full, tmp_path / "r.md", "md")
+    assert (tmp_path / "r_files" / "keep.txt").read_text() == "mine"
+    assert (tmp_path / "r_files" / "utility-space.png").read_bytes() == b"my own picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r_files"]
+
+
+def test_a_report_creates_no_missing_folder(full: Report, tmp_path: Path) -> None:
+    for name, fmt in (("r.html", "html"), ("r.md", "md")):
+        with pytest.raises(DetenteError, match=r"the folder .*missing does not exist"):
+            write_report(full, tmp_path / "missing" / name, fmt)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_sweep_summary_file_is_read(tmp_path: Path) -> None:
@@ -557,6 +581,7 @@ def test_cli_markdown_with_a_real_sweep(detente_cli: CLI, tmp_path: Path) -> Non
     assert "| medium_is_nash | the Nash bargaining solution is the medium deal | holds |" in text
     assert "d_A (ρ = " in text
     assert sorted(p.name for p in (tmp_path / "r_files").iterdir()) == [
+        ".detente-figures",  # what the report wrote, so that the next one may replace it
         "claims.png",
         "utility-space.png",
     ]

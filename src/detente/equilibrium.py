@@ -68,7 +68,11 @@ def _round(
     """
     responder = 1 - proposer
     u_p, u_r = utilities[proposer], utilities[responder]
-    acceptable = u_r >= _slack(continuation[responder]) / factors[responder]
+    threshold = _slack(continuation[responder])
+    if factors[responder] > 0:
+        acceptable = u_r >= threshold / factors[responder]
+    else:  # discounted to nothing (δ^t underflows): any outcome is worth 0 to the responder
+        acceptable = np.full(u_r.shape, threshold <= 0.0) & np.isfinite(u_r)
     own = np.where(acceptable, u_p, -np.inf)
     top = float(own.max())
     if top == -np.inf or top * factors[proposer] < _slack(continuation[proposer]):
@@ -106,12 +110,14 @@ def subgame_perfect(
     utilities = (np.asarray(u1, dtype=np.float64), np.asarray(u2, dtype=np.float64))
     values: list[tuple[float, float]] = [(float(disagreement[0]), float(disagreement[1]))]
     proposals: list[int] = []
-    for t in range(deadline - 1, -1, -1):
+    for t in range(deadline - 1, -1, -1):  # built from the deadline back, reversed below
         factors = (discounts[0] ** t, discounts[1] ** t)
         proposer = opener if t % 2 == 0 else 1 - opener
-        value, proposal = _round(utilities, factors, proposer, values[0])
-        values.insert(0, value)
-        proposals.insert(0, proposal)
+        value, proposal = _round(utilities, factors, proposer, values[-1])
+        values.append(value)
+        proposals.append(proposal)
+    values.reverse()
+    proposals.reverse()
     agreed = next((t for t, x in enumerate(proposals) if x >= 0), None)
     outcome = None if agreed is None else proposals[agreed]
     return Equilibrium(outcome, agreed, values[0], tuple(values), tuple(proposals))

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import TooLargeError, UnknownNameError
+from detente.sizes import size_text
 
 Value = str | int | float
 """A value an issue can take."""
@@ -27,6 +28,12 @@ IssueKind = Literal["values", "integer", "item", "real"]
 
 ENUMERATION_LIMIT = 20_000_000
 """Default largest number of outcomes an operation may enumerate (``--max-outcomes``)."""
+
+MATRIX_PARTIES = 4
+"""Parties the outcome limit is sized for: a utility matrix holds at most limit × this many."""
+
+_BYTES_PER_UTILITY = 24
+"""Memory per utility of an enumerated space: the matrix, and each party's sorted order and values."""
 
 _INDEX_CEILING = 2**62
 """Spaces must fit int64 indices with headroom for arithmetic."""
@@ -187,13 +194,35 @@ class OutcomeSpace:
         shape = np.asarray(self.shape, dtype=np.int64)
         return (indices[:, None] // strides[None, :]) % shape[None, :]
 
-    def require_enumerable(self, operation: str, limit: int = ENUMERATION_LIMIT) -> None:
-        """Refuse an operation that must enumerate a space larger than ``limit``."""
+    def require_enumerable(
+        self, operation: str, limit: int = ENUMERATION_LIMIT, parties: int = 1
+    ) -> None:
+        """Refuse an operation that must enumerate a space larger than ``limit``.
+
+        With ``parties``, also refuse a utility matrix (one utility per outcome
+        and party) larger than ``limit`` × :data:`MATRIX_PARTIES`: the limit is
+        sized for that many parties, and allows proportionally fewer outcomes
+        for more.
+
+        >>> space = OutcomeSpace((Issue.integer("x", 1, 1000),))
+        >>> space.require_enumerable("building the utility matrix", 1000, parties=40)
+        Traceback (most recent call last):
+        detente.errors.TooLargeError: building the utility matrix needs 1,000 outcomes × 40 parties = 40,000 utilities (about 938 kB with the sorted views), more than the limit of 4,000 (--max-outcomes 1,000 × 4 parties); raise it with --max-outcomes N
+        """
         if self.size > limit:
             raise TooLargeError(
                 f"{operation} needs to enumerate {self.size:,} outcomes, more than the limit of "
                 f"{limit:,}; raise it with --max-outcomes N (memory grows by ~8 bytes per outcome "
                 "and party) or use sampling-based statistics"
+            )
+        utilities = self.size * parties
+        if parties > MATRIX_PARTIES and utilities > limit * MATRIX_PARTIES:
+            nbytes = utilities * _BYTES_PER_UTILITY
+            raise TooLargeError(
+                f"{operation} needs {self.size:,} outcomes × {parties} parties = "
+                f"{utilities:,} utilities (about {size_text(nbytes)} with the sorted views), "
+                f"more than the limit of {limit * MATRIX_PARTIES:,} (--max-outcomes {limit:,} "
+                f"× {MATRIX_PARTIES} parties); raise it with --max-outcomes N"
             )
 
     def chunks(self, chunk_size: int = 1_000_000) -> Iterator[IndexArray]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import re
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -112,12 +113,25 @@ class Parameter:
         if value is None and self.default is None:
             return None
         if self.type is float and isinstance(value, int | float) and not isinstance(value, bool):
-            return self.check_range(owner, float(value))
+            return self.check_range(owner, self.finite(owner, value))
         if isinstance(value, self.type) and not (self.type is int and isinstance(value, bool)):
             return self.check_range(owner, value) if isinstance(value, int | float) else value
         raise DetenteError(
             f"{owner}: parameter {self.name!r} must be of type {self.type.__name__}, got {value!r}"
         )
+
+    def finite(self, owner: str, value: float) -> float:
+        """``value`` as a float, or an error for one no float holds (inf, nan, 10**400).
+
+        >>> Parameter("p", float, 1.0).finite("policy", 10**400)
+        Traceback (most recent call last):
+        detente.errors.DetenteError: policy: parameter 'p' must be a finite number, got an integer beyond 1e308
+        """
+        huge = isinstance(value, int) and abs(value) >= 2**1023
+        if not huge and math.isfinite(value):
+            return float(value)
+        got = "an integer beyond 1e308" if huge else repr(value)
+        raise DetenteError(f"{owner}: parameter {self.name!r} must be a finite number, got {got}")
 
     def check_range(self, owner: str, value: float) -> float:
         """``value`` if it lies within the declared :class:`Range`, else an error.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from detente import sizes
 from detente.cli.text import literal
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.scenario import Scenario
@@ -61,16 +63,58 @@ def load(path: Path, sets: list[str] | None) -> Scenario:
     """Load a scenario (or a domain folder/files) with ``--set`` overrides applied.
 
     Repairs made by ``--lenient`` are reported on stderr, one line each (files
-    skipped in a domain folder are listed in ``analyze``'s ``domain.notes``).
+    skipped in a domain folder are listed in ``analyze``'s ``domain.notes``),
+    and so is every ``--set`` value outside its parameter's declared range. A
+    scenario beyond the size limits (``detente.sizes``) is refused.
     """
     reading = DOMAIN_READING.get() or DomainReading()
+    if reading.real_steps is not None:
+        sizes.require(
+            "real-steps",
+            reading.real_steps,
+            f"--real-steps {reading.real_steps:,}",
+            "grid points per real-valued issue; the outcome space grows as their product",
+        )
+    overrides = parse_overrides(sets or [])
     scenario = load_scenario(
-        path, parse_overrides(sets or []), real_steps=reading.real_steps, lenient=reading.lenient
+        path, overrides, real_steps=reading.real_steps, lenient=reading.lenient
     )
     if scenario.origin is not None:
         for repair in scenario.origin.repairs:
             err_console.print(literal(f"repaired: {repair}"), soft_wrap=True)
+    warn_out_of_range(scenario, overrides)
+    sizes.require_scenario(scenario)
     return scenario
+
+
+def warn_out_of_range(scenario: Scenario, overrides: Mapping[str, float]) -> None:
+    """One line on stderr for each ``--set`` value outside its parameter's declared range.
+
+    Such values are allowed (to explore beyond the plausible), but said.
+    """
+    for message in out_of_range(scenario, overrides):
+        say(f"warning: {message}")
+
+
+def out_of_range(scenario: Scenario, overrides: Mapping[str, float]) -> list[str]:
+    """What :func:`warn_out_of_range` says, one sentence per value outside its range."""
+    found = []
+    for name, value in overrides.items():
+        record = scenario.parameter_records.get(name)
+        if record is None or record.range is None:
+            continue
+        low, high = record.range
+        if not low <= value <= high:
+            found.append(
+                f"--set {name}={value:g} is outside the declared range [{low:g}, {high:g}] "
+                f"of parameter {name}; using it anyway"
+            )
+    return found
+
+
+def say(message: str) -> None:
+    """Print one line on stderr, as it is (no markup)."""
+    err_console.print(message, highlight=False, soft_wrap=True, markup=False)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -7,6 +7,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
+from detente import sizes
 from detente.analysis.phasing import implement_document
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.cli.phase import StagesOpt, phasing_of
@@ -31,6 +32,18 @@ def schedule_for(plan: Phasing, stages: int | None) -> Schedule:
     return result.schedule
 
 
+def require_session_memory(plan: Phasing, sessions: int, stages: int) -> None:
+    """Refuse more sessions than the per-session arrays of a simulation hold in the memory limit."""
+    parties = len(plan.deal.parties)
+    nbytes = 8 * sessions * (4 + 2 * stages * parties)
+    sizes.require(
+        "memory",
+        nbytes,
+        f"--sessions {sessions:,} over {stages} stages and {parties} parties",
+        f"the simulation holds arrays of about {sizes.size_text(nbytes)}",
+    )
+
+
 def implement(
     scenario: ScenarioArg,
     stages: StagesOpt = None,
@@ -40,7 +53,10 @@ def implement(
     json_: JsonOpt = False,
 ) -> None:
     """Simulate carrying out the scenario's schedule: completion rate, where deals break, values."""
+    sizes.require("sessions", sessions, f"--sessions {sessions:,}", "each session is carried out")
+    sizes.require_stages(stages, "--stages")
     plan = phasing_of(load(scenario, set_))
+    require_session_memory(plan, sessions, stages or plan.stages)
     schedule = schedule_for(plan, stages)
     outcome = run(plan.deal, schedule, sessions, np.random.default_rng(seed))
     if json_:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from detente import sizes
 from detente.analysis.documents import GivenDocument, ItemUnits, PhaseDocument
 from detente.analysis.phasing import (
     design_document,
@@ -116,6 +117,8 @@ def phase(
     or, with --given, find where a given schedule's equilibrium path breaks."""
     if stages is not None and min_stages_:
         raise DetenteError("give either --stages K or --min-stages, not both")
+    sizes.require_stages(stages, "--stages")
+    sizes.require_stages(max_stages, "--max-stages")
     loaded = load(scenario, set_)
     plan = phasing_of(loaded)
     if given:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from detente import sizes
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
     MaxOutcomesOpt,
@@ -15,10 +16,14 @@ from detente.cli.common import (
     SetOpt,
     console,
     load,
+    warn_out_of_range,
 )
 from detente.cli.text import literal
 from detente.errors import DetenteError
-from detente.files import require_folder
+from detente.experiments.scenario_text import ScenarioText
+from detente.formats import domain_source
+from detente.scenario import Scenario
+from detente.scenariofile.loader import parse_overrides
 
 if TYPE_CHECKING:
     from detente.report.document import Format
@@ -62,19 +67,81 @@ def report(
 ) -> None:
     """Write a report of every analysis detente can run on a scenario."""
     from detente.report import Report, gather, read_sweep, write_report  # matplotlib: when used
+    from detente.report.document import check_target
 
     chosen = choose_format(format_, output)
     path = output or Path(f"report.{chosen}")
     if not path.is_dir():  # a folder gets write_report's own message
-        require_folder(path)
-    loaded = load(scenario, set_)
+        check_target(path, chosen)
+    loaded, identity = load_with_identity(scenario, set_, sweep is not None)
     summary = None if sweep is None else read_sweep(sweep)
     if summary is not None and sweep is not None:
+        check_sweep_scenario(sweep, summary, identity, scenario)
         check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
-    data = gather(loaded, limit=max_outcomes, sweep=summary)
-    written = write_report(Report.build(data), path, chosen)
+    try:
+        data = gather(loaded, limit=max_outcomes, sweep=summary)
+        written = write_report(Report.build(data), path, chosen)
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"no report was written to {path}") from None
     extra = f" (figures in {written[1].parent})" if len(written) > 1 else ""
     console.print(literal(f"report written to {path}{extra}"), soft_wrap=True)
+
+
+def load_with_identity(
+    path: Path, sets: list[str] | None, identify: bool
+) -> tuple[Scenario, Mapping[str, object] | None]:
+    """The scenario, and (for a scenario file, when ``identify``) what a sweep of it records.
+
+    The file is read once either way.
+    """
+    if not identify or domain_source(path) is not None:
+        return load(path, sets), None
+    overrides = parse_overrides(sets or [])
+    text = ScenarioText.read(path, overrides)
+    scenario = text.build({})
+    warn_out_of_range(scenario, overrides)
+    sizes.require_scenario(scenario)
+    return scenario, text.identity()
+
+
+def check_sweep_scenario(
+    path: Path,
+    summary: Mapping[str, Any],
+    identity: Mapping[str, object] | None,
+    scenario: Path,
+) -> None:
+    """Refuse a sweep run on another scenario file, or with other ``--set`` values.
+
+    Compares the scenario identity the sweep recorded (its file's SHA-256 and
+    its ``--set`` values) with the report's; a summary without one (written by
+    an older detente) is checked by its claims only.
+
+    >>> check_sweep_scenario(Path("run"), {"scenario": "sha256:1", "sets": {}},
+    ...                      {"scenario": "sha256:2", "sets": {}}, Path("s.yaml"))
+    Traceback (most recent call last):
+    detente.errors.DetenteError: --sweep run: a sweep of another scenario file (sha256:1), not of s.yaml (sha256:2); sweep s.yaml, or give the sweep of this file
+    """
+    recorded = summary.get("scenario")
+    if recorded is None:
+        return
+    if identity is None or recorded != identity.get("scenario"):
+        mine = "" if identity is None else f" ({identity.get('scenario')})"
+        raise DetenteError(
+            f"--sweep {path}: a sweep of another scenario file ({recorded}), not of "
+            f"{scenario}{mine}; sweep {scenario}, or give the sweep of this file"
+        )
+    swept, given = summary.get("sets") or {}, identity.get("sets") or {}
+    if swept != given:
+        raise DetenteError(
+            f"--sweep {path}: the sweep was run with {_sets(swept)} but this report with "
+            f"{_sets(given)}; give the same --set values"
+        )
+
+
+def _sets(values: Any) -> str:
+    if not values:
+        return "no --set"
+    return " ".join(f"--set {k}={v:g}" for k, v in sorted(dict(values).items()))
 
 
 def check_sweep_claims(path: Path, summary: Mapping[str, Any], declared: set[str]) -> None:

@@ -11,6 +11,7 @@ from rich.progress import Progress
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from detente import sizes
 from detente.analysis.documents import SimulateDocument
 from detente.batch import BatchSession, Tally, choose_engine
 from detente.cli.common import (
@@ -89,13 +90,11 @@ def simulate(
     """Run sessions of a negotiation protocol with the given strategies and summarise them."""
     if rounds is not None and rounds < 1:
         raise DetenteError(f"--rounds must be at least 1, got {rounds}")
+    sizes.require("sessions", sessions, f"--sessions {sessions:,}", "each session is played out")
     loaded = load(scenario, set_)
-    session = Session.prepare(
-        loaded,
-        protocol_for(loaded, rounds, protocol),
-        strategies_for(loaded, strategies),
-        max_outcomes,
-    )
+    negotiation = protocol_for(loaded, rounds, protocol)
+    sizes.require("rounds", negotiation.deadline, f"a deadline of {negotiation.deadline:,} rounds")
+    session = Session.prepare(loaded, negotiation, strategies_for(loaded, strategies), max_outcomes)
     ran = choose_engine(session, engine, traces=trace_out is not None)
     if ran == "batch":
         summary = _run_batch(session, sessions, seed)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from detente import sizes
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
     JsonOpt,
@@ -56,6 +57,8 @@ def spe(
     protocol = protocol_for(loaded, rounds)
     if opener is None:
         opener = getattr(protocol, "opener", None)
+    if loaded.space.size <= max_outcomes:  # (a larger space is refused as too large to enumerate)
+        require_induction(protocol.deadline, loaded.space.size)
     table = Table.of(loaded, max_outcomes)
     solution = equilibrium(table, protocol.deadline, opener)
     outcome = None if solution.outcome is None else loaded.space.to_dict(solution.outcome)
@@ -71,6 +74,22 @@ def spe(
         emit_json(document)
     else:
         render(loaded.name, document)
+
+
+def require_induction(deadline: int, outcomes: int) -> None:
+    """Refuse a backward induction beyond the ``rounds`` or ``steps`` limits, before it starts.
+
+    >>> require_induction(10**9, 4)
+    Traceback (most recent call last):
+    detente.errors.TooLargeError: a deadline of 1,000,000,000 rounds: more than the limit of 1,000,000 rounds; raise it with --limit rounds=N
+    """
+    sizes.require("rounds", deadline, f"a deadline of {deadline:,} rounds")
+    sizes.require(
+        "steps",
+        deadline * outcomes,
+        f"{deadline:,} rounds over {outcomes:,} outcomes",
+        "backward induction passes over every outcome in every round",
+    )
 
 
 def render(name: str, document: dict[str, Any]) -> None:

@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import ScenarioArg, SetOpt, console
+from detente.cli.common import ScenarioArg, SetOpt, console, say, warn_out_of_range
 from detente.cli.text import literal
 from detente.experiments.runner import RunOptions
 from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.summary import invalid_draws
 from detente.experiments.sweep import parse_fields, run_sweep, scenario_sweep
 from detente.scenariofile.loader import parse_overrides
 
@@ -30,7 +31,13 @@ SeedOpt = Annotated[
     ),
 ]
 WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", min=1, help="Run on this many local worker processes.")
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Run on this many local worker processes (at most one per core unless "
+        "--limit workers=N allows more).",
+    ),
 ]
 SchedulerOpt = Annotated[
     str | None,
@@ -42,6 +49,13 @@ ResumeOpt = Annotated[
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace an earlier run in --out, or write beside others.")
 ]
+
+
+def note(message: str) -> None:
+    """What a run noticed, as one line on stderr."""
+    say(f"note: {message}")
+
+
 ChunkOpt = Annotated[
     int | None,
     typer.Option("--chunk-size", min=1, help="Units per task (default: about 1 s of work each)."),
@@ -73,9 +87,19 @@ def sweep(
     set_: SetOpt = None,
 ) -> None:
     """Robustness sweep: the share of plausible parameter values over which each claim holds."""
-    text = ScenarioText.read(scenario, parse_overrides(set_ or []))
-    options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
+    overrides = parse_overrides(set_ or [])
+    text = ScenarioText.read(scenario, overrides)
+    warn_out_of_range(text.build({}), overrides)
+    options = RunOptions(out, workers, scheduler, resume, force, chunk_size, notify=note)
     manifest = run_sweep(scenario_sweep(text, draws, seed, lhs, parse_fields(fields)), options)
+    invalid = invalid_draws(out)
+    if invalid:
+        draw, why = invalid[0]
+        say(
+            f"warning: {len(invalid):,} of {manifest.total:,} draws gave an invalid scenario and "
+            f"are left out of every share (their rows say why in the column invalid); "
+            f"e.g. draw {draw}: {why}"
+        )
     console.print(
         literal(
             f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "

@@ -17,6 +17,7 @@ from detente.cli.sweep import (
     SchedulerOpt,
     SeedOpt,
     WorkersOpt,
+    note,
 )
 from detente.cli.text import literal
 from detente.errors import DetenteError
@@ -86,7 +87,7 @@ def tournament(
     entrants = tuple(entrant(text) for text in scenarios.split(",") if text.strip())
     specs = tuple(split_specs(strategies))
     plan = Tournament(entrants, specs, repetitions, seed, protocol, rounds, engine)
-    options = RunOptions(out, workers, scheduler, resume, force, chunk_size)
+    options = RunOptions(out, workers, scheduler, resume, force, chunk_size, notify=note)
     manifest = run_tournament(plan, options)
     console.print(
         literal(

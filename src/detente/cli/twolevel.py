@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -9,8 +10,32 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from detente import sizes
 from detente.cli.conclusions import outcome_text
 from detente.cli.text import literal
+
+
+def grid_within_limits(text: str | None) -> str | None:
+    """``--vary-faction``'s value, if its ``N`` is within the ``grid`` limit (checked before
+    the grid is built: every weight recomputes the win-sets over the whole space).
+
+    >>> grid_within_limits("us.hawks.weight=0:1:11")
+    'us.hawks.weight=0:1:11'
+    >>> grid_within_limits("us.hawks.weight=0:1:1000000000")
+    Traceback (most recent call last):
+    detente.errors.TooLargeError: --vary-faction us.hawks.weight=0:1:1000000000: more than the limit of 1,000 weights (each weight recomputes the win-sets over the whole outcome space); raise it with --limit grid=N
+    """
+    match = re.search(r":\s*([0-9]+)\s*$", text or "")
+    if text is not None and match is not None:
+        count = int(match.group(1)) if len(match.group(1)) < 20 else 10**20
+        sizes.require(
+            "grid",
+            count,
+            f"--vary-faction {text}",
+            "each weight recomputes the win-sets over the whole outcome space",
+        )
+    return text
+
 
 VaryFactionOpt = Annotated[
     str | None,
@@ -19,6 +44,7 @@ VaryFactionOpt = Annotated[
         help="Recompute win-sets and the ratifiable agreement over a grid of one faction's "
         "weight: PARTY.FACTION.weight=LOW:HIGH:N (N evenly spaced weights, ends included).",
         show_default=False,
+        callback=grid_within_limits,
     ),
 ]
 

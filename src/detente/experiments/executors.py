@@ -19,7 +19,9 @@ import ctypes
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from detente.errors import DetenteError
@@ -42,7 +44,7 @@ class Executor(Protocol):
 
     def map_unordered(
         self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
-    ) -> Iterator[Result]:
+    ) -> Generator[Result, None, None]:
         """Results of ``function(shared, item)`` as tasks complete; pending tasks are cancelled
         if the iteration stops early."""
         ...
@@ -61,7 +63,7 @@ class InProcess:
 
     def map_unordered(
         self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
-    ) -> Iterator[Result]:
+    ) -> Generator[Result, None, None]:
         for item in items:
             yield function(shared, item)
 
@@ -80,7 +82,7 @@ class LocalWorkers:
 
     def map_unordered(
         self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
-    ) -> Iterator[Result]:
+    ) -> Generator[Result, None, None]:
         from joblib.externals.loky import get_reusable_executor
 
         pool = get_reusable_executor(
@@ -90,9 +92,34 @@ class LocalWorkers:
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+        except BaseException:  # stopped early (Ctrl-C, SIGTERM, a failed task): end the tasks
+            stop_now(pool)
+            raise
+
+
+def stop_now(pool: Any) -> None:
+    """Kill a loky pool's workers and fail its pending tasks, without waiting for them.
+
+    loky's manager thread can trip over its own shutdown (a ``KeyError`` on a
+    task it just dropped) after the workers are gone; that thread's error is
+    not shown, since nothing is lost by it.
+    """
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if isinstance(manager, threading.Thread):
+        _SILENCED.add(manager)
+        if threading.excepthook is not _unless_silenced:
+            _PREVIOUS_HOOK.append(threading.excepthook)
+            threading.excepthook = _unless_silenced
+    pool.shutdown(wait=False, kill_workers=True)
+
+
+_SILENCED: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_PREVIOUS_HOOK: list[Callable[[threading.ExceptHookArgs], object]] = []
+
+
+def _unless_silenced(args: threading.ExceptHookArgs) -> None:
+    if args.thread not in _SILENCED:
+        _PREVIOUS_HOOK[-1](args)
 
 
 def die_with_parent() -> None:
@@ -126,7 +153,7 @@ class DaskCluster:
 
     def map_unordered(
         self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
-    ) -> Iterator[Result]:
+    ) -> Generator[Result, None, None]:
         from distributed import as_completed
 
         shared_future = self.client.scatter(shared, broadcast=True, hash=False)

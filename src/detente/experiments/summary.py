@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
-from detente.experiments.store import Manifest, ResultStore
+from detente.experiments.store import Manifest, ResultStore, chunk_name
 
 CONFIDENCE = 0.95
 
@@ -61,7 +62,12 @@ def sensitivity(holds: NDArray[np.bool_], values: NDArray[np.float64]) -> dict[s
 
 
 def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
-    """The summary of a sweep's rows (see the module docstring)."""
+    """The summary of a sweep's rows (see the module docstring).
+
+    Draws whose scenario was invalid are counted (``invalid``) and left out of
+    every share; ``scenario`` and ``sets`` identify what was swept.
+    """
+    table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
     values = {p: table.column(f"parameter.{p}").to_numpy() for p in parameters}
@@ -78,11 +84,28 @@ def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
     return {
         "kind": "sweep",
         "draws": table.num_rows,
+        "invalid": invalid,
         "planned": manifest.total,
         "complete": manifest.complete,
+        "scenario": manifest.arguments.get("scenario"),
+        "sets": manifest.arguments.get("sets"),
         "parameters": parameters,
         "claims": claims,
     }
+
+
+def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:
+    """The rows of draws whose scenario was valid, and how many were not."""
+    if "invalid" not in table.column_names:
+        return table, 0
+    flagged = table.column("invalid").is_valid()
+    valid = table.filter(pc.invert(flagged))
+    if valid.num_rows == 0:
+        raise DetenteError(
+            f"every one of the {table.num_rows:,} draws summarized is invalid (see their "
+            "`invalid` column); nothing to summarize"
+        )
+    return valid, table.num_rows - valid.num_rows
 
 
 def _rho(entry: dict[str, object]) -> float:
@@ -165,6 +188,30 @@ def _mean(interval: object) -> float:
     return mean if isinstance(mean, float) else -np.inf
 
 
+def invalid_draws(directory: str | os.PathLike[str]) -> list[tuple[int, str]]:
+    """``(draw, why)`` for every draw of a sweep whose scenario was invalid, in draw order.
+
+    Reads only those two columns of each recorded chunk.
+    """
+    store = ResultStore(directory)
+    manifest = store.existing()
+    if manifest is None or manifest.kind != "sweep":
+        return []
+    found: list[tuple[int, str]] = []
+    for index in sorted(manifest.done):
+        path = store.directory / chunk_name(index)
+        table = pq.read_table(path, columns=["draw", "invalid"])
+        flagged = table.filter(table.column("invalid").is_valid())
+        found.extend(
+            zip(
+                flagged.column("draw").to_pylist(),
+                flagged.column("invalid").to_pylist(),
+                strict=True,
+            )
+        )
+    return found
+
+
 SUMMARIZERS: dict[str, Summarizer] = {"sweep": summarize_sweep, "tournament": summarize_tournament}
 """How to summarize each kind of run, by the kind recorded in its manifest."""
 
@@ -172,10 +219,15 @@ SUMMARIZERS: dict[str, Summarizer] = {"sweep": summarize_sweep, "tournament": su
 def summarize(directory: str | os.PathLike[str]) -> dict[str, object]:
     """The summary of the results in ``directory`` as a JSON-ready document.
 
-    Keys: ``kind``, ``planned``, ``complete`` and, for a sweep, ``draws`` (rows
-    summarized), ``parameters`` and ``claims`` (``{name: {share, low, high,
-    holds, sensitivity}}``); for a tournament, ``sessions``, ``scenarios`` and
-    ``ranking`` (see :func:`summarize_tournament`).
+    Keys: ``kind``, ``planned``, ``complete`` and, for a sweep, ``draws`` (valid
+    rows summarized), ``invalid`` (draws whose scenario was invalid),
+    ``scenario`` and ``sets`` (what was swept), ``parameters`` and ``claims``
+    (``{name: {share, low, high, holds, sensitivity}}``); for a tournament,
+    ``sessions``, ``scenarios`` and ``ranking`` (see :func:`summarize_tournament`).
+
+    Raises:
+        ResultsError: the directory holds no results, or a chunk is missing,
+            truncated or corrupt (named in the one-line message).
     """
     manifest, table = ResultStore(directory).read()
     summarizer = SUMMARIZERS.get(manifest.kind)

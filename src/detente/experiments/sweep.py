@@ -1,10 +1,13 @@
 """Robustness sweeps: draw the uncertain parameters, evaluate each draw, test the claims.
 
-One row per draw: ``draw`` (its index), ``parameter.<name>`` (the drawn
-values), ``result.<field>`` (the evaluation's result fields, flattened) and
-``claim.<name>`` (whether each claim holds). The same seed gives the same
-rows on every executor and for any chunking (see
-:mod:`detente.experiments.draws`).
+One row per draw: ``draw`` (its index), ``invalid`` (why the drawn values
+make no valid scenario, else null), ``parameter.<name>`` (the drawn values),
+``result.<field>`` (the evaluation's result fields, flattened), ``claim.<name>``
+(whether each claim holds; null for an invalid draw) and ``extra`` (result
+values the run's columns have no place for, as JSON). The columns are fixed
+before the first draw, from the analysis at the point estimate (see
+:mod:`detente.experiments.table`). The same seed gives the same rows on every
+executor and for any chunking (see :mod:`detente.experiments.draws`).
 """
 
 from __future__ import annotations
@@ -18,13 +21,21 @@ from typing import ClassVar, Protocol
 
 import pyarrow as pa
 
+from detente import sizes
 from detente.claims import Claim, Value
 from detente.errors import DetenteError
 from detente.experiments.chunks import Chunk
 from detente.experiments.draws import Uncertain, draw_values
 from detente.experiments.runner import RunOptions, normalized, run_experiment
 from detente.experiments.store import Manifest
-from detente.experiments.table import flatten, to_table
+from detente.experiments.table import (
+    EXTRA,
+    JSON_TEXT,
+    flatten,
+    place,
+    result_fields,
+    table_of,
+)
 from detente.scenario import Scenario
 
 Evaluation = Callable[[Scenario], Mapping[str, Value]]
@@ -60,39 +71,82 @@ class Sweep:
     lhs: bool = False
     fields: tuple[str, ...] | None = None
     """Which result fields to store (:func:`keep_fields`); ``None`` stores every one."""
+    schema: pa.Schema | None = None
+    """The rows' columns, fixed by :meth:`pilot` before the first draw."""
+    limits: tuple[tuple[str, int], ...] = ()
+    """Size limits raised for this run (:mod:`detente.sizes`), applied to every draw's scenario."""
 
     def __post_init__(self) -> None:
         if self.draws < 1:
             raise DetenteError(f"--draws must be at least 1, got {self.draws}")
+        sizes.require("draws", self.draws, f"--draws {self.draws:,}", "each draw is one analysis")
         if not self.parameters:
             raise DetenteError(
                 "nothing to sweep: no parameter has a range (give one, e.g. "
                 "parameters: {delta: {value: 0.9, range: [0.8, 0.99]}})"
+            )
+        if self.lhs:
+            nbytes = 8 * 3 * self.draws * len(self.parameters)
+            sizes.require(
+                "memory",
+                nbytes,
+                f"--lhs with {self.draws:,} draws of {len(self.parameters)} parameters",
+                f"the Latin hypercube design is held in memory, about {sizes.size_text(nbytes)}",
             )
 
     def run_chunk(self, chunk: Chunk) -> pa.Table:
         """The rows of the draws in ``chunk``."""
         if self.seed is None:
             raise DetenteError("a sweep needs a seed to run")
+        schema = self.schema
+        if schema is None:  # not piloted (library use): fix the columns from the point estimate
+            schema = self.columns(self.evaluate(self.model.build({})))
         values = draw_values(self.parameters, self.seed, chunk, self.draws if self.lhs else None)
         rows = []
-        for k, draw in enumerate(range(chunk.start, chunk.stop)):
-            drawn = {name: float(column[k]) for name, column in values.items()}
-            rows.append(self.row(draw, drawn))
-        return to_table(rows)
+        with sizes.using(dict(self.limits)):
+            for k, draw in enumerate(range(chunk.start, chunk.stop)):
+                drawn = {name: float(column[k]) for name, column in values.items()}
+                rows.append(self.row(draw, drawn, schema))
+        return table_of(rows, schema)
 
-    def row(self, draw: int, drawn: Mapping[str, float]) -> dict[str, Value]:
-        """One draw's row: its index, parameter values, result fields and claims."""
-        results = self.evaluate(self.model.build(drawn))
+    def row(self, draw: int, drawn: Mapping[str, float], schema: pa.Schema) -> dict[str, Value]:
+        """One draw's row in ``schema``: its index, parameter values, result fields and claims.
+
+        A draw whose values make an invalid scenario (a discount above 1 from a
+        formula, say) is kept as a row with ``invalid`` saying why.
+        """
+        row: dict[str, Value] = {"draw": draw, **flatten(drawn, "parameter")}
+        try:
+            scenario = self.model.build(drawn)
+            sizes.require_scenario(scenario)
+            results = self.evaluate(scenario)
+        except DetenteError as error:
+            return {**row, "invalid": str(error)}
         claims = {f"claim.{c.name}": c.holds(results) for c in self.claims}
-        stored = flatten(results, "result")
+        columns, extra = place(results, "result", schema)
         if self.fields is not None:
-            stored = {
-                k: v
-                for k, v in stored.items()
-                if keep_field(k.removeprefix("result."), self.fields)
+            extra = {
+                k: v for k, v in extra.items() if keep_field(k.removeprefix("result."), self.fields)
             }
-        return {"draw": draw, **flatten(drawn, "parameter"), **stored, **claims}
+        return {**row, **columns, **claims, EXTRA: extra or None}
+
+    def columns(self, example: Mapping[str, Value]) -> pa.Schema:
+        """The rows' schema, from the results of the point estimate (``example``)."""
+        results = [
+            f
+            for f in result_fields(example, "result")
+            if self.fields is None or keep_field(f.name.removeprefix("result."), self.fields)
+        ]
+        return pa.schema(
+            [
+                pa.field("draw", pa.int64()),
+                pa.field("invalid", pa.string()),
+                *(pa.field(f"parameter.{p.name}", pa.float64()) for p in self.parameters),
+                *results,
+                *(pa.field(f"claim.{c.name}", pa.bool_()) for c in self.claims),
+                pa.field(EXTRA, pa.string(), metadata=JSON_TEXT),
+            ]
+        )
 
     kind: ClassVar[str] = "sweep"
     unit: ClassVar[str] = "draw"
@@ -106,8 +160,8 @@ class Sweep:
         """The same sweep with ``seed``."""
         return replace(self, seed=seed)
 
-    def pilot(self) -> float:
-        """Seconds per draw (see :func:`pilot`)."""
+    def pilot(self) -> tuple[Sweep, float]:
+        """The sweep with its schema fixed, and seconds per draw (see :func:`pilot`)."""
         return pilot(self)
 
     def identity(self) -> dict[str, object]:
@@ -122,6 +176,7 @@ class Sweep:
                 "parameters": [asdict(p) for p in self.parameters],
                 "claims": {c.name: c.text for c in self.claims},
                 **({} if self.fields is None else {"fields": list(self.fields)}),
+                **({"limits": dict(self.limits)} if self.limits else {}),
             }
         )
 
@@ -197,14 +252,16 @@ def scenario_sweep(
     return Sweep(scenario, parameters, analysis_results, draws, claims, seed, lhs, fields)
 
 
-def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> float:
-    """Seconds one evaluation takes at the point estimate; checks every claim's fields first.
+def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> tuple[Sweep, float]:
+    """The sweep with its columns fixed, and the seconds one evaluation takes at the point estimate.
 
-    Runs before anything is written, so a claim naming an unknown field fails
-    fast. The first evaluation (imports, caches) is not timed: it would make
-    every chunk too small.
+    Runs before anything is written, so a claim naming an unknown field (or
+    a point estimate too large to analyse) fails fast. The first evaluation
+    (imports, caches) is not timed: it would make every chunk too small.
     """
-    results = sweep.evaluate(sweep.model.build({}))
+    point = sweep.model.build({})
+    sizes.require_scenario(point)
+    results = sweep.evaluate(point)
     for claim in sweep.claims:
         claim.check(results)
     if sweep.fields:
@@ -214,7 +271,8 @@ def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> float:
     while runs < most and (runs == 0 or time.perf_counter() - started < budget):
         sweep.evaluate(sweep.model.build({}))
         runs += 1
-    return (time.perf_counter() - started) / runs
+    ready = replace(sweep, schema=sweep.columns(results), limits=sizes.scenario_limits())
+    return ready, (time.perf_counter() - started) / runs
 
 
 def _check_fields(patterns: tuple[str, ...], results: Mapping[str, Value]) -> None:

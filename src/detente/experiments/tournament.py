@@ -31,13 +31,14 @@ from typing import ClassVar
 import numpy as np
 import pyarrow as pa
 
+from detente import sizes
 from detente.batch import BatchSession, choose_engine
 from detente.claims import Value
 from detente.errors import DetenteError
 from detente.experiments.chunks import Chunk, unit_seed
 from detente.experiments.runner import RunOptions, normalized, run_experiment
 from detente.experiments.store import Manifest
-from detente.experiments.table import to_table
+from detente.experiments.table import table_of
 from detente.protocols import Result
 from detente.scenario import Scenario
 from detente.session import Session, protocol_for
@@ -78,6 +79,16 @@ class Tournament:
             raise DetenteError("a tournament needs at least one scenario and one strategy")
         if self.repetitions < 1:
             raise DetenteError(f"--repetitions must be at least 1, got {self.repetitions}")
+        assignments = sum(len(self.strategies) ** len(e.signatories) for e in self.entrants)
+        sizes.require(
+            "sessions",
+            assignments * self.repetitions,
+            f"{assignments:,} assignments × {self.repetitions:,} repetitions "
+            f"= {assignments * self.repetitions:,} sessions",
+            "every strategy in every seat of every scenario",
+        )
+        if self.rounds is not None:
+            sizes.require("rounds", self.rounds, f"--rounds {self.rounds:,}")
 
     kind: ClassVar[str] = "tournament"
     unit: ClassVar[str] = "session"
@@ -91,15 +102,24 @@ class Tournament:
         """The same tournament with ``seed``."""
         return replace(self, seed=seed)
 
-    def pilot(self) -> float:
+    @property
+    def schema(self) -> pa.Schema:
+        """The columns of every chunk (see the module docstring)."""
+        return SCHEMA
+
+    def pilot(self) -> tuple[Tournament, float]:
         """Prepare every strategy on every scenario (so a bad combination fails before
         anything is written) and time one session."""
         for i, entrant in enumerate(self.entrants):
             for strategy in self.strategies:
-                self.session(i, (strategy,) * len(entrant.signatories))
+                session = self.session(i, (strategy,) * len(entrant.signatories))
+                deadline = session.protocol.deadline
+                sizes.require(
+                    "rounds", deadline, f"{entrant.name}: a deadline of {deadline:,} rounds"
+                )
         started = time.perf_counter()
         self.with_seed(self.seed or 0).play(0, 0, min(self.repetitions, 50))
-        return (time.perf_counter() - started) / min(self.repetitions, 50)
+        return self, (time.perf_counter() - started) / min(self.repetitions, 50)
 
     @cached_property
     def matches(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
@@ -156,7 +176,7 @@ class Tournament:
             count = min(chunk.stop, (match + 1) * self.repetitions) - number
             rows.extend(self.play(match, number, count))
             number += count
-        return to_table(rows)
+        return table_of(rows, SCHEMA)
 
     def play(self, match: int, first: int, count: int) -> list[dict[str, Value]]:
         """Sessions ``first .. first + count - 1`` (all of match ``match``), described.
@@ -186,6 +206,26 @@ class Tournament:
             }
             for k, (result, payoffs) in enumerate(played)
         ]
+
+
+SCHEMA = pa.schema(
+    [
+        pa.field("session", pa.int64()),
+        pa.field("scenario", pa.string()),
+        pa.field("match", pa.int64()),
+        pa.field("repetition", pa.int64()),
+        pa.field("parties", pa.list_(pa.string())),
+        pa.field("utilities", pa.list_(pa.float64())),
+        pa.field("reservations", pa.list_(pa.float64())),
+        pa.field("agreement", pa.bool_()),
+        pa.field("result", pa.string()),
+        pa.field("rounds", pa.int64()),
+        pa.field("outcome", pa.string()),
+        pa.field("nash_distance", pa.float64()),
+        pa.field("strategies", pa.list_(pa.string())),
+    ]
+)
+"""A tournament's columns: the same in every chunk, whatever its sessions."""
 
 
 def describe(result: Result, payoffs: Sequence[float], entrant: Entrant) -> dict[str, Value]:

@@ -12,7 +12,10 @@ linear additive utilities as they are; its reservation is a bid, so the
 reservation value is written as the bid whose utility equals it (a warning
 is returned when no outcome has exactly that utility).
 
-Files are written atomically: each appears complete or not at all.
+The files are written into a temporary folder and moved into place together, so
+an interrupted or failed export (a full disk) leaves nothing partial behind. An
+existing folder is written into only when it holds nothing but files of the
+names the export writes; a missing parent folder is an error, never created.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Literal
 import numpy as np
 
 from detente.errors import DetenteError
-from detente.files import write_text_atomically
+from detente.files import write_folder
 from detente.formats import geniusweb
 from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
@@ -60,15 +63,15 @@ def export_domain(scenario: Scenario, fmt: ExportFormat, out_dir: str | Path) ->
     >>> load_domain(out).utility_matrix().tolist()
     [[1.0, 0.2], [0.5, 1.0]]
     """
-    folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise DetenteError(f"{folder}: exists and is not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
     if fmt == "genius":
-        return _write_genius(scenario, folder)
-    if fmt == "geniusweb":
-        return _write_geniusweb(scenario, folder)
-    raise DetenteError(f"unknown export format {fmt!r}; use genius or geniusweb")
+        texts, warnings = _genius_files(scenario)
+    elif fmt == "geniusweb":
+        texts, warnings = _geniusweb_files(scenario)
+    else:
+        raise DetenteError(f"unknown export format {fmt!r}; use genius or geniusweb")
+    files = {name: text.encode("utf-8") for name, text in texts.items()}
+    write_folder(Path(out_dir), files)
+    return warnings
 
 
 def _domain_stem(scenario: Scenario) -> str:
@@ -92,7 +95,7 @@ def _discounts(scenario: Scenario) -> tuple[float, ...]:
 # --- GENIUS ---------------------------------------------------------------------------------
 
 
-def _write_genius(scenario: Scenario, folder: Path) -> tuple[str, ...]:
+def _genius_files(scenario: Scenario) -> tuple[dict[str, str], tuple[str, ...]]:
     space = scenario.space
     utilities = [_genius_utility(party) for party in scenario.parties]
     linear = [u for u in utilities if isinstance(u, LinearAdditive)]
@@ -109,9 +112,7 @@ def _write_genius(scenario: Scenario, folder: Path) -> tuple[str, ...]:
         ET.SubElement(root, "discount_factor", value=repr(float(discount)))
         ET.SubElement(root, "reservation", value=repr(float(party.reservation)))
         texts[f"{_safe(party.id)}.xml"] = _xml(root)
-    for name, text in texts.items():
-        write_text_atomically(folder / name, text)
-    return ()
+    return texts, ()
 
 
 def _genius_utility(party: Party) -> LinearAdditive | HyperRectangles:
@@ -277,7 +278,7 @@ def _xml(root: ET.Element) -> str:
 # --- GeniusWeb ------------------------------------------------------------------------------
 
 
-def _write_geniusweb(scenario: Scenario, folder: Path) -> tuple[str, ...]:
+def _geniusweb_files(scenario: Scenario) -> tuple[dict[str, str], tuple[str, ...]]:
     space, warnings = scenario.space, []
     stem = _domain_stem(scenario)
     texts = {f"{stem}.json": geniusweb.dumps(geniusweb.domain_document(space, scenario.name))}
@@ -290,9 +291,7 @@ def _write_geniusweb(scenario: Scenario, folder: Path) -> tuple[str, ...]:
             party, space, scenario.name, utility.weights, utility.tables, bid
         )
         texts[f"{_safe(party.id)}.json"] = geniusweb.dumps(document)
-    for name, text in texts.items():
-        write_text_atomically(folder / name, text)
-    return tuple(warnings)
+    return texts, tuple(warnings)
 
 
 def _geniusweb_utility(party: Party) -> LinearAdditive:

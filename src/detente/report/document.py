@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from detente.errors import DetenteError
-from detente.files import write_atomically, write_text_atomically
+from detente.files import output_target, write_folder, write_text_atomically
 from detente.report import render
 from detente.report.data import ReportData
 from detente.report.figures import render_png
@@ -64,14 +61,22 @@ def figure_folder(path: Path) -> Path:
     return path.with_name(f"{path.stem}_files")
 
 
+FIGURES_MARKER = ".detente-figures"
+"""The file listing the figures a report wrote into its folder: what a later report may replace."""
+
+
 def write_report(report: Report, path: Path, format: Format = "html") -> list[Path]:
     """Write ``report`` to ``path`` (plus a PNG folder for Markdown); return what was written.
 
     Everything is rendered in memory first and each file is renamed into place
-    whole, so a failure leaves no half-written report behind.
+    whole, so a failure leaves no half-written report behind. ``path`` may be a
+    terminal, a pipe or ``/dev/stdout`` for HTML. The figure folder of a
+    Markdown report is created fresh, or replaces one only if an earlier report
+    wrote everything in it; missing folders are never created.
 
     Raises:
-        DetenteError: ``path`` is a folder or cannot be written (one line naming it).
+        DetenteError: ``path`` is a folder or cannot be written, or the figure
+            folder holds someone else's files (one line naming it).
     """
     path = Path(path)
     if path.is_dir():
@@ -79,45 +84,44 @@ def write_report(report: Report, path: Path, format: Format = "html") -> list[Pa
             f"report: {path} is a directory; give a file name such as {path / 'report.html'}"
         )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         return _write(report, path, format)
+    except BrokenPipeError:
+        raise  # the reader of -o /dev/stdout went away: the command line exits quietly
     except OSError as error:
         reason = error.strerror or str(error)
         raise DetenteError(f"report: cannot write {path}: {reason}") from None
 
 
+def check_target(path: Path, format: Format) -> None:
+    """Refuse, before any work, a path a report of ``format`` cannot be written to.
+
+    HTML goes anywhere a file can (a terminal, a pipe, ``/dev/stdout``); Markdown
+    needs a regular file, with its figure folder beside it.
+    """
+    if output_target(path).how != "replace" and format == "md":
+        raise DetenteError(
+            f"report: {path} is not a regular file; a Markdown report keeps its figures in a "
+            "folder beside it: write it to a file, or use --format html"
+        )
+
+
 def _write(report: Report, path: Path, format: Format) -> list[Path]:
+    check_target(path, format)
     if format == "html":
         write_text_atomically(path, report.html())
         return [path]
     folder = figure_folder(path)
-    text = report.markdown(folder.name)
-
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
-        _replace_folder(folder, report.images)
-
-    write_atomically(path, write)
+    files = {f"{name}.png": png for name, png in report.images.items()}
+    files[FIGURES_MARKER] = "".join(f"{name}\n" for name in files).encode()
+    write_folder(folder, files, replaceable=_earlier_figures(folder))
+    write_text_atomically(path, report.markdown(folder.name))
     return [path, *(folder / f"{name}.png" for name in report.images)]
 
 
-def _folder_mode() -> int:
-    """The mode a new folder gets under the umask (temporary ones start private)."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o777 & ~umask
-
-
-def _replace_folder(folder: Path, images: Mapping[str, bytes]) -> None:
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        for name, png in images.items():
-            (staging / f"{name}.png").write_bytes(png)
-        staging.chmod(_folder_mode())
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def _earlier_figures(folder: Path) -> set[str]:
+    """The files an earlier report listed in its figure folder (none if it is not one)."""
+    marker = folder / FIGURES_MARKER
+    if folder.is_symlink() or marker.is_symlink() or not marker.is_file():
+        return set()
+    names = marker.read_text(encoding="utf-8", errors="replace").splitlines()
+    return {FIGURES_MARKER, *(n for n in names if n and "/" not in n and n not in (".", ".."))}

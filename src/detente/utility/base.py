@@ -108,7 +108,7 @@ def utility_matrix(
     [[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]]
     """
     if indices is None:
-        space.require_enumerable("building the utility matrix", limit)
+        space.require_enumerable("building the utility matrix", limit, len(utilities))
         columns = [evaluate_all(u, space) for u in utilities]
     else:
         columns = [u.evaluate(space, indices) for u in utilities]
