@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,12 +79,22 @@ class Run:
     written: tuple[str, ...]
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _limit_memory(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
 
 
-def run(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[int | None, bytes, bytes]:
-    """Run a program within the limits, in its own process group; exit ``None`` when stopped."""
+def run(
+    argv: Sequence[str], cwd: Path, env: Mapping[str, str], memory: int = MEMORY_LIMIT
+) -> tuple[int | None, bytes, bytes]:
+    """Run a program within the limits, in its own process group; exit ``None`` when stopped.
+
+    ``memory`` bounds the address space; a case that starts worker processes may raise it
+    (``memory_mb``): each worker reserves address space for its thread pools up front, far
+    beyond what it uses, and the limit is on address space, not on memory used.
+    """
     process = subprocess.Popen(
         argv,
         cwd=cwd,
@@ -92,7 +102,7 @@ def run(argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[int | N
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=_limit_memory,
+        preexec_fn=_limit_memory(memory),
         start_new_session=True,
     )
     try:
@@ -120,7 +130,8 @@ def run_command(case: Mapping[str, Any], command: str, source: Path, scratch: Pa
     argv = [command, str(source), *(a.replace("{out}", str(cwd / "out")) for a in given)]
     encoding = case.get("env", {}).get("PYTHONIOENCODING", "utf-8")
     started = time.monotonic()
-    code, out, err = run([sys.executable, "-m", "detente", *argv], cwd, case.get("env", {}))
+    memory = case.get("memory_mb", MEMORY_LIMIT // 2**20) * 2**20
+    code, out, err = run([sys.executable, "-m", "detente", *argv], cwd, case.get("env", {}), memory)
     written = tuple(sorted(str(p.relative_to(cwd)) for p in cwd.rglob("*")))
     return Run(
         command,

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import TooLargeError, UnknownNameError
+from detente import sizes
 from detente.sizes import size_text
 
 Value = str | int | float
@@ -224,6 +225,13 @@ class OutcomeSpace:
                 f"more than the limit of {limit * MATRIX_PARTIES:,} (--max-outcomes {limit:,} "
                 f"× {MATRIX_PARTIES} parties); raise it with --max-outcomes N"
             )
+        nbytes = self.size * max(parties, 1) * _BYTES_PER_UTILITY
+        sizes.require(
+            "memory",
+            nbytes,
+            f"{operation} over {self.size:,} outcomes needs about {size_text(nbytes)}",
+            "the utility matrix and its sorted views, whatever --max-outcomes allows",
+        )
 
     def chunks(self, chunk_size: int = 1_000_000) -> Iterator[IndexArray]:
         """Outcome indices in consecutive chunks of at most ``chunk_size``."""
