@@ -191,9 +191,12 @@ def package_document(
 ) -> PackageDoc:
     """``phasing.positions.NAME``: the package, its one-shot exchange and its fewest stages.
 
-    ``base`` is the plan's designer, whose compiled constraints the package shares.
+    ``base`` is the plan's designer, whose compiled constraints the package shares (and
+    whose deal it phases: the items the package leaves open keep that deal's bounds, e.g.
+    what the ratifiers allow).
     """
-    result = phase_package(plan.deal, amounts, plan.max_stages, plan.time_limit, base)
+    deal = plan.deal if base is None else base.deal
+    result = phase_package(deal, amounts, plan.max_stages, plan.time_limit, base)
     plain = result.one_shot_check
     found = result.search.design
     return PackageDoc(
