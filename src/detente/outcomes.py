@@ -18,8 +18,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import TooLargeError, UnknownNameError
 from detente import sizes
+from detente.errors import TooLargeError, UnknownNameError
 from detente.sizes import size_text
 
 Value = str | int | float

@@ -53,9 +53,9 @@ def deep_unary(folder: Path, size: int) -> Path:
     return _reservation(folder, "-" * size + "1")
 
 
-def long_formula(folder: Path, size: int) -> Path:
+def long_formula(folder: Path, size: float) -> Path:
     """A flat formula of about ``size`` MB: a sum of products, ``p*1+p*1+…``."""
-    return _reservation(folder, "+".join(["p*1"] * (size * 2**20 // 4)))
+    return _reservation(folder, "+".join(["p*1"] * (int(size * 2**20) // 4)))
 
 
 def reference_chain(folder: Path, size: int) -> Path:

@@ -29,12 +29,13 @@ def read_space(path: Path, document: Mapping[str, Any]) -> OutcomeSpace:
     issues = _mapping(path, document["issues"], "issues")
     if not issues:
         raise _error(path, "the profile lists no issues")
-    return OutcomeSpace(
-        tuple(
-            Issue(str(name), tuple(_mapping(path, values, f"issues.{name}")))
-            for name, values in issues.items()
-        )
-    )
+    built = []
+    for name, values in issues.items():
+        listed = tuple(_mapping(path, values, f"issues.{name}"))
+        if not listed:
+            raise _error(path, f"issues.{name}: the issue lists no values; give it at least one")
+        built.append(Issue(str(name), listed))
+    return OutcomeSpace(tuple(built))
 
 
 def read_party(path: Path, document: Mapping[str, Any], space: OutcomeSpace) -> Party:

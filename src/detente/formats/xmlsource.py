@@ -268,7 +268,9 @@ def _bare_ampersand(text: str, offset: int) -> int | None:
 
 def _attributes_run_together(text: str, offset: int) -> bool:
     return (
-        offset > 0 and text[offset - 1] in "\"'" and _RUN_TOGETHER.match(text, offset) is not None
+        0 < offset <= len(text)
+        and text[offset - 1] in "\"'"
+        and _RUN_TOGETHER.match(text, offset) is not None
     )
 
 

@@ -116,6 +116,8 @@ def _key(parent: Any, index: Any) -> str | int | None:
 
 
 def _number_problem(text: str, is_float: bool) -> str | None:
+    if not text.lstrip("+-").replace("_", ""):  # YAML 1.1 reads "-_" as an integer without digits
+        return f"{text!r} is not a number: quote it to make it text"
     if len(text) > MAX_NUMBER_CHARS or not is_float:
         return number_problem(text, 0.0)
     literal = text.replace("_", "")
