@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from detente.cli import main
+
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
 
@@ -53,3 +55,17 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], *fragments: st
     assert "Traceback" not in done.stderr
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
+
+
+def in_process(
+    capsys: pytest.CaptureFixture[str], *args: str | Path
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process; returns what a subprocess would (for tests that
+    check the one-line contract many times, where a subprocess each would be slow)."""
+    code: int | str | None = 0
+    try:
+        main([str(a) for a in args])
+    except SystemExit as ended:
+        code = ended.code
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), int(code or 0), captured.out, captured.err)

@@ -8,15 +8,14 @@ behind.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from detente import sizes
-from detente.cli import main
 from detente.experiments import runner
 from tests.conftest import SCENARIOS, assert_one_line_error
+from tests.conftest import in_process as detente
 from tests.experiment_toys import BREAKS
 
 WORKED = SCENARIOS / "theory" / "worked-example.yaml"
@@ -27,19 +26,6 @@ PIE = SCENARIOS / "theory" / "split-the-pie.yaml"
 TWO_LEVEL = SCENARIOS / "theory" / "two-level.yaml"
 REAL_DOMAIN = Path(__file__).parents[2] / "shared" / "data" / "domains" / "SON_real"
 HUGE = str(10**12)
-
-
-def detente(
-    capsys: pytest.CaptureFixture[str], *args: str | Path
-) -> subprocess.CompletedProcess[str]:
-    """Run the command line in this process; returns what a subprocess would."""
-    code: int | str | None = 0
-    try:
-        main([str(a) for a in args])
-    except SystemExit as ended:
-        code = ended.code
-    captured = capsys.readouterr()
-    return subprocess.CompletedProcess(list(args), int(code or 0), captured.out, captured.err)
 
 
 @pytest.mark.parametrize(

@@ -7,30 +7,16 @@ never to a device path itself: were the link replaced, only the link would be.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from detente.cli import main
 from tests.conftest import SCENARIOS, assert_one_line_error
+from tests.conftest import in_process as detente
 
 WORKED = SCENARIOS / "theory" / "worked-example.yaml"
 BUYER = SCENARIOS / "textbook" / "buyer-seller.yaml"
 DOMAINS = Path(__file__).parents[2] / "shared" / "data" / "domains"
-
-
-def detente(
-    capsys: pytest.CaptureFixture[str], *args: str | Path
-) -> subprocess.CompletedProcess[str]:
-    """Run the command line in this process; returns what a subprocess would."""
-    code: int | str | None = 0
-    try:
-        main([str(a) for a in args])
-    except SystemExit as ended:
-        code = ended.code
-    captured = capsys.readouterr()
-    return subprocess.CompletedProcess(list(args), int(code or 0), captured.out, captured.err)
 
 
 def null_link(folder: Path, name: str) -> Path:
