@@ -82,7 +82,7 @@ def test_analyze_shows_escape_sequences_escaped(capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize(
     ("argv", "shown"),
     [
-        (["validate", str(TEXT / "escape-in-error.yaml")], "values.x\\x1b[5mblink\\x1b]8;;"),
+        (["validate", str(TEXT / "escape-in-error.yaml")], "values['x\\x1b[5mblink\\x1b]8;;"),
         (["validate", "\x1b]8;;x:y\x1b\\[/oops].yaml"], "\\x1b]8;;x:y\\x1b\\[/oops].yaml: no such"),
         (["analyze", str(TEXT / "markup.yaml"), "--set", "\x1b[5mp=1"], "--set \\x1b[5mp"),
     ],
