@@ -40,8 +40,15 @@ def test_root_objective_numbered_one_and_its_weight_are_ignored() -> None:
     assert scenario.utility_matrix()[:, 0].max() == pytest.approx(1.0)
 
 
-def test_duplicate_domain_values_count_once() -> None:
-    assert load_domain(FIXTURES / "genius_index").space.issue("colour").values == ("red", "blue")
+def test_duplicate_domain_values_count_once_and_are_noted() -> None:
+    # as GENIUS matches values by their text; ANAC 2012's FlightBooking domain repeats one
+    scenario = load_domain(FIXTURES / "genius_index")
+    assert scenario.space.issue("colour").values == ("red", "blue")
+    assert scenario.origin is not None
+    assert scenario.origin.notes == (
+        "dom.xml: issue 'colour' lists 'blue' more than once; counted once, as GENIUS matches "
+        "values by their text",
+    )
 
 
 def test_discrete_evaluations_are_divided_by_their_largest_and_zeroed_below_1e_5() -> None:

@@ -88,3 +88,60 @@ def test_negolog_profiles_must_share_their_issues(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text(json.dumps(other))
     with pytest.raises(ScenarioError, match="issueB: values differ"):
         load_domain(tmp_path)
+
+
+def _geniusweb_with_place_values(folder: Path, values: list[object]) -> Path:
+    for name in ("trip1.json", "trip2.json"):
+        (folder / name).write_bytes((FIXTURES / "geniusweb" / name).read_bytes())
+    domain = json.loads((FIXTURES / "geniusweb" / "trip.json").read_text())
+    domain["issuesValues"]["place"]["values"] = values
+    (folder / "trip.json").write_text(json.dumps(domain))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        (["Tokyo", "Osaka", "Tokyo"], "'Tokyo' is listed twice"),
+        ([1, 2, 1.0], "1 and 1.0 are the same value twice"),
+        (["1", 2, 1], "'1' and 1 are the same value twice"),
+    ],
+)
+def test_geniusweb_a_value_listed_twice_is_refused_not_merged(
+    tmp_path: Path, values: list[object], problem: str
+) -> None:
+    folder = _geniusweb_with_place_values(tmp_path, values)
+    with pytest.raises(ScenarioError) as caught:
+        load_domain(folder)
+    expected = f"{folder / 'trip.json'}: issuesValues.place: {problem}; list each value once"
+    assert str(caught.value) == expected
+
+
+def test_geniusweb_values_listed_once_keep_their_order(tmp_path: Path) -> None:
+    folder = _geniusweb_with_place_values(tmp_path, ["Kyoto", "Tokyo", "Osaka"])
+    assert load_domain(folder).space.issue("place").values == ("Kyoto", "Tokyo", "Osaka")
+
+
+def test_a_json_key_listed_twice_in_one_object_is_refused_not_dropped(tmp_path: Path) -> None:
+    text = (FIXTURES / "negolog" / "profileA.json").read_text()
+    (tmp_path / "a.json").write_text(text.replace('"valueB": 0.4', '"valueB": 0.4, "valueA": 0'))
+    (tmp_path / "b.json").write_bytes((FIXTURES / "negolog" / "profileB.json").read_bytes())
+    with pytest.raises(ScenarioError) as caught:
+        load_domain(tmp_path)
+    expected = (
+        f"{tmp_path / 'a.json'}: the key 'valueA' is listed twice in one object; list each key once"
+    )
+    assert str(caught.value) == expected
+
+
+def test_negolog_an_issue_without_values_is_refused_naming_file_and_issue(tmp_path: Path) -> None:
+    first = json.loads((FIXTURES / "negolog" / "profileA.json").read_text())
+    first["issues"]["issueB"] = {}
+    (tmp_path / "a.json").write_text(json.dumps(first))
+    (tmp_path / "b.json").write_bytes((FIXTURES / "negolog" / "profileB.json").read_bytes())
+    with pytest.raises(ScenarioError) as caught:
+        load_domain(tmp_path)
+    expected = (
+        f"{tmp_path / 'a.json'}: issues.issueB: the issue lists no values; give it at least one"
+    )
+    assert str(caught.value) == expected

@@ -78,3 +78,42 @@ def test_declared_encodings_are_honoured(tmp_path: Path) -> None:
         '<?xml version="1.0" encoding="windows-1252"?><a v="caf\u00e9"/>'.encode("cp1252")
     )
     assert read_xml(path).root.get("v") == "caf\u00e9"
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "problem"),
+    [
+        (b"<a>\r<b/>\r<c>\x01</c></a>", "3:4", "not well-formed XML"),
+        (b"<a>\r\n<b/>\r<c>\x01</c></a>", "3:4", "not well-formed XML"),
+        (b'<a>\r<b v="1"w="2"/></a>', "2:9", "missing space between attributes"),
+        (b'<a>\r<b v="AT & T"/></a>', "2:10", 'unescaped "&"'),
+        (b'<a>\r<b v="\xe9"/></a>', "2:7", "byte 0xE9 is not UTF-8"),
+    ],
+)
+def test_a_lone_carriage_return_ends_a_line_as_the_parser_counts_lines(
+    tmp_path: Path, data: bytes, where: str, problem: str
+) -> None:
+    path = tmp_path / "x.xml"
+    path.write_bytes(data)
+    with pytest.raises(ScenarioError) as error:
+        read_xml(path)
+    assert str(error.value).startswith(f"{path}:{where}: {problem}"), error.value
+
+
+def test_an_error_on_a_line_past_the_last_newline_is_located_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    # found by atheris: the parser counts the comment's lone \r as a line, so it stops on
+    # line 4 of a text with three \n; that position once indexed past the end of the text
+    path = tmp_path / "x.xml"
+    path.write_bytes(b'<!-- note \r->\n<a>\n<b v="1"\x01')
+    with pytest.raises(ScenarioError, match=r"x\.xml:4:9: not well-formed XML"):
+        read_xml(path, lenient=True)
+
+
+def test_a_repair_after_a_lone_carriage_return_is_made_and_located(tmp_path: Path) -> None:
+    path = tmp_path / "x.xml"
+    path.write_bytes(b'<a>\r<b v="1"w="2"/></a>')
+    document = read_xml(path, lenient=True)
+    assert document.root[0].attrib == {"v": "1", "w": "2"}
+    assert document.repairs == (f"{path}:2:9: inserted a missing space between attributes",)

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
 from detente.scenario import Scenario
+from detente.scenariofile import formulas
 from detente.utility import LinearAdditive
 from tests.fuzz import targets
 from tests.hostile import OPEN_FAMILIES
@@ -307,12 +308,24 @@ def test_a_negolog_domain_reads_soundly_or_is_refused() -> None:
     pending({"reading", "running"}, _fuzz_negolog)
 
 
-def test_the_formula_target_catches_an_infinite_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The target itself must fail on a non-finite value (the evaluator refuses one today)."""
-    targets.formula("=1e308 * 10")  # refused with a DetenteError: sound
-    monkeypatch.setattr(targets.formulas, "evaluate", lambda text, parameters: math.inf)
-    with pytest.raises(AssertionError, match="inf"):
+@pytest.mark.parametrize(
+    ("value", "shown"), [(math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan"), (1j, "1j")]
+)
+def test_the_formula_target_catches_a_value_that_is_not_a_finite_real(
+    monkeypatch: pytest.MonkeyPatch, value: complex, shown: str
+) -> None:
+    # the evaluator refuses these now (test_scenariofile_formulas); the target must still
+    # report one if a change to the evaluator lets it through
+    monkeypatch.setattr(targets.formulas, "evaluate", lambda text, parameters: value)
+    with pytest.raises(AssertionError, match=rf"^\('=1e308 \* 10', {shown}\)$"):
         targets.formula("=1e308 * 10")
+
+
+def test_the_formula_target_passes_a_refusal_and_a_finite_value() -> None:
+    targets.formula("=1e308 * 10")  # refused with a FormulaError: overflow
+    targets.formula("=p * 2")
+    with pytest.raises(formulas.FormulaError, match="too large"):
+        formulas.evaluate("=1e308 * 10", targets.PARAMETERS)
 
 
 def test_a_scenario_with_a_nan_utility_or_reservation_is_not_sound() -> None:

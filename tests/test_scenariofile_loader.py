@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from detente.errors import DetenteError, ScenarioError, UnknownNameError
-from detente.scenariofile.loader import load_scenario, parse_overrides
+from detente.scenariofile.loader import load_scenario, parse_overrides, parse_yaml
 from tests.conftest import SCENARIOS
 
 GOOD = """\
@@ -201,3 +202,38 @@ def test_a_key_with_a_line_break_is_quoted_in_the_one_line_error(tmp_path: Path)
         load_scenario(write(tmp_path, text))
     assert "parties[0]['disc\\nount']" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["-_", "+__", "0x_", "-0b_", "0o_"])
+def test_an_integer_without_digits_is_read_as_the_text_it_is(text: str, tmp_path: Path) -> None:
+    # found by atheris: ruamel's integer pattern matches "-_", its constructor then fails
+    assert parse_yaml(f"a: {text}\nb: [{text}]\n", "s.yaml").root == {"a": text, "b": [text]}
+    named = GOOD.replace("name: price and delivery", f"name: {text}")
+    assert load_scenario(write(tmp_path, named)).name == text
+    priced = GOOD.replace("reservation: =base", f"reservation: {text}")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(write(tmp_path, priced))
+    assert str(caught.value).startswith(f"{tmp_path / 's.yaml'}:11:5: parties[0].reservation: ")
+    assert str(caught.value).endswith(f"(got '{text}')")
+
+
+@pytest.mark.parametrize(
+    ("tagged", "problem"),
+    [
+        ("!!int -_", "'-_' is not a valid !!int value"),
+        ("!!int abc", "'abc' is not a valid !!int value"),
+        ("!!int 1.5", "'1.5' is not a valid !!int value"),
+        ("!!float abc", "'abc' is not a valid !!float value"),
+        ("!!bool maybe", "'maybe' is not a valid !!bool value"),
+    ],
+)
+def test_a_value_not_of_its_explicit_tag_is_refused_where_it_stands(
+    tagged: str, problem: str
+) -> None:
+    with pytest.raises(ScenarioError, match=rf"^s\.yaml:2:8: b\.c: {re.escape(problem)}$"):
+        parse_yaml(f"a: 1\nb: {{c: {tagged}}}\n", "s.yaml")
+
+
+def test_a_value_of_its_explicit_tag_is_read() -> None:
+    text = 'a: !!int "12"\nb: !!float 1\nc: !!bool yes\nd: !!int 0x1F\ne: !!float 2.5\n'
+    assert parse_yaml(text, "s.yaml").root == {"a": 12, "b": 1.0, "c": True, "d": 31, "e": 2.5}

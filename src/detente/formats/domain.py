@@ -141,12 +141,12 @@ def _load_genius(collected: _Collected, real_steps: int, lenient: bool) -> Scena
         else:
             _skip(collected, path, f"root <{document.root.tag}> is neither a domain nor a profile")
     domain = _single(collected, domains, "GENIUS domain file (root <negotiation_template>)")
-    space, parties, discounts = genius.read_genius(domain, profiles, real_steps)
-    has_real = any(issue.kind == "real" for issue in space.issues)
-    origin = _origin(
-        collected, "genius", [domain, *profiles], discounts, real_steps if has_real else None
-    )
-    return _scenario(collected, domain.path, space, parties, origin)
+    read = genius.read_genius(domain, profiles, real_steps)
+    collected.notes.extend(read.notes)
+    has_real = any(issue.kind == "real" for issue in read.space.issues)
+    steps = real_steps if has_real else None
+    origin = _origin(collected, "genius", [domain, *profiles], read.discounts, steps)
+    return _scenario(collected, domain.path, read.space, read.parties, origin)
 
 
 def _load_json(collected: _Collected) -> Scenario:

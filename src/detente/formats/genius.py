@@ -9,7 +9,7 @@ The rules (each pinned by a fixture in ``tests/fixtures/formats``):
 - Discrete evaluator: ``evaluation / max evaluation`` of that issue's items
   (0 if that maximum is below 1e-5); values matched by string, a repeated item
   in a profile keeps the last evaluation, a repeated value in a domain counts
-  once; extra attributes (``cost``, ``description``) are ignored.
+  once (and is noted in the domain's origin); extra attributes (``cost``, ``description``) are ignored.
 - Integer evaluator: ``clamp(slope · (x − lowerbound) + offset, 0, 1)``.
 - Real evaluator on the domain's ``<range>``: ``linear`` ``clamp(parameter1 · x
   + parameter0, 0, 1)``, ``triangular`` (parameter0 low, parameter1 high,
@@ -28,6 +28,7 @@ The rules (each pinned by a fixture in ``tests/fixtures/formats``):
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,8 @@ class DomainIssue:
     index: int
     issue: Issue
     bounds: tuple[float, float] | None = None
+    repeated: tuple[str, ...] = ()
+    """Values the domain lists more than once (each counts once, as in GENIUS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +138,11 @@ def _domain_issue(path: Path, element: ET.Element, real_steps: int) -> DomainIss
                 "distinct grid points (use fewer --real-steps)",
             )
         return DomainIssue(index, Issue(name, tuple(float(x) for x in grid), "real"), (low, high))
-    values = tuple(dict.fromkeys(item.get("value", "") for item in element.findall("item")))
-    if not values:
+    listed = Counter(item.get("value", "") for item in element.findall("item"))
+    if not listed:
         raise _error(path, f"{where} has no <item> values")
-    return DomainIssue(index, Issue(name, values))
+    repeated = tuple(value for value, times in listed.items() if times > 1)
+    return DomainIssue(index, Issue(name, tuple(listed)), repeated=repeated)
 
 
 def _issue_kind(element: ET.Element) -> str:
@@ -386,9 +390,21 @@ def _error(path: Path, message: str) -> ScenarioError:
     return ScenarioError(message, Location(str(path)))
 
 
+@dataclass(frozen=True, slots=True)
+class GeniusDomain:
+    """What a GENIUS domain and its profiles give: the space, the parties and what to note."""
+
+    space: OutcomeSpace
+    parties: tuple[Party, ...]
+    discounts: tuple[float, ...]
+    """Each profile's ``<discount_factor>`` as GENIUS reads it (1 for none)."""
+    notes: tuple[str, ...]
+    """What was read differently from how it is written (a repeated value counted once)."""
+
+
 def read_genius(
     domain: XmlDocument, profiles: Sequence[XmlDocument], real_steps: int
-) -> tuple[OutcomeSpace, tuple[Party, ...], tuple[float, ...]]:
+) -> GeniusDomain:
     """Outcome space, parties (ids = profile stems) and discount factors of a GENIUS domain."""
     issues = read_domain(domain, real_steps)
     try:
@@ -400,4 +416,10 @@ def read_genius(
         profile = read_profile(document, issues, space)
         parties.append(Party(document.path.stem, profile.utility, reservation=profile.reservation))
         discounts.append(profile.discount)
-    return space, tuple(parties), tuple(discounts)
+    notes = tuple(
+        f"{domain.path.name}: issue {issue.issue.name!r} lists {value!r} more than once; "
+        "counted once, as GENIUS matches values by their text"
+        for issue in issues
+        for value in issue.repeated
+    )
+    return GeniusDomain(space, tuple(parties), tuple(discounts), notes)

@@ -58,20 +58,26 @@ def read_space(path: Path, document: Mapping[str, Any]) -> OutcomeSpace:
 
 
 def _values(path: Path, where: str, raw: list[object]) -> tuple[Value, ...]:
-    """An issue's values, each once (a repeat is dropped; two spelled alike are an error)."""
+    """An issue's values: each listed once, no two equal (1 and 1.0) or spelled alike (1, "1")."""
     if len(raw) > MAX_ISSUE_VALUES:
         raise _error(
             path, f"{where}: {len(raw):,} values; an issue may have at most {MAX_ISSUE_VALUES:,}"
         )
-    values = tuple(dict.fromkeys(_value(path, v) for v in raw))
-    spelled: dict[str, Value] = {}
-    for value in values:
-        if str(value) in spelled:
-            raise _error(
-                path, f"{where}: {spelled[str(value)]!r} and {value!r} are the same value twice"
-            )
-        spelled[str(value)] = value
-    return values
+    by_value: dict[Value, Value] = {}
+    by_text: dict[str, Value] = {}
+    for item in raw:
+        value = _value(path, item)
+        first = by_value.get(value, by_text.get(str(value)))
+        if first is not None:
+            raise _error(path, f"{where}: {_twice(first, value)}; list each value once")
+        by_value[value] = by_text[str(value)] = value
+    return tuple(by_value)
+
+
+def _twice(first: Value, again: Value) -> str:
+    if type(first) is type(again) and first == again:
+        return f"{again!r} is listed twice"
+    return f"{first!r} and {again!r} are the same value twice"
 
 
 def weights_of(

@@ -29,13 +29,14 @@ def read_space(path: Path, document: Mapping[str, Any]) -> OutcomeSpace:
     issues = _mapping(path, document["issues"], "issues")
     if not issues:
         raise _error(path, "the profile lists no issues")
-    built = []
-    for name, values in issues.items():
-        listed = tuple(_mapping(path, values, f"issues.{name}"))
-        if not listed:
-            raise _error(path, f"issues.{name}: the issue lists no values; give it at least one")
-        built.append(Issue(str(name), listed))
-    return OutcomeSpace(tuple(built))
+    return OutcomeSpace(tuple(_issue(path, str(name), raw) for name, raw in issues.items()))
+
+
+def _issue(path: Path, name: str, raw: object) -> Issue:
+    values = _mapping(path, raw, f"issues.{name}")
+    if not values:
+        raise _error(path, f"issues.{name}: the issue lists no values; give it at least one")
+    return Issue(name, tuple(values))
 
 
 def read_party(path: Path, document: Mapping[str, Any], space: OutcomeSpace) -> Party:

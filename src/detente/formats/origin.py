@@ -20,7 +20,8 @@ class DomainOrigin:
     undiscounted and these are only reported, because GENIUS discounts over
     normalised time, not per round. ``real_steps`` is the grid used for real
     issues (``None`` when the domain has none). ``repairs`` lists what lenient
-    reading repaired; ``notes`` lists files that were skipped and why.
+    reading repaired; ``notes`` lists files that were skipped and why, and values a
+    GENIUS domain lists more than once (counted once).
     """
 
     format: DomainFormat

@@ -7,7 +7,8 @@ or a folder is refused in one line instead of hanging or filling memory, and a
 file larger than its limit is refused before it is read. JSON goes through
 :func:`read_json`, which also refuses ``NaN``, ``Infinity``, numbers that
 overflow a float (``1e999``), number literals longer than
-:data:`MAX_NUMBER_CHARS` and nesting deeper than :data:`MAX_DEPTH`. The limits
+:data:`MAX_NUMBER_CHARS`, nesting deeper than :data:`MAX_DEPTH` and a key listed
+twice in one object (which JSON readers resolve each their own way). The limits
 are listed in ``docs/reference/limits.md``.
 """
 
@@ -175,6 +176,24 @@ def _json_constant(literal: str) -> float:
     raise _RefusedNumber(literal, f"{literal} is not a finite number")
 
 
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members; a key listed twice (``{"a": 1, "a": 2}``) is refused, not dropped."""
+    members = dict(pairs)
+    if len(members) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return members
+
+
 def read_json(path: Path) -> Any:
     """A JSON domain file's document: bounded in size and depth, every number finite.
 
@@ -193,7 +212,11 @@ def read_json(path: Path) -> Any:
         raise ScenarioError("not UTF-8 text", Location(str(path))) from None
     try:
         document = json.loads(
-            text, parse_float=_json_float, parse_int=_json_int, parse_constant=_json_constant
+            text,
+            parse_float=_json_float,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
         )
     except json.JSONDecodeError as error:
         raise ScenarioError(
@@ -201,6 +224,11 @@ def read_json(path: Path) -> Any:
         ) from None
     except _RefusedNumber as error:
         raise ScenarioError(error.reason, _literal_place(path, text, error.literal)) from None
+    except _RepeatedKey as error:
+        raise ScenarioError(
+            f"the key {error.key!r} is listed twice in one object; list each key once",
+            Location(str(path)),
+        ) from None
     except RecursionError:
         raise _too_deep(path, text) from None
     if _depth_exceeds(document, MAX_DEPTH):

@@ -51,6 +51,8 @@ _START_TAG = re.compile(  # possessive: no backtracking, whatever the text
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _NAME_START = re.compile(r"[A-Za-z_:]")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""A line break as the XML parser counts lines: ``\\n``, ``\\r\\n`` or a lone ``\\r``."""
 MAX_REPAIRS = 1000
 """Most repairs lenient reading makes in one file."""
 
@@ -157,25 +159,32 @@ def _decode(path: Path, data: bytes, lenient: bool) -> tuple[str, list[str]]:
 
 def _byte_place(path: Path, data: bytes, error: UnicodeDecodeError) -> Location:
     before = data[: error.start]
-    line = before.count(b"\n") + 1
-    column = len(before) - (before.rfind(b"\n") + 1) + 1
-    return Location(str(path), line, column)
+    starts = [0, *(m.end() for m in re.finditer(rb"\r\n?|\n", before))]
+    return Location(str(path), len(starts), len(before) - starts[-1] + 1)
 
 
 def _offset(text: str, position: tuple[int, int]) -> int:
-    """Character offset of expat's (line, byte column) position."""
+    """Character offset of expat's (line, byte column) position, at most the text's length.
+
+    Expat ends a line at a lone ``\\r`` too, so lines are counted as it counts them.
+    """
     line, column = position
-    lines = text.split("\n")
-    start = sum(len(part) + 1 for part in lines[: line - 1])
-    current = lines[line - 1] if line - 1 < len(lines) else ""
+    starts = _line_starts(text)
+    if line > len(starts):
+        return len(text)
+    start = starts[line - 1]
+    current = text[start : starts[line] if line < len(starts) else len(text)]
     chars = len(current.encode("utf-8")[:column].decode("utf-8", errors="ignore"))
     return start + chars
 
 
 def _where(path: Path, text: str, offset: int) -> Location:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Location(str(path), line, column)
+    return _locator(path, text)(offset)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start, lines ended as expat ends them."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
 
 
 def _repair(text: str, offset: int, path: Path) -> tuple[str, list[str]] | None:
@@ -249,7 +258,7 @@ def _outside_markup(text: str) -> list[tuple[int, int]]:
 
 def _locator(path: Path, text: str) -> Callable[[int], Location]:
     """Offset → location, from one pass over the text (many offsets, linear time)."""
-    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    starts = _line_starts(text)
 
     def place(offset: int) -> Location:
         line = bisect.bisect_right(starts, offset)

@@ -10,7 +10,12 @@ refuses the rest where it stands, before anything is built from it:
 - mappings or lists as mapping keys;
 - mappings and lists nested deeper than :data:`~detente.formats.reading.MAX_DEPTH`;
 - number literals longer than :data:`~detente.formats.reading.MAX_NUMBER_CHARS`
-  characters, and numbers that are not finite (``.inf``, ``.nan``, ``1e999``).
+  characters, and numbers that are not finite (``.inf``, ``.nan``, ``1e999``);
+- a value explicitly tagged ``!!int``, ``!!float`` or ``!!bool`` that is not one
+  (``!!int abc``).
+
+A plain scalar the YAML library's integer pattern matches but that holds no digit
+(``-_``, ``0x_``) is read as the text it is, as YAML 1.2 reads it.
 
 Each refusal is a :class:`PlainYamlError` with the position it was found at.
 """
@@ -18,10 +23,12 @@ Each refusal is a :class:`PlainYamlError` with the position it was found at.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import StreamMark
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -34,7 +41,12 @@ PLAIN_TAGS = frozenset(
 )
 _SHOWN_KEYS = 8
 """Keys of a field's path named in an error (a deeply nested one is cut short)."""
-_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_INT_TAG, _FLOAT_TAG, _BOOL_TAG, _STR_TAG = (
+    f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "str")
+)
+_NUMBER_TAGS = (_INT_TAG, _FLOAT_TAG)
+_DIGITLESS = re.compile(r"[-+]?(?:0[box])?_*")
+"""An "integer" with no digit after its sign and base (``-_``, ``0x_``): not a number at all."""
 
 
 class PlainYamlError(ValueError):
@@ -98,12 +110,31 @@ class _PlainComposer(Composer):
         return None
 
     def compose_scalar_node(self, anchor: Any) -> Any:
+        tag = self.parser.peek_event().ctag
+        explicit = tag is not None and str(tag) != "!"
         node: ScalarNode = super().compose_scalar_node(anchor)
-        if node.tag in _NUMBER_TAGS:
-            problem = _number_problem(node.value, node.tag == _NUMBER_TAGS[1])
-            if problem is not None:
-                raise self._error(problem, node.start_mark)
+        if not explicit and node.tag == _INT_TAG and _DIGITLESS.fullmatch(node.value):
+            node.tag = _STR_TAG  # "-_": ruamel's pattern allows it, YAML 1.2's holds no such int
+        problem = self._tag_problem(node) if explicit else None
+        if problem is None and node.tag in _NUMBER_TAGS:
+            problem = _number_problem(node.value, node.tag == _FLOAT_TAG)
+        if problem is not None:
+            raise self._error(problem, node.start_mark)
         return node
+
+    def _tag_problem(self, node: ScalarNode) -> str | None:
+        """Why an explicitly tagged scalar is not of its tag (``!!int abc``), or ``None``."""
+        tag = str(node.tag)
+        if tag == _BOOL_TAG:
+            fits = node.value.lower() in SafeConstructor.bool_values
+        elif tag in _NUMBER_TAGS:
+            untagged = str(self.resolver.resolve(ScalarNode, node.value, (True, False)))
+            readable = (_INT_TAG,) if tag == _INT_TAG else _NUMBER_TAGS
+            fits = untagged in readable and not _DIGITLESS.fullmatch(node.value)
+        else:
+            return None
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        return None if fits else f"{node.value!r} is not a valid {shown} value"
 
 
 def _key(parent: Any, index: Any) -> str | int | None:
