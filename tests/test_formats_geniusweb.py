@@ -122,26 +122,31 @@ def test_geniusweb_values_listed_once_keep_their_order(tmp_path: Path) -> None:
     assert load_domain(folder).space.issue("place").values == ("Kyoto", "Tokyo", "Osaka")
 
 
+def _negolog_with_first_profile(folder: Path, text: str) -> ScenarioError:
+    """The error reading a NegoLog domain whose first profile is ``text`` (the second as shipped)."""
+    (folder / "a.json").write_text(text)
+    (folder / "b.json").write_bytes((FIXTURES / "negolog" / "profileB.json").read_bytes())
+    with pytest.raises(ScenarioError) as caught:
+        load_domain(folder)
+    return caught.value
+
+
 def test_a_json_key_listed_twice_in_one_object_is_refused_not_dropped(tmp_path: Path) -> None:
     text = (FIXTURES / "negolog" / "profileA.json").read_text()
-    (tmp_path / "a.json").write_text(text.replace('"valueB": 0.4', '"valueB": 0.4, "valueA": 0'))
-    (tmp_path / "b.json").write_bytes((FIXTURES / "negolog" / "profileB.json").read_bytes())
-    with pytest.raises(ScenarioError) as caught:
-        load_domain(tmp_path)
+    error = _negolog_with_first_profile(
+        tmp_path, text.replace('"valueB": 0.4', '"valueB": 0.4, "valueA": 0')
+    )
     expected = (
         f"{tmp_path / 'a.json'}: the key 'valueA' is listed twice in one object; list each key once"
     )
-    assert str(caught.value) == expected
+    assert str(error) == expected
 
 
 def test_negolog_an_issue_without_values_is_refused_naming_file_and_issue(tmp_path: Path) -> None:
     first = json.loads((FIXTURES / "negolog" / "profileA.json").read_text())
     first["issues"]["issueB"] = {}
-    (tmp_path / "a.json").write_text(json.dumps(first))
-    (tmp_path / "b.json").write_bytes((FIXTURES / "negolog" / "profileB.json").read_bytes())
-    with pytest.raises(ScenarioError) as caught:
-        load_domain(tmp_path)
+    error = _negolog_with_first_profile(tmp_path, json.dumps(first))
     expected = (
         f"{tmp_path / 'a.json'}: issues.issueB: the issue lists no values; give it at least one"
     )
-    assert str(caught.value) == expected
+    assert str(error) == expected

@@ -191,7 +191,7 @@ class Valuation:
         V = np.zeros((X.shape[0], M + 1, len(self.deal.parties)))
         V[:, M] = self.end_value(X)
         for n in range(M - 1, -1, -1):
-            V[:, n] = self._expect(X, n, views, self.go_on(X, n, V[:, n + 1]))
+            V[:, n] = self.expect(X, n, views, self.go_on(X, n, V[:, n + 1]))
         return V
 
     def end_value(self, X: FloatArray) -> FloatArray:
@@ -233,8 +233,6 @@ class Valuation:
                 part = go_on if not renegers else self.breakdowns(X, n, renegers)
                 value += probability * part
         return value
-
-    _expect = expect
 
     def renege(self, X: FloatArray, party: int, n: int, view: FloatArray) -> FloatArray:
         """Party's value of reneging at its move in group ``n``."""
