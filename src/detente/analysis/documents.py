@@ -17,7 +17,7 @@ by :mod:`detente.analysis.phasing`; this module only describes them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from detente.outcomes import IssueKind
@@ -405,6 +405,47 @@ class OneShotDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class DeterrenceDoc:
+    """Whether covert cheating on one cheating-prone item pays once a schedule is carried out.
+
+    ``schedule`` says which schedule (``phasing.schedule``, ``designed``, or ``None``
+    when there is none: the other facts are then unknown, ``detection`` aside).
+    ``min_detection`` is the least detection probability per stage that deters
+    (``None``: none up to 1 does), ``detection`` the probability with the
+    verification items the schedule delivers, ``gain`` the covert gain per stage
+    at the amount delivered, ``stake`` the giver's stake per stage in the deal
+    (``F``), ``lag`` the stages from detection to punishment
+    (``docs/explanation/self-enforcement.md``, "Verification").
+    """
+
+    giver: str
+    schedule: str | None
+    detection: float
+    min_detection: float | None
+    deterred: bool | None
+    gain: float | None
+    stake: float | None
+    lag: int
+
+    def json(self) -> Json:
+        """``verification.ITEM``."""
+        return {
+            "min_detection": self.min_detection,
+            "detection": self.detection,
+            "deterred": self.deterred,
+            "giver": self.giver,
+            "gain": self.gain,
+            "stake": self.stake,
+            "lag": self.lag,
+            "schedule": self.schedule,
+        }
+
+
+def _verification(items: Mapping[str, DeterrenceDoc]) -> Json:
+    return {item: doc.json() for item, doc in items.items()}
+
+
+@dataclass(frozen=True, slots=True)
 class PackageDoc:
     """A fixed package (a position's or the agreement's items): at once, or in how many stages.
 
@@ -467,6 +508,9 @@ class PhasingDoc:
     positions: Mapping[str, PackageDoc]
     has_agreement: bool
     agreement: PackageDoc | None
+    verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
+    """Covert cheating on each cheating-prone item, on the given schedule when the scenario
+    has one, else on the best one: ``analyze``'s top-level ``verification`` (not in ``phasing``)."""
 
     def json(self) -> Json:
         """``phasing`` of ``analyze``."""
@@ -544,6 +588,8 @@ class AnalyzeDocument:
         document.update(self.trust.json())
         if self.phasing is not None:
             document["phasing"] = self.phasing.json()
+            if self.phasing.verification:
+                document["verification"] = _verification(self.phasing.verification)
         if self.claims is not None:
             document["claims"] = dict(self.claims)
         if self.faction_sweep is not None:
@@ -585,6 +631,7 @@ class PhaseDocument:
     gap: float | None
     reason: str
     search: StageSearchDoc | None = None
+    verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
 
     def json(self) -> Json:
         """The ``phase --json`` document."""
@@ -608,6 +655,8 @@ class PhaseDocument:
         if self.search is not None:
             document["min_stages"] = self.search.min_stages
             document["target"] = self.search.target
+        if self.verification:
+            document["verification"] = _verification(self.verification)
         return document
 
 
@@ -665,10 +714,11 @@ class GivenDocument:
     completion_probability: float
     expected_values: Mapping[str, float]
     path: PathDoc
+    verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
 
     def json(self) -> Json:
         """The ``phase --given --json`` document."""
-        return {
+        document: Json = {
             "source": self.source,
             "stages": self.stages,
             "schedule": _stages(self.schedule),
@@ -680,6 +730,9 @@ class GivenDocument:
             "expected_values": dict(self.expected_values),
             "path": self.path.json(),
         }
+        if self.verification:
+            document["verification"] = _verification(self.verification)
+        return document
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from detente.analysis.documents import (
     PhasingDoc,
     StageSearchDoc,
 )
+from detente.analysis.verification import DESIGNED, deterrence_docs, verification_docs
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal, fix_package
 from detente.phasing.designer import Design, Designer, OneShot, design, min_stages
@@ -119,6 +120,7 @@ def phasing_doc(
         },
         has_agreement=agreement is not None,
         agreement=package_document(plan, found["agreement"], designer) if found else None,
+        verification=verification_docs(plan, best),
     )
 
 
@@ -241,6 +243,9 @@ def design_document(result: Design, deal: Deal) -> PhaseDocument:
         one_shot=_one_shot(result.one_shot),
         gap=result.gap,
         reason=result.reason,
+        verification={}
+        if enforcement is None
+        else deterrence_docs(enforcement.verification, DESIGNED),
     )
 
 
@@ -274,6 +279,7 @@ def given_document(deal: Deal, schedule: Schedule, source: str) -> GivenDocument
         completion_probability=enforcement.completion_probability,
         expected_values=dict(enforcement.expected_values),
         path=path_document(equilibrium_path(deal, schedule, valuation)),
+        verification=deterrence_docs(enforcement.verification, source),
     )
 
 
@@ -292,7 +298,7 @@ def min_stages_document(plan: Phasing, target: float) -> PhaseDocument:
         document = replace(
             document, stages=None, status="infeasible", schedule=None, cumulative=None
         )
-        document = replace(document, binding=(), slack={})
+        document = replace(document, binding=(), slack={}, verification={})
     else:
         document = design_document(search.design, plan.deal)
     return replace(

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.analysis.documents import ItemUnits
+from detente.analysis.verification import verdict
 from detente.claims import Claim
 from detente.cli.text import literal
 
@@ -133,6 +134,21 @@ def render_phasing(document: dict[str, Any], units: ItemUnits | None, console: C
             ),
             soft_wrap=True,
         )
+    render_verification(document, console)
+
+
+def render_verification(document: dict[str, Any], console: Console) -> None:
+    """Whether covert cheating pays on each cheating-prone item, one line each, under a heading
+    naming the schedule judged."""
+    entries = document.get("verification") or {}
+    if not entries:
+        return
+    schedules = {entry["schedule"] for entry in entries.values()}
+    judged = {"phasing.schedule": "the scenario's schedule", "designed": "the best schedule"}
+    where = ", ".join(judged.get(s, "no schedule") for s in sorted(schedules, key=str))
+    console.print(Text.assemble("\n", ("Verification", "bold"), literal(f" (on {where})")))
+    for item, entry in entries.items():
+        console.print(literal(verdict(item, entry, _number)))
 
 
 def render_trust(document: dict[str, Any], console: Console) -> None:

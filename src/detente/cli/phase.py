@@ -17,6 +17,7 @@ from detente.analysis.phasing import (
     min_stages_document,
     outcome_packages,
 )
+from detente.analysis.verification import verdict
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.cli.text import literal
 from detente.errors import DetenteError, UnknownNameError
@@ -188,7 +189,14 @@ def render_given(document: GivenDocument) -> None:
     console.print(literal(f"{document.source}, {document.stages} stage(s): {verdict}"))
     values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
     console.print(literal(f"values along the path: {values}"))
+    _verification(document.json().get("verification", {}))
     _schedule_table(document.schedule, document.units)
+
+
+def _verification(entries: Mapping[str, Mapping[str, Any]]) -> None:
+    """One line per cheating-prone item: whether covert cheating on it pays."""
+    for item, entry in entries.items():
+        console.print(literal(verdict(item, entry, _number)))
 
 
 def _min_stages(plan: Phasing, target: float | None) -> PhaseDocument:
@@ -244,6 +252,7 @@ def render(document: dict[str, Any], units: ItemUnits) -> None:
         return
     _schedule_table(document["schedule"], units)
     console.print(literal("binding: " + (", ".join(document["binding"]) or "none")))
+    _verification(document.get("verification", {}))
 
 
 NOISE = 1e-9

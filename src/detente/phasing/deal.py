@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from detente.errors import DetenteError
-from detente.phasing.items import Item, Link, check_links
+from detente.phasing.items import Item, Link, check_links, check_verifies
 from detente.phasing.truth import TrueType
 from detente.trust import TrustTable
 
@@ -82,6 +82,7 @@ class Deal:
             raise DetenteError(f"tail must be a number of stages >= 0, got {self.tail}")
         self._check_names()
         check_links(self.links, self.item_names)
+        check_verifies(self.items)
         movers = [p for group in self.order for p in group]
         if len(set(movers)) != len(movers):
             raise DetenteError(f"a party moves twice in one stage: order {self._order_text()}")

@@ -25,9 +25,10 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal, fix_package
-from detente.phasing.enforcement import Enforcement, Valuation, affine, check
-from detente.phasing.highs import Program, Status, minimize
+from detente.phasing.enforcement import Enforcement, Valuation, affine, check, deterrence
+from detente.phasing.highs import Program, ProgramResult, Status, minimize
 from detente.phasing.schedule import TOLERANCE, Schedule, aligned
+from detente.phasing.verification import Branch, Deterrence, weights
 from detente.utility import FloatArray
 
 Objective = Literal["total", "surplus", "completion"]
@@ -92,15 +93,40 @@ class _Compiled:
     def __init__(self, deal: Deal, stages: int) -> None:
         self.valuation = Valuation(deal, stages)
         self.labels = self.valuation.labels()
+        self.cheating = self.valuation.cheating
         shape = (len(deal.items), stages)
         matrix, offset = affine(
-            lambda X: np.hstack([self.valuation.slacks(X), self.valuation.expected_values(X)]),
+            lambda X: np.hstack(
+                [
+                    self.valuation.slacks(X),
+                    self.valuation.expected_values(X),
+                    self.valuation.stakes(X)[:, self.cheating.giver],
+                    self.cheating.gains(X.sum(axis=2)),
+                ]
+            ),
             shape,
         )
-        moves = len(self.labels)
+        moves, parties = len(self.labels), len(deal.parties)
+        cheats = moves + parties + len(self.cheating)
         self.movers = sorted({p for group in self.valuation.groups for p in group})
         self.ic_matrix, self.ic_offset = matrix[:moves], offset[:moves]
-        self.value_matrix, self.value_offset = matrix[moves:], offset[moves:]
+        self.value_matrix = matrix[moves : moves + parties]
+        self.value_offset = offset[moves : moves + parties]
+        self.stake_matrix = matrix[moves + parties : cheats]
+        """``[cheat, amount]``: each cheating-prone item's giver's stake ``F``, affine."""
+        self.stake_offset = offset[moves + parties : cheats]
+        self.gain_matrix, self.gain_offset = matrix[cheats:], offset[cheats:]
+        """Each cheating-prone item's covert gain ``g``, affine (linear) in the amounts."""
+
+    def deterrence_rows(self, branch: Branch) -> tuple[FloatArray, FloatArray]:
+        """``(rows, lower)``: the deterrence conditions ``a F − b g ≥ 0`` a branch imposes,
+        at its detection probabilities (:func:`~detente.phasing.verification.weights`)."""
+        k = list(branch.rows)
+        cheating = self.cheating
+        a, b = weights(cheating.delta[k], cheating.lag[k], np.array(branch.detection)[k])
+        rows = a[:, None] * self.stake_matrix[k] - b[:, None] * self.gain_matrix[k]
+        offset = a * self.stake_offset[k] - b * self.gain_offset[k]
+        return rows, -offset
 
     def enforcement(self, amounts: FloatArray, deal: Deal) -> Enforcement:
         """The check of a schedule (:func:`~detente.phasing.enforcement.check`): from the affine
@@ -119,7 +145,14 @@ class _Compiled:
             slacks=tuple(float(s) for s in slacks),
             completion_probability=self.valuation.completion_probability(),
             expected_values=tuple(zip(parties, (float(v) for v in values), strict=True)),
+            verification=self.deterrence(amounts),
         )
+
+    def deterrence(self, amounts: FloatArray) -> tuple[Deterrence, ...]:
+        """Covert cheating at the end of a schedule (:func:`~detente.phasing.enforcement.deterrence`),
+        the stakes from the affine maps."""
+        stakes = self.stake_matrix @ amounts.ravel() + self.stake_offset
+        return deterrence(self.cheating, amounts.sum(axis=1), stakes)
 
 
 class _Program:
@@ -132,6 +165,7 @@ class _Program:
         self.deal_total = fixed_total(deal)
         self.movers = compiled.movers
         """The parties that move (sign and deliver): each must expect at least no deal."""
+        self._branches: list[Branch] | None = None
 
     def index(self, item: int, stage: int) -> int:
         return item * self.stages + stage
@@ -230,22 +264,112 @@ class _Program:
         time_limit: float,
         participation: bool = True,
         cost: FloatArray | None = None,
+        deterrence: bool = True,
     ) -> tuple[Status, FloatArray | None, float | None]:
-        """Solve for ``objective`` (or minimise ``cost``, when given)."""
+        """Solve for ``objective`` (or minimise ``cost``, when given).
+
+        With cheating-prone items (and ``deterrence``), one program per
+        :meth:`branches` entry, the best of them winning (ties: the first, which
+        delivers the fewest verification items).
+        """
         matrix, lower, upper = self.rows(target, participation)
         determined = self.determined()
         if determined is not None:  # every amount is fixed: checking is solving
             activity = matrix @ determined.ravel()
             slack = FEASIBILITY_TOLERANCE * (1.0 + np.abs(activity))  # relative: deals are scaled
-            if np.all(activity >= lower - slack) and np.all(activity <= upper + slack):
+            met = bool(np.all(activity >= lower - slack) and np.all(activity <= upper + slack))
+            if deterrence:
+                met = met and all(d.deterred for d in self.compiled.deterrence(determined))
+            if met:
                 return "optimal", determined, 0.0 if self.integer().any() else None
             return "infeasible", None, None
         cost = self.objective(objective, target) if cost is None else cost
+        branches = self.branches() if deterrence else [Branch()]
+        found = [
+            minimize(self.branch_program(branch, cost, matrix, lower, upper), time_limit)
+            for branch in branches
+        ]
+        status, x, gap = _best(found, cost)
+        return status, None if x is None else x.reshape(self.shape), gap
+
+    def branch_program(
+        self,
+        branch: Branch,
+        cost: FloatArray,
+        matrix: FloatArray,
+        lower: FloatArray,
+        upper: FloatArray,
+    ) -> Program:
+        """The program of one branch: its deterrence rows, its verification items delivered
+        (total 1), its withheld items held at 0."""
+        col_upper = self.upper()
+        for i in branch.withheld:
+            col_upper[self.index(i, 0) : self.index(i, self.stages)] = 0.0
+        if branch.rows or branch.delivered:
+            rows, low = self.compiled.deterrence_rows(branch)
+            whole = np.zeros((len(branch.delivered), matrix.shape[1]))
+            for r, i in enumerate(branch.delivered):
+                whole[r, self.index(i, 0) : self.index(i, self.stages)] = 1.0
+            matrix = np.vstack([matrix, rows, whole])
+            lower = np.concatenate([lower, low, np.ones(len(whole))])
+            upper = np.concatenate([upper, np.full(len(low), np.inf), np.ones(len(whole))])
         zero = np.zeros(matrix.shape[1])
-        program = Program(cost, matrix, lower, upper, zero, self.upper(), self.integer())
-        found = minimize(program, time_limit)
-        amounts = None if found.x is None else found.x.reshape(self.shape)
-        return found.status, amounts, found.gap
+        return Program(cost, matrix, lower, upper, zero, col_upper, self.integer())
+
+    def branches(self) -> list[Branch]:
+        """The programs deterrence needs (:meth:`~detente.phasing.verification.Cheating.branches`):
+        one when the deal has no cheating-prone item.
+
+        A cheating-prone item needs a program without it when its giver's stake,
+        with the item itself at 0, can fall below 0 within the amounts' bounds (the
+        least value of the affine stake over the box of amounts).
+        """
+        if self._branches is None:
+            cheating = self.compiled.cheating
+            if not len(cheating):
+                self._branches = [Branch()]
+                return self._branches
+            upper, low, high = self.upper(), [], []
+            for item in self.deal.items:
+                low.append(item.total[0])
+                high.append(min(item.total[1], item.per_stage * self.stages))
+            split = np.zeros(len(cheating), dtype=np.bool_)
+            for k, i in enumerate(cheating.index):
+                coefficients = self.compiled.stake_matrix[k].copy()
+                coefficients[self.index(int(i), 0) : self.index(int(i), self.stages)] = 0.0
+                falling = coefficients < 0
+                least = self.compiled.stake_offset[k] + np.sum(
+                    coefficients[falling] * upper[falling]
+                )
+                split[k] = least < -FEASIBILITY_TOLERANCE
+            self._branches = cheating.branches(np.array(low), np.array(high), split)
+        return self._branches
+
+
+def _best(
+    found: list[ProgramResult], cost: FloatArray
+) -> tuple[Status, FloatArray | None, float | None]:
+    """The best of the branches' results: the least cost (ties: the first); unbounded if one
+    is, stopped at the time limit if one was."""
+    if len(found) == 1:
+        return found[0].status, found[0].x, found[0].gap
+    if any(r.status == "unbounded" for r in found):
+        return "unbounded", None, None
+    stopped = any(r.status == "time_limit" for r in found)
+    best: ProgramResult | None = None
+    least = math.inf
+    for result in found:
+        if result.x is None:
+            continue
+        value = float(cost @ result.x)
+        if best is None or value < least - FEASIBILITY_TOLERANCE * (1.0 + abs(least)):
+            best, least = result, value
+    if best is None:
+        return ("time_limit" if stopped else "infeasible"), None, None
+    if not stopped:
+        return "optimal", best.x, best.gap
+    gaps = [r.gap for r in found if r.gap is not None]
+    return "time_limit", best.x, max(gaps, default=None)
 
 
 def design(
@@ -416,7 +540,7 @@ class Designer:
             return "unbounded: some measured item has no upper bound and nothing limits it"
         if status == "time_limit":
             return f"no schedule found within the time limit of {time_limit:g} s"
-        short = self._participation_shortfall(program, target)
+        short = self._participation_shortfall(program, target) or self._undeterred(program, target)
         if short:
             return short
         if target is not None:
@@ -442,6 +566,23 @@ class Designer:
                 f"honouring at '{label}' falls short of reneging by {-zero[worst]:.6g}"
             )
         return f"infeasible: the bounds, links and equal steps admit no self-enforcing {k}-stage schedule"
+
+    def _undeterred(self, program: _Program, target: float | None) -> str:
+        """Why deterrence, when it alone rules every schedule out: the cheating-prone items
+        the best schedule without it leaves undeterred."""
+        if not len(program.compiled.cheating):
+            return ""
+        _, amounts, _ = program.solve("total", target, self.time_limit, deterrence=False)
+        if amounts is None:
+            return ""
+        items = [d.item for d in program.compiled.deterrence(amounts) if not d.deterred]
+        return (
+            f"infeasible: {program.stages}-stage schedules exist that are self-enforcing but for "
+            f"covert cheating, and none deters it with the verification items available "
+            f"(the largest such schedule leaves cheating on {', '.join(items)} undeterred)"
+            if items
+            else ""
+        )
 
     def _participation_shortfall(self, program: _Program, target: float | None) -> str:
         """Why participation, when it alone rules every schedule out: the party whose best

@@ -36,6 +36,7 @@ from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.schedule import Schedule, aligned
 from detente.phasing.truth import TrueType, from_belief
+from detente.phasing.verification import Cheating, Deterrence
 from detente.trust import TrustModel, compliance_path
 from detente.utility import FloatArray
 
@@ -82,6 +83,8 @@ class Valuation:
         self.gains = np.maximum(self.once, 0.0)
         """``[item, party]``: one-time benefits, of which a breakdown claws back the reversible share."""
         self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
+        self.cheating = Cheating(deal)
+        """The deal's cheating-prone and verification items (:mod:`detente.phasing.verification`)."""
 
     def _perpetuity(self) -> FloatArray:
         """``1 / (1 − δ)`` per party: the present value of a flow of 1 per stage forever."""
@@ -244,6 +247,23 @@ class Valuation:
                 value += probability * self.breakdowns(X, n, renegers | {party})[:, party]
         return value
 
+    def stakes(self, X: FloatArray) -> FloatArray:
+        """``[batch, party]``: each party's stake per stage in the completed deal,
+        ``F = (1 − δ)(H − P)``, what covert cheating puts at risk
+        (:mod:`detente.phasing.verification`).
+
+        ``(1 − δ) H`` is the party's flows at the final levels; ``P`` its value of a
+        breakdown after the last stage, as :meth:`breakdowns` values one: the kept
+        shares' flows, the outside option shifted by the leverage of everything
+        delivered, less the reversible share of the one-time benefits received.
+        """
+        level = X.sum(axis=2)
+        breakdown: FloatArray = self.outside + level @ self.lever
+        breakdown += self.pv * ((level * self.kept) @ self.flow)
+        breakdown -= (level * self.rho) @ self.gains
+        stake: FloatArray = level @ self.flow - (1.0 - self.delta) * breakdown
+        return stake
+
     # --- empty moves ------------------------------------------------------------------------
 
     def active(self, X: FloatArray) -> BoolArray:
@@ -383,11 +403,18 @@ class Enforcement:
     slacks: tuple[float, ...]
     completion_probability: float
     expected_values: tuple[tuple[str, float], ...]
+    verification: tuple[Deterrence, ...] = ()
 
     @property
     def self_enforcing(self) -> bool:
-        """Honouring is worth at least reneging at every move (within tolerance)."""
-        return not any(violates(s) for s in self.slacks)
+        """Honouring is worth at least reneging at every move (within tolerance), and covert
+        cheating on every delivered cheating-prone item is deterred."""
+        return not any(violates(s) for s in self.slacks) and not self.undeterred
+
+    @property
+    def undeterred(self) -> tuple[str, ...]:
+        """Cheating-prone items on which covert cheating pays at the end of the schedule."""
+        return tuple(d.item for d in self.verification if not d.deterred)
 
     @property
     def violated(self) -> tuple[str, ...]:
@@ -442,9 +469,55 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
     slacks = [V[n, p] - valuation.renege(X, p, n, views[p])[0] for n, p, _ in moves]
     truth = valuation.effective(valuation.truth, active)
     values = valuation.continuations(X, np.broadcast_to(truth, (len(deal.parties), *truth.shape)))
+    cheating = valuation.cheating
     return Enforcement(
         labels=tuple(label for _, _, label in moves),
         slacks=tuple(float(s) for s in slacks),
         completion_probability=valuation.completion_probability(active),
         expected_values=tuple(zip(deal.parties, (float(v) for v in values[0, 0]), strict=True)),
+        verification=deterrence(cheating, X[0].sum(axis=1), valuation.stakes(X)[0, cheating.giver]),
+    )
+
+
+def deterrence(
+    cheating: Cheating, totals: FloatArray, stakes: FloatArray
+) -> tuple[Deterrence, ...]:
+    """Whether covert cheating pays on each cheating-prone item at the end of one schedule.
+
+    ``totals`` are the schedule's item totals, ``stakes`` each cheating-prone item's
+    giver's stake (:meth:`Valuation.stakes`). An item delivered at most
+    :data:`MOVE_TOLERANCE` gains nothing from cheating, so it is deterred; else
+    it is deterred when its slack is not negative beyond the tolerance of
+    :func:`violates` (the designer's rows are these slacks).
+    """
+    if not len(cheating):
+        return ()
+    delivered = totals[cheating.index] > MOVE_TOLERANCE
+    gains = np.where(delivered, cheating.gains(totals), 0.0)
+    detection = cheating.detection(totals)
+    slacks = cheating.slacks(stakes, gains, detection)
+    return tuple(
+        Deterrence(
+            item=name,
+            giver=giver,
+            gain=float(g),
+            stake=float(f),
+            lag=int(lag),
+            detection=float(q),
+            min_detection=threshold,
+            slack=float(slack),
+            deterred=not (on and violates(float(slack))),
+        )
+        for name, giver, g, f, lag, q, threshold, slack, on in zip(
+            cheating.names,
+            cheating.givers,
+            gains,
+            stakes,
+            cheating.lag,
+            detection,
+            cheating.thresholds(stakes, gains),
+            slacks,
+            delivered,
+            strict=True,
+        )
     )

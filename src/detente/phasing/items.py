@@ -11,6 +11,9 @@ from detente.errors import DetenteError, FieldError
 PartyValues = tuple[tuple[str, float], ...]
 """Per-party numbers as ``((party, number), ...)``: immutable and ordered."""
 
+Probabilities = tuple[tuple[str, float], ...]
+"""Per-item probabilities as ``((item, probability), ...)``: immutable and ordered."""
+
 
 def party_values(mapping: Mapping[str, float] | None) -> PartyValues:
     """``{party: number}`` as an immutable :data:`PartyValues`.
@@ -40,6 +43,15 @@ class Item:
     one unit of the amount is ("share of UN relief", "t HFO"), for display only;
     ``None``: a plain number (a binary item is named, never measured).
 
+    Covert cheating and verification (:mod:`detente.phasing.verification`):
+    ``covert_gain`` is the giver's gain per stage per unit delivered when it
+    cheats on the item covertly (undeclared enrichment under a freeze);
+    ``detection`` the probability per stage that cheating is detected with no
+    verification item in place, ``detection_lag`` the stages from detection to
+    punishment. ``verifies`` makes the item a verification item (an inspection
+    regime, binary): once delivered it detects cheating on each named item with
+    the given probability per stage.
+
     >>> step = Item("a_step", giver="A", cost=1.0, value=party_values({"B": 1.5}))
     >>> step.once("A"), step.once("B")
     (-1.0, 1.5)
@@ -57,6 +69,10 @@ class Item:
     reversibility: float = 0.0
     leverage: PartyValues = ()
     unit: str | None = None
+    covert_gain: float = 0.0
+    detection: float = 0.0
+    detection_lag: int = 0
+    verifies: Probabilities = ()
 
     def __post_init__(self) -> None:
         low, high = self.total
@@ -76,6 +92,45 @@ class Item:
         if self.binary and low > 1:
             raise DetenteError(f"{where}: a binary item's total is at most 1, got {low}")
         self._check_unit(where)
+        self._check_verification(where)
+
+    def _check_verification(self, where: str) -> None:
+        if not 0.0 <= self.covert_gain < math.inf:
+            raise FieldError(
+                f"{where}: a covert gain is a gain per stage >= 0, got {self.covert_gain}",
+                ("covert_gain",),
+            )
+        if not 0.0 <= self.detection <= 1.0:
+            raise FieldError(
+                f"{where}: detection is a probability per stage in [0, 1], got {self.detection}",
+                ("detection",),
+            )
+        if (
+            isinstance(self.detection_lag, bool)
+            or self.detection_lag != int(self.detection_lag)
+            or (self.detection_lag < 0)
+        ):
+            raise FieldError(
+                f"{where}: detection_lag is a whole number of stages >= 0, got {self.detection_lag}",
+                ("detection_lag",),
+            )
+        for name, q in self.verifies:
+            if not 0.0 <= q <= 1.0:
+                raise FieldError(
+                    f"{where}: verifies {name!r} with probability {q}; give one in [0, 1]",
+                    ("verifies", name),
+                )
+            if name == self.name:
+                raise FieldError(
+                    f"{where} verifies itself; an inspection regime verifies other items",
+                    ("verifies", name),
+                )
+        if self.verifies and not self.binary:
+            raise FieldError(
+                f"{where} verifies items, so it is an inspection regime in place or not: "
+                "declare it binary: true",
+                ("verifies",),
+            )
 
     def _check_unit(self, where: str) -> None:
         if self.unit is None:
@@ -158,3 +213,23 @@ def check_links(links: Iterable[Link], items: Iterable[str]) -> None:
                 chain = " -> ".join(reversed([*path, node]))
                 raise DetenteError(f"links form a cycle: {chain}")
             path.append(node)
+
+
+def check_verifies(items: Iterable[Item]) -> None:
+    """Refuse a verification item naming an item the deal does not have.
+
+    >>> check_verifies([Item("inspections", "A", binary=True, verifies=(("freeze", 0.5),))])
+    Traceback (most recent call last):
+    ...
+    detente.errors.FieldError: item 'inspections' verifies unknown item 'freeze'; items are: inspections
+    """
+    items = tuple(items)
+    names = [item.name for item in items]
+    for item in items:
+        for name, _ in item.verifies:
+            if name not in names:
+                raise FieldError(
+                    f"item {item.name!r} verifies unknown item {name!r}; "
+                    f"items are: {', '.join(names)}",
+                    ("verifies", name),
+                )

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, TypeGuard
 
 from detente.analysis.documents import ItemUnits, kinds
+from detente.analysis.verification import verdict
 from detente.report import figures
 from detente.report.data import Document, ReportData
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
@@ -486,6 +487,7 @@ def schedule_section(data: ReportData) -> Section | None:
         sentences.append(_binding_sentence(phase["binding"]))
     if "min_stages" in phase:
         sentences.append(_min_stages_sentence(phase))
+    sentences.extend(_verification_sentences(data, names))
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
     schedule, givers = _cleaned(phase["schedule"]), _givers(data)
@@ -496,6 +498,23 @@ def schedule_section(data: ReportData) -> Section | None:
     table = _schedule_table(schedule, givers, names, units)
     tables = (*package_tables, table)
     return Section("schedule", "One shot or step by step", tuple(sentences), tables, (spec,))
+
+
+def _verification_sentences(data: ReportData, names: _Names) -> list[str]:
+    """Whether covert cheating pays on each cheating-prone item, one sentence each saying which
+    schedule is judged, its giver by name."""
+    entries = (data.analysis or {}).get("verification") or {}
+    if not entries:
+        return []
+    leads = {
+        "phasing.schedule": "Once the scenario's own schedule is carried out",
+        "designed": "Once the best schedule is carried out",
+    }
+    said = []
+    for item, entry in entries.items():
+        named = {**entry, "giver": names.name(str(entry.get("giver")))}
+        said.append(verdict(item, named, number, leads.get(str(entry.get("schedule")), "")))
+    return said
 
 
 def _units(data: ReportData) -> ItemUnits:

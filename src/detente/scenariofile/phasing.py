@@ -68,6 +68,25 @@ class ItemSpec(_Spec):
         "(display only; a binary item takes none).",
     )
     description: str | None = None
+    covert_gain: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="Giver's gain per stage per unit delivered when it cheats on the item "
+        "covertly (e.g. undeclared enrichment under a freeze).",
+    )
+    detection: Probability = Field(
+        default=0.0,
+        description="Probability per stage that covert cheating on the item is detected "
+        "without any verification item.",
+    )
+    detection_lag: int = Field(
+        default=0, ge=0, description="Stages from the detection of cheating to its punishment."
+    )
+    verifies: dict[str, Probability] = Field(
+        default_factory=dict,
+        description="A verification item (binary: an inspection regime in place or not): the "
+        "probability per stage it detects covert cheating on each named item, once delivered.",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> ItemSpec:
@@ -241,9 +260,26 @@ def _item(spec: ItemSpec, parties: Sequence[str], tree: FileTree, path: PathKey)
             spec.reversibility,
             party_values(spec.leverage),
             spec.unit,
+            covert_gain=spec.covert_gain,
+            detection=spec.detection,
+            detection_lag=spec.detection_lag,
+            verifies=tuple(spec.verifies.items()),
         ),
         ScenarioError,
     )
+
+
+def _check_verifies(items: Sequence[ItemSpec], tree: FileTree) -> None:
+    """Every item a verification item names exists, located in the file if not."""
+    names = [spec.name for spec in items]
+    for i, spec in enumerate(items):
+        for name in spec.verifies:
+            if name not in names:
+                raise tree.error(
+                    ("items", i, "verifies", name),
+                    f"item {spec.name!r} verifies unknown item {name!r}; items are: "
+                    f"{', '.join(names)}",
+                )
 
 
 def _order(
@@ -296,6 +332,7 @@ def build_phasing(
     spec = spec or PhasingSpec()
     ids = [p.id for p in parties]
     built = [_item(s, ids, tree, ("items", i)) for i, s in enumerate(items)]
+    _check_verifies(items, tree)
     names = [it.name for it in built]
     _check_references(spec, names, ids, tree)
     order = _order(spec, built, ids)
