@@ -11,6 +11,13 @@ largest optimality gap. Every design includes the participation constraints
 (every mover expects at least its no-deal value). Targets: 24 x 8 median <= 1 s;
 40 x 10 optimal or stopped at the time limit with its gap reported.
 
+Then it designs random 24-item, 8-stage deals with 2-3 cheating-prone items and 2
+verification items (``tests.strategies.random_verified_deal``): the designer enumerates the
+choices of verification items (``phasing.verification``), one program each, and again with
+positive outside options (a cheater's stake can then fall below 0, and each cheating-prone
+item is either left out or delivered under its deterrence constraint: 16-32 programs):
+target median <= 1 s.
+
 Then it times the equilibrium path of a given schedule (``phasing.path``, one
 backward pass) on random 10-item, 10-stage schedules: target <= 1 ms. NegMAS
 has no schedule designer or implementation model, so there is no peer ratio here.
@@ -21,9 +28,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from dataclasses import replace
 
 import numpy as np
-from tests.strategies import random_deal
+from tests.strategies import random_deal, random_verified_deal
 
 from detente.phasing import Schedule, design
 from detente.phasing.path import equilibrium_path
@@ -31,12 +39,32 @@ from detente.phasing.path import equilibrium_path
 SIZES = ((12, 6), (24, 8), (40, 10))
 
 
-def run(items: int, stages: int, repeats: int, time_limit: float, seed: int) -> dict[str, object]:
-    """Time ``repeats`` designs of random deals of one size."""
+def run(
+    items: int,
+    stages: int,
+    repeats: int,
+    time_limit: float,
+    seed: int,
+    verified: bool = False,
+    outside: bool = False,
+) -> dict[str, object]:
+    """Time ``repeats`` designs of random deals of one size (``verified``: with 2-3
+    cheating-prone items and 2 verification items; ``outside``: every party with an outside
+    option in [0.5, 2], so a cheater's stake can fall below 0 and every cheating-prone item
+    doubles the programs)."""
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(repeats)]
     times, statuses, gaps = [], [], []
-    for rng in rngs:
-        deal = random_deal(rng, items, parties=3)
+    for k, rng in enumerate(rngs):
+        if verified:
+            deal = random_verified_deal(rng, items, cheating=2 + k % 2, verifiers=2)
+        else:
+            deal = random_deal(rng, items, parties=3)
+        if outside:
+            options = rng.uniform(0.5, 2.0, len(deal.stakes))
+            stakes = (
+                replace(s, outside=float(o)) for s, o in zip(deal.stakes, options, strict=True)
+            )
+            deal = replace(deal, stakes=tuple(stakes))
         start = time.perf_counter()
         result = design(deal, stages, objective="surplus", time_limit=time_limit)
         times.append(time.perf_counter() - start)
@@ -91,6 +119,13 @@ def main() -> None:
         print(
             f"{row['size']:>8} {row['median_s']:9.3f} {row['max_s']:8.3f} "
             f"{row['max_gap']:8.2e}  {', '.join(row['statuses'])}"  # type: ignore[arg-type]
+        )
+    for outside, note in ((False, "4 programs"), (True, "outside options > 0: 16-32 programs")):
+        row = run(24, 8, args.repeats, args.time_limit, args.seed, verified=True, outside=outside)
+        print(
+            f"{row['size']:>8} {row['median_s']:9.3f} {row['max_s']:8.3f} "
+            f"{row['max_gap']:8.2e}  {', '.join(row['statuses'])}"  # type: ignore[arg-type]
+            f"  (2-3 cheating-prone items, 2 verification items; {note})"
         )
     paths = path_times(10, 10, max(args.repeats, 20), args.seed)
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -269,6 +270,37 @@ def random_deal(rng: np.random.Generator, n_items: int, parties: int = 3) -> Dea
     )
     beliefs = {(a, b): Hazard(float(rng.uniform(0.0, 0.1))) for a in ids for b in ids if a != b}
     return Deal(stakes, tuple(items), tuple((p,) for p in ids), trust=TrustTable(beliefs))
+
+
+def random_verified_deal(
+    rng: np.random.Generator, n_items: int, cheating: int, verifiers: int, parties: int = 3
+) -> Deal:
+    """:func:`random_deal` whose first ``cheating`` items are cheating-prone (covert gains,
+    some detection, lags of 0-2 stages) and whose last ``verifiers`` items are inspection
+    regimes (binary), each verifying one or two of them.
+
+    Used by the property tests of verification and by ``benchmarks/phasing.py``.
+    """
+    deal = random_deal(rng, n_items, parties)
+    items = list(deal.items)
+    for i in range(cheating):
+        items[i] = replace(
+            items[i],
+            covert_gain=float(rng.uniform(0.05, 0.5)),
+            detection=float(rng.uniform(0.0, 0.1)),
+            detection_lag=int(rng.integers(0, 3)),
+        )
+    names = [item.name for item in items[:cheating]]
+    for k in range(verifiers):
+        i = n_items - 1 - k
+        watched = rng.choice(names, size=min(len(names), int(rng.integers(1, 3))), replace=False)
+        items[i] = replace(
+            items[i],
+            binary=True,
+            total=(0.0, 1.0),
+            verifies=tuple((str(name), float(rng.uniform(0.2, 0.8))) for name in watched),
+        )
+    return replace(deal, items=tuple(items))
 
 
 # --- batch engine: small negotiations (scenario, protocol, strategies) ----------------------

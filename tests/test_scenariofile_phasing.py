@@ -119,3 +119,54 @@ def test_hazard_scenario_parameters_reach_the_trust_table() -> None:
     assert scenario.trust is not None
     belief = scenario.trust.model("A", "B")
     assert isinstance(belief, Hazard) and belief.renege == 0.25
+
+
+VERIFIED = """
+items:
+  - {name: freeze, giver: A, max: 1, covert_gain: 0.5, detection: 0.1, detection_lag: 2}
+  - {name: inspections, giver: A, binary: true, verifies: {freeze: 0.5}}
+  - {name: relief, giver: B, flow: {A: 1}, reversibility: 1}
+"""
+
+
+def test_covert_cheating_and_verification_reach_the_items(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, VERIFIED))
+    assert scenario.phasing is not None
+    freeze, inspections, relief = scenario.phasing.deal.items
+    assert (freeze.covert_gain, freeze.detection, freeze.detection_lag) == (0.5, 0.1, 2)
+    assert inspections.verifies == (("freeze", 0.5),)
+    assert (relief.covert_gain, relief.detection, relief.detection_lag, relief.verifies) == (
+        0.0,
+        0.0,
+        0,
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragments"),
+    [
+        ("{freeze: 0.5}", "{frieze: 0.5}", ["items[1].verifies.frieze", "unknown item 'frieze'"]),
+        ("{freeze: 0.5}", "{inspections: 0.5}", ["items[1].verifies.inspections", "itself"]),
+        (
+            "covert_gain: 0.5",
+            "covert_gain: -0.5",
+            ["items[0].covert_gain", "greater than or equal to 0"],
+        ),
+        ("detection_lag: 2", "detection_lag: 1.5", ["items[0].detection_lag", "fractional part"]),
+        ("detection: 0.1", "detection: 1.1", ["items[0].detection", "less than or equal to 1"]),
+        ("{freeze: 0.5}", "{freeze: 2}", ["items[1].verifies.freeze", "less than or equal to 1"]),
+        ("binary: true, ", "", ["items[1].verifies", "declare it binary: true"]),
+    ],
+)
+def test_bad_verification_fields_are_located_one_line_errors(
+    tmp_path: Path, old: str, new: str, fragments: list[str]
+) -> None:
+    assert old in VERIFIED
+    with pytest.raises(DetenteError) as raised:
+        load_scenario(write(tmp_path, VERIFIED.replace(old, new)))
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(str(tmp_path / "s.yaml") + ":")
+    for fragment in fragments:
+        assert fragment in message, message
