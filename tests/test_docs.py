@@ -51,6 +51,7 @@ def documented_keys(heading: str) -> set[str]:
     [
         ("`analyze --json`", ["analyze", "scenarios/theory/two-level.yaml", "--json"]),
         ("`analyze --json`", ["analyze", "scenarios/theory/action-for-action.yaml", "--json"]),
+        ("`analyze --json`", ["analyze", "scenarios/theory/verification.yaml", "--json"]),
         (
             "`simulate --json`",
             ["simulate", "scenarios/theory/worked-example.yaml", "--strategies", "nash", "--json"],

@@ -89,8 +89,8 @@ def test_the_given_schedule_is_not_self_enforcing_when_cheating_pays(detente_cli
 def test_the_designer_scales_a_cheating_prone_item_to_what_detection_deters(
     detente_cli: CLI,
 ) -> None:
-    """With g = 3 per unit and q = 0.1, the largest amount deterred is 1/3... of g = 1, stake 1:
-    q* = a g (1 − δ) / (δ F) = q at a = q δ F / (g (1 − δ)) = 0.3."""
+    """g = 3 per unit, F = 1, δ = 0.9, L = 0, q = 0.1: an amount a gains 3a per stage and
+    q* = 3a · 0.1 / (0.9 · 1), which is q at a = 0.3, the largest amount deterred."""
     done = detente_cli("phase", VERIFICATION, "--json", "--set", "g=3")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
