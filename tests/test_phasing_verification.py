@@ -404,3 +404,20 @@ def test_a_verification_item_naming_an_unknown_item_is_one_located_line(
     done = detente_cli("analyze", path, "--json")
     assert_one_line_error(done, f"{path}:", "items[1].verifies.itme", "unknown item 'itme'")
     assert done.stdout == ""
+
+
+def test_phase_and_analyze_say_whether_covert_cheating_pays(detente_cli: CLI) -> None:
+    designed = detente_cli("phase", VERIFICATION)
+    assert designed.returncode == 0, designed.stderr
+    assert (
+        "Covert cheating on item (by B) does not pay: it is detected with probability 0.1 per "
+        "stage, at least 0.0555556 is needed." in " ".join(designed.stdout.split())
+    )
+    analysed = detente_cli("analyze", VERIFICATION, "--set", "delta=0.8", "--set", "L=4")
+    assert analysed.returncode == 0, analysed.stderr
+    text = " ".join(analysed.stdout.split())
+    assert "Verification (on the scenario's schedule)" in text
+    assert (
+        "Covert cheating on item (by B) pays whatever the detection: its gain of 0.5 per stage "
+        "outweighs its stake of 1 when punished 4 stages after detection." in text
+    )

@@ -827,3 +827,35 @@ def test_a_real_schedule_reports_amounts_and_totals_in_their_units() -> None:
     setting = next(s for s in build_sections(data) if s.key == "setting")
     options = next(t for t in setting.tables if t.headers == ("issue", "options"))
     assert ("un_relief", f"0, 0.25, 0.5, 0.75, 1 ({unit})") in options.rows
+
+
+@pytest.mark.parametrize(
+    ("sets", "sentence"),
+    [
+        (
+            {},
+            "Once the scenario's own schedule is carried out, covert cheating on item (by Side B) "
+            "does not pay: it is detected with probability 0.1 per stage, at least 0.0556 is "
+            "needed.",
+        ),
+        (
+            {"g": 3.0},
+            "Once the scenario's own schedule is carried out, covert cheating on item (by Side B) "
+            "pays: it is detected with probability 0.1 per stage, at least 0.333 is needed.",
+        ),
+        (
+            {"delta": 0.8, "L": 4},
+            "Once the scenario's own schedule is carried out, covert cheating on item (by Side B) "
+            "pays whatever the detection: its gain of 0.5 per stage outweighs its stake of 1 when "
+            "punished 4 stages after detection.",
+        ),
+    ],
+    ids=["deterred", "not-deterred", "no-detection-deters"],
+)
+def test_the_schedule_section_says_whether_covert_cheating_pays(
+    sets: dict[str, float], sentence: str
+) -> None:
+    scenario = load_scenario(SCENARIOS / "theory" / "verification.yaml", sets)
+    data = gather(scenario)
+    section = next(s for s in build_sections(data) if s.key == "schedule")
+    assert sentence in section.caption

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -105,13 +106,10 @@ class Item:
                 f"{where}: detection is a probability per stage in [0, 1], got {self.detection}",
                 ("detection",),
             )
-        if (
-            isinstance(self.detection_lag, bool)
-            or self.detection_lag != int(self.detection_lag)
-            or (self.detection_lag < 0)
-        ):
+        lag = self.detection_lag
+        if isinstance(lag, bool) or not isinstance(lag, numbers.Integral) or lag < 0:
             raise FieldError(
-                f"{where}: detection_lag is a whole number of stages >= 0, got {self.detection_lag}",
+                f"{where}: detection_lag is a whole number of stages >= 0, got {lag!r}",
                 ("detection_lag",),
             )
         for name, q in self.verifies:
