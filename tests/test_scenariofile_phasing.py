@@ -157,14 +157,23 @@ def test_covert_cheating_and_verification_reach_the_items(tmp_path: Path) -> Non
         ("detection: 0.1", "detection: 1.1", ["items[0].detection", "less than or equal to 1"]),
         ("{freeze: 0.5}", "{freeze: 2}", ["items[1].verifies.freeze", "less than or equal to 1"]),
         ("binary: true, ", "", ["items[1].verifies", "declare it binary: true"]),
+        (
+            "name: freeze, giver: A,",
+            "name: freeze, giver: B,",
+            ["items[0].covert_gain", "discount 1", "below 1"],
+        ),
     ],
 )
 def test_bad_verification_fields_are_located_one_line_errors(
     tmp_path: Path, old: str, new: str, fragments: list[str]
 ) -> None:
     assert old in VERIFIED
+    undiscounted = "  - {id: B, discount: 1, utility"  # B may not cheat: a gain forever is infinite
+    head = HEAD.replace("  - {id: B, discount: 0.9, utility", undiscounted)
+    path = tmp_path / "s.yaml"
+    path.write_text(head + VERIFIED.replace(old, new))
     with pytest.raises(DetenteError) as raised:
-        load_scenario(write(tmp_path, VERIFIED.replace(old, new)))
+        load_scenario(path)
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith(str(tmp_path / "s.yaml") + ":")

@@ -269,9 +269,13 @@ def _item(spec: ItemSpec, parties: Sequence[str], tree: FileTree, path: PathKey)
     )
 
 
-def _check_verifies(items: Sequence[ItemSpec], tree: FileTree) -> None:
-    """Every item a verification item names exists, located in the file if not."""
+def _check_verification(
+    items: Sequence[ItemSpec], parties: Sequence[Party], tree: FileTree
+) -> None:
+    """Every item a verification item names exists, and every cheating-prone item's giver
+    discounts the future, located in the file if not."""
     names = [spec.name for spec in items]
+    discount = {party.id: party.discount for party in parties}
     for i, spec in enumerate(items):
         for name in spec.verifies:
             if name not in names:
@@ -280,6 +284,12 @@ def _check_verifies(items: Sequence[ItemSpec], tree: FileTree) -> None:
                     f"item {spec.name!r} verifies unknown item {name!r}; items are: "
                     f"{', '.join(names)}",
                 )
+        if spec.covert_gain > 0 and discount[spec.giver] >= 1.0:
+            raise tree.error(
+                ("items", i, "covert_gain"),
+                f"item {spec.name!r}: its giver {spec.giver!r} has discount 1, so a covert gain "
+                "per stage forever is worth infinitely much; give the party a discount below 1",
+            )
 
 
 def _order(
@@ -332,7 +342,7 @@ def build_phasing(
     spec = spec or PhasingSpec()
     ids = [p.id for p in parties]
     built = [_item(s, ids, tree, ("items", i)) for i, s in enumerate(items)]
-    _check_verifies(items, tree)
+    _check_verification(items, parties, tree)
     names = [it.name for it in built]
     _check_references(spec, names, ids, tree)
     order = _order(spec, built, ids)
