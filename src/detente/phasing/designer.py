@@ -11,6 +11,11 @@ Objectives: ``total`` (the measured amount carried out), ``surplus`` (the
 parties' expected joint present value, stakeholders included) and
 ``completion`` (the probability the target deal is completed: with hazards
 per move this is achieved by the fewest stages that carry it).
+
+A calendar (:mod:`detente.phasing.calendar`) shapes the programs: no design
+uses a stage a deadline cuts off, and with a cost of delay a ``K``-stage
+design is the best over ``1…K`` stages (a program of ``K`` stages would charge
+``K`` stages of delay to a schedule that finishes sooner).
 """
 
 from __future__ import annotations
@@ -334,6 +339,25 @@ class Designer:
         self._programs: dict[int, _Program] = {}
         self._designs: dict[tuple[int, Objective, float | None], Design] = {}
         self.fixed_total = fixed_total(deal)
+        calendar = deal.calendar
+        self._delayed = calendar is not None and any(c > 0 for _, c in calendar.delay_cost)
+
+    def usable(self, stages: int) -> int:
+        """The stages a design of ``stages`` stages may use: all, or those before a deadline."""
+        calendar = self.deal.calendar
+        return stages if calendar is None or stages < 1 else calendar.horizon(stages)
+
+    def _cut(self, stages: int) -> str:
+        """Why a design of ``stages`` stages may use fewer (a deadline), or nothing."""
+        calendar = self.deal.calendar
+        deadline = None if calendar is None else calendar.deadline(stages)
+        if deadline is None:
+            return ""
+        usable = self.usable(stages)
+        return (
+            f" (the deadline {deadline.name!r} on {deadline.date} leaves at most "
+            f"{usable} stage(s))"
+        )
 
     def package(self, amounts: Mapping[str, float]) -> Designer:
         """The designer of the deal with the named items' totals fixed (:func:`fix_package`).
@@ -364,7 +388,30 @@ class Designer:
             )
         if objective == "completion":
             return self._most_likely(stages, target)
-        return self._with_one_shot(self.get(stages, objective, target), target)
+        found = self.get(stages, objective, target)
+        if self._delayed:
+            found = self._soonest(stages, objective, target, found)
+        return self._with_one_shot(found, target)
+
+    def _soonest(
+        self, stages: int, objective: Objective, target: float | None, found: Design
+    ) -> Design:
+        """The best design over ``1…stages`` stages, fewer stages on ties (a cost of delay is
+        charged for every stage of a program, so fewer can be worth more); with the total
+        fixed, the fewest stages that carry it."""
+        best: Design | None = None
+        fixed = target is not None or self.fixed_total is not None
+        for k in range(1, self.usable(stages) + 1):
+            design = self.get(k, objective, target, explain=False)
+            if not design.feasible:
+                continue
+            if fixed:
+                return design
+            score = design.total if objective == "total" else design.value
+            top = None if best is None else (best.total if objective == "total" else best.value)
+            if top is None or (score is not None and score > top + TOLERANCE * (1 + abs(top))):
+                best = design
+        return found if best is None else best
 
     def get(
         self, stages: int, objective: Objective, target: float | None, explain: bool = True
@@ -377,6 +424,7 @@ class Designer:
         fixed = self.fixed_total
         if target is not None and fixed is not None and _same(target, fixed):
             target = None
+        stages = self.usable(stages)
         key = (stages, objective, target)
         if key not in self._designs:
             self._designs[key] = self._design(stages, objective, target)
@@ -490,23 +538,25 @@ class Designer:
         """Every number of stages in increasing order: extra stages can hurt (no monotonicity)."""
         if max_stages < 1:
             raise DetenteError(f"max_stages must be at least 1, got {max_stages}")
-        for k in range(1, max_stages + 1):
+        usable, cut = self.usable(max_stages), self._cut(max_stages)
+        for k in range(1, usable + 1):
             found = self.get(k, "total", target, explain=False)
             if found.feasible:
                 return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", found)
-        best = self.get(max_stages, "total", None)
+        best = self.get(usable, "total", None)
         if best.total is not None and best.total < target:
             reason = (
-                f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
-                f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
+                f"no number of stages up to {max_stages} suffices{cut}: the largest "
+                f"self-enforcing total with {usable} stages is {best.total:.6g}, below the "
+                f"target {target:g}"
             )
         elif self.fixed_total and _same(target, self.fixed_total):
             reason = (
                 f"infeasible: no self-enforcing schedule of up to {max_stages} stages carries "
-                f"the whole package (a total of {self.fixed_total:g})"
+                f"the whole package (a total of {self.fixed_total:g}){cut}"
             )
         else:
-            reason = self.get(max_stages, "total", target).reason
+            reason = self.get(usable, "total", target).reason + cut
         return StageSearch(None, reason, None)
 
 
