@@ -228,7 +228,10 @@ def render_changes(changes: Sequence[WeightChangeDoc] | None, fixed: bool) -> No
         elif change.in_win_set:
             said = f"the package stays in {change.party}'s win-set"
         elif fixed:
-            said = f"takes the package out of {change.party}'s win-set: {change.party} reneges from then on"
+            said = (
+                f"takes the package out of {change.party}'s win-set: {change.party} reneges on "
+                "any step it still has to take"
+            )
         else:
             said = (
                 f"takes the package out of {change.party}'s win-set (reported only: phase the "

@@ -280,6 +280,16 @@ class Calendar:
                     found.append((event.party, stage, event.hazard))
         return tuple(found)
 
+    def certain(self, stages: int) -> tuple[tuple[Strike, int], ...]:
+        """Every strike of probability 1 within ``stages`` stages, with its (0-based) stage."""
+        return tuple(
+            (event, self.stage_of(event.date, stages))
+            for event in self.events
+            if isinstance(event, Strike)
+            and event.hazard >= 1.0
+            and self.stage_of(event.date, stages) < stages
+        )
+
     @property
     def parties(self) -> tuple[str, ...]:
         """Every party an event or a delay cost names."""

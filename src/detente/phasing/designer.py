@@ -148,8 +148,10 @@ class _Program:
         return row.ravel()
 
     def upper(self) -> FloatArray:
+        """Each amount's upper bound: the item's, or 0 where a certain strike bars it."""
         per_item = [min(it.per_stage, it.total[1]) for it in self.deal.items]
-        return np.repeat(np.array(per_item, dtype=np.float64), self.stages)
+        bounds = np.repeat(np.array(per_item, dtype=np.float64), self.stages)
+        return np.where(self.compiled.valuation.barred().ravel(), 0.0, bounds)
 
     def integer(self) -> NDArray[np.bool_]:
         return np.repeat([it.binary for it in self.deal.items], self.stages)
@@ -348,16 +350,22 @@ class Designer:
         return stages if calendar is None or stages < 1 else calendar.horizon(stages)
 
     def _cut(self, stages: int) -> str:
-        """Why a design of ``stages`` stages may use fewer (a deadline), or nothing."""
+        """What of ``stages`` stages the calendar rules out (a deadline's stages, a party's
+        deliveries after a certain strike), in words, or nothing."""
         calendar = self.deal.calendar
-        deadline = None if calendar is None else calendar.deadline(stages)
-        if deadline is None:
+        if calendar is None:
             return ""
-        usable = self.usable(stages)
-        return (
-            f" (the deadline {deadline.name!r} on {deadline.date} leaves at most "
-            f"{usable} stage(s))"
-        )
+        said = [
+            f"{event.party} can deliver nothing from stage {k + 1} ({event.name!r})"
+            for event, k in calendar.certain(stages)
+        ]
+        deadline = calendar.deadline(stages)
+        if deadline is not None:
+            said.append(
+                f"the deadline {deadline.name!r} on {deadline.date} leaves at most "
+                f"{self.usable(stages)} stage(s)"
+            )
+        return f" ({'; '.join(said)})" if said else ""
 
     def package(self, amounts: Mapping[str, float]) -> Designer:
         """The designer of the deal with the named items' totals fixed (:func:`fix_package`).

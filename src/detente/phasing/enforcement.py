@@ -124,7 +124,8 @@ class Valuation:
         costs = {} if calendar is None else dict(calendar.delay_cost)
         per_period = np.array([costs.get(p, 0.0) for p in self.deal.parties], dtype=np.float64)
         self.delay: FloatArray = per_period[:, None] * self.annuity
-        """``[party, stage]``: each party's cost of delay over each stage."""
+        """``[party, stage]``: each party's cost of delay over each stage, paid for every
+        stage that the deal outlasts unfinished (all but the last, when it completes)."""
         self._delayed = bool(per_period.any())
         self.horizon = K if calendar is None else calendar.horizon(K)
         """The stages that can be carried out: all of them, or those before a deadline."""
@@ -157,15 +158,30 @@ class Valuation:
         return view
 
     def _dated_strikes(self) -> tuple[tuple[tuple[int, int, float], ...], FloatArray]:
-        """``((party, stage, 1 − hazard), ...)`` of the calendar's strikes, and their product
-        ``[party, stage]`` at the stages they fall in."""
+        """``((party, stage, 1 − hazard), ...)`` of the calendar's strikes, and the product
+        ``[party, stage]`` of the uncertain ones at the stages they fall in.
+
+        A certain strike (hazard 1) is left out of that product: the designer gives the
+        party nothing to deliver from its stage on (:meth:`barred`), so no designed move is
+        struck, and a given schedule meets it at the party's next non-empty move.
+        """
         calendar = self.deal.calendar
         found = () if calendar is None else calendar.strikes(self.stages)
         strikes = tuple((self.deal.party_index(q), k, 1.0 - h) for q, k, h in found)
         struck = np.ones((len(self.deal.parties), self.stages))
         for q, k, keep in strikes:
-            struck[q, k] *= keep
+            if keep > 0.0:
+                struck[q, k] *= keep
         return strikes, struck
+
+    def barred(self) -> BoolArray:
+        """``[item, stage]``: the amounts a certain strike rules out, those of the struck party's
+        items from the strike's stage on (it reneges on any move it still has to make)."""
+        barred = np.zeros((len(self.deal.items), self.stages), dtype=np.bool_)
+        for q, k, keep in self._strikes:
+            if keep == 0.0:
+                barred[self.giver == q, k:] = True
+        return barred
 
     def _about_others(self, factors: FloatArray) -> FloatArray:
         """``factors[trustee, stage]`` as ``[truster, trustee, stage]``, 1 where a party would
@@ -187,14 +203,15 @@ class Valuation:
         return np.where(active, self.struck, 1.0) * self._moved(active)
 
     def _moved(self, active: BoolArray) -> FloatArray:
-        """``[party, stage]``: the strikes that fell on empty moves, at the mover's next
-        non-empty move (1 elsewhere)."""
+        """``[party, stage]``: the strikes :attr:`struck` does not place (those that fell on
+        empty moves, and the certain ones) at the mover's next non-empty move (1 elsewhere)."""
         moved = np.ones_like(self.struck)
         for q, k, keep in self._strikes:
-            if not active[q, k]:
-                later = np.flatnonzero(active[q, k + 1 :])
-                if later.size:
-                    moved[q, k + 1 + int(later[0])] *= keep
+            if active[q, k] and keep > 0.0:
+                continue  # in :attr:`struck` already
+            later = np.flatnonzero(active[q, k:])
+            if later.size:
+                moved[q, k + int(later[0])] *= keep
         return moved
 
     def _outside_view(self) -> FloatArray:
@@ -294,18 +311,20 @@ class Valuation:
 
     def go_on(self, X: FloatArray, n: int, after: FloatArray) -> FloatArray:
         """``[batch, party]``: the value of group ``n`` when every member honours, ``after``
-        being the value from the next group on: the group's deliveries, the stage's flows
-        and cost of delay if it ends the stage, then ``after`` (discounted across the stage
-        if it is in the next one: the completion value is paid in the last stage)."""
+        being the value from the next group on: the group's deliveries, the stage's flows if
+        it ends the stage, then ``after``. The completion value is paid in the last stage;
+        a stage followed by another (or by a deadline's lapse) costs its delay and discounts
+        ``after`` across its length."""
         G = len(self.groups)
         t, g = divmod(n, G)
         value: FloatArray = (X[:, :, t] * self._in_group[g]) @ self.once
         if g == G - 1:
             value += (self._earlier(X, t + 1) @ self.flow) * self.annuity[:, t]
+            if n + 1 == self.n_groups and not self.lapses:
+                return value + after  # completed: the completion value is paid in this stage
             if self._delayed:
-                value -= self.delay[:, t]
-            completes = n + 1 == self.n_groups and not self.lapses
-            return value + (1.0 if completes else self.discount[:, t]) * after
+                value -= self.delay[:, t]  # the deal is still unfinished through this stage
+            return value + self.discount[:, t] * after
         return value + after
 
     def continuation(self, X: FloatArray, party: int, view: FloatArray) -> FloatArray:
