@@ -827,3 +827,16 @@ def test_a_real_schedule_reports_amounts_and_totals_in_their_units() -> None:
     setting = next(s for s in build_sections(data) if s.key == "setting")
     options = next(t for t in setting.tables if t.headers == ("issue", "options"))
     assert ("un_relief", f"0, 0.25, 0.5, 0.75, 1 ({unit})") in options.rows
+
+
+def test_a_calendar_dates_the_schedule_and_the_breakdowns() -> None:
+    """scenarios/theory/calendar.yaml: six-month stages from 2019-01-01; the given schedule
+    breaks in stage 3 (the election), which the implementation section dates."""
+    report = Report.build(gather(load_scenario(SCENARIOS / "theory" / "calendar.yaml")))
+    schedule = next(s for s in report.sections if s.key == "schedule")
+    table = schedule.tables[-1]
+    assert table.headers[:2] == ("stage", "dates")
+    assert [row[1] for row in table.rows][:2] == ["2019-01-01 to 2019-07-01",
+                                                  "2019-07-01 to 2020-01-01"]
+    caption = section(report, "implementation")
+    assert "Runs break down most often at stage 3 from 2020-01-01 (100% of all runs)." in caption
