@@ -12,8 +12,11 @@ from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
 CALENDAR = SCENARIOS / "theory" / "calendar.yaml"
 PARTIAL = SCENARIOS / "theory" / "partial-implementation.yaml"
-HALF_YEARS = [("2019-01-01", "2019-07-01"), ("2019-07-01", "2020-01-01"),
-              ("2020-01-01", "2020-07-01")]
+HALF_YEARS = [
+    ("2019-01-01", "2019-07-01"),
+    ("2019-07-01", "2020-01-01"),
+    ("2020-01-01", "2020-07-01"),
+]
 
 
 def run_json(detente_cli: CLI, *args: str | Path) -> Any:
@@ -53,11 +56,16 @@ def test_a_faction_change_that_takes_the_package_out_of_the_win_set_makes_its_pa
     assert out["completion_probability"] == 0.0
     (change,) = out["weight_changes"]
     assert (change["party"], change["faction"], change["stage"], change["in_win_set"]) == (
-        "A", "hawks", 2, False)
+        "A",
+        "hawks",
+        2,
+        False,
+    )
     kept = run_json(detente_cli, *args, "--set", "w_hawks=1")
     assert kept["weight_changes"][0]["in_win_set"] is True
-    plain = run_json(detente_cli, "phase", CALENDAR, "--given", "--set", "p_election=0",
-                     "--set", "w_hawks=1")
+    plain = run_json(
+        detente_cli, "phase", CALENDAR, "--given", "--set", "p_election=0", "--set", "w_hawks=1"
+    )
     assert kept["path"] == plain["path"] and kept["slack"] == plain["slack"]
     assert kept["path"]["completed"] is True
     said = " ".join(detente_cli(*args).stdout.split())
@@ -70,7 +78,9 @@ def test_analyze_reports_the_stage_dates_events_and_faction_changes(detente_cli:
     assert calendar["start"] == "2019-01-01" and calendar["period"] == "6 months"
     assert [(s["start"], s["end"]) for s in calendar["stages"]][:3] == HALF_YEARS
     assert [(e["name"], e["kind"], e["stage"]) for e in calendar["events"]] == [
-        ("A's election", "hazard", 3), ("A's midterms", "faction", 2)]
+        ("A's election", "hazard", 3),
+        ("A's midterms", "faction", 2),
+    ]
     change = phasing["positions"]["full_deal"]["weight_changes"][0]
     assert change["in_win_set"] is False
     # A can deliver nothing from stage 2: the package is carried in stage 1 and B's rest after
@@ -87,7 +97,9 @@ def write_committed(tmp_path: Path) -> Path:
     text = (SCENARIOS / "theory" / "action-for-action.yaml").read_text()
     head = text.split("phasing:")[0]
     path = tmp_path / "committed.yaml"
-    path.write_text(head + """phasing:
+    path.write_text(
+        head
+        + """phasing:
   order: [[A], [B]]
   links: [{source: a_step, target: b_step}]
   measure: [a_step]
@@ -102,7 +114,8 @@ def write_committed(tmp_path: Path) -> Path:
     stages: [2019-04-01, 2019-10-01, 2020-01-01]
     period: {months: 1}
     events: [{date: 2020-02-15, name: end of the mandate, deadline: true}]
-""")
+"""
+    )
     return path
 
 
@@ -114,22 +127,34 @@ def test_implement_reports_breakdowns_by_date_as_the_stage_histogram_counts_them
     histogram, by_date = out["break_stage_histogram"], out["break_dates"]
     assert [row["breakdowns"] for row in by_date] == histogram
     assert [(row["stage"], row["start"], row["end"]) for row in by_date] == [
-        (1, "2019-03-01", "2019-04-01"), (2, "2019-04-01", "2019-10-01"),
-        (3, "2019-10-01", "2020-01-01"), (4, "2020-01-01", "2020-04-01")]
+        (1, "2019-03-01", "2019-04-01"),
+        (2, "2019-04-01", "2019-10-01"),
+        (3, "2019-10-01", "2020-01-01"),
+        (4, "2020-01-01", "2020-04-01"),
+    ]
     assert all(count > 0 for count in histogram[:3]) and histogram[3] == 0
     # every session breaks down or lapses at the deadline, which falls in stage 4
     assert sum(histogram) + out["lapsed"] == out["sessions"] and out["completion_rate"] == 0.0
     assert out["lapsed"] / 4000 == pytest.approx((0.9 * 0.85) ** 3, abs=0.03)
     assert out["stages"] == 4  # an existing key keeps its meaning
-    said = " ".join(detente_cli("implement", path, "--sessions", "4000", "--seed", "7").stdout.split())
+    said = " ".join(
+        detente_cli("implement", path, "--sessions", "4000", "--seed", "7").stdout.split()
+    )
     assert f"1 (2019-03-01 to 2019-04-01): {histogram[0]}" in said
-    assert f"lapsed unfinished at the deadline 'end of the mandate' (2020-02-15): {out['lapsed']}" in said
+    assert (
+        f"lapsed unfinished at the deadline 'end of the mandate' (2020-02-15): {out['lapsed']}"
+        in said
+    )
 
 
 def test_without_a_calendar_no_document_gains_a_key(detente_cli: CLI) -> None:
     given = run_json(detente_cli, "phase", PARTIAL, "--given")
     assert "stage_dates" not in given and set(given["path"]["breaks"]) == {
-        "stage", "party", "slack", "shortfall"}
+        "stage",
+        "party",
+        "slack",
+        "shortfall",
+    }
     assert "stage_dates" not in run_json(detente_cli, "phase", PARTIAL)
     assert "break_dates" not in run_json(detente_cli, "implement", PARTIAL, "--sessions", "10")
 
@@ -137,5 +162,9 @@ def test_without_a_calendar_no_document_gains_a_key(detente_cli: CLI) -> None:
 def test_a_bad_date_is_one_located_line(detente_cli: CLI, tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(CALENDAR.read_text().replace("date: 2020-03-03", "date: 2020-02-30"))
-    assert_one_line_error(detente_cli("phase", path, "--given"), f"{path}:", "events[0].date",
-                          "'2020-02-30' is not a date")
+    assert_one_line_error(
+        detente_cli("phase", path, "--given"),
+        f"{path}:",
+        "events[0].date",
+        "'2020-02-30' is not a date",
+    )

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from detente.errors import DetenteError
 from detente.phasing import Deal, Item, Link, Schedule, Stake, check, design, implement
 from detente.phasing.calendar import Calendar, Deadline, Duration, Strike, dated, interval
-from detente.phasing.truth import TrueType
 from detente.phasing.designer import Designer
 from detente.phasing.enforcement import Valuation
 from detente.phasing.items import party_values
 from detente.phasing.path import equilibrium_path
 from detente.phasing.schedule import aligned
+from detente.phasing.truth import TrueType
 from detente.scenariofile.loader import load_scenario
 from detente.trust import Hazard, TrustTable
 from tests.conftest import SCENARIOS
@@ -30,8 +30,13 @@ HALF_YEARS = (Duration(6, "months"),)
 UNITS = st.sampled_from(["days", "weeks", "months", "years"])
 
 
-def dated_deal(deal: Deal, *events: Strike | Deadline, lengths: tuple[Duration, ...] = HALF_YEARS,
-               period: Duration | None = None, delay: dict[str, float] | None = None) -> Deal:
+def dated_deal(
+    deal: Deal,
+    *events: Strike | Deadline,
+    lengths: tuple[Duration, ...] = HALF_YEARS,
+    period: Duration | None = None,
+    delay: dict[str, float] | None = None,
+) -> Deal:
     calendar = Calendar(START, lengths, period, events, party_values(delay))
     return replace(deal, calendar=calendar)
 
@@ -48,8 +53,11 @@ def test_stage_dates_add_calendar_months_and_repeat_the_last_length() -> None:
     listed = dated(date(2019, 8, 31), (date(2020, 2, 29), date(2020, 3, 29), date(2020, 4, 8)))
     assert [str(d) for d in listed] == ["182 days", "1 month", "10 days"]
     calendar = Calendar(date(2019, 8, 31), listed, Duration(1, "months"))
-    assert [s.end for s in calendar.stages(5)][2:] == [date(2020, 4, 8), date(2020, 4, 18),
-                                                       date(2020, 4, 28)]
+    assert [s.end for s in calendar.stages(5)][2:] == [
+        date(2020, 4, 8),
+        date(2020, 4, 18),
+        date(2020, 4, 28),
+    ]
     month = 365.2425 / 12
     assert calendar.periods(4).tolist() == pytest.approx([182 / month, 1.0, 10 / month, 10 / month])
 
@@ -84,7 +92,9 @@ def test_uneven_stages_need_a_period_and_dates_must_increase() -> None:
         Calendar(START, dated(START, (date(2019, 4, 1), date(2019, 10, 1))))
     with pytest.raises(DetenteError, match="must increase"):
         dated(START, (date(2019, 4, 1), date(2019, 4, 1)))
-    assert Calendar(START, (Duration(1, "years"), Duration(12, "months"))).unit == Duration(1, "years")
+    assert Calendar(START, (Duration(1, "years"), Duration(12, "months"))).unit == Duration(
+        1, "years"
+    )
 
 
 # --- the valuation over uneven stages ---------------------------------------------------------
@@ -94,8 +104,10 @@ def exchange(delta: float = 0.9, trust: TrustTable | None = None) -> Deal:
     """A gives x (cost 1, a flow of 0.3 to B per period), B answers with y (cost 0.5, 0.4 to A)."""
     return Deal(
         (Stake("A", delta, completion=1.0), Stake("B", delta, completion=0.5)),
-        (Item("x", "A", cost=1.0, flow=party_values({"B": 0.3})),
-         Item("y", "B", cost=0.5, flow=party_values({"A": 0.4}))),
+        (
+            Item("x", "A", cost=1.0, flow=party_values({"B": 0.3})),
+            Item("y", "B", cost=0.5, flow=party_values({"A": 0.4})),
+        ),
         (("A",), ("B",)),
         trust=trust or TrustTable({}),
     )
@@ -106,8 +118,11 @@ def test_a_long_stage_discounts_and_accumulates_its_flows_by_hand() -> None:
     A's value: −1 then (1 − δ³)/(1 − δ) periods of nothing, then at δ³: B's flow 0.4 from
     stage 2 on forever (0.4/(1 − δ)) and the completion value 1."""
     d = 0.9
-    deal = dated_deal(exchange(d), lengths=(Duration(3, "months"), Duration(1, "months")),
-                      period=Duration(1, "months"))
+    deal = dated_deal(
+        exchange(d),
+        lengths=(Duration(3, "months"), Duration(1, "months")),
+        period=Duration(1, "months"),
+    )
     schedule = Schedule.from_stages(("x", "y"), [{"x": 1.0}, {"y": 1.0}])
     values = dict(check(deal, schedule).expected_values)
     assert values["A"] == pytest.approx(-1.0 + d**3 * (0.4 / (1 - d) + 1.0), abs=1e-12)
@@ -118,8 +133,11 @@ def test_a_long_stage_discounts_and_accumulates_its_flows_by_hand() -> None:
 
 def test_a_stage_at_delta_one_accumulates_its_delay_cost_per_period() -> None:
     """δ = 1 (no flows): a stage of d periods costs d times the delay cost per period."""
-    deal = Deal((Stake("A", completion=4.0), Stake("B")),
-                (Item("x", "A", cost=1.0, value=party_values({"B": 1.0})),), (("A",),))
+    deal = Deal(
+        (Stake("A", completion=4.0), Stake("B")),
+        (Item("x", "A", cost=1.0, value=party_values({"B": 1.0})),),
+        (("A",),),
+    )
     lengths = (Duration(5, "weeks"), Duration(1, "weeks"))
     delayed = dated_deal(deal, lengths=lengths, period=Duration(1, "weeks"), delay={"A": 0.25})
     schedule = Schedule.from_stages(("x",), [{"x": 1.0}, {"x": 1.0}])
@@ -153,14 +171,22 @@ def test_one_period_stages_give_exactly_the_designs_of_no_calendar(deal: Deal, s
 def hazards_only(deal: Deal, seed: int) -> Deal:
     """The deal with a constant hazard belief for every ordered pair (beliefs that do not rise)."""
     rng = np.random.default_rng(seed)
-    beliefs = {(a, b): Hazard(float(rng.uniform(0, 0.4))) for a in deal.parties
-               for b in deal.parties if a != b}
+    beliefs = {
+        (a, b): Hazard(float(rng.uniform(0, 0.4)))
+        for a in deal.parties
+        for b in deal.parties
+        if a != b
+    }
     return replace(deal, trust=TrustTable(beliefs))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_deals(simultaneous=False), st.lists(st.integers(1, 4), min_size=3, max_size=3),
-       st.integers(0, 2**31), st.floats(0.0, 0.5))
+@given(
+    small_deals(simultaneous=False),
+    st.lists(st.integers(1, 4), min_size=3, max_size=3),
+    st.integers(0, 2**31),
+    st.floats(0.0, 0.5),
+)
 def test_a_stage_of_d_periods_is_d_one_period_stages_with_nothing_delivered_in_the_extra_ones(
     case: tuple[Deal, np.ndarray], lengths: list[int], seed: int, delay: float
 ) -> None:
@@ -174,8 +200,9 @@ def test_a_stage_of_d_periods_is_d_one_period_stages_with_nothing_delivered_in_t
     deal = hazards_only(deal, seed)
     K = amounts.shape[1]
     months = [Duration(n, "months") for n in lengths[:K]]
-    uneven = dated_deal(deal, lengths=tuple(months), period=Duration(1, "months"),
-                        delay={deal.parties[0]: delay})
+    uneven = dated_deal(
+        deal, lengths=tuple(months), period=Duration(1, "months"), delay={deal.parties[0]: delay}
+    )
     one = dated_deal(deal, lengths=(Duration(1, "months"),), delay={deal.parties[0]: delay})
     where = np.concatenate([[0], np.cumsum(lengths[:K])[:-1]]).astype(int)  # stage → padded stage
     padded = np.zeros((amounts.shape[0], int(where[-1]) + 1))
@@ -187,10 +214,14 @@ def test_a_stage_of_d_periods_is_d_one_period_stages_with_nothing_delivered_in_t
     a, b = check(uneven, short), check(one, long)
     assert dict(a.expected_values) == pytest.approx(dict(b.expected_values), abs=1e-9)
     assert a.completion_probability == pytest.approx(b.completion_probability, abs=1e-12)
-    relabel = {f"stage {int(where[k]) + 1}: {p}": f"stage {k + 1}: {p}" for k in range(kept)
-               for p in deal.parties}
+    relabel = {
+        f"stage {int(where[k]) + 1}: {p}": f"stage {k + 1}: {p}"
+        for k in range(kept)
+        for p in deal.parties
+    }
     assert dict(zip(a.labels, a.slacks, strict=True)) == pytest.approx(
-        {relabel[label]: s for label, s in zip(b.labels, b.slacks, strict=True)}, abs=1e-9)
+        {relabel[label]: s for label, s in zip(b.labels, b.slacks, strict=True)}, abs=1e-9
+    )
     p, q = equilibrium_path(uneven, short), equilibrium_path(one, long)
     assert dict(p.values) == pytest.approx(dict(q.values), abs=1e-9)
     assert [(m.party, m.honours) for m in p.moves] == [(m.party, m.honours) for m in q.moves]
@@ -225,8 +256,11 @@ def partial(c_b3: float = 3.0) -> tuple[Deal, Schedule]:
     ids=["none", "election-in-stage-3", "election-in-stage-2", "survivable", "after-the-end"],
 )
 def test_an_election_strikes_the_path_as_computed_by_hand(
-    when: date | None, p: float, breaks: tuple[int, str, float] | None,
-    values: dict[str, float], completion: float,
+    when: date | None,
+    p: float,
+    breaks: tuple[int, str, float] | None,
+    values: dict[str, float],
+    completion: float,
 ) -> None:
     """THEORY §6's schedule with c_B3 = 3 (completed, B indifferent in stage 3), six-month
     stages from 2019-01-01, and an election in A striking A's next move with probability p."""
@@ -262,7 +296,7 @@ def test_a_strike_changes_the_truth_and_the_beliefs_exactly_at_its_stage(
     # changes from there (and earlier movers see it coming)
     for found, base in ((truth, plain_truth), (views, plain_views)):
         assert np.array_equal(found[..., :k], base[..., :k])
-        assert np.array_equal(found[..., k + 1:], base[..., k + 1:])
+        assert np.array_equal(found[..., k + 1 :], base[..., k + 1 :])
     keep = 1.0 - p
     assert truth[q, k] == pytest.approx(plain_truth[q, k] * keep)
     assert views[other, q, k] == pytest.approx(plain_views[other, q, k] * keep)
@@ -274,7 +308,9 @@ def at_moves(deal: Deal, schedule: Schedule) -> tuple[np.ndarray, np.ndarray]:
     """The truth and the beliefs at the moves of ``schedule`` (what its path weighs)."""
     valuation = Valuation(deal, schedule.stages)
     active = valuation.active(aligned(deal, schedule)[None])
-    return valuation.effective(valuation.truth, active), valuation.effective(valuation.views, active)
+    return valuation.effective(valuation.truth, active), valuation.effective(
+        valuation.views, active
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -284,14 +320,16 @@ def test_moving_an_event_across_a_stage_boundary_moves_its_effect_by_one_stage(
 ) -> None:
     deal, schedule = partial()
     boundary = Calendar(START, HALF_YEARS).stages(3)[k].end
-    before, _ = at_moves(dated_deal(deal, Strike(boundary - timedelta(days=1), "e", "A", p)),
-                         schedule)
+    before, _ = at_moves(
+        dated_deal(deal, Strike(boundary - timedelta(days=1), "e", "A", p)), schedule
+    )
     after, _ = at_moves(dated_deal(deal, Strike(boundary, "e", "A", p)), schedule)
     plain, _ = at_moves(dated_deal(deal), schedule)
     a = deal.party_index("A")
     assert before[a, k] < plain[a, k]
-    assert np.array_equal(after, np.roll(before, 1, axis=1)) if k < 2 else np.array_equal(
-        after, plain)
+    assert (
+        np.array_equal(after, np.roll(before, 1, axis=1)) if k < 2 else np.array_equal(after, plain)
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -311,8 +349,9 @@ def test_an_event_after_the_last_stage_changes_nothing(
 
 def test_a_strike_on_an_empty_move_falls_on_the_partys_next_non_empty_move() -> None:
     deal, _ = partial()
-    skip = Schedule.from_stages(deal.item_names, [{"step_b1": 1, "step_a": 1}, {"step_b2": 1},
-                                                  {"step_b3": 1, "step_a": 1}])
+    skip = Schedule.from_stages(
+        deal.item_names, [{"step_b1": 1, "step_a": 1}, {"step_b2": 1}, {"step_b3": 1, "step_a": 1}]
+    )
     struck = dated_deal(deal, Strike(date(2019, 8, 1), "election", "A", 0.4))
     valuation = Valuation(struck, 3)
     active = valuation.active(aligned(struck, skip)[None])
@@ -328,7 +367,7 @@ def test_a_strike_on_an_empty_move_falls_on_the_partys_next_non_empty_move() -> 
 def test_a_certain_strike_keeps_the_designer_from_the_partys_later_deliveries() -> None:
     """From stage 2 A reneges on any move (hazard 1): the designer gives it nothing to do
     there, and a given schedule with an A move in stage 2 breaks where B sees it coming."""
-    deal, schedule = partial()
+    deal, _ = partial()
     deal = replace(deal, items=tuple(replace(it, total=(0.0, 1.0)) for it in deal.items))
     struck = dated_deal(deal, Strike(date(2019, 11, 6), "midterms", "A", 1.0))
     found = design(struck, 3, "surplus")
@@ -352,8 +391,10 @@ def action_for_action(delta: float = 1.0) -> Deal:
     2, 5, 9.5, 16.25, …)."""
     return Deal(
         (Stake("A", delta, completion=6.0), Stake("B", delta, completion=2.0)),
-        (Item("a", "A", cost=1.0, value=party_values({"B": 1.5}), total=(0.0, 50.0)),
-         Item("b", "B", cost=1.0, value=party_values({"A": 0.8}))),
+        (
+            Item("a", "A", cost=1.0, value=party_values({"B": 1.5}), total=(0.0, 50.0)),
+            Item("b", "B", cost=1.0, value=party_values({"A": 0.8})),
+        ),
         (("A",), ("B",)),
         links=(Link("a", "b"),),
         measure=("a",),
@@ -438,4 +479,6 @@ def test_simulated_strikes_converge_to_the_analytic_completion(p: float, seed: i
     run = implement(struck, schedule, 20_000, np.random.default_rng(seed))
     expected = path.completion_probability
     assert expected == pytest.approx(0.0 if p > 0.5 else 1 - p)
-    assert abs(run.completion_rate - expected) < 5 * np.sqrt(expected * (1 - expected) / 20_000) + 1e-9
+    assert (
+        abs(run.completion_rate - expected) < 5 * np.sqrt(expected * (1 - expected) / 20_000) + 1e-9
+    )

@@ -836,7 +836,9 @@ def test_a_calendar_dates_the_schedule_and_the_breakdowns() -> None:
     schedule = next(s for s in report.sections if s.key == "schedule")
     table = schedule.tables[-1]
     assert table.headers[:2] == ("stage", "dates")
-    assert [row[1] for row in table.rows][:2] == ["2019-01-01 to 2019-07-01",
-                                                  "2019-07-01 to 2020-01-01"]
+    assert [row[1] for row in table.rows][:2] == [
+        "2019-01-01 to 2019-07-01",
+        "2019-07-01 to 2020-01-01",
+    ]
     caption = section(report, "implementation")
     assert "Runs break down most often at stage 3 from 2020-01-01 (100% of all runs)." in caption

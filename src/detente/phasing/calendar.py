@@ -298,7 +298,9 @@ class Calendar:
 
     def with_events(self, events: tuple[Event, ...]) -> Calendar:
         """The calendar with ``events`` added (the analysis adds strikes for fixed packages)."""
-        return Calendar(self.start, self.lengths, self.period, (*self.events, *events), self.delay_cost)
+        return Calendar(
+            self.start, self.lengths, self.period, (*self.events, *events), self.delay_cost
+        )
 
 
 def dated(start: date, starts: tuple[date, ...]) -> tuple[Duration, ...]:

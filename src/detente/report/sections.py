@@ -834,7 +834,9 @@ def implementation_section(data: ReportData) -> Section | None:
         )
     lapsed = _lapsed(run)
     if lapsed:
-        sentences.append(f"Runs still unfinished at the deadline lapse: {share(lapsed)} of all runs.")
+        sentences.append(
+            f"Runs still unfinished at the deadline lapse: {share(lapsed)} of all runs."
+        )
     blame = {p: int(n) for p, n in (run.get("reneged_by") or {}).items() if n}
     if blame and rate < 1:
         who = join([f"{names.name(p)} in {plural(n, 'run')}" for p, n in blame.items()])

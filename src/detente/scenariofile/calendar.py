@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -33,7 +34,7 @@ from detente.scenariofile.locations import FileTree, PathKey
 def _written_as_date(value: Any) -> Any:
     """A date is written ``YYYY-MM-DD``: not a number (pydantic would read one as a timestamp),
     not a date with a time."""
-    if isinstance(value, bool | int | float) or isinstance(value, datetime):
+    if isinstance(value, bool | int | float | datetime):
         raise ValueError("a date is written YYYY-MM-DD, e.g. 2019-02-27")
     return value
 
@@ -124,9 +125,7 @@ class EventSpec(_Spec):
         if self.hazard is not None:
             return Strike(self.date, self.name, self.party, self.hazard, self.source)
         assert self.faction is not None and self.weight is not None
-        return Reweighting(
-            self.date, self.name, self.party, self.faction, self.weight, self.source
-        )
+        return Reweighting(self.date, self.name, self.party, self.faction, self.weight, self.source)
 
 
 class CalendarSpec(_Spec):
@@ -167,11 +166,19 @@ def build_calendar(
     if spec is None:
         return None
     by_id = {p.id: p for p in parties}
-    for k, event in enumerate(spec.events):
+    homes = {p.id: p.domestic for p in parties}
+    for k in sorted(range(len(spec.events)), key=lambda k: spec.events[k].date):
+        event, where = spec.events[k], (*path, "events", k)
         if event.party is not None:
-            _party(event.party, by_id, tree, (*path, "events", k, "party"))
-        if event.faction is not None and event.party is not None:
-            _faction(event.faction, by_id[event.party], tree, (*path, "events", k, "faction"))
+            _party(event.party, by_id, tree, (*where, "party"))
+        if event.faction is not None and event.party is not None and event.weight is not None:
+            _faction(event.faction, by_id[event.party], tree, (*where, "faction"))
+            home = homes[event.party]
+            assert home is not None  # _faction checked it
+            # the weights as they stand from the event on must leave some faction a say
+            homes[event.party] = tree.located(
+                (*where, "weight"), partial(home.with_weight, event.faction, event.weight)
+            )
     for party in spec.delay_cost:
         _party(party, by_id, tree, (*path, "delay_cost", party))
     return tree.located(path, lambda: _calendar(spec), ScenarioError)
