@@ -127,6 +127,7 @@ class Valuation:
         """``[party, stage]``: each party's cost of delay over each stage, paid for every
         stage that the deal outlasts unfinished (all but the last, when it completes)."""
         self._delayed = bool(per_period.any())
+        self._uneven = bool((self.annuity != 1.0).any())
         self.horizon = K if calendar is None else calendar.horizon(K)
         """The stages that can be carried out: all of them, or those before a deadline."""
         self._everyone = frozenset(range(len(self.deal.parties)))
@@ -198,7 +199,7 @@ class Valuation:
         (``active`` says which moves of one schedule deliver something); without ``active``,
         on the move of that stage, empty or not (the designer's programs).
         """
-        if active is None:
+        if active is None or not self._strikes:
             return self.struck
         return np.where(active, self.struck, 1.0) * self._moved(active)
 
@@ -319,7 +320,8 @@ class Valuation:
         t, g = divmod(n, G)
         value: FloatArray = (X[:, :, t] * self._in_group[g]) @ self.once
         if g == G - 1:
-            value += (self._earlier(X, t + 1) @ self.flow) * self.annuity[:, t]
+            flows: FloatArray = self._earlier(X, t + 1) @ self.flow
+            value += flows * self.annuity[:, t] if self._uneven else flows
             if n + 1 == self.n_groups and not self.lapses:
                 return value + after  # completed: the completion value is paid in this stage
             if self._delayed:

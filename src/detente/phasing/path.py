@@ -196,7 +196,7 @@ class _Induction:
             for q, trustee in enumerate(parties):
                 if i != q and (truster, trustee) in deal.trust.beliefs:
                     committed[i, q] = from_belief(deal.trust.model(truster, trustee)).committed
-        return committed * self.v.strikes(self.active)[None]
+        return committed * self.v.strikes(self.active)[None] if self.v.deal.calendar else committed
 
     def _decide(self, n: int, honoured: FloatArray) -> bool:
         """The movers' choices in group ``n``, each a best response to the plan after the
