@@ -482,3 +482,13 @@ def test_simulated_strikes_converge_to_the_analytic_completion(p: float, seed: i
     assert (
         abs(run.completion_rate - expected) < 5 * np.sqrt(expected * (1 - expected) / 20_000) + 1e-9
     )
+
+
+def test_a_strike_in_a_stage_the_design_need_not_reach_does_not_hold_it_back() -> None:
+    """§3.1 at δ = 1 carries 5 in two stages and 9.5 in three; an election striking B's third
+    answer with probability 0.9 makes a third stage hardly worth it, but never worse than
+    stopping after two: a three-stage design is the best of the programs of 1…3 stages."""
+    struck = dated_deal(action_for_action(), Strike(date(2020, 3, 1), "election", "B", 0.9))
+    three = design(struck, 3)
+    assert three.total is not None and 5.0 - 1e-9 <= three.total < 9.5
+    assert three.total == pytest.approx(max(design(struck, k).total or 0.0 for k in (1, 2, 3)))

@@ -13,9 +13,10 @@ parties' expected joint present value, stakeholders included) and
 per move this is achieved by the fewest stages that carry it).
 
 A calendar (:mod:`detente.phasing.calendar`) shapes the programs: no design
-uses a stage a deadline cuts off, and with a cost of delay a ``K``-stage
-design is the best over ``1…K`` stages (a program of ``K`` stages would charge
-``K`` stages of delay to a schedule that finishes sooner).
+uses a stage a deadline cuts off, and with a cost of delay or a dated strike a
+``K``-stage design is the best over ``1…K`` stages (a program of ``K`` stages
+would charge ``K`` stages of delay, or a strike in its last stage, to a
+schedule that finishes sooner).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
+from detente.phasing.calendar import Strike
 from detente.phasing.deal import Deal, fix_package
 from detente.phasing.enforcement import Enforcement, Valuation, affine, check
 from detente.phasing.highs import Program, Status, minimize
@@ -342,7 +344,12 @@ class Designer:
         self._designs: dict[tuple[int, Objective, float | None], Design] = {}
         self.fixed_total = fixed_total(deal)
         calendar = deal.calendar
-        self._delayed = calendar is not None and any(c > 0 for _, c in calendar.delay_cost)
+        self._dated = calendar is not None and (
+            any(c > 0 for _, c in calendar.delay_cost)
+            or any(isinstance(e, Strike) and e.hazard > 0 for e in calendar.events)
+        )
+        """Whether a program of K stages charges what a shorter schedule would not pay: a cost
+        of delay, or a dated strike at a move the schedule could leave empty."""
 
     def usable(self, stages: int) -> int:
         """The stages a design of ``stages`` stages may use: all, or those before a deadline."""
@@ -397,16 +404,17 @@ class Designer:
         if objective == "completion":
             return self._most_likely(stages, target)
         found = self.get(stages, objective, target)
-        if self._delayed:
+        if self._dated:
             found = self._soonest(stages, objective, target, found)
         return self._with_one_shot(found, target)
 
     def _soonest(
         self, stages: int, objective: Objective, target: float | None, found: Design
     ) -> Design:
-        """The best design over ``1…stages`` stages, fewer stages on ties (a cost of delay is
-        charged for every stage of a program, so fewer can be worth more); with the total
-        fixed, the fewest stages that carry it."""
+        """The best design over ``1…stages`` stages, fewer stages on ties (a program charges
+        a cost of delay for every stage and a dated strike at its stage's move, even where the
+        schedule ends sooner, so fewer can be worth more); with the total fixed, the fewest
+        stages that carry it."""
         best: Design | None = None
         fixed = target is not None or self.fixed_total is not None
         for k in range(1, self.usable(stages) + 1):

@@ -489,7 +489,10 @@ def schedule_section(data: ReportData) -> Section | None:
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
     schedule, givers = _cleaned(phase["schedule"]), _givers(data)
-    timeline = Timeline(schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"))
+    starts = [str(d["start"]) for d in phase.get("stage_dates") or ()]
+    timeline = Timeline(
+        schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"), starts
+    )
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
