@@ -859,3 +859,18 @@ def test_the_schedule_section_says_whether_covert_cheating_pays(
     data = gather(scenario)
     section = next(s for s in build_sections(data) if s.key == "schedule")
     assert sentence in section.caption
+
+
+def test_a_calendar_dates_the_schedule_and_the_breakdowns() -> None:
+    """scenarios/theory/calendar.yaml: six-month stages from 2019-01-01; the given schedule
+    breaks in stage 3 (the election), which the implementation section dates."""
+    report = Report.build(gather(load_scenario(SCENARIOS / "theory" / "calendar.yaml")))
+    schedule = next(s for s in report.sections if s.key == "schedule")
+    table = schedule.tables[-1]
+    assert table.headers[:2] == ("stage", "dates")
+    assert [row[1] for row in table.rows][:2] == [
+        "2019-01-01 to 2019-07-01",
+        "2019-07-01 to 2020-01-01",
+    ]
+    caption = section(report, "implementation")
+    assert "Runs break down most often at stage 3 from 2020-01-01 (100% of all runs)." in caption

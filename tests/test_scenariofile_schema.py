@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import json
 from pathlib import Path
@@ -31,8 +32,18 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 def data(path: Path) -> Any:
-    """A file parsed as plain data, as an editor's schema checker sees it."""
-    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    """A file parsed as plain data, as an editor's schema checker sees it (YAML 1.2 has no
+    timestamps: a date such as ``2019-02-27`` is the text it is)."""
+    return as_text_dates(YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")))
+
+
+def as_text_dates(node: Any) -> Any:
+    """``node`` with every date read back as its ISO text."""
+    if isinstance(node, dict):
+        return {k: as_text_dates(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [as_text_dates(v) for v in node]
+    return node.isoformat() if isinstance(node, datetime.date) else node
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(SCENARIOS)))

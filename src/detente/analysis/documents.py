@@ -464,10 +464,11 @@ class PackageDoc:
     schedule: Stages | None
     completion_probability: float | None
     reason: str
+    weight_changes: tuple[WeightChangeDoc, ...] | None = None
 
     def json(self) -> Json:
         """``phasing.positions.NAME`` and ``phasing.agreement`` of ``analyze``."""
-        return {
+        document: Json = {
             "package": dict(self.package),
             "one_shot": {
                 "feasible": self.one_shot_feasible,
@@ -480,6 +481,9 @@ class PackageDoc:
             "completion_probability": self.completion_probability,
             "reason": self.reason,
         }
+        if self.weight_changes is not None:
+            document["weight_changes"] = [w.json() for w in self.weight_changes]
+        return document
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,6 +494,7 @@ class PhasingDoc:
     (``searched``). ``positions`` are the named positions phased as fixed
     packages; ``agreement`` the bargaining agreement's package, when there is an
     agreement (``has_agreement``) — ``None`` if its outcome names no item.
+    ``calendar`` is there when the deal has one (:class:`CalendarDoc`).
     """
 
     stages: int
@@ -511,6 +516,7 @@ class PhasingDoc:
     verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
     """Covert cheating on each cheating-prone item, on the given schedule when the scenario
     has one, else on the best one: ``analyze``'s top-level ``verification`` (not in ``phasing``)."""
+    calendar: CalendarDoc | None = None
 
     def json(self) -> Json:
         """``phasing`` of ``analyze``."""
@@ -533,7 +539,119 @@ class PhasingDoc:
             document["positions"] = {name: p.json() for name, p in self.positions.items()}
         if self.has_agreement:
             document["agreement"] = None if self.agreement is None else self.agreement.json()
+        if self.calendar is not None:
+            document["calendar"] = self.calendar.json()
         return document
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@dataclass(frozen=True, slots=True)
+class StageDatesDoc:
+    """A stage's dates: it starts on ``start``, the next one on ``end``; ``periods`` is its
+    length in the calendar's periods (dates as ``YYYY-MM-DD``)."""
+
+    stage: int
+    start: str
+    end: str
+    periods: float
+
+    def json(self) -> Json:
+        """``{stage, start, end, periods}``."""
+        return {"stage": self.stage, "start": self.start, "end": self.end, "periods": self.periods}
+
+    @property
+    def span(self) -> str:
+        """``2019-03-01 to 2019-09-01``: the dates as text."""
+        return f"{self.start} to {self.end}"
+
+
+def stage_dates_json(dates: tuple[StageDatesDoc, ...]) -> list[Json]:
+    """``[{stage, start, end, periods}, ...]``."""
+    return [d.json() for d in dates]
+
+
+@dataclass(frozen=True, slots=True)
+class EventDoc:
+    """A dated event of the calendar: its kind (``hazard``, ``deadline``, ``faction``), the
+    stage (from 1) it takes effect in, ``None`` after the stages listed, and what it does."""
+
+    name: str
+    date: str
+    kind: str
+    stage: int | None
+    party: str | None = None
+    hazard: float | None = None
+    faction: str | None = None
+    weight: float | None = None
+    source: str | None = None
+
+    def json(self) -> Json:
+        """``{name, date, kind, stage, ...}``: the fields its kind has."""
+        document: Json = {"name": self.name, "date": self.date, "kind": self.kind}
+        document["stage"] = self.stage
+        for key in ("party", "hazard", "faction", "weight", "source"):
+            value = getattr(self, key)
+            if value is not None:
+                document[key] = value
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class WeightChangeDoc:
+    """Whether a package is still in a party's win-set once a faction's weight changes.
+
+    ``in_win_set`` is ``None`` when it cannot be said (no item is named like an issue);
+    ``stage`` is the stage (from 1) of the package's schedule the change falls in,
+    ``None`` when the schedule is over by then (or there is none). When the package leaves
+    the win-set, every move of the party from that stage is reneged on (a fixed package's
+    deal counts it; a designed schedule's only reports it).
+    """
+
+    event: str
+    date: str
+    party: str
+    faction: str
+    weight: float
+    stage: int | None
+    in_win_set: bool | None
+
+    def json(self) -> Json:
+        """``{event, date, party, faction, weight, stage, in_win_set}``."""
+        return {
+            "event": self.event,
+            "date": self.date,
+            "party": self.party,
+            "faction": self.faction,
+            "weight": self.weight,
+            "stage": self.stage,
+            "in_win_set": self.in_win_set,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDoc:
+    """``phasing.calendar`` of ``analyze``: the stage dates, the events, the costs of delay,
+    and what the faction changes do to the best schedule's package."""
+
+    start: str
+    period: str
+    stages: tuple[StageDatesDoc, ...]
+    events: tuple[EventDoc, ...]
+    delay_cost: Mapping[str, float]
+    weight_changes: tuple[WeightChangeDoc, ...]
+
+    def json(self) -> Json:
+        """``{start, period, stages, events, delay_cost, weight_changes}``."""
+        return {
+            "start": self.start,
+            "period": self.period,
+            "stages": stage_dates_json(self.stages),
+            "events": [e.json() for e in self.events],
+            "delay_cost": dict(self.delay_cost),
+            "weight_changes": [w.json() for w in self.weight_changes],
+        }
 
 
 # --------------------------------------------------------------------------- analyze
@@ -612,7 +730,9 @@ class StageSearchDoc:
 class PhaseDocument:
     """What ``detente phase`` returns: a designed schedule, its checks and the one-shot.
 
-    ``search`` is set by ``--min-stages`` (``reason`` is then the search's).
+    ``search`` is set by ``--min-stages`` (``reason`` is then the search's). With a
+    calendar, ``stage_dates`` dates the schedule's stages and ``weight_changes`` says what
+    the faction changes do to its package.
     """
 
     stages: int | None
@@ -632,6 +752,8 @@ class PhaseDocument:
     reason: str
     search: StageSearchDoc | None = None
     verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
+    stage_dates: tuple[StageDatesDoc, ...] | None = None
+    weight_changes: tuple[WeightChangeDoc, ...] | None = None
 
     def json(self) -> Json:
         """The ``phase --json`` document."""
@@ -657,7 +779,20 @@ class PhaseDocument:
             document["target"] = self.search.target
         if self.verification:
             document["verification"] = _verification(self.verification)
+        _calendar_keys(document, self.stage_dates, self.weight_changes)
         return document
+
+
+def _calendar_keys(
+    document: Json,
+    dates: tuple[StageDatesDoc, ...] | None,
+    changes: tuple[WeightChangeDoc, ...] | None,
+) -> None:
+    """Add ``stage_dates`` and ``weight_changes`` to a schedule's document, when it has them."""
+    if dates is not None:
+        document["stage_dates"] = stage_dates_json(dates)
+    if changes is not None:
+        document["weight_changes"] = [w.json() for w in changes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -668,14 +803,30 @@ class BreakDoc:
     party: str
     slack: float
     shortfall: float
+    dates: StageDatesDoc | None = None
 
     def json(self) -> Json:
-        return {
+        document: Json = {
             "stage": self.stage,
             "party": self.party,
             "slack": self.slack,
             "shortfall": self.shortfall,
         }
+        if self.dates is not None:
+            document.update(start=self.dates.start, end=self.dates.end)
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class LapseDoc:
+    """Where a deadline cuts a schedule off: the first stage it cuts, and the deadline."""
+
+    stage: int
+    event: str
+    date: str
+
+    def json(self) -> Json:
+        return {"stage": self.stage, "event": self.event, "date": self.date}
 
 
 @dataclass(frozen=True, slots=True)
@@ -686,14 +837,18 @@ class PathDoc:
     breaks: BreakDoc | None
     carried_out: int
     values: Mapping[str, float]
+    lapses: LapseDoc | None = None
 
     def json(self) -> Json:
-        return {
+        document: Json = {
             "completed": self.completed,
             "breaks": None if self.breaks is None else self.breaks.json(),
             "carried_out": self.carried_out,
             "values": dict(self.values),
         }
+        if self.lapses is not None:
+            document["lapses"] = self.lapses.json()
+        return document
 
 
 @dataclass(frozen=True, slots=True)
@@ -701,7 +856,8 @@ class GivenDocument:
     """What ``detente phase --given`` returns: a given schedule, its check and its path.
 
     ``source`` says where the schedule comes from (``phasing.schedule`` or
-    ``positions.NAME.schedule``); trailing empty stages are dropped.
+    ``positions.NAME.schedule``); trailing empty stages are dropped. ``stage_dates`` and
+    ``weight_changes`` as for :class:`PhaseDocument`.
     """
 
     source: str
@@ -715,6 +871,8 @@ class GivenDocument:
     expected_values: Mapping[str, float]
     path: PathDoc
     verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
+    stage_dates: tuple[StageDatesDoc, ...] | None = None
+    weight_changes: tuple[WeightChangeDoc, ...] | None = None
 
     def json(self) -> Json:
         """The ``phase --given --json`` document."""
@@ -732,12 +890,18 @@ class GivenDocument:
         }
         if self.verification:
             document["verification"] = _verification(self.verification)
+        _calendar_keys(document, self.stage_dates, self.weight_changes)
         return document
 
 
 @dataclass(frozen=True, slots=True)
 class ImplementDocument:
-    """What ``detente implement`` returns: a schedule carried out ``sessions`` times."""
+    """What ``detente implement`` returns: a schedule carried out ``sessions`` times.
+
+    With a calendar, ``stage_dates`` dates each stage of the histogram (the JSON's
+    ``break_dates``) and ``lapsed`` counts the sessions a deadline ended (in the first stage
+    it cuts off).
+    """
 
     sessions: int
     seed: int
@@ -749,10 +913,20 @@ class ImplementDocument:
     break_stage_histogram: tuple[int, ...]
     expected_values: Mapping[str, float]
     reneged_by: Mapping[str, int]
+    stage_dates: tuple[StageDatesDoc, ...] | None = None
+    lapsed: int = 0
+
+    def breakdowns_by_date(self) -> list[Json]:
+        """``[{stage, start, end, breakdowns}, ...]``: the histogram beside each stage's dates."""
+        dates = self.stage_dates or ()
+        return [
+            {"stage": d.stage, "start": d.start, "end": d.end, "breakdowns": count}
+            for d, count in zip(dates, self.break_stage_histogram, strict=True)
+        ]
 
     def json(self) -> Json:
         """The ``implement --json`` document."""
-        return {
+        document: Json = {
             "sessions": self.sessions,
             "seed": self.seed,
             "stages": self.stages,
@@ -764,6 +938,10 @@ class ImplementDocument:
             "expected_values": dict(self.expected_values),
             "reneged_by": dict(self.reneged_by),
         }
+        if self.stage_dates is not None:
+            document["break_dates"] = self.breakdowns_by_date()
+            document["lapsed"] = self.lapsed
+        return document
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,17 +12,26 @@ from dataclasses import replace
 
 import numpy as np
 
+from detente.analysis.calendar import (
+    calendar_doc,
+    outcome_changes,
+    package_changes,
+    stage_dates,
+    struck,
+)
 from detente.analysis.documents import (
     BreakDoc,
     GivenDocument,
     ImplementDocument,
     ItemUnits,
+    LapseDoc,
     OneShotDoc,
     PackageDoc,
     PathDoc,
     PhaseDocument,
     PhasingDoc,
     StageSearchDoc,
+    WeightChangeDoc,
 )
 from detente.analysis.verification import DESIGNED, deterrence_docs, verification_docs
 from detente.errors import DetenteError
@@ -70,6 +79,7 @@ def phasing_doc(
     scenario: Scenario,
     agreement: Mapping[str, object] | None,
     ratifiable: BoolArray | None = None,
+    agreement_index: int | None = None,
 ) -> PhasingDoc | None:
     """``phasing``: the best self-enforcing schedule of the scenario's deal, and the one-shot.
 
@@ -88,6 +98,12 @@ def phasing_doc(
     ``ratifiable`` marks the outcomes every signatory's ratifiers accept, when
     factions are declared: the best schedule then uses no amount of an item
     (an issue named like it) that no ratifiable outcome gives (:func:`ratifiable_deal`).
+
+    With a calendar, ``phasing.calendar`` dates the stages and lists the events
+    (:func:`~detente.analysis.calendar.calendar_doc`); a faction change that takes a
+    position's (or the agreement's, at ``agreement_index``) outcome out of a party's win-set
+    makes that party renege from its date in the package's phasing
+    (:func:`~detente.analysis.calendar.struck`).
     """
     plan = scenario.phasing
     if plan is None:
@@ -99,6 +115,14 @@ def phasing_doc(
     outcomes = {name: scenario.space.to_dict(p.index) for name, p in scenario.positions.items()}
     packages = outcome_packages(plan, outcomes)
     found = {} if agreement is None else outcome_packages(plan, {"agreement": agreement})
+    indices = {name: p.index for name, p in scenario.positions.items()}
+
+    def phased(amounts: dict[str, float], index: int | None) -> PackageDoc:
+        return dated_package(scenario, plan, amounts, designer, index)
+
+    positions = {name: phased(amounts, indices[name]) for name, amounts in packages.items()}
+    agreed = phased(found["agreement"], agreement_index) if found else None
+    widest = max([best.stages, *(len(p.schedule or ()) for p in positions.values())])
     return PhasingDoc(
         stages=best.stages,
         objective=best.objective,
@@ -115,13 +139,37 @@ def phasing_doc(
         min_stages=None if search is None else search.stages,
         schedule=_stages(best.schedule),
         units=item_units(plan.deal),
-        positions={
-            name: package_document(plan, amounts, designer) for name, amounts in packages.items()
-        },
+        positions=positions,
         has_agreement=agreement is not None,
-        agreement=package_document(plan, found["agreement"], designer) if found else None,
+        agreement=agreed,
         verification=verification_docs(plan, best),
+        calendar=calendar_doc(
+            scenario,
+            deal,
+            max(widest, len(agreed.schedule or ()) if agreed else 0),
+            None if best.schedule is None else best.schedule.totals(),
+        ),
     )
+
+
+def dated_package(
+    scenario: Scenario,
+    plan: Phasing,
+    amounts: dict[str, float],
+    designer: Designer,
+    outcome: int | None,
+) -> PackageDoc:
+    """:func:`package_document` of a package whose ``outcome`` may be known: the faction changes
+    that take the outcome out of a party's win-set make the party renege from their dates
+    (:func:`~detente.analysis.calendar.struck`), and are reported beside the package."""
+    if outcome is None:
+        return package_document(plan, amounts, designer)
+    deal = struck(scenario, designer.deal, outcome)
+    base = designer if deal is designer.deal else Designer(deal, plan.time_limit, reasons=False)
+    document = package_document(plan, amounts, base)
+    stages = None if document.schedule is None else len(document.schedule)
+    changes = outcome_changes(scenario, deal, outcome, stages)
+    return document if changes is None else replace(document, weight_changes=changes)
 
 
 def ratifiable_deal(scenario: Scenario, deal: Deal, ratifiable: BoolArray) -> Deal:
@@ -222,10 +270,17 @@ def _cumulative(schedule: Schedule) -> tuple[dict[str, float], ...]:
     return tuple(levels.as_dicts())
 
 
-def design_document(result: Design, deal: Deal) -> PhaseDocument:
-    """The document of a design of ``deal`` (what ``detente phase --json`` prints)."""
+def design_document(
+    result: Design, deal: Deal, scenario: Scenario | None = None, outcome: int | None = None
+) -> PhaseDocument:
+    """The document of a design of ``deal`` (what ``detente phase --json`` prints).
+
+    With a calendar it dates the schedule's stages, and, given the ``scenario``, says what
+    its faction changes do to the package (the ``outcome``'s, when it is a position's).
+    """
     enforcement = result.enforcement
-    return PhaseDocument(
+    stages = 0 if result.schedule is None else result.schedule.stages
+    document = PhaseDocument(
         stages=result.stages,
         objective=result.objective,
         status=result.status,
@@ -246,25 +301,62 @@ def design_document(result: Design, deal: Deal) -> PhaseDocument:
         verification={}
         if enforcement is None
         else deterrence_docs(enforcement.verification, DESIGNED),
+        stage_dates=stage_dates(deal.calendar, stages),
+        weight_changes=_changes(scenario, deal, outcome, result.schedule),
     )
+    return document
 
 
-def path_document(path: Path) -> PathDoc:
-    """The document of an equilibrium path."""
+def _changes(
+    scenario: Scenario | None, deal: Deal, outcome: int | None, schedule: Schedule | None
+) -> tuple[WeightChangeDoc, ...] | None:
+    """The faction changes against a schedule's package: a known outcome's, else its totals."""
+    if scenario is None:
+        return None
+    stages = None if schedule is None else schedule.stages
+    if outcome is not None:
+        return outcome_changes(scenario, deal, outcome, stages)
+    return package_changes(scenario, deal, None if schedule is None else schedule.totals(), stages)
+
+
+def path_document(path: Path, deal: Deal | None = None, stages: int = 0) -> PathDoc:
+    """The document of an equilibrium path (of a ``stages``-stage schedule of ``deal``, whose
+    calendar, if any, dates the break and the lapse)."""
     broken = path.breaks
+    calendar = None if deal is None else deal.calendar
+    dates = stage_dates(calendar, stages)
+    lapse = None
+    if calendar is not None and path.lapses is not None:
+        deadline = calendar.deadline(stages)
+        assert deadline is not None  # the path lapses: a deadline cuts the schedule
+        lapse = LapseDoc(path.lapses, deadline.name, deadline.date.isoformat())
     return PathDoc(
         completed=path.completed,
         breaks=None
         if broken is None
-        else BreakDoc(broken.stage, broken.party, broken.slack, broken.shortfall),
+        else BreakDoc(
+            broken.stage,
+            broken.party,
+            broken.slack,
+            broken.shortfall,
+            None if dates is None else dates[broken.stage - 1],
+        ),
         carried_out=path.carried_out,
         values=dict(path.values),
+        lapses=lapse,
     )
 
 
-def given_document(deal: Deal, schedule: Schedule, source: str) -> GivenDocument:
+def given_document(
+    deal: Deal,
+    schedule: Schedule,
+    source: str,
+    scenario: Scenario | None = None,
+    outcome: int | None = None,
+) -> GivenDocument:
     """``phase --given``: a given schedule (trailing empty stages dropped), checked, and its
-    equilibrium path."""
+    equilibrium path; with a calendar, its stage dates and (given the ``scenario``) what the
+    faction changes do to its package (the ``outcome``'s, when it is a position's)."""
     schedule = schedule.trimmed()
     valuation = Valuation(deal, schedule.stages)
     enforcement = check(deal, schedule, valuation)
@@ -278,17 +370,22 @@ def given_document(deal: Deal, schedule: Schedule, source: str) -> GivenDocument
         slack=dict(zip(enforcement.labels, enforcement.slacks, strict=True)),
         completion_probability=enforcement.completion_probability,
         expected_values=dict(enforcement.expected_values),
-        path=path_document(equilibrium_path(deal, schedule, valuation)),
+        path=path_document(equilibrium_path(deal, schedule, valuation), deal, schedule.stages),
+        stage_dates=stage_dates(deal.calendar, schedule.stages),
+        weight_changes=_changes(scenario, deal, outcome, schedule),
         verification=deterrence_docs(enforcement.verification, source),
     )
 
 
-def min_stages_document(plan: Phasing, target: float) -> PhaseDocument:
+def min_stages_document(
+    plan: Phasing, target: float, scenario: Scenario | None = None, outcome: int | None = None
+) -> PhaseDocument:
     """``phase --min-stages``: the design in the fewest stages that carry ``target``.
 
     The one-shot is the one-stage exchange with the target; when no number of
     stages up to ``plan.max_stages`` carries it, the document is the largest
     design in that many stages, marked infeasible, with the search's reason.
+    ``scenario`` and ``outcome`` as for :func:`design_document`.
     """
     search = min_stages(plan.deal, target, plan.max_stages, plan.time_limit)
     one = design(plan.deal, 1, "total", target, plan.time_limit).one_shot
@@ -299,8 +396,13 @@ def min_stages_document(plan: Phasing, target: float) -> PhaseDocument:
             document, stages=None, status="infeasible", schedule=None, cumulative=None
         )
         document = replace(document, binding=(), slack={}, verification={})
+        document = replace(
+            document,
+            stage_dates=stage_dates(plan.deal.calendar, 0),
+            weight_changes=_changes(scenario, plan.deal, outcome, None),
+        )
     else:
-        document = design_document(search.design, plan.deal)
+        document = design_document(search.design, plan.deal, scenario, outcome)
     return replace(
         document,
         one_shot=_one_shot(one),
@@ -324,4 +426,6 @@ def implement_document(
         break_stage_histogram=tuple(run.break_stage_histogram),
         expected_values=dict(run.expected_values),
         reneged_by=dict(run.reneged_by),
+        stage_dates=stage_dates(deal.calendar, len(run.break_stage_histogram)),
+        lapsed=run.lapsed,
     )

@@ -54,6 +54,7 @@ def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
             scenario,
             None if agreement is None else outcome_json(scenario, agreement.index),
             ratified.win_sets.common if ratified.factions else None,
+            None if agreement is None else agreement.index,
         ),
     )
     return replace(document, claims=claims_doc(scenario, document))

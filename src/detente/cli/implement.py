@@ -8,6 +8,7 @@ import numpy as np
 import typer
 
 from detente import sizes
+from detente.analysis.calendar import stage_dates
 from detente.analysis.phasing import implement_document
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.cli.phase import StagesOpt, phasing_of
@@ -68,11 +69,22 @@ def implement(
         f"{outcome.completion_probability:.4f})",
         highlight=False,
     )
+    dates = stage_dates(plan.deal.calendar, len(outcome.break_stage_histogram))
     console.print(
         "broke down in stage: "
-        + ", ".join(f"{k}: {c}" for k, c in enumerate(outcome.break_stage_histogram, start=1)),
+        + ", ".join(
+            f"{k}{'' if dates is None else f' ({dates[k - 1].span})'}: {c}"
+            for k, c in enumerate(outcome.break_stage_histogram, start=1)
+        ),
         highlight=False,
     )
+    calendar = plan.deal.calendar
+    if outcome.lapsed and calendar is not None:
+        deadline = calendar.deadline(len(outcome.break_stage_histogram))
+        said = "" if deadline is None else f" {deadline.name!r} ({deadline.date})"
+        console.print(
+            literal(f"lapsed unfinished at the deadline{said}: {outcome.lapsed}"), highlight=False
+        )
     console.print(
         literal("expected values: " + ", ".join(f"{p} {v:.6g}" for p, v in outcome.expected_values))
     )

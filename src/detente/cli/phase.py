@@ -10,7 +10,14 @@ import typer
 from rich.table import Table
 
 from detente import sizes
-from detente.analysis.documents import GivenDocument, ItemUnits, PhaseDocument
+from detente.analysis.calendar import struck
+from detente.analysis.documents import (
+    GivenDocument,
+    ItemUnits,
+    PhaseDocument,
+    StageDatesDoc,
+    WeightChangeDoc,
+)
 from detente.analysis.phasing import (
     design_document,
     given_document,
@@ -125,10 +132,11 @@ def phase(
     if given:
         _given(loaded, plan, position, json_, bool(stages or min_stages_ or target or objective))
         return
-    deal = plan.deal
+    deal, outcome = plan.deal, None
     if position is not None:
         amounts = position_package(loaded, plan, position)
-        deal = fix_package(deal, amounts)
+        outcome = loaded.positions[position].index
+        deal = fix_package(struck(loaded, deal, outcome), amounts)
         target, min_stages_ = sum(amounts.values()), min_stages_ or stages is None
     if equal_steps:
         for name in equal_steps:
@@ -137,15 +145,16 @@ def phase(
     goal = plan.target if target is None else target
     if min_stages_:
         limit = max_stages or plan.max_stages
-        document = _min_stages(replace(plan, deal=deal, max_stages=limit), goal)
+        document = _min_stages(replace(plan, deal=deal, max_stages=limit), goal, loaded, outcome)
     else:
         chosen = _objective(objective, plan.objective)
         result = design(deal, stages or plan.stages, chosen, goal, plan.time_limit)
-        document = design_document(result, deal)
+        document = design_document(result, deal, loaded, outcome)
     if json_:
         emit_json(document.json())
     else:
-        render(document.json(), document.units)
+        render(document.json(), document.units, document.stage_dates)
+        render_changes(document.weight_changes, fixed=outcome is not None)
 
 
 def _given(
@@ -156,41 +165,56 @@ def _given(
             "--given analyses a schedule the scenario gives: it takes no --stages, "
             "--min-stages, --target or --objective"
         )
+    deal, outcome = plan.deal, None
     if position is None:
         schedule, source, where = plan.schedule, "phasing.schedule", "phasing.schedule"
     else:
         position_package(scenario, plan, position)
         schedule = scenario.positions[position].schedule
         source = where = f"positions.{position}.schedule"
+        outcome = scenario.positions[position].index
+        deal = struck(scenario, deal, outcome)
     if schedule is None:
         raise DetenteError(
             f"{scenario.path or scenario.name}: --given needs a schedule, and {where} gives "
             "none; add one ({item: amount} per stage) or drop --given to design one"
         )
-    document = given_document(plan.deal, schedule, source)
+    document = given_document(deal, schedule, source, scenario, outcome)
     if json_:
         emit_json(document.json())
     else:
         render_given(document)
+        render_changes(document.weight_changes, fixed=outcome is not None)
+
+
+def _dated(stage: int, dates: Sequence[StageDatesDoc] | None) -> str:
+    """``stage 3`` or, with a calendar, ``stage 3 (2020-03-01 to 2020-09-01)``."""
+    return f"stage {stage}" if not dates else f"stage {stage} ({dates[stage - 1].span})"
 
 
 def render_given(document: GivenDocument) -> None:
     """Print where a given schedule's equilibrium path breaks, and its schedule."""
-    path = document.path
-    if path.breaks is None:
-        verdict = f"completed: every mover honours, all {document.stages} stage(s) carried out"
-    else:
+    path, dates = document.path, document.stage_dates
+    if path.breaks is not None:
         broken = path.breaks
         verdict = (
-            f"breaks in stage {broken.stage} at {broken.party}: reneging is worth "
+            f"breaks in {_dated(broken.stage, dates)} at {broken.party}: reneging is worth "
             f"{broken.shortfall:.6g} more than honouring there (slack {broken.slack:.6g}); "
             f"{path.carried_out} stage(s) carried out before"
         )
+    elif path.lapses is not None:
+        lapse = path.lapses
+        verdict = (
+            f"lapses at the deadline {lapse.event!r} ({lapse.date}): {_dated(lapse.stage, dates)} "
+            f"and later are cut off; {path.carried_out} stage(s) carried out before"
+        )
+    else:
+        verdict = f"completed: every mover honours, all {document.stages} stage(s) carried out"
     console.print(literal(f"{document.source}, {document.stages} stage(s): {verdict}"))
     values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
     console.print(literal(f"values along the path: {values}"))
     _verification(document.json().get("verification", {}))
-    _schedule_table(document.schedule, document.units)
+    _schedule_table(document.schedule, document.units, dates)
 
 
 def _verification(entries: Mapping[str, Mapping[str, Any]]) -> None:
@@ -199,12 +223,40 @@ def _verification(entries: Mapping[str, Mapping[str, Any]]) -> None:
         console.print(literal(verdict(item, entry, _number)))
 
 
-def _min_stages(plan: Phasing, target: float | None) -> PhaseDocument:
+def render_changes(changes: Sequence[WeightChangeDoc] | None, fixed: bool) -> None:
+    """Say what each faction change does to the package (``fixed``: a position's, which the
+    schedule then counts; else a designed or given one's, reported only)."""
+    for change in changes or ():
+        head = (
+            f"faction change {change.event!r} ({change.date}: {change.party}'s {change.faction} "
+            f"weighs {change.weight:g})"
+        )
+        if change.in_win_set is None:
+            said = "cannot be judged: no item is named like an issue"
+        elif change.in_win_set:
+            said = f"the package stays in {change.party}'s win-set"
+        elif fixed:
+            said = (
+                f"takes the package out of {change.party}'s win-set: {change.party} reneges on "
+                "any step it still has to take"
+            )
+        else:
+            said = (
+                f"takes the package out of {change.party}'s win-set (reported only: phase the "
+                "package as a position to carry the change out)"
+            )
+        when = "" if change.stage is None else f", in stage {change.stage}"
+        console.print(literal(f"{head}{when}: {said}"))
+
+
+def _min_stages(
+    plan: Phasing, target: float | None, scenario: Scenario, outcome: int | None
+) -> PhaseDocument:
     if target is None:
         raise DetenteError(
             "--min-stages needs a target: give --target X or phasing.target in the scenario"
         )
-    return min_stages_document(plan, target)
+    return min_stages_document(plan, target, scenario, outcome)
 
 
 def _number(x: float) -> str:
@@ -231,8 +283,11 @@ def _stage_count(stages: int | None) -> str:
     return "no number of stages suffices" if stages is None else f"{stages} stage(s)"
 
 
-def render(document: dict[str, Any], units: ItemUnits) -> None:
-    """Print the readable summary of a design document (``units``: how its amounts read)."""
+def render(
+    document: dict[str, Any], units: ItemUnits, dates: Sequence[StageDatesDoc] | None = None
+) -> None:
+    """Print the readable summary of a design document (``units``: how its amounts read;
+    ``dates``: its stages' dates, with a calendar)."""
     if "min_stages" in document:
         fewest = f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})"
         console.print(literal(fewest))
@@ -250,7 +305,7 @@ def render(document: dict[str, Any], units: ItemUnits) -> None:
         console.print(literal(document["reason"]))
     if not document["schedule"]:
         return
-    _schedule_table(document["schedule"], units)
+    _schedule_table(document["schedule"], units, dates)
     console.print(literal("binding: " + (", ".join(document["binding"]) or "none")))
     _verification(document.get("verification", {}))
 
@@ -265,10 +320,17 @@ def _delivered(stage: Mapping[str, float], units: ItemUnits) -> str:
     return ", ".join(given) or "nothing"
 
 
-def _schedule_table(schedule: Sequence[Mapping[str, float]], units: ItemUnits) -> None:
+def _schedule_table(
+    schedule: Sequence[Mapping[str, float]],
+    units: ItemUnits,
+    dates: Sequence[StageDatesDoc] | None = None,
+) -> None:
     table = Table(title="Schedule: what is delivered in each stage")
     table.add_column("stage", justify="right")
+    if dates:
+        table.add_column("dates")
     table.add_column("delivered")
     for k, stage in enumerate(schedule, start=1):
-        table.add_row(str(k), literal(_delivered(stage, units)))
+        when = (dates[k - 1].span,) if dates else ()
+        table.add_row(str(k), *when, literal(_delivered(stage, units)))
     console.print(table)

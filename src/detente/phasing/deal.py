@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from detente.errors import DetenteError
+from detente.phasing.calendar import Calendar
 from detente.phasing.items import Item, Link, check_links, check_verifies
 from detente.phasing.truth import TrueType
 from detente.trust import TrustTable
@@ -51,6 +52,8 @@ class Deal:
     relationship, truncated (without it, a relationship whose schedule ends
     unravels from its last stage back, as in [LockwoodThomas2002]). ``truth`` declares
     parties' true types (:mod:`detente.phasing.truth`); the others' follow their beliefs.
+    ``calendar`` dates the stages (:mod:`detente.phasing.calendar`): stage lengths, dated
+    events and the cost of delay; without one a stage is one period.
 
     >>> from detente.phasing.items import party_values
     >>> deal = Deal(
@@ -71,6 +74,7 @@ class Deal:
     measure: tuple[str, ...] = ()
     tail: int = 0
     truth: tuple[tuple[str, TrueType], ...] = ()
+    calendar: Calendar | None = None
     _names: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
     _parties: list[str] = field(init=False, repr=False, compare=False, default_factory=list)
 
@@ -96,6 +100,8 @@ class Deal:
             self._known_party(party, "trust")
         for party, _ in self.truth:
             self._known_party(party, "truth")
+        for party in () if self.calendar is None else self.calendar.parties:
+            self._known_party(party, "the calendar")
 
     def _order_text(self) -> str:
         return " then ".join("+".join(group) for group in self.order) or "(empty)"

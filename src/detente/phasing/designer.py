@@ -11,6 +11,12 @@ Objectives: ``total`` (the measured amount carried out), ``surplus`` (the
 parties' expected joint present value, stakeholders included) and
 ``completion`` (the probability the target deal is completed: with hazards
 per move this is achieved by the fewest stages that carry it).
+
+A calendar (:mod:`detente.phasing.calendar`) shapes the programs: no design
+uses a stage a deadline cuts off, and with a cost of delay or a dated strike a
+``K``-stage design is the best over ``1…K`` stages (a program of ``K`` stages
+would charge ``K`` stages of delay, or a strike in its last stage, to a
+schedule that finishes sooner).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
+from detente.phasing.calendar import Strike
 from detente.phasing.deal import Deal, fix_package
 from detente.phasing.enforcement import Enforcement, Valuation, affine, check, deterrence
 from detente.phasing.highs import Program, ProgramResult, Status, minimize
@@ -177,8 +184,10 @@ class _Program:
         return row.ravel()
 
     def upper(self) -> FloatArray:
+        """Each amount's upper bound: the item's, or 0 where a certain strike bars it."""
         per_item = [min(it.per_stage, it.total[1]) for it in self.deal.items]
-        return np.repeat(np.array(per_item, dtype=np.float64), self.stages)
+        bounds = np.repeat(np.array(per_item, dtype=np.float64), self.stages)
+        return np.where(self.compiled.valuation.barred().ravel(), 0.0, bounds)
 
     def integer(self) -> NDArray[np.bool_]:
         return np.repeat([it.binary for it in self.deal.items], self.stages)
@@ -458,6 +467,36 @@ class Designer:
         self._programs: dict[int, _Program] = {}
         self._designs: dict[tuple[int, Objective, float | None], Design] = {}
         self.fixed_total = fixed_total(deal)
+        calendar = deal.calendar
+        self._dated = calendar is not None and (
+            any(c > 0 for _, c in calendar.delay_cost)
+            or any(isinstance(e, Strike) and e.hazard > 0 for e in calendar.events)
+        )
+        """Whether a program of K stages charges what a shorter schedule would not pay: a cost
+        of delay, or a dated strike at a move the schedule could leave empty."""
+
+    def usable(self, stages: int) -> int:
+        """The stages a design of ``stages`` stages may use: all, or those before a deadline."""
+        calendar = self.deal.calendar
+        return stages if calendar is None or stages < 1 else calendar.horizon(stages)
+
+    def _cut(self, stages: int) -> str:
+        """What of ``stages`` stages the calendar rules out (a deadline's stages, a party's
+        deliveries after a certain strike), in words, or nothing."""
+        calendar = self.deal.calendar
+        if calendar is None:
+            return ""
+        said = [
+            f"{event.party} can deliver nothing from stage {k + 1} ({event.name!r})"
+            for event, k in calendar.certain(stages)
+        ]
+        deadline = calendar.deadline(stages)
+        if deadline is not None:
+            said.append(
+                f"the deadline {deadline.name!r} on {deadline.date} leaves at most "
+                f"{self.usable(stages)} stage(s)"
+            )
+        return f" ({'; '.join(said)})" if said else ""
 
     def package(self, amounts: Mapping[str, float]) -> Designer:
         """The designer of the deal with the named items' totals fixed (:func:`fix_package`).
@@ -488,7 +527,31 @@ class Designer:
             )
         if objective == "completion":
             return self._most_likely(stages, target)
-        return self._with_one_shot(self.get(stages, objective, target), target)
+        found = self.get(stages, objective, target)
+        if self._dated:
+            found = self._soonest(stages, objective, target, found)
+        return self._with_one_shot(found, target)
+
+    def _soonest(
+        self, stages: int, objective: Objective, target: float | None, found: Design
+    ) -> Design:
+        """The best design over ``1…stages`` stages, fewer stages on ties (a program charges
+        a cost of delay for every stage and a dated strike at its stage's move, even where the
+        schedule ends sooner, so fewer can be worth more); with the total fixed, the fewest
+        stages that carry it."""
+        best: Design | None = None
+        fixed = target is not None or self.fixed_total is not None
+        for k in range(1, self.usable(stages) + 1):
+            design = self.get(k, objective, target, explain=False)
+            if not design.feasible:
+                continue
+            if fixed:
+                return design
+            score = design.total if objective == "total" else design.value
+            top = None if best is None else (best.total if objective == "total" else best.value)
+            if top is None or (score is not None and score > top + TOLERANCE * (1 + abs(top))):
+                best = design
+        return found if best is None else best
 
     def get(
         self, stages: int, objective: Objective, target: float | None, explain: bool = True
@@ -501,6 +564,7 @@ class Designer:
         fixed = self.fixed_total
         if target is not None and fixed is not None and _same(target, fixed):
             target = None
+        stages = self.usable(stages)
         key = (stages, objective, target)
         if key not in self._designs:
             self._designs[key] = self._design(stages, objective, target)
@@ -631,23 +695,25 @@ class Designer:
         """Every number of stages in increasing order: extra stages can hurt (no monotonicity)."""
         if max_stages < 1:
             raise DetenteError(f"max_stages must be at least 1, got {max_stages}")
-        for k in range(1, max_stages + 1):
+        usable, cut = self.usable(max_stages), self._cut(max_stages)
+        for k in range(1, usable + 1):
             found = self.get(k, "total", target, explain=False)
             if found.feasible:
                 return StageSearch(k, f"{k} stage(s) carry a total of {target:g}", found)
-        best = self.get(max_stages, "total", None)
+        best = self.get(usable, "total", None)
         if best.total is not None and best.total < target:
             reason = (
-                f"no number of stages up to {max_stages} suffices: the largest self-enforcing total "
-                f"with {max_stages} stages is {best.total:.6g}, below the target {target:g}"
+                f"no number of stages up to {max_stages} suffices{cut}: the largest "
+                f"self-enforcing total with {usable} stages is {best.total:.6g}, below the "
+                f"target {target:g}"
             )
         elif self.fixed_total and _same(target, self.fixed_total):
             reason = (
                 f"infeasible: no self-enforcing schedule of up to {max_stages} stages carries "
-                f"the whole package (a total of {self.fixed_total:g})"
+                f"the whole package (a total of {self.fixed_total:g}){cut}"
             )
         else:
-            reason = self.get(max_stages, "total", target).reason
+            reason = self.get(usable, "total", target).reason + cut
         return StageSearch(None, reason, None)
 
 

@@ -6,7 +6,8 @@ The derivation, and how the reference models of phased exchange [Fearon1995]
 move in stage ``t``:
 
 * **honouring** is worth its deliveries now, then, move group by move group,
-  the others' deliveries and the stage's flows, discounted per stage and
+  the others' deliveries and the stage's flows (less any cost of delay),
+  discounted per stage (by the stage's length in periods, with a calendar) and
   weighted by ``i``'s belief that each other mover honours its next step
   (beliefs along the compliance path, :func:`detente.trust.compliance_path`),
   the completion value at the end, and, where another party reneges, ``i``'s
@@ -16,6 +17,10 @@ move in stage ``t``:
   the stage), the flows of delivered items that go on (the reversible share of
   the others' items is withdrawn) less the reversible share of one-time
   benefits clawed back.
+
+Dated events (:mod:`detente.phasing.calendar`) strike a party's move from
+their stage on, or end the deal unfinished at a deadline: a lapse, valued as a
+breakdown at the first stage cut off.
 
 Both are affine in the schedule's amounts; the designer builds its linear
 constraints by evaluating this same valuation on a basis of schedules, so the
@@ -69,11 +74,16 @@ class Valuation:
         self.outside = np.array([s.outside for s in deal.stakes], dtype=np.float64)
         self.completion = np.array([s.completion for s in deal.stakes], dtype=np.float64)
         self.pv = self._perpetuity()
+        self._clock()
         self.types = self._types()
         """Every party's true type (committed probability, hazard): declared, else its belief's."""
-        self.truth = self._outside_view()
+        self._strikes, self.struck = self._dated_strikes()
+        self.truth = self._outside_view() * self.struck
         self.views = np.stack([self.beliefs(p) for p in range(len(deal.parties))])
-        """``[truster, trustee, stage]``: every party's beliefs along the compliance path."""
+        """``[truster, trustee, stage]``: every party's beliefs along the compliance path, each
+        dated strike (:meth:`strikes`) counted at its stage."""
+        if self._strikes:
+            self.views = self.views * self._about_others(self.struck)
         self._sums_of: FloatArray | None = None
         self._sums: dict[int, FloatArray] = {}
         self._breakdowns: dict[tuple[int, frozenset[int]], FloatArray] = {}
@@ -96,10 +106,50 @@ class Valuation:
                 )
         return np.where(self.delta < 1.0, 1.0 / np.maximum(1.0 - self.delta, 1e-300), 0.0)
 
+    def _clock(self) -> None:
+        """Each stage's discount, flow weight and delay cost per party, and the deadline's cut.
+
+        A stage of ``d`` periods (one without a calendar) discounts by ``δ^d`` across it
+        and weighs a flow per period by ``(1 − δ^d)/(1 − δ)`` (``d`` at ``δ = 1``).
+        """
+        calendar, K = self.deal.calendar, self.stages
+        periods = np.ones(K) if calendar is None else calendar.periods(K)
+        delta = self.delta[:, None]
+        self.discount: FloatArray = delta ** periods[None, :]
+        """``[party, stage]``: the discount across each stage."""
+        patient = delta < 1.0
+        self.annuity: FloatArray = np.where(
+            patient, (1.0 - self.discount) / np.where(patient, 1.0 - delta, 1.0), periods[None, :]
+        )
+        """``[party, stage]``: a flow of 1 per period over the stage, at the stage's start."""
+        self.reach: FloatArray = delta ** np.concatenate([[0.0], np.cumsum(periods)[:-1]])[None, :]
+        """``[party, stage]``: the discount from the first stage's start to each stage's start."""
+        costs = {} if calendar is None else dict(calendar.delay_cost)
+        per_period = np.array([costs.get(p, 0.0) for p in self.deal.parties], dtype=np.float64)
+        self.delay: FloatArray = per_period[:, None] * self.annuity
+        """``[party, stage]``: each party's cost of delay over each stage, paid for every
+        stage that the deal outlasts unfinished (all but the last, when it completes)."""
+        self._delayed = bool(per_period.any())
+        self._uneven = bool((self.annuity != 1.0).any())
+        self.horizon = K if calendar is None else calendar.horizon(K)
+        """The stages that can be carried out: all of them, or those before a deadline."""
+        self._everyone = frozenset(range(len(self.deal.parties)))
+
+    @property
+    def lapses(self) -> bool:
+        """Whether a deadline cuts the schedule short (it ends unfinished, in a breakdown)."""
+        return self.horizon < self.stages
+
     @property
     def n_groups(self) -> int:
-        """Move groups over the whole schedule."""
-        return self.stages * len(self.groups)
+        """Move groups over the stages that can be carried out (the whole schedule unless a
+        deadline cuts it)."""
+        return self.horizon * len(self.groups)
+
+    @property
+    def checked_groups(self) -> int:
+        """Move groups whose moves are checked: all but the ``tail``'s, before any deadline."""
+        return min(max(self.stages - self.deal.tail, 0), self.horizon) * len(self.groups)
 
     def beliefs(self, truster: int) -> FloatArray:
         """``[trustee, stage]``: the truster's honour probabilities along the compliance path."""
@@ -110,6 +160,63 @@ class Valuation:
                 model = self.deal.trust.model(parties[truster], trustee)
                 view[q] = compliance_path(model, self.stages)
         return view
+
+    def _dated_strikes(self) -> tuple[tuple[tuple[int, int, float], ...], FloatArray]:
+        """``((party, stage, 1 − hazard), ...)`` of the calendar's strikes, and the product
+        ``[party, stage]`` of the uncertain ones at the stages they fall in.
+
+        A certain strike (hazard 1) is left out of that product: the designer gives the
+        party nothing to deliver from its stage on (:meth:`barred`), so no designed move is
+        struck, and a given schedule meets it at the party's next non-empty move.
+        """
+        calendar = self.deal.calendar
+        found = () if calendar is None else calendar.strikes(self.stages)
+        strikes = tuple((self.deal.party_index(q), k, 1.0 - h) for q, k, h in found)
+        struck = np.ones((len(self.deal.parties), self.stages))
+        for q, k, keep in strikes:
+            if keep > 0.0:
+                struck[q, k] *= keep
+        return strikes, struck
+
+    def barred(self) -> BoolArray:
+        """``[item, stage]``: the amounts a certain strike rules out, those of the struck party's
+        items from the strike's stage on (it reneges on any move it still has to make)."""
+        barred = np.zeros((len(self.deal.items), self.stages), dtype=np.bool_)
+        for q, k, keep in self._strikes:
+            if keep == 0.0:
+                barred[self.giver == q, k:] = True
+        return barred
+
+    def _about_others(self, factors: FloatArray) -> FloatArray:
+        """``factors[trustee, stage]`` as ``[truster, trustee, stage]``, 1 where a party would
+        weigh its own move (it knows its own plan)."""
+        n = len(self.deal.parties)
+        spread = np.broadcast_to(factors, (n, *factors.shape)).copy()
+        spread[np.arange(n), np.arange(n)] = 1.0
+        return spread
+
+    def strikes(self, active: BoolArray | None = None) -> FloatArray:
+        """``[party, stage]``: the probability that no dated event strikes the party's move.
+
+        A strike falls on the party's next non-empty move from the stage of its date
+        (``active`` says which moves of one schedule deliver something); without ``active``,
+        on the move of that stage, empty or not (the designer's programs).
+        """
+        if active is None or not self._strikes:
+            return self.struck
+        return np.where(active, self.struck, 1.0) * self._moved(active)
+
+    def _moved(self, active: BoolArray) -> FloatArray:
+        """``[party, stage]``: the strikes :attr:`struck` does not place (those that fell on
+        empty moves, and the certain ones) at the mover's next non-empty move (1 elsewhere)."""
+        moved = np.ones_like(self.struck)
+        for q, k, keep in self._strikes:
+            if active[q, k] and keep > 0.0:
+                continue  # in :attr:`struck` already
+            later = np.flatnonzero(active[q, k:])
+            if later.size:
+                moved[q, k + int(later[0])] *= keep
+        return moved
 
     def _outside_view(self) -> FloatArray:
         """``[party, stage]``: the probability each party's move is honoured when its type
@@ -198,20 +305,31 @@ class Valuation:
         return V
 
     def end_value(self, X: FloatArray) -> FloatArray:
-        """``[batch, party]``: the value after the last move (completion, then flows forever)."""
+        """``[batch, party]``: the value after the last move (completion, then flows forever
+        from the end of the last stage), or, when a deadline cuts the schedule, the lapse: a
+        breakdown with nothing delivered at the first stage cut off."""
+        if self.lapses:
+            return self.breakdowns(X, self.n_groups, self._everyone)
         flows: FloatArray = X.sum(axis=2) @ self.flow
-        return self.completion + self.delta * self.pv * flows
+        return self.completion + self.discount[:, -1] * self.pv * flows
 
     def go_on(self, X: FloatArray, n: int, after: FloatArray) -> FloatArray:
         """``[batch, party]``: the value of group ``n`` when every member honours, ``after``
-        being the value from the next group on: the group's deliveries, the stage's flows
-        if it ends the stage, then ``after`` (discounted if it is in the next stage)."""
+        being the value from the next group on: the group's deliveries, the stage's flows if
+        it ends the stage, then ``after``. The completion value is paid in the last stage;
+        a stage followed by another (or by a deadline's lapse) costs its delay and discounts
+        ``after`` across its length."""
         G = len(self.groups)
         t, g = divmod(n, G)
         value: FloatArray = (X[:, :, t] * self._in_group[g]) @ self.once
         if g == G - 1:
-            value += self._earlier(X, t + 1) @ self.flow
-            return value + (self.delta if n + 1 < self.n_groups else 1.0) * after
+            flows: FloatArray = self._earlier(X, t + 1) @ self.flow
+            value += flows * self.annuity[:, t] if self._uneven else flows
+            if n + 1 == self.n_groups and not self.lapses:
+                return value + after  # completed: the completion value is paid in this stage
+            if self._delayed:
+                value -= self.delay[:, t]  # the deal is still unfinished through this stage
+            return value + self.discount[:, t] * after
         return value + after
 
     def continuation(self, X: FloatArray, party: int, view: FloatArray) -> FloatArray:
@@ -275,18 +393,22 @@ class Valuation:
         np.logical_or.at(active, self.giver, delivers)
         return active
 
-    @staticmethod
-    def effective(views: FloatArray, active: BoolArray) -> FloatArray:
-        """``views`` with every empty move honoured for sure (``[..., trustee, stage]``)."""
-        return np.where(active, views, 1.0)
+    def effective(self, views: FloatArray, active: BoolArray) -> FloatArray:
+        """``views`` (this valuation's ``[truster, trustee, stage]`` beliefs or ``[party,
+        stage]`` truth) at the moves of one schedule: every empty move honoured for sure, and
+        a dated strike that fell on an empty move moved to the mover's next non-empty one."""
+        honoured = np.where(active, views, 1.0)
+        if not self._strikes:
+            return honoured
+        moved = self._moved(active)
+        return honoured * (moved if views.ndim == 2 else self._about_others(moved))
 
     # --- results ----------------------------------------------------------------------------
 
     def moves(self) -> Iterator[tuple[int, int, str]]:
         """``(group n, party, label)`` of every checked move, in time order."""
         G = len(self.groups)
-        checked = max(self.stages - self.deal.tail, 0) * G
-        for n in range(checked):
+        for n in range(self.checked_groups):
             for p in self.groups[n % G]:
                 yield n, p, f"stage {n // G + 1}: {self.deal.parties[p]}"
 
@@ -313,7 +435,9 @@ class Valuation:
 
     def completion_probability(self, active: BoolArray | None = None) -> float:
         """Probability no hazard strikes a move (every move, or only the ``active`` ones): the
-        completion probability of a self-enforcing schedule."""
+        completion probability of a self-enforcing schedule (0 when a deadline cuts it)."""
+        if self.lapses:
+            return 0.0
         truth = self.truth if active is None else self.effective(self.truth, active)
         movers = [p for group in self.groups for p in group]
         return float(np.prod(truth[movers]))

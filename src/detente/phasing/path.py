@@ -61,12 +61,15 @@ class Path:
     ``completion_probability`` the chance that every move is honoured, over the
     parties' true types (:mod:`detente.phasing.truth`): a committed party
     honours where the plan has it renege, every move can be struck by its
-    mover's hazard.
+    mover's hazard. ``lapses`` is the stage (from 1) from which a deadline of the
+    deal's calendar cuts the schedule off, if it does: the deal then ends
+    unfinished there, whoever honours.
     """
 
     moves: tuple[Move, ...]
     values: tuple[tuple[str, float], ...]
     completion_probability: float = 1.0
+    lapses: int | None = None
 
     @property
     def breaks(self) -> Move | None:
@@ -75,8 +78,9 @@ class Path:
 
     @property
     def completed(self) -> bool:
-        """Whether every mover honours along the path (the schedule is self-enforcing)."""
-        return self.breaks is None
+        """Whether every mover honours along the path and no deadline cuts it (without a
+        deadline: whether the schedule is self-enforcing)."""
+        return self.breaks is None and self.lapses is None
 
     def reneges(self, stage: int, party: str) -> bool:
         """Whether the plan has ``party`` renege at its move in ``stage`` (counted from 1)."""
@@ -86,7 +90,11 @@ class Path:
     def carried_out(self) -> int:
         """The number of stages carried out in full before the break (all of them if none)."""
         broken = self.breaks
-        return max((m.stage for m in self.moves), default=0) if broken is None else broken.stage - 1
+        if broken is not None:
+            return broken.stage - 1
+        if self.lapses is not None:
+            return self.lapses - 1
+        return max((m.stage for m in self.moves), default=0)
 
 
 def equilibrium_path(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) -> Path:
@@ -129,7 +137,7 @@ class _Induction:
         self.views = self.beliefs.copy()
         """``[truster, trustee, stage]``: beliefs; where the plan has the trustee renege, the
         truster's belief that it is committed (and honours all the same)."""
-        self.checked = max(valuation.stages - valuation.deal.tail, 0) * len(valuation.groups)
+        self.checked = valuation.checked_groups
         self.plan: dict[tuple[int, int], float] = {}
         """``(group, party)`` → the slack of every non-empty checked move."""
 
@@ -149,7 +157,8 @@ class _Induction:
             for (n, p), slack in sorted(self.plan.items())
         )
         values, completion = self._over_types()
-        return Path(moves, tuple(zip(parties, values, strict=True)), completion)
+        lapses = v.horizon + 1 if v.lapses else None
+        return Path(moves, tuple(zip(parties, values, strict=True)), completion, lapses)
 
     def _over_types(self) -> tuple[list[float], float]:
         """Every party's value and the completion probability, over the true types of the
@@ -173,20 +182,21 @@ class _Induction:
                     truth[p, n // len(v.groups)] = 0.0
             views = np.broadcast_to(truth, (len(parties), *truth.shape))
             values += chance * v.continuations(self.X, views)[0, 0]
-            if len(committed) == len(renegers):
+            if len(committed) == len(renegers) and not v.lapses:
                 completion = chance * hazards
         return [float(x) for x in values], completion
 
     def _committed(self) -> FloatArray:
         """``[truster, trustee, stage]``: each truster's belief that the trustee is committed
-        (:func:`~detente.phasing.truth.from_belief`); a party knows its own plan (0)."""
+        (:func:`~detente.phasing.truth.from_belief`) and struck by no dated event; a party
+        knows its own plan (0)."""
         deal, parties = self.v.deal, self.v.deal.parties
         committed = np.zeros_like(self.beliefs)
         for i, truster in enumerate(parties):
             for q, trustee in enumerate(parties):
                 if i != q and (truster, trustee) in deal.trust.beliefs:
                     committed[i, q] = from_belief(deal.trust.model(truster, trustee)).committed
-        return committed
+        return committed * self.v.strikes(self.active)[None] if self.v.deal.calendar else committed
 
     def _decide(self, n: int, honoured: FloatArray) -> bool:
         """The movers' choices in group ``n``, each a best response to the plan after the

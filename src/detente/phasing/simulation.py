@@ -5,7 +5,9 @@ committed with its probability, else an opportunist. At each non-empty move
 the mover's hazard may strike; an opportunist also reneges wherever the
 schedule's equilibrium path (:mod:`detente.phasing.path`) has it renege, a
 committed party never does. An empty move cannot be reneged. The first
-reneging ends the session; everyone then gets its breakdown value. Beliefs
+reneging ends the session; everyone then gets its breakdown value. A dated
+strike (:mod:`detente.phasing.calendar`) adds its probability at the move it
+falls on; a deadline ends every session still running there (a lapse). Beliefs
 never decide what a party does, only what the others expect: that is what the
 path is computed from.
 """
@@ -32,6 +34,8 @@ class Implementation:
     ``break_stage_histogram[k]`` counts the sessions that broke down in stage
     ``k + 1``; ``completion_probability`` is the analytic probability that every
     move is honoured, over the true types (what the completion rate converges to).
+    ``lapsed`` counts the sessions a deadline ended unfinished, with no one reneging
+    (in the first stage it cuts off).
     """
 
     sessions: int
@@ -40,6 +44,7 @@ class Implementation:
     expected_values: tuple[tuple[str, float], ...]
     completion_probability: float
     reneged_by: tuple[tuple[str, int], ...]
+    lapsed: int = 0
 
 
 def implement(
@@ -64,6 +69,7 @@ def implement(
     valuation = Valuation(deal, schedule.stages)
     path = equilibrium_path(deal, schedule, valuation)
     active = valuation.active(X)
+    struck = valuation.strikes(active)
     committed = [rng.random(sessions) < t.committed for t in valuation.types]
     broke_at = np.full(sessions, -1)
     renegers = np.zeros(sessions, dtype=np.int64)
@@ -74,12 +80,18 @@ def implement(
         for p in valuation.groups[n % G]:
             if not active[p, t]:
                 continue  # nothing to withhold, nothing to strike
-            reneges = rng.random(sessions) < valuation.types[p].hazard
+            reneges = rng.random(sessions) < _hazard(valuation.types[p].hazard, struck[p, t])
             if path.reneges(t + 1, deal.parties[p]):
                 reneges |= ~committed[p]
             renegers[alive & reneges] |= 1 << p
         broke_at[alive & (renegers > 0)] = n
     return _summarise(valuation, X, broke_at, renegers, path.completion_probability)
+
+
+def _hazard(own: float, spared: float) -> float:
+    """A move's hazard: the mover's own, combined with the dated strikes that spare it with
+    probability ``spared`` (``1 − (1 − h)(1 − p)``)."""
+    return own if spared == 1.0 else 1.0 - (1.0 - own) * spared
 
 
 def _summarise(
@@ -99,20 +111,22 @@ def _summarise(
         who = frozenset(p for p in parties if mask >> p & 1)
         rows = (broke_at == n) & (renegers == mask)
         for p in parties:
-            discount = valuation.delta[p] ** (n // G)
+            discount = valuation.reach[p, n // G]
             after = valuation.breakdown(X, p, n, who)[0]
             values[rows, p] = full[p][0] + discount * (after - full[p][n])
         del count
     stages = valuation.stages
     histogram = np.bincount(broke_at[broke_at >= 0] // G, minlength=stages)
     blame = Counter(p for mask in renegers.tolist() for p in parties if mask >> p & 1)
+    lapsed = int(np.sum(broke_at < 0)) if valuation.lapses else 0
     return Implementation(
         sessions=len(broke_at),
-        completion_rate=float(np.mean(broke_at < 0)),
+        completion_rate=0.0 if valuation.lapses else float(np.mean(broke_at < 0)),
         break_stage_histogram=tuple(int(c) for c in histogram),
         expected_values=tuple(
             zip(deal.parties, (float(v) for v in values.mean(axis=0)), strict=True)
         ),
         completion_probability=completion_probability,
         reneged_by=tuple((deal.parties[p], blame[p]) for p in parties),
+        lapsed=lapsed,
     )

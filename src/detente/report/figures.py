@@ -234,13 +234,14 @@ class Timeline:
     ``stages`` lists ``{item: amount}`` per stage (amounts already cleaned of
     solver noise); ``units`` say how amounts read and which items the deal's
     total counts (all if none is named); ``one_shot`` is the largest total a
-    one-shot exchange carries.
+    one-shot exchange carries; ``starts`` each stage's start date, with a calendar.
     """
 
     stages: Sequence[Mapping[str, float]]
     givers: Mapping[str, str]
     units: ItemUnits
     one_shot: float | None = None
+    starts: Sequence[str] = ()
 
     @property
     def lanes(self) -> list[str]:
@@ -320,8 +321,9 @@ def _cumulative(ax: Axes, timeline: Timeline) -> None:
         ax.axhline(timeline.one_shot, color=PALETTE[1], ls="--", lw=1.2, label="one shot: at most")
     step = max(1, len(positions) // 10)
     shown = [p for p in positions if p == 1 or p % step == 0]
-    ax.set_xticks(shown, [str(p) for p in shown])
-    ax.set_xlabel("stage", fontsize=9)
+    dated = len(timeline.starts) == len(positions)
+    ax.set_xticks(shown, [f"{p}\n{timeline.starts[p - 1]}" if dated else str(p) for p in shown])
+    ax.set_xlabel("stage (and its start)" if dated else "stage", fontsize=9)
     ax.set_ylabel(timeline.total_label, fontsize=9)
     ax.legend(fontsize=8, frameon=False, loc="upper left")
 

@@ -491,11 +491,14 @@ def schedule_section(data: ReportData) -> Section | None:
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
     schedule, givers = _cleaned(phase["schedule"]), _givers(data)
-    timeline = Timeline(schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"))
+    starts = [str(d["start"]) for d in phase.get("stage_dates") or ()]
+    timeline = Timeline(
+        schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"), starts
+    )
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
     spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
-    table = _schedule_table(schedule, givers, names, units)
+    table = _schedule_table(schedule, givers, names, units, phase.get("stage_dates"))
     tables = (*package_tables, table)
     return Section("schedule", "One shot or step by step", tuple(sentences), tables, (spec,))
 
@@ -621,16 +624,23 @@ def _schedule_table(
     givers: Mapping[str, str],
     names: _Names,
     units: ItemUnits,
+    dates: Sequence[Document] | None = None,
 ) -> ReportTable:
+    """Who gives what in each stage; with a calendar, each stage's dates beside it."""
     lanes = list(dict.fromkeys(givers.get(i, "?") for stage in schedule for i in stage))
 
     def gives(stage: Mapping[str, float], giver: str) -> str:
         return _given({i: v for i, v in stage.items() if givers.get(i, "?") == giver}, units)
 
+    def when(s: int) -> tuple[str, ...]:
+        return (f"{dates[s - 1]['start']} to {dates[s - 1]['end']}",) if dates else ()
+
     rows = tuple(
-        (str(s), *[gives(stage, g) for g in lanes]) for s, stage in enumerate(schedule, start=1)
+        (str(s), *when(s), *[gives(stage, g) for g in lanes])
+        for s, stage in enumerate(schedule, start=1)
     )
-    return ReportTable(("stage", *[f"{names.name(g)} gives" for g in lanes]), rows)
+    head = ("stage", *(("dates",) if dates else ()))
+    return ReportTable((*head, *[f"{names.name(g)} gives" for g in lanes]), rows)
 
 
 def _constraint(binding: object) -> str:
@@ -844,6 +854,11 @@ def implementation_section(data: ReportData) -> Section | None:
         sentences.append(
             f"Runs break down most often at stage {stage} ({share(worst)} of all runs)."
         )
+    lapsed = _lapsed(run)
+    if lapsed:
+        sentences.append(
+            f"Runs still unfinished at the deadline lapse: {share(lapsed)} of all runs."
+        )
     blame = {p: int(n) for p, n in (run.get("reneged_by") or {}).items() if n}
     if blame and rate < 1:
         who = join([f"{names.name(p)} in {plural(n, 'run')}" for p, n in blame.items()])
@@ -864,15 +879,24 @@ def implementation_section(data: ReportData) -> Section | None:
     return Section("implementation", "Carrying it out", tuple(sentences), tables, (spec,))
 
 
+def _lapsed(run: Document) -> float:
+    """The share of runs a deadline ended unfinished (0 without a calendar)."""
+    sessions = run.get("sessions")
+    return float(run.get("lapsed") or 0) / float(sessions) if sessions else 0.0
+
+
 def _break_shares(run: Document) -> list[tuple[str, float]]:
+    """``(stage, share of runs)`` for every stage some runs broke down in; with a calendar the
+    stage is named with its start date (``2 from 2019-07-01``)."""
     histogram = run.get("break_stage_histogram") or {}
     if isinstance(histogram, Mapping):
         pairs = [(str(k), float(v)) for k, v in histogram.items()]
     else:
         pairs = [(str(i), float(v)) for i, v in enumerate(histogram, start=1)]
-    pairs = [(k, v) for k, v in pairs if v > 0]
+    dated = {str(row["stage"]): row["start"] for row in run.get("break_dates") or ()}
+    pairs = [(f"{k} from {dated[k]}" if k in dated else k, v) for k, v in pairs if v > 0]
     total = sum(v for _, v in pairs)
-    broken = 1.0 - float(run["completion_rate"])
+    broken = 1.0 - float(run["completion_rate"]) - _lapsed(run)
     if total <= 0:
         return []
     if total <= 1.0 + 1e-9 and abs(total - broken) < 1e-6:

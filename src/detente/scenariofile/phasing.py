@@ -22,6 +22,7 @@ from detente.phasing.items import Item, Link, party_values
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
 from detente.phasing.truth import TrueType
+from detente.scenariofile.calendar import CalendarSpec, build_calendar
 from detente.scenariofile.locations import FileTree, PathKey
 from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
 
@@ -216,6 +217,11 @@ class PhasingSpec(_Spec):
         description="A fixed schedule to check and implement: {item: amount} per stage.",
     )
     time_limit: float = Field(default=DEFAULT_TIME_LIMIT, gt=0.0)
+    calendar: CalendarSpec | None = Field(
+        default=None,
+        description="Stage dates, dated events (elections, deadlines, faction changes) and "
+        "the cost of delay (without it a stage is one period).",
+    )
 
 
 def build_trust(
@@ -351,6 +357,7 @@ def build_phasing(
         for p in parties
     )
     links = tuple(Link(x.source, x.target, x.rate) for x in spec.links)
+    calendar = build_calendar(spec.calendar, parties, tree, ("phasing", "calendar"))
     deal = tree.located(
         ("phasing",),
         lambda: Deal(
@@ -363,6 +370,7 @@ def build_phasing(
             measure=tuple(spec.measure),
             tail=spec.tail,
             truth=tuple((p, TrueType(t.committed, t.hazard)) for p, t in spec.truth.items()),
+            calendar=calendar,
         ),
         ScenarioError,
     )

@@ -12,7 +12,8 @@ refuses the rest where it stands, before anything is built from it:
 - number literals longer than :data:`~detente.formats.reading.MAX_NUMBER_CHARS`
   characters, and numbers that are not finite (``.inf``, ``.nan``, ``1e999``);
 - a value explicitly tagged ``!!int``, ``!!float`` or ``!!bool`` that is not one
-  (``!!int abc``).
+  (``!!int abc``);
+- a date or time that is not one (``2019-02-30``).
 
 A plain scalar the YAML library's integer pattern matches but that holds no digit
 (``-_``, ``0x_``) is read as the text it is, as YAML 1.2 reads it.
@@ -32,6 +33,7 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import StreamMark
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.util import create_timestamp
 
 from detente.formats.reading import MAX_DEPTH, MAX_NUMBER_CHARS, number_problem
 from detente.scenariofile.locations import dotted
@@ -41,8 +43,8 @@ PLAIN_TAGS = frozenset(
 )
 _SHOWN_KEYS = 8
 """Keys of a field's path named in an error (a deeply nested one is cut short)."""
-_INT_TAG, _FLOAT_TAG, _BOOL_TAG, _STR_TAG = (
-    f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "str")
+_INT_TAG, _FLOAT_TAG, _BOOL_TAG, _STR_TAG, _TIMESTAMP_TAG = (
+    f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "str", "timestamp")
 )
 _NUMBER_TAGS = (_INT_TAG, _FLOAT_TAG)
 _DIGITLESS = re.compile(r"[-+]?(?:0[box])?_*")
@@ -118,6 +120,8 @@ class _PlainComposer(Composer):
         problem = self._tag_problem(node) if explicit else None
         if problem is None and node.tag in _NUMBER_TAGS:
             problem = _number_problem(node.value, node.tag == _FLOAT_TAG)
+        if problem is None and node.tag == _TIMESTAMP_TAG:
+            problem = _date_problem(node.value)
         if problem is not None:
             raise self._error(problem, node.start_mark)
         return node
@@ -157,6 +161,18 @@ def _number_problem(text: str, is_float: bool) -> str | None:
     except ValueError:
         return None  # a YAML 1.1 float form (e.g. 1:30); the constructor reads it
     return number_problem(text, value)
+
+
+def _date_problem(text: str) -> str | None:
+    """Why a scalar that looks like a date is not one (``2019-02-30``), or ``None``."""
+    match = SafeConstructor.timestamp_regexp.match(text)
+    if match is None:
+        return None  # the constructor says why
+    try:
+        create_timestamp(**match.groupdict())
+    except (ValueError, OverflowError) as error:
+        return f"{text!r} is not a date ({error}): write a real date as YYYY-MM-DD"
+    return None
 
 
 def load(text: str) -> Any:
