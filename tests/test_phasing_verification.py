@@ -148,7 +148,8 @@ def test_min_detection_equals_value_iteration(
     stake = h - (1 - delta) * P
     closed = min_detection(delta, stake, g, lag)
     bracket = delta**lag * stake - g * (1 - delta**lag)
-    assume(abs(bracket) > 1e-3 and (closed is None or abs(closed - 1.0) > 1e-3))
+    # q* within rounding of 1 is on the knife edge between "q = 1 deters" and "none does"
+    assume(abs(bracket) > 1e-3 and abs(g * (1 - delta) / (delta * bracket) - 1.0) > 1e-3)
     if closed is None:  # the bracket's sign or q* > 1 says none deters
         assert bracket <= 0 or g * (1 - delta) / (delta * bracket) > 1
     searched = smallest_deterring(h, g, delta, lag, P)
