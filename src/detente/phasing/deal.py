@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from detente.errors import DetenteError
 from detente.phasing.items import Item, Link, check_links
+from detente.phasing.responses import Response, check_responses
 from detente.phasing.truth import TrueType
 from detente.trust import TrustTable
 
@@ -51,6 +52,8 @@ class Deal:
     relationship, truncated (without it, a relationship whose schedule ends
     unravels from its last stage back, as in [LockwoodThomas2002]). ``truth`` declares
     parties' true types (:mod:`detente.phasing.truth`); the others' follow their beliefs.
+    ``responses`` declares how the others answer a party withholding one of its items
+    (:mod:`detente.phasing.responses`); withholding an item without one ends everything.
 
     >>> from detente.phasing.items import party_values
     >>> deal = Deal(
@@ -71,6 +74,7 @@ class Deal:
     measure: tuple[str, ...] = ()
     tail: int = 0
     truth: tuple[tuple[str, TrueType], ...] = ()
+    responses: tuple[Response, ...] = ()
     _names: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
     _parties: list[str] = field(init=False, repr=False, compare=False, default_factory=list)
 
@@ -82,6 +86,7 @@ class Deal:
             raise DetenteError(f"tail must be a number of stages >= 0, got {self.tail}")
         self._check_names()
         check_links(self.links, self.item_names)
+        check_responses(self.responses, self.items)
         movers = [p for group in self.order for p in group]
         if len(set(movers)) != len(movers):
             raise DetenteError(f"a party moves twice in one stage: order {self._order_text()}")

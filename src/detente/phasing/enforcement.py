@@ -24,7 +24,7 @@ check and the program cannot disagree about what a constraint means.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
+from detente.phasing.deviations import Deviation, Deviations, Modified
 from detente.phasing.schedule import Schedule, aligned
 from detente.phasing.truth import TrueType, from_belief
 from detente.trust import TrustModel, compliance_path
@@ -82,6 +83,10 @@ class Valuation:
         self.gains = np.maximum(self.once, 0.0)
         """``[item, party]``: one-time benefits, of which a breakdown claws back the reversible share."""
         self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
+
+    def over(self, deal: Deal) -> Valuation:
+        """A valuation of ``deal`` over the same stages (this one, when it is its deal)."""
+        return self if deal is self.deal else Valuation(deal, self.stages)
 
     def _perpetuity(self) -> FloatArray:
         """``1 / (1 − δ)`` per party: the present value of a flow of 1 per stage forever."""
@@ -179,25 +184,35 @@ class Valuation:
         """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
         return self.breakdowns(X, n, renegers)[:, party]
 
-    def continuations(self, X: FloatArray, views: FloatArray) -> FloatArray:
+    def continuations(
+        self, X: FloatArray, views: FloatArray, post: FloatArray | None = None
+    ) -> FloatArray:
         """``V[batch, n, party]``: each party's value from move group ``n`` on (at its stage).
 
         ``views[party]`` is the ``[trustee, stage]`` honour probabilities the
         party weighs outcomes by. Column ``n_groups`` is the value after the
         last move: completion value plus the flows of every stage after the
-        schedule.
+        schedule (``post``: see :meth:`end_value`).
         """
         M = self.n_groups
         V = np.zeros((X.shape[0], M + 1, len(self.deal.parties)))
-        V[:, M] = self.end_value(X)
+        V[:, M] = self.end_value(X, post)
         for n in range(M - 1, -1, -1):
             V[:, n] = self.expect(X, n, views, self.go_on(X, n, V[:, n + 1]))
         return V
 
-    def end_value(self, X: FloatArray) -> FloatArray:
-        """``[batch, party]``: the value after the last move (completion, then flows forever)."""
+    def end_value(self, X: FloatArray, post: FloatArray | None = None) -> FloatArray:
+        """``[batch, party]``: the value after the last move (completion, then flows forever).
+
+        ``post[batch, item]`` are amounts delivered (withdrawn, when negative) in the stage
+        after the schedule (:mod:`detente.phasing.deviations`: a response due after the last
+        move), valued then: one-time values and the flows from that stage on.
+        """
         flows: FloatArray = X.sum(axis=2) @ self.flow
-        return self.completion + self.delta * self.pv * flows
+        value = self.completion + self.delta * self.pv * flows
+        if post is not None:
+            value = value + self.delta * (post @ self.once + self.pv * (post @ self.flow))
+        return value
 
     def go_on(self, X: FloatArray, n: int, after: FloatArray) -> FloatArray:
         """``[batch, party]``: the value of group ``n`` when every member honours, ``after``
@@ -401,6 +416,55 @@ class Enforcement:
         )
 
 
+def deviation_values(
+    valuation: Valuation,
+    moves: Deviations,
+    state: Modified,
+    deviations: Sequence[Deviation],
+    views: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """What each deviation is worth, one-shot, on a (possibly modified) schedule ``state``.
+
+    ``valuation`` is over ``moves.after`` (the deal after a deviation: withdrawal rows, no
+    completion value). A deviation
+    that ends the deal is worth its breakdown value (the mover delivering its other items
+    first, for a single-item one); a deviation that goes on is worth the modified schedule
+    carried out *as believed* from the move on, the valuation of honouring (each other mover
+    honouring with the believed probability in ``views``, its failure a breakdown).
+
+    Returns the value to each deviation's mover (``[k]``) and, for the deviations that go
+    on, every party's value of the move group with the deviation made and the rest carried
+    out as believed (``[k, party]``, what the others look ahead to; ``nan`` for the ending
+    ones).
+    """
+    X = state.amounts[None]
+    values = np.empty(len(deviations))
+    ahead = np.full((len(deviations), len(valuation.deal.parties)), np.nan)
+    G = len(valuation.groups)
+    going = [k for k, d in enumerate(deviations) if not d.ends]
+    for k, d in enumerate(deviations):
+        if d.ends:
+            values[k] = valuation.renege(X, d.party, d.group, views[d.party])[0]
+            if d.item is not None:  # it delivers the rest of its move, then the deal ends
+                t = d.group // G
+                rest = (moves.giver == d.party) & (np.abs(state.amounts[:, t]) > 0.0)
+                rest[list(d.withheld)] = False
+                values[k] += float(state.amounts[rest, t] @ moves.rest[rest])
+    if going:
+        after = [moves.apply(state, [deviations[k]]) for k in going]
+        Xb = np.stack([m.amounts for m in after])
+        V = valuation.continuations(Xb, views, np.stack([m.post for m in after]))
+        for row, k in enumerate(going):
+            d = deviations[k]
+            values[k] = V[row, d.group, d.party]
+        for n in sorted({deviations[k].group for k in going}):
+            rows = [row for row, k in enumerate(going) if deviations[k].group == n]
+            go = valuation.go_on(Xb[rows], n, V[rows, n + 1])
+            for row, value in zip(rows, go, strict=True):
+                ahead[going[row]] = value
+    return values, ahead
+
+
 def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) -> Enforcement:
     """Check a schedule: the slack of every party's incentive constraint at every move.
 
@@ -439,12 +503,35 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
     moves = [
         (n, p, label) for n, p, label in valuation.moves() if active[p, n // len(valuation.groups)]
     ]
-    slacks = [V[n, p] - valuation.renege(X, p, n, views[p])[0] for n, p, _ in moves]
+    deviations = Deviations(deal, schedule.stages)
+    if deviations.trivial:
+        labels = [label for _, _, label in moves]
+        slacks = [V[n, p] - valuation.renege(X, p, n, views[p])[0] for n, p, _ in moves]
+    else:
+        labels, slacks = _deviation_slacks(valuation, deviations, X[0], views, moves)
     truth = valuation.effective(valuation.truth, active)
     values = valuation.continuations(X, np.broadcast_to(truth, (len(deal.parties), *truth.shape)))
     return Enforcement(
-        labels=tuple(label for _, _, label in moves),
+        labels=tuple(labels),
         slacks=tuple(float(s) for s in slacks),
         completion_probability=valuation.completion_probability(active),
         expected_values=tuple(zip(deal.parties, (float(v) for v in values[0, 0]), strict=True)),
     )
+
+
+def _deviation_slacks(
+    valuation: Valuation,
+    deviations: Deviations,
+    amounts: FloatArray,
+    views: FloatArray,
+    moves: Sequence[tuple[int, int, str]],
+) -> tuple[list[str], list[float]]:
+    """Every deviation's label and slack at the ``moves`` (``check``, when the deal has
+    deviations besides reneging on everything): honouring minus the deviation's value."""
+    state = deviations.padded(amounts)
+    chosen = [d for n, p, _ in moves for d in deviations.at(n, p, amounts=state.amounts)]
+    after = valuation.over(deviations.after)
+    values, _ = deviation_values(after, deviations, state, chosen, views)
+    V = valuation.continuations(amounts[None], views)[0]
+    slacks = [float(V[d.group, d.party] - value) for d, value in zip(chosen, values, strict=True)]
+    return [d.label for d in chosen], slacks
