@@ -72,7 +72,12 @@ class Response:
             )
         if self.kind == "snap_back":
             f = self.fraction
-            if f is None or not math.isfinite(f) or not 0.0 < f <= 1.0:
+            if f is None:
+                raise FieldError(
+                    f"{where} needs the fraction of {self.item!r} it withdraws, in (0, 1]",
+                    ("fraction",),
+                )
+            if not math.isfinite(f) or not 0.0 < f <= 1.0:
                 raise FieldError(
                     f"{where}: the fraction of {self.item!r} withdrawn must be in (0, 1], got {f}",
                     ("fraction",),
