@@ -13,7 +13,9 @@ from dataclasses import replace
 import numpy as np
 
 from detente.analysis.documents import (
+    AnswerDoc,
     BreakDoc,
+    DeviationCount,
     GivenDocument,
     ImplementDocument,
     ItemUnits,
@@ -245,15 +247,24 @@ def design_document(result: Design, deal: Deal) -> PhaseDocument:
 
 
 def path_document(path: Path) -> PathDoc:
-    """The document of an equilibrium path."""
+    """The document of an equilibrium path (and of what follows a break the deal survives)."""
     broken = path.breaks
     return PathDoc(
         completed=path.completed,
         breaks=None
         if broken is None
-        else BreakDoc(broken.stage, broken.party, broken.slack, broken.shortfall),
+        else BreakDoc(
+            broken.stage,
+            broken.party,
+            broken.slack,
+            broken.shortfall,
+            broken.withholds,
+            broken.goes_on,
+            tuple(AnswerDoc(a.item, a.stage, a.share) for a in broken.answers),
+        ),
         carried_out=path.carried_out,
         values=dict(path.values),
+        then=None if path.then is None else path_document(path.then),
     )
 
 
@@ -318,4 +329,6 @@ def implement_document(
         break_stage_histogram=tuple(run.break_stage_histogram),
         expected_values=dict(run.expected_values),
         reneged_by=dict(run.reneged_by),
+        deviations=tuple(DeviationCount(*entry) for entry in run.deviations),
+        went_on=run.went_on,
     )
