@@ -311,7 +311,9 @@ def play_value(
         rho = np.array([it.reversibility for it in deal.items])
         before = delivered[:, :t_end].sum(axis=1)
         gains = np.array([max(it.once(party), 0.0) for it in deal.items])
-        outside = stake.outside + sum(b * it.leverage_on(party) for b, it in zip(before, deal.items))
+        outside = stake.outside + sum(
+            b * it.leverage_on(party) for b, it in zip(before, deal.items, strict=True)
+        )
         value += d ** (t_end - t0) * (outside - float((rho * level) @ gains))
         value += d ** (t_end - t0) * forever * float((level * (1 - rho)) @ flow)
         return value
@@ -403,8 +405,10 @@ def believed(
     breakdown; ``sure``: the move at ``start`` is made for sure."""
     G, K = len(deal.order), play.X.shape[1]
     everyone = {
-        n: ({i for i, it in enumerate(deal.items) if _group_of(deal, it.giver) == n % G},
-            set(deal.order[n % G]))
+        n: (
+            {i for i, it in enumerate(deal.items) if _group_of(deal, it.giver) == n % G},
+            set(deal.order[n % G]),
+        )
         for n in range(K * G)
     }
     prefix = {n: everyone[n] for n in range(origin, start)}
@@ -430,8 +434,10 @@ def deviation_value(
     items = withheld(deal, play, n, choice)
     (mover,) = deal.order[n % G]
     prefix = {
-        m: ({i for i, it in enumerate(deal.items) if _group_of(deal, it.giver) == m % G},
-            set(deal.order[m % G]))
+        m: (
+            {i for i, it in enumerate(deal.items) if _group_of(deal, it.giver) == m % G},
+            set(deal.order[m % G]),
+        )
         for m in range(origin, n)
     }
     if ends(deal, items):
@@ -452,8 +458,10 @@ def reference_plan_value(
     G, K = len(deal.order), play.X.shape[1]
     act = activity(deal, play)
     everyone = {
-        m: ({i for i, it in enumerate(deal.items) if _group_of(deal, it.giver) == m % G},
-            set(deal.order[m % G]))
+        m: (
+            {i for i, it in enumerate(deal.items) if _group_of(deal, it.giver) == m % G},
+            set(deal.order[m % G]),
+        )
         for m in range(K * G)
     }
     prefix = {n: everyone[n]}
@@ -490,17 +498,18 @@ def consistent_plans(deal: Deal, play: Play, start: int = 0) -> list[dict[int, o
     moves = [
         n
         for n in range(start, K * G)
-        if act[deal.parties.index(deal.order[n % G][0]), n // G] and _mine(deal, play, deal.order[n % G][0])
+        if act[deal.parties.index(deal.order[n % G][0]), n // G]
+        and _mine(deal, play, deal.order[n % G][0])
     ]
     options = [choices(deal, play, n) for n in moves]
     deviations = {
         n: {c: deviation_value(deal, play, deal.order[n % G][0], n, n, c, act) for c in opts[1:]}
-        for n, opts in zip(moves, options)
+        for n, opts in zip(moves, options, strict=True)
     }
     memo: dict[tuple[int, tuple[object, ...]], float] = {}
     found = []
     for plan_choices in product(*options):
-        plan = dict(zip(moves, plan_choices))
+        plan = dict(zip(moves, plan_choices, strict=True))
         good = True
         for k, n in enumerate(moves):
             key = (n, tuple(plan_choices[k + 1 :]))

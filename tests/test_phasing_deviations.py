@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from detente.phasing import Deal, Schedule, check, design, implement
 from detente.phasing import path as paths
+from detente.phasing.enforcement import Valuation
 from detente.phasing.path import equilibrium_path
 from detente.phasing.responses import Response
 from detente.scenariofile.loader import load_scenario
@@ -39,8 +40,10 @@ def _plan(deal: Deal, path: paths.Path) -> dict[int, object]:
     plan: dict[int, object] = {}
     for m in path.moves:
         n = (m.stage - 1) * G + deal.order.index((m.party,))
-        plan[n] = "honour" if m.honours else (
-            "all" if m.withholds is None else deal.item_names.index(m.withholds)
+        plan[n] = (
+            "honour"
+            if m.honours
+            else ("all" if m.withholds is None else deal.item_names.index(m.withholds))
         )
     return plan
 
@@ -142,11 +145,21 @@ def without_responses(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("sets", "responses", "self_enforcing", "slacks", "values"),
     [
-        ([], True, True, {"stage 1: B": 6.0, "stage 1: B withholds dismantle": 6.0},
-         {"A": 6.0, "B": 7.0}),
+        (
+            [],
+            True,
+            True,
+            {"stage 1: B": 6.0, "stage 1: B withholds dismantle": 6.0},
+            {"A": 6.0, "B": 7.0},
+        ),
         ([], False, False, {"stage 1: B": -1.0}, {"A": -0.5, "B": 8.0}),
-        (INSPECTIONS, True, False, {"stage 1: B": 7.4, "stage 1: B withholds inspections": -1.6},
-         {"A": 0.0, "B": 10.0}),
+        (
+            INSPECTIONS,
+            True,
+            False,
+            {"stage 1: B": 7.4, "stage 1: B withholds inspections": -1.6},
+            {"A": 0.0, "B": 10.0},
+        ),
         (INSPECTIONS, False, True, {"stage 1: B": 0.4}, {"A": 3.45, "B": 8.4}),
     ],
     ids=["snap-back-deters", "breakdown-does-not", "suspension-invites", "breakdown-deters"],
@@ -232,8 +245,15 @@ def test_in_process_responses_and_breakdown_disagree_in_both_directions(
         ),
         ("{to: dismantle, response: halt}", ["phasing.responses[0].response"]),
     ],
-    ids=["unknown-item", "own-item", "fraction-above-1", "fraction-0", "end-with-target",
-         "snap-back-without-fraction", "unknown-response"],
+    ids=[
+        "unknown-item",
+        "own-item",
+        "fraction-above-1",
+        "fraction-0",
+        "end-with-target",
+        "snap-back-without-fraction",
+        "unknown-response",
+    ],
 )
 def test_a_bad_response_is_one_located_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, entry: str, fragments: list[str]
@@ -279,7 +299,9 @@ def test_implement_reports_the_withholding_and_the_sessions_that_went_on(detente
     assert run["went_on"] == 500 and run["completion_rate"] == 0.0
     assert run["break_stage_histogram"] == [0, 0]
     assert run["expected_values"] == pytest.approx({"A": 0.0, "B": 10.0}, abs=1e-9)
-    said = " ".join(detente_cli("implement", PROPORTIONAL, "--sessions", "500", *options).stdout.split())
+    said = " ".join(
+        detente_cli("implement", PROPORTIONAL, "--sessions", "500", *options).stdout.split()
+    )
     assert "B withheld inspections in stage 1, the deal went on: 500 session(s)" in said
 
 
@@ -320,3 +342,59 @@ def test_the_completion_rate_converges_with_responses_declared(
     assert run.completion_probability == pytest.approx(p)
     assert abs(run.completion_rate - p) < 5 * np.sqrt(p * (1 - p) / 20_000) + 1e-9
     assert sum(dict(run.reneged_by).values()) >= sum(run.break_stage_histogram)
+
+
+# --- deals without responses ----------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 8), st.integers(1, 4))
+def test_when_no_giver_values_its_own_items_only_reneging_on_everything_is_checked(
+    seed: int, items: int, k: int
+) -> None:
+    """No responses and no item its giver values: the single-item deviations are dominated,
+    so the check's constraints are the original model's, one per non-empty move."""
+    rng = np.random.default_rng(seed)
+    deal = random_deal(rng, items, parties=2 + seed % 2)
+    amounts = rng.uniform(0.0, 1.0 / k, (items, k)) * (rng.random((items, k)) < 0.7)
+    amounts[[i for i, item in enumerate(deal.items) if item.binary]] = 0.0
+    schedule = Schedule.from_array(deal.item_names, amounts)
+    found = check(deal, schedule)
+    assert not any("withholds" in label for label in found.labels)
+    X = schedule.trimmed().array()[None]
+    valuation = Valuation(deal, X.shape[2])
+    G = len(deal.order)
+    expected = [
+        label
+        for n, p, label in valuation.moves()
+        if (
+            X[0, [i for i, it in enumerate(deal.items) if it.giver == deal.parties[p]], n // G]
+            > 1e-9
+        ).any()
+    ]
+    assert list(found.labels) == expected
+
+
+def test_singapore_the_united_states_would_make_the_statements_and_withhold_the_guarantees() -> (
+    None
+):
+    """A finding of the single-item deviations: the US values the relations and the peace
+    regime it gives, so delivering them and withholding the security guarantees pays
+    2 (v_words − c_words) more than reneging on everything."""
+    scenario = load_scenario(SCENARIOS / "singapore-2018.yaml")
+    plan = scenario.phasing
+    assert plan is not None
+    parameters = scenario.parameters
+    own = parameters["v_words"] - parameters["c_words"]
+    statement = {"new_relations", "peace_regime", "security_guarantees"}
+    schedule = Schedule.from_stages(
+        plan.deal.item_names, [{name: 1.0 for name in (*statement, "denuclearization_pledge")}]
+    )
+    found = check(plan.deal, schedule)
+    slacks = dict(zip(found.labels, found.slacks, strict=True))
+    everything = slacks["stage 1: us"]
+    assert everything > 0  # the original model: self-enforcing
+    assert slacks["stage 1: us withholds security_guarantees"] == pytest.approx(
+        everything - 2 * own
+    )
+    assert slacks["stage 1: us withholds security_guarantees"] < 0

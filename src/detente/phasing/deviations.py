@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -104,7 +105,8 @@ class Deviations:
 
     def __init__(self, deal: Deal, stages: int) -> None:
         self.original, self.stages = deal, stages
-        self.groups = tuple(tuple(deal.party_index(p) for p in g) for g in deal.order)
+        index = {party: k for k, party in enumerate(deal.parties)}
+        self.groups = tuple(tuple(index[p] for p in g) for g in deal.order)
         names = deal.item_names
         self.ends = tuple(ends_everything(name, deal.responses) for name in names)
         """Per item: whether withholding it ends the deal."""
@@ -120,22 +122,28 @@ class Deviations:
         targets = sorted({t for answers in self.answers for t, share in answers if share > 0})
         self.shadow = {t: len(names) + k for k, t in enumerate(targets)}
         """Target item → its withdrawal row."""
-        self.after = _after(deal, targets)
+        self.rows = _withdrawal_rows(deal, targets)
+        items = (*deal.items, *self.rows)
         group_of = {p: g for g, members in enumerate(self.groups) for p in members}
-        self.giver = np.array([deal.party_index(it.giver) for it in self.after.items])
+        self.giver = np.array([index[it.giver] for it in items])
         self.item_group = np.array([group_of[int(p)] for p in self.giver])
-        self.rest = _rest(self.after)
+        self.rest = _rest(deal, items)
         """Per row: its giver's value of delivering a unit of it just before a breakdown."""
         self.trivial = not deal.responses and not any(
-            self._singles(mine, None, -1) for mine in self._items_by_party()
+            len(mine) > 1 and (self.rest[mine] > 0.0).any() for mine in self._items_by_party()
         )
         """No responses, and no single-item deviation the renege-all one does not dominate:
         the deal's deviations are those of the original model (reneging on everything)."""
 
+    @cached_property
+    def after(self) -> Deal:
+        """The deal after a deviation (see the class)."""
+        return _after(self.original, self.rows)
+
     @property
     def size(self) -> int:
         """Rows: the deal's items, then the withdrawal rows."""
-        return len(self.after.items)
+        return len(self.original.items) + len(self.rows)
 
     def _items_by_party(self) -> Iterator[list[int]]:
         for p in range(len(self.original.parties)):
@@ -301,13 +309,13 @@ class Deviations:
         return row
 
 
-def _rest(deal: Deal) -> FloatArray:
+def _rest(deal: Deal, items: Sequence[Item]) -> FloatArray:
     """Per item: what a unit of it is worth to its giver when delivered just before a
     breakdown: its one-time value, the flows that go on (the irreversible share, forever),
     less the reversible share of a positive one-time value clawed back."""
     stakes = {s.party: s for s in deal.stakes}
     rest = []
-    for item in deal.items:
+    for item in items:
         stake = stakes[item.giver]
         forever = 1.0 / (1.0 - stake.discount) if stake.discount < 1.0 else 0.0
         once = item.once(item.giver)
@@ -320,11 +328,10 @@ def _rest(deal: Deal) -> FloatArray:
     return np.array(rest, dtype=np.float64)
 
 
-def _after(deal: Deal, targets: Sequence[int]) -> Deal:
-    """``deal`` after a deviation: no completion value, and one withdrawal row per target,
-    given by the target's giver, worth the receivers' positive one-time gains and the
-    target's flows and reversibility per unit, no cost, no leverage (a negative amount
-    withdraws stock)."""
+def _withdrawal_rows(deal: Deal, targets: Sequence[int]) -> list[Item]:
+    """One withdrawal row per target, given by the target's giver, worth the receivers'
+    positive one-time gains and the target's flows and reversibility per unit, no cost, no
+    leverage (a negative amount withdraws stock)."""
     taken = set(deal.item_names)
     rows = []
     for t in targets:
@@ -344,6 +351,11 @@ def _after(deal: Deal, targets: Sequence[int]) -> Deal:
                 reversibility=item.reversibility,
             )
         )
+    return rows
+
+
+def _after(deal: Deal, rows: Sequence[Item]) -> Deal:
+    """``deal`` after a deviation: its withdrawal rows appended, no completion value."""
     return replace(
         deal,
         stakes=tuple(replace(stake, completion=0.0) for stake in deal.stakes),
