@@ -331,7 +331,10 @@ def test_simulated_values_converge_to_the_path_values_when_the_deal_goes_on() ->
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(responsive_deals(max_stages=3), st.integers(0, 2**31))
+@given(
+    st.one_of(responsive_deals(max_stages=3), responsive_deals(simultaneous=True)),
+    st.integers(0, 2**31),
+)
 def test_the_completion_rate_converges_with_responses_declared(
     case: tuple[Deal, np.ndarray], seed: int
 ) -> None:
