@@ -17,6 +17,11 @@ move in stage ``t``:
   the others' items is withdrawn) less the reversible share of one-time
   benefits clawed back.
 
+A mover may also withhold a single item, and the others may answer a
+withholding in proportion instead of ending everything
+(:mod:`detente.phasing.deviations`): such a deviation is worth the modified
+schedule carried out as believed (:func:`deviation_values`).
+
 Both are affine in the schedule's amounts; the designer builds its linear
 constraints by evaluating this same valuation on a basis of schedules, so the
 check and the program cannot disagree about what a constraint means.
@@ -470,6 +475,9 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
 
     Empty moves (nothing to deliver) cannot be reneged: they carry no hazard and
     no constraint, so a schedule's trailing empty stages never change its check.
+    Besides reneging on everything (``stage 2: B``), every single-item deviation the
+    mover could prefer has a slack (``stage 2: B withholds b3``), valued one-shot with the
+    declared responses (:mod:`detente.phasing.deviations`, :func:`deviation_values`).
 
     ``valuation`` is the deal's compiled valuation over the schedule's number
     of stages, when the caller has it already (the designer does).
