@@ -154,6 +154,9 @@ def test_without_a_calendar_no_document_gains_a_key(detente_cli: CLI) -> None:
         "party",
         "slack",
         "shortfall",
+        "withholds",
+        "goes_on",
+        "answers",
     }
     assert "stage_dates" not in run_json(detente_cli, "phase", PARTIAL)
     assert "break_dates" not in run_json(detente_cli, "implement", PARTIAL, "--sessions", "10")

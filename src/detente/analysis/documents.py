@@ -796,14 +796,32 @@ def _calendar_keys(
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerDoc:
+    """A response carried out: ``item`` stops from ``stage`` (one past the last: after the
+    schedule), ``share`` of its stock withdrawn (a snap-back; 0 for a suspension)."""
+
+    item: str
+    stage: int
+    share: float
+
+    def json(self) -> Json:
+        return {"item": self.item, "stage": self.stage, "share": self.share}
+
+
+@dataclass(frozen=True, slots=True)
 class BreakDoc:
-    """Where a path breaks: the first mover that reneges, its slack and its shortfall."""
+    """Where a path breaks: the first mover that does not honour in full, its slack and its
+    shortfall; the one item it withholds (``None``: everything), and whether the others
+    answer in proportion (``answers``) and the deal goes on."""
 
     stage: int
     party: str
     slack: float
     shortfall: float
     dates: StageDatesDoc | None = None
+    withholds: str | None = None
+    goes_on: bool = False
+    answers: tuple[AnswerDoc, ...] = ()
 
     def json(self) -> Json:
         document: Json = {
@@ -811,6 +829,9 @@ class BreakDoc:
             "party": self.party,
             "slack": self.slack,
             "shortfall": self.shortfall,
+            "withholds": self.withholds,
+            "goes_on": self.goes_on,
+            "answers": [answer.json() for answer in self.answers],
         }
         if self.dates is not None:
             document.update(start=self.dates.start, end=self.dates.end)
@@ -831,13 +852,16 @@ class LapseDoc:
 
 @dataclass(frozen=True, slots=True)
 class PathDoc:
-    """The equilibrium path of a schedule: completed, or where it breaks; each party's value."""
+    """The equilibrium path of a schedule: completed, or where it breaks; each party's value;
+    ``then``: when the deal goes on after the break, the path of the modified schedule from
+    the next move on (its values at that stage)."""
 
     completed: bool
     breaks: BreakDoc | None
     carried_out: int
     values: Mapping[str, float]
     lapses: LapseDoc | None = None
+    then: PathDoc | None = None
 
     def json(self) -> Json:
         document: Json = {
@@ -845,6 +869,7 @@ class PathDoc:
             "breaks": None if self.breaks is None else self.breaks.json(),
             "carried_out": self.carried_out,
             "values": dict(self.values),
+            "then": None if self.then is None else self.then.json(),
         }
         if self.lapses is not None:
             document["lapses"] = self.lapses.json()
@@ -915,6 +940,8 @@ class ImplementDocument:
     reneged_by: Mapping[str, int]
     stage_dates: tuple[StageDatesDoc, ...] | None = None
     lapsed: int = 0
+    deviations: tuple[DeviationCount, ...] = ()
+    went_on: int = 0
 
     def breakdowns_by_date(self) -> list[Json]:
         """``[{stage, start, end, breakdowns}, ...]``: the histogram beside each stage's dates."""
@@ -937,11 +964,34 @@ class ImplementDocument:
             "break_stage_histogram": list(self.break_stage_histogram),
             "expected_values": dict(self.expected_values),
             "reneged_by": dict(self.reneged_by),
+            "deviations": [d.json() for d in self.deviations],
+            "went_on": self.went_on,
         }
         if self.stage_dates is not None:
             document["break_dates"] = self.breakdowns_by_date()
             document["lapsed"] = self.lapsed
         return document
+
+
+@dataclass(frozen=True, slots=True)
+class DeviationCount:
+    """Sessions in which ``party`` withheld ``item`` (``None``: everything) in ``stage`` and
+    the deal went on (``goes_on``) or ended (a single item withheld)."""
+
+    stage: int
+    party: str
+    item: str | None
+    goes_on: bool
+    sessions: int
+
+    def json(self) -> Json:
+        return {
+            "stage": self.stage,
+            "party": self.party,
+            "item": self.item,
+            "goes_on": self.goes_on,
+            "sessions": self.sessions,
+        }
 
 
 @dataclass(frozen=True, slots=True)

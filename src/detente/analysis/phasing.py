@@ -20,7 +20,9 @@ from detente.analysis.calendar import (
     struck,
 )
 from detente.analysis.documents import (
+    AnswerDoc,
     BreakDoc,
+    DeviationCount,
     GivenDocument,
     ImplementDocument,
     ItemUnits,
@@ -321,7 +323,8 @@ def _changes(
 
 def path_document(path: Path, deal: Deal | None = None, stages: int = 0) -> PathDoc:
     """The document of an equilibrium path (of a ``stages``-stage schedule of ``deal``, whose
-    calendar, if any, dates the break and the lapse)."""
+    calendar, if any, dates the break and the lapse), and of what follows a break the deal
+    survives."""
     broken = path.breaks
     calendar = None if deal is None else deal.calendar
     dates = stage_dates(calendar, stages)
@@ -340,10 +343,14 @@ def path_document(path: Path, deal: Deal | None = None, stages: int = 0) -> Path
             broken.slack,
             broken.shortfall,
             None if dates is None else dates[broken.stage - 1],
+            broken.withholds,
+            broken.goes_on,
+            tuple(AnswerDoc(a.item, a.stage, a.share) for a in broken.answers),
         ),
         carried_out=path.carried_out,
         values=dict(path.values),
         lapses=lapse,
+        then=None if path.then is None else path_document(path.then, deal, stages),
     )
 
 
@@ -428,4 +435,6 @@ def implement_document(
         reneged_by=dict(run.reneged_by),
         stage_dates=stage_dates(deal.calendar, len(run.break_stage_histogram)),
         lapsed=run.lapsed,
+        deviations=tuple(DeviationCount(*entry) for entry in run.deviations),
+        went_on=run.went_on,
     )

@@ -85,6 +85,16 @@ def implement(
         console.print(
             literal(f"lapsed unfinished at the deadline{said}: {outcome.lapsed}"), highlight=False
         )
+    for stage, party, item, goes_on, count in outcome.deviations:
+        what = "everything" if item is None else item
+        then = "the deal went on" if goes_on else "the deal ended"
+        console.print(
+            literal(f"{party} withheld {what} in stage {stage}, {then}: {count:,} session(s)")
+        )
+    if outcome.went_on:
+        console.print(
+            literal(f"carried to the end after a deviation (not completed): {outcome.went_on:,}")
+        )
     console.print(
         literal("expected values: " + ", ".join(f"{p} {v:.6g}" for p, v in outcome.expected_values))
     )

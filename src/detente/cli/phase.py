@@ -12,6 +12,8 @@ from rich.table import Table
 from detente import sizes
 from detente.analysis.calendar import struck
 from detente.analysis.documents import (
+    AnswerDoc,
+    BreakDoc,
     GivenDocument,
     ItemUnits,
     PhaseDocument,
@@ -193,15 +195,11 @@ def _dated(stage: int, dates: Sequence[StageDatesDoc] | None) -> str:
 
 
 def render_given(document: GivenDocument) -> None:
-    """Print where a given schedule's equilibrium path breaks, and its schedule."""
+    """Print where a given schedule's equilibrium path breaks (and, when the deal goes on
+    after a withholding, what follows), and its schedule."""
     path, dates = document.path, document.stage_dates
     if path.breaks is not None:
-        broken = path.breaks
-        verdict = (
-            f"breaks in {_dated(broken.stage, dates)} at {broken.party}: reneging is worth "
-            f"{broken.shortfall:.6g} more than honouring there (slack {broken.slack:.6g}); "
-            f"{path.carried_out} stage(s) carried out before"
-        )
+        verdict = _break(path.breaks, path.carried_out, dates)
     elif path.lapses is not None:
         lapse = path.lapses
         verdict = (
@@ -211,6 +209,13 @@ def render_given(document: GivenDocument) -> None:
     else:
         verdict = f"completed: every mover honours, all {document.stages} stage(s) carried out"
     console.print(literal(f"{document.source}, {document.stages} stage(s): {verdict}"))
+    after = path.then
+    while after is not None:
+        if after.breaks is None:
+            console.print(literal("then: the rest of the modified schedule is carried out"))
+        else:
+            console.print(literal(f"then: {_break(after.breaks, None, dates)}"))
+        after = after.then
     values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
     console.print(literal(f"values along the path: {values}"))
     _verification(document.json().get("verification", {}))
@@ -247,6 +252,31 @@ def render_changes(changes: Sequence[WeightChangeDoc] | None, fixed: bool) -> No
             )
         when = "" if change.stage is None else f", in stage {change.stage}"
         console.print(literal(f"{head}{when}: {said}"))
+
+
+def _break(
+    broken: BreakDoc, carried_out: int | None, dates: Sequence[StageDatesDoc] | None = None
+) -> str:
+    """``breaks in stage 2 at B: withholding b3 is worth 0.5 more …; the deal goes on: a
+    suspended from stage 3``."""
+    what = "reneging" if broken.withholds is None else f"withholding {broken.withholds}"
+    text = (
+        f"breaks in {_dated(broken.stage, dates)} at {broken.party}: {what} is worth "
+        f"{broken.shortfall:.6g} more than honouring there (slack {broken.slack:.6g})"
+    )
+    if carried_out is not None:
+        text += f"; {carried_out} stage(s) carried out before"
+    if not broken.goes_on:
+        return text + ("" if broken.withholds is None else "; the deal ends")
+    answers = ", ".join(_answer(a) for a in broken.answers) or "nothing is withdrawn"
+    return f"{text}; the others answer ({answers}) and the deal goes on"
+
+
+def _answer(answer: AnswerDoc) -> str:
+    when = f"from stage {answer.stage}"
+    if answer.share == 0.0:
+        return f"{answer.item} suspended {when}"
+    return f"{answer.item} suspended and {answer.share:.6g} of it snapped back {when}"
 
 
 def _min_stages(

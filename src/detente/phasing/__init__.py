@@ -7,6 +7,7 @@ from detente.phasing.deal import Deal, Stake
 from detente.phasing.designer import Design, OneShot, StageSearch, design, min_stages
 from detente.phasing.enforcement import Enforcement, check
 from detente.phasing.items import Item, Link, party_values
+from detente.phasing.responses import Response
 from detente.phasing.schedule import Schedule
 from detente.phasing.simulation import Implementation, implement
 
@@ -18,6 +19,7 @@ __all__ = [
     "Item",
     "Link",
     "OneShot",
+    "Response",
     "Schedule",
     "StageSearch",
     "Stake",

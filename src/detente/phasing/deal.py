@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from detente.errors import DetenteError
 from detente.phasing.calendar import Calendar
 from detente.phasing.items import Item, Link, check_links, check_verifies
+from detente.phasing.responses import Response, check_responses
 from detente.phasing.truth import TrueType
 from detente.trust import TrustTable
 
@@ -54,6 +55,8 @@ class Deal:
     parties' true types (:mod:`detente.phasing.truth`); the others' follow their beliefs.
     ``calendar`` dates the stages (:mod:`detente.phasing.calendar`): stage lengths, dated
     events and the cost of delay; without one a stage is one period.
+    ``responses`` declares how the others answer a party withholding one of its items
+    (:mod:`detente.phasing.responses`); withholding an item without one ends everything.
 
     >>> from detente.phasing.items import party_values
     >>> deal = Deal(
@@ -75,6 +78,7 @@ class Deal:
     tail: int = 0
     truth: tuple[tuple[str, TrueType], ...] = ()
     calendar: Calendar | None = None
+    responses: tuple[Response, ...] = ()
     _names: dict[str, int] = field(init=False, repr=False, compare=False, default_factory=dict)
     _parties: list[str] = field(init=False, repr=False, compare=False, default_factory=list)
 
@@ -87,6 +91,7 @@ class Deal:
         self._check_names()
         check_links(self.links, self.item_names)
         check_verifies(self.items)
+        check_responses(self.responses, self.items)
         movers = [p for group in self.order for p in group]
         if len(set(movers)) != len(movers):
             raise DetenteError(f"a party moves twice in one stage: order {self._order_text()}")

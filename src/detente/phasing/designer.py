@@ -32,7 +32,15 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.phasing.calendar import Strike
 from detente.phasing.deal import Deal, fix_package
-from detente.phasing.enforcement import Enforcement, Valuation, affine, check, deterrence
+from detente.phasing.deviations import Deviations
+from detente.phasing.enforcement import (
+    MOVE_TOLERANCE,
+    Enforcement,
+    Valuation,
+    affine,
+    check,
+    deterrence,
+)
 from detente.phasing.highs import Program, ProgramResult, Status, minimize
 from detente.phasing.schedule import TOLERANCE, Schedule, aligned
 from detente.phasing.verification import Branch, Deterrence, weights
@@ -124,6 +132,13 @@ class _Compiled:
         self.stake_offset = offset[moves + parties : cheats]
         self.gain_matrix, self.gain_offset = matrix[cheats:], offset[cheats:]
         """Each cheating-prone item's covert gain ``g``, affine (linear) in the amounts."""
+        self.withheld: tuple[tuple[int, int] | None, ...] = (None,) * moves
+        """Per constraint: ``(item, stage)`` of a single-item deviation (the check has it only
+        where the item is delivered in the stage), ``None`` for reneging on everything."""
+        deviations = Deviations(deal, stages)
+        if not deviations.trivial:
+            rows = _deviation_rows(self.valuation, deviations, self.ic_matrix, self.ic_offset)
+            self.labels, self.ic_matrix, self.ic_offset, self.withheld = rows
 
     def deterrence_rows(self, branch: Branch) -> tuple[FloatArray, FloatArray]:
         """``(rows, lower)``: the deterrence conditions ``a F − b g ≥ 0`` a branch imposes,
@@ -147,9 +162,10 @@ class _Compiled:
         slacks = self.ic_matrix @ x + self.ic_offset
         values = self.value_matrix @ x + self.value_offset
         parties = self.valuation.deal.parties
+        kept = [w is None or amounts[w] > MOVE_TOLERANCE for w in self.withheld]
         return Enforcement(
-            labels=self.labels,
-            slacks=tuple(float(s) for s in slacks),
+            labels=tuple(label for label, k in zip(self.labels, kept, strict=True) if k),
+            slacks=tuple(float(s) for s, k in zip(slacks, kept, strict=True) if k),
             completion_probability=self.valuation.completion_probability(),
             expected_values=tuple(zip(parties, (float(v) for v in values), strict=True)),
             verification=self.deterrence(amounts),
@@ -160,6 +176,59 @@ class _Compiled:
         the stakes from the affine maps."""
         stakes = self.stake_matrix @ amounts.ravel() + self.stake_offset
         return deterrence(self.cheating, amounts.sum(axis=1), stakes)
+
+
+def _deviation_rows(
+    valuation: Valuation, deviations: Deviations, renege: FloatArray, offset: FloatArray
+) -> tuple[tuple[str, ...], FloatArray, FloatArray, tuple[tuple[int, int] | None, ...]]:
+    """The incentive constraints of every deviation at every move, as affine maps.
+
+    ``renege`` and ``offset`` are the constraints of reneging on everything and ending the
+    deal (:meth:`Valuation.slacks`), one per move. A single-item deviation that ends the
+    deal is reneging on everything plus the rest of the mover's deliveries in the move
+    (:meth:`Deviations.at`); a deviation that goes on is worth an affine function of the
+    modified schedule (the valuation after a deviation, evaluated on a basis of modified
+    schedules and withdrawals), and the modified schedule a linear function of the original
+    (:meth:`Deviations.linear`). Returns the labels, the constraint matrix and offset and,
+    per constraint, the ``(item, stage)`` of a single-item deviation.
+    """
+    G, K = len(valuation.groups), valuation.stages
+    moves = list(valuation.moves())
+    rows = len(deviations.after.items)
+    shape = (len(valuation.deal.items), K)
+    going = [d for n, p, _ in moves for d in deviations.at(n, p) if not d.ends]
+    if going:
+        honour, honour_offset = affine(
+            lambda X: valuation.continuations(X, valuation.views).reshape(len(X), -1), shape
+        )
+        after = valuation.over(deviations.after)
+        size = rows * K + rows
+        basis = np.concatenate([np.zeros((1, size)), np.eye(size)])
+        V = after.continuations(
+            basis[:, : rows * K].reshape(-1, rows, K), valuation.views, basis[:, rows * K :]
+        ).reshape(size + 1, -1)
+        coefficients, constant = (V[1:] - V[0]).T, V[0]
+    parties = len(valuation.deal.parties)
+    labels, matrix, constants, withheld = [], [], [], []
+    for k, (n, p, _) in enumerate(moves):
+        t = n // G
+        for d in deviations.at(n, p):
+            labels.append(d.label)
+            withheld.append(None if d.item is None else (d.item, t))
+            if d.ends:
+                row = renege[k].reshape(shape).copy()
+                if d.item is not None:  # the mover delivers the rest of its move, then it ends
+                    rest = (deviations.giver[: shape[0]] == p) & (np.arange(shape[0]) != d.item)
+                    row[rest, t] -= deviations.rest[: shape[0]][rest]
+                matrix.append(row.ravel())
+                constants.append(offset[k])
+                continue
+            at = n * parties + p
+            unit = coefficients[at]
+            value = deviations.linear(d, unit[: rows * K].reshape(rows, K), unit[rows * K :])
+            matrix.append(honour[at] - value.ravel())
+            constants.append(honour_offset[at] - constant[at])
+    return tuple(labels), np.array(matrix), np.array(constants), tuple(withheld)
 
 
 class _Program:

@@ -22,6 +22,11 @@ Dated events (:mod:`detente.phasing.calendar`) strike a party's move from
 their stage on, or end the deal unfinished at a deadline: a lapse, valued as a
 breakdown at the first stage cut off.
 
+A mover may also withhold a single item, and the others may answer a
+withholding in proportion instead of ending everything
+(:mod:`detente.phasing.deviations`): such a deviation is worth the modified
+schedule carried out as believed (:func:`deviation_values`).
+
 Both are affine in the schedule's amounts; the designer builds its linear
 constraints by evaluating this same valuation on a basis of schedules, so the
 check and the program cannot disagree about what a constraint means.
@@ -29,7 +34,7 @@ check and the program cannot disagree about what a constraint means.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -39,6 +44,7 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError
 from detente.phasing.deal import Deal
+from detente.phasing.deviations import Deviation, Deviations, Modified
 from detente.phasing.schedule import Schedule, aligned
 from detente.phasing.truth import TrueType, from_belief
 from detente.phasing.verification import Cheating, Deterrence
@@ -95,6 +101,10 @@ class Valuation:
         self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
         self.cheating = Cheating(deal)
         """The deal's cheating-prone and verification items (:mod:`detente.phasing.verification`)."""
+
+    def over(self, deal: Deal) -> Valuation:
+        """A valuation of ``deal`` over the same stages (this one, when it is its deal)."""
+        return self if deal is self.deal else Valuation(deal, self.stages)
 
     def _perpetuity(self) -> FloatArray:
         """``1 / (1 − δ)`` per party: the present value of a flow of 1 per stage forever."""
@@ -289,29 +299,40 @@ class Valuation:
         """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
         return self.breakdowns(X, n, renegers)[:, party]
 
-    def continuations(self, X: FloatArray, views: FloatArray) -> FloatArray:
+    def continuations(
+        self, X: FloatArray, views: FloatArray, post: FloatArray | None = None
+    ) -> FloatArray:
         """``V[batch, n, party]``: each party's value from move group ``n`` on (at its stage).
 
         ``views[party]`` is the ``[trustee, stage]`` honour probabilities the
         party weighs outcomes by. Column ``n_groups`` is the value after the
         last move: completion value plus the flows of every stage after the
-        schedule.
+        schedule (``post``: see :meth:`end_value`).
         """
         M = self.n_groups
         V = np.zeros((X.shape[0], M + 1, len(self.deal.parties)))
-        V[:, M] = self.end_value(X)
+        V[:, M] = self.end_value(X, post)
         for n in range(M - 1, -1, -1):
             V[:, n] = self.expect(X, n, views, self.go_on(X, n, V[:, n + 1]))
         return V
 
-    def end_value(self, X: FloatArray) -> FloatArray:
+    def end_value(self, X: FloatArray, post: FloatArray | None = None) -> FloatArray:
         """``[batch, party]``: the value after the last move (completion, then flows forever
         from the end of the last stage), or, when a deadline cuts the schedule, the lapse: a
-        breakdown with nothing delivered at the first stage cut off."""
+        breakdown with nothing delivered at the first stage cut off.
+
+        ``post[batch, item]`` are amounts delivered (withdrawn, when negative) in the stage
+        after the schedule (:mod:`detente.phasing.deviations`: a response due after the last
+        move), valued then: one-time values and the flows from that stage on.
+        """
         if self.lapses:
             return self.breakdowns(X, self.n_groups, self._everyone)
         flows: FloatArray = X.sum(axis=2) @ self.flow
-        return self.completion + self.discount[:, -1] * self.pv * flows
+        after = self.discount[:, -1]
+        value = self.completion + after * self.pv * flows
+        if post is not None:
+            value = value + after * (post @ self.once + self.pv * (post @ self.flow))
+        return value
 
     def go_on(self, X: FloatArray, n: int, after: FloatArray) -> FloatArray:
         """``[batch, party]``: the value of group ``n`` when every member honours, ``after``
@@ -552,11 +573,63 @@ class Enforcement:
         )
 
 
+def deviation_values(
+    valuation: Valuation,
+    moves: Deviations,
+    state: Modified,
+    deviations: Sequence[Deviation],
+    views: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """What each deviation is worth, one-shot, on a (possibly modified) schedule ``state``.
+
+    ``valuation`` is over ``moves.after`` (the deal after a deviation: withdrawal rows, no
+    completion value). A deviation
+    that ends the deal is worth its breakdown value (the mover delivering its other items
+    first, for a single-item one); a deviation that goes on is worth the modified schedule
+    carried out *as believed* from the move on, the valuation of honouring (each other mover
+    honouring with the believed probability in ``views``, its failure a breakdown).
+
+    Returns the value to each deviation's mover (``[k]``) and, for the deviations that go
+    on, every party's value of the move group with the deviation made and the rest carried
+    out as believed (``[k, party]``, what the others look ahead to; ``nan`` for the ending
+    ones).
+    """
+    X = state.amounts[None]
+    values = np.empty(len(deviations))
+    ahead = np.full((len(deviations), len(valuation.deal.parties)), np.nan)
+    G = len(valuation.groups)
+    going = [k for k, d in enumerate(deviations) if not d.ends]
+    for k, d in enumerate(deviations):
+        if d.ends:
+            values[k] = valuation.renege(X, d.party, d.group, views[d.party])[0]
+            if d.item is not None:  # it delivers the rest of its move, then the deal ends
+                t = d.group // G
+                rest = (moves.giver == d.party) & (np.abs(state.amounts[:, t]) > 0.0)
+                rest[list(d.withheld)] = False
+                values[k] += float(state.amounts[rest, t] @ moves.rest[rest])
+    if going:
+        after = [moves.apply(state, [deviations[k]]) for k in going]
+        Xb = np.stack([m.amounts for m in after])
+        V = valuation.continuations(Xb, views, np.stack([m.post for m in after]))
+        for row, k in enumerate(going):
+            d = deviations[k]
+            values[k] = V[row, d.group, d.party]
+        for n in sorted({deviations[k].group for k in going}):
+            rows = [row for row, k in enumerate(going) if deviations[k].group == n]
+            go = valuation.go_on(Xb[rows], n, V[rows, n + 1])
+            for row, value in zip(rows, go, strict=True):
+                ahead[going[row]] = value
+    return values, ahead
+
+
 def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) -> Enforcement:
     """Check a schedule: the slack of every party's incentive constraint at every move.
 
     Empty moves (nothing to deliver) cannot be reneged: they carry no hazard and
     no constraint, so a schedule's trailing empty stages never change its check.
+    Besides reneging on everything (``stage 2: B``), every single-item deviation the
+    mover could prefer has a slack (``stage 2: B withholds b3``), valued one-shot with the
+    declared responses (:mod:`detente.phasing.deviations`, :func:`deviation_values`).
 
     ``valuation`` is the deal's compiled valuation over the schedule's number
     of stages, when the caller has it already (the designer does).
@@ -590,12 +663,17 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
     moves = [
         (n, p, label) for n, p, label in valuation.moves() if active[p, n // len(valuation.groups)]
     ]
-    slacks = [V[n, p] - valuation.renege(X, p, n, views[p])[0] for n, p, _ in moves]
+    deviations = Deviations(deal, schedule.stages)
+    if deviations.trivial:
+        labels = [label for _, _, label in moves]
+        slacks = [V[n, p] - valuation.renege(X, p, n, views[p])[0] for n, p, _ in moves]
+    else:
+        labels, slacks = _deviation_slacks(valuation, deviations, X[0], views, moves)
     truth = valuation.effective(valuation.truth, active)
     values = valuation.continuations(X, np.broadcast_to(truth, (len(deal.parties), *truth.shape)))
     cheating = valuation.cheating
     return Enforcement(
-        labels=tuple(label for _, _, label in moves),
+        labels=tuple(labels),
         slacks=tuple(float(s) for s in slacks),
         completion_probability=valuation.completion_probability(active),
         expected_values=tuple(zip(deal.parties, (float(v) for v in values[0, 0]), strict=True)),
@@ -645,3 +723,21 @@ def deterrence(
             strict=True,
         )
     )
+
+
+def _deviation_slacks(
+    valuation: Valuation,
+    deviations: Deviations,
+    amounts: FloatArray,
+    views: FloatArray,
+    moves: Sequence[tuple[int, int, str]],
+) -> tuple[list[str], list[float]]:
+    """Every deviation's label and slack at the ``moves`` (``check``, when the deal has
+    deviations besides reneging on everything): honouring minus the deviation's value."""
+    state = deviations.padded(amounts)
+    chosen = [d for n, p, _ in moves for d in deviations.at(n, p, amounts=state.amounts)]
+    after = valuation.over(deviations.after)
+    values, _ = deviation_values(after, deviations, state, chosen, views)
+    V = valuation.continuations(amounts[None], views)[0]
+    slacks = [float(V[d.group, d.party] - value) for d, value in zip(chosen, values, strict=True)]
+    return [d.label for d in chosen], slacks

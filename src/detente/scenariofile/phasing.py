@@ -20,6 +20,7 @@ from detente.phasing.deal import Deal, Stake
 from detente.phasing.designer import DEFAULT_TIME_LIMIT
 from detente.phasing.items import Item, Link, party_values
 from detente.phasing.plan import Phasing
+from detente.phasing.responses import Response
 from detente.phasing.schedule import Schedule
 from detente.phasing.truth import TrueType
 from detente.scenariofile.calendar import CalendarSpec, build_calendar
@@ -166,6 +167,25 @@ class LinkSpec(_Spec):
     rate: float = Field(default=1.0, ge=0.0)
 
 
+class ResponseSpec(_Spec):
+    """How the others answer a party withholding ``to``: suspend or snap back ``item``, or end."""
+
+    to: str = Field(description="The item whose withholding is answered.")
+    response: Literal["suspend", "snap_back", "end"] = Field(
+        description="suspend: item's deliveries stop; snap_back: as suspend, and fraction of "
+        "its delivered stock is withdrawn; end: the deal breaks down."
+    )
+    item: str | None = Field(
+        default=None,
+        description="The item suspended or snapped back (given by another party than to's "
+        "giver); end names none.",
+    )
+    fraction: float | None = Field(
+        default=None, description="snap_back only: the share of item's stock withdrawn, in (0, 1]."
+    )
+    source: str | None = None
+
+
 class TruthSpec(_Spec):
     """A party's true type: what it does, whatever the others believe of it."""
 
@@ -221,6 +241,11 @@ class PhasingSpec(_Spec):
         default=None,
         description="Stage dates, dated events (elections, deadlines, faction changes) and "
         "the cost of delay (without it a stage is one period).",
+    )
+    responses: list[ResponseSpec] = Field(
+        default_factory=list,
+        description="How the others answer a party withholding one of its items (an item "
+        "without one: withholding it ends everything).",
     )
 
 
@@ -358,6 +383,9 @@ def build_phasing(
     )
     links = tuple(Link(x.source, x.target, x.rate) for x in spec.links)
     calendar = build_calendar(spec.calendar, parties, tree, ("phasing", "calendar"))
+    responses = tuple(
+        _response(r, tree, ("phasing", "responses", k)) for k, r in enumerate(spec.responses)
+    )
     deal = tree.located(
         ("phasing",),
         lambda: Deal(
@@ -371,6 +399,7 @@ def build_phasing(
             tail=spec.tail,
             truth=tuple((p, TrueType(t.committed, t.hazard)) for p, t in spec.truth.items()),
             calendar=calendar,
+            responses=responses,
         ),
         ScenarioError,
     )
@@ -382,6 +411,12 @@ def build_phasing(
         spec.target,
         build_schedule(spec.schedule, names, tree, ("phasing", "schedule")),
         spec.time_limit,
+    )
+
+
+def _response(spec: ResponseSpec, tree: FileTree, path: PathKey) -> Response:
+    return tree.located(
+        path, lambda: Response(spec.to, spec.response, spec.item, spec.fraction), ScenarioError
     )
 
 
