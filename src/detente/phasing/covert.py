@@ -52,9 +52,9 @@ class Onset:
     ``gain`` is ``g`` per period in the stage, ``detection`` ``q`` in the stage,
     ``verifiers`` the verification items watching the item delivered in the stage,
     ``excess`` cheating's value less honouring's (``W − V``, at the stage's start),
-    ``slack`` ``−(1 − δ)(1 − δ + δq) (W − V)`` (the scale of the completion's
-    deterrence slack, so a one-period last stage agrees with
-    :attr:`~detente.phasing.verification.Deterrence.slack`), and ``min_detection``
+    ``slack`` ``−(1 − δ)(1 − δ + δq̄) (W − V)``, ``q̄`` the detection in the last stage carried
+    out (the scale of the completion's deterrence slack, so a one-period last stage agrees
+    with :attr:`~detente.phasing.verification.Deterrence.slack`), and ``min_detection``
     the least detection probability that, held at every stage from this one on
     (and after the schedule), deters starting here (``None``: none up to 1 does).
     """
@@ -118,13 +118,13 @@ def during(
         valuation = Valuation(deal, schedule.stages)
     if not len(valuation.cheating):
         return ()
-    stages = _Stages(valuation, aligned(deal, schedule)[None])
+    stages = StageValues(valuation, aligned(deal, schedule)[None])
     return tuple(stages.covert(k) for k in range(len(valuation.cheating)))
 
 
-class _Stages:
+class StageValues:
     """One schedule's values per stage for every party, and its detection per stage for every
-    cheating-prone item: what the recursion of each item reads."""
+    cheating-prone item: what the recursion of each item (:meth:`path`) reads."""
 
     def __init__(self, valuation: Valuation, X: FloatArray) -> None:
         self.valuation, self.amounts = valuation, X[0]
@@ -156,6 +156,7 @@ class _Stages:
         path = self.path(k, stock)
         excess, penalty = path.excess()
         q, delta = self.detection[k], path.delta
+        scale = (1.0 - delta) * (1.0 - delta + delta * q[self.horizon - 1])
         names = valuation.deal.item_names
         watching = cheating.watch[:, k] > 0.0
         onsets = tuple(
@@ -169,7 +170,7 @@ class _Stages:
                     if self.new[v, t] and watching[v]
                 ),
                 excess=float(excess[t]),
-                slack=float(-(1.0 - delta) * (1.0 - delta + delta * q[t]) * excess[t]),
+                slack=float(-scale * excess[t]),
                 min_detection=least_deterring(path.polynomial(t, penalty)),
             )
             for t in range(int(first[0]), self.horizon)
