@@ -4,6 +4,7 @@ verification, the hand-computed example, calendars and deadlines."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ from detente.phasing.enforcement import Valuation
 from detente.phasing.schedule import aligned
 from detente.phasing.verification import detection_probability, deterrence_slack, min_detection
 from detente.scenariofile.loader import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import CLI, SCENARIOS
 from tests.phasing_reference import small_deals
 
 COVERT = SCENARIOS / "theory" / "covert-schedule.yaml"
@@ -421,3 +422,76 @@ def test_the_least_deterring_detection_of_a_polynomial() -> None:
     assert least_deterring(np.array([-0.12, 0.8, -1.0])) == pytest.approx(0.6, abs=1e-12)
     assert least_deterring(np.zeros(3)) == 0.0
     assert min_detection(0.9, 1.0, 3.0, 0) == pytest.approx(1 / 3)
+
+
+# --- through the command line -------------------------------------------------------------
+
+VERIFICATION = SCENARIOS / "theory" / "verification.yaml"
+
+
+@pytest.mark.parametrize(
+    ("delta", "g", "L", "q", "deterred"),
+    [
+        (0.9, 0.5, 0, 0.06, True),  # q* = 0.055556
+        (0.9, 0.5, 2, 0.06, False),  # q* = 0.077700
+        (0.9, 0.5, 2, 0.08, True),
+        (0.9, 3, 0, 0.06, False),  # q* = 1/3
+        (0.8, 0.5, 4, 0.06, False),  # none deters
+    ],
+)
+def test_a_one_stage_schedule_pays_from_its_stage_exactly_when_completion_is_not_deterred(
+    detente_cli: CLI, delta: float, g: float, L: int, q: float, deterred: bool
+) -> None:
+    """THEORY §7's rows: the one stage is every later stage (§7 is stationary)."""
+    sets = [f"delta={delta}", f"g={g}", f"L={L}", f"q={q}"]
+    done = detente_cli("analyze", VERIFICATION, "--json", *[a for s in sets for a in ("--set", s)])
+    assert done.returncode == 0, done.stderr
+    entry = json.loads(done.stdout)["verification"]["item"]
+    assert entry["deterred"] is deterred
+    assert entry["pays_from"] == (None if deterred else 1)
+    [stage] = entry["stages"]
+    assert stage["stage"] == 1 and stage["pays"] is not deterred
+    assert stage["min_detection"] == entry["min_detection"] or (
+        stage["min_detection"] == pytest.approx(entry["min_detection"], abs=1e-12)
+    )
+
+
+def test_phase_given_reports_the_stages_at_which_cheating_pays(detente_cli: CLI) -> None:
+    done = detente_cli("phase", COVERT, "--given", "--json")
+    assert done.returncode == 0, done.stderr
+    entry = json.loads(done.stdout)["verification"]["freeze"]
+    assert entry["deterred"] is True and entry["pays_from"] == 1
+    assert [s["pays"] for s in entry["stages"]] == [True, True, False, False]
+    assert [s["verifiers"] for s in entry["stages"]] == [[], [], ["inspections"], []]
+    assert entry["stages"][1]["excess"] == pytest.approx(6 / 11, abs=1e-12)
+    text = " ".join(detente_cli("phase", COVERT, "--given").stdout.split())
+    assert (
+        "Covert cheating on freeze (by B) does not pay: it is detected with probability 0.5 per "
+        "stage, at least 0.333333 is needed. Started during the schedule, it would pay from "
+        "stage 1 to stage 2, before the inspections of stage 3." in text
+    )
+    early = detente_cli("phase", COVERT, "--given", "--json", "--set", "s_inspect=1")
+    assert json.loads(early.stdout)["verification"]["freeze"]["pays_from"] is None
+    assert (
+        "Started during"
+        not in detente_cli("phase", COVERT, "--given", "--set", "s_inspect=1").stdout
+    )
+
+
+def test_analyze_and_the_designed_schedule_report_cheating_during_the_schedule(
+    detente_cli: CLI,
+) -> None:
+    analysed = detente_cli("analyze", COVERT, "--set", "s_inspect=4")
+    assert analysed.returncode == 0, analysed.stderr
+    assert (
+        "Started during the schedule, it would pay from stage 1 to stage 3, before the "
+        "inspections of stage 4." in " ".join(analysed.stdout.split())
+    )
+    designed = detente_cli("phase", COVERT, "--json")
+    assert designed.returncode == 0, designed.stderr
+    entry = json.loads(designed.stdout)["verification"]["freeze"]
+    assert entry["schedule"] == "designed"
+    schedule = json.loads(designed.stdout)["schedule"]
+    first = next(k for k, stage in enumerate(schedule) if stage.get("freeze", 0) > 0)
+    assert [s["stage"] for s in entry["stages"]] == list(range(first + 1, len(schedule) + 1))
+    assert entry["pays_from"] is None  # the designer puts the inspections first here
