@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -495,3 +496,55 @@ def test_analyze_and_the_designed_schedule_report_cheating_during_the_schedule(
     first = next(k for k, stage in enumerate(schedule) if stage.get("freeze", 0) > 0)
     assert [s["stage"] for s in entry["stages"]] == list(range(first + 1, len(schedule) + 1))
     assert entry["pays_from"] is None  # the designer puts the inspections first here
+
+
+def test_earlier_inspections_can_make_cheating_pay_when_being_caught_helps_the_cheater() -> None:
+    """The reverse, without the condition: B's dismantlement costs it 5 in stage 2 against a
+    relief flow of 0.1, so a breakdown before stage 2 is worth 4 more to B than the plan. With
+    A's inspections (detection 0.9) in stage 1, cheating from stage 1 is likely caught at its
+    end, ending the deal before the dismantlement: it pays; with them in stage 2 it does not."""
+    deal = Deal(
+        (Stake("A", 0.9), Stake("B", 0.9)),
+        (
+            Item("freeze", "B", flow=party_values({"A": 1.0}), covert_gain=0.05),
+            Item("relief", "A", flow=party_values({"B": 0.1}), reversibility=1.0),
+            Item("dismantle", "B", cost=5.0),
+            Item("inspections", "A", binary=True, verifies=(("freeze", 0.9),)),
+        ),
+        (("B",), ("A",)),
+    )
+
+    def judged(when: int) -> tuple[int, ...]:
+        stages: list[dict[str, float]] = [{"freeze": 1, "relief": 1}, {"dismantle": 1}]
+        stages[when - 1]["inspections"] = 1
+        return during(deal, Schedule.from_stages(deal.item_names, stages))[0].paying
+
+    assert judged(2) == ()
+    assert judged(1) == (1,)
+    # by hand, inspections in stage 1: Δ_2 = 0.05 + 0.9(0.1 Δ_T − 0.9 · 1), Δ_T the tail's
+    q, g, F = 0.9, 0.05, 0.1
+    tail = (g - 0.9 * q * F / 0.1) / (1 - 0.9 * (1 - q))
+    second = g + 0.9 * ((1 - q) * tail + q * (-F / 0.1))
+    assert tail == pytest.approx(second)  # the last stage is like every later one
+    caught = 0.0 - (-5.0 + F / 0.1)  # E_2 = B_2 − V_2: the breakdown spares the dismantlement
+    first = g + 0.9 * ((1 - q) * second + q * caught)
+    stages = [{"freeze": 1.0, "relief": 1.0, "inspections": 1.0}, {"dismantle": 1.0}]
+    [freeze] = during(deal, Schedule.from_stages(deal.item_names, stages))
+    assert [o.excess for o in freeze.onsets] == pytest.approx([first, second], abs=1e-12)
+
+
+def test_a_claim_reads_where_cheating_pays_during_the_schedule(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    text = COVERT.read_text(encoding="utf-8") + (
+        "claims:\n"
+        "  open_early: {expr: verification.freeze.pays_from == 1}\n"
+        '  closed_at_3: {expr: "verification.freeze.stages[2].pays == false"}\n'
+    )
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    for inspected, claims in ((3, [True, True]), (1, [False, True])):
+        done = detente_cli("analyze", path, "--json", "--set", f"s_inspect={inspected}")
+        assert done.returncode == 0, done.stderr
+        found = json.loads(done.stdout)["claims"]
+        assert [found["open_early"], found["closed_at_3"]] == claims
