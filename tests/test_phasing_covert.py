@@ -229,9 +229,9 @@ def test_the_least_deterring_detection_of_a_stage_is_where_constant_detection_st
 ) -> None:
     deal, amounts, _, horizon = case
     path, _ = excess_of(deal, amounts)
-    penalties = path.penalties()
+    polynomials = path.polynomials(path.penalties())
     for t in range(horizon):
-        found = least_deterring(path.polynomial(t, penalties))
+        found = least_deterring(polynomials[t])
         grid = np.linspace(0.0, 1.0, 41)
         values = np.array([constant(path, t, float(q)) for q in grid])
         scale = 1e-7 * (1.0 + np.abs(values).max())

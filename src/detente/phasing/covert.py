@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from numpy.polynomial import Polynomial
 from numpy.polynomial import polynomial as P
 
 from detente.phasing.deal import Deal
@@ -155,6 +154,7 @@ class StageValues:
             return Covert(cheating.names[k], cheating.givers[k], ())
         path = self.path(k, stock)
         excess, penalty = path.excess()
+        polynomials = path.polynomials(penalty)
         q, delta = self.detection[k], path.delta
         scale = (1.0 - delta) * (1.0 - delta + delta * q[self.horizon - 1])
         names = valuation.deal.item_names
@@ -171,7 +171,7 @@ class StageValues:
                 ),
                 excess=float(excess[t]),
                 slack=float(-scale * excess[t]),
-                min_detection=least_deterring(path.polynomial(t, penalty)),
+                min_detection=least_deterring(polynomials[t]),
             )
             for t in range(int(first[0]), self.horizon)
         )
@@ -264,19 +264,23 @@ class Recursion:
             )
         return excess, E
 
-    def polynomial(self, t: int, penalties: FloatArray) -> FloatArray:
-        """Coefficients (lowest degree first) of ``N_t(q) = (1 − δ + δq) Δ_t(q)``, ``Δ_t(q)`` the
-        excess from stage ``t`` when ``q`` is the detection at every stage from ``t`` on and
-        after the schedule: ``N_s = m (g_s a_s + D_s q E_{s+1}) + D_s (1 − q) N_{s+1}``,
-        ``m = 1 − δ + δq``, from ``N_K = g + δ q E_K`` (0 at a deadline)."""
-        d, E = self.delta, penalties
-        m, q, stay = np.array([1.0 - d, d]), np.array([0.0, 1.0]), np.array([1.0, -1.0])
-        h = self.horizon
-        N = np.zeros(1) if self.tail is None else np.array([self.tail[0], d * E[h]])
-        for s in range(h - 1, t - 1, -1):
-            now = P.polyadd(np.array([self.gains[s]]), self.discounts[s] * E[s + 1] * q)
-            N = P.polyadd(P.polymul(m, now), self.discounts[s] * P.polymul(stay, N))
-        return np.asarray(N, dtype=np.float64)
+    def polynomials(self, penalties: FloatArray) -> FloatArray:
+        """``[s, degree]``: coefficients (lowest degree first) of ``N_s(q) = (1 − δ + δq) Δ_s(q)``
+        for ``s = 0 … horizon``, ``Δ_s(q)`` the excess from stage ``s`` when ``q`` is the detection
+        at every stage from ``s`` on and after the schedule:
+        ``N_s = m (g_s a_s + D_s q E_{s+1}) + D_s (1 − q) N_{s+1}``, ``m = 1 − δ + δq``, from
+        ``N_K = g + δ q E_K`` (0 at a deadline); ``E`` does not depend on ``q``."""
+        d, E, h = self.delta, penalties, self.horizon
+        N = np.zeros((h + 1, h + 2))
+        if self.tail is not None:
+            N[h, :2] = self.tail[0], d * E[h]
+        for s in range(h - 1, -1, -1):
+            now = np.array([self.gains[s], self.discounts[s] * E[s + 1]])  # g a + D E q
+            N[s, :2] += (1.0 - d) * now
+            N[s, 1:3] += d * now
+            N[s] += self.discounts[s] * N[s + 1]  # D (1 − q) N_{s+1}
+            N[s, 1:] -= self.discounts[s] * N[s + 1, :-1]
+        return N
 
 
 def least_deterring(coefficients: FloatArray) -> float | None:
@@ -292,23 +296,20 @@ def least_deterring(coefficients: FloatArray) -> float | None:
     if scale == 0.0:
         return 0.0
     tolerance = 1e-12 * scale
-    poly = Polynomial(coefficients).trim(tolerance)
-    if poly(1.0) > tolerance:
+    kept = np.flatnonzero(np.abs(coefficients) > tolerance)
+    c = coefficients[: kept[-1] + 1] if kept.size else coefficients[:1]
+    if P.polyval(1.0, c) > tolerance:
         return None
-    roots = [_polished(poly, float(r.real)) for r in poly.roots() if abs(r.imag) <= 1e-9]
-    points = sorted({0.0, 1.0, *(r for r in roots if 0.0 < r < 1.0)}, reverse=True)
+    roots = P.polyroots(c) if c.size > 1 else np.zeros(0)
+    real = roots.real[np.abs(roots.imag) <= 1e-9]
+    slope = P.polyder(c)
+    for _ in range(2):  # Newton steps: the companion matrix's roots are good to ~1e-12
+        step = P.polyval(real, slope)
+        real = np.where(
+            step != 0.0, real - P.polyval(real, c) / np.where(step != 0.0, step, 1.0), real
+        )
+    points = sorted({0.0, 1.0, *(float(r) for r in real if 0.0 < r < 1.0)}, reverse=True)
     for high, low in pairwise(points):
-        if poly((high + low) / 2.0) > tolerance:
+        if P.polyval((high + low) / 2.0, c) > tolerance:
             return high
     return 0.0
-
-
-def _polished(poly: Polynomial, root: float) -> float:
-    """``root`` after two Newton steps (the companion matrix's roots are accurate to ~1e-12)."""
-    slope = poly.deriv()
-    for _ in range(2):
-        step = slope(root)
-        if step == 0.0:
-            break
-        root -= float(poly(root) / step)
-    return root
