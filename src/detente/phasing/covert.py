@@ -9,10 +9,11 @@ meanwhile delivering its own steps as planned. In stage ``s`` it gains
 ``g_s = covert_gain × S_s`` per period (``S_s`` the stock of the item delivered
 up to and including ``s``), weighted over the stage as a flow is (``a_s``, 1
 without a calendar), and is detected at the stage's end with probability ``q_s``,
-the detection with the verification items delivered up to and including ``s``.
-``L`` stages after detection the deal breaks down at the start of that stage (the
+the detection with the verification items delivered up to and including ``s`` (one
+chance per stage, however many periods it lasts; the lag is in stages). ``L`` stages after detection the deal breaks down at the start of that stage (the
 valuation's breakdown: :meth:`~detente.phasing.enforcement.Valuation.breakdowns`).
-After the last stage every stage is one period and the problem is §7's.
+After the last stage every stage is one period and the problem is the stationary one
+at completion.
 
 With ``V_s`` the giver's honest value at the start of stage ``s``, ``B_s`` its
 breakdown value there and ``D_s`` its discount across stage ``s``, the excess
@@ -24,7 +25,8 @@ of cheating from ``s`` over honouring, ``Δ_s = W_s − V_s``, is
 ``E_j`` the excess (over honouring) of having been detected at the end of stage
 ``j − 1``. After the schedule ``B − V = −F/(1 − δ)`` (``F`` the stake,
 :meth:`~detente.phasing.enforcement.Valuation.stakes`) and the recursion is
-stationary: ``Δ_K = (g + δ q E_K)/(1 − δ(1 − q))``, which is §7's closed form.
+stationary: ``Δ_K = (g + δ q E_K)/(1 − δ(1 − q))``, which is the closed form at completion
+(:func:`~detente.phasing.verification.min_detection`).
 A deadline ends the deal at its stage ``h`` in a breakdown whatever the cheater
 does: ``Δ_h = 0``, and nothing after it counts. The derivation is in
 ``docs/explanation/self-enforcement.md`` ("Cheating during the schedule").
@@ -99,8 +101,8 @@ def during(
     """Whether covert cheating pays from each stage of ``schedule``, per cheating-prone item.
 
     ``valuation`` is the deal's over the schedule's stages, when the caller has it.
-    THEORY §7's first row as a one-stage schedule: q* = 0.0556 > q = 0.05, so cheating
-    pays from the first (and only) stage:
+    The reference model's first row (``scenarios/theory/verification.yaml``) as a one-stage
+    schedule: q* = 0.0556 > q = 0.05, so cheating pays from the first (and only) stage:
 
     >>> from detente.phasing.deal import Stake
     >>> from detente.phasing.items import Item, party_values
