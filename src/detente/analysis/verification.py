@@ -136,6 +136,8 @@ def _during(entry: Mapping[str, Any]) -> str:
     ...           for k in (1, 2, 3, 4)]
     >>> _during({"stages": stages, "deterred": True})
     ' Started during the schedule, it would pay from stage 1 to stage 2, before the inspections of stage 3.'
+    >>> _during({"stages": [{**s, "pays": s["stage"] != 2} for s in stages], "deterred": False})
+    ' Started during the schedule, it would pay in stages 1, 3 and 4.'
     """
     stages = entry.get("stages") or []
     paying = [int(s["stage"]) for s in stages if s["pays"]]
@@ -155,7 +157,7 @@ def _during(entry: Mapping[str, Any]) -> str:
         when = f"from stage {paying[0]} to stage {run}"
     after = [s for s in stages if s["stage"] == run + 1 and s["verifiers"]]
     before = ""
-    if after:
+    if after and run == paying[-1]:  # one run of stages, ended by verification
         names = list(after[0]["verifiers"])
         named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         before = f", before the {named} of stage {run + 1}"
