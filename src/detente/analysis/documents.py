@@ -405,6 +405,35 @@ class OneShotDoc:
 
 
 @dataclass(frozen=True, slots=True)
+class OnsetDoc:
+    """Starting to cheat covertly at one stage of the schedule (``verification.ITEM.stages``):
+    the stage (from 1), the covert ``gain`` per period and the ``detection`` in it, the
+    ``verifiers`` (verification items watching the item) delivered in it, cheating's ``excess``
+    over honouring at the stage's start, whether starting there ``pays``, and the least
+    detection that, held from the stage on, deters starting there (``None``: none up to 1)
+    (:class:`detente.phasing.covert.Onset`)."""
+
+    stage: int
+    gain: float
+    detection: float
+    verifiers: tuple[str, ...]
+    excess: float
+    pays: bool
+    min_detection: float | None
+
+    def json(self) -> Json:
+        return {
+            "stage": self.stage,
+            "gain": self.gain,
+            "detection": self.detection,
+            "verifiers": list(self.verifiers),
+            "excess": self.excess,
+            "pays": self.pays,
+            "min_detection": self.min_detection,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class DeterrenceDoc:
     """Whether covert cheating on one cheating-prone item pays once a schedule is carried out.
 
@@ -415,7 +444,10 @@ class DeterrenceDoc:
     verification items the schedule delivers, ``gain`` the covert gain per stage
     at the amount delivered, ``stake`` the giver's stake per stage in the deal
     (``F``), ``lag`` the stages from detection to punishment
-    (``docs/explanation/self-enforcement.md``, "Verification").
+    (``docs/explanation/self-enforcement.md``, "Verification"). During the schedule
+    ("Cheating during the schedule"): ``stages`` judges starting to cheat at every stage
+    from the item's first delivery on, ``pays_from`` is the first stage at which it pays
+    (``None``: none does).
     """
 
     giver: str
@@ -426,6 +458,8 @@ class DeterrenceDoc:
     gain: float | None
     stake: float | None
     lag: int
+    pays_from: int | None = None
+    stages: tuple[OnsetDoc, ...] = ()
 
     def json(self) -> Json:
         """``verification.ITEM``."""
@@ -438,6 +472,8 @@ class DeterrenceDoc:
             "stake": self.stake,
             "lag": self.lag,
             "schedule": self.schedule,
+            "pays_from": self.pays_from,
+            "stages": [stage.json() for stage in self.stages],
         }
 
 

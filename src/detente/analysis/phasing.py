@@ -37,6 +37,7 @@ from detente.analysis.documents import (
 )
 from detente.analysis.verification import DESIGNED, deterrence_docs, verification_docs
 from detente.errors import DetenteError
+from detente.phasing.covert import Covert, during
 from detente.phasing.deal import Deal, fix_package
 from detente.phasing.designer import Design, Designer, OneShot, design, min_stages
 from detente.phasing.enforcement import Valuation, check
@@ -302,11 +303,16 @@ def design_document(
         reason=result.reason,
         verification={}
         if enforcement is None
-        else deterrence_docs(enforcement.verification, DESIGNED),
+        else deterrence_docs(enforcement.verification, DESIGNED, _during(deal, result.schedule)),
         stage_dates=stage_dates(deal.calendar, stages),
         weight_changes=_changes(scenario, deal, outcome, result.schedule),
     )
     return document
+
+
+def _during(deal: Deal, schedule: Schedule | None) -> tuple[Covert, ...]:
+    """Covert cheating during a designed schedule (nothing when there is none)."""
+    return () if schedule is None else during(deal, schedule)
 
 
 def _changes(
@@ -380,7 +386,9 @@ def given_document(
         path=path_document(equilibrium_path(deal, schedule, valuation), deal, schedule.stages),
         stage_dates=stage_dates(deal.calendar, schedule.stages),
         weight_changes=_changes(scenario, deal, outcome, schedule),
-        verification=deterrence_docs(enforcement.verification, source),
+        verification=deterrence_docs(
+            enforcement.verification, source, during(deal, schedule, valuation)
+        ),
     )
 
 

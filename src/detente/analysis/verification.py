@@ -10,19 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from detente.analysis.documents import DeterrenceDoc
+from detente.analysis.documents import DeterrenceDoc, OnsetDoc
+from detente.phasing.covert import Covert, during
 from detente.phasing.deal import Deal
 from detente.phasing.designer import Design
-from detente.phasing.enforcement import check
+from detente.phasing.enforcement import Valuation, check
 from detente.phasing.plan import Phasing
+from detente.phasing.schedule import Schedule
 from detente.phasing.verification import Deterrence
 
 DESIGNED = "designed"
 """The ``schedule`` of a verdict on the designer's best schedule."""
 
 
-def deterrence_docs(found: Sequence[Deterrence], schedule: str) -> dict[str, DeterrenceDoc]:
-    """``{item: verdict}`` of a schedule's check (``schedule`` names the schedule)."""
+def deterrence_docs(
+    found: Sequence[Deterrence], schedule: str, during: Sequence[Covert] = ()
+) -> dict[str, DeterrenceDoc]:
+    """``{item: verdict}`` of a schedule's check (``schedule`` names the schedule), with the
+    judgement of cheating during it (:func:`detente.phasing.covert.during`) where given."""
+    onsets = {c.item: c for c in during}
     return {
         d.item: DeterrenceDoc(
             giver=d.giver,
@@ -33,9 +39,25 @@ def deterrence_docs(found: Sequence[Deterrence], schedule: str) -> dict[str, Det
             gain=d.gain,
             stake=d.stake,
             lag=d.lag,
+            pays_from=None if d.item not in onsets else onsets[d.item].pays_from,
+            stages=() if d.item not in onsets else _onsets(onsets[d.item]),
         )
         for d in found
     }
+
+
+def _onsets(found: Covert) -> tuple[OnsetDoc, ...]:
+    return tuple(
+        OnsetDoc(o.stage, o.gain, o.detection, o.verifiers, o.excess, o.pays, o.min_detection)
+        for o in found.onsets
+    )
+
+
+def judged(deal: Deal, schedule: Schedule) -> dict[str, DeterrenceDoc]:
+    """``{item: verdict}`` of ``schedule`` (checked on ``deal``): at completion and during it."""
+    valuation = Valuation(deal, schedule.trimmed().stages)
+    found = check(deal, schedule, valuation).verification
+    return deterrence_docs(found, "phasing.schedule", during(deal, schedule, valuation))
 
 
 def unknown(deal: Deal) -> dict[str, DeterrenceDoc]:
@@ -66,10 +88,12 @@ def verification_docs(plan: Phasing, best: Design) -> dict[str, DeterrenceDoc]:
     if not any(item.covert_gain > 0 for item in plan.deal.items):
         return {}
     if plan.schedule is not None:
-        return deterrence_docs(check(plan.deal, plan.schedule).verification, "phasing.schedule")
-    if best.enforcement is None:
+        return judged(plan.deal, plan.schedule)
+    if best.enforcement is None or best.schedule is None:
         return unknown(plan.deal)
-    return deterrence_docs(best.enforcement.verification, DESIGNED)
+    return deterrence_docs(
+        best.enforcement.verification, DESIGNED, during(plan.deal, best.schedule)
+    )
 
 
 def verdict(
@@ -97,6 +121,44 @@ def verdict(
         return (
             f"{who} pays whatever the detection: its gain of {number(entry['gain'])} per stage "
             f"outweighs its stake of {number(entry['stake'])} when punished {punished}."
+            + _during(entry)
         )
     pays = "does not pay" if entry["deterred"] else "pays"
-    return f"{who} {pays}: {detected}, at least {number(needed)} is needed."
+    return f"{who} {pays}: {detected}, at least {number(needed)} is needed.{_during(entry)}"
+
+
+def _during(entry: Mapping[str, Any]) -> str:
+    """`` Started during the schedule, it would pay from stage 1 to stage 2, before the
+    inspections of stage 3.``: where starting to cheat pays during the schedule (nothing when
+    no stage pays, or only the last stage when cheating pays at completion anyway).
+
+    >>> stages = [{"stage": k, "pays": k < 3, "verifiers": ["inspections"] if k == 3 else []}
+    ...           for k in (1, 2, 3, 4)]
+    >>> _during({"stages": stages, "deterred": True})
+    ' Started during the schedule, it would pay from stage 1 to stage 2, before the inspections of stage 3.'
+    >>> _during({"stages": [{**s, "pays": s["stage"] != 2} for s in stages], "deterred": False})
+    ' Started during the schedule, it would pay in stages 1, 3 and 4.'
+    """
+    stages = entry.get("stages") or []
+    paying = [int(s["stage"]) for s in stages if s["pays"]]
+    if not paying or (paying == [int(stages[-1]["stage"])] and not entry["deterred"]):
+        return ""
+    run = paying[0]
+    while run + 1 in paying:
+        run += 1
+    if len(paying) > run - paying[0] + 1:  # more than one run
+        *most, final = (str(k) for k in paying)
+        when = f"in stages {', '.join(most)} and {final}"
+    elif run == paying[0]:
+        when = f"in stage {run}"
+    elif run == stages[-1]["stage"]:
+        when = f"from stage {paying[0]} on"
+    else:
+        when = f"from stage {paying[0]} to stage {run}"
+    after = [s for s in stages if s["stage"] == run + 1 and s["verifiers"]]
+    before = ""
+    if after and run == paying[-1]:  # one run of stages, ended by verification
+        names = list(after[0]["verifiers"])
+        named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        before = f", before the {named} of stage {run + 1}"
+    return f" Started during the schedule, it would pay {when}{before}."
