@@ -16,7 +16,9 @@ A calendar (:mod:`detente.phasing.calendar`) shapes the programs: no design
 uses a stage a deadline cuts off, and with a cost of delay or a dated strike a
 ``K``-stage design is the best over ``1…K`` stages (a program of ``K`` stages
 would charge ``K`` stages of delay, or a strike in its last stage, to a
-schedule that finishes sooner).
+schedule that finishes sooner). So is a ``K``-stage surplus design when a party
+values completion: a program pays it at the end of its last stage, whenever the
+schedule really ends.
 """
 
 from __future__ import annotations
@@ -543,6 +545,10 @@ class Designer:
         )
         """Whether a program of K stages charges what a shorter schedule would not pay: a cost
         of delay, or a dated strike at a move the schedule could leave empty."""
+        self._completes = any(stake.completion != 0.0 for stake in deal.stakes)
+        """Whether some party values completion: a program of K stages pays it at the end of
+        stage K, so its surplus undervalues (or, for a negative value, overvalues) a schedule
+        that ends sooner."""
 
     def usable(self, stages: int) -> int:
         """The stages a design of ``stages`` stages may use: all, or those before a deadline."""
@@ -597,7 +603,7 @@ class Designer:
         if objective == "completion":
             return self._most_likely(stages, target)
         found = self.get(stages, objective, target)
-        if self._dated:
+        if self._dated or (objective == "surplus" and self._completes):
             found = self._soonest(stages, objective, target, found)
         return self._with_one_shot(found, target)
 
@@ -605,9 +611,9 @@ class Designer:
         self, stages: int, objective: Objective, target: float | None, found: Design
     ) -> Design:
         """The best design over ``1…stages`` stages, fewer stages on ties (a program charges
-        a cost of delay for every stage and a dated strike at its stage's move, even where the
-        schedule ends sooner, so fewer can be worth more); with the total fixed, the fewest
-        stages that carry it."""
+        a cost of delay for every stage and a dated strike at its stage's move, and pays the
+        completion value at the end of its last stage, even where the schedule ends sooner, so
+        fewer can be worth more); with the total fixed, the fewest stages that carry it."""
         best: Design | None = None
         fixed = target is not None or self.fixed_total is not None
         for k in range(1, self.usable(stages) + 1):
