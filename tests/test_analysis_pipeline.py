@@ -45,6 +45,7 @@ def test_the_sections_come_in_pipeline_order() -> None:
         "trust",
         "trust_models",
         "phasing",
+        "verification",
         "claims",
     ]
 

@@ -15,7 +15,7 @@ import pytest
 from detente.analysis import analyze
 from detente.analysis.phasing import outcome_packages
 from detente.phasing.deal import fix_package
-from detente.phasing.designer import min_stages
+from detente.phasing.designer import StageSearch, min_stages
 from detente.scenariofile.citations import cited, source_fields
 from detente.scenariofile.loader import load_scenario, read_yaml
 from detente.scenariofile.locations import plain
@@ -126,19 +126,41 @@ def test_hanoi_positions_and_their_phasing() -> None:
     assert phased["us_big_deal"]["min_stages"] is None
 
 
-def test_the_hanoi_offer_needs_eight_stages_once_a_reneger_resumes_its_tests() -> None:
-    scenario = load_scenario(HANOI)
+def _offer_search(**overrides: float) -> StageSearch:
+    scenario = load_scenario(HANOI, overrides)
     plan = scenario.phasing
     assert plan is not None
     offer = scenario.space.to_dict(scenario.positions["nk_hanoi_offer"].index)
     package = outcome_packages(plan, {"offer": offer})["offer"]
-    search = min_stages(fix_package(plan.deal, package), 3.0, 10)
+    return min_stages(fix_package(plan.deal, package), 3.0, 10)
+
+
+def test_covert_replacement_keeps_the_hanoi_offer_from_being_self_enforcing() -> None:
+    """Under the offer a breakdown takes back only rho_un of the UN relief, so North Korea's
+    stake in the completed deal is small and replacing Yongbyon's output covertly would pay
+    unless detected with probability q* a year; q_ntm is far below it. Detected often enough
+    (and with no election to strike the US side), the offer is self-enforcing in 8 stages, the
+    first a token one (issue 14's finding); with the 2020 election, whose strike falls on the
+    United States' next step after an empty second stage, it is not."""
+    document = _document(HANOI)
+    verdict = document["phasing"]["positions"]["nk_hanoi_offer"]["verification"]["yongbyon"]
+    assert verdict["schedule"] == "package" and verdict["deterred"] is False
+    assert verdict["detection"] == pytest.approx(0.2)  # q_ntm: no declaration in the offer
+    # q* = g(1 − δ)/(δF) at a lag of 0, g = r_cov·y_share·P_nk·(1 − δ_nk) = 0.405
+    gain, stake = 0.3 * 0.6 * 15 * 0.15, verdict["stake"]
+    assert verdict["gain"] == pytest.approx(gain)
+    assert verdict["min_detection"] == pytest.approx(gain * 0.15 / (0.85 * stake))
+    assert _offer_search().stages is None
+    needed = verdict["min_detection"]
+    assert _offer_search(q_ntm=needed * 0.99, p_elec=0.0).stages is None
+    search = _offer_search(q_ntm=min(needed * 1.01, 1.0), p_elec=0.0)
     assert search.stages == 8
     assert search.design is not None and search.design.enforcement is not None
     assert search.design.enforcement.self_enforcing
     schedule = search.design.schedule
     assert schedule is not None and schedule.stages == 8
     assert schedule.totals()["un_relief"] == pytest.approx(1.0)
+    assert _offer_search(q_ntm=min(needed * 1.01, 1.0)).stages is None
 
 
 def test_the_withdrawal_lowers_irans_trust_but_not_a_deal_that_pays_both_to_honour() -> None:

@@ -39,12 +39,25 @@ def test_analyze_hanoi_prints_deal_positions_schedule_and_claims(detente_cli: CL
 
 
 def test_phase_position_designs_the_fixed_package(detente_cli: CLI) -> None:
+    # Detected often enough that covert replacement of Yongbyon's output does not pay, and
+    # with no election to strike the US side (test_cases.py has why both matter).
     done = detente_cli(
-        "phase", HANOI, "--position", "nk_hanoi_offer", "--max-stages", "10", "--json"
+        "phase",
+        HANOI,
+        "--position",
+        "nk_hanoi_offer",
+        "--max-stages",
+        "10",
+        "--json",
+        "--set",
+        "q_ntm=0.75",
+        "--set",
+        "p_elec=0",
     )
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert document["min_stages"] == 8
+    assert document["verification"]["yongbyon"]["deterred"] is True
     assert document["one_shot"]["feasible"] is False
     totals: dict[str, float] = {}
     for stage in document["schedule"]:

@@ -148,7 +148,18 @@ def test_phase_prints_amounts_in_their_units_and_totals_in_the_measure_unit(
 
 
 def test_a_package_total_names_the_items_it_sums(detente_cli: CLI) -> None:
-    done = detente_cli("phase", HANOI, "--position", "nk_hanoi_offer", "--max-stages", "10")
+    done = detente_cli(
+        "phase",
+        HANOI,
+        "--position",
+        "nk_hanoi_offer",
+        "--max-stages",
+        "10",
+        "--set",
+        "q_ntm=0.75",
+        "--set",
+        "p_elec=0",
+    )  # covert replacement detected often enough, no election: 8 stages (test_cases.py)
     assert done.returncode == 0, done.stderr
     words = " ".join(done.stdout.split())
     assert "total 3 (yongbyon, test_halt, un_relief);" in words

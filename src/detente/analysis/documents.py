@@ -501,6 +501,12 @@ class PackageDoc:
     completion_probability: float | None
     reason: str
     weight_changes: tuple[WeightChangeDoc, ...] | None = None
+    verification: Mapping[str, DeterrenceDoc] = field(default_factory=dict)
+    """Covert cheating on the package's cheating-prone items: on its schedule, else at its
+    totals (``schedule``: ``package``)."""
+    given: GivenDocument | None = None
+    """The position's own ``schedule``, when it gives one: checked, its equilibrium path and
+    covert cheating on it (as ``phase --given --position NAME``)."""
 
     def json(self) -> Json:
         """``phasing.positions.NAME`` and ``phasing.agreement`` of ``analyze``."""
@@ -519,6 +525,10 @@ class PackageDoc:
         }
         if self.weight_changes is not None:
             document["weight_changes"] = [w.json() for w in self.weight_changes]
+        if self.verification:
+            document["verification"] = _verification(self.verification)
+        if self.given is not None:
+            document["given"] = self.given.json()
         return document
 
 

@@ -35,7 +35,12 @@ from detente.analysis.documents import (
     StageSearchDoc,
     WeightChangeDoc,
 )
-from detente.analysis.verification import DESIGNED, deterrence_docs, verification_docs
+from detente.analysis.verification import (
+    DESIGNED,
+    deterrence_docs,
+    package_verification,
+    verification_docs,
+)
 from detente.errors import DetenteError
 from detente.phasing.covert import Covert, during
 from detente.phasing.deal import Deal, fix_package
@@ -124,6 +129,18 @@ def phasing_doc(
         return dated_package(scenario, plan, amounts, designer, index)
 
     positions = {name: phased(amounts, indices[name]) for name, amounts in packages.items()}
+    for name in positions:  # a position's own schedule, as phase --given --position NAME
+        own = scenario.positions[name].schedule
+        if own is not None:
+            index = indices[name]
+            given = given_document(
+                struck(scenario, plan.deal, index),
+                own,
+                f"positions.{name}.schedule",
+                scenario,
+                index,
+            )
+            positions[name] = replace(positions[name], given=given)
     agreed = phased(found["agreement"], agreement_index) if found else None
     widest = max([best.stages, *(len(p.schedule or ()) for p in positions.values())])
     return PhasingDoc(
@@ -265,6 +282,9 @@ def package_document(
         if found is None or found.enforcement is None
         else found.enforcement.completion_probability,
         reason=result.search.reason,
+        verification=package_verification(
+            fix_package(deal, dict(result.amounts)), dict(result.amounts), found
+        ),
     )
 
 

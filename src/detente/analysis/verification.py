@@ -10,17 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from detente.analysis.documents import DeterrenceDoc, OnsetDoc
 from detente.phasing.covert import Covert, during
 from detente.phasing.deal import Deal
 from detente.phasing.designer import Design
-from detente.phasing.enforcement import Valuation, check
+from detente.phasing.enforcement import Valuation, check, deterrence
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
 from detente.phasing.verification import Deterrence
 
 DESIGNED = "designed"
 """The ``schedule`` of a verdict on the designer's best schedule."""
+
+PACKAGE = "package"
+"""The ``schedule`` of a verdict on a fixed package no self-enforcing schedule carries: judged
+at its totals, as if carried out (a verdict at completion depends on nothing else)."""
 
 
 def deterrence_docs(
@@ -76,6 +82,31 @@ def unknown(deal: Deal) -> dict[str, DeterrenceDoc]:
         for item in deal.items
         if item.covert_gain > 0
     }
+
+
+def package_verification(
+    deal: Deal, amounts: Mapping[str, float], found: Design | None
+) -> dict[str, DeterrenceDoc]:
+    """``phasing.positions.NAME.verification``: covert cheating on a fixed package.
+
+    On the schedule that carries it (``found``: at completion and during it) when there is
+    one; else at the package's totals (``schedule`` is :data:`PACKAGE`): whether cheating
+    pays once the package is carried out depends on its totals alone, so a package that
+    no schedule carries still has an answer to "how likely must detection be?".
+    """
+    if not any(item.covert_gain > 0 for item in deal.items):
+        return {}
+    if found is not None and found.enforcement is not None and found.schedule is not None:
+        return deterrence_docs(
+            found.enforcement.verification, DESIGNED, during(deal, found.schedule)
+        )
+    totals = np.zeros((1, len(deal.items), 1))
+    for name, amount in amounts.items():
+        totals[0, deal.item_index(name), 0] = amount
+    valuation = Valuation(deal, 1)
+    cheating = valuation.cheating
+    stakes = valuation.stakes(totals)[0, cheating.giver]
+    return deterrence_docs(deterrence(cheating, totals[0, :, 0], stakes), PACKAGE)
 
 
 def verification_docs(plan: Phasing, best: Design) -> dict[str, DeterrenceDoc]:

@@ -665,6 +665,8 @@ class Designer:
         amounts = _clean(amounts, self.deal)
         schedule = Schedule.from_array(self.deal.item_names, amounts).trimmed()
         enforcement = program.compiled.enforcement(amounts, self.deal)
+        if not enforcement.self_enforcing:
+            return Design(objective, stages, "infeasible", reason=_not_exact(enforcement, stages))
         total = float(program.measure_row() @ amounts.ravel())
         value = total
         if objective != "total":
@@ -790,6 +792,22 @@ class Designer:
         else:
             reason = self.get(usable, "total", target).reason + cut
         return StageSearch(None, reason, None)
+
+
+def _not_exact(enforcement: Enforcement, stages: int) -> str:
+    """Why the program's best schedule is no design: its exact check fails.
+
+    The program counts every move, empty or not; the check drops the hazard and the
+    constraint of an empty move and moves a dated strike that falls on one to the party's
+    next step. Where that makes the schedule the program found fail, no design is reported
+    rather than one that is not self-enforcing.
+    """
+    failed = [*enforcement.violated, *(f"covert cheating on {i}" for i in enforcement.undeterred)]
+    return (
+        f"infeasible: the best {stages}-stage schedule of the program leaves a move empty, "
+        f"and checked exactly (a dated strike on an empty move falls on the party's next "
+        f"step) it fails at {', '.join(failed)}"
+    )
 
 
 def _same(target: float, total: float) -> bool:
