@@ -164,7 +164,7 @@ def test_a_package_total_names_the_items_it_sums(detente_cli: CLI) -> None:
     words = " ".join(done.stdout.split())
     assert "total 3 (yongbyon, test_halt, un_relief);" in words
     assert "un_relief 0.0078125 share of the five UN resolutions' relief" in words
-    assert "│ 2 │ nothing" in words  # an empty stage
+    assert re.search(r"│ 2 │ 2020-03-01 to 2021-03-01 │ nothing", words)  # an empty, dated stage
     assert not BARE_DASH.search(done.stdout), done.stdout
 
 

@@ -103,7 +103,7 @@ def render_phasing(document: dict[str, Any], units: ItemUnits | None, console: C
     one = phasing["one_shot"] or {}
     carried = one.get("feasible") and (one.get("max_total") or 0) > 0
     said = (
-        f" ({phasing['objective']}, {phasing['stages']} stages): {phasing['status']}; completion "
+        f" ({phasing['objective']}, {phasing['stages']} stage(s)): {phasing['status']}; completion "
         f"probability {_number(phasing['completion_probability'])}; "
         + (
             "a one-shot exchange can carry part of the deal"
