@@ -57,7 +57,7 @@ def test_every_shipped_scenario_validates_against_the_printed_schema(
 def test_a_schema_of_bare_numbers_would_refuse_the_formulas_of_a_shipped_scenario() -> None:
     plain = jsonschema.Draft202012Validator(ScenarioFile.model_json_schema())
     refused = list(plain.iter_errors(data(SCENARIOS / "hanoi-2019.yaml")))
-    assert len(refused) == 10  # one per top-level section or entry holding a formula
+    assert len(refused) == 10
     assert refused[1].instance == "=delta_us" and list(refused[1].absolute_path) == [
         "parties",
         0,
