@@ -7,6 +7,7 @@ so the tests can check the valuation (and the designer's schedules) against it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import product
 
@@ -183,6 +184,28 @@ def brute_force_plans(deal: Deal, amounts: np.ndarray) -> list[dict[int, bool]]:
     return found
 
 
+def _stakes_and_beliefs(
+    draw: st.DrawFn, parties: Sequence[str]
+) -> tuple[tuple[Stake, ...], dict[tuple[str, str], Hazard | TwoTypes]]:
+    """Random stakes (discount, outside option, completion value) and every party's belief
+    about every other (a hazard or two types)."""
+    stakes = tuple(
+        Stake(p, draw(st.floats(0.6, 0.9)), draw(st.floats(-2.0, 2.0)), draw(st.floats(0.0, 5.0)))
+        for p in parties
+    )
+    beliefs: dict[tuple[str, str], Hazard | TwoTypes] = {
+        (a, b): draw(
+            st.sampled_from(
+                [Hazard(draw(st.floats(0.0, 0.5))), TwoTypes(draw(st.floats(0, 1)), 0.9, 0.1)]
+            )
+        )
+        for a in parties
+        for b in parties
+        if a != b
+    }
+    return stakes, beliefs
+
+
 @st.composite
 def sequential_deals(draw: st.DrawFn) -> tuple[Deal, np.ndarray]:
     """Two parties moving one after the other; some amounts zero (empty moves)."""
@@ -214,20 +237,7 @@ def small_deals(draw: st.DrawFn, simultaneous: bool | None = None) -> tuple[Deal
         simultaneous = draw(st.booleans())
     givers = list(dict.fromkeys(it.giver for it in items))
     order = (tuple(givers),) if simultaneous else tuple((p,) for p in givers)
-    stakes = tuple(
-        Stake(p, draw(st.floats(0.6, 0.9)), draw(st.floats(-2.0, 2.0)), draw(st.floats(0.0, 5.0)))
-        for p in parties
-    )
-    beliefs = {
-        (a, b): draw(
-            st.sampled_from(
-                [Hazard(draw(st.floats(0.0, 0.5))), TwoTypes(draw(st.floats(0, 1)), 0.9, 0.1)]
-            )
-        )
-        for a in parties
-        for b in parties
-        if a != b
-    }
+    stakes, beliefs = _stakes_and_beliefs(draw, parties)
     deal = Deal(stakes, items, order, trust=TrustTable(beliefs))
     stages = draw(st.integers(1, 3))
     amounts = np.array([[draw(st.floats(0.0, 2.0)) for _ in range(stages)] for _ in items])
@@ -570,20 +580,7 @@ def responsive_deals(
         for k in range(count)
     )
     order = (tuple(parties),) if simultaneous else tuple((p,) for p in parties)
-    stakes = tuple(
-        Stake(p, draw(st.floats(0.6, 0.9)), draw(st.floats(-2.0, 2.0)), draw(st.floats(0.0, 5.0)))
-        for p in parties
-    )
-    beliefs = {
-        (a, b): draw(
-            st.sampled_from(
-                [Hazard(draw(st.floats(0.0, 0.5))), TwoTypes(draw(st.floats(0, 1)), 0.9, 0.1)]
-            )
-        )
-        for a in parties
-        for b in parties
-        if a != b
-    }
+    stakes, beliefs = _stakes_and_beliefs(draw, parties)
     deal = draw(responses_for(Deal(stakes, items, order, trust=TrustTable(beliefs))))
     stages = draw(st.integers(1, max_stages))
     amount = st.one_of(st.just(0.0), st.floats(0.1, 2.0))

@@ -27,7 +27,7 @@ induction on what remains (``Path.then``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import product
 
@@ -453,14 +453,7 @@ class Node:
         values = np.zeros(len(v.deal.parties))
         completion = 0.0
         hazards = float(np.prod(self.outside[self.active & self._ahead_of_start()]))
-        for mask in range(2 ** len(movers)):
-            committed = frozenset(p for k, p in enumerate(movers) if mask >> k & 1)
-            chance = 1.0
-            for p in movers:
-                share = v.types[p].committed
-                chance *= share if p in committed else 1.0 - share
-            if chance == 0.0:
-                continue
+        for committed, chance in _profiles(movers, v):
             values += chance * self.truth(committed)
             if self.first(committed) is None and not v.lapses:
                 completion += chance * hazards
@@ -505,14 +498,7 @@ class Node:
         values = np.zeros(len(parties))
         completion = 0.0
         hazards = float(np.prod(self.outside[self.active]))
-        for mask in range(2 ** len(renegers)):
-            committed = {p for k, p in enumerate(renegers) if mask >> k & 1}
-            chance = 1.0
-            for p in renegers:
-                share = v.types[p].committed
-                chance *= share if p in committed else 1.0 - share
-            if chance == 0.0:
-                continue
+        for committed, chance in _profiles(renegers, v):
             truth = self.outside.copy()
             for (n, p), (_, d) in self.plan.items():
                 if d is not None and p not in committed:
@@ -522,6 +508,21 @@ class Node:
             if len(committed) == len(renegers) and not v.lapses:
                 completion = chance * hazards
         return [float(x) for x in values], completion
+
+
+def _profiles(
+    parties: Sequence[int], valuation: Valuation
+) -> Iterator[tuple[frozenset[int], float]]:
+    """Every set of committed ``parties`` (the others opportunists) with its probability over
+    their true types, independently; impossible sets left out."""
+    for mask in range(2 ** len(parties)):
+        committed = frozenset(p for k, p in enumerate(parties) if mask >> k & 1)
+        chance = 1.0
+        for p in parties:
+            share = valuation.types[p].committed
+            chance *= share if p in committed else 1.0 - share
+        if chance != 0.0:
+            yield committed, chance
 
 
 @dataclass(frozen=True, slots=True)
