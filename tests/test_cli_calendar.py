@@ -171,3 +171,16 @@ def test_a_bad_date_is_one_located_line(detente_cli: CLI, tmp_path: Path) -> Non
         "events[0].date",
         "'2020-02-30' is not a date",
     )
+
+
+@pytest.mark.parametrize("length", ["{years: 5000}", "{days: 999999999}"])
+def test_a_calendar_past_the_year_9999_is_one_line(
+    detente_cli: CLI, tmp_path: Path, length: str
+) -> None:
+    text = CALENDAR.read_text(encoding="utf-8")
+    assert "stage_length: {months: 6}" in text
+    path = tmp_path / "far.yaml"
+    path.write_text(text.replace("stage_length: {months: 6}", f"stage_length: {length}"), "utf-8")
+    for command in ("validate", "analyze"):
+        done = detente_cli(command, path)
+        assert_one_line_error(done, "runs past the last date it can hold (9999-12-31)")

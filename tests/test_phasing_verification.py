@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -422,3 +423,49 @@ def test_phase_and_analyze_say_whether_covert_cheating_pays(detente_cli: CLI) ->
         "Covert cheating on item (by B) pays whatever the detection: its gain of 0.5 per stage "
         "outweighs its stake of 1 when punished 4 stages after detection." in text
     )
+
+
+def _verification_file(tmp_path: Path, old: str, new: str) -> Path:
+    text = VERIFICATION.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "v.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_deliveries_a_deadline_cuts_off_are_no_stake_in_the_completed_deal(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    """A second unit of relief due after the deal lapses raises nothing: the stake is the
+    flow delivered before the deadline (F = 1, as without it), and q = 0.04 < q* = 0.0556."""
+    path = _verification_file(
+        tmp_path,
+        "  - {name: relief, giver: A, max: 1, flow: {B: =F}, reversibility: 1}\n"
+        "phasing:\n  order: [[B], [A]]\n  stages: 1\n  schedule:\n    - {item: 1, relief: 1}\n",
+        "  - {name: relief, giver: A, max: 2, flow: {B: =F}, reversibility: 1}\n"
+        "phasing:\n  order: [[B], [A]]\n  stages: 3\n  schedule:\n    - {item: 1, relief: 1}\n"
+        "    - {}\n    - {relief: 1}\n"
+        "  calendar:\n    start: 2019-01-01\n    stage_length: {months: 6}\n"
+        "    events:\n      - {date: 2019-08-01, name: sunset, deadline: true}\n",
+    )
+    done = detente_cli("phase", path, "--given", "--json", "--set", "q=0.04")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    verdict = document["verification"]["item"]
+    assert verdict["stake"] == pytest.approx(1.0)
+    assert verdict["min_detection"] == pytest.approx(0.05 / 0.9)
+    assert verdict["deterred"] is False and document["self_enforcing"] is False
+
+
+def test_verifying_an_item_without_a_covert_gain_is_one_located_line(
+    detente_cli: CLI, tmp_path: Path
+) -> None:
+    path = _verification_file(
+        tmp_path,
+        "  - {name: relief, giver: A,",
+        "  - {name: inspections, giver: B, binary: true, verifies: {relief: 0.5}}\n"
+        "  - {name: relief, giver: A,",
+    )
+    done = detente_cli("analyze", path, "--json")
+    assert_one_line_error(done, f"{path}:", "items[1].verifies.relief", "declares no covert_gain")
+    assert done.stdout == ""

@@ -874,3 +874,39 @@ def test_a_calendar_dates_the_schedule_and_the_breakdowns() -> None:
     ]
     caption = section(report, "implementation")
     assert "Runs break down most often at stage 3 from 2020-01-01 (100% of all runs)." in caption
+
+
+def test_runs_that_went_on_after_a_withholding_are_not_counted_as_breakdowns() -> None:
+    """20,000 runs: 5,598 completed, 4,033 and 2,380 broke down in stages 1 and 2, and 7,989
+    went on to the end after a proportional response; the shares are of all runs."""
+    from detente.report.sections import _break_shares
+
+    run = {
+        "sessions": 20000,
+        "completion_rate": 5598 / 20000,
+        "break_stage_histogram": [4033, 2380],
+        "went_on": 7989,
+    }
+    shares = dict(_break_shares(run))
+    assert shares == pytest.approx({"1": 4033 / 20000, "2": 2380 / 20000})
+
+
+def test_the_report_says_how_often_the_deal_went_on_after_a_withholding() -> None:
+    from detente.report.sections import implementation_section
+
+    run = {
+        "sessions": 20000,
+        "completion_rate": 0.5,
+        "break_stage_histogram": [2011],
+        "went_on": 7989,
+        "deviations": [
+            {"stage": 1, "party": "B", "item": "inspections", "goes_on": True, "sessions": 7989}
+        ],
+    }
+    from detente.report.data import ReportData
+
+    section = implementation_section(ReportData.from_documents("Demo", {"implementation": run}))
+    assert section is not None
+    said = " ".join(section.sentences)
+    assert "In 40% of all runs the deal went on to the end after a withholding" in said
+    assert "withholding inspections in stage 1 (7,989 runs)" in said

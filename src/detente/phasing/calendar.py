@@ -34,7 +34,7 @@ from typing import Literal
 
 import numpy as np
 
-from detente.errors import FieldError
+from detente.errors import DetenteError, FieldError
 from detente.phasing.items import PartyValues
 from detente.utility import FloatArray
 
@@ -78,12 +78,19 @@ class Duration:
         return self.count * {"years": 12, "months": 1, "weeks": 7, "days": 1}[self.unit]
 
     def after(self, day: date, times: int = 1) -> date:
-        """The date ``times`` lengths after ``day``."""
-        if not self.in_months:
-            return day + timedelta(days=self.size * times)
-        months = day.month - 1 + self.size * times
-        year, month = day.year + months // 12, months % 12 + 1
-        return date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
+        """The date ``times`` lengths after ``day``; a :class:`DetenteError` past 9999-12-31."""
+        try:
+            if not self.in_months:
+                return day + timedelta(days=self.size * times)
+            months = day.month - 1 + self.size * times
+            year, month = day.year + months // 12, months % 12 + 1
+            return date(year, month, min(day.day, gregorian.monthrange(year, month)[1]))
+        except (OverflowError, ValueError):
+            raise DetenteError(
+                f"the calendar runs past the last date it can hold (9999-12-31): {times} "
+                f"stage(s) of {self} after {day.isoformat()}; start phasing.calendar earlier or "
+                "use shorter stages"
+            ) from None
 
     def ratio(self, other: Duration) -> float:
         """This length in units of ``other``: exact within a family, else through the mean month."""

@@ -396,7 +396,7 @@ class Valuation:
         shares' flows, the outside option shifted by the leverage of everything
         delivered, less the reversible share of the one-time benefits received.
         """
-        level = X.sum(axis=2)
+        level = X[:, :, : self.horizon].sum(axis=2)  # a deadline cuts the stages after it
         breakdown: FloatArray = self.outside + level @ self.lever
         breakdown += self.pv * ((level * self.kept) @ self.flow)
         breakdown -= (level * self.rho) @ self.gains
@@ -677,7 +677,11 @@ def check(deal: Deal, schedule: Schedule, valuation: Valuation | None = None) ->
         slacks=tuple(float(s) for s in slacks),
         completion_probability=valuation.completion_probability(active),
         expected_values=tuple(zip(deal.parties, (float(v) for v in values[0, 0]), strict=True)),
-        verification=deterrence(cheating, X[0].sum(axis=1), valuation.stakes(X)[0, cheating.giver]),
+        verification=deterrence(
+            cheating,
+            X[0, :, : valuation.horizon].sum(axis=1),  # what is delivered before any deadline
+            valuation.stakes(X)[0, cheating.giver],
+        ),
     )
 
 

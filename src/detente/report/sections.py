@@ -859,6 +859,19 @@ def implementation_section(data: ReportData) -> Section | None:
         sentences.append(
             f"Runs still unfinished at the deadline lapse: {share(lapsed)} of all runs."
         )
+    went_on = float(run.get("went_on") or 0) / float(sessions) if sessions else 0.0
+    if went_on:
+        withheld = [
+            f"{names.name(str(d['party']))} withholding {d['item'] or 'everything'} in stage "
+            f"{d['stage']} ({plural(int(d['sessions']), 'run')})"
+            for d in run.get("deviations") or ()
+            if d.get("goes_on")
+        ]
+        said = f": {join(withheld)}" if withheld else ""
+        sentences.append(
+            f"In {share(went_on)} of all runs the deal went on to the end after a withholding "
+            f"answered in proportion, without the withheld steps{said}."
+        )
     blame = {p: int(n) for p, n in (run.get("reneged_by") or {}).items() if n}
     if blame and rate < 1:
         who = join([f"{names.name(p)} in {plural(n, 'run')}" for p, n in blame.items()])
@@ -896,7 +909,9 @@ def _break_shares(run: Document) -> list[tuple[str, float]]:
     dated = {str(row["stage"]): row["start"] for row in run.get("break_dates") or ()}
     pairs = [(f"{k} from {dated[k]}" if k in dated else k, v) for k, v in pairs if v > 0]
     total = sum(v for _, v in pairs)
-    broken = 1.0 - float(run["completion_rate"]) - _lapsed(run)
+    # the runs that neither completed, lapsed nor went on to the end after a withholding
+    went_on = float(run.get("went_on") or 0) / max(float(run.get("sessions") or 1), 1.0)
+    broken = 1.0 - float(run["completion_rate"]) - _lapsed(run) - went_on
     if total <= 0:
         return []
     if total <= 1.0 + 1e-9 and abs(total - broken) < 1e-6:

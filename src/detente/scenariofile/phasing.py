@@ -306,6 +306,7 @@ def _check_verification(
     """Every item a verification item names exists, and every cheating-prone item's giver
     discounts the future, located in the file if not."""
     names = [spec.name for spec in items]
+    by_name = {spec.name: spec for spec in items}
     discount = {party.id: party.discount for party in parties}
     for i, spec in enumerate(items):
         for name in spec.verifies:
@@ -314,6 +315,13 @@ def _check_verification(
                     ("items", i, "verifies", name),
                     f"item {spec.name!r} verifies unknown item {name!r}; items are: "
                     f"{', '.join(names)}",
+                )
+            if "covert_gain" not in by_name[name].model_fields_set:
+                raise tree.error(
+                    ("items", i, "verifies", name),
+                    f"item {spec.name!r} verifies item {name!r}, which declares no covert_gain: "
+                    f"there is no cheating to detect; give {name!r} a covert_gain or leave it "
+                    "out of verifies",
                 )
         if spec.covert_gain > 0 and discount[spec.giver] >= 1.0:
             raise tree.error(
