@@ -99,6 +99,8 @@ class Valuation:
         self.gains = np.maximum(self.once, 0.0)
         """``[item, party]``: one-time benefits, of which a breakdown claws back the reversible share."""
         self._in_group = tuple(self.item_group == g for g in range(len(self.groups)))
+        self._whole = tuple(frozenset(members) for members in self.groups)
+        """Per move group: all its members, the renegers of the breakdowns a path looks up."""
         self.cheating = Cheating(deal)
         """The deal's cheating-prone and verification items (:mod:`detente.phasing.verification`)."""
 
@@ -286,6 +288,9 @@ class Valuation:
         if key in self._breakdowns:
             return self._breakdowns[key]
         t, g = divmod(n, len(self.groups))
+        if X.shape[0] == 1 and n < self.n_groups and renegers == self._whole[g]:
+            self._whole_groups(X)  # one schedule: every group's at once
+            return self._breakdowns[key]
         now = X[:, :, t] * (self._in_group[g] & ~self._broke(renegers))
         level = self._before_group(X, t, g) + now
         value: FloatArray = now @ self.once
@@ -294,6 +299,24 @@ class Valuation:
         value -= (level * self.rho) @ self.gains
         self._breakdowns[key] = value
         return value
+
+    def _whole_groups(self, X: FloatArray) -> None:
+        """Memoise :meth:`breakdowns` of one schedule (``X[0]``) for every move group whose
+        members all renege, in a few array operations: nothing of the group is delivered, so
+        the levels are those before the group."""
+        G, M = len(self.groups), self.n_groups
+        amounts = X[0]
+        stages = np.arange(M) // G
+        earlier = np.concatenate(
+            [np.zeros((amounts.shape[0], 1)), np.cumsum(amounts, axis=1)], axis=1
+        )[:, stages].T  # [group, item]: delivered before the group's stage
+        before = self.item_group[None, :] < (np.arange(M) % G)[:, None]
+        level = earlier + amounts[:, stages].T * before
+        values = self.pv * ((level * self.kept) @ self.flow)
+        values += self.outside + earlier @ self.lever
+        values -= (level * self.rho) @ self.gains
+        for n in range(M):
+            self._breakdowns[(n, self._whole[n % G])] = values[n][None]
 
     def breakdown(self, X: FloatArray, party: int, n: int, renegers: frozenset[int]) -> FloatArray:
         """Party's value (at the breakdown stage) when ``renegers`` renege in move group ``n``."""
@@ -379,6 +402,8 @@ class Valuation:
     def renege(self, X: FloatArray, party: int, n: int, view: FloatArray) -> FloatArray:
         """Party's value of reneging at its move in group ``n``."""
         t, g = divmod(n, len(self.groups))
+        if len(self.groups[g]) == 1:  # the common case: nobody else moves at the same time
+            return self.breakdowns(X, n, self._whole[g])[:, party]
         others = tuple(q for q in self.groups[g] if q != party)
         value = np.zeros(X.shape[0])
         for renegers, probability in _outcomes(others, view[:, t]):
