@@ -6,10 +6,11 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from detente.phasing import Deal, Schedule, check
+from detente.phasing.deviations import Deviations
 from detente.phasing.path import equilibrium_path
 from tests.conftest import CLI, SCENARIOS
 from tests.phasing_reference import brute_force_plans, sequential_deals, small_deals
@@ -59,8 +60,12 @@ def test_the_path_says_how_far_the_schedule_is_carried_out(detente_cli: CLI) -> 
 def test_the_backward_pass_finds_the_one_subgame_perfect_plan_of_brute_force(
     case: tuple[Deal, np.ndarray],
 ) -> None:
+    """Reneging on everything as the only deviation: deals where a giver values one of its own
+    items also let it withhold another and keep that one, which the brute force of
+    ``test_phasing_deviations.py`` enumerates and this one does not."""
     deal, amounts = case
     schedule = Schedule.from_array(deal.item_names, amounts).trimmed()  # "K stages": at most K
+    assume(Deviations(deal, schedule.stages).trivial)
     path = equilibrium_path(deal, schedule)
     plans = brute_force_plans(deal, schedule.array())
     G = len(deal.order)
