@@ -15,6 +15,11 @@ from detente.cli import main
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
 
+PHASABLE_OFFER = ("--set", "q_ntm=0.75", "--set", "p_elec=0")
+"""Hanoi with covert replacement of Yongbyon's output detected often enough to be deterred
+and no election to strike the US side: North Korea's offer then fits in 8 stages (the
+reasons are in ``test_cases.py``)."""
+
 CLI = Callable[..., subprocess.CompletedProcess[str]]
 
 
@@ -45,6 +50,16 @@ def dask_address() -> Iterator[str]:
         processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0"
     ) as cluster:
         yield cluster.scheduler_address
+
+
+def edited_copy(source: Path, folder: Path, old: str, new: str) -> Path:
+    """A copy of the scenario ``source`` in ``folder`` with the text ``old`` (which must be in
+    it) replaced once by ``new``."""
+    text = source.read_text(encoding="utf-8")
+    assert old in text, old
+    path = folder / source.name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess[str], *fragments: str) -> None:

@@ -184,6 +184,24 @@ def brute_force_plans(deal: Deal, amounts: np.ndarray) -> list[dict[int, bool]]:
     return found
 
 
+def _items(draw: st.DrawFn, parties: Sequence[str], count: int) -> tuple[Item, ...]:
+    """``count`` random items given in turn by ``parties``: one-time values and costs, flows,
+    reversibility and leverage."""
+    num = st.floats(0.0, 2.0)
+    return tuple(
+        Item(
+            f"i{k}",
+            parties[k % len(parties)],
+            cost=draw(num),
+            value=party_values({p: draw(num) for p in parties}),
+            flow=party_values({p: draw(st.floats(0.0, 0.3)) for p in parties}),
+            reversibility=draw(st.floats(0.0, 1.0)),
+            leverage=party_values({p: draw(st.floats(-1.0, 1.0)) for p in parties}),
+        )
+        for k in range(count)
+    )
+
+
 def _stakes_and_beliefs(
     draw: st.DrawFn, parties: Sequence[str]
 ) -> tuple[tuple[Stake, ...], dict[tuple[str, str], Hazard | TwoTypes]]:
@@ -220,19 +238,7 @@ def sequential_deals(draw: st.DrawFn) -> tuple[Deal, np.ndarray]:
 def small_deals(draw: st.DrawFn, simultaneous: bool | None = None) -> tuple[Deal, np.ndarray]:
     """Two or three parties, flows, reversibility, leverage, beliefs, either move order."""
     parties = ["A", "B", "C"][: draw(st.integers(2, 3))]
-    num = st.floats(0.0, 2.0)
-    items = tuple(
-        Item(
-            f"i{k}",
-            parties[k % len(parties)],
-            cost=draw(num),
-            value=party_values({p: draw(num) for p in parties}),
-            flow=party_values({p: draw(st.floats(0.0, 0.3)) for p in parties}),
-            reversibility=draw(st.floats(0.0, 1.0)),
-            leverage=party_values({p: draw(st.floats(-1.0, 1.0)) for p in parties}),
-        )
-        for k in range(draw(st.integers(1, 4)))
-    )
+    items = _items(draw, parties, draw(st.integers(1, 4)))
     if simultaneous is None:
         simultaneous = draw(st.booleans())
     givers = list(dict.fromkeys(it.giver for it in items))
@@ -565,20 +571,8 @@ def responsive_deals(
     reversibility, leverage, beliefs, declared responses, and small schedules with some
     amounts zero (empty moves, items not delivered in a stage)."""
     parties = ["A", "B", "C"][: draw(st.sampled_from([2, 2, 3]))]
-    num = st.floats(0.0, 2.0)
     count = draw(st.integers(len(parties) + 1, 2 * len(parties) + (1 if len(parties) == 2 else 0)))
-    items = tuple(
-        Item(
-            f"i{k}",
-            parties[k % len(parties)],
-            cost=draw(num),
-            value=party_values({p: draw(num) for p in parties}),
-            flow=party_values({p: draw(st.floats(0.0, 0.3)) for p in parties}),
-            reversibility=draw(st.floats(0.0, 1.0)),
-            leverage=party_values({p: draw(st.floats(-1.0, 1.0)) for p in parties}),
-        )
-        for k in range(count)
-    )
+    items = _items(draw, parties, count)
     order = (tuple(parties),) if simultaneous else tuple((p,) for p in parties)
     stakes, beliefs = _stakes_and_beliefs(draw, parties)
     deal = draw(responses_for(Deal(stakes, items, order, trust=TrustTable(beliefs))))

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, REPO, SCENARIOS, assert_one_line_error
+from tests.conftest import (
+    CLI,
+    PHASABLE_OFFER,
+    REPO,
+    SCENARIOS,
+    assert_one_line_error,
+    edited_copy,
+)
 
 HANOI = SCENARIOS / "hanoi-2019.yaml"
 
@@ -39,8 +46,6 @@ def test_analyze_hanoi_prints_deal_positions_schedule_and_claims(detente_cli: CL
 
 
 def test_phase_position_designs_the_fixed_package(detente_cli: CLI) -> None:
-    # Detected often enough that covert replacement of Yongbyon's output does not pay, and
-    # with no election to strike the US side (test_cases.py has why both matter).
     done = detente_cli(
         "phase",
         HANOI,
@@ -49,10 +54,7 @@ def test_phase_position_designs_the_fixed_package(detente_cli: CLI) -> None:
         "--max-stages",
         "10",
         "--json",
-        "--set",
-        "q_ntm=0.75",
-        "--set",
-        "p_elec=0",
+        *PHASABLE_OFFER,
     )
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
@@ -67,11 +69,7 @@ def test_phase_position_designs_the_fixed_package(detente_cli: CLI) -> None:
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> Path:
-    text = HANOI.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "hanoi.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+    return edited_copy(HANOI, tmp_path, old, new)
 
 
 @pytest.mark.parametrize(

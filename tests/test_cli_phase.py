@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, SCENARIOS, assert_one_line_error
+from tests.conftest import CLI, PHASABLE_OFFER, SCENARIOS, assert_one_line_error
 
 THEORY = SCENARIOS / "theory"
 A4A = THEORY / "action-for-action.yaml"
@@ -149,17 +149,8 @@ def test_phase_prints_amounts_in_their_units_and_totals_in_the_measure_unit(
 
 def test_a_package_total_names_the_items_it_sums(detente_cli: CLI) -> None:
     done = detente_cli(
-        "phase",
-        HANOI,
-        "--position",
-        "nk_hanoi_offer",
-        "--max-stages",
-        "10",
-        "--set",
-        "q_ntm=0.75",
-        "--set",
-        "p_elec=0",
-    )  # covert replacement detected often enough, no election: 8 stages (test_cases.py)
+        "phase", HANOI, "--position", "nk_hanoi_offer", "--max-stages", "10", *PHASABLE_OFFER
+    )
     assert done.returncode == 0, done.stderr
     words = " ".join(done.stdout.split())
     assert "total 3 (yongbyon, test_halt, un_relief);" in words

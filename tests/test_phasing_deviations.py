@@ -101,16 +101,6 @@ def test_every_slack_of_the_check_is_honouring_minus_a_forward_accounting_of_the
         assert " withholds " in label and expected[label] >= everything - 1e-7, (label, mover)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(responsive_deals(max_stages=3), responsive_deals(simultaneous=True)))
-def test_a_schedule_with_responses_is_self_enforcing_exactly_when_its_path_completes(
-    case: tuple[Deal, np.ndarray],
-) -> None:
-    deal, amounts = case
-    schedule = Schedule.from_array(deal.item_names, amounts)
-    assert equilibrium_path(deal, schedule).completed is check(deal, schedule).self_enforcing
-
-
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**32 - 1), st.integers(3, 7), st.integers(1, 4), st.data())
 def test_designed_schedules_with_responses_pass_the_check_with_the_same_slacks(

@@ -13,7 +13,12 @@ from detente.phasing import Deal, Schedule, check
 from detente.phasing.deviations import Deviations
 from detente.phasing.path import equilibrium_path
 from tests.conftest import CLI, SCENARIOS
-from tests.phasing_reference import brute_force_plans, sequential_deals, small_deals
+from tests.phasing_reference import (
+    brute_force_plans,
+    responsive_deals,
+    sequential_deals,
+    small_deals,
+)
 
 PARTIAL = SCENARIOS / "theory" / "partial-implementation.yaml"
 ONE_SHOT = ["a1=3", "a2=0", "a3=0", "b1=3", "b2=0", "b3=0", "c_B1=1.4"]
@@ -74,11 +79,14 @@ def test_the_backward_pass_finds_the_one_subgame_perfect_plan_of_brute_force(
     assert len(plans) == 1 or all(len(p) == 0 for p in plans)
 
 
-@settings(max_examples=60, deadline=None)
-@given(small_deals())
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(small_deals(), responsive_deals(max_stages=3), responsive_deals(simultaneous=True))
+)
 def test_a_schedule_is_self_enforcing_exactly_when_its_path_completes(
     case: tuple[Deal, np.ndarray],
 ) -> None:
+    """With and without declared responses (single-item deviations that let the deal go on)."""
     deal, amounts = case
     schedule = Schedule.from_array(deal.item_names, amounts)
     assert equilibrium_path(deal, schedule).completed is check(deal, schedule).self_enforcing

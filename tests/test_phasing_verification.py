@@ -25,7 +25,7 @@ from detente.phasing.verification import (
     min_detection,
 )
 from detente.trust import TrustTable
-from tests.conftest import CLI, SCENARIOS, assert_one_line_error
+from tests.conftest import CLI, SCENARIOS, assert_one_line_error, edited_copy
 from tests.strategies import random_deal, random_verified_deal
 
 VERIFICATION = SCENARIOS / "theory" / "verification.yaml"
@@ -426,11 +426,7 @@ def test_phase_and_analyze_say_whether_covert_cheating_pays(detente_cli: CLI) ->
 
 
 def _verification_file(tmp_path: Path, old: str, new: str) -> Path:
-    text = VERIFICATION.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "v.yaml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return path
+    return edited_copy(VERIFICATION, tmp_path, old, new)
 
 
 def test_deliveries_a_deadline_cuts_off_are_no_stake_in_the_completed_deal(
@@ -469,3 +465,9 @@ def test_verifying_an_item_without_a_covert_gain_is_one_located_line(
     done = detente_cli("analyze", path, "--json")
     assert_one_line_error(done, f"{path}:", "items[1].verifies.relief", "declares no covert_gain")
     assert done.stdout == ""
+
+
+def test_a_vanishing_stake_deters_nothing_instead_of_dividing_by_zero() -> None:
+    """A stake of one subnormal unit: δ × bracket underflows to 0 (hypothesis found it)."""
+    assert min_detection(0.5, 5e-324, 1.0, 0) is None
+    assert min_detection(0.5, 1e-300, 1e-310, 0) == pytest.approx(1e-310 * 0.5 / (0.5 * 1e-300))

@@ -154,6 +154,8 @@ class _Sessions:
         self.game, self.rng, self.v = game, rng, game.valuation
         self.committed = [rng.random(sessions) < t.committed for t in self.v.types]
         self.nodes: list[Node] = [game.root]
+        self.spared = [game.root.v.strikes(game.root.active)]
+        """Per node: ``[party, stage]``, the chance no dated event strikes the move."""
         self.at = np.zeros(sessions, dtype=np.int64)
         """Each session's node (an index into ``nodes``)."""
         self.broke_at = np.full(sessions, -1)
@@ -179,7 +181,7 @@ class _Sessions:
             active = np.array([node.active[p, t] for node in self.nodes])[self.at]
             if not (active & alive).any():
                 continue  # nothing to withhold, nothing to strike, in any session
-            spared = np.array([node.v.strikes(node.active)[p, t] for node in self.nodes])
+            spared = np.array([node[p, t] for node in self.spared])
             hazard = np.array([_hazard(v.types[p].hazard, s) for s in spared])[self.at]
             struck = self.rng.random(len(alive)) < hazard
             failed[struck & active] |= 1 << p
@@ -219,6 +221,7 @@ class _Sessions:
         child = node.child(n, devs)
         if child not in self.nodes:
             self.nodes.append(child)
+            self.spared.append(child.v.strikes(child.active))
         self.at[rows] = self.nodes.index(child)
         self.deviated[rows] = True
 

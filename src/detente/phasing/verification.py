@@ -62,10 +62,10 @@ def min_detection(delta: float, stake: float, gain: float, lag: int) -> float | 
     if gain <= 0.0:
         return 0.0
     bracket = delta**lag * stake - gain * (1.0 - delta**lag)
-    if bracket <= 0.0:
+    needed, at_most = gain * (1.0 - delta), delta * bracket
+    if at_most <= 0.0 or needed > at_most:  # (a tiny bracket can underflow to 0 here)
         return None
-    q = gain * (1.0 - delta) / (delta * bracket)
-    return q if q <= 1.0 else None
+    return needed / at_most
 
 
 def deterrence_slack(
