@@ -60,6 +60,8 @@ from numpy.typing import NDArray
 Inputs = Mapping[str, NDArray[Any]]
 """The parameters' values, one array per parameter (float, or labels as an object array)."""
 Mask = NDArray[np.bool_]
+BOXES = 3
+"""Most boxes covering finds, by default."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ class Settings:
     """The chosen box is the densest of the trajectory with at least this coverage."""
     negligible: float = 0.01
     """A restriction whose removal lowers the density by less than this is dropped."""
-    boxes: int = 3
+    boxes: int = BOXES
     """Most boxes covering finds."""
 
 
@@ -443,3 +445,56 @@ def _loosened(restriction: Restriction, values: NDArray[Any]) -> Restriction | N
     low = -math.inf if values.size == 0 or restriction.low <= values.min() else restriction.low
     high = math.inf if values.size == 0 or restriction.high >= values.max() else restriction.high
     return None if math.isinf(low) and math.isinf(high) else Interval(low, high)
+
+
+# --------------------------------------------------------------------------- summaries
+
+TRADEOFF_ROWS = 10
+"""About how many rows of the trajectory a summary shows."""
+
+
+def tradeoff(box: Box, rows: int = TRADEOFF_ROWS) -> list[dict[str, object]]:
+    """The box's peeling trajectory thinned to about ``rows`` rows (the first, the last and the
+    chosen one always among them); ``chosen`` marks the box that was pasted into ``box``.
+
+    >>> steps = tuple(Step(1 - k / 40, 0.1 + k / 40, 1 - k / 40, min(k, 2)) for k in range(31))
+    >>> [r["chosen"] for r in tradeoff(Box((), 0.5, 0.9, 0.1, steps, 8))].count(True)
+    1
+    >>> len(tradeoff(Box((), 0.5, 0.9, 0.1, steps, 8)))
+    11
+    """
+    count = len(box.trajectory)
+    picked = {*np.linspace(0, count - 1, min(rows, count)).round().astype(int).tolist(), box.chosen}
+    return [
+        {**box.trajectory[k].json(), "chosen": k == box.chosen}
+        for k in sorted(picked)
+        if 0 <= k < count
+    ]
+
+
+def describe(holds: Mask, inputs: Inputs, settings: Settings | None = None) -> dict[str, object]:
+    """One claim's discovery summary: ``{share, boxes, tradeoff}`` and, without boxes, ``reason``.
+
+    ``boxes`` are :meth:`Box.json`, best (first found) first; ``tradeoff`` is
+    the first box's thinned trajectory (:func:`tradeoff`).
+
+    >>> describe(np.ones(4, dtype=bool), {"x": np.arange(4.0)})["reason"]
+    'it holds on every draw: there is nothing to tell apart'
+    """
+    holds = np.asarray(holds, dtype=bool)
+    share = float(holds.mean()) if holds.size else 0.0
+    summary: dict[str, object] = {"share": share, "boxes": [], "tradeoff": []}
+    if holds.all() or not holds.any():
+        which = "every" if holds.all() else "no"
+        summary["reason"] = f"it holds on {which} draw: there is nothing to tell apart"
+        return summary
+    if not inputs:
+        summary["reason"] = "the sweep drew no parameter"
+        return summary
+    boxes = discover(inputs, holds, settings)
+    if not boxes:
+        summary["reason"] = "no box of parameter values holds it more often than the whole range"
+        return summary
+    summary["boxes"] = [box.json() for box in boxes]
+    summary["tradeoff"] = tradeoff(boxes[0])
+    return summary
