@@ -98,9 +98,9 @@ def claim_check(claim: Claim, fields: Mapping[str, str], expression: str) -> Non
     known = field_paths(skeleton)
     for path in claim.expression.fields():
         names = [str(p) for p in path if isinstance(p, str)]
-        if any(".".join(names[:k]) in known for k in range(len(names), 0, -1)):
-            continue
         wanted = ".".join(names)
+        if wanted in known or any(".".join(names[:k]) in fields for k in range(1, len(names))):
+            continue
         close = difflib.get_close_matches(wanted, known, n=4, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise DetenteError(

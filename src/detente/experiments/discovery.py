@@ -32,7 +32,9 @@ One box is found in five steps:
    right up to an edge the peels overshot.)
 4. **Simplify.** Drop a bound that the draws reach anyway, then, one at a
    time, a restriction whose removal lowers the density by less than
-   ``negligible``.
+   ``negligible``. Each remaining bound is then written with the fewest
+   decimals that keep the same draws in the box (``x ≤ 0.3`` rather than
+   ``x ≤ 0.29783``, when no draw lies between).
 5. **Cover.** Remove the box's draws and look again, while the next box's
    density is at least halfway between the claim's overall share and 1, up to
    ``boxes`` boxes. The statistics of a later box count only the draws outside
@@ -96,10 +98,10 @@ class Interval:
 
     def statement(self, name: str) -> str:
         """``name ≤ 0.3``, ``0.2 ≤ name ≤ 0.5``, ``name ≥ 0.6``."""
-        low = "" if math.isinf(self.low) else f"{self.low:.3g} ≤ "
-        high = "" if math.isinf(self.high) else f" ≤ {self.high:.3g}"
+        low = "" if math.isinf(self.low) else f"{self.low:.6g} ≤ "
+        high = "" if math.isinf(self.high) else f" ≤ {self.high:.6g}"
         if low and not high:
-            return f"{name} ≥ {self.low:.3g}"
+            return f"{name} ≥ {self.low:.6g}"
         return f"{low}{name}{high}"
 
 
@@ -257,6 +259,13 @@ def _one_box(draws: _Draws, active: Mask, settings: Settings) -> Box | None:
     )
     if not restrictions:
         return None
+    everywhere = _everywhere(draws.inputs)
+    restrictions = {
+        name: _rounded(
+            r, draws.inputs[name][_inside(draws.inputs, _without(restrictions, name), everywhere)]
+        )
+        for name, r in restrictions.items()
+    }
     final = draws.step(_inside(draws.inputs, restrictions, active), len(restrictions))
     ordered = tuple((name, restrictions[name]) for name in draws.inputs if name in restrictions)
     return Box(ordered, final.coverage, final.density, final.mass, trajectory, chosen)
@@ -432,6 +441,46 @@ def _simplify(draws: _Draws, active: Mask, box: Restrictions, settings: Settings
     return box
 
 
+def _without(box: Restrictions, name: str) -> Restrictions:
+    return {n: r for n, r in box.items() if n != name}
+
+
+def _rounded(restriction: Restriction, values: NDArray[Any]) -> Restriction:
+    """The interval with each bound written with the fewest decimals that keep the same draws in
+    (``values``: the draws inside the box's other restrictions).
+
+    >>> _rounded(Interval(high=0.29783), np.array([0.1, 0.29783, 0.3012]))
+    Interval(low=-inf, high=0.3)
+    >>> _rounded(Interval(low=0.60063), np.array([0.6004, 0.60063, 0.9]))
+    Interval(low=0.6006, high=inf)
+    """
+    if isinstance(restriction, Labels):
+        return restriction
+    numbers = values.astype(np.float64)
+    low, high = restriction.low, restriction.high
+    if not math.isinf(low):
+        below = numbers[numbers < low]
+        low = _shortest(float(below.max()), low, upward=False) if below.size else low
+    if not math.isinf(high):
+        above = numbers[numbers > high]
+        high = _shortest(high, float(above.min()), upward=True) if above.size else high
+    return Interval(low, high)
+
+
+def _shortest(a: float, b: float, upward: bool) -> float:
+    """The number with the fewest decimals in ``[a, b)`` (``upward``) or ``(a, b]``.
+
+    >>> _shortest(0.29783, 0.3012, True), _shortest(0.6004, 0.60063, False)
+    (0.3, 0.6006)
+    """
+    for digits in range(18):
+        scale = 10.0**digits
+        candidate = (math.ceil(a * scale) if upward else math.floor(b * scale)) / scale
+        if (a <= candidate < b) if upward else (a < candidate <= b):
+            return candidate
+    return a if upward else b
+
+
 def _loosened(restriction: Restriction, values: NDArray[Any]) -> Restriction | None:
     """The restriction without the bounds ``values`` never pass; ``None`` if nothing is left.
 
@@ -455,7 +504,9 @@ TRADEOFF_ROWS = 10
 
 def tradeoff(box: Box, rows: int = TRADEOFF_ROWS) -> list[dict[str, object]]:
     """The box's peeling trajectory thinned to about ``rows`` rows (the first, the last and the
-    chosen one always among them); ``chosen`` marks the box that was pasted into ``box``.
+    chosen one always among them): ``step`` (0 is every draw), ``coverage``, ``density``,
+    ``mass``, ``restricted`` (how many parameters the box restricts) and ``chosen`` (the box
+    that was pasted into ``box``).
 
     >>> steps = tuple(Step(1 - k / 40, 0.1 + k / 40, 1 - k / 40, min(k, 2)) for k in range(31))
     >>> [r["chosen"] for r in tradeoff(Box((), 0.5, 0.9, 0.1, steps, 8))].count(True)
@@ -466,7 +517,7 @@ def tradeoff(box: Box, rows: int = TRADEOFF_ROWS) -> list[dict[str, object]]:
     count = len(box.trajectory)
     picked = {*np.linspace(0, count - 1, min(rows, count)).round().astype(int).tolist(), box.chosen}
     return [
-        {**box.trajectory[k].json(), "chosen": k == box.chosen}
+        {"step": k, **box.trajectory[k].json(), "chosen": k == box.chosen}
         for k in sorted(picked)
         if 0 <= k < count
     ]
