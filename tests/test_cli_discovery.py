@@ -12,6 +12,7 @@ import pytest
 
 from detente.experiments import RunOptions, run_sweep
 from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.store import chunk_name
 from detente.experiments.sweep import scenario_sweep
 from tests.conftest import CLI, SCENARIOS, assert_one_line_error, in_process
 
@@ -159,3 +160,17 @@ def test_a_condition_runs_row_by_row_fast_enough_on_ten_thousand_rows() -> None:
         & (table.column("result.phasing.min_stages").to_numpy() <= 2)
     )
     assert (meets == expected).all()
+
+
+def test_claims_read_the_parameters_of_the_analysis(capsys: pytest.CaptureFixture[str]) -> None:
+    inside = in_process(capsys, "analyze", DISCOVERY, "--json", "--set", "x=0.1", "--set", "y=0.9")
+    document = json.loads(inside.stdout)
+    assert document["parameters"] == {"x": 0.1, "y": 0.9, "x_cut": 0.3, "y_cut": 0.6}
+    assert document["claims"] == {"box": True}
+    edge = in_process(capsys, "analyze", DISCOVERY, "--json", "--set", "x=0.3", "--set", "y=0.9")
+    assert json.loads(edge.stdout)["claims"] == {"box": False}  # x < x_cut is strict
+
+
+def test_a_sweep_stores_the_parameters_once(box_sweep: Path) -> None:
+    names = pq.read_schema(box_sweep / chunk_name(0)).names
+    assert [n for n in names if "parameter" in n] == ["parameter.x", "parameter.y"]
