@@ -174,3 +174,22 @@ def test_claims_read_the_parameters_of_the_analysis(capsys: pytest.CaptureFixtur
 def test_a_sweep_stores_the_parameters_once(box_sweep: Path) -> None:
     names = pq.read_schema(box_sweep / chunk_name(0)).names
     assert [n for n in names if "parameter" in n] == ["parameter.x", "parameter.y"]
+
+
+def test_the_how_to_shows_what_the_command_prints(
+    box_sweep: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # docs/how-to/scenario-discovery.md sweeps the same scenario with the same seed and draws
+    page = (SCENARIOS.parent / "docs" / "how-to" / "scenario-discovery.md").read_text()
+    summary = json.loads(
+        in_process(
+            capsys, "summarize", box_sweep, "--json", "--discover", "--given", "parameters.x < 0.3"
+        ).stdout
+    )
+    box = summary["discovery"]["box"]["boxes"][0]
+    assert f"box 1: {box['statement'].split(' where it')[0]}" in page
+    chosen = next(r for r in summary["discovery"]["box"]["tradeoff"] if r["chosen"])
+    assert f"{100 * chosen['coverage']:.1f}% │  {100 * chosen['density']:.1f}% │" in page
+    given = summary["given"]
+    assert f"Given parameters.x < 0.3 ({given['draws']} draws)" in page
+    assert f"{100 * given['claims']['box']['share']:.1f}%" in page
