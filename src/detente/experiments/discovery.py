@@ -259,13 +259,7 @@ def _one_box(draws: _Draws, active: Mask, settings: Settings) -> Box | None:
     )
     if not restrictions:
         return None
-    everywhere = _everywhere(draws.inputs)
-    restrictions = {
-        name: _rounded(
-            r, draws.inputs[name][_inside(draws.inputs, _without(restrictions, name), everywhere)]
-        )
-        for name, r in restrictions.items()
-    }
+    restrictions = _round_bounds(draws.inputs, restrictions)
     final = draws.step(_inside(draws.inputs, restrictions, active), len(restrictions))
     ordered = tuple((name, restrictions[name]) for name in draws.inputs if name in restrictions)
     return Box(ordered, final.coverage, final.density, final.mass, trajectory, chosen)
@@ -439,6 +433,15 @@ def _simplify(draws: _Draws, active: Mask, box: Restrictions, settings: Settings
         del box[name]
         density -= losses[name]
     return box
+
+
+def _round_bounds(inputs: Inputs, box: Restrictions) -> Restrictions:
+    """Every bound of ``box`` written with the fewest decimals that keep the same draws in it."""
+    everywhere = _everywhere(inputs)
+    return {
+        name: _rounded(r, inputs[name][_inside(inputs, _without(box, name), everywhere)])
+        for name, r in box.items()
+    }
 
 
 def _without(box: Restrictions, name: str) -> Restrictions:

@@ -1193,9 +1193,7 @@ def contents_section(data: ReportData) -> Section | None:
             )
     headers = ("solution", "package", "share of draws")
     draws = int((data.sweep or {}).get("draws", 0))
-    fixed = all(
-        [p["share"] for p in e.get("packages") or []] == [1.0] for e in contents.values()
-    )
+    fixed = all([p["share"] for p in e.get("packages") or []] == [1.0] for e in contents.values())
     lead = (
         f"Each solution is the same package in every one of the {plural(draws, 'draw')}."
         if fixed
