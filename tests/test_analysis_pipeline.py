@@ -46,6 +46,7 @@ def test_the_sections_come_in_pipeline_order() -> None:
         "trust_models",
         "phasing",
         "verification",
+        "parameters",
         "claims",
     ]
 

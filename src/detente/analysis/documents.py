@@ -707,8 +707,10 @@ class CalendarDoc:
 class AnalyzeDocument:
     """What ``detente analyze`` returns: every section of the analysis of one scenario.
 
-    ``positions`` is empty, and ``domain``, ``phasing``, ``claims`` and
-    ``faction_sweep`` are ``None``, when the scenario has nothing for them.
+    ``positions`` and ``parameters`` are empty, and ``domain``, ``phasing``,
+    ``claims`` and ``faction_sweep`` are ``None``, when the scenario has nothing
+    for them. ``parameters`` are the named parameters' values as the analysis
+    used them (after ``--set``), so a claim can read ``parameters.NAME``.
     """
 
     core: CoreDoc
@@ -719,6 +721,7 @@ class AnalyzeDocument:
     phasing: PhasingDoc | None
     claims: Mapping[str, bool] | None = None
     faction_sweep: FactionSweepDoc | None = None
+    parameters: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def issues(self) -> tuple[IssueFacts, ...]:
@@ -754,6 +757,8 @@ class AnalyzeDocument:
             document["phasing"] = self.phasing.json()
             if self.phasing.verification:
                 document["verification"] = _verification(self.phasing.verification)
+        if self.parameters:
+            document["parameters"] = dict(self.parameters)
         if self.claims is not None:
             document["claims"] = dict(self.claims)
         if self.faction_sweep is not None:

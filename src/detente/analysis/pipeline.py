@@ -17,7 +17,8 @@ computed, and returns its section of the :class:`AnalyzeDocument`:
 7. :func:`~detente.analysis.trust.trust_doc` — trust and its models;
 8. :func:`~detente.analysis.phasing.phasing_doc` — the best schedule, and
    the positions and the agreement as fixed packages;
-9. :func:`claims_doc` — the scenario's claims, read on everything above.
+9. ``parameters`` — the named parameters' values (after ``--set``);
+10. :func:`claims_doc` — the scenario's claims, read on everything above.
 
 :func:`analyze` is the same document as JSON (what ``analyze --json`` prints).
 """
@@ -56,6 +57,7 @@ def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
             ratified.win_sets.common if ratified.factions else None,
             None if agreement is None else agreement.index,
         ),
+        parameters=scenario.parameters,
     )
     return replace(document, claims=claims_doc(scenario, document))
 

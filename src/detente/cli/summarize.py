@@ -10,15 +10,54 @@ from rich.table import Table
 
 from detente.cli.common import JsonOpt, console, emit_json
 from detente.cli.text import literal
+from detente.errors import DetenteError
+from detente.experiments.discovery import BOXES
+from detente.experiments.summary import Questions
 from detente.experiments.summary import summarize as summarize_results
+
+DiscoverOpt = Annotated[
+    bool,
+    typer.Option(
+        "--discover",
+        help="Describe where each claim holds: boxes of parameter values found by PRIM, with "
+        "their coverage and density.",
+    ),
+]
+ClaimOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--claim",
+        help="Only this claim, for --discover and --given (repeatable).",
+        show_default=False,
+    ),
+]
+BoxesOpt = Annotated[
+    int, typer.Option("--boxes", min=1, help="Most boxes --discover finds per claim.")
+]
+GivenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--given",
+        help="Every claim's share among the draws where this condition holds (the claims "
+        'language: claim names, result fields, parameters.NAME), e.g. "parameters.delta > 0.9".',
+        show_default=False,
+    ),
+]
 
 
 def summarize(
     directory: Annotated[Path, typer.Argument(help="Results directory of a sweep or tournament.")],
     json_: JsonOpt = False,
+    discover: DiscoverOpt = False,
+    claim: ClaimOpt = None,
+    boxes: BoxesOpt = BOXES,
+    given: GivenOpt = None,
 ) -> None:
     """Summarize a results directory: each claim's share with a 95% interval, and its drivers."""
-    summary = summarize_results(directory)
+    if claim and not discover and given is None:
+        raise DetenteError("--claim selects the claims of --discover or --given; add one of them")
+    questions = Questions(discover, tuple(claim) if claim else None, boxes, given)
+    summary = summarize_results(directory, questions)
     if json_:
         emit_json(summary)
     else:
@@ -53,6 +92,79 @@ def render_sweep(summary: dict[str, Any]) -> None:
             literal(driver),
             "n/a" if rho is None else f"{rho:+.2f}",
             terciles,
+        )
+    console.print(table)
+    render_contents(summary.get("contents"))
+    if "given" in summary:
+        render_given(summary["given"], summary["claims"])
+    for name, found in (summary.get("discovery") or {}).items():
+        render_discovery(name, found)
+
+
+def render_contents(contents: dict[str, Any] | None) -> None:
+    """What each named solution contains across the draws: its commonest package and item shares."""
+    if contents is None:
+        console.print(
+            "solutions: the sweep stored no solution outcome (sweep with --fields "
+            "solutions to see what they contain)",
+            highlight=False,
+        )
+        return
+    table = Table(title="What each solution contains across the draws")
+    for column in ("solution", "commonest package", "share", "each issue's commonest value"):
+        table.add_column(column, justify="right" if column == "share" else "left")
+    for name, entry in contents.items():
+        packages = entry["packages"]
+        first = packages[0] if packages else None
+        package = ", ".join(f"{k}={v}" for k, v in first["outcome"].items()) if first else "none"
+        issues = "; ".join(
+            f"{issue}={next(iter(values))} ({_percent(next(iter(values.values())))})"
+            for issue, values in entry["issues"].items()
+            if values
+        )
+        table.add_row(
+            literal(name),
+            literal(package),
+            _percent(first["share"]) if first else "n/a",
+            literal(issues or "none"),
+        )
+    console.print(table)
+
+
+def render_given(given: dict[str, Any], unconditional: dict[str, Any]) -> None:
+    """Each claim's share among the draws meeting the condition, beside its share overall."""
+    table = Table(title=f"Given {given['expr']} ({given['draws']:,} draws)")
+    for column in ("claim", "share given", "95% interval", "share overall"):
+        table.add_column(column, justify="left" if column == "claim" else "right")
+    for name, entry in given["claims"].items():
+        table.add_row(
+            literal(name),
+            _percent(entry["share"]),
+            f"{_percent(entry['low'])}–{_percent(entry['high'])}",
+            _percent(unconditional[name]["share"]),
+        )
+    console.print(table)
+
+
+def render_discovery(name: str, found: dict[str, Any]) -> None:
+    """Where one claim holds: its boxes in words, and the coverage/density trade-off."""
+    console.print(literal(f"{name} (holds on {_percent(found['share'])} of draws):"))
+    if not found["boxes"]:
+        console.print(literal(f"  no box: {found['reason']}"))
+        return
+    for k, box in enumerate(found["boxes"], start=1):
+        console.print(literal(f"  box {k}: {box['statement']} (mass {_percent(box['mass'])})"))
+    table = Table(title=f"{name}: coverage against density while peeling (box 1)")
+    for column in ("step", "coverage", "density", "mass", "restricted", ""):
+        table.add_column(column, justify="right")
+    for row in found["tradeoff"]:
+        table.add_row(
+            str(row["step"]),
+            _percent(row["coverage"]),
+            _percent(row["density"]),
+            _percent(row["mass"]),
+            str(row["restricted"]),
+            "chosen" if row["chosen"] else "",
         )
     console.print(table)
 

@@ -5,13 +5,19 @@ exact (Clopper–Pearson) 95% interval [ClopperPearson1934], and its
 sensitivity to each parameter: the share within each tercile of the
 parameter's drawn values, and Spearman's rank correlation between the
 parameter and the claim holding. Parameters are listed most influential
-(largest absolute correlation) first.
+(largest absolute correlation) first. On request, a sweep's summary also
+describes where each claim holds (``discovery``: PRIM boxes, see
+:mod:`detente.experiments.discovery`) and every claim's share among the draws
+that meet a condition (``given``, see :mod:`detente.experiments.conditions`);
+it always says what each named solution contains across the draws
+(``contents``, see :mod:`detente.experiments.contents`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +26,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, UnknownNameError
+from detente.experiments import discovery
+from detente.experiments.conditions import condition
+from detente.experiments.contents import contents
 from detente.experiments.store import Manifest, ResultStore, chunk_name
 
 CONFIDENCE = 0.95
@@ -61,19 +70,37 @@ def sensitivity(holds: NDArray[np.bool_], values: NDArray[np.float64]) -> dict[s
     return {"spearman": rho, "terciles": shares, "cuts": cuts}
 
 
-def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class Questions:
+    """What a sweep's summary answers beyond the claims' shares.
+
+    ``discover``: describe where each claim holds (PRIM boxes, at most ``boxes``
+    per claim); ``claims``: only these claims (``None``: every one); ``given``:
+    a condition under which to give every claim's share.
+    """
+
+    discover: bool = False
+    claims: tuple[str, ...] | None = None
+    boxes: int = discovery.BOXES
+    given: str | None = None
+
+
+def summarize_sweep(
+    manifest: Manifest, table: pa.Table, questions: Questions | None = None
+) -> dict[str, object]:
     """The summary of a sweep's rows (see the module docstring).
 
     Draws whose scenario was invalid are counted (``invalid``) and left out of
     every share; ``scenario`` and ``sets`` identify what was swept.
     """
+    questions = questions or Questions()
     table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
     values = {p: table.column(f"parameter.{p}").to_numpy() for p in parameters}
     claims: dict[str, object] = {}
     for claim in (n.removeprefix("claim.") for n in names if n.startswith("claim.")):
-        holds = np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
+        holds = _holds(table, claim)
         by_parameter = {p: sensitivity(holds, v) for p, v in values.items()}
         ranked = sorted(by_parameter.items(), key=lambda item: -abs(_rho(item[1])))
         claims[claim] = {
@@ -91,7 +118,70 @@ def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
         "sets": manifest.arguments.get("sets"),
         "parameters": parameters,
         "claims": claims,
+        "contents": contents(table),
+        **_answers(table, questions, list(claims)),
     }
+
+
+def _answers(table: pa.Table, questions: Questions, claims: list[str]) -> dict[str, object]:
+    """The ``discovery`` and ``given`` keys ``questions`` ask for."""
+    chosen = _chosen(questions.claims, claims)
+    answers: dict[str, object] = {}
+    if questions.discover:
+        answers["discovery"] = discover_claims(table, chosen, questions.boxes)
+    if questions.given is not None:
+        answers["given"] = given(table, questions.given, chosen)
+    return answers
+
+
+def _chosen(asked: Sequence[str] | None, claims: list[str]) -> list[str]:
+    """The claims asked for, in the sweep's order; an unknown one is an error naming them all."""
+    if asked is None:
+        return claims
+    for name in asked:
+        if name not in claims:
+            known = ", ".join(claims) or "none"
+            raise UnknownNameError(
+                f"--claim {name}: no such claim in this sweep; its claims: {known}"
+            )
+    return [name for name in claims if name in asked]
+
+
+def _holds(table: pa.Table, claim: str) -> NDArray[np.bool_]:
+    return np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
+
+
+def discover_claims(table: pa.Table, claims: Sequence[str], boxes: int) -> dict[str, object]:
+    """``{claim: discovery summary}`` (:func:`detente.experiments.discovery.describe`).
+
+    Numeric parameters are read as numbers, a string parameter (a categorical
+    choice) as labels.
+    """
+    inputs = {
+        name.removeprefix("parameter."): table.column(name).to_numpy(zero_copy_only=False)
+        for name in table.column_names
+        if name.startswith("parameter.")
+    }
+    settings = discovery.Settings(boxes=boxes)
+    return {claim: discovery.describe(_holds(table, claim), inputs, settings) for claim in claims}
+
+
+def given(table: pa.Table, expression: str, claims: Sequence[str]) -> dict[str, object]:
+    """Every claim's share among the draws that meet ``expression`` (see :func:`condition`).
+
+    Raises:
+        DetenteError: no draw meets the condition (or see :func:`condition`).
+    """
+    meets = condition(table, expression)
+    if not meets.any():
+        raise DetenteError(
+            f"--given {expression!r}: no draw of the {table.num_rows:,} summarized meets it"
+        )
+    shares = {}
+    for claim in claims:
+        holds = _holds(table, claim)[meets]
+        shares[claim] = {**share_interval(int(holds.sum()), holds.size), "holds": int(holds.sum())}
+    return {"expr": expression, "draws": int(meets.sum()), "claims": shares}
 
 
 def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:
@@ -216,13 +306,17 @@ SUMMARIZERS: dict[str, Summarizer] = {"sweep": summarize_sweep, "tournament": su
 """How to summarize each kind of run, by the kind recorded in its manifest."""
 
 
-def summarize(directory: str | os.PathLike[str]) -> dict[str, object]:
+def summarize(
+    directory: str | os.PathLike[str], questions: Questions | None = None
+) -> dict[str, object]:
     """The summary of the results in ``directory`` as a JSON-ready document.
 
     Keys: ``kind``, ``planned``, ``complete`` and, for a sweep, ``draws`` (valid
     rows summarized), ``invalid`` (draws whose scenario was invalid),
     ``scenario`` and ``sets`` (what was swept), ``parameters`` and ``claims``
-    (``{name: {share, low, high, holds, sensitivity}}``); for a tournament,
+    (``{name: {share, low, high, holds, sensitivity}}``), ``contents`` (what each
+    named solution contains, :func:`~detente.experiments.contents.contents`) and,
+    as ``questions`` ask, ``discovery`` and ``given``; for a tournament,
     ``sessions``, ``scenarios`` and ``ranking`` (see :func:`summarize_tournament`).
 
     Raises:
@@ -230,7 +324,13 @@ def summarize(directory: str | os.PathLike[str]) -> dict[str, object]:
             truncated or corrupt (named in the one-line message).
     """
     manifest, table = ResultStore(directory).read()
+    if manifest.kind == "sweep":
+        return summarize_sweep(manifest, table, questions)
     summarizer = SUMMARIZERS.get(manifest.kind)
     if summarizer is None:
         raise DetenteError(f"{directory}: cannot summarize a {manifest.kind!r} run")
+    if questions is not None and questions != Questions():
+        raise DetenteError(
+            f"{directory}: --discover, --claim and --given apply to a sweep, not a {manifest.kind}"
+        )
     return summarizer(manifest, table)

@@ -4,7 +4,9 @@ One row per draw: ``draw`` (its index), ``invalid`` (why the drawn values
 make no valid scenario, else null), ``parameter.<name>`` (the drawn values),
 ``result.<field>`` (the evaluation's result fields, flattened), ``claim.<name>``
 (whether each claim holds; null for an invalid draw) and ``extra`` (result
-values the run's columns have no place for, as JSON). The columns are fixed
+values the run's columns have no place for, as JSON). The results' own
+``parameters`` section (which claims may read) is not stored a second time:
+the ``parameter.*`` columns hold the drawn values. The columns are fixed
 before the first draw, from the analysis at the point estimate (see
 :mod:`detente.experiments.table`). The same seed gives the same rows on every
 executor and for any chunking (see :mod:`detente.experiments.draws`).
@@ -123,7 +125,7 @@ class Sweep:
         except DetenteError as error:
             return {**row, "invalid": str(error)}
         claims = {f"claim.{c.name}": c.holds(results) for c in self.claims}
-        columns, extra = place(results, "result", schema)
+        columns, extra = place(stored(results), "result", schema)
         if self.fields is not None:
             extra = {
                 k: v for k, v in extra.items() if keep_field(k.removeprefix("result."), self.fields)
@@ -134,7 +136,7 @@ class Sweep:
         """The rows' schema, from the results of the point estimate (``example``)."""
         results = [
             f
-            for f in result_fields(example, "result")
+            for f in result_fields(stored(example), "result")
             if self.fields is None or keep_field(f.name.removeprefix("result."), self.fields)
         ]
         return pa.schema(
@@ -179,6 +181,19 @@ class Sweep:
                 **({"limits": dict(self.limits)} if self.limits else {}),
             }
         )
+
+
+NOT_STORED = ("parameters",)
+"""Result sections a sweep does not store: the ``parameter.*`` columns already hold them."""
+
+
+def stored(results: Mapping[str, Value]) -> Mapping[str, Value]:
+    """The result fields a sweep stores: all but :data:`NOT_STORED`.
+
+    >>> stored({"n_rational": 3, "parameters": {"x": 0.5}})
+    {'n_rational': 3}
+    """
+    return {key: value for key, value in results.items() if key not in NOT_STORED}
 
 
 def analysis_results(scenario: Scenario) -> dict[str, Value]:
@@ -277,7 +292,7 @@ def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> tuple[Sweep, floa
 
 def _check_fields(patterns: tuple[str, ...], results: Mapping[str, Value]) -> None:
     """Refuse a ``--fields`` pattern that matches no result field (a typo would store nothing)."""
-    names = [name.removeprefix("result.") for name in flatten(results, "result")]
+    names = [name.removeprefix("result.") for name in flatten(stored(results), "result")]
     for pattern in patterns:
         if not any(keep_field(name, (pattern,)) for name in names):
             groups = sorted({name.split(".")[0] for name in names})

@@ -81,10 +81,11 @@ def document_names() -> tuple[str, ...]:
 
 
 def summary_from_directory(directory: Path) -> Document:
-    """The summary of a sweep's output directory, as ``detente summarize DIR --json`` prints it."""
-    from detente.experiments.summary import summarize
+    """The summary of a sweep's output directory, as ``detente summarize DIR --json --discover``
+    prints it (where each claim holds is a section of the report)."""
+    from detente.experiments.summary import Questions, summarize
 
-    return summarize(directory)
+    return summarize(directory, Questions(discover=True))
 
 
 def read_sweep(path: Path) -> Document:

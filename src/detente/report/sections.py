@@ -1112,6 +1112,102 @@ def _sweep_sentence(sweep: Document) -> str:
     return f"Across {plural(int(sweep['draws']), 'draw')} of the uncertain parameters over their plausible ranges, {join(parts)}."
 
 
+# --------------------------------------------------------------------------- where claims hold
+
+
+def discovery_section(data: ReportData) -> Section | None:
+    """Where each claim holds: the boxes of parameter values scenario discovery found (PRIM)."""
+    found = (data.sweep or {}).get("discovery") or {}
+    if not found:
+        return None
+    sentences, rows = [], []
+    for claim, entry in found.items():
+        boxes = entry.get("boxes") or []
+        if not boxes:
+            sentences.append(f"“{claim}” has no box: {entry.get('reason', 'none was found')}.")
+            continue
+        sentences.append(f"“{claim}” {boxes[0]['statement']}.")
+        for k, box in enumerate(boxes, start=1):
+            rows.append(
+                (
+                    claim,
+                    str(k),
+                    _restrictions(box["restrictions"]),
+                    share(box["density"]),
+                    share(box["coverage"]),
+                    share(box["mass"]),
+                )
+            )
+    headers = ("claim", "box", "where", "holds in", "covers", "of all draws")
+    tables = (ReportTable(headers, tuple(rows)),) if rows else ()
+    method = (
+        "Boxes found by PRIM (peeling and pasting, Friedman & Fisher 1999) over the swept "
+        "parameters: “holds in” is the box's density, “covers” the share of the draws where the "
+        "claim holds that fall in it."
+    )
+    return Section("discovery", "Where the claims hold", (*sentences, method), tables)
+
+
+def _restrictions(restrictions: Mapping[str, Sequence[Any]]) -> str:
+    """A box's restrictions in words.
+
+    >>> _restrictions({"x": [None, 0.3], "y": [0.6, None], "m": ["us"], "z": [0.1, 0.2]})
+    'x ≤ 0.3, y ≥ 0.6, m is us, 0.1 ≤ z ≤ 0.2'
+    """
+    parts = []
+    for name, bounds in restrictions.items():
+        if all(isinstance(b, str) for b in bounds):
+            parts.append(f"{name} is {' or '.join(bounds)}")
+            continue
+        low, high = bounds
+        if low is None:
+            parts.append(f"{name} ≤ {high:.6g}")
+        elif high is None:
+            parts.append(f"{name} ≥ {low:.6g}")
+        else:
+            parts.append(f"{low:.6g} ≤ {name} ≤ {high:.6g}")
+    return ", ".join(parts)
+
+
+def contents_section(data: ReportData) -> Section | None:
+    """What each named solution contains across the draws: its commonest packages."""
+    contents = (data.sweep or {}).get("contents")
+    if not contents:
+        return None
+    names = _Names(data)
+    rows, sentences = [], []
+    for solution, entry in contents.items():
+        label = SOLUTION_LABELS.get(solution, solution)
+        packages = entry.get("packages") or []
+        for package in packages:
+            rows.append((label, names.outcome(package["outcome"]), share(package["share"])))
+        if entry.get("missing"):
+            rows.append((label, "no such solution", share(entry["missing"])))
+        if packages:
+            top = packages[0]
+            sentences.append(
+                f"The commonest {label} package, {names.outcome(top['outcome'])}, appears in "
+                f"{share(top['share'])} of draws"
+                + (f" ({plural(len(packages), 'package')} shown)" if len(packages) > 1 else "")
+                + "."
+            )
+    headers = ("solution", "package", "share of draws")
+    draws = int((data.sweep or {}).get("draws", 0))
+    fixed = all([p["share"] for p in e.get("packages") or []] == [1.0] for e in contents.values())
+    lead = (
+        f"Each solution is the same package in every one of the {plural(draws, 'draw')}."
+        if fixed
+        else f"What the solutions contain varies across the {plural(draws, 'draw')}."
+    )
+    return Section(
+        "contents",
+        "What the solutions contain across the draws",
+        (lead, *sentences),
+        (ReportTable(headers, tuple(rows)),),
+        in_brief=False,
+    )
+
+
 SectionBuilder = Callable[[ReportData], Section | None]
 
 REPORT_SECTIONS: list[SectionBuilder] = [
@@ -1123,6 +1219,8 @@ REPORT_SECTIONS: list[SectionBuilder] = [
     implementation_section,
     stakeholders_section,
     claims_section,
+    discovery_section,
+    contents_section,
 ]
 """The report's sections in reading order."""
 
