@@ -53,8 +53,8 @@ def test_chunking_never_changes_the_rows(tmp_path: Path) -> None:
 
 
 def test_latin_hypercube_rows_do_not_depend_on_chunking_and_are_stratified(tmp_path: Path) -> None:
-    reference = sweep_table(tmp_path / "one", toy_sweep(40, lhs=True), chunk_size=40)
-    chunked = sweep_table(tmp_path / "many", toy_sweep(40, lhs=True), chunk_size=3)
+    reference = sweep_table(tmp_path / "one", toy_sweep(40, design="lhs"), chunk_size=40)
+    chunked = sweep_table(tmp_path / "many", toy_sweep(40, design="lhs"), chunk_size=3)
     assert chunked.equals(reference)
     x = reference.column("parameter.x").to_numpy()
     assert sorted(np.floor(x * 40).astype(int).tolist()) == list(range(40))
