@@ -123,13 +123,19 @@ def claim_interval(
     """A claim's share and 95 % interval: binomial, or over a ``sobol`` design's replicates.
 
     With ``replicates`` (draw ``i`` in replicate ``i mod R``), ``low`` and
-    ``high`` are the share ± Student's t half-width of the replicate means
-    (clipped to [0, 1]), and ``binomial`` keeps the Clopper–Pearson interval.
+    ``high`` are the share ± Student's t half-width of the replicate means,
+    but never less than one step ``1/m`` of a replicate's share (``m`` points
+    each; clipped to [0, 1]), and ``binomial`` keeps the Clopper–Pearson
+    interval. The floor matters: a well-balanced design can give every
+    replicate the same share (say a claim that depends on one parameter's
+    threshold: each replicate's ``m`` points fall one per ``1/m`` of its
+    range), a zero variance that says only that each replicate is within one
+    step of the truth.
 
-    >>> draws = np.arange(16)
-    >>> balanced = claim_interval(draws < 8, draws, 4)  # every replicate: half its draws
-    >>> balanced["low"], balanced["high"], balanced["binomial"]["low"] < 0.25
-    (0.5, 0.5, True)
+    >>> draws = np.arange(64)
+    >>> balanced = claim_interval(draws < 32, draws, 4)  # every replicate: half of its 16
+    >>> balanced["low"], balanced["high"], balanced["binomial"]["low"] < 0.4
+    (0.4375, 0.5625, True)
     """
     binomial = share_interval(int(holds.sum()), holds.size)
     if replicates is None:
@@ -142,6 +148,7 @@ def claim_interval(
     means = np.bincount(replicate, weights=holds, minlength=replicates)[present] / counts[present]
     spread = mean_interval(means)
     half = (float(spread["high"]) - float(spread["low"])) / 2  # type: ignore[arg-type]
+    half = max(half, 1 / int(counts[present].min()))
     share = binomial["share"]
     return {
         "share": share,
