@@ -148,3 +148,19 @@ def test_the_shipped_section_8_scenario_gives_the_theory_indices(
     for parameter, truth in TRUTH.items():
         for index, value in truth.items():
             assert abs(box[parameter][index] - value) <= 2 * box[parameter][f"{index}_conf"]
+
+
+def test_the_report_shows_each_claims_indices_from_a_saltelli_sweep_directory(
+    tmp_path: Path,
+) -> None:
+    from detente.report import ReportData, build_sections
+    from detente.report.data import read_sweep
+
+    out = tmp_path / "run"
+    run_sweep(box_sweep(256), RunOptions(out, progress=False))
+    data = ReportData.from_documents("Box", {"sweep": read_sweep(out)})
+    section = next(s for s in build_sections(data) if s.key == "sensitivity")
+    assert section.sentences[0].startswith("Whether “box” holds depends most on x: alone it")
+    assert [row[:2] for row in section.tables[0].rows] == [("box", "x"), ("box", "y")]
+    plain = ReportData.from_documents("Box", {"sweep": {**read_sweep(out), "sensitivity": {}}})
+    assert all(s.key != "sensitivity" for s in build_sections(plain))

@@ -81,10 +81,16 @@ def document_names() -> tuple[str, ...]:
 
 
 def summary_from_directory(directory: Path) -> Document:
-    """The summary of a sweep's output directory, as ``detente summarize DIR --json`` prints it."""
+    """The summary of a sweep's output directory, as ``detente summarize DIR --json`` prints it.
+
+    A Saltelli sweep's summary carries its Sobol' indices (``summarize --sensitivity``).
+    """
+    from detente.experiments.store import ResultStore
     from detente.experiments.summary import summarize
 
-    return summarize(directory)
+    manifest = ResultStore(directory).existing()
+    saltelli = manifest is not None and manifest.arguments.get("design") == "saltelli"
+    return summarize(directory, sensitivity=saltelli)
 
 
 def read_sweep(path: Path) -> Document:
