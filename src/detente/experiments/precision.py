@@ -125,7 +125,8 @@ def _check(sweep: Sweep, target: float, most: int) -> None:
 def _chunk_size(sweep: Sweep, options: RunOptions, existing: Manifest | None, most: int) -> int:
     """A power of two (so every round is whole chunks), about a second of work per chunk.
 
-    Small enough that the first round feeds every worker several chunks.
+    Small enough that the first round feeds every worker several chunks, and at least 8
+    draws (a pilot timed on a busy machine would otherwise make a file of every draw or two).
     """
     if options.chunk_size is not None:
         return options.chunk_size
@@ -135,7 +136,7 @@ def _chunk_size(sweep: Sweep, options: RunOptions, existing: Manifest | None, mo
     by_time = TARGET_TASK_SECONDS / max(seconds, 1e-9)
     balanced = MIN_DRAWS / (4 * max(worker_count(options.workers) or 1, 1))
     files = most / sizes.limit("chunks")
-    return max(next_power_of_two(math.ceil(files)), _power_below(min(by_time, balanced)))
+    return max(next_power_of_two(math.ceil(files)), _power_below(min(by_time, balanced)), 8)
 
 
 def _power_below(x: float) -> int:
