@@ -107,7 +107,12 @@ class Design:
         return self.kind in ("random", "sobol")
 
     def identity(self) -> dict[str, object]:
-        """What the manifest records of the design (``lhs`` as runs before designs recorded it)."""
+        """What the manifest records of the design.
+
+        ``random`` and ``lhs`` runs record only ``lhs``, as runs made before there were
+        designs did, so that those resume unchanged; ``sobol`` and ``saltelli`` add
+        ``design`` and their replicates or base samples.
+        """
         identity: dict[str, object] = {"lhs": self.kind == "lhs"}
         if self.kind == "sobol":
             identity.update(design="sobol", replicates=self.replicates)
