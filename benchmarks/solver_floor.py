@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     sweep = scenario_sweep(ScenarioText.read(Path(args.scenario)), draws=args.draws, seed=args.seed)
-    values = draw_values(sweep.parameters, args.seed, Chunk(0, 0, args.draws), None)
+    values = draw_values(sweep.parameters, args.seed, Chunk(0, 0, args.draws))
     analyze(sweep.model.build({}))  # warm up: imports and caches, untimed
     calls: Counter[Kind] = Counter()
     seconds: Counter[Kind] = Counter()

@@ -3,6 +3,12 @@
 Usage (from the repository root)::
 
     PYTHONPATH=src python benchmarks/sweeps.py [--draws N] [--scenario FILE] [--json]
+    PYTHONPATH=src python benchmarks/sweeps.py --precision 0.01 [--scenario FILE] [--json]
+
+With ``--precision E``: ``sweep --precision E`` on 2 local workers, with the
+``sobol`` design and with ``random`` draws: the draws each needed, the wall
+time and the draws per second (issue 16: every Hanoi claim to ±0.01 in at
+most 5 minutes).
 
 Each draw is the full analysis ``detente sweep`` runs: rebuild the scenario
 with the drawn parameters, ``analyze`` it (every section on main: solutions,
@@ -21,6 +27,7 @@ import time
 from pathlib import Path
 
 from detente.experiments import RunOptions, run_sweep
+from detente.experiments.precision import MIN_DRAWS, run_to_precision
 from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import scenario_sweep
 
@@ -47,14 +54,58 @@ def rate(scenario: ScenarioText, draws: int, **where: object) -> float:
         return draws / (time.perf_counter() - started)
 
 
+def to_precision(
+    scenario: ScenarioText, target: float, design: str, seed: int
+) -> dict[str, object]:
+    """One ``sweep --precision`` run on 2 local workers: draws, seconds, draws/s, widest interval."""
+    with tempfile.TemporaryDirectory() as out:
+        sweep = scenario_sweep(scenario, draws=MIN_DRAWS, seed=seed, design=design)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        ended = run_to_precision(
+            sweep, RunOptions(Path(out) / "run", workers=2, progress=False), target
+        )
+        seconds = time.perf_counter() - started
+    return {
+        "design": design,
+        "draws": ended.manifest.total,
+        "seconds": seconds,
+        "draws_per_second": ended.manifest.total / seconds,
+        "reached": ended.reached,
+        "widest": {"claim": ended.widest.claim, "half_width": ended.widest.half_width},
+    }
+
+
+def precision_table(scenario: ScenarioText, target: float, seed: int, as_json: bool) -> None:
+    """Print the draws and time ``--precision`` needs with sobol and with random draws."""
+    runs = [to_precision(scenario, target, design, seed) for design in ("sobol", "random")]
+    if as_json:
+        print(json.dumps({"scenario": scenario.file, "precision": target, "runs": runs}, indent=2))
+        return
+    print(f"{scenario.file}: every claim to ±{target:g}, 2 local workers")
+    print(f"  {'design':8} {'draws':>8} {'seconds':>9} {'draws/s':>8}  widest")
+    for run in runs:
+        widest = run["widest"]
+        assert isinstance(widest, dict)
+        print(
+            f"  {run['design']:8} {run['draws']:>8,} {run['seconds']:>9.1f} "
+            f"{run['draws_per_second']:>8.1f}  ±{widest['half_width']:.4f} ({widest['claim']})"
+            + ("" if run["reached"] else "  (not reached)")
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=3000)
     parser.add_argument("--scenario", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--precision", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     path = args.scenario or default_scenario()
     scenario = ScenarioText.read(path)
+    if args.precision is not None:
+        precision_table(scenario, args.precision, args.seed, args.json)
+        return
     rates = {
         "in-process": rate(scenario, args.draws),
         "2 workers": rate(scenario, args.draws, workers=2),

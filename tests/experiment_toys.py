@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from detente.claims import Claim, Value
 from detente.experiments import Sweep, Uncertain
+from detente.experiments.designs import DesignKind
 from detente.outcomes import Issue, OutcomeSpace
 from detente.scenario import ParameterRecord, Scenario
 
@@ -60,11 +61,11 @@ CLAIMS = (
 def toy_sweep(
     draws: int,
     seed: int | None = 7,
-    lhs: bool = False,
+    design: DesignKind = "random",
     delay: float = 0.0,
     parameters: tuple[Uncertain, ...] = (X, Y, Z),
 ) -> Sweep:
-    return Sweep(ToyModel(delay=delay), parameters, toy_results, draws, CLAIMS, seed, lhs)
+    return Sweep(ToyModel(delay=delay), parameters, toy_results, draws, CLAIMS, seed, design)
 
 
 BREAKS = """\

@@ -13,7 +13,7 @@ from detente.experiments import ResultStore, RunOptions, run_sweep, summarize
 from detente.experiments.executors import open_executor
 from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import scenario_sweep
-from tests.conftest import CLI, SCENARIOS, assert_one_line_error
+from tests.conftest import CLI, SCENARIOS, assert_one_line_error, in_process
 
 EXAMPLE = SCENARIOS / "theory" / "robustness-example.yaml"
 
@@ -170,3 +170,69 @@ def test_older_results_with_mixed_column_types_still_join() -> None:
     text = pa.table({"draw": [1], "result.schedule": pa.array(["[{}]"])})
     joined = concatenate([typed, text], ["draw"])
     assert joined.column("result.schedule").to_pylist() == ['[{"x": 1.0}]', "[{}]"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--design", "halton", "--draws", "8"], ["--design halton", "choose one of random"]),
+        (["--lhs", "--design", "sobol", "--draws", "8"], ["--lhs is --design lhs"]),
+        (["--design", "saltelli", "--draws", "100"], ["power of two", "--draws 64"]),
+        (["--draws", "8", "--precision", "0.01"], ["give --draws N, or --precision E"]),
+        ([], ["give --draws N, or --precision E"]),
+        (["--draws", "8", "--max-draws", "100"], ["--max-draws caps a --precision run"]),
+        (["--precision", "0.01", "--design", "lhs"], ["lhs design cannot grow"]),
+        (["--precision", "0.7"], ["--precision 0.7", "between 0 and 0.5"]),
+    ],
+)
+def test_design_and_precision_mistakes_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], fragments: list[str]
+) -> None:
+    done = in_process(capsys, "sweep", EXAMPLE, "--out", tmp_path / "run", *args)
+    assert_one_line_error(done, *fragments)
+    assert not (tmp_path / "run").exists()
+
+
+def test_lhs_is_an_alias_of_design_lhs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for flags, out in ((["--lhs"], "a"), (["--design", "lhs"], "b")):
+        done = in_process(
+            capsys, "sweep", EXAMPLE, "--draws", "12", "--seed", "3", "-o", tmp_path / out, *flags
+        )
+        assert done.returncode == 0, done.stderr
+    assert ResultStore(tmp_path / "a").read()[1].equals(ResultStore(tmp_path / "b").read()[1])
+
+
+def test_a_saltelli_sweep_says_its_rows_and_sensitivity_needs_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    done = in_process(capsys, "sweep", EXAMPLE, "--design", "saltelli", "--draws", "64", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "64 base samples of 3 draws: 192 draws" in done.stderr  # one parameter, d_A
+    printed = in_process(capsys, "summarize", out, "--sensitivity")
+    assert "Sobol' indices of claim several" in printed.stdout and "d_A" in printed.stdout
+    indices = json.loads(in_process(capsys, "summarize", out, "--sensitivity", "--json").stdout)
+    several = indices["sensitivity"]["several"]["d_A"]  # the only parameter: all the variance
+    for index in ("S1", "ST"):  # within twice the reported 95 % half-width
+        assert abs(several[index] - 1.0) <= 2 * several[f"{index}_conf"] < 1.0
+    random = tmp_path / "random"
+    assert in_process(capsys, "sweep", EXAMPLE, "--draws", "8", "-o", random).returncode == 0
+    assert_one_line_error(
+        in_process(capsys, "summarize", random, "--sensitivity"),
+        "this sweep's is random; sweep again with --design saltelli",
+    )
+
+
+def test_a_precision_sweep_prints_the_draws_used_and_every_interval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run"
+    done = in_process(capsys, "sweep", EXAMPLE, "--precision", "0.05", "--seed", "2", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "widest 95% interval" in done.stderr and "target ±0.05" in done.stderr
+    summary = summarize(out)
+    for name, claim in summary["claims"].items():  # type: ignore[attr-defined]
+        assert claim["interval_method"] == "replicates"
+        assert claim["high"] - claim["low"] <= 0.1
+        assert f"{claim['low']:.4f}–{claim['high']:.4f}" in done.stdout and name in done.stdout
+    assert f"{summary['draws']:,} draws in" in done.stdout

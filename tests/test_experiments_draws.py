@@ -11,6 +11,7 @@ from scipy import stats
 from detente.errors import DetenteError
 from detente.experiments import Chunk, Uncertain, draw_values
 from detente.experiments.chunks import automatic_chunk_size, plan_chunks
+from detente.experiments.designs import DESIGNS, Design, DesignKind, next_power_of_two
 
 SHAPES = [
     Uncertain("u", 0.0, 1.0),
@@ -64,13 +65,15 @@ def test_bad_parameter_specifications_are_clean_errors(
         Uncertain(*arguments)  # type: ignore[arg-type]
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.integers(1, 40), st.integers(1, 12), st.booleans())
-def test_any_chunking_gives_the_same_draws(total: int, size: int, lhs: bool) -> None:
-    whole = draw_values(SHAPES[:1], 5, Chunk(0, 0, total), total if lhs else None)["u"]
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 12), st.sampled_from(DESIGNS))
+def test_any_chunking_gives_the_same_draws(draws: int, size: int, kind: DesignKind) -> None:
+    if kind == "saltelli":
+        draws = next_power_of_two(draws)
+    design = Design.of(kind, draws, parameters=1)
+    whole = draw_values(SHAPES[:1], 5, Chunk(0, 0, design.rows), design)["u"]
     parts = [
-        draw_values(SHAPES[:1], 5, chunk, total if lhs else None)["u"]
-        for chunk in plan_chunks(total, size)
+        draw_values(SHAPES[:1], 5, chunk, design)["u"] for chunk in plan_chunks(design.rows, size)
     ]
     assert np.array_equal(np.concatenate(parts), whole)
 

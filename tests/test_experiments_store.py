@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from detente.errors import DetenteError
 from detente.experiments import Manifest, ResultsError, ResultStore, RunOptions, run_sweep
 from detente.experiments.store import MANIFEST, ChunkRecord, chunk_name
 from tests.experiment_toys import X, toy_sweep
@@ -66,9 +68,35 @@ def test_an_earlier_run_needs_resume_or_force(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "run" / MANIFEST).read_text())["arguments"]["seed"] == 8
 
 
+@pytest.mark.parametrize(("first", "design"), [(20, "random"), (18, "random"), (18, "sobol")])
+def test_resuming_with_more_draws_extends_a_run_keeping_its_chunks(
+    tmp_path: Path, first: int, design: str
+) -> None:
+    out = tmp_path / "run"
+    options = RunOptions(out, chunk_size=4, progress=False)
+    run_sweep(toy_sweep(first, design=design), options)  # type: ignore[arg-type]
+    kept = {i: (out / chunk_name(i)).stat().st_mtime_ns for i in range(first // 4)}
+    grown = run_sweep(toy_sweep(30, design=design), replace(options, resume=True))  # type: ignore[arg-type]
+    assert grown.total == 30 and grown.complete
+    assert all((out / chunk_name(i)).stat().st_mtime_ns == t for i, t in kept.items())
+    run_sweep(
+        toy_sweep(30, design=design), RunOptions(tmp_path / "fresh", chunk_size=4, progress=False)
+    )  # type: ignore[arg-type]
+    assert rows(out).equals(rows(tmp_path / "fresh"))
+
+
+def test_a_design_fixed_by_its_size_cannot_be_extended(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    run_sweep(toy_sweep(8, design="saltelli"), RunOptions(out, progress=False))
+    with pytest.raises(
+        DetenteError, match=r"--draws 16: a saltelli design cannot be extended .* --draws 8,"
+    ):
+        run_sweep(toy_sweep(16, design="saltelli"), RunOptions(out, resume=True, progress=False))
+
+
 @pytest.mark.parametrize(
     ("change", "named"),
-    [({"seed": 8}, "seed=7"), ({"draws": 24}, "draws=20"), ({"chunk_size": 5}, "chunk_size=4")],
+    [({"seed": 8}, "seed=7"), ({"draws": 16}, "draws=20"), ({"chunk_size": 5}, "chunk_size=4")],
 )
 def test_resuming_with_different_arguments_is_refused(
     tmp_path: Path, change: dict[str, int], named: str

@@ -8,12 +8,13 @@ import pyarrow as pa
 import pytest
 
 from detente.experiments import ResultsError, RunOptions, run_sweep, summarize
+from detente.experiments.designs import DesignKind
 from detente.experiments.summary import share_interval
 from tests.experiment_toys import X, Y, toy_sweep
 
 
-def summary_of(tmp_path: Path, draws: int, lhs: bool = False) -> dict[str, object]:
-    sweep = toy_sweep(draws, seed=3, lhs=lhs, parameters=(X, Y))
+def summary_of(tmp_path: Path, draws: int, design: DesignKind = "random") -> dict[str, object]:
+    sweep = toy_sweep(draws, seed=3, design=design, parameters=(X, Y))
     run_sweep(sweep, RunOptions(tmp_path, progress=False))
     return summarize(tmp_path)
 
@@ -33,7 +34,7 @@ def test_the_share_of_a_claim_with_a_known_truth_is_covered_by_its_interval(
 def test_latin_hypercube_puts_a_threshold_claims_share_within_one_draw_of_the_truth(
     tmp_path: Path,
 ) -> None:
-    big = summary_of(tmp_path, 200, lhs=True)["claims"]["big"]  # type: ignore[index]
+    big = summary_of(tmp_path, 200, design="lhs")["claims"]["big"]  # type: ignore[index]
     assert abs(big["share"] - 0.7) <= 1 / 200
 
 

@@ -9,14 +9,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from detente.claims import Claim
+from detente.claims import Claim, Value
 from detente.errors import DetenteError, UnknownNameError
 from detente.experiments import ResultStore, RunOptions, Sweep, run_sweep
 from detente.experiments.chunks import Chunk
 from detente.experiments.executors import InProcess, LocalWorkers
 from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.sweep import scenario_sweep
-from tests.experiment_toys import BREAKS, toy_sweep
+from detente.scenario import Scenario
+from tests.experiment_toys import BREAKS, CLAIMS, ToyModel, toy_sweep
 
 
 def sweep_table(out: Path, sweep: Sweep, **options: object) -> pa.Table:
@@ -53,8 +54,8 @@ def test_chunking_never_changes_the_rows(tmp_path: Path) -> None:
 
 
 def test_latin_hypercube_rows_do_not_depend_on_chunking_and_are_stratified(tmp_path: Path) -> None:
-    reference = sweep_table(tmp_path / "one", toy_sweep(40, lhs=True), chunk_size=40)
-    chunked = sweep_table(tmp_path / "many", toy_sweep(40, lhs=True), chunk_size=3)
+    reference = sweep_table(tmp_path / "one", toy_sweep(40, design="lhs"), chunk_size=40)
+    chunked = sweep_table(tmp_path / "many", toy_sweep(40, design="lhs"), chunk_size=3)
     assert chunked.equals(reference)
     x = reference.column("parameter.x").to_numpy()
     assert sorted(np.floor(x * 40).astype(int).tolist()) == list(range(40))
@@ -150,3 +151,49 @@ def test_a_results_directory_reads_as_one_dataset(tmp_path: Path) -> None:
             assert "discount" in why and rows[draw]["parameter.delta"] > 1
             assert rows[draw]["claim.several"] is None
             assert rows[draw]["result.n_outcomes"] is None
+
+
+def dataset_results(scenario: Scenario) -> dict[str, Value]:
+    """Results whose shape varies across draws the way real ones do."""
+    x, y, z = (scenario.parameters[k] for k in ("x", "y", "z"))
+    return {
+        "x": x,
+        "label": "low" if x < 0.5 else "high",  # a categorical-like string column
+        "agreement": None if x < 0.5 else {"value": z},  # null in every row of some chunks
+        "schedule": [{"deal": x}],  # a list of mappings: a JSON text column
+        **({"surprise": y} if x > 0.7 else {}),  # not in the point estimate's results: extra
+    }
+
+
+def test_chunks_of_different_contents_read_back_as_one_dataset_everywhere(tmp_path: Path) -> None:
+    """pandas, pyarrow.dataset and DuckDB read the directory itself: same rows, same types."""
+    pandas = pytest.importorskip("pandas")
+    duckdb = pytest.importorskip("duckdb")
+    import pyarrow.dataset as ds
+
+    out = tmp_path / "run"
+    model = ToyModel()
+    sweep = Sweep(model, model.uncertain(), dataset_results, 12, CLAIMS[:1], 3)
+    table = sweep_table(out, sweep, chunk_size=2)
+    chunks = [pq.read_table(p) for p in sorted(out.glob("chunk-*.parquet"))]
+    nulls = [c.column("result.agreement.value").null_count for c in chunks]
+    assert 2 in nulls and 0 in nulls  # all null in one chunk, all set in another
+    assert table.column("extra").null_count < 12 and table.column("extra").null_count > 0
+    assert table.schema.field("result.schedule").type == pa.string()
+
+    dataset = ds.dataset(out).to_table().sort_by("draw")
+    assert dataset.schema.remove_metadata() == table.schema.remove_metadata()
+    assert dataset.to_pylist() == table.to_pylist()
+
+    frame = pandas.read_parquet(out).sort_values("draw").reset_index(drop=True)
+    expected = table.to_pandas()
+    assert list(frame.columns) == list(expected.columns)
+    assert dict(frame.dtypes) == dict(expected.dtypes)
+    assert frame.equals(expected)
+
+    query = f"select * from read_parquet('{out}/*.parquet') order by draw"
+    relation = duckdb.sql(query)
+    types = dict(zip(relation.columns, map(str, relation.types), strict=True))
+    assert types["result.agreement.value"] == "DOUBLE" and types["result.label"] == "VARCHAR"
+    assert types["extra"] == "VARCHAR" and types["claim.big"] == "BOOLEAN"
+    assert [tuple(row.values()) for row in table.to_pylist()] == relation.fetchall()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from detente.cli.common import JsonOpt, console, emit_json
+from detente.cli.common import JsonOpt, console, emit_json, say
 from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments.discovery import BOXES
@@ -52,16 +52,57 @@ def summarize(
     claim: ClaimOpt = None,
     boxes: BoxesOpt = BOXES,
     given: GivenOpt = None,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="First- and total-order Sobol' indices of every claim and numeric result "
+            "field, with 95% intervals (a sweep made with --design saltelli).",
+        ),
+    ] = False,
 ) -> None:
     """Summarize a results directory: each claim's share with a 95% interval, and its drivers."""
     if claim and not discover and given is None:
         raise DetenteError("--claim selects the claims of --discover or --given; add one of them")
-    questions = Questions(discover, tuple(claim) if claim else None, boxes, given)
-    summary = summarize_results(directory, questions)
+    questions = Questions(discover, tuple(claim) if claim else None, boxes, given, sensitivity)
+    summary = summarize_results(directory, questions, notify=_note)
     if json_:
         emit_json(summary)
-    else:
-        RENDERERS[str(summary["kind"])](summary)
+        return
+    RENDERERS[str(summary["kind"])](summary)
+    if "sensitivity" in summary:
+        render_sensitivity(summary)
+
+
+def _note(message: str) -> None:
+    say(f"note: {message}")
+
+
+TOP_PARAMETERS = 8
+"""Parameters shown per claim in the text output (the JSON has every one)."""
+
+
+def render_sensitivity(summary: dict[str, Any]) -> None:
+    """Print each claim's Sobol' indices: its top parameters by total order, with intervals."""
+    for name, indices in summary["sensitivity"].items():
+        if name not in summary["claims"]:
+            continue
+        table = Table(title=f"Sobol' indices of claim {name} (95% intervals)")
+        for column in ("parameter", "first order S1", "total order ST"):
+            table.add_column(column, justify="left" if column == "parameter" else "right")
+        for parameter, entry in list(indices.items())[:TOP_PARAMETERS]:
+            table.add_row(
+                literal(parameter),
+                f"{entry['S1']:.3f} ± {entry['S1_conf']:.3f}",
+                f"{entry['ST']:.3f} ± {entry['ST_conf']:.3f}",
+            )
+        console.print(table)
+    fields = [n for n in summary["sensitivity"] if n not in summary["claims"]]
+    if fields:
+        console.print(
+            literal(f"(and {len(fields)} result fields: see summarize --json, key sensitivity)"),
+            highlight=False,
+        )
 
 
 def _percent(x: float) -> str:

@@ -6,13 +6,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from detente.cli.common import ScenarioArg, SetOpt, console, say, warn_out_of_range
 from detente.cli.text import literal
+from detente.errors import DetenteError
+from detente.experiments.designs import DESIGNS, DesignKind
+from detente.experiments.precision import MAX_DRAWS, MIN_DRAWS, run_to_precision
 from detente.experiments.runner import RunOptions
 from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.store import Manifest
 from detente.experiments.summary import invalid_draws
-from detente.experiments.sweep import parse_fields, run_sweep, scenario_sweep
+from detente.experiments.sweep import Sweep, parse_fields, run_sweep, scenario_sweep
 from detente.scenariofile.loader import parse_overrides
 
 OutOpt = Annotated[
@@ -62,18 +67,49 @@ ChunkOpt = Annotated[
 ]
 
 
+DesignOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--design",
+        help="Which points to draw: random (independent, the default), lhs (Latin hypercube), "
+        "sobol (16 scrambled Sobol' replicates; the default of --precision) or saltelli "
+        "(for summarize --sensitivity; --draws is the number of base samples N, a power of "
+        "two, and the run has N·(parameters + 2) draws).",
+    ),
+]
+
+
 def sweep(
     scenario: ScenarioArg,
-    draws: Annotated[int, typer.Option("--draws", min=1, help="Number of draws.")],
     out: OutOpt,
+    draws: Annotated[
+        int | None, typer.Option("--draws", min=1, help="Number of draws (not with --precision).")
+    ] = None,
     seed: SeedOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     resume: ResumeOpt = False,
     force: ForceOpt = False,
+    design: DesignOpt = None,
     lhs: Annotated[
-        bool, typer.Option("--lhs", help="Latin hypercube instead of independent draws.")
+        bool, typer.Option("--lhs", help="Latin hypercube: the same as --design lhs.")
     ] = False,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            "--precision",
+            help="Draw in rounds until every claim's 95% interval is within ± this "
+            "(e.g. 0.01); --design sobol unless another extendable design is given.",
+        ),
+    ] = None,
+    max_draws: Annotated[
+        int | None,
+        typer.Option(
+            "--max-draws",
+            min=1,
+            help=f"With --precision: stop at this many draws (default {MAX_DRAWS:,}).",
+        ),
+    ] = None,
     chunk_size: ChunkOpt = None,
     fields: Annotated[
         str | None,
@@ -87,11 +123,75 @@ def sweep(
     set_: SetOpt = None,
 ) -> None:
     """Robustness sweep: the share of plausible parameter values over which each claim holds."""
+    kind = _design(design, lhs, precision)
+    if (draws is None) == (precision is None):
+        raise DetenteError(
+            "give --draws N, or --precision E to draw until the claims are that precise"
+        )
+    if max_draws is not None and precision is None:
+        raise DetenteError("--max-draws caps a --precision run; give --precision E as well")
     overrides = parse_overrides(set_ or [])
     text = ScenarioText.read(scenario, overrides)
     warn_out_of_range(text.build({}), overrides)
     options = RunOptions(out, workers, scheduler, resume, force, chunk_size, notify=note)
-    manifest = run_sweep(scenario_sweep(text, draws, seed, lhs, parse_fields(fields)), options)
+    plan = scenario_sweep(text, draws or MIN_DRAWS, seed, kind, parse_fields(fields))
+    if precision is not None:
+        manifest = _to_precision(plan, options, precision, max_draws or MAX_DRAWS)
+    else:
+        if plan.plan.balance_note():
+            say(f"warning: {plan.plan.balance_note()}")
+        if kind == "saltelli":
+            say(
+                f"note: {draws:,} base samples of {len(plan.parameters) + 2} draws: {plan.total:,} draws"
+            )
+        manifest = run_sweep(plan, options)
+    _warn_invalid(out, manifest)
+    console.print(
+        literal(
+            f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
+            f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}"
+        ),
+        soft_wrap=True,
+    )
+
+
+def _design(design: str | None, lhs: bool, precision: float | None) -> DesignKind:
+    """The design asked for: ``--lhs`` is ``--design lhs``; ``--precision`` defaults to sobol."""
+    if lhs and design not in (None, "lhs"):
+        raise DetenteError(f"--lhs is --design lhs; it cannot go with --design {design}")
+    chosen = "lhs" if lhs else design or ("sobol" if precision is not None else "random")
+    if chosen not in DESIGNS:
+        raise DetenteError(f"--design {chosen}: no such design; choose one of {', '.join(DESIGNS)}")
+    return chosen
+
+
+def _to_precision(plan: Sweep, options: RunOptions, target: float, most: int) -> Manifest:
+    """Run ``plan`` in rounds to ``target``; say each round and, at the end, every interval."""
+    ended = run_to_precision(plan, options, target, most, progress=note)
+    widest = ended.widest
+    if not ended.reached:
+        say(
+            f"note: stopped at --max-draws {most:,} before reaching ±{target:g}: the widest "
+            f"interval is ±{widest.half_width:.4f} ({widest.claim}); raise --max-draws or "
+            "--resume with a larger one"
+        )
+    table = Table(title=f"Claims after {widest.draws:,} valid draws (95% intervals)")
+    for column in ("claim", "share", "95% interval", "±", "method"):
+        table.add_column(column, justify="left" if column in ("claim", "method") else "right")
+    for name, interval in widest.intervals.items():
+        low, high = float(interval["low"]), float(interval["high"])  # type: ignore[arg-type]
+        table.add_row(
+            literal(name),
+            f"{float(interval['share']):.4f}",  # type: ignore[arg-type]
+            f"{low:.4f}–{high:.4f}",
+            f"{(high - low) / 2:.4f}",
+            str(interval["interval_method"]),
+        )
+    console.print(table)
+    return ended.manifest
+
+
+def _warn_invalid(out: Path, manifest: Manifest) -> None:
     invalid = invalid_draws(out)
     if invalid:
         draw, why = invalid[0]
@@ -100,10 +200,3 @@ def sweep(
             f"are left out of every share (their rows say why in the column invalid); "
             f"e.g. draw {draw}: {why}"
         )
-    console.print(
-        literal(
-            f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
-            f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}"
-        ),
-        soft_wrap=True,
-    )

@@ -2,24 +2,13 @@
 
 A parameter with a ``range`` (and optionally a ``distribution``) is uncertain.
 Each draw maps a point ``u`` of the unit cube to parameter values through each
-parameter's inverse distribution function, so independent sampling and Latin
-hypercube sampling share one transformation:
-
-- *independent* (default): draw ``i`` takes ``u`` from its own generator,
-  seeded by :func:`~detente.experiments.chunks.unit_seed`; a draw's values
-  depend only on the run's seed and ``i``.
-- *Latin hypercube* [McKay1979]: the ``N`` draws are stratified jointly, so
-  draw ``i`` is row ``i`` of one design for the whole run, generated from the
-  run's seed and ``N`` (``scipy.stats.qmc.LatinHypercube``). Any chunking
-  and any worker count still give identical draws (each worker builds the same
-  design once and takes its rows), but the design depends on ``N``: the first
-  ``n`` draws of an ``N``-draw run are not an ``n``-draw hypercube, and a run
-  cannot be extended to more draws.
+parameter's inverse distribution function, so every design (independent,
+Latin hypercube, Sobol', Saltelli: :mod:`detente.experiments.designs`) shares
+one transformation.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -28,13 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
-from detente.experiments.chunks import Chunk, unit_seed
+from detente.experiments.chunks import Chunk
+from detente.experiments.designs import Design
 
 Distribution = Literal["uniform", "triangular", "normal"]
 FloatArray = NDArray[np.float64]
-
-LHS_SPAWN_KEY = 2**32 - 1
-"""Spawn key of the Latin hypercube design's generator: never a draw's index (draws are < 2³²)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,49 +94,15 @@ class Uncertain:
         return np.clip(np.asarray(drawn, dtype=np.float64), self.low, self.high)
 
 
-def unit_points(count: int, seed: int, chunk: Chunk, lhs_total: int | None = None) -> FloatArray:
-    """Points of the unit cube ``[0, 1)^count`` for the draws of ``chunk``, one row per draw.
-
-    With ``lhs_total`` the rows come from the run's Latin hypercube design of
-    that many draws; otherwise each row from the draw's own generator.
-
-    >>> chunk = Chunk(0, 0, 4)
-    >>> first, second = unit_points(2, 5, chunk), unit_points(2, 5, Chunk(1, 2, 4))
-    >>> bool(np.array_equal(first[2:], second))
-    True
-    >>> np.sort(np.floor(unit_points(1, 5, chunk, lhs_total=4) * 4).ravel()).tolist()
-    [0.0, 1.0, 2.0, 3.0]
-    """
-    if lhs_total is not None:
-        return _latin_hypercube(count, seed, lhs_total)[chunk.start : chunk.stop]
-    rows = [
-        np.random.default_rng(unit_seed(seed, draw)).random(count)
-        for draw in range(chunk.start, chunk.stop)
-    ]
-    return np.array(rows, dtype=np.float64).reshape(chunk.size, count)
-
-
-@functools.lru_cache(maxsize=2)
-def _latin_hypercube(count: int, seed: int, total: int) -> FloatArray:
-    """The run's whole design, built once per process (it depends only on its arguments)."""
-    if count == 0:
-        return np.zeros((total, 0))
-    from scipy.stats import qmc
-
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(LHS_SPAWN_KEY,)))
-    design = np.asarray(qmc.LatinHypercube(d=count, rng=rng).random(total), dtype=np.float64)
-    design.flags.writeable = False
-    return design
-
-
 def draw_values(
-    parameters: Sequence[Uncertain], seed: int, chunk: Chunk, lhs_total: int | None = None
+    parameters: Sequence[Uncertain], seed: int, chunk: Chunk, design: Design | None = None
 ) -> dict[str, FloatArray]:
-    """Each uncertain parameter's values for the draws of ``chunk``.
+    """Each uncertain parameter's values for the draws of ``chunk`` (default: independent draws).
 
     >>> values = draw_values([Uncertain("x", 0.0, 1.0)], 1, Chunk(0, 0, 3))
     >>> values["x"].shape
     (3,)
     """
-    points = unit_points(len(parameters), seed, chunk, lhs_total)
+    design = design or Design("random", chunk.stop)
+    points = design.points(len(parameters), seed, chunk)
     return {p.name: p.values(points[:, j]) for j, p in enumerate(parameters)}

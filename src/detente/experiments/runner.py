@@ -88,6 +88,12 @@ class RunOptions:
     progress: bool = True
     notify: Notify | None = None
     """Where to say what a run noticed (a damaged chunk to compute again, a capped worker count)."""
+    extend: bool = False
+    """With ``resume``, let the run grow to more units, keeping those done.
+
+    Only for work whose unit ``i`` never depends on the number of units (a
+    sweep's ``random`` and ``sobol`` designs): the caller vouches for that.
+    """
 
 
 def normalized(arguments: Mapping[str, object]) -> dict[str, object]:
@@ -114,7 +120,9 @@ def execute(work: Work, manifest: Manifest, options: RunOptions, executor: Execu
     """
     store = ResultStore(options.out, options.notify)
     with store.writing(resume=options.resume, force=options.force):
-        manifest = store.open(manifest, resume=options.resume, force=options.force)
+        manifest = store.open(
+            manifest, resume=options.resume, force=options.force, extend=options.extend
+        )
         missing = store.missing(manifest)
         done = manifest.total - sum(c.size for c in missing)
         sizes_ = {c.index: c.size for c in missing}
@@ -155,7 +163,7 @@ def run_experiment(experiment: Experiment, options: RunOptions) -> Manifest:
     one from the operating system (recorded in the manifest).
     """
     existing = ResultStore(options.out).existing() if options.resume else None
-    experiment = experiment.with_seed(_seed(experiment.seed, existing))
+    experiment = experiment.with_seed(chosen_seed(experiment.seed, existing))
     experiment, seconds = experiment.pilot()
     workers = worker_count(options.workers, options.notify)
     with open_executor(workers, options.scheduler) as executor:
@@ -208,7 +216,8 @@ def _open_file_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
-def _seed(seed: int | None, existing: Manifest | None) -> int:
+def chosen_seed(seed: int | None, existing: Manifest | None) -> int:
+    """``seed``, else the seed an earlier run recorded, else a fresh one from the system."""
     if seed is not None:
         return seed
     stored = existing.arguments.get("seed") if existing is not None else None

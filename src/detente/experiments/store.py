@@ -272,14 +272,20 @@ class ResultStore:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
-    def open(self, manifest: Manifest, *, resume: bool, force: bool) -> Manifest:
+    def open(
+        self, manifest: Manifest, *, resume: bool, force: bool, extend: bool = False
+    ) -> Manifest:
         """Prepare the directory for ``manifest``; return the manifest to continue from.
 
         A new run needs a missing or empty directory (or ``force``); ``resume``
         continues an earlier run with the same arguments, or starts if there is
-        none, after checking every recorded chunk (see :meth:`verified`).
+        none, after checking every recorded chunk (see :meth:`verified`). With
+        ``extend``, the earlier run may have fewer units: it grows to
+        ``manifest.total`` (see :func:`extended`).
         """
         existing = self._occupant(resume) if not force else None
+        if existing is not None and extend:
+            existing = extended(existing, manifest)
         if existing is not None:
             _require_same(existing, manifest, self.directory)
             self._remove_temporaries()
@@ -469,6 +475,30 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ResultsError(f"{path}: cannot read the manifest ({error})") from None
+
+
+def extended(existing: Manifest, wanted: Manifest) -> Manifest:
+    """``existing`` grown to ``wanted.total`` units, when only the total differs and grows.
+
+    Chunks keep their boundaries (the chunk size is the run's), so every full
+    chunk done stays done; a last chunk cut short by the old total is computed
+    again, whole. Anything else is left to :func:`_require_same` to refuse.
+
+    >>> old = Manifest("sweep", "draw", 10, 4, {"seed": 1}, done={0: None, 1: None, 2: None})
+    >>> grown = extended(old, Manifest("sweep", "draw", 20, 4, {"seed": 1}))
+    >>> grown.total, sorted(grown.done)
+    (20, [0, 1])
+    """
+    if (
+        wanted.total <= existing.total
+        or wanted.chunk_size != existing.chunk_size
+        or dict(wanted.arguments) != dict(existing.arguments)
+    ):
+        return existing
+    grown = replace(existing, total=wanted.total)
+    if existing.total % existing.chunk_size:
+        grown = grown.without({existing.total // existing.chunk_size})
+    return grown
 
 
 def _require_same(existing: Manifest, wanted: Manifest, directory: Path) -> None:

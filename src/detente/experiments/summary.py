@@ -11,6 +11,14 @@ describes where each claim holds (``discovery``: PRIM boxes, see
 that meet a condition (``given``, see :mod:`detente.experiments.conditions`);
 it always says what each named solution contains across the draws
 (``contents``, see :mod:`detente.experiments.contents`).
+
+A ``sobol`` design's draws are not independent, so its interval is Student's
+t over the means of its independently scrambled replicates (randomized
+quasi-Monte Carlo [Owen1997]): each replicate's mean is an unbiased estimate
+of the share and the replicates are independent, whereas the binomial
+interval, which assumes independent draws, ignores the design's balance (it
+is too wide, as wide as for random draws). Both are given; ``interval_method``
+says which ``low`` and ``high`` are.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from detente.errors import DetenteError, UnknownNameError
 from detente.experiments import discovery
 from detente.experiments.conditions import condition
 from detente.experiments.contents import contents
-from detente.experiments.store import Manifest, ResultStore, chunk_name
+from detente.experiments.store import Manifest, Notify, ResultStore, chunk_name
 
 CONFIDENCE = 0.95
 
@@ -76,39 +84,51 @@ class Questions:
 
     ``discover``: describe where each claim holds (PRIM boxes, at most ``boxes``
     per claim); ``claims``: only these claims (``None``: every one); ``given``:
-    a condition under which to give every claim's share.
+    a condition under which to give every claim's share; ``sensitivity``: the
+    Sobol' indices of a Saltelli sweep.
     """
 
     discover: bool = False
     claims: tuple[str, ...] | None = None
     boxes: int = discovery.BOXES
     given: str | None = None
+    sensitivity: bool = False
 
 
 def summarize_sweep(
-    manifest: Manifest, table: pa.Table, questions: Questions | None = None
+    manifest: Manifest,
+    table: pa.Table,
+    questions: Questions | None = None,
+    *,
+    notify: Notify | None = None,
 ) -> dict[str, object]:
     """The summary of a sweep's rows (see the module docstring).
 
     Draws whose scenario was invalid are counted (``invalid``) and left out of
-    every share; ``scenario`` and ``sets`` identify what was swept.
+    every share; ``scenario`` and ``sets`` identify what was swept. With
+    ``sobol_indices``, under ``sensitivity``, the Sobol' indices of a Saltelli sweep
+    (:mod:`detente.experiments.sobol_indices`); what they leave out is said
+    through ``notify``.
     """
     questions = questions or Questions()
+    indices = _sensitivity(manifest, table, notify) if questions.sensitivity else None
     table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
     values = {p: table.column(f"parameter.{p}").to_numpy() for p in parameters}
     claims: dict[str, object] = {}
+    draws = table.column("draw").to_numpy()
+    replicates = int(str(manifest.arguments["replicates"])) if _sobol(manifest) else None
     for claim in (n.removeprefix("claim.") for n in names if n.startswith("claim.")):
         holds = _holds(table, claim)
         by_parameter = {p: sensitivity(holds, v) for p, v in values.items()}
         ranked = sorted(by_parameter.items(), key=lambda item: -abs(_rho(item[1])))
         claims[claim] = {
-            **share_interval(int(holds.sum()), holds.size),
+            **claim_interval(holds, draws, replicates),
             "holds": int(holds.sum()),
             "sensitivity": dict(ranked),
         }
-    return {
+    summary: dict[str, object] = {
         "kind": "sweep",
         "draws": table.num_rows,
         "invalid": invalid,
@@ -121,6 +141,69 @@ def summarize_sweep(
         "contents": contents(table),
         **_answers(table, questions, list(claims)),
     }
+    if indices is not None:
+        summary["sensitivity"] = indices
+    return summary
+
+
+def claim_interval(
+    holds: NDArray[np.bool_], draws: NDArray[np.int64], replicates: int | None
+) -> dict[str, object]:
+    """A claim's share and 95 % interval: binomial, or over a ``sobol`` design's replicates.
+
+    With ``replicates`` (draw ``i`` in replicate ``i mod R``), ``low`` and
+    ``high`` are the share ± Student's t half-width of the replicate means,
+    but never less than one step ``1/m`` of a replicate's share (``m`` points
+    each; clipped to [0, 1]), and ``binomial`` keeps the Clopper–Pearson
+    interval. The floor matters: a well-balanced design can give every
+    replicate the same share (say a claim that depends on one parameter's
+    threshold: each replicate's ``m`` points fall one per ``1/m`` of its
+    range), a zero variance that says only that each replicate is within one
+    step of the truth.
+
+    >>> draws = np.arange(64)
+    >>> balanced = claim_interval(draws < 32, draws, 4)  # every replicate: half of its 16
+    >>> balanced["low"], balanced["high"], balanced["binomial"]["low"] < 0.4
+    (0.4375, 0.5625, True)
+    """
+    binomial = share_interval(int(holds.sum()), holds.size)
+    if replicates is None:
+        return {**binomial, "interval_method": "binomial"}
+    replicate = draws % replicates
+    counts = np.bincount(replicate, minlength=replicates)
+    present = counts > 0
+    if present.sum() < 2:
+        return {**binomial, "interval_method": "binomial"}
+    means = np.bincount(replicate, weights=holds, minlength=replicates)[present] / counts[present]
+    spread = mean_interval(means)
+    half = (float(spread["high"]) - float(spread["low"])) / 2  # type: ignore[arg-type]
+    half = max(half, 1 / int(counts[present].min()))
+    share = binomial["share"]
+    return {
+        "share": share,
+        "low": max(0.0, share - half),
+        "high": min(1.0, share + half),
+        "interval_method": "replicates",
+        "replicates": int(present.sum()),
+        "binomial": {"low": binomial["low"], "high": binomial["high"]},
+    }
+
+
+def _sensitivity(manifest: Manifest, table: pa.Table, notify: Notify | None) -> dict[str, object]:
+    """The ``sensitivity`` key, saying through ``notify`` what the indices leave out."""
+    from detente.experiments import sobol_indices
+
+    found = sobol_indices.sobol_indices(manifest, table)
+    if notify is not None:
+        if found.dropped:
+            notify(
+                f"{found.dropped:,} of {found.base_samples + found.dropped:,} base samples hold an "
+                f"invalid or missing draw and are left out of the Sobol' indices (N = "
+                f"{found.base_samples:,})"
+            )
+        for name, why in found.skipped.items():
+            notify(f"no Sobol' indices for result field {name}: {why}")
+    return dict(found.indices)
 
 
 def _answers(table: pa.Table, questions: Questions, claims: list[str]) -> dict[str, object]:
@@ -196,6 +279,10 @@ def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:
             "`invalid` column); nothing to summarize"
         )
     return valid, table.num_rows - valid.num_rows
+
+
+def _sobol(manifest: Manifest) -> bool:
+    return manifest.arguments.get("design") == "sobol"
 
 
 def _rho(entry: dict[str, object]) -> float:
@@ -307,17 +394,23 @@ SUMMARIZERS: dict[str, Summarizer] = {"sweep": summarize_sweep, "tournament": su
 
 
 def summarize(
-    directory: str | os.PathLike[str], questions: Questions | None = None
+    directory: str | os.PathLike[str],
+    questions: Questions | None = None,
+    *,
+    notify: Notify | None = None,
 ) -> dict[str, object]:
     """The summary of the results in ``directory`` as a JSON-ready document.
 
     Keys: ``kind``, ``planned``, ``complete`` and, for a sweep, ``draws`` (valid
     rows summarized), ``invalid`` (draws whose scenario was invalid),
     ``scenario`` and ``sets`` (what was swept), ``parameters`` and ``claims``
-    (``{name: {share, low, high, holds, sensitivity}}``), ``contents`` (what each
-    named solution contains, :func:`~detente.experiments.contents.contents`) and,
-    as ``questions`` ask, ``discovery`` and ``given``; for a tournament,
-    ``sessions``, ``scenarios`` and ``ranking`` (see :func:`summarize_tournament`).
+    (``{name: {share, low, high, interval_method, holds, sensitivity}}``),
+    ``contents`` (what each named solution contains,
+    :func:`~detente.experiments.contents.contents`) and, as ``questions`` ask,
+    ``discovery``, ``given`` and ``sensitivity`` (the Sobol' indices of a
+    Saltelli sweep, ``{name: {param: {S1, S1_conf, ST, ST_conf}}}``, see
+    :func:`summarize_sweep`); for a tournament, ``sessions``, ``scenarios`` and
+    ``ranking`` (see :func:`summarize_tournament`).
 
     Raises:
         ResultsError: the directory holds no results, or a chunk is missing,
@@ -325,12 +418,13 @@ def summarize(
     """
     manifest, table = ResultStore(directory).read()
     if manifest.kind == "sweep":
-        return summarize_sweep(manifest, table, questions)
+        return summarize_sweep(manifest, table, questions, notify=notify)
     summarizer = SUMMARIZERS.get(manifest.kind)
     if summarizer is None:
         raise DetenteError(f"{directory}: cannot summarize a {manifest.kind!r} run")
     if questions is not None and questions != Questions():
         raise DetenteError(
-            f"{directory}: --discover, --claim and --given apply to a sweep, not a {manifest.kind}"
+            f"{directory}: --discover, --claim, --given and --sensitivity apply to a sweep, "
+            f"not a {manifest.kind}"
         )
     return summarizer(manifest, table)

@@ -27,9 +27,10 @@ from detente import sizes
 from detente.claims import Claim, Value
 from detente.errors import DetenteError
 from detente.experiments.chunks import Chunk
+from detente.experiments.designs import Design, DesignKind, memory_bytes
 from detente.experiments.draws import Uncertain, draw_values
 from detente.experiments.runner import RunOptions, normalized, run_experiment
-from detente.experiments.store import Manifest
+from detente.experiments.store import Manifest, ResultStore
 from detente.experiments.table import (
     EXTRA,
     JSON_TEXT,
@@ -62,7 +63,13 @@ class ScenarioModel(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Sweep:
-    """A sweep: what to vary, what to compute and what to test, for ``draws`` draws."""
+    """A sweep: what to vary, what to compute and what to test, for ``draws`` draws.
+
+    ``design`` chooses the draws' points (:mod:`detente.experiments.designs`);
+    for ``saltelli``, ``draws`` is the number of base samples ``N`` and the
+    sweep makes ``N·(D + 2)`` rows. ``precision`` is the target of a
+    ``--precision`` run (recorded, so that resuming continues toward it).
+    """
 
     model: ScenarioModel
     parameters: tuple[Uncertain, ...]
@@ -70,31 +77,47 @@ class Sweep:
     draws: int
     claims: tuple[Claim, ...] = ()
     seed: int | None = None
-    lhs: bool = False
+    design: DesignKind = "random"
     fields: tuple[str, ...] | None = None
     """Which result fields to store (:func:`keep_fields`); ``None`` stores every one."""
     schema: pa.Schema | None = None
     """The rows' columns, fixed by :meth:`pilot` before the first draw."""
     limits: tuple[tuple[str, int], ...] = ()
     """Size limits raised for this run (:mod:`detente.sizes`), applied to every draw's scenario."""
+    precision: float | None = None
 
     def __post_init__(self) -> None:
         if self.draws < 1:
             raise DetenteError(f"--draws must be at least 1, got {self.draws}")
-        sizes.require("draws", self.draws, f"--draws {self.draws:,}", "each draw is one analysis")
         if not self.parameters:
             raise DetenteError(
                 "nothing to sweep: no parameter has a range (give one, e.g. "
                 "parameters: {delta: {value: 0.9, range: [0.8, 0.99]}})"
             )
-        if self.lhs:
-            nbytes = 8 * 3 * self.draws * len(self.parameters)
+        plan = self.plan
+        rows = "" if plan.rows == self.draws else f" ({plan.rows:,} rows)"
+        sizes.require(
+            "draws", plan.rows, f"--draws {self.draws:,}{rows}", "each draw is one analysis"
+        )
+        nbytes = memory_bytes(plan, len(self.parameters))
+        if nbytes:
+            option = "--lhs" if self.design == "lhs" else f"--design {self.design}"
             sizes.require(
                 "memory",
                 nbytes,
-                f"--lhs with {self.draws:,} draws of {len(self.parameters)} parameters",
-                f"the Latin hypercube design is held in memory, about {sizes.size_text(nbytes)}",
+                f"{option} with {self.draws:,} draws of {len(self.parameters)} parameters",
+                f"the {self.design} design is held in memory, about {sizes.size_text(nbytes)}",
             )
+
+    @property
+    def plan(self) -> Design:
+        """The design of the sweep's draws."""
+        return Design.of(self.design, self.draws, len(self.parameters))
+
+    @property
+    def extendable(self) -> bool:
+        """Whether the run can grow to more draws, keeping those made (``random``, ``sobol``)."""
+        return self.plan.extendable
 
     def run_chunk(self, chunk: Chunk) -> pa.Table:
         """The rows of the draws in ``chunk``."""
@@ -103,7 +126,7 @@ class Sweep:
         schema = self.schema
         if schema is None:  # not piloted (library use): fix the columns from the point estimate
             schema = self.columns(self.evaluate(self.model.build({})))
-        values = draw_values(self.parameters, self.seed, chunk, self.draws if self.lhs else None)
+        values = draw_values(self.parameters, self.seed, chunk, self.plan)
         rows = []
         with sizes.using(dict(self.limits)):
             for k, draw in enumerate(range(chunk.start, chunk.stop)):
@@ -155,8 +178,8 @@ class Sweep:
 
     @property
     def total(self) -> int:
-        """How many draws the sweep makes."""
-        return self.draws
+        """How many draws (rows) the sweep makes."""
+        return self.plan.rows
 
     def with_seed(self, seed: int) -> Sweep:
         """The same sweep with ``seed``."""
@@ -173,7 +196,8 @@ class Sweep:
             {
                 **self.model.identity(),
                 "seed": self.seed,
-                "lhs": self.lhs,
+                **self.plan.identity(),
+                **({} if self.precision is None else {"precision": self.precision}),
                 "evaluate": f"{evaluate.__module__}.{getattr(evaluate, '__qualname__', evaluate)}",
                 "parameters": [asdict(p) for p in self.parameters],
                 "claims": {c.name: c.text for c in self.claims},
@@ -251,7 +275,7 @@ def scenario_sweep(
     scenario: ScenarioModel,
     draws: int,
     seed: int | None = None,
-    lhs: bool = False,
+    design: DesignKind = "random",
     fields: tuple[str, ...] | None = None,
 ) -> Sweep:
     """The sweep of a scenario file: its ranged parameters, its analysis and its claims.
@@ -264,7 +288,7 @@ def scenario_sweep(
     """
     parameters = scenario.uncertain()
     claims = scenario.build({}).claims
-    return Sweep(scenario, parameters, analysis_results, draws, claims, seed, lhs, fields)
+    return Sweep(scenario, parameters, analysis_results, draws, claims, seed, design, fields)
 
 
 def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> tuple[Sweep, float]:
@@ -305,5 +329,30 @@ def _check_fields(patterns: tuple[str, ...], results: Mapping[str, Value]) -> No
 
 
 def run_sweep(sweep: Sweep, options: RunOptions) -> Manifest:
-    """Run (or resume) ``sweep`` into ``options.out``; returns the final manifest."""
-    return run_experiment(sweep, options)
+    """Run (or resume) ``sweep`` into ``options.out``; returns the final manifest.
+
+    Resuming a ``random`` or ``sobol`` sweep with more draws extends it: the
+    draws already made are kept (draw ``i`` never depends on their number).
+    """
+    if options.resume:
+        _require_same_design_size(sweep, ResultStore(options.out).existing(), options.out)
+    return run_experiment(sweep, replace(options, extend=options.resume and sweep.extendable))
+
+
+def _require_same_design_size(sweep: Sweep, existing: Manifest | None, out: object) -> None:
+    """Refuse to resume an ``lhs`` or ``saltelli`` run with another number of draws, saying why."""
+    if existing is None or sweep.extendable or existing.total == sweep.total:
+        return
+    arguments = existing.arguments
+    if arguments.get("design", "lhs" if arguments.get("lhs") else "random") != sweep.design:
+        return  # another design: the usual mismatch message says so
+    old = arguments.get("base_samples", existing.total)
+    why = (
+        "its N base samples fix every row"
+        if sweep.design == "saltelli"
+        else "the hypercube's strata depend on the number of draws"
+    )
+    raise DetenteError(
+        f"cannot resume {out} with --draws {sweep.draws:,}: a {sweep.design} design cannot be "
+        f"extended ({why}); rerun with --draws {old}, or pass --force to start over"
+    )

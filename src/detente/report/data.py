@@ -82,10 +82,16 @@ def document_names() -> tuple[str, ...]:
 
 def summary_from_directory(directory: Path) -> Document:
     """The summary of a sweep's output directory, as ``detente summarize DIR --json --discover``
-    prints it (where each claim holds is a section of the report)."""
+    prints it (where each claim holds is a section of the report).
+
+    A Saltelli sweep's summary carries its Sobol' indices (``summarize --sensitivity``).
+    """
+    from detente.experiments.store import ResultStore
     from detente.experiments.summary import Questions, summarize
 
-    return summarize(directory, Questions(discover=True))
+    manifest = ResultStore(directory).existing()
+    saltelli = manifest is not None and manifest.arguments.get("design") == "saltelli"
+    return summarize(directory, Questions(discover=True, sensitivity=saltelli))
 
 
 def read_sweep(path: Path) -> Document:
