@@ -96,7 +96,9 @@ def test_fields_get_indices_too_and_what_has_none_is_said(
 def test_the_same_directory_gives_the_same_intervals(tmp_path: Path) -> None:
     out = tmp_path / "run"
     run_sweep(box_sweep(64), RunOptions(out, progress=False))
-    assert summarize(out, Questions(sensitivity=True)) == summarize(out, Questions(sensitivity=True))
+    assert summarize(out, Questions(sensitivity=True)) == summarize(
+        out, Questions(sensitivity=True)
+    )
 
 
 def test_a_base_sample_with_an_invalid_draw_is_dropped_whole(tmp_path: Path) -> None:
@@ -132,10 +134,6 @@ def test_a_saltelli_design_needs_a_power_of_two_base_samples() -> None:
         box_sweep(100)
 
 
-@pytest.mark.skipif(
-    not (ROOT / "scenarios/theory/discovery.yaml").exists(),
-    reason="scenarios/theory/discovery.yaml ships with scenario discovery",
-)
 def test_the_shipped_section_8_scenario_gives_the_theory_indices(
     tmp_path: Path, detente_cli: CLI
 ) -> None:
