@@ -27,6 +27,7 @@ from detente.phasing.simulation import implement
 from detente.ratification import Majority
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
+from detente.report.whatif import whatif_document
 from detente.scenario import Scenario
 from detente.trust import TrustTable, compliance_path
 from detente.twolevel import FactionGrid
@@ -258,6 +259,7 @@ REPORT_PRODUCERS: dict[str, Producer] = {
     "phase": phase_document,
     "implementation": implementation_document,
     "factions": factions_document,
+    "whatif": whatif_document,
 }
 """Who produces each document of a report, in the order they run."""
 
