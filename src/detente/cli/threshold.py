@@ -229,6 +229,8 @@ def _g(x: float) -> str:
 def _shown(value: Any, claim: bool) -> str:
     if claim:
         return "holds" if value else "does not hold"
+    if isinstance(value, float):
+        return _g(value)
     return "null" if value is None else str(value)
 
 

@@ -349,13 +349,15 @@ def bisect_all(
 
 
 def real_valued(values: Sequence[Value]) -> bool:
-    """Whether a field's values are real numbers (not all whole): profiled, not bisected.
+    """Whether a field's values are real numbers (profiled, not bisected).
 
-    >>> real_valued([1.0, 2.0, None]), real_valued([0.5, 1.0]), real_valued([True, False])
-    (False, True, False)
+    The analysis writes counts (stages, sizes) as integers and quantities as
+    floats, so a float is real-valued even where it happens to be whole.
+
+    >>> real_valued([1, 2, None]), real_valued([0.5, 1]), real_valued([6.0]), real_valued([True])
+    (False, True, True, False)
     """
-    numbers = [v for v in values if kind_of(v) == "number"]
-    return any(not float(cast(float, v)).is_integer() for v in numbers)
+    return any(isinstance(v, float) for v in values)
 
 
 @dataclass(frozen=True, slots=True)

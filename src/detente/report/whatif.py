@@ -290,13 +290,13 @@ def _cited(source: str | None) -> str:
     """A parameter's source in brief: its first clause and the references it cites.
 
     >>> _cited("assumption: NK discount per stage (GDP fell [@quantities])")
-    'assumption, [@quantities]'
+    'assumption [@quantities]'
     """
     if not source:
         return ""
     keys = re.findall(r"\[@[^\]]+\]", source)
     head = source.split(":")[0].strip()
-    return ", ".join([head, *dict.fromkeys(keys)])
+    return " ".join([head, *dict.fromkeys(keys)])
 
 
 def _claim_sentence(
@@ -306,9 +306,9 @@ def _claim_sentence(
     said = f"“{claim}”" + (f" ({statement})" if statement else "")
     conditions = []
     for t in found:
-        where = f"{number(t['at'])} at the point estimate"
         cited = _cited(sources.get(t["parameter"]))
-        conditions.append(f"{_condition(t)} ({where}{'; ' + cited if cited else ''})")
+        where = f"point estimate {number(t['at'])}{'; ' + cited if cited else ''}"
+        conditions.append(f"{_condition(t)} ({where})")
     verb = "would stop holding" if holds else "would hold"
     now = "holds" if holds else "does not hold"
     return f"{said} {now} at the point estimate; it {verb} with {join(conditions, 'or with')}."
@@ -387,18 +387,15 @@ def _figures(document: Mapping[str, Any]) -> tuple[FigureSpec, ...]:
         specs.append(
             FigureSpec("whatif-map", alt, partial(heat_map, grid=document["map"]), (6.0, 4.6))
         )
-    for name in tornado["fields"]:
-        if any(r["fields"][name]["swing"] for r in tornado["parameters"]):
-            alt = f"How far {name} moves when each parameter is at an end of its range."
-            specs.append(
-                FigureSpec(
-                    "whatif-tornado",
-                    alt,
-                    partial(field_tornado, rows=tornado["parameters"], field=name),
-                    (7.0, 4.4),
-                )
-            )
-            break
+    moving = {
+        name: sum(1 for r in tornado["parameters"] if r["fields"][name]["swing"])
+        for name in tornado["fields"]
+    }
+    if moving and max(moving.values()) > 0:
+        name = max(moving, key=lambda n: moving[n])  # the field most parameters move
+        alt = f"How far {name} moves when each parameter is at an end of its range."
+        draw = partial(field_tornado, rows=tornado["parameters"], field=name)
+        specs.append(FigureSpec("whatif-tornado", alt, draw, (7.0, 4.4)))
     return tuple(specs)
 
 
@@ -464,18 +461,25 @@ def field_tornado(figure: Figure, rows: Sequence[Mapping[str, Any]], field: str)
     moving = sorted(moving, key=lambda r: -r["fields"][field]["swing"])[:SHOWN_BARS]
     point = moving[0]["fields"][field]["point"]
     centre = float(point) if point is not None else 0.0
+    ends = (("low", PALETTE[0], -1), ("high", PALETTE[1], 1))
     for y, row in enumerate(moving):
         f = row["fields"][field]
-        for end, colour in (("low", PALETTE[0]), ("high", PALETTE[1])):
-            if f[end] is not None:
-                ax.barh(
-                    y,
-                    float(f[end]) - centre,
-                    left=centre,
+        for end, colour, side in ends:
+            if f[end] is None:  # (none: e.g. no schedule of up to the most stages)
+                ax.annotate(
+                    "null",
+                    (centre, y),
+                    xytext=(side * 14, 0),
+                    textcoords="offset points",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
                     color=colour,
-                    height=0.6,
-                    label=f"{end} end of the range" if y == 0 else None,
                 )
+            else:
+                ax.barh(y, float(f[end]) - centre, left=centre, color=colour, height=0.6)
+    for end, colour, _ in ends:
+        ax.barh([], [], color=colour, label=f"{end} end of its range")
     ax.axvline(centre, color=INK, lw=1)
     ax.set_yticks(range(len(moving)), [r["name"] for r in moving], fontsize=8)
     ax.invert_yaxis()
