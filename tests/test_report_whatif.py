@@ -13,7 +13,6 @@ from detente.report.data import ReportData
 from detente.report.figures import render_png
 from detente.report.producers import setting_document
 from detente.report.text import number
-from detente.scenariofile.loader import load_scenario
 from tests.conftest import SCENARIOS
 
 BREAK_EVEN = Path(__file__).parent / "fixtures" / "thresholds" / "break-even.yaml"
@@ -21,8 +20,9 @@ BREAK_EVEN = Path(__file__).parent / "fixtures" / "thresholds" / "break-even.yam
 
 
 def section_of(path: Path, overrides: dict[str, float] | None = None) -> tuple[dict, object]:  # type: ignore[type-arg]
-    scenario = load_scenario(path, overrides or {})
-    document = whatif.whatif_document(scenario)
+    text = ScenarioText.read(path, overrides)
+    scenario = text.build({})
+    document = whatif.whatif_document(scenario, text)
     assert document is not None
     data = ReportData.from_documents(
         scenario.name, {"whatif": document, "setting": setting_document_of(scenario)}
@@ -95,19 +95,22 @@ def test_the_map_is_of_the_first_claim_two_parameters_flip_over_the_two_that_fli
 
 
 def test_a_scenario_without_claims_or_ranges_has_no_section() -> None:
-    assert (
-        whatif.whatif_document(load_scenario(SCENARIOS / "theory" / "worked-example.yaml")) is None
-    )
+    text = ScenarioText.read(SCENARIOS / "theory" / "worked-example.yaml")
+    assert whatif.whatif_document(text.build({}), text) is None
     data = ReportData.from_documents("x", {})
     assert [s.key for s in build_sections(data)] == []
 
 
-def test_the_report_uses_its_set_values_and_follows_derived_parameters(tmp_path: Path) -> None:
-    text = whatif._text_of(load_scenario(SCENARIOS / "hanoi-2019.yaml", {"W_prod": 40}))
-    assert text.sets == (("W_prod", 40.0),)  # den (derived from W_prod) is not fixed
-    assert text.build({"V_test": 2}).parameters["den"] == pytest.approx(
-        load_scenario(SCENARIOS / "hanoi-2019.yaml", {"W_prod": 40, "V_test": 2}).parameters["den"]
-    )
+def test_the_report_command_gives_the_section_at_its_set_values(tmp_path: Path) -> None:
+    from detente.cli import main
+
+    out = tmp_path / "r.md"
+    main(["report", str(BREAK_EVEN), "--set", "k=2", "-o", str(out)])
+    report = out.read_text(encoding="utf-8")
+    assert "## What would it take" in report
+    # at k = 2 Nash is MediumDeal while 5m > 18: the threshold moves from 2.4 to 3.6
+    line = next(x for x in report.splitlines() if x.startswith("| nash_medium | m |"))
+    assert abs(float(line.split("|")[5]) - 3.6) <= 8 * whatif.TOLERANCE / 2
 
 
 @pytest.mark.slow

@@ -30,7 +30,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from detente.experiments import thresholds as th
 from detente.experiments.scenario_text import ScenarioText
@@ -38,7 +38,6 @@ from detente.report.data import Document
 from detente.report.figures import INK, MUTED, PALETTE, FigureSpec, _style
 from detente.report.text import join, number, plural, share
 from detente.scenario import Scenario
-from detente.scenariofile.locations import plain
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,15 +57,15 @@ SHOWN_BARS = 12
 # --------------------------------------------------------------------------- the producer
 
 
-def whatif_document(scenario: Scenario, context: object = None) -> Document | None:
-    """The tornado, the thresholds of every flip it shows, and a two-way map (see the module)."""
-    if (
-        scenario.path is None
-        or not scenario.claims
-        or not th.swung_parameters(scenario.parameter_records)
-    ):
+def whatif_document(scenario: Scenario, text: ScenarioText) -> Document | None:
+    """The tornado, the thresholds of every flip it shows, and a two-way map (see the module).
+
+    ``text`` is ``scenario``'s file with the same ``--set`` values; ``None`` when
+    the scenario declares no claim or no parameter with a range.
+    """
+    if not scenario.claims or not th.swung_parameters(scenario.parameter_records):
         return None
-    evaluations = th.Evaluations(_text_of(scenario))
+    evaluations = th.Evaluations(text)
     started = time.perf_counter()
     point = evaluations.at({})
     if point is None:
@@ -84,32 +83,6 @@ def whatif_document(scenario: Scenario, context: object = None) -> Document | No
         "tolerance": TOLERANCE,
         "evaluations": evaluations.count,
     }
-
-
-def _text_of(scenario: Scenario) -> ScenarioText:
-    """The scenario's file, rebuilt with the values the report used (its ``--set`` values).
-
-    A parameter whose value differs from the file's is set; a derived one
-    (``value: "=formula"``) only if it still differs once its inputs are set.
-    """
-    from detente.scenariofile.loader import read_text
-
-    path = cast(str, scenario.path)
-    wanted = scenario.parameters
-    unset = ScenarioText(path, read_text(path))
-    data = plain(unset.tree.root)
-    raw = (data.get("parameters") if isinstance(data, Mapping) else None) or {}
-    base = unset.build({}).parameters
-    differing = [n for n in wanted if base.get(n) != wanted[n]]
-    sets = {n: wanted[n] for n in differing if not _derived(raw.get(n))}
-    rebuilt = ScenarioText(path, unset.text, tuple(sorted(sets.items()))).build({}).parameters
-    sets.update({n: wanted[n] for n in differing if rebuilt.get(n) != wanted[n]})
-    return ScenarioText(path, unset.text, tuple(sorted(sets.items())))
-
-
-def _derived(entry: object) -> bool:
-    value = entry.get("value") if isinstance(entry, Mapping) else entry
-    return isinstance(value, str) and str(value).startswith("=")
 
 
 def flip_thresholds(
@@ -242,15 +215,7 @@ def whatif_parts(document: Document, setting: Document | None) -> WhatIf:
     sources = {n: p.get("source") for n, p in ((setting or {}).get("parameters") or {}).items()}
     statements = (setting or {}).get("claims") or {}
     flipping = [r for r in rows if r["flips"]]
-    sentences = [
-        f"Swinging each of the {plural(len(rows), 'uncertain parameter')} to the ends of its "
-        f"plausible range, the others at the point estimate, "
-        + (
-            f"{plural(len(flipping), 'parameter')} flip at least one claim."
-            if flipping
-            else "no claim flips."
-        )
-    ]
+    sentences = [_tornado_sentence(len(rows), len(flipping))]
     by_claim: dict[str, list[Document]] = {}
     for t in document["thresholds"]:
         by_claim.setdefault(t["claim"], []).append(t)
@@ -265,6 +230,24 @@ def whatif_parts(document: Document, setting: Document | None) -> WhatIf:
     )
     headers, table = _threshold_table(document["thresholds"])
     return WhatIf(tuple(sentences), headers, table, _figures(document))
+
+
+def _tornado_sentence(swung: int, flipping: int) -> str:
+    """The section's summary.
+
+    >>> _tornado_sentence(1, 1)
+    'Swinging the 1 uncertain parameter to the ends of its plausible range, the others at the point estimate, 1 parameter flips at least one claim.'
+    """
+    each = "the" if swung == 1 else "each of the"
+    found = (
+        f"{plural(flipping, 'parameter')} {'flips' if flipping == 1 else 'flip'} at least one claim"
+        if flipping
+        else "no claim flips"
+    )
+    return (
+        f"Swinging {each} {plural(swung, 'uncertain parameter')} to the ends of its plausible "
+        f"range, the others at the point estimate, {found}."
+    )
 
 
 def _condition(threshold: Mapping[str, Any]) -> str:
