@@ -294,13 +294,16 @@ def _print_map(document: Mapping[str, Any]) -> None:
     name = document["claim"] if is_claim else document["field"]
     symbols = _map_symbols(table, is_claim)
     console.print(
-        literal(f"{name}: rows {second} (high at the top), columns {first} (low to high)")
+        literal(f"{name}: rows {second} (high at the top), columns {first} (low to high)"),
+        soft_wrap=True,
     )
     width = max(len(_g(y)) for y in ys)
     for y, row in reversed(list(zip(ys, table, strict=True))):
         console.print(literal(f"  {_g(y):>{width}} | {' '.join(symbols[_key(v)] for v in row)}"))
     console.print(literal(f"  {'':>{width}} +-{'--' * len(xs)}"))
-    console.print(literal(f"  {first}: {_g(xs[0])} … {_g(xs[-1])} ({len(xs)} columns)"))
+    console.print(
+        literal(f"  {first}: {_g(xs[0])} … {_g(xs[-1])} ({len(xs)} columns)"), soft_wrap=True
+    )
     legend = ", ".join(f"{s} {_shown(v, is_claim)}" for v, s in symbols.items())
     console.print(literal(f"  legend: {legend}"), soft_wrap=True)
 
@@ -332,7 +335,8 @@ def _print_tornado(document: Mapping[str, Any]) -> None:
         literal(
             f"{len(rows)} parameters swung to the ends of their ranges; "
             f"{len(flipping)} flip at least one claim"
-        )
+        ),
+        soft_wrap=True,
     )
     for row in flipping:
         parts = []
@@ -345,7 +349,7 @@ def _print_tornado(document: Mapping[str, Any]) -> None:
         ranked = sorted(rows, key=lambda r: -(r["fields"][name]["swing"] or 0.0))
         moving = [r for r in ranked if r["fields"][name]["swing"]]
         point = rows[0]["fields"][name]["point"] if rows else None
-        console.print(literal(f"{name} (point estimate {_shown(point, False)}):"))
+        console.print(literal(f"{name} (point estimate {_shown(point, False)}):"), soft_wrap=True)
         if not moving:
             console.print("  no parameter moves it at the ends of its range")
         for r in moving:
