@@ -106,6 +106,7 @@ def test_tornado_json_has_every_ranged_parameter(capsys: pytest.CaptureFixture[s
             ("--claim", "nash_medium", "--vary", "m", "--tolerance", "0"),
             ("--tolerance must be positive",),
         ),
+        (("--claim", "nash_medium", "--vary", "m", "--level", "1"), ("--level applies to",)),
     ],
 )
 def test_bad_requests_are_one_line_errors(

@@ -93,11 +93,17 @@ def threshold(
         raise DetenteError("give one of --claim NAME or --field NAME (e.g. --claim deal_exists)")
     if not 1 <= len(vary) <= 2:
         raise DetenteError("give --vary PARAM once (thresholds) or twice (a two-way map)")
+    if level is not None and (field is None or len(vary) == 2):
+        raise DetenteError("--level applies to a real-valued --field with one --vary")
     evaluations, text = _evaluations(scenario, set_, workers)
     target = _target(evaluations, text, claim, field)
     records = evaluations.records
     chosen = [th.ranged(records, name, text.file) for name in vary]
     with _progress(evaluations, not json_):
+        if len(chosen) == 2 and any(th.labels_of(r) for r in chosen):
+            raise DetenteError(
+                "a two-way map needs two numeric parameters; vary a categorical one alone"
+            )
         if len(chosen) == 2:
             size = grid or th.DEFAULT_MAP_GRID
             first, second = (th.OneWay.of(r, size, tolerance) for r in chosen)
