@@ -196,3 +196,21 @@ def test_workers_give_the_same_analyses_as_one_process(text: ScenarioText) -> No
     alone.prefetch(points)
     parallel.prefetch(points)
     assert parallel.cache == alone.cache and alone.count == len(points)
+
+
+def test_values_that_make_no_valid_scenario_count_as_not_holding(tmp_path: Path) -> None:
+    path = tmp_path / "invalid-above-4.yaml"
+    path.write_text(
+        BREAK_EVEN.read_text().replace("  - id: A\n", "  - id: A\n    discount: =0.5 + m/8\n")
+    )
+    text = ScenarioText.read(path, {"m": 2})  # (the file's point m = 4 is valid: discount 1)
+    evaluations = th.Evaluations(text)
+    document = th.threshold(evaluations, claim(text, "nash_medium"), search(evaluations, "m"))
+    # a discount above 1 (m > 4) is no valid scenario: the claim holds only on (2.4, 4]
+    low, high = document["crossings"]
+    assert (low["below"], low["above"], high["below"], high["above"]) == (False, True, True, False)
+    assert low["value"] == pytest.approx(2.4, abs=4e-3)
+    assert high["value"] == pytest.approx(4, abs=4e-3)
+    invalid = [dict(key)["m"] for key, results in evaluations.cache.items() if results is None]
+    assert evaluations.invalid == len(invalid) >= 8  # the grid's 4.5, 5, ..., 8 at least
+    assert all(m > 4 for m in invalid)

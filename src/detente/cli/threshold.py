@@ -113,7 +113,7 @@ def threshold(
         else:
             search = th.OneWay.of(chosen[0], grid or th.DEFAULT_GRID, tolerance)
             document = th.threshold(evaluations, target, search, level)
-    document["evaluations"] = evaluations.count
+    document.update(evaluations=evaluations.count, invalid=evaluations.invalid)
     if json_:
         emit_json(document)
     elif "holds" in document or ("values" in document and "rows" in document):
@@ -159,7 +159,7 @@ def tornado(
         )
     with _progress(evaluations, not json_):
         document = th.tornado(evaluations, [th.ClaimTarget(c) for c in claims], targets)
-    document["evaluations"] = evaluations.count
+    document.update(evaluations=evaluations.count, invalid=evaluations.invalid)
     if json_:
         emit_json(document)
         return
@@ -216,6 +216,11 @@ def _progress(evaluations: th.Evaluations, show: bool) -> Iterator[None]:
 
 
 def _timing(evaluations: th.Evaluations) -> None:
+    if evaluations.invalid:
+        say(
+            f"warning: {evaluations.invalid} of {evaluations.count} points make no valid "
+            "scenario; there a claim counts as not holding and a field as null"
+        )
     if evaluations.count:
         each = evaluations.seconds / evaluations.count
         say(

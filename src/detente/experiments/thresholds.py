@@ -58,16 +58,23 @@ RELATIVE_TOLERANCE = 1e-3
 # --------------------------------------------------------------------------- evaluations
 
 
-def analysed(text: ScenarioText, values: Mapping[str, Setting]) -> Results | None:
-    """The ``analyze`` document of ``text`` at ``values``; ``None`` if they make no valid scenario."""
+def analysed(
+    text: ScenarioText, values: Mapping[str, Setting], limits: tuple[tuple[str, int], ...] = ()
+) -> Results | None:
+    """The ``analyze`` document of ``text`` at ``values``; ``None`` if they make no valid scenario.
+
+    ``limits`` are the size limits raised for the run (:mod:`detente.sizes`): they travel
+    with each point to the worker that analyses it.
+    """
     from detente.analysis import analyze
 
-    try:
-        scenario = text.build(cast(Mapping[str, float], values))
-        sizes.require_scenario(scenario)
-        return analyze(scenario)
-    except DetenteError:
-        return None
+    with sizes.using(dict(limits)):
+        try:
+            scenario = text.build(cast(Mapping[str, float], values))
+            sizes.require_scenario(scenario)
+            return analyze(scenario)
+        except DetenteError:
+            return None
 
 
 @dataclass
@@ -100,6 +107,11 @@ class Evaluations:
         """How many analyses ran."""
         return len(self.cache)
 
+    @property
+    def invalid(self) -> int:
+        """How many of them had values that make no valid scenario (counted as not holding)."""
+        return sum(1 for results in self.cache.values() if results is None)
+
     def key(self, values: Mapping[str, Setting]) -> tuple[tuple[str, Setting], ...]:
         """The cache key: the values that differ from the point estimate."""
         point = self.point
@@ -120,8 +132,9 @@ class Evaluations:
         if self.workers > 1 and len(missing) > 1:
             from joblib import Parallel, delayed
 
+            limits = sizes.scenario_limits()
             run = Parallel(n_jobs=self.workers, backend="loky", return_as="generator")
-            done = run(delayed(analysed)(self.text, dict(k)) for k in missing)
+            done = run(delayed(analysed)(self.text, dict(k), limits) for k in missing)
             for k, results in zip(missing, done, strict=True):
                 self.cache[k] = results
                 self.progress(len(self.cache), planned)
