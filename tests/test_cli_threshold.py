@@ -85,6 +85,14 @@ def test_tornado_json_has_every_ranged_parameter(capsys: pytest.CaptureFixture[s
     }
     text = in_process(capsys, "tornado", BREAK_EVEN, "--claim", "nash_big")
     assert "k: flips nash_big (high 6)" in text.stdout
+    fixed = json.loads(in_process(capsys, "tornado", BREAK_EVEN, "--set", "k=3", "--json").stdout)
+    # --set fixes k (as in a sweep): only m is swung, with k = 3 (9k = 27 beats 5m up to m = 5.4)
+    [row] = fixed["parameters"]
+    assert row["name"] == "m" and row["claims"]["nash_big"] == {
+        "low": True,
+        "point": True,
+        "high": False,
+    }
 
 
 @pytest.mark.parametrize(
@@ -107,6 +115,10 @@ def test_tornado_json_has_every_ranged_parameter(capsys: pytest.CaptureFixture[s
             ("--tolerance must be positive",),
         ),
         (("--claim", "nash_medium", "--vary", "m", "--level", "1"), ("--level applies to",)),
+        (
+            ("--claim", "nash_medium", "--vary", "m", "--set", "m=3"),
+            ("a parameter is varied or set",),
+        ),
     ],
 )
 def test_bad_requests_are_one_line_errors(

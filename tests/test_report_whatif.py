@@ -120,7 +120,9 @@ def test_hanoi_has_the_section_with_the_numbers_the_threshold_command_prints(
     chosen = ("rho_un",)  # (one parameter keeps the test short; the map is tested above)
     swung = th.swung_parameters
     monkeypatch.setattr(
-        th, "swung_parameters", lambda records: [r for r in swung(records) if r.name in chosen]
+        th,
+        "swung_parameters",
+        lambda records, fixed=(): [r for r in swung(records, fixed) if r.name in chosen],
     )
     monkeypatch.setattr(whatif, "WORKERS", 1)
     document, section = section_of(SCENARIOS / "hanoi-2019.yaml")

@@ -99,6 +99,8 @@ def threshold(
     target = _target(evaluations, text, claim, field)
     records = evaluations.records
     chosen = [th.ranged(records, name, text.file) for name in vary]
+    for name in set(vary) & evaluations.fixed:
+        raise DetenteError(f"--vary {name} and --set {name}=...: a parameter is varied or set")
     with _progress(evaluations, not json_):
         if len(chosen) == 2 and any(th.labels_of(r) for r in chosen):
             raise DetenteError(
@@ -152,10 +154,10 @@ def tornado(
     )
     names = field if field else th.default_fields(example)
     targets = [th.field_target(name, example) for name in names]
-    if not th.swung_parameters(evaluations.records):
+    if not th.swung_parameters(evaluations.records, evaluations.fixed):
         raise DetenteError(
             f"{text.file}: no parameter has a range to swing (give one, e.g. "
-            "parameters: {delta: {value: 0.9, range: [0.8, 0.99]}})"
+            "parameters: {delta: {value: 0.9, range: [0.8, 0.99]}}; --set fixes a parameter)"
         )
     with _progress(evaluations, not json_):
         document = th.tornado(evaluations, [th.ClaimTarget(c) for c in claims], targets)

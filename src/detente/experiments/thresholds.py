@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -101,6 +101,11 @@ class Evaluations:
     def records(self) -> Mapping[str, ParameterRecord]:
         """What the file says of each parameter (range, integer, source)."""
         return self.text.build({}).parameter_records
+
+    @property
+    def fixed(self) -> frozenset[str]:
+        """The parameters ``--set`` fixes."""
+        return frozenset(name for name, _ in self.text.sets)
 
     @property
     def count(self) -> int:
@@ -558,9 +563,12 @@ def swing(values: Sequence[Value]) -> float | None:
     return max(numbers) - min(numbers) if len(numbers) >= 2 else None
 
 
-def swung_parameters(records: Mapping[str, ParameterRecord]) -> list[ParameterRecord]:
-    """The parameters a tornado swings: every one with a range, in file order."""
-    return [r for r in records.values() if _span(r) is not None]
+def swung_parameters(
+    records: Mapping[str, ParameterRecord], fixed: Collection[str] = ()
+) -> list[ParameterRecord]:
+    """The parameters a tornado swings: every one with a range, in file order, except those
+    ``fixed`` by ``--set`` (as in a sweep, which does not draw them)."""
+    return [r for r in records.values() if _span(r) is not None and r.name not in fixed]
 
 
 def tornado(
@@ -572,7 +580,7 @@ def tornado(
     "point", "high"}}, "fields": {F: {"low", "point", "high", "swing"}}, "flips": [C...]}]}``,
     the parameters that flip the most claims first, then by the first field's swing.
     """
-    swung = swung_parameters(evaluations.records)
+    swung = swung_parameters(evaluations.records, evaluations.fixed)
     ends = [{r.name: end} for r in swung for end in cast(tuple[float, float], r.range)]
     evaluations.prefetch([{}, *ends])
     point = evaluations.at({})

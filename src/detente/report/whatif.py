@@ -63,7 +63,8 @@ def whatif_document(scenario: Scenario, text: ScenarioText) -> Document | None:
     ``text`` is ``scenario``'s file with the same ``--set`` values; ``None`` when
     the scenario declares no claim or no parameter with a range.
     """
-    if not scenario.claims or not th.swung_parameters(scenario.parameter_records):
+    fixed = {name for name, _ in text.sets}
+    if not scenario.claims or not th.swung_parameters(scenario.parameter_records, fixed):
         return None
     evaluations = th.Evaluations(text)
     started = time.perf_counter()
