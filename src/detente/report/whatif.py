@@ -445,27 +445,19 @@ def field_tornado(figure: Figure, rows: Sequence[Mapping[str, Any]], field: str)
     moving = sorted(moving, key=lambda r: -r["fields"][field]["swing"])[:SHOWN_BARS]
     point = moving[0]["fields"][field]["point"]
     centre = float(point) if point is not None else 0.0
-    ends = (("low", PALETTE[0], -1), ("high", PALETTE[1], 1))
+    from matplotlib.patches import Patch
+
+    ends = (("low", PALETTE[0], -0.18), ("high", PALETTE[1], 0.18))
     for y, row in enumerate(moving):
         f = row["fields"][field]
-        for end, colour, side in ends:
+        for end, colour, shift in ends:
             if f[end] is None:  # (none: e.g. no schedule of up to the most stages)
-                ax.annotate(
-                    "null",
-                    (centre, y),
-                    xytext=(side * 14, 0),
-                    textcoords="offset points",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color=colour,
-                )
+                ax.text(centre, y + shift, " null", va="center", fontsize=7, color=colour)
             else:
-                ax.barh(y, float(f[end]) - centre, left=centre, color=colour, height=0.6)
-    for end, colour, _ in ends:
-        ax.barh([], [], color=colour, label=f"{end} end of its range")
+                ax.barh(y + shift, float(f[end]) - centre, left=centre, color=colour, height=0.34)
+    handles = [Patch(color=colour, label=f"{end} end of its range") for end, colour, _ in ends]
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="best")
     ax.axvline(centre, color=INK, lw=1)
     ax.set_yticks(range(len(moving)), [r["name"] for r in moving], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"{field} (line: point estimate {number(centre)})", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
