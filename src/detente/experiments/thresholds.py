@@ -37,7 +37,16 @@ from typing import Any, cast
 import numpy as np
 
 from detente import sizes
-from detente.claims import Claim, FieldPath, Value, check_fields, kind_of, lookup, parse
+from detente.claims import (
+    Claim,
+    FieldPath,
+    Value,
+    check_fields,
+    format_path,
+    kind_of,
+    lookup,
+    parse,
+)
 from detente.errors import DetenteError, UnknownNameError
 from detente.experiments.scenario_text import ScenarioText
 from detente.scenario import ParameterRecord
@@ -535,6 +544,8 @@ def default_fields(example: Results) -> list[str]:
     >>> default_fields({"parties": ["a", "b"], "agreement": {"utilities": [1, 2]},
     ...                 "phasing": {"positions": {"p": {"min_stages": 2}}, "agreement": None}})
     ['phasing.positions.p.min_stages', 'agreement.utilities[0]', 'agreement.utilities[1]']
+    >>> default_fields({"phasing": {"positions": {"nk-offer": {"min_stages": 2}}}})
+    ["phasing.positions['nk-offer'].min_stages"]
     """
     fields: list[str] = []
     phasing = example.get("phasing")
@@ -542,7 +553,7 @@ def default_fields(example: Results) -> list[str]:
         positions = phasing.get("positions")
         for name, position in (positions if isinstance(positions, Mapping) else {}).items():
             if isinstance(position, Mapping) and "min_stages" in position:
-                fields.append(f"phasing.positions.{name}.min_stages")
+                fields.append(format_path(("phasing", "positions", str(name), "min_stages")))
         agreement = phasing.get("agreement")
         if isinstance(agreement, Mapping) and "min_stages" in agreement:
             fields.append("phasing.agreement.min_stages")
