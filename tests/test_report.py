@@ -465,6 +465,7 @@ def test_every_registered_producer_runs_on_the_worked_example() -> None:
         "phase",
         "implementation",
         "factions",
+        "whatif",
     }
     assert data.present() == ("setting", "analysis", "space")
     assert data.space is not None and data.space["labels"] == [
@@ -584,6 +585,8 @@ def test_cli_markdown_with_a_real_sweep(detente_cli: CLI, tmp_path: Path) -> Non
         ".detente-figures",  # what the report wrote, so that the next one may replace it
         "claims.png",
         "utility-space.png",
+        "whatif-claims.png",
+        "whatif-tornado.png",
     ]
 
 

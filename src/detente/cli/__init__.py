@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("detente.cli.sweep", "sweep"),
     "summarize": ("detente.cli.summarize", "summarize"),
     "tournament": ("detente.cli.tournament", "tournament"),
+    "threshold": ("detente.cli.threshold", "threshold"),
+    "tornado": ("detente.cli.threshold", "tornado"),
 }
 """Command name → (module, function). A command's module is imported only when it runs."""
 

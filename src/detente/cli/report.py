@@ -73,13 +73,14 @@ def report(
     path = output or Path(f"report.{chosen}")
     if not path.is_dir():  # a folder gets write_report's own message
         check_target(path, chosen)
-    loaded, identity = load_with_identity(scenario, set_, sweep is not None)
+    loaded, text = load_with_text(scenario, set_)
+    identity = None if text is None else text.identity()
     summary = None if sweep is None else read_sweep(sweep)
     if summary is not None and sweep is not None:
         check_sweep_scenario(sweep, summary, identity, scenario)
         check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
     try:
-        data = gather(loaded, limit=max_outcomes, sweep=summary)
+        data = gather(loaded, limit=max_outcomes, sweep=summary, text=text)
         written = write_report(Report.build(data), path, chosen)
     except KeyboardInterrupt:
         raise KeyboardInterrupt(f"no report was written to {path}") from None
@@ -87,21 +88,18 @@ def report(
     console.print(literal(f"report written to {path}{extra}"), soft_wrap=True)
 
 
-def load_with_identity(
-    path: Path, sets: list[str] | None, identify: bool
-) -> tuple[Scenario, Mapping[str, object] | None]:
-    """The scenario, and (for a scenario file, when ``identify``) what a sweep of it records.
-
-    The file is read once either way.
+def load_with_text(path: Path, sets: list[str] | None) -> tuple[Scenario, ScenarioText | None]:
+    """The scenario, and (for a scenario file) its text: what a sweep of it records and what
+    the report analyses again at other parameter values. The file is read once either way.
     """
-    if not identify or domain_source(path) is not None:
+    if domain_source(path) is not None:
         return load(path, sets), None
     overrides = parse_overrides(sets or [])
     text = ScenarioText.read(path, overrides)
     scenario = text.build({})
     warn_out_of_range(scenario, overrides)
     sizes.require_scenario(scenario)
-    return scenario, text.identity()
+    return scenario, text
 
 
 def check_sweep_scenario(

@@ -4,6 +4,7 @@ A report is assembled from JSON-like *documents*, the same ones the commands
 print with ``--json``: ``analysis`` (``detente analyze``), ``phase``
 (``detente phase``), ``implementation`` (``detente implement``), ``factions``
 (win-sets across a faction-weight grid), ``sweep`` (``detente summarize``),
+``whatif`` (the tornado, thresholds and a two-way map: :mod:`~detente.report.whatif`),
 plus two the report computes for itself: ``setting`` (the parties and what is
 traded) and ``space`` (the utility vectors of the outcomes, for the plot).
 Any of them may be absent; a report section shows only when its data is there.
@@ -49,6 +50,7 @@ class ReportData:
     implementation: Document | None = None
     factions: Document | None = None
     sweep: Document | None = None
+    whatif: Document | None = None
     issues: tuple[IssueFacts, ...] | None = None
 
     @classmethod

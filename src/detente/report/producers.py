@@ -20,11 +20,13 @@ from detente.analysis.phasing import design_document, implement_document, item_u
 from detente.analysis.pipeline import analysis_of
 from detente.analysis.solutions import Bargaining
 from detente.analysis.twolevel import faction_sweep
+from detente.experiments.scenario_text import ScenarioText
 from detente.factions import Derived
 from detente.outcomes import ENUMERATION_LIMIT
 from detente.phasing.designer import Design, design, min_stages
 from detente.phasing.simulation import implement
 from detente.ratification import Majority
+from detente.report import whatif
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
@@ -50,13 +52,17 @@ class GatherContext:
     """What the producers of one report share.
 
     ``bargaining`` is the scenario's bargaining problem (the utility matrix,
-    computed once), ``analysis`` the typed ``analyze`` document, and ``design``
-    the phase producer's design once it has run (the implementation carries it out).
+    computed once), ``analysis`` the typed ``analyze`` document, ``design``
+    the phase producer's design once it has run (the implementation carries it out),
+    and ``text`` the scenario file read once, with the ``--set`` values.
     """
 
     bargaining: Bargaining
     analysis: AnalyzeDocument
     design: Design | None = None
+    text: ScenarioText | None = None
+    """The scenario file's text, to analyse it again at other parameter values (the report
+    command gives it; without it the "what would it take" analyses do not run)."""
 
 
 Producer = Callable[[Scenario, GatherContext], Document | None]
@@ -234,6 +240,13 @@ def implementation_document(scenario: Scenario, context: GatherContext) -> Docum
     return implement_document(run, plan.deal, schedule, SEED).json()
 
 
+def whatif_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """The tornado, thresholds and two-way map of :mod:`detente.report.whatif` (needs the file)."""
+    if context.text is None:
+        return None
+    return whatif.whatif_document(scenario, context.text)
+
+
 def factions_document(scenario: Scenario, context: GatherContext) -> Document | None:
     """Win-sets across :data:`WEIGHTS` of the first faction whose weight matters.
 
@@ -258,14 +271,22 @@ REPORT_PRODUCERS: dict[str, Producer] = {
     "phase": phase_document,
     "implementation": implementation_document,
     "factions": factions_document,
+    "whatif": whatif_document,
 }
 """Who produces each document of a report, in the order they run."""
 
 
 def gather(
-    scenario: Scenario, limit: int = ENUMERATION_LIMIT, sweep: Document | None = None
+    scenario: Scenario,
+    limit: int = ENUMERATION_LIMIT,
+    sweep: Document | None = None,
+    text: ScenarioText | None = None,
 ) -> ReportData:
     """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
+
+    ``text`` is the scenario's file (:class:`ScenarioText`, with the same ``--set``
+    values): with it, the "what would it take" section analyses the file again
+    at other parameter values.
 
     >>> from pathlib import Path
     >>> from detente.scenariofile.loader import load_scenario
@@ -274,7 +295,7 @@ def gather(
     ('setting', 'analysis', 'space')
     """
     bargaining = Bargaining.of(scenario, limit)
-    context = GatherContext(bargaining, analysis_of(scenario, bargaining))
+    context = GatherContext(bargaining, analysis_of(scenario, bargaining), text=text)
     documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
     if sweep is not None:
         documents["sweep"] = sweep

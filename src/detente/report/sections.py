@@ -31,6 +31,7 @@ from detente.report.text import (
     span,
     worth,
 )
+from detente.report.whatif import whatif_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -1272,6 +1273,16 @@ def _percent(x: float) -> str:
     return f"{round(100 * x) + 0}%"
 
 
+def whatif_section(data: ReportData) -> Section | None:
+    """What it would take for each claim to flip (:mod:`detente.report.whatif`)."""
+    if data.whatif is None:
+        return None
+    parts = whatif_parts(data.whatif, data.setting)
+    table = ReportTable(parts.headers, parts.rows)
+    tables = (table,) if parts.rows else ()
+    return Section("whatif", "What would it take", parts.sentences, tables, parts.figures)
+
+
 SectionBuilder = Callable[[ReportData], Section | None]
 
 REPORT_SECTIONS: list[SectionBuilder] = [
@@ -1283,9 +1294,10 @@ REPORT_SECTIONS: list[SectionBuilder] = [
     implementation_section,
     stakeholders_section,
     claims_section,
+    whatif_section,
     discovery_section,
-    contents_section,
     sensitivity_section,
+    contents_section,
 ]
 """The report's sections in reading order."""
 
