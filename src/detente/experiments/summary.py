@@ -6,6 +6,12 @@ sensitivity to each parameter: the share within each tercile of the
 parameter's drawn values, and Spearman's rank correlation between the
 parameter and the claim holding. Parameters are listed most influential
 (largest absolute correlation) first.
+
+A categorical parameter (a string column of labels) has no order: its
+sensitivity is the claim's share among the draws of each label (``labels``),
+with null ``spearman``, empty ``terciles`` and ``cuts``, listed after the
+numeric parameters; ``by_choice`` (:mod:`detente.experiments.by_choice`)
+adds every claim's share with its interval conditional on each label.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from detente.errors import DetenteError
+from detente.experiments.by_choice import by_choice as claims_by_choice
+from detente.experiments.by_choice import categorical_columns, declared_labels, label_shares
 from detente.experiments.store import Manifest, ResultStore, chunk_name
 
 CONFIDENCE = 0.95
@@ -61,26 +69,49 @@ def sensitivity(holds: NDArray[np.bool_], values: NDArray[np.float64]) -> dict[s
     return {"spearman": rho, "terciles": shares, "cuts": cuts}
 
 
-def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
+def summarize_sweep(
+    manifest: Manifest, table: pa.Table, *, by_choice: bool = True
+) -> dict[str, object]:
     """The summary of a sweep's rows (see the module docstring).
 
     Draws whose scenario was invalid are counted (``invalid``) and left out of
-    every share; ``scenario`` and ``sets`` identify what was swept.
+    every share; ``scenario`` and ``sets`` identify what was swept. With
+    ``by_choice`` and categorical parameters swept, ``by_choice`` holds the
+    claims conditional on each label.
     """
     table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
-    values = {p: table.column(f"parameter.{p}").to_numpy() for p in parameters}
+    categorical = set(categorical_columns(table))
+    values = {
+        p: np.asarray(table.column(f"parameter.{p}").to_pylist(), dtype=object)
+        if p in categorical
+        else table.column(f"parameter.{p}").to_numpy()
+        for p in parameters
+    }
+    claim_names = [n.removeprefix("claim.") for n in names if n.startswith("claim.")]
     claims: dict[str, object] = {}
-    for claim in (n.removeprefix("claim.") for n in names if n.startswith("claim.")):
+    for claim in claim_names:
         holds = np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
-        by_parameter = {p: sensitivity(holds, v) for p, v in values.items()}
-        ranked = sorted(by_parameter.items(), key=lambda item: -abs(_rho(item[1])))
+        by_parameter = {
+            p: _labelled(holds, v) if p in categorical else sensitivity(holds, v)
+            for p, v in values.items()
+        }
+        ranked = sorted(by_parameter.items(), key=lambda item: _rank(item[1]))
         claims[claim] = {
             **share_interval(int(holds.sum()), holds.size),
             "holds": int(holds.sum()),
             "sensitivity": dict(ranked),
         }
+    conditional = (
+        {
+            "by_choice": claims_by_choice(
+                table, claim_names, declared_labels(manifest.arguments.get("parameters"))
+            )
+        }
+        if by_choice and categorical
+        else {}
+    )
     return {
         "kind": "sweep",
         "draws": table.num_rows,
@@ -91,7 +122,18 @@ def summarize_sweep(manifest: Manifest, table: pa.Table) -> dict[str, object]:
         "sets": manifest.arguments.get("sets"),
         "parameters": parameters,
         "claims": claims,
+        **conditional,
     }
+
+
+def _labelled(holds: NDArray[np.bool_], labels: NDArray[np.object_]) -> dict[str, object]:
+    """A categorical parameter's sensitivity: the claim's share among each label's draws."""
+    return {"spearman": None, "terciles": [], "cuts": [], "labels": label_shares(holds, labels)}
+
+
+def _rank(entry: dict[str, object]) -> tuple[bool, float]:
+    """Numeric parameters by largest absolute correlation, then the categorical ones."""
+    return ("labels" in entry, -abs(_rho(entry)))
 
 
 def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:

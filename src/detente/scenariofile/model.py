@@ -22,7 +22,9 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from detente.errors import FieldError
 from detente.formats.reading import MAX_ISSUE_VALUES
+from detente.scenariofile.choices import choice_table, chosen, is_choice
 from detente.scenariofile.claims import ClaimEntries
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
@@ -70,6 +72,64 @@ class ParameterSpec(Strict):
         if self.distribution == "normal" and self.sd is None:
             raise ValueError("a normal distribution needs `sd`")
         return self
+
+
+class ChoiceSpec(Strict):
+    """A categorical parameter: labels with probabilities, one of them the point estimate.
+
+    Written ``{value: LABEL, choices: {LABEL: probability, ...}}`` or ``choices: [LABEL, ...]``
+    (equal probabilities). ``=NAME`` in a string field, and ``{select: NAME, cases: {LABEL:
+    VALUE, ...}}`` wherever a value goes, use the chosen label.
+    """
+
+    value: str = Field(description="The label used unless overridden with --set NAME=LABEL.")
+    choices: dict[str, float] = Field(
+        description="Labels with their probabilities (>= 0, summing to 1), or a list of labels "
+        "(equal probabilities); sweeps draw a label with its probability."
+    )
+    source: str | None = Field(
+        default=None,
+        description="Where the probabilities come from; modelling choices say 'assumption'.",
+    )
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: object) -> object:
+        if not isinstance(data, dict) or not is_choice(data):
+            return data
+        try:
+            table = choice_table(data)
+            label = chosen(table, data)
+        except FieldError as error:
+            raise ValueError(error.message) from None
+        return {**data, "value": label, "choices": dict(table)}
+
+
+def parameter_kind(value: Any) -> str:
+    """``Choice`` for a categorical parameter's entry, else ``Number``."""
+    return "Choice" if is_choice(value) or isinstance(value, ChoiceSpec) else "Number"
+
+
+if TYPE_CHECKING:
+    AnyParameterSpec = ParameterSpec | ChoiceSpec
+else:
+    AnyParameterSpec = Annotated[
+        Annotated[ParameterSpec, Tag("Number")] | Annotated[ChoiceSpec, Tag("Choice")],
+        Discriminator(parameter_kind),
+    ]
+    """A parameter entry: a number with its range, or a choice among labels."""
+
+
+class VariantSpec(Strict):
+    """A named counterfactual: parameters set to other values, as ``--set`` would."""
+
+    set: dict[str, float | str] = Field(
+        min_length=1,
+        description="Parameter values {NAME: NUMBER or LABEL}; `detente compare` analyses the "
+        "scenario with each variant's values beside the base case.",
+    )
+    description: str | None = None
 
 
 class IssueSpec(Strict):
@@ -285,7 +345,7 @@ class ScenarioFile(Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    parameters: dict[str, AnyParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
@@ -303,6 +363,11 @@ class ScenarioFile(Strict):
         default_factory=dict,
         description="Named statements about the results, e.g. `one_shot.feasible == false` "
         "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
+    )
+    variants: dict[str, VariantSpec] = Field(
+        default_factory=dict,
+        description="Counterfactuals {NAME: {set: {PARAMETER: VALUE}, description}} that "
+        "`detente compare` puts beside the base case.",
     )
     sources: dict[str, SourceSpec] = Field(
         default_factory=dict,
