@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("detente.cli.sweep", "sweep"),
     "summarize": ("detente.cli.summarize", "summarize"),
     "tournament": ("detente.cli.tournament", "tournament"),
+    "compare": ("detente.cli.compare", "compare"),
 }
 """Command name → (module, function). A command's module is imported only when it runs."""
 
