@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +22,7 @@ from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments.scenario_text import ScenarioText
 from detente.formats import domain_source
-from detente.scenario import Scenario
+from detente.scenario import ParameterValue, Scenario
 from detente.scenariofile.loader import parse_overrides
 
 if TYPE_CHECKING:
@@ -79,12 +79,21 @@ def report(
         check_sweep_scenario(sweep, summary, identity, scenario)
         check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
     try:
-        data = gather(loaded, limit=max_outcomes, sweep=summary)
+        data = gather(loaded, limit=max_outcomes, sweep=summary, rebuild=rebuild(scenario, set_))
         written = write_report(Report.build(data), path, chosen)
     except KeyboardInterrupt:
         raise KeyboardInterrupt(f"no report was written to {path}") from None
     extra = f" (figures in {written[1].parent})" if len(written) > 1 else ""
     console.print(literal(f"report written to {path}{extra}"), soft_wrap=True)
+
+
+def rebuild(
+    path: Path, sets: list[str] | None
+) -> Callable[[Mapping[str, ParameterValue]], Scenario] | None:
+    """How the report builds the file with a variant's values (``None`` for a domain)."""
+    if domain_source(path) is not None:
+        return None
+    return ScenarioText.read(path, parse_overrides(sets or [])).build
 
 
 def load_with_identity(

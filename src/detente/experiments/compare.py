@@ -71,7 +71,10 @@ def compare(
     base = case_document(base_scenario)
     cases = []
     for variant in variants:
-        scenario = build({**base_sets, **dict(variant.sets)})
+        try:
+            scenario = build({**base_sets, **dict(variant.sets)})
+        except DetenteError as error:
+            raise DetenteError(f"variant {variant.name}: {error.message}", error.location) from None
         case = case_document(scenario, base)
         cases.append(
             {
@@ -233,3 +236,60 @@ def _truth(value: object) -> str:
 
 def _value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def comparison_rows(cases: Sequence[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The rows of a comparison table: a label and one cell per case (the base case first)."""
+    base = cases[0]
+    found: list[tuple[str, list[str]]] = [("set", [sets_text(c["sets"]) or "—" for c in cases])]
+    for name in base["positions"]:
+        found.append((f"position {name}", [position_text(c["positions"][name]) for c in cases]))
+    found.append(("agreement", [package_text(c["agreement"]) for c in cases]))
+    found.append(("schedule", [schedule_text(c["schedule"]) for c in cases]))
+    found.append(("path", [path_text(c["path"]) for c in cases]))
+    for claim in base["claims"]:
+        found.append((f"claim {claim}", [_truth(c["claims"].get(claim)) for c in cases]))
+    for party, entry in base["gains"].items():
+        what = "gets" if entry["signatory"] else "gets (stakeholder)"
+        found.append((f"{entry['name'] or party} {what}", [_gain(c["gains"][party]) for c in cases]))
+    return found
+
+
+def position_text(entry: dict[str, Any]) -> str:
+    """``rational yes, ratifiable no, one-shot no, fewest stages 2``."""
+    stages = entry["min_stages"]
+    return (
+        f"rational {_truth(entry['rational'])}, ratifiable {_truth(entry['ratifiable'])}, "
+        f"one-shot {_truth(entry['one_shot'])}, fewest stages "
+        f"{'—' if stages is None else stages}"
+    )
+
+
+def package_text(outcome: dict[str, Any] | None) -> str:
+    """The agreement's issues that are not at zero, with their values (``none`` without one)."""
+    if outcome is None:
+        return "none"
+    given = [f"{k} {_value(v)}" for k, v in outcome.items() if v not in (0, 0.0, "0")]
+    return ", ".join(given) or "nothing delivered"
+
+
+def schedule_text(stages: Sequence[dict[str, float]] | None) -> str:
+    """``2 stages: 1) a, b 0.5 / 2) c``."""
+    if not stages:
+        return "none"
+    parts = [
+        f"{k}) " + ", ".join(n if v == 1 else f"{n} {v:.3g}" for n, v in stage.items() if v)
+        for k, stage in enumerate(stages, start=1)
+    ]
+    return f"{len(stages)} stage{'s' if len(stages) != 1 else ''}: " + " / ".join(parts)
+
+
+def _gain(entry: dict[str, Any]) -> str:
+    change = entry["change"]
+    shown = "" if change is None or abs(change) < 5e-4 else f" ({change:+.3g})"
+    return f"{entry['utility']:.3g}{shown}"
+
+
+def sets_text(sets: Mapping[str, Any]) -> str:
+    """``a=1, b=veto``."""
+    return ", ".join(f"{k}={_value(v)}" for k, v in sets.items())

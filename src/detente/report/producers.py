@@ -9,7 +9,7 @@ report by adding one entry, and keys added to the ``analyze`` document
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,8 @@ from detente.phasing.simulation import implement
 from detente.ratification import Majority
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
-from detente.scenario import Scenario
+from detente.report.whatif import whatif_document
+from detente.scenario import ParameterValue, Scenario
 from detente.trust import TrustTable, compliance_path
 from detente.twolevel import FactionGrid
 from detente.utility import Constrained, LinearAdditive, Utility
@@ -52,11 +53,14 @@ class GatherContext:
     ``bargaining`` is the scenario's bargaining problem (the utility matrix,
     computed once), ``analysis`` the typed ``analyze`` document, and ``design``
     the phase producer's design once it has run (the implementation carries it out).
+    ``rebuild`` builds the scenario's file with other parameter values (variants), when
+    the report has the file.
     """
 
     bargaining: Bargaining
     analysis: AnalyzeDocument
     design: Design | None = None
+    rebuild: Callable[[Mapping[str, ParameterValue]], Scenario] | None = None
 
 
 Producer = Callable[[Scenario, GatherContext], Document | None]
@@ -100,9 +104,17 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
 
 
 def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
-    """Each parameter's value used, with its plausible range and source."""
+    """Each parameter's value used, with its plausible range and source; a categorical
+    parameter's value is its label, with its ``choices`` (label → probability)."""
     return {
         name: {
+            "value": record.value,
+            "range": None,
+            "choices": dict(record.choices),
+            "source": record.source,
+        }
+        if record.choices is not None
+        else {
             "value": float(record.value),
             "range": None if record.range is None else list(record.range),
             "source": record.source,
@@ -258,14 +270,21 @@ REPORT_PRODUCERS: dict[str, Producer] = {
     "phase": phase_document,
     "implementation": implementation_document,
     "factions": factions_document,
+    "whatif": whatif_document,
 }
 """Who produces each document of a report, in the order they run."""
 
 
 def gather(
-    scenario: Scenario, limit: int = ENUMERATION_LIMIT, sweep: Document | None = None
+    scenario: Scenario,
+    limit: int = ENUMERATION_LIMIT,
+    sweep: Document | None = None,
+    rebuild: Callable[[Mapping[str, ParameterValue]], Scenario] | None = None,
 ) -> ReportData:
     """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
+
+    ``rebuild`` builds the scenario with other parameter values (the file's variants and
+    choices are compared only with it).
 
     >>> from pathlib import Path
     >>> from detente.scenariofile.loader import load_scenario
@@ -274,7 +293,7 @@ def gather(
     ('setting', 'analysis', 'space')
     """
     bargaining = Bargaining.of(scenario, limit)
-    context = GatherContext(bargaining, analysis_of(scenario, bargaining))
+    context = GatherContext(bargaining, analysis_of(scenario, bargaining), rebuild=rebuild)
     documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
     if sweep is not None:
         documents["sweep"] = sweep
