@@ -37,8 +37,7 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
-        help="Override a parameter: NAME=VALUE, or NAME=LABEL for a categorical one "
-        "(repeatable).",
+        help="Override a parameter: NAME=VALUE, or NAME=LABEL for a categorical one (repeatable).",
         show_default=False,
     ),
 ]

@@ -15,6 +15,7 @@ from detente.experiments.summary import summarize
 from detente.experiments.sweep import ScenarioModel, Sweep, run_sweep, scenario_sweep
 
 __all__ = [
+    "Choice",
     "Chunk",
     "DaskCluster",
     "InProcess",
@@ -26,7 +27,6 @@ __all__ = [
     "ScenarioModel",
     "ScenarioText",
     "Sweep",
-    "Choice",
     "Uncertain",
     "draw_values",
     "execute",

@@ -221,8 +221,10 @@ def path_text(path: Json | None) -> str:
     if path["completed"]:
         return "completes"
     broken = path["breaks"]
-    return "does not complete" if broken is None else (
-        f"breaks at stage {broken['stage']} ({broken['party']})"
+    return (
+        "does not complete"
+        if broken is None
+        else (f"breaks at stage {broken['stage']} ({broken['party']})")
     )
 
 
@@ -251,7 +253,9 @@ def comparison_rows(cases: Sequence[dict[str, Any]]) -> list[tuple[str, list[str
         found.append((f"claim {claim}", [_truth(c["claims"].get(claim)) for c in cases]))
     for party, entry in base["gains"].items():
         what = "gets" if entry["signatory"] else "gets (stakeholder)"
-        found.append((f"{entry['name'] or party} {what}", [_gain(c["gains"][party]) for c in cases]))
+        found.append(
+            (f"{entry['name'] or party} {what}", [_gain(c["gains"][party]) for c in cases])
+        )
     return found
 
 

@@ -87,7 +87,7 @@ class ScenarioText:
                 name,
                 *record.range,
                 record.distribution,
-                record.value,
+                float(record.value),
                 record.mode,
                 record.sd,
                 record.integer,

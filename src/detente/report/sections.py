@@ -1152,7 +1152,9 @@ def _variant_sentence(case: Mapping[str, Any]) -> str:
 
 
 def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
-    counts = [f"{label} in {plural(int(entry['draws']), 'draw')}" for label, entry in labels.items()]
+    counts = [
+        f"{label} in {plural(int(entry['draws']), 'draw')}" for label, entry in labels.items()
+    ]
     return f"The sweep drew {name} as {join(counts)}; the table gives each claim's share given each choice."
 
 

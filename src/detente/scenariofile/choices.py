@@ -167,7 +167,9 @@ def chosen(table: Table, spec: Mapping[str, Any]) -> str:
     return label
 
 
-def select_case(node: Mapping[str, Any], labels: Mapping[str, tuple[str, ...]], chosen: Mapping[str, str]) -> tuple[str, Any]:
+def select_case(
+    node: Mapping[str, Any], labels: Mapping[str, tuple[str, ...]], chosen: Mapping[str, str]
+) -> tuple[str, Any]:
     """The chosen label and its value in a ``{select: NAME, cases: {...}}`` mapping, checked.
 
     ``labels`` gives every categorical parameter's labels, ``chosen`` its chosen label.

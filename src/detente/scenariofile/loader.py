@@ -442,8 +442,7 @@ def resolve(
     chosen = resolve_choices(tree, raw, overrides)
     parameters = resolve_parameters(tree, raw, overrides, chosen)
     labels = {
-        name: tuple(label for label, _ in table)
-        for name, table in choice_tables(tree, raw).items()
+        name: tuple(label for label, _ in table) for name, table in choice_tables(tree, raw).items()
     }
     data = {k: v for k, v in raw.items() if k != "parameters"}
     data = substitute(tree, data, (), parameters, chosen, labels)
