@@ -57,7 +57,8 @@ def test_every_shipped_scenario_validates_against_the_printed_schema(
 def test_a_schema_of_bare_numbers_would_refuse_the_formulas_of_a_shipped_scenario() -> None:
     plain = jsonschema.Draft202012Validator(ScenarioFile.model_json_schema())
     refused = list(plain.iter_errors(data(SCENARIOS / "hanoi-2019.yaml")))
-    assert len(refused) == 10
+    assert len(refused) == 11  # the formulas, and the selection of the hard-liners' rule
+    assert list(refused[3].absolute_path) == ["parties", 0, "ratification"]
     assert refused[1].instance == "=delta_us" and list(refused[1].absolute_path) == [
         "parties",
         0,
@@ -91,3 +92,20 @@ def test_a_parameter_may_be_a_bare_number_or_formula(
     assert validator.is_valid(scenario)
     scenario["parameters"]["d"] = "half"
     assert not validator.is_valid(scenario)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ({"select": "rule", "cases": {"veto": "veto", "none": "none"}}, True),
+        ({"select": "rule", "cases": {}, "other": 1}, False),
+        ({"rule": "=hardliner_rule", "players": ["h"]}, True),
+        ({"rule": "elect"}, False),
+    ],
+)
+def test_values_may_be_selections_and_fixed_names_may_be_choice_labels(
+    validator: jsonschema.Draft202012Validator, value: object, valid: bool
+) -> None:
+    schema = {"$ref": "#/$defs/PartySpec", "$defs": validator.schema["$defs"]}
+    party = {"id": "a", "factions": [{"id": "h", "utility": {}}], "ratification": value}
+    assert jsonschema.Draft202012Validator(schema).is_valid(party) == valid

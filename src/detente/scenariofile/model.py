@@ -407,12 +407,35 @@ class _FormulaSchema(GenerateJsonSchema):
         return {"anyOf": [super().int_schema(schema), FORMULA_SCHEMA]}
 
 
+SELECT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The value of the case of a categorical parameter's chosen label.",
+    "properties": {
+        "select": {"type": "string", "description": "A categorical parameter."},
+        "cases": {"type": "object", "description": "A value for each of its labels."},
+    },
+    "required": ["select", "cases"],
+    "additionalProperties": False,
+}
+"""``{select: NAME, cases: {LABEL: VALUE, ...}}``: what the loader accepts wherever a value goes."""
+
+LABEL_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^=",
+    "description": "=NAME: the chosen label of a categorical parameter.",
+}
+
+_SELECT_REF = {"$ref": "#/$defs/Select"}
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files as written: numbers may be ``=formula`` strings, and a
-    parameter may be given as a bare number or formula instead of ``{value: …}``.
+    """The JSON Schema of scenario files as written: numbers may be ``=formula`` strings, a
+    parameter may be given as a bare number or formula instead of ``{value: …}``, any value
+    may be a ``{select: NAME, cases: …}`` mapping and a fixed name (``rule: veto``) may be
+    ``=NAME`` of a categorical parameter.
 
     >>> schema = json_schema()
-    >>> schema["$defs"]["PartySpec"]["properties"]["discount"]["anyOf"][1]["pattern"]
+    >>> schema["$defs"]["PartySpec"]["properties"]["discount"]["anyOf"][0]["anyOf"][1]["pattern"]
     '^='
     """
     schema = ScenarioFile.model_json_schema(schema_generator=_FormulaSchema)
@@ -420,4 +443,39 @@ def json_schema() -> dict[str, Any]:
     parameters["additionalProperties"] = {
         "anyOf": [parameters["additionalProperties"], {"type": "number"}, FORMULA_SCHEMA]
     }
+    for name, definition in schema["$defs"].items():
+        if name not in ("ParameterSpec", "ChoiceSpec", "VariantSpec", "SourceSpec"):
+            _selectable(definition)
+    _selectable(
+        {
+            "properties": {
+                k: v
+                for k, v in schema["properties"].items()
+                if k in ("issues", "parties", "positions", "protocol", "items", "trust", "phasing")
+            }
+        }
+    )
+    schema["$defs"]["Select"] = SELECT_SCHEMA
     return schema
+
+
+def _selectable(node: dict[str, Any]) -> None:
+    """Let every value below ``node`` be a selection, and every fixed name ``=NAME``."""
+    for key in ("properties",):
+        for field, value in node.get(key, {}).items():
+            node[key][field] = _with_select(value)
+    for key in ("additionalProperties", "items"):
+        if isinstance(node.get(key), dict):
+            node[key] = _with_select(node[key])
+    for key in ("anyOf", "oneOf", "prefixItems"):
+        for value in node.get(key, ()):
+            if isinstance(value, dict):
+                _selectable(value)
+
+
+def _with_select(value: dict[str, Any]) -> dict[str, Any]:
+    _selectable(value)
+    options = [value, _SELECT_REF]
+    if "enum" in value or "const" in value:
+        options.append(LABEL_SCHEMA)
+    return {"anyOf": options}
