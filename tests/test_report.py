@@ -465,6 +465,7 @@ def test_every_registered_producer_runs_on_the_worked_example() -> None:
         "phase",
         "implementation",
         "factions",
+        "whatif",
     }
     assert data.present() == ("setting", "analysis", "space")
     assert data.space is not None and data.space["labels"] == [

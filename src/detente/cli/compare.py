@@ -7,7 +7,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
+from detente import sizes
+from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, warn_out_of_range
 from detente.cli.text import literal
 from detente.experiments.compare import compare as compare_cases
 from detente.experiments.compare import comparison_rows, parse_variant, sets_text
@@ -34,9 +35,11 @@ def compare(
     """Compare the base case with each variant: positions, agreement, schedule, path, claims,
     and what each party and stakeholder gets."""
     given = [parse_variant(text) for text in variant or []]
-    loaded = load(scenario, set_)  # checks the file and the --set values, with warnings
     sets = parse_overrides(set_ or [])
-    text = ScenarioText.read(scenario, sets)
+    text = ScenarioText.read(scenario, sets)  # the file read once, and checked
+    loaded = text.build({})
+    warn_out_of_range(loaded, sets)
+    sizes.require_scenario(loaded)
     document = compare_cases(text.build, sets, [*loaded.variants.values(), *given])
     if json_:
         emit_json(document)

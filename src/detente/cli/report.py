@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +22,7 @@ from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments.scenario_text import ScenarioText
 from detente.formats import domain_source
-from detente.scenario import ParameterValue, Scenario
+from detente.scenario import Scenario
 from detente.scenariofile.loader import parse_overrides
 
 if TYPE_CHECKING:
@@ -73,13 +73,14 @@ def report(
     path = output or Path(f"report.{chosen}")
     if not path.is_dir():  # a folder gets write_report's own message
         check_target(path, chosen)
-    loaded, identity = load_with_identity(scenario, set_, sweep is not None)
+    loaded, identity, text = load_with_identity(scenario, set_, sweep is not None)
     summary = None if sweep is None else read_sweep(sweep)
     if summary is not None and sweep is not None:
         check_sweep_scenario(sweep, summary, identity, scenario)
         check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
     try:
-        data = gather(loaded, limit=max_outcomes, sweep=summary, rebuild=rebuild(scenario, set_))
+        rebuild = None if text is None else text.build
+        data = gather(loaded, limit=max_outcomes, sweep=summary, rebuild=rebuild)
         written = write_report(Report.build(data), path, chosen)
     except KeyboardInterrupt:
         raise KeyboardInterrupt(f"no report was written to {path}") from None
@@ -87,30 +88,22 @@ def report(
     console.print(literal(f"report written to {path}{extra}"), soft_wrap=True)
 
 
-def rebuild(
-    path: Path, sets: list[str] | None
-) -> Callable[[Mapping[str, ParameterValue]], Scenario] | None:
-    """How the report builds the file with a variant's values (``None`` for a domain)."""
-    if domain_source(path) is not None:
-        return None
-    return ScenarioText.read(path, parse_overrides(sets or [])).build
-
-
 def load_with_identity(
     path: Path, sets: list[str] | None, identify: bool
-) -> tuple[Scenario, Mapping[str, object] | None]:
-    """The scenario, and (for a scenario file, when ``identify``) what a sweep of it records.
+) -> tuple[Scenario, Mapping[str, object] | None, ScenarioText | None]:
+    """The scenario, (when ``identify``) what a sweep of it records, and (for a scenario file)
+    its text, which builds its variants.
 
     The file is read once either way.
     """
-    if not identify or domain_source(path) is not None:
-        return load(path, sets), None
+    if domain_source(path) is not None:
+        return load(path, sets), None, None
     overrides = parse_overrides(sets or [])
     text = ScenarioText.read(path, overrides)
     scenario = text.build({})
     warn_out_of_range(scenario, overrides)
     sizes.require_scenario(scenario)
-    return scenario, text.identity()
+    return scenario, text.identity() if identify else None, text
 
 
 def check_sweep_scenario(

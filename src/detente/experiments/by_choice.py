@@ -9,7 +9,7 @@ listed with ``draws: 0`` and null shares.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -46,14 +46,20 @@ def label_shares(holds: NDArray[np.bool_], labels: NDArray[np.object_]) -> dict[
     return {str(label): float(holds[labels == label].mean()) for label in dict.fromkeys(labels)}
 
 
+Interval = Callable[[int, int], dict[str, float]]
+"""``(holds, total) -> {"share", "low", "high"}``: :func:`detente.experiments.summary.share_interval`."""
+
+
 def by_choice(
-    table: pa.Table, claims: Sequence[str], declared: Mapping[str, Sequence[str]] | None = None
+    table: pa.Table,
+    claims: Sequence[str],
+    interval: Interval,
+    declared: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, dict[str, dict[str, object]]]:
     """``{NAME: {LABEL: {"draws": n, "claims": {CLAIM: {share, low, high}}}}}`` over the
-    valid draws of ``table`` (``declared``: labels in the file's order, drawn or not).
+    valid draws of ``table``, each share with its ``interval`` (``declared``: labels in the
+    file's order, drawn or not).
     """
-    from detente.experiments.summary import share_interval
-
     holds = {
         claim: np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
         for claim in claims
@@ -69,7 +75,7 @@ def by_choice(
             result[name][label] = {
                 "draws": count,
                 "claims": {
-                    claim: share_interval(int(h[mine].sum()), count)
+                    claim: interval(int(h[mine].sum()), count)
                     if count
                     else {"share": None, "low": None, "high": None}
                     for claim, h in holds.items()

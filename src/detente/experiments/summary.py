@@ -106,7 +106,10 @@ def summarize_sweep(
     conditional = (
         {
             "by_choice": claims_by_choice(
-                table, claim_names, declared_labels(manifest.arguments.get("parameters"))
+                table,
+                claim_names,
+                share_interval,
+                declared_labels(manifest.arguments.get("parameters")),
             )
         }
         if by_choice and categorical

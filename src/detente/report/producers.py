@@ -9,7 +9,7 @@ report by adding one entry, and keys added to the ``analyze`` document
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,8 @@ from detente.phasing.simulation import implement
 from detente.ratification import Majority
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
-from detente.report.whatif import whatif_document
-from detente.scenario import ParameterValue, Scenario
+from detente.report.whatif import Rebuild, whatif_comparison
+from detente.scenario import Scenario
 from detente.trust import TrustTable, compliance_path
 from detente.twolevel import FactionGrid
 from detente.utility import Constrained, LinearAdditive, Utility
@@ -60,7 +60,7 @@ class GatherContext:
     bargaining: Bargaining
     analysis: AnalyzeDocument
     design: Design | None = None
-    rebuild: Callable[[Mapping[str, ParameterValue]], Scenario] | None = None
+    rebuild: Rebuild | None = None
 
 
 Producer = Callable[[Scenario, GatherContext], Document | None]
@@ -263,6 +263,11 @@ def factions_document(scenario: Scenario, context: GatherContext) -> Document | 
     return None
 
 
+def whatif_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """The base case beside the file's variants and choices (:mod:`detente.report.whatif`)."""
+    return whatif_comparison(scenario, context.rebuild)
+
+
 REPORT_PRODUCERS: dict[str, Producer] = {
     "setting": setting_document,
     "analysis": analysis_document,
@@ -279,7 +284,7 @@ def gather(
     scenario: Scenario,
     limit: int = ENUMERATION_LIMIT,
     sweep: Document | None = None,
-    rebuild: Callable[[Mapping[str, ParameterValue]], Scenario] | None = None,
+    rebuild: Rebuild | None = None,
 ) -> ReportData:
     """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
 

@@ -1,6 +1,6 @@
 """The report's structural what-ifs and counterfactuals: the variants beside the base case.
 
-The producer (:func:`whatif_document`) compares the base case with the variants the
+The producer (:func:`whatif_comparison`, run by :func:`detente.report.producers.whatif_document`) compares the base case with the variants the
 file declares and, for each categorical parameter, with each label the point estimate
 does not choose and no declared variant sets alone (:mod:`detente.experiments.compare`);
 the section (:func:`detente.report.sections.whatif_section`) shows the comparison table, each variant's changes in
@@ -9,14 +9,14 @@ plain sentences, and, with a sweep, every claim's share given each choice.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
 from detente.experiments.compare import compare
 from detente.report.data import Document
-from detente.scenario import Scenario, Variant
+from detente.scenario import ParameterValue, Scenario, Variant
 
-if TYPE_CHECKING:
-    from detente.report.producers import GatherContext
+Rebuild = Callable[[Mapping[str, ParameterValue]], Scenario]
+"""Builds the scenario's file with other parameter values."""
 
 
 def choice_variants(scenario: Scenario) -> list[Variant]:
@@ -32,13 +32,13 @@ def choice_variants(scenario: Scenario) -> list[Variant]:
     return variants
 
 
-def whatif_document(scenario: Scenario, context: GatherContext) -> Document | None:
+def whatif_comparison(scenario: Scenario, rebuild: Rebuild | None) -> Document | None:
     """The comparison of the base case with :func:`choice_variants`, with each categorical
-    parameter's choices; ``None`` without variants or a way to rebuild the scenario."""
+    parameter's choices; ``None`` without variants or a way to ``rebuild`` the scenario."""
     variants = choice_variants(scenario)
-    if not variants or context.rebuild is None:
+    if not variants or rebuild is None:
         return None
-    document = compare(context.rebuild, {}, variants)
+    document = compare(rebuild, {}, variants)
     document["choices"] = {
         name: {"value": record.value, "choices": dict(record.choices)}
         for name, record in scenario.parameter_records.items()
