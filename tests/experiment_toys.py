@@ -110,7 +110,7 @@ parties:
   - id: b
     name: Side B
     reservation: 0
-    utility: {values: {r: {slope: -1, intercept: 3}}}
+    utility: {values: {r: {slope: -1, intercept: 4}}}
 variants:
   free: {set: {rule: none}, description: no veto}
 positions:
@@ -118,5 +118,5 @@ positions:
 claims:
   vetoed: {expr: "positions.p.in_win_set.a == false"}
 """
-"""A hawk with a veto (or no say: ``rule``) over A's side of a split of 3, ``r`` to A. The hawk
+"""A hawk with a veto (or no say: ``rule``) over A's side of a split: A gets r, B 4 - r. The hawk
 accepts ``r <= x * n``, so position p (r = 2) is vetoed iff the rule is veto and x * n < 2."""
