@@ -126,8 +126,16 @@ def test_a_choice_fixed_by_set_is_not_drawn(tmp_path: Path) -> None:
 
 
 def test_resuming_requires_the_same_choices(tmp_path: Path) -> None:
+    text = ScenarioText.read(choosing(tmp_path))
+    drawn = scenario_sweep(text, 10, seed=3).identity()["parameters"]
+    assert {
+        "name": "rule",
+        "labels": ["veto", "none"],
+        "probabilities": [0.6, 0.4],
+        "value": "veto",
+    } in drawn  # type: ignore[operator]
     out = swept(tmp_path, "run", draws=10)
     changed = CHOOSING.replace("veto: 0.6, none: 0.4", "veto: 0.5, none: 0.5")
     text = ScenarioText.read(choosing(tmp_path, changed))
-    with pytest.raises(DetenteError, match="--resume|--force|different"):
+    with pytest.raises(DetenteError, match=r"cannot resume .*'probabilities': \[0.5, 0.5\]"):
         run_sweep(scenario_sweep(text, 10, seed=3), RunOptions(out, resume=True, progress=False))

@@ -148,15 +148,12 @@ def test_the_hanoi_point_estimate_is_the_file_written_with_its_cases(tmp_path: P
       cases: {veto: {rule: veto, players: [hardliners]}, none: none}""",
         "    ratification: {rule: veto, players: [hardliners]}",
     )
-    written = (
-        edited_copy(
-            once,
-            tmp_path / "w",
-            "order: {select: first_mover, cases: {nk: [[nk], [us]], us: [[us], [nk]]}}",
-            "order: [[nk], [us]]",
-        )
-        if (tmp_path / "w").mkdir() is None
-        else once
+    (tmp_path / "w").mkdir()
+    written = edited_copy(
+        once,
+        tmp_path / "w",
+        "order: {select: first_mover, cases: {nk: [[nk], [us]], us: [[us], [nk]]}}",
+        "order: [[nk], [us]]",
     )
     chosen = json.dumps(analyze(load_scenario(HANOI)), sort_keys=True)
     assert json.dumps(analyze(load_scenario(written)), sort_keys=True) == chosen
