@@ -260,12 +260,13 @@ def comparison_rows(cases: Sequence[dict[str, Any]]) -> list[tuple[str, list[str
 
 
 def position_text(entry: dict[str, Any]) -> str:
-    """``rational yes, ratifiable no, one-shot no, fewest stages 2``."""
+    """``rational yes, ratifiable no, one-shot no, fewest stages 2`` (``—``: not phased, or
+    more stages than the scenario allows)."""
     stages = entry["min_stages"]
+    one_shot = "—" if entry["one_shot"] is None else _truth(entry["one_shot"])
     return (
         f"rational {_truth(entry['rational'])}, ratifiable {_truth(entry['ratifiable'])}, "
-        f"one-shot {_truth(entry['one_shot'])}, fewest stages "
-        f"{'—' if stages is None else stages}"
+        f"one-shot {one_shot}, fewest stages {'—' if stages is None else stages}"
     )
 
 
