@@ -256,3 +256,14 @@ def test_variants_are_recorded_with_their_labels(tmp_path: Path) -> None:
     variant = load_scenario(write(tmp_path, text)).variants["free"]
     assert variant.sets == (("rule", "none"), ("n", "3"), ("x", 0.25))
     assert variant.description == "no veto"
+
+
+def test_a_numeric_parameter_may_select_its_value_or_formula(tmp_path: Path) -> None:
+    path = edited(
+        tmp_path, "  y: =x * n", "  y: {value: {select: rule, cases: {veto: =x * n, none: 3}}}"
+    )
+    assert load_scenario(path).parameters["y"] == pytest.approx(1.0)
+    assert load_scenario(path, {"rule": "none"}).parameters["y"] == 3.0
+    assert load_scenario(path, {"rule": "none", "x": 0.9}).parameters["y"] == 3.0
+    assert load_scenario(path, {"x": 0.9}).parameters["y"] == pytest.approx(1.8)
+    assert load_scenario(path, {"y": 0.25}).parameters["y"] == 0.25

@@ -143,8 +143,15 @@ def resolve_parameters(
     specs = _specs(tree, raw)
     _check_overrides(tree, specs, overrides)
     chosen = resolve_choices(tree, raw, overrides) if chosen is None else chosen
+    labels = choice_labels(tree, raw)
     pending = {
-        name: (spec.get("value") if isinstance(spec, dict) else spec)
+        name: _selected(
+            tree,
+            ("parameters", name, "value"),
+            spec.get("value") if isinstance(spec, dict) else spec,
+            labels,
+            chosen,
+        )
         for name, spec in specs.items()
         if name not in overrides and name not in chosen
     }
@@ -155,7 +162,7 @@ def resolve_parameters(
         number = choices.label_number(label)
         if number is not None:
             values[name] = number
-    for name in _evaluation_order(tree, pending):
+    for name in _evaluation_order(tree, pending, chosen):
         value = pending[name]
         where = ("parameters", name, "value")
         if isinstance(value, bool) or not (
@@ -204,6 +211,13 @@ def choice_tables(tree: FileTree, raw: Mapping[str, Any]) -> dict[str, choices.T
     return tables
 
 
+def choice_labels(tree: FileTree, raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Every categorical parameter's labels, in the file's order."""
+    return {
+        name: tuple(label for label, _ in table) for name, table in choice_tables(tree, raw).items()
+    }
+
+
 def resolve_choices(
     tree: FileTree, raw: Mapping[str, Any], overrides: Mapping[str, ParameterValue]
 ) -> dict[str, str]:
@@ -229,9 +243,28 @@ def resolve_choices(
     return found
 
 
-def _evaluation_order(tree: FileTree, pending: Mapping[str, Any]) -> list[str]:
-    """The pending parameters, each after those its formula uses (memoised per file)."""
-    key = f"parameter order {sorted(pending)}"
+def _selected(
+    tree: FileTree,
+    path: PathKey,
+    value: Any,
+    labels: Mapping[str, tuple[str, ...]],
+    chosen: Mapping[str, str],
+) -> Any:
+    """A parameter's value, or the chosen case when it is written ``{select: NAME, cases: …}``."""
+    while isinstance(value, dict) and choices.SELECT in value:
+        label, value = tree.located(
+            path, functools.partial(choices.select_case, value, labels, chosen)
+        )
+        path = (*path, choices.CASES, label)
+    return value
+
+
+def _evaluation_order(
+    tree: FileTree, pending: Mapping[str, Any], chosen: Mapping[str, str]
+) -> list[str]:
+    """The pending parameters, each after those its formula uses (memoised per file and
+    choice of labels, which select the formulas)."""
+    key = f"parameter order {sorted(pending)} {sorted(chosen.items())}"
     if key not in tree.memo:
         uses = {name: _uses(tree, name, value, pending) for name, value in pending.items()}
         tree.memo[key] = _topological(tree, uses)
@@ -441,9 +474,7 @@ def resolve(
     raw = plain(tree.root) if raw is None else raw
     chosen = resolve_choices(tree, raw, overrides)
     parameters = resolve_parameters(tree, raw, overrides, chosen)
-    labels = {
-        name: tuple(label for label, _ in table) for name, table in choice_tables(tree, raw).items()
-    }
+    labels = choice_labels(tree, raw)
     data = {k: v for k, v in raw.items() if k != "parameters"}
     data = substitute(tree, data, (), parameters, chosen, labels)
     data["parameters"] = _parameter_specs(_specs(tree, raw), parameters, overrides, chosen)
@@ -464,7 +495,11 @@ def _parameter_specs(
         entry = dict(spec) if isinstance(spec, dict) else {"value": spec}
         if name in chosen:
             entry["value"] = chosen[name]
-        elif name not in overrides or formulas.is_formula(entry.get("value")):
+        elif (
+            name not in overrides
+            or formulas.is_formula(entry.get("value"))
+            or isinstance(entry.get("value"), dict)  # a selection
+        ):
             entry["value"] = values[name]
         resolved[name] = entry
     return resolved

@@ -455,6 +455,8 @@ def json_schema() -> dict[str, Any]:
             }
         }
     )
+    value = schema["$defs"]["ParameterSpec"]["properties"]["value"]
+    value["anyOf"].append(_SELECT_REF)
     schema["$defs"]["Select"] = SELECT_SCHEMA
     return schema
 
