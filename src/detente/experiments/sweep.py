@@ -1,7 +1,8 @@
 """Robustness sweeps: draw the uncertain parameters, evaluate each draw, test the claims.
 
 One row per draw: ``draw`` (its index), ``invalid`` (why the drawn values
-make no valid scenario, else null), ``parameter.<name>`` (the drawn values),
+make no valid scenario, else null), ``parameter.<name>`` (the drawn values; a categorical
+parameter's label is a string, whatever the chunk),
 ``result.<field>`` (the evaluation's result fields, flattened), ``claim.<name>``
 (whether each claim holds; null for an invalid draw) and ``extra`` (result
 values the run's columns have no place for, as JSON). The columns are fixed
