@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
-from tests.conftest import CLI, SCENARIOS, assert_one_line_error
+import pytest
+
+from tests.conftest import CLI, SCENARIOS, assert_one_line_error, in_process
 from tests.experiment_toys import CHOOSING
 
 HANOI = SCENARIOS / "hanoi-2019.yaml"
@@ -43,8 +46,12 @@ def test_compare_json_has_the_base_and_each_variant(detente_cli: CLI, tmp_path: 
     assert (document["base"]["claims"]["vetoed"], n3["claims"]["vetoed"]) == (True, False)
 
 
-def test_compare_mistakes_are_one_line(detente_cli: CLI, tmp_path: Path) -> None:
+def test_compare_mistakes_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = choosing(tmp_path)
+
+    def detente_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, *args)
+
     assert_one_line_error(
         detente_cli("compare", path, "--variant", "novalue"),
         "--variant 'novalue'",
@@ -62,8 +69,14 @@ def test_compare_mistakes_are_one_line(detente_cli: CLI, tmp_path: Path) -> None
     )
 
 
-def test_set_takes_a_label_on_every_command(detente_cli: CLI, tmp_path: Path) -> None:
+def test_set_takes_a_label_on_every_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = choosing(tmp_path)
+
+    def detente_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return in_process(capsys, *args)
+
     done = detente_cli("analyze", path, "--set", "rule=none", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["claims"] == {"vetoed": False}

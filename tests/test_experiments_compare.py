@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def small(tmp_path: Path) -> ScenarioText:
 
 
 @pytest.fixture(scope="module")
-def hanoi() -> dict[str, object]:
+def hanoi() -> dict[str, Any]:
     text = ScenarioText.read(HANOI)
     return compare(text.build, {}, list(text.build({}).variants.values()))
 
@@ -105,30 +106,30 @@ def test_variant_values_parse_as_set_does() -> None:
 
 
 def test_without_the_veto_the_hanoi_deal_moves_and_south_korea_loses(
-    hanoi: dict[str, object],
+    hanoi: dict[str, Any],
 ) -> None:
-    no_veto = next(v for v in hanoi["variants"] if v["name"] == "no_veto")  # type: ignore[union-attr]
+    no_veto = next(v for v in hanoi["variants"] if v["name"] == "no_veto")
     base = hanoi["base"]
     assert no_veto["positions"]["nk_hanoi_offer"]["ratifiable"] is True
-    assert base["positions"]["nk_hanoi_offer"]["ratifiable"] is False  # type: ignore[index]
-    moved = {k: v for k, v in no_veto["agreement"].items() if base["agreement"][k] != v}  # type: ignore[index]
+    assert base["positions"]["nk_hanoi_offer"]["ratifiable"] is False
+    moved = {k: v for k, v in no_veto["agreement"].items() if base["agreement"][k] != v}
     assert moved == {"un_relief": 1, "inter_korean": 0}
-    sk_before, sk_after = base["gains"]["sk"]["utility"], no_veto["gains"]["sk"]["utility"]  # type: ignore[index]
+    sk_before, sk_after = base["gains"]["sk"]["utility"], no_veto["gains"]["sk"]["utility"]
     assert (round(sk_before, 1), round(sk_after, 1)) == (17.2, 12.2)
     assert "South Korea: 17.2 → 12.2" in no_veto["changes"]
     assert no_veto["claims"]["offer_vetoed_at_home"] is False
 
 
-def test_us_first_keeps_the_hanoi_deal_in_more_stages(hanoi: dict[str, object]) -> None:
-    us_first = next(v for v in hanoi["variants"] if v["name"] == "us_first")  # type: ignore[union-attr]
-    assert us_first["agreement"] == hanoi["base"]["agreement"]  # type: ignore[index]
-    assert (hanoi["base"]["min_stages"], us_first["min_stages"]) == (2, 3)  # type: ignore[index]
+def test_us_first_keeps_the_hanoi_deal_in_more_stages(hanoi: dict[str, Any]) -> None:
+    us_first = next(v for v in hanoi["variants"] if v["name"] == "us_first")
+    assert us_first["agreement"] == hanoi["base"]["agreement"]
+    assert (hanoi["base"]["min_stages"], us_first["min_stages"]) == (2, 3)
     assert len(us_first["schedule"]) == 3 and us_first["path"]["completed"] is True
     assert us_first["changes"] == ["agreement's fewest stages: 2 → 3"]
 
 
-def test_each_case_is_what_analyze_computes_with_its_values(hanoi: dict[str, object]) -> None:
-    for case in [hanoi["base"], *hanoi["variants"]]:  # type: ignore[list-item]
+def test_each_case_is_what_analyze_computes_with_its_values(hanoi: dict[str, Any]) -> None:
+    for case in [hanoi["base"], *hanoi["variants"]]:
         document = analyze(load_scenario(HANOI, case["sets"]))
         assert case["claims"] == document["claims"]
         assert case["agreement"] == document["agreement"]["outcome"]

@@ -123,7 +123,7 @@ def test_a_latin_hypercube_stratifies_the_choices() -> None:
 @pytest.mark.parametrize(("size", "lhs"), [(1, False), (7, False), (7, True)])
 def test_any_chunking_gives_the_same_labels(size: int, lhs: bool) -> None:
     total = 40
-    parameters = [Uncertain("x", 0.0, 1.0), RULE]
+    parameters: list[Uncertain | Choice] = [Uncertain("x", 0.0, 1.0), RULE]
     whole = draw_values(parameters, 5, Chunk(0, 0, total), total if lhs else None)
     parts = [
         draw_values(parameters, 5, chunk, total if lhs else None)
