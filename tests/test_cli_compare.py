@@ -41,7 +41,7 @@ def test_compare_json_has_the_base_and_each_variant(detente_cli: CLI, tmp_path: 
     assert document["base"]["sets"] == {"x": 0.75}
     assert [v["name"] for v in document["variants"]] == ["free", "n3"]
     n3 = document["variants"][1]
-    assert n3["sets"] == {"n": 3.0, "rule": "veto"} and n3["description"] is None
+    assert n3["sets"] == {"n": "3", "rule": "veto"} and n3["description"] is None
     # x * n = 2.25 >= 2: the hawk accepts p, so it is not vetoed.
     assert (document["base"]["claims"]["vetoed"], n3["claims"]["vetoed"]) == (True, False)
 
@@ -94,8 +94,8 @@ def test_set_takes_a_label_on_every_command(
     )
 
 
-def test_validate_lists_the_choices_and_the_variants(detente_cli: CLI) -> None:
-    done = detente_cli("validate", HANOI)
+def test_validate_lists_the_choices_and_the_variants(capsys: pytest.CaptureFixture[str]) -> None:
+    done = in_process(capsys, "validate", HANOI)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "  choice hardliner_rule = veto (choices: veto 70%, none 30%)" in lines
@@ -103,25 +103,31 @@ def test_validate_lists_the_choices_and_the_variants(detente_cli: CLI) -> None:
     assert "  variant no_veto: hardliner_rule=none" in lines
 
 
-def test_a_bad_choice_in_a_file_is_one_located_line(detente_cli: CLI, tmp_path: Path) -> None:
+def test_a_bad_choice_in_a_file_is_one_located_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(CHOOSING.replace("veto: 0.6, none: 0.4", "veto: 0.6, none: 0.5"))
     assert_one_line_error(
-        detente_cli("validate", path),
+        in_process(capsys, "validate", path),
         f"{path}:3:",
         "parameters.rule.choices: the probabilities of the choices sum to 1.1",
     )
 
 
-def test_summarize_prints_the_claims_given_each_choice(detente_cli: CLI, tmp_path: Path) -> None:
+def test_summarize_prints_the_claims_given_each_choice(
+    detente_cli: CLI, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     out = tmp_path / "run"
-    done = detente_cli("sweep", choosing(tmp_path), "--draws", "30", "--seed", "2", "--out", out)
+    done = in_process(
+        capsys, "sweep", choosing(tmp_path), "--draws", "30", "--seed", "2", "-o", out
+    )
     assert done.returncode == 0, done.stderr
-    text = detente_cli("summarize", out)
+    text = detente_cli("summarize", out)  # as printed at 120 columns
     assert text.returncode == 0, text.stderr
     assert "Claims given each choice of rule" in text.stdout
     assert "Claims given each choice of n" in text.stdout
-    summary = json.loads(detente_cli("summarize", out, "--json").stdout)
+    summary = json.loads(in_process(capsys, "summarize", out, "--json").stdout)
     none = summary["by_choice"]["rule"]["none"]
     assert f"rule = none ({none['draws']} draws)" in text.stdout
     assert none["claims"]["vetoed"]["share"] == 0.0

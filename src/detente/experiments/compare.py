@@ -20,7 +20,7 @@ and, per variant, ``changes``: plain sentences computed from the differences.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from detente.analysis import analyze
@@ -79,7 +79,7 @@ def compare(
         cases.append(
             {
                 "name": variant.name,
-                "sets": dict(variant.sets),
+                "sets": _as_used(scenario, variant.sets),
                 "description": variant.description,
                 **case,
                 "changes": changes(base, case, base_scenario),
@@ -87,8 +87,19 @@ def compare(
         )
     return {
         "scenario": base_scenario.name,
-        "base": {"sets": dict(base_sets), **base},
+        "base": {"sets": _as_used(base_scenario, base_sets.items()), **base},
         "variants": cases,
+    }
+
+
+def _as_used(
+    scenario: Scenario, sets: Iterable[tuple[str, ParameterValue]]
+) -> dict[str, ParameterValue]:
+    """The values set, a categorical parameter's as its label (``--variant n=3`` → ``"3"``)."""
+    records = scenario.parameter_records
+    return {
+        name: records[name].value if records[name].choices is not None else value
+        for name, value in sets
     }
 
 
