@@ -109,3 +109,25 @@ def test_values_may_be_selections_and_fixed_names_may_be_choice_labels(
     schema = {"$ref": "#/$defs/PartySpec", "$defs": validator.schema["$defs"]}
     party = {"id": "a", "factions": [{"id": "h", "utility": {}}], "ratification": value}
     assert jsonschema.Draft202012Validator(schema).is_valid(party) == valid
+
+
+@pytest.mark.parametrize(
+    ("parameter", "valid"),
+    [
+        ({"value": "veto", "choices": {"veto": 0.7, "none": 0.3}}, True),
+        ({"value": 2, "choices": [1, 2, 3]}, True),
+        ({"value": "nk", "choices": ["nk", "us"], "source": "assumption"}, True),
+        ({"value": "nk", "choices": {"nk": -1, "us": 2}}, False),
+        ({"value": "nk", "choices": ["nk", "us"], "range": [0, 1]}, False),
+    ],
+)
+def test_a_categorical_parameter_is_in_the_schema(
+    validator: jsonschema.Draft202012Validator, parameter: dict[str, object], valid: bool
+) -> None:
+    scenario = {
+        "name": "s",
+        "parameters": {"p": parameter},
+        "issues": [{"name": "x", "values": [1]}],
+        "parties": [{"id": "a", "utility": {}}, {"id": "b", "utility": {}}],
+    }
+    assert validator.is_valid(scenario) == valid

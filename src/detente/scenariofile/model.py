@@ -16,6 +16,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -82,8 +83,20 @@ class ChoiceSpec(Strict):
     VALUE, ...}}`` wherever a value goes, use the chosen label.
     """
 
-    value: str = Field(description="The label used unless overridden with --set NAME=LABEL.")
-    choices: dict[str, float] = Field(
+    value: Annotated[str, WithJsonSchema({"type": ["string", "number"]})] = Field(
+        description="The label used unless overridden with --set NAME=LABEL."
+    )
+    choices: Annotated[
+        dict[str, float],
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                    {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 2},
+                ]
+            }
+        ),
+    ] = Field(
         description="Labels with their probabilities (>= 0, summing to 1), or a list of labels "
         "(equal probabilities); sweeps draw a label with its probability."
     )
