@@ -88,3 +88,36 @@ claims:
     expr: n_rational >= 2
 """
 """A discount drawn above 1 makes an invalid scenario; a reservation above 6 leaves no deal."""
+
+
+CHOOSING = """\
+name: a choice of ratification rule
+parameters:
+  rule: {value: veto, choices: {veto: 0.6, none: 0.4}, source: "assumption: test"}
+  n: {value: 2, choices: [1, 2, 3]}
+  x: {value: 0.5, range: [0, 1]}
+  y: =x * n
+issues:
+  - {name: r, values: [0, 1, 2, 3]}
+parties:
+  - id: a
+    name: Side A
+    reservation: 0
+    factions:
+      - {id: lead, utility: {values: {r: {slope: 1}}}}
+      - {id: hawk, utility: {values: {r: {slope: -1, intercept: =y}}}}
+    negotiating_utility: {leading: lead}
+    ratification: {select: rule, cases: {veto: {rule: veto, players: [hawk]}, none: none}}
+  - id: b
+    name: Side B
+    reservation: 0
+    utility: {values: {r: {slope: -1, intercept: 4}}}
+variants:
+  free: {set: {rule: none}, description: no veto}
+positions:
+  p: {outcome: {r: 2}}
+claims:
+  vetoed: {expr: "positions.p.in_win_set.a == false"}
+"""
+"""A hawk with a veto (or no say: ``rule``) over A's side of a split: A gets r, B 4 - r. The hawk
+accepts ``r <= x * n``, so position p (r = 2) is vetoed iff the rule is veto and x * n < 2."""

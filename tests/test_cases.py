@@ -70,7 +70,7 @@ def test_every_modelling_number_is_an_assumption_with_a_range(path: Path) -> Non
         value = spec.get("value") if isinstance(spec, dict) else spec
         if isinstance(value, str) and value.startswith("="):
             continue  # derived from other parameters
-        assert isinstance(spec, dict) and spec.get("range"), name
+        assert isinstance(spec, dict) and (spec.get("range") or spec.get("choices")), name
         assert "assumption" in spec.get("source", ""), name
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from detente.errors import DetenteError
-from detente.experiments import Chunk, Uncertain, draw_values
+from detente.experiments import Choice, Chunk, Uncertain, draw_values
 from detente.experiments.chunks import automatic_chunk_size, plan_chunks
 from detente.experiments.designs import DESIGNS, Design, DesignKind, next_power_of_two
 
@@ -82,3 +82,63 @@ def test_automatic_chunks_hold_enough_work_yet_feed_every_worker() -> None:
     assert automatic_chunk_size(10**5, 0.01, 2) == 100  # 1 s of work per task
     assert automatic_chunk_size(10**5, 1e-6, 2) == 12_500  # at least 4 chunks per worker
     assert automatic_chunk_size(10**8, 1e-3, 1) == 50_000  # at most 2 000 files
+
+
+# --------------------------------------------------------------------------- choices
+
+RULE = Choice("rule", ("veto", "majority", "none"), (0.6, 0.3, 0.1), "veto")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 10.0), min_size=2, max_size=6).filter(lambda w: sum(w) > 0),
+    st.lists(st.floats(0.0, 1.0, exclude_max=True), min_size=1, max_size=30),
+)
+def test_a_choice_inverts_its_cumulative_probabilities(
+    weights: list[float], points: list[float]
+) -> None:
+    probabilities = tuple(w / sum(weights) for w in weights)
+    labels = tuple(f"l{k}" for k in range(len(weights)))
+    drawn = Choice("c", labels, probabilities, labels[0]).values(np.array(points))
+    cumulative = np.cumsum(probabilities) / np.sum(probabilities)
+    for u, label in zip(points, drawn, strict=True):
+        k = labels.index(label)
+        assert probabilities[k] > 0  # a label of probability 0 is never drawn
+        assert (cumulative[k - 1] if k else 0.0) <= u
+        assert u < cumulative[k] or k == len(labels) - 1  # the last step is exactly 1
+
+
+def test_choices_are_drawn_with_their_probabilities() -> None:
+    """4,000 independent draws: each label's count within 4 binomial standard deviations of
+    n p (a false alarm has probability below 1e-4 per label; the seed makes it deterministic)."""
+    n = 4000
+    drawn = draw_values([RULE], 11, Chunk(0, 0, n))["rule"]
+    for label, p in zip(RULE.labels, RULE.probabilities, strict=True):
+        count = int(np.sum(drawn == label))
+        assert abs(count - n * p) <= 4 * np.sqrt(n * p * (1 - p)), (label, count)
+
+
+def test_a_latin_hypercube_stratifies_the_choices() -> None:
+    drawn = draw_values([RULE], 3, Chunk(0, 0, 100), Design.of("lhs", 100, 1))["rule"]
+    assert [int(np.sum(drawn == label)) for label in RULE.labels] == [60, 30, 10]
+
+
+@pytest.mark.parametrize(("size", "lhs"), [(1, False), (7, False), (7, True)])
+def test_any_chunking_gives_the_same_labels(size: int, lhs: bool) -> None:
+    total = 40
+    parameters: list[Uncertain | Choice] = [Uncertain("x", 0.0, 1.0), RULE]
+    design = Design.of("lhs" if lhs else "random", total, len(parameters))
+    whole = draw_values(parameters, 5, Chunk(0, 0, total), design)
+    parts = [
+        draw_values(parameters, 5, chunk, design)
+        for chunk in plan_chunks(total, size)
+    ]
+    assert np.concatenate([p["rule"] for p in parts]).tolist() == whole["rule"].tolist()
+    assert set(whole["rule"]) <= set(RULE.labels)
+
+
+def test_a_bad_choice_is_a_clean_error() -> None:
+    with pytest.raises(DetenteError, match="at least two labels"):
+        Choice("c", ("a",), (1.0,), "a")
+    with pytest.raises(DetenteError, match="'b' is not one of the labels a, c"):
+        Choice("c", ("a", "c"), (0.5, 0.5), "b")

@@ -466,6 +466,7 @@ def test_every_registered_producer_runs_on_the_worked_example() -> None:
         "implementation",
         "factions",
         "whatif",
+        "counterfactuals",
     }
     assert data.present() == ("setting", "analysis", "space")
     assert data.space is not None and data.space["labels"] == [

@@ -57,7 +57,8 @@ def test_every_shipped_scenario_validates_against_the_printed_schema(
 def test_a_schema_of_bare_numbers_would_refuse_the_formulas_of_a_shipped_scenario() -> None:
     plain = jsonschema.Draft202012Validator(ScenarioFile.model_json_schema())
     refused = list(plain.iter_errors(data(SCENARIOS / "hanoi-2019.yaml")))
-    assert len(refused) == 10
+    assert len(refused) == 11  # the formulas, and the selection of the hard-liners' rule
+    assert list(refused[3].absolute_path) == ["parties", 0, "ratification"]
     assert refused[1].instance == "=delta_us" and list(refused[1].absolute_path) == [
         "parties",
         0,
@@ -91,3 +92,42 @@ def test_a_parameter_may_be_a_bare_number_or_formula(
     assert validator.is_valid(scenario)
     scenario["parameters"]["d"] = "half"
     assert not validator.is_valid(scenario)
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ({"select": "rule", "cases": {"veto": "veto", "none": "none"}}, True),
+        ({"select": "rule", "cases": {}, "other": 1}, False),
+        ({"rule": "=hardliner_rule", "players": ["h"]}, True),
+        ({"rule": "elect"}, False),
+    ],
+)
+def test_values_may_be_selections_and_fixed_names_may_be_choice_labels(
+    validator: jsonschema.Draft202012Validator, value: object, valid: bool
+) -> None:
+    schema = {"$ref": "#/$defs/PartySpec", "$defs": validator.schema["$defs"]}
+    party = {"id": "a", "factions": [{"id": "h", "utility": {}}], "ratification": value}
+    assert jsonschema.Draft202012Validator(schema).is_valid(party) == valid
+
+
+@pytest.mark.parametrize(
+    ("parameter", "valid"),
+    [
+        ({"value": "veto", "choices": {"veto": 0.7, "none": 0.3}}, True),
+        ({"value": 2, "choices": [1, 2, 3]}, True),
+        ({"value": "nk", "choices": ["nk", "us"], "source": "assumption"}, True),
+        ({"value": "nk", "choices": {"nk": -1, "us": 2}}, False),
+        ({"value": "nk", "choices": ["nk", "us"], "range": [0, 1]}, False),
+    ],
+)
+def test_a_categorical_parameter_is_in_the_schema(
+    validator: jsonschema.Draft202012Validator, parameter: dict[str, object], valid: bool
+) -> None:
+    scenario = {
+        "name": "s",
+        "parameters": {"p": parameter},
+        "issues": [{"name": "x", "values": [1]}],
+        "parties": [{"id": "a", "utility": {}}, {"id": "b", "utility": {}}],
+    }
+    assert validator.is_valid(scenario) == valid

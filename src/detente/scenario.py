@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 Distribution = Literal["uniform", "triangular", "normal"]
 
+ParameterValue = float | str
+"""A parameter's value: a number, or the label chosen for a categorical parameter."""
+
 
 @dataclass(frozen=True, slots=True)
 class ParameterRecord:
@@ -31,16 +34,29 @@ class ParameterRecord:
     ``range``, ``distribution``, ``mode``, ``sd`` and ``integer`` say how a
     sweep draws it (no range: it is fixed); ``source`` is where the number
     comes from (``assumption`` for modelling choices).
+
+    A categorical parameter has ``choices``: its labels with their
+    probabilities, in the file's order; its ``value`` is the chosen label.
     """
 
     name: str
-    value: float
+    value: ParameterValue
     range: tuple[float, float] | None = None
     distribution: Distribution = "uniform"
     mode: float | None = None
     sd: float | None = None
     integer: bool = False
     source: str | None = None
+    description: str | None = None
+    choices: tuple[tuple[str, float], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A named counterfactual a file declares: parameters set to other values (``--set``)."""
+
+    name: str
+    sets: tuple[tuple[str, ParameterValue], ...]
     description: str | None = None
 
 
@@ -90,9 +106,10 @@ class Scenario:
     trust: TrustTable | None = None
     phasing: Phasing | None = None
     claims: tuple[Claim, ...] = ()
+    variants: Mapping[str, Variant] = field(default_factory=dict)
 
     @property
-    def parameters(self) -> dict[str, float]:
+    def parameters(self) -> dict[str, ParameterValue]:
         """The value of every named parameter, by name (after ``--set`` overrides)."""
         return {name: record.value for name, record in self.parameter_records.items()}
 

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("detente.cli.sweep", "sweep"),
     "summarize": ("detente.cli.summarize", "summarize"),
     "tournament": ("detente.cli.tournament", "tournament"),
+    "compare": ("detente.cli.compare", "compare"),
     "threshold": ("detente.cli.threshold", "threshold"),
     "tornado": ("detente.cli.threshold", "tornado"),
 }

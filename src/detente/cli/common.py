@@ -18,7 +18,7 @@ from rich.console import Console
 from detente import sizes
 from detente.cli.text import literal
 from detente.outcomes import ENUMERATION_LIMIT
-from detente.scenario import Scenario
+from detente.scenario import ParameterValue, Scenario
 from detente.scenariofile.loader import load_scenario, parse_overrides
 
 console = Console(markup=False, emoji=False)
@@ -36,7 +36,9 @@ ScenarioArg = Annotated[
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override a parameter: NAME=VALUE (repeatable).", show_default=False
+        "--set",
+        help="Override a parameter: NAME=VALUE, or NAME=LABEL for a categorical one (repeatable).",
+        show_default=False,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
@@ -87,7 +89,7 @@ def load(path: Path, sets: list[str] | None) -> Scenario:
     return scenario
 
 
-def warn_out_of_range(scenario: Scenario, overrides: Mapping[str, float]) -> None:
+def warn_out_of_range(scenario: Scenario, overrides: Mapping[str, ParameterValue]) -> None:
     """One line on stderr for each ``--set`` value outside its parameter's declared range.
 
     Such values are allowed (to explore beyond the plausible), but said.
@@ -96,12 +98,12 @@ def warn_out_of_range(scenario: Scenario, overrides: Mapping[str, float]) -> Non
         say(f"warning: {message}")
 
 
-def out_of_range(scenario: Scenario, overrides: Mapping[str, float]) -> list[str]:
+def out_of_range(scenario: Scenario, overrides: Mapping[str, ParameterValue]) -> list[str]:
     """What :func:`warn_out_of_range` says, one sentence per value outside its range."""
     found = []
     for name, value in overrides.items():
         record = scenario.parameter_records.get(name)
-        if record is None or record.range is None:
+        if record is None or record.range is None or isinstance(value, str):
             continue
         low, high = record.range
         if not low <= value <= high:

@@ -126,6 +126,8 @@ def render_sweep(summary: dict[str, Any]) -> None:
         terciles = " / ".join(
             "no draws" if s is None else _percent(s) for s in effect.get("terciles", [])
         )
+        if "labels" in effect:  # a categorical parameter: the share per label
+            terciles = " / ".join(f"{k} {_percent(v)}" for k, v in effect["labels"].items())
         table.add_row(
             literal(name),
             _percent(claim["share"]),
@@ -140,6 +142,8 @@ def render_sweep(summary: dict[str, Any]) -> None:
         render_given(summary["given"], summary["claims"])
     for name, found in (summary.get("discovery") or {}).items():
         render_discovery(name, found)
+    for name, labels in summary.get("by_choice", {}).items():
+        render_choice(name, labels)
 
 
 def render_contents(contents: dict[str, Any] | None) -> None:
@@ -207,6 +211,27 @@ def render_discovery(name: str, found: dict[str, Any]) -> None:
             str(row["restricted"]),
             "chosen" if row["chosen"] else "",
         )
+    console.print(table)
+
+
+def render_choice(name: str, labels: dict[str, Any]) -> None:
+    """Print one categorical parameter's table: each claim's share given each label."""
+    table = Table(title=f"Claims given each choice of {name} (share, 95% interval)")
+    table.add_column("claim", justify="left")
+    for label, entry in labels.items():
+        table.add_column(f"{name} = {label} ({entry['draws']:,} draws)", justify="right")
+    claims = next(iter(labels.values()))["claims"] if labels else {}
+    for claim in claims:
+        cells = []
+        for entry in labels.values():
+            share = entry["claims"][claim]
+            cells.append(
+                "no draws"
+                if share["share"] is None
+                else f"{_percent(share['share'])} ({_percent(share['low'])}–"
+                f"{_percent(share['high'])})"
+            )
+        table.add_row(literal(claim), *cells)
     console.print(table)
 
 

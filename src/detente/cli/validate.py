@@ -44,6 +44,23 @@ def validate(
         ),
         soft_wrap=True,
     )
+    for line in choice_lines(loaded):
+        console.print(literal(line), soft_wrap=True)
+
+
+def choice_lines(scenario: Scenario) -> list[str]:
+    """One line per categorical parameter (its label and choices) and per declared variant."""
+    lines = []
+    for name, record in scenario.parameter_records.items():
+        if record.choices is not None:
+            shown = ", ".join(f"{label} {100 * p:.3g}%" for label, p in record.choices)
+            lines.append(f"  choice {name} = {record.value} (choices: {shown})")
+    for name, variant in scenario.variants.items():
+        sets = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in variant.sets
+        )
+        lines.append(f"  variant {name}: {sets}")
+    return lines
 
 
 def _analyse(scenario: Scenario, max_outcomes: int) -> bool:

@@ -6,7 +6,7 @@
 """
 
 from detente.experiments.chunks import Chunk, plan_chunks, unit_seed
-from detente.experiments.draws import Uncertain, draw_values
+from detente.experiments.draws import Choice, Uncertain, draw_values
 from detente.experiments.executors import DaskCluster, InProcess, LocalWorkers, open_executor
 from detente.experiments.runner import RunOptions, execute, run_experiment
 from detente.experiments.scenario_text import ScenarioText
@@ -15,6 +15,7 @@ from detente.experiments.summary import summarize
 from detente.experiments.sweep import ScenarioModel, Sweep, run_sweep, scenario_sweep
 
 __all__ = [
+    "Choice",
     "Chunk",
     "DaskCluster",
     "InProcess",

@@ -5,6 +5,10 @@ Each draw maps a point ``u`` of the unit cube to parameter values through each
 parameter's inverse distribution function, so every design (independent,
 Latin hypercube, Sobol', Saltelli: :mod:`detente.experiments.designs`) shares
 one transformation.
+
+A categorical parameter (:class:`Choice`) is drawn from the same unit points:
+the label whose cumulative probability first exceeds ``u``, so any design of
+unit points draws it with its probabilities.
 """
 
 from __future__ import annotations
@@ -94,9 +98,51 @@ class Uncertain:
         return np.clip(np.asarray(drawn, dtype=np.float64), self.low, self.high)
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A categorical parameter drawn among ``labels`` with ``probabilities``.
+
+    ``value`` is the point estimate's label. Draws invert the cumulative
+    probabilities: the label ``k`` with ``P[k-1] <= u < P[k]`` (a label of
+    probability 0 is never drawn).
+
+    >>> Choice("rule", ("veto", "none"), (0.75, 0.25), "veto").values(np.array([0.1, 0.8])).tolist()
+    ['veto', 'none']
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    probabilities: tuple[float, ...]
+    value: str
+
+    def __post_init__(self) -> None:
+        if len(self.labels) != len(self.probabilities) or len(self.labels) < 2:
+            raise DetenteError(
+                f"parameters.{self.name}.choices: needs at least two labels, each with a "
+                "probability"
+            )
+        if self.value not in self.labels:
+            raise DetenteError(
+                f"parameters.{self.name}.value: {self.value!r} is not one of the labels "
+                f"{', '.join(self.labels)}"
+            )
+
+    def values(self, u: FloatArray) -> NDArray[np.object_]:
+        """The label at each unit-interval point ``u``."""
+        cumulative = np.cumsum(np.asarray(self.probabilities, dtype=np.float64))
+        cumulative /= cumulative[-1]  # the sum is 1 within 1e-9: make the last step exactly 1
+        index = np.searchsorted(cumulative, np.asarray(u, dtype=np.float64), side="right")
+        index = np.minimum(index, len(self.labels) - 1)
+        return np.asarray(self.labels, dtype=object)[index]
+
+
+Drawn = Uncertain | Choice
+"""A parameter a sweep draws: a number over a range, or a label among choices."""
+
+
 def draw_values(
-    parameters: Sequence[Uncertain], seed: int, chunk: Chunk, design: Design | None = None
-) -> dict[str, FloatArray]:
+    parameters: Sequence[Drawn], seed: int, chunk: Chunk, design: Design | None = None
+) -> dict[str, FloatArray | NDArray[np.object_]]:
     """Each uncertain parameter's values for the draws of ``chunk`` (default: independent draws).
 
     >>> values = draw_values([Uncertain("x", 0.0, 1.0)], 1, Chunk(0, 0, 3))

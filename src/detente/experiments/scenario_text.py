@@ -16,8 +16,8 @@ from typing import Any
 
 from detente.claims import Claim
 from detente.errors import ScenarioError
-from detente.experiments.draws import Uncertain
-from detente.scenario import Scenario
+from detente.experiments.draws import Choice, Drawn, Uncertain
+from detente.scenario import ParameterRecord, ParameterValue, Scenario
 from detente.scenariofile.loader import build_scenario, parse_yaml, read_text
 from detente.scenariofile.locations import FileTree, plain
 
@@ -35,10 +35,12 @@ class ScenarioText:
 
     file: str
     text: str
-    sets: tuple[tuple[str, float], ...] = ()
+    sets: tuple[tuple[str, ParameterValue], ...] = ()
 
     @classmethod
-    def read(cls, path: str | Path, sets: Mapping[str, float] | None = None) -> ScenarioText:
+    def read(
+        cls, path: str | Path, sets: Mapping[str, ParameterValue] | None = None
+    ) -> ScenarioText:
         """Read and check a scenario file (errors as ``detente validate`` reports them)."""
         text = read_text(path)
         scenario = cls(str(path), text, tuple(sorted((sets or {}).items())))
@@ -50,7 +52,7 @@ class ScenarioText:
         """The parsed file (cached per process)."""
         return _parse(self.text, self.file)[0]
 
-    def build(self, overrides: Mapping[str, float]) -> Scenario:
+    def build(self, overrides: Mapping[str, ParameterValue]) -> Scenario:
         """The scenario with the ``--set`` values and then ``overrides`` applied."""
         if not overrides:
             return _point(self)
@@ -67,25 +69,38 @@ class ScenarioText:
         digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
         return {"scenario": f"sha256:{digest}", "sets": dict(self.sets)}
 
-    def uncertain(self) -> tuple[Uncertain, ...]:
-        """The parameters a sweep draws: those with a range, except those fixed by ``--set``."""
+    def uncertain(self) -> tuple[Drawn, ...]:
+        """The parameters a sweep draws: those with a range or choices, except those fixed by
+        ``--set``."""
         fixed = dict(self.sets)
-        drawn = []
+        drawn: list[Drawn] = []
         for name, record in _point(self).parameter_records.items():
-            if record.range is None or name in fixed or record.range[0] == record.range[1]:
+            if name in fixed:
+                continue
+            if record.choices is not None:
+                drawn.append(_choice(record))
+                continue
+            if record.range is None or record.range[0] == record.range[1]:
                 continue
             draw = functools.partial(
                 Uncertain,
                 name,
                 *record.range,
                 record.distribution,
-                record.value,
+                float(record.value),
                 record.mode,
                 record.sd,
                 record.integer,
             )
             drawn.append(self.tree.located(("parameters", name), draw, ScenarioError))
         return tuple(drawn)
+
+
+def _choice(record: ParameterRecord) -> Choice:
+    """The draw of a categorical parameter (its file value is its point estimate's label)."""
+    assert record.choices is not None
+    labels, probabilities = zip(*record.choices, strict=True)
+    return Choice(record.name, labels, probabilities, str(record.value))
 
 
 @functools.lru_cache(maxsize=8)

@@ -19,6 +19,12 @@ of the share and the replicates are independent, whereas the binomial
 interval, which assumes independent draws, ignores the design's balance (it
 is too wide, as wide as for random draws). Both are given; ``interval_method``
 says which ``low`` and ``high`` are.
+
+A categorical parameter (a string column of labels) has no order: its
+sensitivity is the claim's share among the draws of each label (``labels``),
+with null ``spearman``, empty ``terciles`` and ``cuts``, listed after the
+numeric parameters; ``by_choice`` (:mod:`detente.experiments.by_choice`)
+adds every claim's share with its interval conditional on each label.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from numpy.typing import NDArray
 
 from detente.errors import DetenteError, UnknownNameError
 from detente.experiments import discovery
+from detente.experiments.by_choice import by_choice as claims_by_choice
+from detente.experiments.by_choice import categorical_columns, declared_labels, label_shares
 from detente.experiments.conditions import condition
 from detente.experiments.contents import contents
 from detente.experiments.store import Manifest, Notify, ResultStore, chunk_name
@@ -101,33 +109,57 @@ def summarize_sweep(
     questions: Questions | None = None,
     *,
     notify: Notify | None = None,
+    by_choice: bool = True,
 ) -> dict[str, object]:
     """The summary of a sweep's rows (see the module docstring).
 
     Draws whose scenario was invalid are counted (``invalid``) and left out of
     every share; ``scenario`` and ``sets`` identify what was swept. With
-    ``sobol_indices``, under ``sensitivity``, the Sobol' indices of a Saltelli sweep
-    (:mod:`detente.experiments.sobol_indices`); what they leave out is said
-    through ``notify``.
+    ``questions.sensitivity``, under ``sensitivity``, the Sobol' indices of a
+    Saltelli sweep (:mod:`detente.experiments.sobol_indices`); what they leave
+    out is said through ``notify``. With ``by_choice`` and categorical
+    parameters swept, ``by_choice`` holds the claims conditional on each label.
     """
     questions = questions or Questions()
     indices = _sensitivity(manifest, table, notify) if questions.sensitivity else None
     table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
-    values = {p: table.column(f"parameter.{p}").to_numpy() for p in parameters}
+    categorical = set(categorical_columns(table))
+    values = {
+        p: np.asarray(table.column(f"parameter.{p}").to_pylist(), dtype=object)
+        if p in categorical
+        else table.column(f"parameter.{p}").to_numpy()
+        for p in parameters
+    }
+    claim_names = [n.removeprefix("claim.") for n in names if n.startswith("claim.")]
     claims: dict[str, object] = {}
     draws = table.column("draw").to_numpy()
     replicates = int(str(manifest.arguments["replicates"])) if _sobol(manifest) else None
-    for claim in (n.removeprefix("claim.") for n in names if n.startswith("claim.")):
+    for claim in claim_names:
         holds = _holds(table, claim)
-        by_parameter = {p: sensitivity(holds, v) for p, v in values.items()}
-        ranked = sorted(by_parameter.items(), key=lambda item: -abs(_rho(item[1])))
+        by_parameter = {
+            p: _labelled(holds, v) if p in categorical else sensitivity(holds, v)
+            for p, v in values.items()
+        }
+        ranked = sorted(by_parameter.items(), key=lambda item: _rank(item[1]))
         claims[claim] = {
             **claim_interval(holds, draws, replicates),
             "holds": int(holds.sum()),
             "sensitivity": dict(ranked),
         }
+    conditional = (
+        {
+            "by_choice": claims_by_choice(
+                table,
+                claim_names,
+                share_interval,
+                declared_labels(manifest.arguments.get("parameters")),
+            )
+        }
+        if by_choice and categorical
+        else {}
+    )
     summary: dict[str, object] = {
         "kind": "sweep",
         "draws": table.num_rows,
@@ -140,6 +172,7 @@ def summarize_sweep(
         "claims": claims,
         "contents": contents(table),
         **_answers(table, questions, list(claims)),
+        **conditional,
     }
     if indices is not None:
         summary["sensitivity"] = indices
@@ -265,6 +298,16 @@ def given(table: pa.Table, expression: str, claims: Sequence[str]) -> dict[str, 
         holds = _holds(table, claim)[meets]
         shares[claim] = {**share_interval(int(holds.sum()), holds.size), "holds": int(holds.sum())}
     return {"expr": expression, "draws": int(meets.sum()), "claims": shares}
+
+
+def _labelled(holds: NDArray[np.bool_], labels: NDArray[np.object_]) -> dict[str, object]:
+    """A categorical parameter's sensitivity: the claim's share among each label's draws."""
+    return {"spearman": None, "terciles": [], "cuts": [], "labels": label_shares(holds, labels)}
+
+
+def _rank(entry: dict[str, object]) -> tuple[bool, float]:
+    """Numeric parameters by largest absolute correlation, then the categorical ones."""
+    return ("labels" in entry, -abs(_rho(entry)))
 
 
 def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:

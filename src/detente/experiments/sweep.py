@@ -1,7 +1,8 @@
 """Robustness sweeps: draw the uncertain parameters, evaluate each draw, test the claims.
 
 One row per draw: ``draw`` (its index), ``invalid`` (why the drawn values
-make no valid scenario, else null), ``parameter.<name>`` (the drawn values),
+make no valid scenario, else null), ``parameter.<name>`` (the drawn values; a categorical
+parameter's label is a string, whatever the chunk),
 ``result.<field>`` (the evaluation's result fields, flattened), ``claim.<name>``
 (whether each claim holds; null for an invalid draw) and ``extra`` (result
 values the run's columns have no place for, as JSON). The results' own
@@ -28,7 +29,7 @@ from detente.claims import Claim, Value
 from detente.errors import DetenteError
 from detente.experiments.chunks import Chunk
 from detente.experiments.designs import Design, DesignKind, memory_bytes
-from detente.experiments.draws import Uncertain, draw_values
+from detente.experiments.draws import Choice, Drawn, draw_values
 from detente.experiments.runner import RunOptions, normalized, run_experiment
 from detente.experiments.store import Manifest, ResultStore
 from detente.experiments.table import (
@@ -39,7 +40,7 @@ from detente.experiments.table import (
     result_fields,
     table_of,
 )
-from detente.scenario import Scenario
+from detente.scenario import ParameterValue, Scenario
 
 Evaluation = Callable[[Scenario], Mapping[str, Value]]
 """A function of a scenario returning its result fields (JSON-like, possibly nested)."""
@@ -48,15 +49,16 @@ Evaluation = Callable[[Scenario], Mapping[str, Value]]
 class ScenarioModel(Protocol):
     """A scenario that can be rebuilt with some parameters set; picklable."""
 
-    def build(self, overrides: Mapping[str, float]) -> Scenario:
-        """The scenario with the named parameters set to the given values."""
+    def build(self, overrides: Mapping[str, ParameterValue]) -> Scenario:
+        """The scenario with the named parameters set to the given values (a categorical
+        parameter's: a label)."""
         ...
 
     def identity(self) -> Mapping[str, object]:
         """What identifies the model for resuming (e.g. the scenario file's content hash)."""
         ...
 
-    def uncertain(self) -> tuple[Uncertain, ...]:
+    def uncertain(self) -> tuple[Drawn, ...]:
         """The parameters a sweep of the model draws."""
         ...
 
@@ -72,7 +74,7 @@ class Sweep:
     """
 
     model: ScenarioModel
-    parameters: tuple[Uncertain, ...]
+    parameters: tuple[Drawn, ...]
     evaluate: Evaluation
     draws: int
     claims: tuple[Claim, ...] = ()
@@ -130,11 +132,13 @@ class Sweep:
         rows = []
         with sizes.using(dict(self.limits)):
             for k, draw in enumerate(range(chunk.start, chunk.stop)):
-                drawn = {name: float(column[k]) for name, column in values.items()}
+                drawn = {name: _drawn(column[k]) for name, column in values.items()}
                 rows.append(self.row(draw, drawn, schema))
         return table_of(rows, schema)
 
-    def row(self, draw: int, drawn: Mapping[str, float], schema: pa.Schema) -> dict[str, Value]:
+    def row(
+        self, draw: int, drawn: Mapping[str, ParameterValue], schema: pa.Schema
+    ) -> dict[str, Value]:
         """One draw's row in ``schema``: its index, parameter values, result fields and claims.
 
         A draw whose values make an invalid scenario (a discount above 1 from a
@@ -166,7 +170,7 @@ class Sweep:
             [
                 pa.field("draw", pa.int64()),
                 pa.field("invalid", pa.string()),
-                *(pa.field(f"parameter.{p.name}", pa.float64()) for p in self.parameters),
+                *(parameter_field(p) for p in self.parameters),
                 *results,
                 *(pa.field(f"claim.{c.name}", pa.bool_()) for c in self.claims),
                 pa.field(EXTRA, pa.string(), metadata=JSON_TEXT),
@@ -218,6 +222,18 @@ def stored(results: Mapping[str, Value]) -> Mapping[str, Value]:
     {'n_rational': 3}
     """
     return {key: value for key, value in results.items() if key not in NOT_STORED}
+
+
+def parameter_field(parameter: Drawn) -> pa.Field:
+    """The column of a drawn parameter: float64 for a number, string for a choice's label
+    (whatever the draws of a chunk, so every chunk has one schema)."""
+    kind = pa.string() if isinstance(parameter, Choice) else pa.float64()
+    return pa.field(f"parameter.{parameter.name}", kind)
+
+
+def _drawn(value: object) -> ParameterValue:
+    """A drawn value as the scenario takes it: a label stays a string, a number is a float."""
+    return value if isinstance(value, str) else float(value)  # type: ignore[arg-type]
 
 
 def analysis_results(scenario: Scenario) -> dict[str, Value]:

@@ -79,7 +79,7 @@ def analysed(
 
     with sizes.using(dict(limits)):
         try:
-            scenario = text.build(cast(Mapping[str, float], values))
+            scenario = text.build(values)
             sizes.require_scenario(scenario)
             return analyze(scenario)
         except DetenteError:
@@ -102,7 +102,7 @@ class Evaluations:
     """Told ``(analyses done, analyses planned so far)`` as each analysis ends."""
 
     @property
-    def point(self) -> dict[str, float]:
+    def point(self) -> dict[str, Setting]:
         """Every parameter's value at the point estimate (with the ``--set`` values)."""
         return self.text.build({}).parameters
 
@@ -257,14 +257,9 @@ def _span(record: ParameterRecord) -> tuple[float, float] | None:
 def labels_of(record: ParameterRecord) -> tuple[str, ...]:
     """A categorical parameter's labels, in declared order (none for a numeric one).
 
-    Categorical parameters (``choices:``) arrive with another change: after it,
-    read the labels from the record here; every caller already evaluates a
-    categorical parameter at each label instead of bisecting it.
+    Every caller evaluates a categorical parameter at each label instead of bisecting it.
     """
-    labels = getattr(record, "choices", None)
-    if not labels:
-        return ()
-    return tuple(labels if not isinstance(labels, Mapping) else labels.keys())
+    return tuple(label for label, _ in record.choices or ())
 
 
 # --------------------------------------------------------------------------- one way

@@ -5,6 +5,8 @@ print with ``--json``: ``analysis`` (``detente analyze``), ``phase``
 (``detente phase``), ``implementation`` (``detente implement``), ``factions``
 (win-sets across a faction-weight grid), ``sweep`` (``detente summarize``),
 ``whatif`` (the tornado, thresholds and a two-way map: :mod:`~detente.report.whatif`),
+``counterfactuals`` (``detente compare`` of the file's variants and choices:
+:mod:`~detente.report.counterfactuals`),
 plus two the report computes for itself: ``setting`` (the parties and what is
 traded) and ``space`` (the utility vectors of the outcomes, for the plot).
 Any of them may be absent; a report section shows only when its data is there.
@@ -49,8 +51,9 @@ class ReportData:
     phase: Document | None = None
     implementation: Document | None = None
     factions: Document | None = None
-    sweep: Document | None = None
     whatif: Document | None = None
+    counterfactuals: Document | None = None
+    sweep: Document | None = None
     issues: tuple[IssueFacts, ...] | None = None
 
     @classmethod

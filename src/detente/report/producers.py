@@ -27,6 +27,7 @@ from detente.phasing.designer import Design, design, min_stages
 from detente.phasing.simulation import implement
 from detente.ratification import Majority
 from detente.report import whatif
+from detente.report.counterfactuals import counterfactual_comparison
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
@@ -54,7 +55,8 @@ class GatherContext:
     ``bargaining`` is the scenario's bargaining problem (the utility matrix,
     computed once), ``analysis`` the typed ``analyze`` document, ``design``
     the phase producer's design once it has run (the implementation carries it out),
-    and ``text`` the scenario file read once, with the ``--set`` values.
+    and ``text`` the scenario file read once, with the ``--set`` values (it also builds
+    the file's variants).
     """
 
     bargaining: Bargaining
@@ -106,9 +108,17 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
 
 
 def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
-    """Each parameter's value used, with its plausible range and source."""
+    """Each parameter's value used, with its plausible range and source; a categorical
+    parameter's value is its label, with its ``choices`` (label → probability)."""
     return {
         name: {
+            "value": record.value,
+            "range": None,
+            "choices": dict(record.choices),
+            "source": record.source,
+        }
+        if record.choices is not None
+        else {
             "value": float(record.value),
             "range": None if record.range is None else list(record.range),
             "source": record.source,
@@ -264,6 +274,12 @@ def factions_document(scenario: Scenario, context: GatherContext) -> Document | 
     return None
 
 
+def counterfactuals_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """The base case beside the file's variants and choices (:mod:`detente.report.counterfactuals`)."""
+    text = context.text
+    return counterfactual_comparison(scenario, None if text is None else text.build)
+
+
 REPORT_PRODUCERS: dict[str, Producer] = {
     "setting": setting_document,
     "analysis": analysis_document,
@@ -272,6 +288,7 @@ REPORT_PRODUCERS: dict[str, Producer] = {
     "implementation": implementation_document,
     "factions": factions_document,
     "whatif": whatif_document,
+    "counterfactuals": counterfactuals_document,
 }
 """Who produces each document of a report, in the order they run."""
 

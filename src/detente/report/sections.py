@@ -15,6 +15,7 @@ from typing import Any, TypeGuard
 
 from detente.analysis.documents import ItemUnits, kinds
 from detente.analysis.verification import verdict
+from detente.experiments.compare import comparison_rows, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
@@ -143,13 +144,17 @@ def setting_section(data: ReportData) -> Section | None:
 
 
 def _parameter_table(parameters: Mapping[str, Any]) -> ReportTable:
-    """Each parameter's value used, and (when the file gives them) its range and source."""
+    """Each parameter's value used, and (when the file gives them) its range and source; a
+    categorical parameter's label, and its choices with their probabilities."""
     rows = []
     for name, spec in parameters.items():
         spec = spec if isinstance(spec, Mapping) else {"value": spec}
-        span = spec.get("range")
+        span, choices = spec.get("range"), spec.get("choices")
         shown = f"{number(span[0])} to {number(span[1])}" if span else "none given"
-        rows.append((name, number(spec["value"]), shown, spec.get("source") or "none given"))
+        if choices:
+            shown = "choices: " + ", ".join(f"{k} ({share(p)})" for k, p in choices.items())
+        value = str(spec["value"]) if choices else number(spec["value"])
+        rows.append((name, value, shown, spec.get("source") or "none given"))
     return ReportTable(("parameter", "value used", "plausible range", "source"), tuple(rows))
 
 
@@ -1283,6 +1288,67 @@ def whatif_section(data: ReportData) -> Section | None:
     return Section("whatif", "What would it take", parts.sentences, tables, parts.figures)
 
 
+# --------------------------------------------------------------------------- what-ifs
+
+
+def counterfactuals_section(data: ReportData) -> Section | None:
+    """Structural what-ifs and counterfactuals: the variants, what changes, claims by choice."""
+    whatif, sweep = data.counterfactuals, data.sweep
+    by_choice = (sweep or {}).get("by_choice") or {}
+    if whatif is None and not by_choice:
+        return None
+    sentences: list[str] = []
+    tables: list[ReportTable] = []
+    if whatif is not None:
+        sentences += [_variant_sentence(case) for case in whatif["variants"]]
+        cases = [whatif["base"], *whatif["variants"]]
+        headers = ("", "base case", *(case["name"] for case in whatif["variants"]))
+        tables.append(
+            ReportTable(headers, tuple((label, *cells) for label, cells in comparison_rows(cases)))
+        )
+    for name, labels in by_choice.items():
+        sentences.append(_choice_sentence(name, labels))
+        tables.append(_choice_table(name, labels))
+    return Section(
+        "counterfactuals",
+        "Structural what-ifs and counterfactuals",
+        tuple(sentences),
+        tuple(tables),
+    )
+
+
+def _variant_sentence(case: Mapping[str, Any]) -> str:
+    what = f"“{case['name']}” ({sets_text(case['sets'])}"
+    what += f": {case['description']})" if case.get("description") else ")"
+    if not case["changes"]:
+        return f"Under {what} nothing the comparison shows changes."
+    return f"Under {what}: {'; '.join(case['changes'])}."
+
+
+def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
+    counts = [
+        f"{label} in {plural(int(entry['draws']), 'draw')}" for label, entry in labels.items()
+    ]
+    return f"The sweep drew {name} as {join(counts)}; the table gives each claim's share given each choice."
+
+
+def _choice_table(name: str, labels: Mapping[str, Any]) -> ReportTable:
+    claims = next(iter(labels.values()))["claims"] if labels else {}
+    rows = []
+    for claim in claims:
+        cells = []
+        for entry in labels.values():
+            s = entry["claims"][claim]
+            cells.append(
+                "no draws"
+                if s["share"] is None
+                else f"{share(s['share'])} ({share(s['low'])}–{share(s['high'])})"
+            )
+        rows.append((claim, *cells))
+    headers = ("claim", *(f"{name} = {label}" for label in labels))
+    return ReportTable(headers, tuple(rows))
+
+
 SectionBuilder = Callable[[ReportData], Section | None]
 
 REPORT_SECTIONS: list[SectionBuilder] = [
@@ -1295,6 +1361,7 @@ REPORT_SECTIONS: list[SectionBuilder] = [
     stakeholders_section,
     claims_section,
     whatif_section,
+    counterfactuals_section,
     discovery_section,
     sensitivity_section,
     contents_section,

@@ -14,19 +14,29 @@ from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
-from detente.scenario import ParameterRecord, Position, Scenario
+from detente.scenario import ParameterRecord, ParameterValue, Position, Scenario, Variant
+from detente.scenariofile.choices import label_number, match_label
 from detente.scenariofile.citations import check_citations
 from detente.scenariofile.claims import build_claims
 from detente.scenariofile.factions import build_domestic
 from detente.scenariofile.locations import FileTree, PathKey, plain
-from detente.scenariofile.model import IssueSpec, PartySpec, PositionSpec, ScenarioFile
+from detente.scenariofile.model import (
+    ChoiceSpec,
+    IssueSpec,
+    PartySpec,
+    PositionSpec,
+    ScenarioFile,
+    VariantSpec,
+)
 from detente.scenariofile.negotiation import build_negotiation
 from detente.scenariofile.phasing import build_phasing, build_schedule, build_trust
 from detente.utility import Constrained, Requirement, Utility
 from detente.utility.kinds import KindSpec, issue_at, kinds, value_at
 
 
-def build(model: ScenarioFile, tree: FileTree, parameters: Mapping[str, float]) -> Scenario:
+def build(
+    model: ScenarioFile, tree: FileTree, parameters: Mapping[str, ParameterValue]
+) -> Scenario:
     """The scenario a validated file describes."""
     if tree.memo.get("citations") != list(model.sources):  # the file's, not the parameters'
         check_citations(plain(tree.root), list(model.sources), tree)
@@ -45,13 +55,14 @@ def build(model: ScenarioFile, tree: FileTree, parameters: Mapping[str, float]) 
         if spec.schedule is not None:
             schedule = position_schedule(spec, space, phasing, tree, ("positions", name))
             positions[name] = replace(positions[name], schedule=schedule)
+    records = parameter_records(model, parameters)
     return Scenario(
         name=model.name,
         space=space,
         parties=parties,
         description=model.description,
         path=tree.file,
-        parameter_records=parameter_records(model, parameters),
+        parameter_records=records,
         positions=positions,
         negotiation=None
         if model.protocol is None
@@ -59,15 +70,27 @@ def build(model: ScenarioFile, tree: FileTree, parameters: Mapping[str, float]) 
         trust=trust,
         phasing=phasing,
         claims=build_claims(model.claims, tree),
+        variants={
+            name: build_variant(name, spec, records, tree, ("variants", name))
+            for name, spec in model.variants.items()
+        },
     )
 
 
 def parameter_records(
-    model: ScenarioFile, values: Mapping[str, float]
+    model: ScenarioFile, values: Mapping[str, ParameterValue]
 ) -> dict[str, ParameterRecord]:
     """Every parameter's record: the value used (``values``) and what the file says of it."""
     return {
         name: ParameterRecord(
+            name,
+            values[name],
+            source=spec.source,
+            description=spec.description,
+            choices=tuple(spec.choices.items()),
+        )
+        if isinstance(spec, ChoiceSpec)
+        else ParameterRecord(
             name,
             values[name],
             spec.range,
@@ -80,6 +103,47 @@ def parameter_records(
         )
         for name, spec in model.parameters.items()
     }
+
+
+def build_variant(
+    name: str,
+    spec: VariantSpec,
+    records: Mapping[str, ParameterRecord],
+    tree: FileTree,
+    path: PathKey,
+) -> Variant:
+    """A declared counterfactual, each value checked against its parameter (a known name; a
+    label of a categorical parameter; a number for a numeric one)."""
+    sets: list[tuple[str, ParameterValue]] = []
+    for parameter, value in spec.set.items():
+        where = (*path, "set", parameter)
+        record = records.get(parameter)
+        if record is None:
+            known = ", ".join(records) or "none declared"
+            raise tree.error(
+                where, f"no parameter {parameter!r}; parameters: {known}", UnknownNameError
+            )
+        sets.append((parameter, _variant_value(record, value, tree, where)))
+    return Variant(name, tuple(sets), spec.description)
+
+
+def _variant_value(
+    record: ParameterRecord, value: ParameterValue, tree: FileTree, where: PathKey
+) -> ParameterValue:
+    if record.choices is not None:
+        labels = tuple(label for label, _ in record.choices)
+        label = match_label(labels, value)
+        if label is None:
+            raise tree.error(
+                where,
+                f"{value!r} is not a label of the categorical parameter {record.name}; "
+                f"labels: {', '.join(labels)}",
+            )
+        return label
+    number = value if isinstance(value, float) else label_number(value)
+    if number is None:
+        raise tree.error(where, f"parameter {record.name} is a number; got {value!r}")
+    return number
 
 
 def build_position(

@@ -7,7 +7,10 @@ Loading goes in four steps, each with its own errors:
    bounded nesting, finite numbers), keeping line and column numbers;
 2. resolve the ``parameters:`` block in a topological order, apply ``--set``
    overrides, and replace every ``=formula`` elsewhere in the file by its
-   number (:mod:`~detente.scenariofile.formulas`: always a finite real);
+   number (:mod:`~detente.scenariofile.formulas`: always a finite real), every
+   ``=NAME`` of a categorical parameter by its chosen label and every
+   ``{select: NAME, cases: …}`` by the chosen case
+   (:mod:`~detente.scenariofile.choices`);
 3. validate against :class:`~detente.scenariofile.model.ScenarioFile`;
 4. build the :class:`~detente.scenario.Scenario` value.
 
@@ -17,6 +20,7 @@ valid: one line, ready to print.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,8 +32,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from detente.errors import DetenteError, Location, ScenarioError, UnknownNameError
 from detente.formats.reading import MAX_SCENARIO_BYTES, read_bytes
-from detente.scenario import Scenario
-from detente.scenariofile import formulas, plainyaml
+from detente.scenario import ParameterValue, Scenario
+from detente.scenariofile import choices, formulas, plainyaml
 from detente.scenariofile.build import build
 from detente.scenariofile.locations import FileTree, PathKey, plain
 from detente.scenariofile.model import ScenarioFile
@@ -38,23 +42,31 @@ MAX_REFERENCE_DEPTH = 100
 """Longest chain of parameters defined by formulas over one another (``a: =b``, ``b: =c``, …)."""
 
 
-def parse_overrides(pairs: Sequence[str]) -> dict[str, float]:
-    """``["delta=0.8"]`` → ``{"delta": 0.8}``, as given to ``--set``.
+def parse_overrides(pairs: Sequence[str]) -> dict[str, ParameterValue]:
+    """``["delta=0.8"]`` → ``{"delta": 0.8}``, as given to ``--set``; a value that is not a
+    number is a label of a categorical parameter (checked when the file is resolved).
 
-    >>> parse_overrides(["delta_2=0.8", "rounds=7"])
-    {'delta_2': 0.8, 'rounds': 7.0}
+    >>> parse_overrides(["delta_2=0.8", "rounds=7", "rule=veto"])
+    {'delta_2': 0.8, 'rounds': 7.0, 'rule': 'veto'}
     """
-    result: dict[str, float] = {}
+    result: dict[str, ParameterValue] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip() or value.startswith("="):
+            raise DetenteError(
+                f"--set {pair!r}: expected NAME=NUMBER (a finite number) or NAME=LABEL (a label "
+                "of a categorical parameter), e.g. --set delta=0.9"
+            )
         try:
-            if not sep or not name.strip() or not math.isfinite(float(value)):
-                raise ValueError
-            result[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
+            result[name.strip()] = value.strip()
+            continue
+        if not math.isfinite(number):
             raise DetenteError(
                 f"--set {pair!r}: expected NAME=NUMBER with a finite number, e.g. --set delta=0.9"
-            ) from None
+            )
+        result[name.strip()] = number
     return result
 
 
@@ -116,30 +128,41 @@ def _position(
 
 
 def resolve_parameters(
-    tree: FileTree, raw: Mapping[str, Any], overrides: Mapping[str, float]
+    tree: FileTree,
+    raw: Mapping[str, Any],
+    overrides: Mapping[str, ParameterValue],
+    chosen: Mapping[str, str] | None = None,
 ) -> dict[str, float]:
-    """Values of all parameters: file values (formulas allowed) with overrides on top.
+    """Values of all numeric parameters: file values (formulas allowed) with overrides on top.
 
     Each parameter is evaluated once, after the parameters its formula uses
     (a topological order, computed once per file and set of overridden names).
+    The categorical parameters' ``chosen`` labels that read as numbers are
+    numbers here too (formulas may use them).
     """
-    specs = raw.get("parameters") or {}
-    if not isinstance(specs, dict):
-        raise tree.error(("parameters",), "`parameters` must be a mapping NAME: {value: …}")
-    unknown = sorted(set(overrides) - set(specs))
-    if unknown:
-        known = ", ".join(sorted(specs)) or "none declared"
-        raise UnknownNameError(
-            f"--set {unknown[0]}: no such parameter in the scenario; parameters: {known}",
-            Location(tree.file),
-        )
+    specs = _specs(tree, raw)
+    _check_overrides(tree, specs, overrides)
+    chosen = resolve_choices(tree, raw, overrides) if chosen is None else chosen
+    labels = choice_labels(tree, raw)
     pending = {
-        name: (spec.get("value") if isinstance(spec, dict) else spec)
+        name: _selected(
+            tree,
+            ("parameters", name, "value"),
+            spec.get("value") if isinstance(spec, dict) else spec,
+            labels,
+            chosen,
+        )
         for name, spec in specs.items()
-        if name not in overrides
+        if name not in overrides and name not in chosen
     }
-    values: dict[str, float] = dict(overrides)
-    for name in _evaluation_order(tree, pending):
+    values: dict[str, float] = {
+        name: float(value) for name, value in overrides.items() if name not in chosen
+    }
+    for name, label in chosen.items():
+        number = choices.label_number(label)
+        if number is not None:
+            values[name] = number
+    for name in _evaluation_order(tree, pending, chosen):
         value = pending[name]
         where = ("parameters", name, "value")
         if isinstance(value, bool) or not (
@@ -150,9 +173,98 @@ def resolve_parameters(
     return values
 
 
-def _evaluation_order(tree: FileTree, pending: Mapping[str, Any]) -> list[str]:
-    """The pending parameters, each after those its formula uses (memoised per file)."""
-    key = f"parameter order {sorted(pending)}"
+def _specs(tree: FileTree, raw: Mapping[str, Any]) -> dict[str, Any]:
+    specs = raw.get("parameters") or {}
+    if not isinstance(specs, dict):
+        raise tree.error(("parameters",), "`parameters` must be a mapping NAME: {value: …}")
+    return specs
+
+
+def _check_overrides(
+    tree: FileTree, specs: Mapping[str, Any], overrides: Mapping[str, ParameterValue]
+) -> None:
+    """An unknown name, or a label given for a numeric parameter, is one line."""
+    unknown = sorted(set(overrides) - set(specs))
+    if unknown:
+        known = ", ".join(sorted(specs)) or "none declared"
+        raise UnknownNameError(
+            f"--set {unknown[0]}: no such parameter in the scenario; parameters: {known}",
+            Location(tree.file),
+        )
+    for name, value in overrides.items():
+        if isinstance(value, str) and not choices.is_choice(specs[name]):
+            raise DetenteError(
+                f"--set {name}={value}: parameter {name} is a number, not a choice; expected "
+                f"NAME=NUMBER with a finite number, e.g. --set {name}=0.9"
+            )
+
+
+def choice_tables(tree: FileTree, raw: Mapping[str, Any]) -> dict[str, choices.Table]:
+    """Every categorical parameter's labels and probabilities, checked (once per file)."""
+    if "choice tables" not in tree.memo:
+        tree.memo["choice tables"] = {
+            name: tree.located(("parameters", name), functools.partial(choices.choice_table, spec))
+            for name, spec in _specs(tree, raw).items()
+            if choices.is_choice(spec)
+        }
+    tables: dict[str, choices.Table] = tree.memo["choice tables"]
+    return tables
+
+
+def choice_labels(tree: FileTree, raw: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Every categorical parameter's labels, in the file's order."""
+    return {
+        name: tuple(label for label, _ in table) for name, table in choice_tables(tree, raw).items()
+    }
+
+
+def resolve_choices(
+    tree: FileTree, raw: Mapping[str, Any], overrides: Mapping[str, ParameterValue]
+) -> dict[str, str]:
+    """The chosen label of every categorical parameter: ``--set``'s, else the file's value."""
+    specs = _specs(tree, raw)
+    found = {}
+    for name, table in choice_tables(tree, raw).items():
+        labels = tuple(label for label, _ in table)
+        if name in overrides:
+            label = choices.match_label(labels, overrides[name])
+            if label is None:
+                given = overrides[name]
+                shown = f"{given:g}" if isinstance(given, float) else given
+                raise DetenteError(
+                    f"--set {name}={shown}: not a label of the categorical parameter {name}; "
+                    f"labels: {', '.join(labels)}"
+                )
+        else:
+            label = tree.located(
+                ("parameters", name), functools.partial(choices.chosen, table, specs[name])
+            )
+        found[name] = label
+    return found
+
+
+def _selected(
+    tree: FileTree,
+    path: PathKey,
+    value: Any,
+    labels: Mapping[str, tuple[str, ...]],
+    chosen: Mapping[str, str],
+) -> Any:
+    """A parameter's value, or the chosen case when it is written ``{select: NAME, cases: …}``."""
+    while isinstance(value, dict) and choices.SELECT in value:
+        label, value = tree.located(
+            path, functools.partial(choices.select_case, value, labels, chosen)
+        )
+        path = (*path, choices.CASES, label)
+    return value
+
+
+def _evaluation_order(
+    tree: FileTree, pending: Mapping[str, Any], chosen: Mapping[str, str]
+) -> list[str]:
+    """The pending parameters, each after those its formula uses (memoised per file and
+    choice of labels, which select the formulas)."""
+    key = f"parameter order {sorted(pending)} {sorted(chosen.items())}"
     if key not in tree.memo:
         uses = {name: _uses(tree, name, value, pending) for name, value in pending.items()}
         tree.memo[key] = _topological(tree, uses)
@@ -220,22 +332,74 @@ def _check_chain(
     )
 
 
-def _number(tree: FileTree, path: PathKey, value: Any, parameters: Mapping[str, float]) -> Any:
+def _number(
+    tree: FileTree,
+    path: PathKey,
+    value: Any,
+    parameters: Mapping[str, float],
+    chosen: Mapping[str, str] | None = None,
+) -> Any:
     if not formulas.is_formula(value):
         return value
+    chosen = chosen or {}
+    name = value[1:].strip()
+    if name in chosen and name not in parameters:  # =NAME of a choice whose labels are names
+        return chosen[name]
     try:
         return formulas.evaluate(value, parameters)
     except formulas.FormulaError as error:
-        raise tree.error(path, str(error)) from None
+        raise tree.error(path, _formula_message(error, value, parameters, chosen)) from None
 
 
-def substitute(tree: FileTree, node: Any, path: PathKey, parameters: Mapping[str, float]) -> Any:
-    """Replace every formula string in ``node`` by its value."""
+def _formula_message(
+    error: formulas.FormulaError,
+    value: str,
+    parameters: Mapping[str, float],
+    chosen: Mapping[str, str],
+) -> str:
+    """The error's message, saying when a formula uses a choice whose label is not a number."""
+    if not chosen:
+        return str(error)
+    try:
+        used = formulas.names_in(value)
+    except formulas.FormulaError:
+        return str(error)
+    for name in sorted(used - set(parameters)):
+        if name in chosen:
+            return (
+                f"{name} is categorical and its label {chosen[name]!r} is not a number: write "
+                f"={name} alone for the label, or {{select: {name}, cases: {{LABEL: VALUE}}}}"
+            )
+        known = ", ".join(sorted({*parameters, *chosen}))
+        return f"unknown parameter {name!r}; parameters: {known}"
+    return str(error)
+
+
+def substitute(
+    tree: FileTree,
+    node: Any,
+    path: PathKey,
+    parameters: Mapping[str, float],
+    chosen: Mapping[str, str] | None = None,
+    labels: Mapping[str, tuple[str, ...]] | None = None,
+) -> Any:
+    """Replace every formula string in ``node`` by its value, every ``=NAME`` of a categorical
+    parameter by its ``chosen`` label and every ``{select: NAME, cases: …}`` by its case
+    (``labels``: each categorical parameter's labels)."""
     if isinstance(node, dict):
-        return {k: substitute(tree, v, (*path, k), parameters) for k, v in node.items()}
+        if choices.SELECT in node:
+            label, case = tree.located(
+                path, functools.partial(choices.select_case, node, labels or {}, chosen or {})
+            )
+            return substitute(tree, case, (*path, choices.CASES, label), parameters, chosen, labels)
+        return {
+            k: substitute(tree, v, (*path, k), parameters, chosen, labels) for k, v in node.items()
+        }
     if isinstance(node, list):
-        return [substitute(tree, v, (*path, i), parameters) for i, v in enumerate(node)]
-    return _number(tree, path, node, parameters)
+        return [
+            substitute(tree, v, (*path, i), parameters, chosen, labels) for i, v in enumerate(node)
+        ]
+    return _number(tree, path, node, parameters, chosen)
 
 
 def validate(tree: FileTree, data: Mapping[str, Any]) -> ScenarioFile:
@@ -258,7 +422,7 @@ def validate(tree: FileTree, data: Mapping[str, Any]) -> ScenarioFile:
 
 def load_scenario(
     path: str | Path | Sequence[str | Path],
-    overrides: Mapping[str, float] | None = None,
+    overrides: Mapping[str, ParameterValue] | None = None,
     *,
     real_steps: int | None = None,
     lenient: bool = False,
@@ -291,7 +455,7 @@ def load_scenario(
 
 
 def build_scenario(
-    tree: FileTree, overrides: Mapping[str, float] | None = None, raw: Any = None
+    tree: FileTree, overrides: Mapping[str, ParameterValue] | None = None, raw: Any = None
 ) -> Scenario:
     """Resolve, validate and build an already parsed file (steps 2 to 4).
 
@@ -303,25 +467,39 @@ def build_scenario(
 
 
 def resolve(
-    tree: FileTree, overrides: Mapping[str, float], raw: Any = None
-) -> tuple[ScenarioFile, dict[str, float]]:
-    """The validated file and every parameter's value, with ``overrides`` applied."""
+    tree: FileTree, overrides: Mapping[str, ParameterValue], raw: Any = None
+) -> tuple[ScenarioFile, dict[str, ParameterValue]]:
+    """The validated file and every parameter's value (a categorical one's: its chosen label),
+    with ``overrides`` applied."""
     raw = plain(tree.root) if raw is None else raw
-    parameters = resolve_parameters(tree, raw, overrides)
+    chosen = resolve_choices(tree, raw, overrides)
+    parameters = resolve_parameters(tree, raw, overrides, chosen)
+    labels = choice_labels(tree, raw)
     data = {k: v for k, v in raw.items() if k != "parameters"}
-    data = substitute(tree, data, (), parameters)
-    data["parameters"] = _parameter_specs(raw.get("parameters") or {}, parameters, overrides)
-    return validate(tree, data), parameters
+    data = substitute(tree, data, (), parameters, chosen, labels)
+    data["parameters"] = _parameter_specs(_specs(tree, raw), parameters, overrides, chosen)
+    values: dict[str, ParameterValue] = {**parameters, **chosen}
+    return validate(tree, data), values
 
 
 def _parameter_specs(
-    specs: Mapping[str, Any], values: Mapping[str, float], overrides: Mapping[str, float]
+    specs: Mapping[str, Any],
+    values: Mapping[str, float],
+    overrides: Mapping[str, ParameterValue],
+    chosen: Mapping[str, str],
 ) -> dict[str, Any]:
-    """Specs with resolved values; an override may leave the range (the file's value is checked)."""
+    """Specs with resolved values; an override may leave the range (the file's value is checked);
+    a categorical parameter's value is its chosen label."""
     resolved = {}
     for name, spec in specs.items():
         entry = dict(spec) if isinstance(spec, dict) else {"value": spec}
-        if name not in overrides or formulas.is_formula(entry.get("value")):
+        if name in chosen:
+            entry["value"] = chosen[name]
+        elif (
+            name not in overrides
+            or formulas.is_formula(entry.get("value"))
+            or isinstance(entry.get("value"), dict)  # a selection
+        ):
             entry["value"] = values[name]
         resolved[name] = entry
     return resolved

@@ -16,13 +16,16 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from detente.errors import FieldError
 from detente.formats.reading import MAX_ISSUE_VALUES
+from detente.scenariofile.choices import choice_table, chosen, is_choice
 from detente.scenariofile.claims import ClaimEntries
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
@@ -70,6 +73,76 @@ class ParameterSpec(Strict):
         if self.distribution == "normal" and self.sd is None:
             raise ValueError("a normal distribution needs `sd`")
         return self
+
+
+class ChoiceSpec(Strict):
+    """A categorical parameter: labels with probabilities, one of them the point estimate.
+
+    Written ``{value: LABEL, choices: {LABEL: probability, ...}}`` or ``choices: [LABEL, ...]``
+    (equal probabilities). ``=NAME`` in a string field, and ``{select: NAME, cases: {LABEL:
+    VALUE, ...}}`` wherever a value goes, use the chosen label.
+    """
+
+    value: Annotated[str, WithJsonSchema({"type": ["string", "number"]})] = Field(
+        description="The label used unless overridden with --set NAME=LABEL."
+    )
+    choices: Annotated[
+        dict[str, float],
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "object", "additionalProperties": {"type": "number", "minimum": 0}},
+                    {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 2},
+                ]
+            }
+        ),
+    ] = Field(
+        description="Labels with their probabilities (>= 0, summing to 1), or a list of labels "
+        "(equal probabilities); sweeps draw a label with its probability."
+    )
+    source: str | None = Field(
+        default=None,
+        description="Where the probabilities come from; modelling choices say 'assumption'.",
+    )
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labels(cls, data: object) -> object:
+        if not isinstance(data, dict) or not is_choice(data):
+            return data
+        try:
+            table = choice_table(data)
+            label = chosen(table, data)
+        except FieldError as error:
+            raise ValueError(error.message) from None
+        return {**data, "value": label, "choices": dict(table)}
+
+
+def parameter_kind(value: Any) -> str:
+    """``Choice`` for a categorical parameter's entry, else ``Number``."""
+    return "Choice" if is_choice(value) or isinstance(value, ChoiceSpec) else "Number"
+
+
+if TYPE_CHECKING:
+    AnyParameterSpec = ParameterSpec | ChoiceSpec
+else:
+    AnyParameterSpec = Annotated[
+        Annotated[ParameterSpec, Tag("Number")] | Annotated[ChoiceSpec, Tag("Choice")],
+        Discriminator(parameter_kind),
+    ]
+    """A parameter entry: a number with its range, or a choice among labels."""
+
+
+class VariantSpec(Strict):
+    """A named counterfactual: parameters set to other values, as ``--set`` would."""
+
+    set: dict[str, float | str] = Field(
+        min_length=1,
+        description="Parameter values {NAME: NUMBER or LABEL}; `detente compare` analyses the "
+        "scenario with each variant's values beside the base case.",
+    )
+    description: str | None = None
 
 
 class IssueSpec(Strict):
@@ -285,7 +358,7 @@ class ScenarioFile(Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    parameters: dict[str, AnyParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
     positions: dict[str, PositionSpec] = Field(default_factory=dict)
@@ -303,6 +376,11 @@ class ScenarioFile(Strict):
         default_factory=dict,
         description="Named statements about the results, e.g. `one_shot.feasible == false` "
         "(see docs/reference/claims.md); `analyze` reports their truth, `sweep` their share.",
+    )
+    variants: dict[str, VariantSpec] = Field(
+        default_factory=dict,
+        description="Counterfactuals {NAME: {set: {PARAMETER: VALUE}, description}} that "
+        "`detente compare` puts beside the base case.",
     )
     sources: dict[str, SourceSpec] = Field(
         default_factory=dict,
@@ -342,12 +420,35 @@ class _FormulaSchema(GenerateJsonSchema):
         return {"anyOf": [super().int_schema(schema), FORMULA_SCHEMA]}
 
 
+SELECT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The value of the case of a categorical parameter's chosen label.",
+    "properties": {
+        "select": {"type": "string", "description": "A categorical parameter."},
+        "cases": {"type": "object", "description": "A value for each of its labels."},
+    },
+    "required": ["select", "cases"],
+    "additionalProperties": False,
+}
+"""``{select: NAME, cases: {LABEL: VALUE, ...}}``: what the loader accepts wherever a value goes."""
+
+LABEL_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": "^=",
+    "description": "=NAME: the chosen label of a categorical parameter.",
+}
+
+_SELECT_REF = {"$ref": "#/$defs/Select"}
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of scenario files as written: numbers may be ``=formula`` strings, and a
-    parameter may be given as a bare number or formula instead of ``{value: …}``.
+    """The JSON Schema of scenario files as written: numbers may be ``=formula`` strings, a
+    parameter may be given as a bare number or formula instead of ``{value: …}``, any value
+    may be a ``{select: NAME, cases: …}`` mapping and a fixed name (``rule: veto``) may be
+    ``=NAME`` of a categorical parameter.
 
     >>> schema = json_schema()
-    >>> schema["$defs"]["PartySpec"]["properties"]["discount"]["anyOf"][1]["pattern"]
+    >>> schema["$defs"]["PartySpec"]["properties"]["discount"]["anyOf"][0]["anyOf"][1]["pattern"]
     '^='
     """
     schema = ScenarioFile.model_json_schema(schema_generator=_FormulaSchema)
@@ -355,4 +456,41 @@ def json_schema() -> dict[str, Any]:
     parameters["additionalProperties"] = {
         "anyOf": [parameters["additionalProperties"], {"type": "number"}, FORMULA_SCHEMA]
     }
+    for name, definition in schema["$defs"].items():
+        if name not in ("ParameterSpec", "ChoiceSpec", "VariantSpec", "SourceSpec"):
+            _selectable(definition)
+    _selectable(
+        {
+            "properties": {
+                k: v
+                for k, v in schema["properties"].items()
+                if k in ("issues", "parties", "positions", "protocol", "items", "trust", "phasing")
+            }
+        }
+    )
+    value = schema["$defs"]["ParameterSpec"]["properties"]["value"]
+    value["anyOf"].append(_SELECT_REF)
+    schema["$defs"]["Select"] = SELECT_SCHEMA
     return schema
+
+
+def _selectable(node: dict[str, Any]) -> None:
+    """Let every value below ``node`` be a selection, and every fixed name ``=NAME``."""
+    for key in ("properties",):
+        for field, value in node.get(key, {}).items():
+            node[key][field] = _with_select(value)
+    for key in ("additionalProperties", "items"):
+        if isinstance(node.get(key), dict):
+            node[key] = _with_select(node[key])
+    for key in ("anyOf", "oneOf", "prefixItems"):
+        for value in node.get(key, ()):
+            if isinstance(value, dict):
+                _selectable(value)
+
+
+def _with_select(value: dict[str, Any]) -> dict[str, Any]:
+    _selectable(value)
+    options = [value, _SELECT_REF]
+    if "enum" in value or "const" in value:
+        options.append(LABEL_SCHEMA)
+    return {"anyOf": options}
