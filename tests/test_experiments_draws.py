@@ -129,10 +129,7 @@ def test_any_chunking_gives_the_same_labels(size: int, lhs: bool) -> None:
     parameters: list[Uncertain | Choice] = [Uncertain("x", 0.0, 1.0), RULE]
     design = Design.of("lhs" if lhs else "random", total, len(parameters))
     whole = draw_values(parameters, 5, Chunk(0, 0, total), design)
-    parts = [
-        draw_values(parameters, 5, chunk, design)
-        for chunk in plan_chunks(total, size)
-    ]
+    parts = [draw_values(parameters, 5, chunk, design) for chunk in plan_chunks(total, size)]
     assert np.concatenate([p["rule"] for p in parts]).tolist() == whole["rule"].tolist()
     assert set(whole["rule"]) <= set(RULE.labels)
 
