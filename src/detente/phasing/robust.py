@@ -272,7 +272,7 @@ class _Search:
         program = _Scenarios(self, branch, excluded)
         found = program.solve()
         if found.x is None:
-            return None, 1
+            return None, 1 + program.screened
         counted = tuple(int(d) for d in program.draws[found.x[program.n :] > 0.5])
         polished = program.polish(counted)
         amounts = found.x[: program.n] if polished is None else polished
@@ -282,10 +282,11 @@ class _Search:
         ).trimmed()
         surplus = float(sum(v for _, v in check(deal, schedule).expected_values))
         gap = found.gap if found.status == "time_limit" else None
+        solved = 2 + program.screened
         design = RobustDesign(
-            schedule, self.stages, counted, (), (), found.status, gap, surplus, 2, len(self.deals)
+            schedule, self.stages, counted, (), (), found.status, gap, surplus, solved, len(self.deals)
         )
-        return design, 2
+        return design, solved
 
 
 def relax(
