@@ -25,7 +25,13 @@ from dataclasses import dataclass
 
 from detente import sizes
 from detente.analysis.calendar import stage_dates, struck
-from detente.analysis.documents import ItemUnits, Json, PathDoc, StageDatesDoc
+from detente.analysis.documents import (
+    ItemUnits,
+    Json,
+    PathDoc,
+    StageDatesDoc,
+    stage_dates_json,
+)
 from detente.analysis.phasing import (
     item_units,
     outcome_packages,
@@ -223,6 +229,7 @@ class RobustDocument:
             "rejected": list(design.rejected),
             "surplus_at_point": design.surplus,
             "programs": design.programs,
+            "stage_dates": None if self.stage_dates is None else stage_dates_json(self.stage_dates),
         }
         return {
             "draws": self.draws,
@@ -235,6 +242,9 @@ class RobustDocument:
             "robust": robust,
             "point_design": self.point_design.json(),
             "positions": {name: standing.json() for name, standing in self.positions.items()},
+            "units": self.units.json(),
+            "binary": list(self.units.binary),
+            "measured": list(self.units.measured),
         }
 
 

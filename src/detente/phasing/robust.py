@@ -284,7 +284,16 @@ class _Search:
         gap = found.gap if found.status == "time_limit" else None
         solved = 2 + program.screened
         design = RobustDesign(
-            schedule, self.stages, counted, (), (), found.status, gap, surplus, solved, len(self.deals)
+            schedule,
+            self.stages,
+            counted,
+            (),
+            (),
+            found.status,
+            gap,
+            surplus,
+            solved,
+            len(self.deals),
         )
         return design, solved
 

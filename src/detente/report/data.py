@@ -3,7 +3,8 @@
 A report is assembled from JSON-like *documents*, the same ones the commands
 print with ``--json``: ``analysis`` (``detente analyze``), ``phase``
 (``detente phase``), ``implementation`` (``detente implement``), ``factions``
-(win-sets across a faction-weight grid), ``sweep`` (``detente summarize``),
+(win-sets across a faction-weight grid), ``robust`` (``detente phase --robust``),
+``sweep`` (``detente summarize``),
 plus two the report computes for itself: ``setting`` (the parties and what is
 traded) and ``space`` (the utility vectors of the outcomes, for the plot).
 Any of them may be absent; a report section shows only when its data is there.
@@ -48,6 +49,7 @@ class ReportData:
     phase: Document | None = None
     implementation: Document | None = None
     factions: Document | None = None
+    robust: Document | None = None
     sweep: Document | None = None
     issues: tuple[IssueFacts, ...] | None = None
 
