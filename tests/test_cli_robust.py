@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import CLI, assert_one_line_error, in_process
 
-FIXTURE = Path(__file__).parent / "fixtures" / "robust" / "two-offers.yaml"
+FIXTURE = Path(__file__).parents[1] / "scenarios" / "theory" / "robust-deal.yaml"
 
 
 def test_robust_json_compares_the_robust_deal_with_the_point_design(detente_cli: CLI) -> None:

@@ -15,7 +15,7 @@ from detente.experiments.scenario_text import ScenarioText
 from detente.phasing.robust import judge
 from detente.phasing.schedule import Schedule
 
-FIXTURE = Path(__file__).parent / "fixtures" / "robust" / "two-offers.yaml"
+FIXTURE = Path(__file__).parents[1] / "scenarios" / "theory" / "robust-deal.yaml"
 
 
 @pytest.fixture(scope="module")
