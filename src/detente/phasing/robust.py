@@ -229,73 +229,58 @@ class _Search:
         self.programs = [Designer(d, time_limit, reasons=False).program(stages) for d in deals]
 
     def run(self, progress: Callable[[int], None] | None) -> RobustDesign:
+        """The best schedule over the branches, every draw it counts checked exactly; a draw
+        the check rejects is excluded and the programs solved again (at most
+        :data:`MAX_RESOLVES` times; beyond, it is no longer counted)."""
         split = np.zeros(len(self.point.compiled.cheating), dtype=np.bool_)
         for program in self.programs:
             split |= program.splits()
             if progress is not None:
                 progress(1)
+        branches = [_Scenarios(self, branch) for branch in self.point.branches_with(split)]
         excluded: set[int] = set()
-        solved, rejected = 0, list[int]()
-        while True:
-            found = [self._branch(branch, excluded) for branch in self.point.branches_with(split)]
-            solved += sum(n for _, n in found)
-            results = [r for r, _ in found if r is not None]
-            chosen = max(results, key=lambda r: (len(r.counted), r.surplus), default=None)
-            if chosen is None:
-                return RobustDesign(
-                    None,
-                    self.stages,
-                    (),
-                    (),
-                    tuple(rejected),
-                    "infeasible",
-                    None,
-                    None,
-                    solved,
-                    len(self.deals),
-                )
+        rejected: list[int] = []
+        for _ in range(MAX_RESOLVES + 1):
+            found = [d for d in (b.best(excluded) for b in branches) if d is not None]
+            if not found:
+                return self._none(branches, rejected)
+            chosen = max(found, key=lambda d: (len(d.counted), d.surplus or 0.0))
             assert chosen.schedule is not None
             satisfied = tuple(
                 d for d, deal in enumerate(self.deals) if judge(deal, chosen.schedule).works
             )
             missed = [d for d in chosen.counted if d not in satisfied]
-            if not missed or len(rejected) >= MAX_RESOLVES * len(self.deals):
-                return replace(
-                    chosen, satisfied=satisfied, rejected=tuple(rejected), programs=solved
-                )
+            if not missed:
+                break
             rejected.extend(missed)
             excluded.update(missed)
+        stopped = any(d.status == "time_limit" for d in found)
+        gaps = [d.gap for d in found if d.gap is not None]
+        return replace(
+            chosen,
+            counted=tuple(d for d in chosen.counted if d in satisfied),
+            satisfied=satisfied,
+            rejected=tuple(rejected),
+            status="time_limit" if stopped else chosen.status,
+            gap=max(gaps, default=None),
+            programs=sum(b.solved for b in branches),
+        )
 
-    def _branch(self, branch: Branch, excluded: set[int]) -> tuple[RobustDesign | None, int]:
-        """The robust schedule within one branch, and how many programs it took: the most
-        draws (``Σ z_d``), then the largest surplus at the point estimate over the draws counted."""
-        program = _Scenarios(self, branch, excluded)
-        found = program.solve()
-        if found.x is None:
-            return None, 1 + program.screened
-        counted = tuple(int(d) for d in program.draws[found.x[program.n :] > 0.5])
-        polished = program.polish(counted)
-        amounts = found.x[: program.n] if polished is None else polished
-        deal = self.point.deal
-        schedule = Schedule.from_array(
-            deal.item_names, _clean(amounts.reshape(self.point.shape), deal)
-        ).trimmed()
-        surplus = float(sum(v for _, v in check(deal, schedule).expected_values))
-        gap = found.gap if found.status == "time_limit" else None
-        solved = 2 + program.screened
-        design = RobustDesign(
-            schedule,
+    def _none(self, branches: Sequence[_Scenarios], rejected: Sequence[int]) -> RobustDesign:
+        """No schedule meets the requirements (the floor or the target) within the bounds."""
+        solved = sum(b.solved for b in branches)
+        return RobustDesign(
+            None,
             self.stages,
-            counted,
             (),
             (),
-            found.status,
-            gap,
-            surplus,
+            tuple(rejected),
+            "infeasible",
+            None,
+            None,
             solved,
             len(self.deals),
         )
-        return design, solved
 
 
 def relax(
@@ -367,7 +352,7 @@ class _Scenarios:
     """The scenario program of one branch: the point deal's bounds for every candidate, each
     draw's rows relaxed by its ``z_d`` (:func:`relax`)."""
 
-    def __init__(self, search: _Search, branch: Branch, excluded: set[int]) -> None:
+    def __init__(self, search: _Search, branch: Branch) -> None:
         point, requirements = search.point, search.requirements
         self.search, self.point, self.branch = search, point, branch
         self.n = point.shape[0] * point.stages
@@ -388,11 +373,9 @@ class _Scenarios:
                 "the most they can be violated, which needs every amount bounded; give it a max"
             )
         self.known = {_key(r, lo, hi) for r, lo, hi in zip(*_rows(self.hard), strict=True)}
-        rows = {
-            d: self._rows(search.programs[d]) for d in range(len(search.deals)) if d not in excluded
-        }
-        self.screened = 0
-        """Programs solved to find the draws no schedule of the branch can meet on their own."""
+        rows = {d: self._rows(search.programs[d]) for d in range(len(search.deals))}
+        self.solved = 0
+        """Programs solved: the draws alone, the scenario programs and their polishing."""
         possible = [d for d in rows if self._alone(rows[d])]
         self.draws = np.array(possible, dtype=np.int64)
         self.exact = [rows[d] for d in possible]
@@ -455,7 +438,7 @@ class _Scenarios:
             self.box,
             hard.integer,
         )
-        self.screened += 1
+        self.solved += 1
         return minimize(program, self.search.time_limit).x is not None
 
     def count_cost(self) -> FloatArray:
@@ -467,8 +450,36 @@ class _Scenarios:
         surplus = self.point.compiled.value_matrix.sum(axis=0)
         return np.concatenate([-surplus, np.zeros(len(self.draws))])
 
-    def solve(self) -> ProgramResult:
-        """The scenario program: the most draws whose rows hold."""
+    def best(self, excluded: set[int]) -> RobustDesign | None:
+        """The branch's robust schedule: the most draws (``Σ z_d``, none of the ``excluded``),
+        then the largest surplus at the point estimate over the draws counted."""
+        found = self.solve(excluded)
+        if found.x is None:
+            return None
+        counted = tuple(int(d) for d in self.draws[found.x[self.n :] > 0.5])
+        polished = self.polish(counted)
+        amounts = found.x[: self.n] if polished is None else polished
+        deal = self.point.deal
+        schedule = Schedule.from_array(
+            deal.item_names, _clean(amounts.reshape(self.point.shape), deal)
+        ).trimmed()
+        surplus = float(sum(v for _, v in check(deal, schedule).expected_values))
+        gap = found.gap if found.status == "time_limit" else None
+        return RobustDesign(
+            schedule,
+            self.point.stages,
+            counted,
+            (),
+            (),
+            found.status,
+            gap,
+            surplus,
+            0,
+            len(self.search.deals),
+        )
+
+    def solve(self, excluded: set[int]) -> ProgramResult:
+        """The scenario program: the most draws whose rows hold (``z_d = 0`` where excluded)."""
         hard, N = self.hard, len(self.draws)
         blocks = [np.hstack([hard.matrix, np.zeros((len(hard.matrix), N))])]
         lows, highs = [hard.row_lower], [hard.row_upper]
@@ -485,9 +496,10 @@ class _Scenarios:
             np.concatenate(lows),
             np.concatenate(highs),
             np.zeros(self.n + N),
-            np.concatenate([self.box, np.ones(N)]),
+            np.concatenate([self.box, [float(d not in excluded) for d in self.draws]]),
             np.concatenate([hard.integer, np.ones(N, dtype=np.bool_)]),
         )
+        self.solved += 1
         return minimize(program, self.search.time_limit)
 
     def polish(self, counted: Sequence[int]) -> FloatArray | None:
@@ -506,8 +518,8 @@ class _Scenarios:
             self.box,
             hard.integer,
         )
-        found = minimize(program, self.search.time_limit)
-        return found.x
+        self.solved += 1
+        return minimize(program, self.search.time_limit).x
 
 
 def _rows(program: Program) -> tuple[FloatArray, FloatArray, FloatArray]:
