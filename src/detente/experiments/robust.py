@@ -49,6 +49,7 @@ from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.summary import share_interval
 from detente.phasing.deal import Deal
 from detente.phasing.designer import Designer, design
+from detente.phasing.plan import Phasing
 from detente.phasing.robust import Requirements, RobustDesign, judge, robust_design
 from detente.phasing.schedule import Schedule
 from detente.scenario import Scenario
@@ -148,7 +149,8 @@ class Record:
     failures: Mapping[str, int]
 
     def json(self, prefix: str = "") -> Json:
-        if not self.total or self.works is None:
+        """``share`` and ``interval`` (Clopper–Pearson), ``prefix``-ed; ``None`` without draws."""
+        if not self.total:
             return {f"{prefix}share": None, f"{prefix}interval": None}
         found = share_interval(self.works, self.total)
         return {
@@ -159,11 +161,12 @@ class Record:
 
 def record(candidate: Candidate, worlds: Sequence[World], advance: Callable[[int], None]) -> Record:
     """Judge ``candidate`` in every world."""
+    if candidate.schedule is None:  # nothing to judge: no share
+        advance(len(worlds))
+        return Record(0, 0, {})
     works, failures = 0, dict[str, int]()
     for world in worlds:
         advance(1)
-        if candidate.schedule is None:
-            continue
         verdict = judge(candidate.deal(world), candidate.schedule)
         if verdict.works:
             works += 1
@@ -258,25 +261,11 @@ def robust_document(
 ) -> RobustDocument:
     """Design the robust schedule on ``draws`` training draws and judge it on as many fresh ones.
 
-    ``stages`` defaults to the scenario's ``phasing.max_stages``; ``target`` (default: the
-    scenario's ``phasing.target``) fixes the measured total, else the robust deal must carry
-    at least the point design's total.
+    ``stages`` defaults to the scenario's ``phasing.max_stages`` (for the robust deal and the
+    point design alike); ``target`` (default: the scenario's ``phasing.target``) fixes the
+    measured total, else the robust deal must carry at least the point design's total.
     """
-    if draws < 1:
-        raise DetenteError(f"--draws must be at least 1, got {draws}")
-    sizes.require("draws", draws, f"--draws {draws:,}", "each draw is one analysis")
-    point = text.build({})
-    plan = point.phasing
-    if plan is None:
-        raise DetenteError(
-            f"{point.path or point.name}: no items: section; phasing needs the items a deal is "
-            "made of (see docs/reference/scenario-files.md)"
-        )
-    if not text.uncertain():
-        raise DetenteError(
-            f"{point.path or point.name}: --robust draws the uncertain parameters, and no "
-            "parameter has a range; give one (e.g. range: [0.8, 0.99])"
-        )
+    point, plan = _checked(text, draws)
     K = plan.max_stages if stages is None else stages
     goal = plan.target if target is None else target
     _require_rows(plan.deal, K, draws, plan.time_limit)
@@ -286,27 +275,20 @@ def robust_document(
     with progress_bar("drawing", 2 * draws, 0, "draws", show) as advance:
         training = sample(text, seed, Chunk(0, 0, draws), advance)
         evaluation = sample(text, seed, Chunk(1, draws, 2 * draws), advance)
-    deals = [w.deal for w in training.worlds]
-    designer = Designer(plan.deal, plan.time_limit, reasons=False)
-    with progress_bar(
-        "building rows", len(deals) * designer.usable(K), 0, "draws", show
-    ) as advance:
+    if not training.worlds:
+        draw, why = training.invalid[0]
+        raise DetenteError(f"every training draw gave an invalid scenario; e.g. draw {draw}: {why}")
+    rows = len(training.worlds) * Designer(plan.deal, plan.time_limit).usable(K)
+    with progress_bar("building rows", rows, 0, "draws", show) as advance:
+        deals = [w.deal for w in training.worlds]
         found = robust_design(plan.deal, deals, K, requirements, plan.time_limit, advance)
     candidates = [
         Candidate("robust", "robust", found.schedule, reason=_why_none(found)),
         Candidate("point_design", "designed", best.schedule, reason=best.reason),
         *_positions(point, point_deal),
     ]
-    judged = len(candidates) * (len(training.worlds) + len(evaluation.worlds))
-    with progress_bar("judging", judged, 0, "draws", show) as advance:
-        standings = [
-            Standing(c, record(c, training.worlds, advance), record(c, evaluation.worlds, advance))
-            for c in candidates
-        ]
-    path, used = None, 0
-    if found.schedule is not None:
-        used = found.schedule.trimmed().stages
-        path = path_document(judge(point_deal, found.schedule).path, point_deal, used)
+    standings = _standings(candidates, training, evaluation, show)
+    used = 0 if found.schedule is None else found.schedule.trimmed().stages
     return RobustDocument(
         draws=draws,
         seed=seed,
@@ -316,12 +298,50 @@ def robust_document(
         robust=standings[0],
         point_design=standings[1],
         positions={s.candidate.name: s for s in standings[2:]},
-        path_at_point=path,
+        path_at_point=_path_at(point_deal, found.schedule),
         training=training,
         evaluation=evaluation,
         units=item_units(plan.deal),
         stage_dates=stage_dates(plan.deal.calendar, used),
     )
+
+
+def _checked(text: ScenarioText, draws: int) -> tuple[Scenario, Phasing]:
+    """The point estimate and its phasing plan, or a one-line error saying what is missing."""
+    if draws < 1:
+        raise DetenteError(f"--draws must be at least 1, got {draws}")
+    sizes.require("draws", draws, f"--draws {draws:,}", "each draw is one analysis")
+    point = text.build({})
+    if point.phasing is None:
+        raise DetenteError(
+            f"{point.path or point.name}: no items: section; phasing needs the items a deal is "
+            "made of (see docs/reference/scenario-files.md)"
+        )
+    if not text.uncertain():
+        raise DetenteError(
+            f"{point.path or point.name}: --robust draws the uncertain parameters, and no "
+            "parameter has a range; give one (e.g. range: [0.8, 0.99])"
+        )
+    return point, point.phasing
+
+
+def _standings(
+    candidates: Sequence[Candidate], training: Sample, evaluation: Sample, show: bool
+) -> list[Standing]:
+    """Every candidate judged in every training and evaluation world."""
+    judged = len(candidates) * (len(training.worlds) + len(evaluation.worlds))
+    with progress_bar("judging", judged, 0, "draws", show) as advance:
+        return [
+            Standing(c, record(c, training.worlds, advance), record(c, evaluation.worlds, advance))
+            for c in candidates
+        ]
+
+
+def _path_at(deal: Deal, schedule: Schedule | None) -> PathDoc | None:
+    """The equilibrium path of the robust schedule at the point estimate."""
+    if schedule is None:
+        return None
+    return path_document(judge(deal, schedule).path, deal, schedule.trimmed().stages)
 
 
 def _requirements(target: float | None, point_total: float | None) -> Requirements:
