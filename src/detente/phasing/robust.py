@@ -194,13 +194,22 @@ def robust_design(
     if not deals:
         raise DetenteError("a robust design needs at least one valid draw")
     base = Designer(point, time_limit, reasons=False)
-    best: RobustDesign | None = None
-    for k in range(1, base.usable(stages) + 1):
-        found = _Search(base, deals, k, requirements, time_limit).run(progress)
-        if best is None or _better(found, best):
-            best = found
-    assert best is not None
-    return best
+    found = [
+        _Search(base, deals, k, requirements, time_limit).run(progress)
+        for k in range(1, base.usable(stages) + 1)
+    ]
+    best = found[0]
+    for design in found[1:]:
+        if _better(design, best):
+            best = design
+    stopped = [d for d in found if d.status == "time_limit"]
+    gaps = [d.gap for d in stopped if d.gap is not None]
+    return replace(
+        best,
+        status="time_limit" if stopped else best.status,
+        gap=max(gaps, default=None),
+        programs=sum(d.programs for d in found),
+    )
 
 
 def _better(found: RobustDesign, best: RobustDesign) -> bool:
