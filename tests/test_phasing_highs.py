@@ -46,6 +46,21 @@ def test_a_linear_program_has_no_gap() -> None:
     assert found.x is not None and float(found.x.sum()) == pytest.approx(3.5)
 
 
+def test_a_thread_that_has_solved_for_longer_than_a_time_limit_still_solves() -> None:
+    """The solver object's run clock counts every run since it was made; a program's time
+    limit counts from its own start (once it counted from the object's, so a long-lived
+    worker that had solved for more than 60 s in all stopped every program at once)."""
+    import detente.phasing.highs as highs_module
+
+    limit = 0.05
+    program = _program([-1, -1], [[1, 2]], [-np.inf], [4], [3, 3], [False, False])
+    minimize(program, 10)
+    while highs_module._local.highs.getRunTime() <= limit:  # this thread's solver, used enough
+        minimize(program, 10)
+    found = minimize(program, limit)
+    assert found.status == "optimal" and found.x is not None
+
+
 def test_infeasible_and_unbounded_are_told_apart() -> None:
     infeasible = minimize(_program([1], [[1]], [2], [3], [1], [False]), 10)
     assert infeasible.status == "infeasible" and infeasible.x is None

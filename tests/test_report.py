@@ -465,6 +465,7 @@ def test_every_registered_producer_runs_on_the_worked_example() -> None:
         "phase",
         "implementation",
         "factions",
+        "robust",
         "whatif",
         "counterfactuals",
     }
@@ -914,3 +915,66 @@ def test_the_report_says_how_often_the_deal_went_on_after_a_withholding() -> Non
     said = " ".join(section.sentences)
     assert "In 40% of all runs the deal went on to the end after a withholding" in said
     assert "withholding inspections in stage 1 (7,989 runs)" in said
+
+
+def robust_document_of(training: float, fresh: float, point_fresh: float) -> dict[str, Any]:
+    """A ``phase --robust --json`` document with the given shares (20 draws each)."""
+
+    def entry(
+        source: str, package: dict[str, float], share_: float, train: float
+    ) -> dict[str, Any]:
+        return {
+            "share": share_,
+            "interval": {"low": share_ / 2, "high": min(1.0, share_ + 0.2)},
+            "training_share": train,
+            "training_interval": {"low": train / 2, "high": min(1.0, train + 0.2)},
+            "source": source,
+            "package": package,
+            "schedule": [package],
+            "stages": 1,
+            "failures": {"its path breaks": 3, "outside the bounds": 5},
+            "reason": None,
+        }
+
+    robust = entry("robust", {"yongbyon": 1.0}, fresh, training)
+    robust.update(path_at_point={"completed": True, "breaks": None}, status="optimal", gap=None)
+    return {
+        "draws": 20,
+        "seed": 3,
+        "requirements": {"target": None, "floor": 1.0},
+        "training": {"valid": 20, "invalid": 0},
+        "evaluation": {"valid": 19, "invalid": 1},
+        "robust": robust,
+        "point_design": entry("designed", {"test_halt": 1.0}, point_fresh, 0.1),
+        "positions": {"nk_hanoi_offer": entry("one_shot", {"yongbyon": 1.0}, 0.05, 0.0)},
+        "units": {"yongbyon": None, "test_halt": None},
+        "binary": ["yongbyon", "test_halt"],
+        "measured": ["yongbyon", "test_halt"],
+    }
+
+
+def test_the_robust_section_compares_shares_computed_from_the_document() -> None:
+    caption = captions({**documents(), "robust": robust_document_of(0.45, 0.4, 0.15)})["robust"]
+    assert caption.startswith(
+        "Chosen to work in as many as possible of 20 draws of the uncertain parameters (seed 3), "
+        "the robust deal (yongbyon, in 1 stage) works in 45% of them and in 40% (95% interval "
+        "20%–60%) of 19 fresh draws."
+    )
+    assert (
+        "works in 15% (95% interval 8%–35%) of the same fresh draws, 25 percentage points less often"
+        in caption
+    )
+    assert (
+        "“nk_hanoi_offer”, exchanged at once, works in 5%, most often outside what the ratifiers allow (5 draws)"
+        in caption
+    )
+    assert caption.endswith("1 draw gave no valid scenario and is left out.")
+    again = captions({**documents(), "robust": robust_document_of(0.45, 0.1, 0.3)})["robust"]
+    assert "20 percentage points more often than the robust deal" in again
+
+
+def test_a_skipped_robust_deal_says_why() -> None:
+    skipped = {"skipped": "no design to match", "draws": 20, "seed": 0}
+    assert captions({**documents(), "robust": skipped})["robust"] == (
+        "No robust deal was computed over 20 draws: no design to match."
+    )

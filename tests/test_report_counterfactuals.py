@@ -33,7 +33,7 @@ def test_the_section_compares_the_variants_and_gives_claims_by_choice(tmp_path: 
     out = tmp_path / "run"
     run_sweep(scenario_sweep(scenario_text, 30, seed=2), RunOptions(out, progress=False))
     summary = summarize(out)
-    data = gather(scenario_text.build({}), sweep=summary, rebuild=scenario_text.build)
+    data = gather(scenario_text.build({}), sweep=summary, text=scenario_text)
     section = next(s for s in build_sections(data) if s.key == "counterfactuals")
     assert section.title == "Structural what-ifs and counterfactuals"
     assert section.sentences[0] == (

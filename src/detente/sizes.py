@@ -78,6 +78,12 @@ LIMITS: dict[str, Limit] = {
             "in every round)",
         ),
         Limit("grid", 1_000, "weights", "weights of `analyze --vary-faction` (its `N`)"),
+        Limit(
+            "robust-rows",
+            20_000,
+            "rows",
+            "rows of `phase --robust`'s mixed-integer program (each draw's rows × `--draws`)",
+        ),
         Limit("real-steps", 10_000, "grid points", "`--real-steps` (per real-valued issue)"),
         Limit("chunks", 100_000, "chunk files", "chunk files of a run (units ÷ `--chunk-size`)"),
         Limit(
@@ -225,7 +231,7 @@ def parse_limits(pairs: Sequence[str]) -> dict[str, int]:
     {'draws': 100000000, 'memory': 8589934592}
     >>> parse_limits(["colours=3"])
     Traceback (most recent call last):
-    detente.errors.DetenteError: --limit colours=3: no such limit; limits: draws, sessions, rounds, stages, steps, grid, real-steps, chunks, memory, workers
+    detente.errors.DetenteError: --limit colours=3: no such limit; limits: draws, sessions, rounds, stages, steps, grid, robust-rows, real-steps, chunks, memory, workers
     """
     values: dict[str, int] = {}
     for pair in pairs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -27,13 +28,24 @@ from detente.analysis.phasing import (
     outcome_packages,
 )
 from detente.analysis.verification import verdict
-from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
+from detente.cli.common import (
+    JsonOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    emit_json,
+    load,
+    warn_out_of_range,
+)
 from detente.cli.text import literal
 from detente.errors import DetenteError, UnknownNameError
+from detente.experiments.robust import RobustDocument, robust_document
+from detente.experiments.scenario_text import ScenarioText
 from detente.phasing.deal import fix_package
 from detente.phasing.designer import OBJECTIVES, Objective, design
 from detente.phasing.plan import Phasing
 from detente.scenario import Scenario
+from detente.scenariofile.loader import parse_overrides
 
 StagesOpt = Annotated[
     int | None, typer.Option("--stages", min=1, help="Number of stages (default: the scenario's).")
@@ -68,6 +80,30 @@ GivenOpt = Annotated[
         "--given",
         help="Analyse the scenario's own phasing.schedule (with --position, the position's "
         "schedule) instead of designing one: where its equilibrium path breaks.",
+    ),
+]
+RobustOpt = Annotated[
+    bool,
+    typer.Option(
+        "--robust",
+        help="Design one package and schedule that works in as many of --draws sampled worlds "
+        "as possible, and compare it on as many fresh draws with the point-estimate design "
+        "and the positions.",
+    ),
+]
+DrawsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--draws", help="With --robust: training draws (the evaluation sample has as many)."
+    ),
+]
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        min=0,
+        help="With --robust: seed of the draws (training: draws 0…N−1 of its stream, "
+        "evaluation: N…2N−1).",
     ),
 ]
 EqualStepsOpt = Annotated[
@@ -120,15 +156,23 @@ def phase(
     max_stages: MaxStagesOpt = None,
     position: PositionOpt = None,
     given: GivenOpt = False,
+    robust: RobustOpt = False,
+    draws: DrawsOpt = None,
+    seed: SeedOpt = 0,
     set_: SetOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Design the best self-enforcing schedule (or the fewest stages) for a scenario's deal,
-    or, with --given, find where a given schedule's equilibrium path breaks."""
+    or, with --given, find where a given schedule's equilibrium path breaks, or, with
+    --robust, the deal that works in the most sampled worlds."""
     if stages is not None and min_stages_:
         raise DetenteError("give either --stages K or --min-stages, not both")
     sizes.require_stages(stages, "--stages")
     sizes.require_stages(max_stages, "--max-stages")
+    if robust or draws is not None:
+        conflicts = bool(given or min_stages_ or position or objective or equal_steps or max_stages)
+        _robust(scenario, set_, robust, draws, seed, stages, target, conflicts, json_)
+        return
     loaded = load(scenario, set_)
     plan = phasing_of(loaded)
     if given:
@@ -364,3 +408,112 @@ def _schedule_table(
         when = (dates[k - 1].span,) if dates else ()
         table.add_row(str(k), *when, literal(_delivered(stage, units)))
     console.print(table)
+
+
+def _robust(
+    path: Path,
+    sets: list[str] | None,
+    robust: bool,
+    draws: int | None,
+    seed: int,
+    stages: int | None,
+    target: float | None,
+    conflicts: bool,
+    json_: bool,
+) -> None:
+    """``phase --robust --draws N``: design on N draws, judge on N fresh ones."""
+    if not robust:
+        raise DetenteError("--draws is for --robust: give --robust --draws N, or drop --draws")
+    if draws is None:
+        raise DetenteError(
+            "--robust needs --draws N: the number of training draws (the evaluation sample "
+            "has as many), e.g. --robust --draws 50"
+        )
+    if draws < 1:
+        raise DetenteError(f"--draws must be at least 1, got {draws}")
+    if conflicts:
+        raise DetenteError(
+            "--robust designs its own package and schedule: it takes --draws, --seed, --stages "
+            "and --target, not --given, --min-stages, --position, --objective, --equal-steps "
+            "or --max-stages"
+        )
+    overrides = parse_overrides(sets or [])
+    text = ScenarioText.read(path, overrides)
+    warn_out_of_range(text.build({}), overrides)
+    document = robust_document(text, draws, seed, stages, target, show=not json_)
+    if json_:
+        emit_json(document.json())
+    else:
+        render_robust(document)
+
+
+def render_robust(document: RobustDocument) -> None:
+    """Print the robust package and schedule as ``phase`` prints a schedule, and the comparison."""
+    data = document.json()
+    robust = data["robust"]
+    units = document.units
+    console.print(
+        literal(
+            f"robust deal over {data['draws']:,} training draws (seed {data['seed']}), "
+            f"at most {data['stages']} stage(s): {_robust_status(robust)}"
+        )
+    )
+    if robust["schedule"]:
+        _schedule_table(robust["schedule"], units, document.stage_dates)
+        at_point = robust["path_at_point"]
+        verdict = "completed" if at_point and at_point["completed"] else "does not complete"
+        console.print(literal(f"at the point estimate its path {verdict}"))
+    table = Table(title="Share of draws in which each deal works (95% interval)")
+    for column in ("deal", "schedule", "training draws", "fresh draws"):
+        table.add_column(column)
+    rows = [("robust", robust), ("point design", data["point_design"])]
+    rows += [(f"position {name}", entry) for name, entry in data["positions"].items()]
+    for name, entry in rows:
+        table.add_row(
+            literal(name),
+            literal(_schedule_source(entry)),
+            _share_cell(entry["training_share"], entry["training_interval"]),
+            _share_cell(entry["share"], entry["interval"]),
+        )
+    console.print(table)
+    for label, sample in (("training", data["training"]), ("evaluation", data["evaluation"])):
+        if sample["invalid"]:
+            first = sample["first_invalid"]
+            console.print(
+                literal(
+                    f"{sample['invalid']:,} {label} draw(s) gave an invalid scenario and are left "
+                    f"out; e.g. draw {first['draw']}: {first['why']}"
+                )
+            )
+
+
+def _robust_status(robust: Mapping[str, Any]) -> str:
+    if robust["schedule"] is None:
+        return robust["reason"] or "no schedule"
+    said = f"works in {robust['counted']:,} draw(s) as the program counts them"
+    if robust["status"] == "time_limit":
+        gap = robust["gap"]
+        said += "; a program stopped at its time limit: the best schedule found" + (
+            "" if gap is None else f", relative gap {gap:.3g}"
+        )
+    if robust["rejected"]:
+        said += f"; {len(robust['rejected'])} draw(s) the program counted failed the exact check"
+    return said
+
+
+def _schedule_source(entry: Mapping[str, Any]) -> str:
+    stages = entry["stages"]
+    source = {
+        "robust": "robust design",
+        "designed": "designed",
+        "given": "its own",
+        "one_shot": "its package at once",
+        "none": "none",
+    }[entry["source"]]
+    return source if stages is None else f"{source}, {stages} stage(s)"
+
+
+def _share_cell(share: float | None, interval: Mapping[str, float] | None) -> str:
+    if share is None or interval is None:
+        return "—"
+    return f"{share:.0%} [{interval['low']:.0%}, {interval['high']:.0%}]"

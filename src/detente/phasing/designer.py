@@ -405,25 +405,34 @@ class _Program:
         least value of the affine stake over the box of amounts).
         """
         if self._branches is None:
-            cheating = self.compiled.cheating
-            if not len(cheating):
-                self._branches = [Branch()]
-                return self._branches
-            upper, low, high = self.upper(), [], []
-            for item in self.deal.items:
-                low.append(item.total[0])
-                high.append(min(item.total[1], item.per_stage * self.stages))
-            split = np.zeros(len(cheating), dtype=np.bool_)
-            for k, i in enumerate(cheating.index):
-                coefficients = self.compiled.stake_matrix[k].copy()
-                coefficients[self.index(int(i), 0) : self.index(int(i), self.stages)] = 0.0
-                falling = coefficients < 0
-                least = self.compiled.stake_offset[k] + np.sum(
-                    coefficients[falling] * upper[falling]
-                )
-                split[k] = least < -FEASIBILITY_TOLERANCE
-            self._branches = cheating.branches(np.array(low), np.array(high), split)
+            self._branches = self.branches_with(self.splits())
         return self._branches
+
+    def branches_with(self, split: NDArray[np.bool_]) -> list[Branch]:
+        """:meth:`branches` with the cheating-prone items that need a split given (a robust
+        program splits an item when any of its draws needs it, :mod:`detente.phasing.robust`)."""
+        cheating = self.compiled.cheating
+        if not len(cheating):
+            return [Branch()]
+        low, high = [], []
+        for item in self.deal.items:
+            low.append(item.total[0])
+            high.append(min(item.total[1], item.per_stage * self.stages))
+        return cheating.branches(np.array(low), np.array(high), split)
+
+    def splits(self) -> NDArray[np.bool_]:
+        """Per cheating-prone item: whether its giver's stake, with the item itself at 0, can
+        fall below 0 within the amounts' bounds (the least value of the affine stake over the
+        box of amounts), so that leaving the item out needs a program of its own."""
+        cheating, upper = self.compiled.cheating, self.upper()
+        split = np.zeros(len(cheating), dtype=np.bool_)
+        for k, i in enumerate(cheating.index):
+            coefficients = self.compiled.stake_matrix[k].copy()
+            coefficients[self.index(int(i), 0) : self.index(int(i), self.stages)] = 0.0
+            falling = coefficients < 0
+            least = self.compiled.stake_offset[k] + np.sum(coefficients[falling] * upper[falling])
+            split[k] = least < -FEASIBILITY_TOLERANCE
+        return split
 
 
 def _best(

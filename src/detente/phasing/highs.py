@@ -9,7 +9,10 @@ slow (``scipy.optimize`` takes half a second to import).
 Each thread keeps one solver object, configured once; every call clears it
 and passes a whole new model, so calls are independent of each other and of
 the thread they run in: the same program gives the same answer wherever and
-whenever it is solved.
+whenever it is solved. The object's run clock is not reset by clearing it (it
+counts every run since the object was made), so each call's time limit is set
+that far past the clock: otherwise, once a thread had solved for longer than a
+time limit in all, every later program would stop at once.
 
 HiGHS's defaults suit large programs on a machine of their own. It runs a
 pool of worker threads that wait busily for work: in every process of a
@@ -98,7 +101,8 @@ def _run(program: Program, time_limit: float, presolve: bool = True) -> ProgramR
     import highspy
 
     highs = _solver()
-    highs.setOptionValue("time_limit", float(time_limit))
+    # HiGHS's run clock counts every run of the object, so the limit is set past what it shows
+    highs.setOptionValue("time_limit", highs.getRunTime() + float(time_limit))
     highs.setOptionValue("presolve", "choose" if presolve else "off")
     matrix, integer = program.matrix, program.integer
     rows, columns = matrix.shape

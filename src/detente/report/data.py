@@ -3,7 +3,8 @@
 A report is assembled from JSON-like *documents*, the same ones the commands
 print with ``--json``: ``analysis`` (``detente analyze``), ``phase``
 (``detente phase``), ``implementation`` (``detente implement``), ``factions``
-(win-sets across a faction-weight grid), ``sweep`` (``detente summarize``),
+(win-sets across a faction-weight grid), ``robust`` (``detente phase --robust``),
+``sweep`` (``detente summarize``),
 ``whatif`` (the tornado, thresholds and a two-way map: :mod:`~detente.report.whatif`),
 ``counterfactuals`` (``detente compare`` of the file's variants and choices:
 :mod:`~detente.report.counterfactuals`),
@@ -53,6 +54,7 @@ class ReportData:
     factions: Document | None = None
     whatif: Document | None = None
     counterfactuals: Document | None = None
+    robust: Document | None = None
     sweep: Document | None = None
     issues: tuple[IssueFacts, ...] | None = None
 

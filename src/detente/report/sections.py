@@ -925,6 +925,164 @@ def _break_shares(run: Document) -> list[tuple[str, float]]:
     return [(k, broken * v / total) for k, v in pairs]
 
 
+# --------------------------------------------------------------------------- robust deals
+
+FAILURES = {
+    "outside the bounds": "outside what the ratifiers allow",
+    "not individually rational": "below a party's no-deal value",
+    "its path breaks": "not carried out to the end",
+    "covert cheating pays": "open to covert cheating",
+}
+"""How the reason a deal fails in a draw reads in a sentence."""
+
+
+def robust_section(data: ReportData) -> Section | None:
+    """A deal for most plausible worlds: the robust deal against the point design and the
+    positions on the table, on fresh draws (``phase --robust``)."""
+    robust = data.robust
+    if robust is None:
+        return None
+    title = "A deal for most plausible worlds"
+    if "skipped" in robust:
+        said = f"No robust deal was computed over {robust['draws']} draws: {robust['skipped']}."
+        return Section("robust", title, (sentence(said),), in_brief=False)
+    entry, point = robust["robust"], robust["point_design"]
+    units = ItemUnits(robust["units"], tuple(robust["binary"]), tuple(robust["measured"]))
+    sentences = [_robust_lead(robust, units), _robust_point_sentence(entry, point, units)]
+    positions = _positions_sentence(robust["positions"])
+    if positions:
+        sentences.append(positions)
+    sentences.extend(_robust_details(robust))
+    rows = [("the robust deal", entry), ("the point-estimate design", point)]
+    rows += [(f"“{name}”", standing) for name, standing in robust["positions"].items()]
+    table = ReportTable(
+        ("deal", "schedule", "training draws", "fresh draws (95% interval)"),
+        tuple(
+            (label, _robust_source(e), _shown(e, "training_"), _shown(e, "")) for label, e in rows
+        ),
+    )
+    tables: list[ReportTable] = [table]
+    if entry.get("schedule"):
+        givers, names = _givers(data), _Names(data)
+        schedule = _cleaned(entry["schedule"])
+        tables.append(_schedule_table(schedule, givers, names, units, entry.get("stage_dates")))
+    return Section("robust", title, tuple(sentences), tuple(tables))
+
+
+def _robust_lead(robust: Document, units: ItemUnits) -> str:
+    entry, draws = robust["robust"], int(robust["draws"])
+    fresh = int((robust.get("evaluation") or {}).get("valid", draws))
+    if not entry.get("schedule"):
+        return sentence(
+            f"Over {plural(draws, 'draw')} of the uncertain parameters (seed {robust['seed']}) "
+            f"no schedule carries the required total: {entry.get('reason') or 'none found'}"
+        )
+    package = _given(entry["package"], units)
+    return sentence(
+        f"Chosen to work in as many as possible of {plural(draws, 'draw')} of the uncertain "
+        f"parameters (seed {robust['seed']}), the robust deal ({package}, in "
+        f"{plural(int(entry['stages']), 'stage')}) works in {share(entry['training_share'])} "
+        f"of them and in {_interval(entry)} of {fresh} fresh draws"
+    )
+
+
+def _interval(entry: Document, prefix: str = "") -> str:
+    """``45% (95% interval 23%–68%)``."""
+    value, interval = entry[f"{prefix}share"], entry[f"{prefix}interval"]
+    if value is None or interval is None:
+        return "none"
+    return f"{share(value)} (95% interval {share(interval['low'])}–{share(interval['high'])})"
+
+
+def _robust_point_sentence(entry: Document, point: Document, units: ItemUnits) -> str:
+    if not point.get("schedule"):
+        return "At the point estimate the designer finds no self-enforcing schedule to compare."
+    package = _given(point["package"], units)
+    difference = (entry["share"] or 0.0) - (point["share"] or 0.0)
+    if abs(difference) < 1e-12:
+        compared = "as often as the robust deal"
+    else:
+        points = number(round(100 * abs(difference), 1))
+        compared = f"{points} percentage points {'less' if difference > 0 else 'more'} often than the robust deal"
+    return sentence(
+        f"The design at the point estimate ({package}, in "
+        f"{plural(int(point['stages']), 'stage')}) works in {_interval(point)} of the same "
+        f"fresh draws, {compared}"
+    )
+
+
+def _positions_sentence(positions: Mapping[str, Document]) -> str:
+    said = []
+    for name, entry in positions.items():
+        if entry["share"] is None or not entry.get("schedule"):
+            continue
+        how = {"given": "on its own schedule", "designed": "on its designed schedule"}.get(
+            str(entry["source"]), "exchanged at once"
+        )
+        said.append(f"“{name}”, {how}, works in {share(entry['share'])}{_main_failure(entry)}")
+    if not said:
+        return ""
+    return sentence(f"Against the positions on the table: {'; '.join(said)}")
+
+
+def _main_failure(entry: Document) -> str:
+    failures = entry.get("failures") or {}
+    if not failures:
+        return ""
+    reason, count = max(failures.items(), key=lambda kv: kv[1])
+    return f", most often {FAILURES.get(reason, reason)} ({plural(int(count), 'draw')})"
+
+
+def _robust_details(robust: Document) -> list[str]:
+    entry, said = robust["robust"], []
+    floor = (robust.get("requirements") or {}).get("floor")
+    if floor is not None:
+        said.append(
+            f"The robust deal must carry a measured total of at least {number(floor)}, the point "
+            "design's (doing nothing would work everywhere)."
+        )
+    at_point = entry.get("path_at_point")
+    if at_point is not None:
+        broken = at_point.get("breaks")
+        said.append(
+            "At the point estimate its equilibrium path completes."
+            if at_point.get("completed")
+            else f"At the point estimate its path breaks in stage {broken['stage']} at {broken['party']}."
+            if broken
+            else "At the point estimate its path does not complete."
+        )
+    if entry.get("status") == "time_limit":
+        said.append(
+            f"A program stopped at its time limit: the best schedule found is shown "
+            f"(relative gap {number(entry.get('gap'))})."
+        )
+    invalid = int((robust.get("training") or {}).get("invalid", 0)) + int(
+        (robust.get("evaluation") or {}).get("invalid", 0)
+    )
+    if invalid:
+        verb = "is" if invalid == 1 else "are"
+        said.append(f"{plural(invalid, 'draw')} gave no valid scenario and {verb} left out.")
+    return said
+
+
+def _robust_source(entry: Document) -> str:
+    stages = entry.get("stages")
+    source = {
+        "robust": "robust design",
+        "designed": "designed",
+        "given": "its own",
+        "one_shot": "at once",
+    }.get(str(entry.get("source")), "none")
+    return source if stages is None else f"{source}, {plural(int(stages), 'stage')}"
+
+
+def _shown(entry: Document, prefix: str) -> str:
+    value, interval = entry.get(f"{prefix}share"), entry.get(f"{prefix}interval")
+    if value is None or interval is None:
+        return "—"
+    return f"{share(value)} ({share(interval['low'])}–{share(interval['high'])})"
+
+
 # --------------------------------------------------------------------------- stakeholders
 
 
@@ -1358,6 +1516,7 @@ REPORT_SECTIONS: list[SectionBuilder] = [
     schedule_section,
     trust_section,
     implementation_section,
+    robust_section,
     stakeholders_section,
     claims_section,
     whatif_section,
