@@ -91,7 +91,8 @@ class Evaluations:
     """Analyses of one scenario file at parameter values, each point analysed once.
 
     ``workers`` > 1 analyses batches of points (grids, tornado ends) in that many
-    local processes (joblib's loky); bisection steps run one after another.
+    local processes (:class:`~detente.experiments.executors.LocalWorkers`, the sweeps'
+    loky pool); bisection steps run one after another.
     """
 
     text: ScenarioText
@@ -144,12 +145,11 @@ class Evaluations:
         started = time.perf_counter()
         planned = len(self.cache) + len(missing)
         if self.workers > 1 and len(missing) > 1:
-            from joblib import Parallel, delayed
+            from detente.experiments.executors import LocalWorkers
 
-            limits = sizes.scenario_limits()
-            run = Parallel(n_jobs=self.workers, backend="loky", return_as="generator")
-            done = run(delayed(analysed)(self.text, dict(k), limits) for k in missing)
-            for k, results in zip(missing, done, strict=True):
+            shared = (self.text, sizes.scenario_limits())
+            pool = LocalWorkers(self.workers)
+            for k, results in pool.map_unordered(_analysed_at, shared, missing):
                 self.cache[k] = results
                 self.progress(len(self.cache), planned)
         else:
@@ -157,6 +157,15 @@ class Evaluations:
                 self.cache[k] = analysed(self.text, dict(k))
                 self.progress(len(self.cache), planned)
         self.seconds += time.perf_counter() - started
+
+
+def _analysed_at(
+    shared: tuple[ScenarioText, tuple[tuple[str, int], ...]], key: tuple[tuple[str, Setting], ...]
+) -> tuple[tuple[tuple[str, Setting], ...], Results | None]:
+    """A worker's task: the analysis at the values ``key`` sets, with the key (results arrive
+    in any order)."""
+    text, limits = shared
+    return key, analysed(text, dict(key), limits)
 
 
 # --------------------------------------------------------------------------- targets
