@@ -199,8 +199,15 @@ class Standing:
 
 
 def _package(schedule: Schedule) -> dict[str, float]:
-    """The schedule's totals, leaving out items it does not deliver."""
-    return {name: total for name, total in schedule.totals().items() if abs(total) > 1e-9}
+    """The schedule's totals, leaving out items it does not deliver, rounded to 12 decimals
+    (summing a solver's stage amounts can overshoot a whole item by an ulp: 1.0000000000000004).
+
+    >>> from detente.phasing.schedule import Schedule
+    >>> _package(Schedule.from_stages(("a", "b"), [{"a": 0.7}, {"a": 0.2}, {"a": 0.1}]))
+    {'a': 1.0}
+    """
+    totals = schedule.totals().items()
+    return {name: round(total, 12) for name, total in totals if abs(total) > 1e-9}
 
 
 @dataclass(frozen=True, slots=True)
