@@ -84,3 +84,21 @@ def test_a_branch_whose_relaxation_costs_more_is_not_solved() -> None:
     found = solve_branches([first, second], cost, 60.0)
     assert found[1] == ProgramResult("infeasible")
     assert float(cost @ found[0].x) == -2.0
+
+
+def test_an_earlier_branch_that_cannot_win_is_not_solved_either() -> None:
+    """The better branch second: its cost -2 rules out the first, whose relaxation reaches -1."""
+    cost = np.array([-1.0, -1.0])
+    better = Program(
+        cost,
+        np.array([[1.0, 1.0]]),
+        np.array([0.0]),
+        np.array([2.0]),
+        np.zeros(2),
+        np.full(2, 2.0),
+        np.array([True, True]),
+    )
+    worse = replace(better, col_upper=np.array([1.0, 0.0]))
+    found = solve_branches([worse, better], cost, 60.0)
+    assert found[0] == ProgramResult("infeasible")
+    assert _best(found, cost)[0] == "optimal" and float(cost @ found[1].x) == -2.0

@@ -424,9 +424,10 @@ class _Program:
 
 
 BOUND_MARGIN = 1e-6
-"""How far (relative to the cost's size) a branch's relaxation must lie above the best cost
-found before the branch is left unsolved (:func:`solve_branches`): well above the solver's
-tolerances, so only branches that clearly cannot win are left out."""
+"""How far (relative to the sizes of the cost and of the best cost found) a branch's relaxation
+must lie above the best cost found before the branch is left unsolved (:func:`solve_branches`):
+ten times :func:`_best`'s tolerance and far above the solver's, so only branches that clearly
+cannot win are left out."""
 
 
 def solve_branches(
@@ -434,31 +435,41 @@ def solve_branches(
 ) -> list[ProgramResult]:
     """Each branch's result, as :func:`_best` reads them, without solving branches that cannot win.
 
-    A later branch wins only with a cost below the best so far (:func:`_best`); its
-    linear relaxation bounds its cost from below, so once an earlier branch is solved to
-    optimality, a branch whose relaxation costs clearly more (:data:`BOUND_MARGIN`) is
-    not solved: it is recorded as infeasible, which :func:`_best` passes over as it would
-    the losing branch (a relaxation is a few hundred microseconds; a mixed-integer
-    program of a few dozen binary amounts, milliseconds). What :func:`_best` returns is
-    the same; only a branch that would have stopped at the time limit without winning
-    no longer says so.
+    A branch's linear relaxation (a few hundred microseconds) bounds its cost from below;
+    a mixed-integer program of a few dozen binary amounts takes milliseconds. So the
+    relaxations are solved first, then the branches in order of their bounds, the least
+    first; a branch whose bound lies clearly above the least cost already found
+    (:data:`BOUND_MARGIN`) is not solved but recorded as infeasible. :func:`_best` passes
+    over it as it would over the losing branch it is: the far costlier branch never
+    decides which of the near-least branches wins (ties: the first), so what :func:`_best`
+    returns is the same. Only a branch that would have stopped at the time limit without
+    winning no longer says so; once a branch stops (or is unbounded), every other is solved.
     """
-    found: list[ProgramResult] = []
+    if len(programs) < 2 or not any(p.integer.any() for p in programs):
+        return [minimize(program, time_limit) for program in programs]
+    bounds = [_relaxation(program, cost, time_limit) for program in programs]
+    found: dict[int, ProgramResult] = {}
     least, stopped = math.inf, False
-    margin = BOUND_MARGIN * (1.0 + float(np.abs(cost).sum()))
-    for program in programs:
-        if not stopped and least < math.inf and program.integer.any():
-            relaxed = minimize(replace(program, integer=np.zeros_like(program.integer)), time_limit)
-            bound = None if relaxed.status != "optimal" or relaxed.x is None else cost @ relaxed.x
-            if bound is not None and float(bound) > least + margin:
-                found.append(ProgramResult("infeasible"))
-                continue
-        result = minimize(program, time_limit)
-        found.append(result)
+    size = 1.0 + float(np.abs(cost).sum())
+    for j in sorted(range(len(programs)), key=lambda k: bounds[k]):
+        margin = BOUND_MARGIN * (size + abs(least))
+        if not stopped and least < math.inf and bounds[j] > least + margin:
+            found[j] = ProgramResult("infeasible")
+            continue
+        found[j] = result = minimize(programs[j], time_limit)
         stopped = stopped or result.status in ("time_limit", "unbounded")
         if result.x is not None:
             least = min(least, float(cost @ result.x))
-    return found
+    return [found[j] for j in range(len(programs))]
+
+
+def _relaxation(program: Program, cost: FloatArray, time_limit: float) -> float:
+    """The least cost of the program's linear relaxation; ``-inf`` when it has none to give
+    (infeasible, unbounded or stopped: the branch is then solved)."""
+    relaxed = minimize(replace(program, integer=np.zeros_like(program.integer)), time_limit)
+    if relaxed.status != "optimal" or relaxed.x is None:
+        return -math.inf
+    return float(cost @ relaxed.x)
 
 
 def _best(
