@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.experiments import discovery
+from detente.experiments import by_choice, discovery
 from detente.experiments.discovery import Interval, Labels, Settings, describe, discover, statistics
 
 
@@ -192,3 +193,19 @@ def test_every_bound_excludes_a_draw_inside_the_boxs_other_restrictions() -> Non
                 if not math.isinf(bound.high):
                     assert (values > bound.high).any(), (seed, box.statement())
             active &= ~box.contains(draws)
+
+
+def test_labels_are_told_from_numbers_as_the_summary_tells_them() -> None:
+    # One test of "categorical" (by_choice.is_categorical, Arrow's string type): numbers held
+    # in an object array are numbers, bounded by an interval, not 500 labels.
+    draws = uniform(500, "x", seed=5)
+    holds = draws["x"] < 0.4
+    (box,) = discover({"x": draws["x"].astype(object)}, holds)
+    assert box.restrictions == (("x", Interval(high=0.4)),)
+    table = pa.table({"parameter.x": draws["x"], "parameter.m": ["a", "b"] * 250})
+    inputs = {
+        n.removeprefix("parameter."): table.column(n).to_numpy(False) for n in table.column_names
+    }
+    assert (
+        by_choice.categorical_arrays(inputs) == set(by_choice.categorical_columns(table)) == {"m"}
+    )

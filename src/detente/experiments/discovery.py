@@ -64,6 +64,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.experiments.by_choice import categorical_arrays
+
 Inputs = Mapping[str, NDArray[Any]]
 """The parameters' values, one array per parameter (float, or labels as an object array)."""
 Mask = NDArray[np.bool_]
@@ -202,6 +204,8 @@ class _Draws:
         self.holds = holds
         self.total = holds.size
         self.holding = int(holds.sum())
+        self.categorical = categorical_arrays(inputs)
+        """The parameters whose values are labels."""
 
     def step(self, inside: Mask, restricted: int) -> Step:
         """A box's coverage, density and mass (``inside``: the draws in it)."""
@@ -292,10 +296,6 @@ def _inside(inputs: Inputs, box: Restrictions, active: Mask) -> Mask:
     return inside
 
 
-def _categorical(values: NDArray[Any]) -> bool:
-    return values.dtype.kind in "OUS"
-
-
 # --------------------------------------------------------------------------- peeling
 
 
@@ -309,7 +309,7 @@ def _peeling(draws: _Draws, active: Mask, settings: Settings) -> Iterator[Restri
         yield box
         size = int(inside.sum())
         best: tuple[float, int, Restrictions, Mask] | None = None
-        for candidate in _peels(draws.inputs, box, inside, settings.alpha):
+        for candidate in _peels(draws, box, inside, settings.alpha):
             kept = inside & candidate[1].contains(draws.inputs[candidate[0]])
             count = int(kept.sum())
             if count < least or count == size:
@@ -341,15 +341,15 @@ def _gain(density: float, peeled: float, removed: float) -> float:
 
 
 def _peels(
-    inputs: Inputs, box: Restrictions, inside: Mask, alpha: float
+    draws: _Draws, box: Restrictions, inside: Mask, alpha: float
 ) -> Iterator[tuple[str, Restriction]]:
     """Every peel of the box: each numeric side cut by ``alpha`` of its draws, each label removed."""
-    for name, column in inputs.items():
+    for name, column in draws.inputs.items():
         values = column[inside]
         if values.size == 0:
             continue
         current = box.get(name)
-        if _categorical(column):
+        if name in draws.categorical:
             present = sorted({str(v) for v in values})
             for label in present if len(present) > 1 else ():
                 yield name, Labels(tuple(p for p in present if p != label))
