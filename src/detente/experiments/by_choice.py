@@ -16,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from detente.experiments.table import claim_holds
+
 
 def is_categorical(kind: pa.DataType) -> bool:
     """Whether a column of type ``kind`` holds labels (a categorical parameter): the one test
@@ -82,10 +84,7 @@ def by_choice(
     valid draws of ``table``, each share with its ``interval`` (``declared``: labels in the
     file's order, drawn or not).
     """
-    holds = {
-        claim: np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
-        for claim in claims
-    }
+    holds = {claim: claim_holds(table, claim) for claim in claims}
     result: dict[str, dict[str, dict[str, object]]] = {}
     for name in categorical_columns(table):
         drawn = np.asarray(table.column(f"parameter.{name}").to_pylist(), dtype=object)
