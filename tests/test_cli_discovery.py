@@ -193,3 +193,25 @@ def test_the_how_to_shows_what_the_command_prints(
     given = summary["given"]
     assert f"Given parameters.x < 0.3 ({given['draws']} draws)" in page
     assert f"{100 * given['claims']['box']['share']:.1f}%" in page
+
+
+def test_an_irrelevant_choice_does_not_hide_the_box(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The §8 file with a label that does not matter, drawn 70/30 (about 2 s): scored by
+    # density alone, a peel removing label b won, the box fell under the least coverage and
+    # discovery printed "no box of parameter values holds it more often than the whole range".
+    text = DISCOVERY.read_text(encoding="utf-8")
+    choice = '  mode: {value: a, choices: {a: 0.7, b: 0.3}, source: "assumption: test"}\n'
+    marker = "issues:\n"
+    scenario = tmp_path / "discovery-with-mode.yaml"
+    scenario.write_text(text.replace(marker, choice + marker, 1), encoding="utf-8")
+    out = tmp_path / "run"
+    swept = in_process(capsys, "sweep", scenario, "--draws", "500", "--seed", "3", "--out", out)
+    assert swept.returncode == 0, swept.stderr
+    done = in_process(capsys, "summarize", out, "--json", "--discover")
+    found = json.loads(done.stdout)["discovery"]["box"]
+    assert "reason" not in found
+    box = found["boxes"][0]
+    assert set(box["restrictions"]) == {"x", "y"}
+    assert box["coverage"] > 0.9 and box["density"] > 0.9

@@ -10,10 +10,23 @@ listed with ``draws: 0`` and null shares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
+
+from detente.experiments.table import claim_holds
+
+
+def is_categorical(kind: pa.DataType) -> bool:
+    """Whether a column of type ``kind`` holds labels (a categorical parameter): the one test
+    of it, for tables (:func:`categorical_columns`) and arrays (:func:`categorical_arrays`).
+
+    >>> is_categorical(pa.string()), is_categorical(pa.float64())
+    (True, False)
+    """
+    return bool(pa.types.is_string(kind))
 
 
 def categorical_columns(table: pa.Table) -> list[str]:
@@ -21,8 +34,19 @@ def categorical_columns(table: pa.Table) -> list[str]:
     return [
         name.removeprefix("parameter.")
         for name, kind in zip(table.column_names, table.schema.types, strict=True)
-        if name.startswith("parameter.") and pa.types.is_string(kind)
+        if name.startswith("parameter.") and is_categorical(kind)
     ]
+
+
+def categorical_arrays(arrays: Mapping[str, NDArray[Any]]) -> frozenset[str]:
+    """The names of the arrays of labels (those Arrow reads as strings; see :func:`is_categorical`).
+
+    >>> sorted(categorical_arrays({"x": np.zeros(2), "m": np.array(["a", None], dtype=object)}))
+    ['m']
+    """
+    return frozenset(
+        name for name, values in arrays.items() if is_categorical(pa.array(values).type)
+    )
 
 
 def declared_labels(parameters: object) -> dict[str, list[str]]:
@@ -60,10 +84,7 @@ def by_choice(
     valid draws of ``table``, each share with its ``interval`` (``declared``: labels in the
     file's order, drawn or not).
     """
-    holds = {
-        claim: np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
-        for claim in claims
-    }
+    holds = {claim: claim_holds(table, claim) for claim in claims}
     result: dict[str, dict[str, dict[str, object]]] = {}
     for name in categorical_columns(table):
         drawn = np.asarray(table.column(f"parameter.{name}").to_pylist(), dtype=object)

@@ -22,7 +22,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -34,6 +33,7 @@ from detente.experiments.runner import RunOptions, chosen_seed, worker_count
 from detente.experiments.store import Manifest, ResultStore, chunk_name
 from detente.experiments.summary import claim_interval
 from detente.experiments.sweep import Sweep, run_sweep
+from detente.experiments.table import claim_holds, valid_rows
 
 MIN_DRAWS_PER_REPLICATE = 8
 """A ``sobol`` precision run makes at least this many points per replicate (128 draws with 16)."""
@@ -196,12 +196,12 @@ def claim_intervals(
         for i in sorted(manifest.done)
     ]
     table = pa.concat_tables(tables)
-    valid = ~np.asarray(table.column("invalid").is_valid().to_numpy(zero_copy_only=False))
+    valid = valid_rows(table)
     draws = table.column("draw").to_numpy()[valid]
     arguments = manifest.arguments
     replicates = int(str(arguments["replicates"])) if arguments.get("design") == "sobol" else None
     intervals = {}
     for name in names:
-        holds = np.asarray(table.column(name).fill_null(False).to_numpy(), dtype=bool)[valid]
-        intervals[name.removeprefix("claim.")] = claim_interval(holds, draws, replicates)
+        claim = name.removeprefix("claim.")
+        intervals[claim] = claim_interval(claim_holds(table, claim)[valid], draws, replicates)
     return intervals, int(valid.sum())

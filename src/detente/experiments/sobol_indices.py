@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from detente.errors import DetenteError
 from detente.experiments.designs import unit_problem
 from detente.experiments.store import Manifest
+from detente.experiments.table import valid_rows
 
 BOOTSTRAP_SPAWN_KEY = 2**32 - 4
 """Spawn key of the bootstrap's generator (never a draw's index)."""
@@ -92,9 +93,7 @@ def whole_blocks(table: pa.Table, block: int, base: int) -> tuple[pa.Table, int]
     """
     table = table.sort_by("draw")
     draws = table.column("draw").to_numpy()
-    valid = np.ones(draws.size, dtype=bool)
-    if "invalid" in table.column_names:
-        valid = ~np.asarray(table.column("invalid").is_valid().to_numpy(zero_copy_only=False))
+    valid = valid_rows(table)
     good = np.zeros(base, dtype=np.int64)
     np.add.at(good, draws // block, valid.astype(np.int64))
     whole = good == block

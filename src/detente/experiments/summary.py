@@ -47,6 +47,7 @@ from detente.experiments.by_choice import categorical_columns, declared_labels, 
 from detente.experiments.conditions import condition
 from detente.experiments.contents import contents
 from detente.experiments.store import Manifest, Notify, ResultStore, chunk_name
+from detente.experiments.table import claim_holds, valid_rows
 
 CONFIDENCE = 0.95
 
@@ -137,7 +138,7 @@ def summarize_sweep(
     draws = table.column("draw").to_numpy()
     replicates = int(str(manifest.arguments["replicates"])) if _sobol(manifest) else None
     for claim in claim_names:
-        holds = _holds(table, claim)
+        holds = claim_holds(table, claim)
         by_parameter = {
             p: _labelled(holds, v) if p in categorical else sensitivity(holds, v)
             for p, v in values.items()
@@ -263,10 +264,6 @@ def _chosen(asked: Sequence[str] | None, claims: list[str]) -> list[str]:
     return [name for name in claims if name in asked]
 
 
-def _holds(table: pa.Table, claim: str) -> NDArray[np.bool_]:
-    return np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
-
-
 def discover_claims(table: pa.Table, claims: Sequence[str], boxes: int) -> dict[str, object]:
     """``{claim: discovery summary}`` (:func:`detente.experiments.discovery.describe`).
 
@@ -279,7 +276,9 @@ def discover_claims(table: pa.Table, claims: Sequence[str], boxes: int) -> dict[
         if name.startswith("parameter.")
     }
     settings = discovery.Settings(boxes=boxes)
-    return {claim: discovery.describe(_holds(table, claim), inputs, settings) for claim in claims}
+    return {
+        claim: discovery.describe(claim_holds(table, claim), inputs, settings) for claim in claims
+    }
 
 
 def given(table: pa.Table, expression: str, claims: Sequence[str]) -> dict[str, object]:
@@ -295,7 +294,7 @@ def given(table: pa.Table, expression: str, claims: Sequence[str]) -> dict[str, 
         )
     shares = {}
     for claim in claims:
-        holds = _holds(table, claim)[meets]
+        holds = claim_holds(table, claim)[meets]
         shares[claim] = {**share_interval(int(holds.sum()), holds.size), "holds": int(holds.sum())}
     return {"expr": expression, "draws": int(meets.sum()), "claims": shares}
 
@@ -314,8 +313,7 @@ def _valid_draws(table: pa.Table) -> tuple[pa.Table, int]:
     """The rows of draws whose scenario was valid, and how many were not."""
     if "invalid" not in table.column_names:
         return table, 0
-    flagged = table.column("invalid").is_valid()
-    valid = table.filter(pc.invert(flagged))
+    valid = table.filter(pa.array(valid_rows(table)))
     if valid.num_rows == 0:
         raise DetenteError(
             f"every one of the {table.num_rows:,} draws summarized is invalid (see their "
@@ -421,7 +419,7 @@ def invalid_draws(directory: str | os.PathLike[str]) -> list[tuple[int, str]]:
     for index in sorted(manifest.done):
         path = store.directory / chunk_name(index)
         table = pq.read_table(path, columns=["draw", "invalid"])
-        flagged = table.filter(table.column("invalid").is_valid())
+        flagged = table.filter(pa.array(~valid_rows(table)))
         found.extend(
             zip(
                 flagged.column("draw").to_pylist(),

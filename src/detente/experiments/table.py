@@ -20,7 +20,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from detente.claims import Value
 
@@ -267,3 +269,27 @@ _GROUPS = ("parameter.", "result.", "claim.")
 def _group_order(name: str) -> tuple[int, str]:
     group = next((i for i, prefix in enumerate(_GROUPS) if name.startswith(prefix)), len(_GROUPS))
     return group, name
+
+
+def claim_holds(table: pa.Table, claim: str) -> NDArray[np.bool_]:
+    """Whether ``claim`` holds on each row (its column ``claim.CLAIM``); a null (the claim
+    could not be judged on that draw) counts as not holding.
+
+    >>> claim_holds(pa.table({"claim.c": [True, None, False]}), "c").tolist()
+    [True, False, False]
+    """
+    return np.asarray(table.column(f"claim.{claim}").fill_null(False).to_numpy(), dtype=bool)
+
+
+def valid_rows(table: pa.Table) -> NDArray[np.bool_]:
+    """Which rows' scenario was valid: those with a null ``invalid`` (every row, without that
+    column).
+
+    >>> valid_rows(pa.table({"draw": [0, 1, 2], "invalid": [None, "no deal", None]})).tolist()
+    [True, False, True]
+    >>> valid_rows(pa.table({"draw": [0, 1]})).tolist()
+    [True, True]
+    """
+    if "invalid" not in table.column_names:
+        return np.ones(table.num_rows, dtype=bool)
+    return ~np.asarray(table.column("invalid").is_valid().to_numpy(zero_copy_only=False))
