@@ -122,7 +122,7 @@ def test_hanoi_has_the_section_with_the_numbers_the_threshold_command_prints(
     monkeypatch.setattr(
         th,
         "swung_parameters",
-        lambda records, fixed=(): [r for r in swung(records, fixed) if r.name in chosen],
+        lambda text: [r for r in swung(text) if r.name in chosen],
     )
     monkeypatch.setattr(whatif, "WORKERS", 1)
     document, section = section_of(SCENARIOS / "hanoi-2019.yaml")
