@@ -131,3 +131,20 @@ def test_summarize_prints_the_claims_given_each_choice(
     none = summary["by_choice"]["rule"]["none"]
     assert f"rule = none ({none['draws']} draws)" in text.stdout
     assert none["claims"]["vetoed"]["share"] == 0.0
+
+
+def test_compare_warns_of_each_variant_value_outside_its_range(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "choosing.yaml"
+    path.write_text(CHOOSING.replace("free: {set: {rule: none}", "free: {set: {rule: none, x: -1}"))
+    done = in_process(capsys, "compare", path, "--variant", "wide=x=2", "--set", "x=3", "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "warning: --set x=3 is outside the declared range [0, 1] of parameter x; using it anyway",
+        "warning: variant free: x=-1 is outside the declared range [0, 1] of parameter x; "
+        "using it anyway",
+        "warning: variant wide: x=2 is outside the declared range [0, 1] of parameter x; "
+        "using it anyway",
+    ]
+    assert [v["sets"]["x"] for v in json.loads(done.stdout)["variants"]] == [-1, 2]

@@ -84,7 +84,9 @@ def test_an_unknown_claim_or_condition_is_one_line_naming_what_there_is(
     never = in_process(capsys, "summarize", box_sweep, "--given", "parameters.x > 1")
     assert_one_line_error(never, "no draw of the 2,000 summarized meets it")
     alone = in_process(capsys, "summarize", box_sweep, "--claim", "box")
-    assert_one_line_error(alone, "--claim", "--discover or --given")
+    assert_one_line_error(alone, "--claim", "--discover, --given or --sensitivity")
+    boxes = in_process(capsys, "summarize", box_sweep, "--boxes", "2")
+    assert_one_line_error(boxes, "--boxes 2 sets how many boxes --discover finds; add --discover")
     kinds = in_process(capsys, "summarize", box_sweep, "--given", "box > 1")
     assert_one_line_error(kinds, "cannot compare a boolean with a number")
 

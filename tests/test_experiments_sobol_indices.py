@@ -14,7 +14,7 @@ from detente.claims import Claim, Value
 from detente.errors import DetenteError
 from detente.experiments import RunOptions, Sweep, Uncertain, run_sweep, summarize
 from detente.experiments.sobol_indices import whole_blocks
-from detente.experiments.store import chunk_name
+from detente.experiments.store import chunk_name, file_digest
 from detente.experiments.summary import Questions
 from detente.scenario import Scenario
 from tests.conftest import CLI
@@ -163,3 +163,59 @@ def test_the_report_shows_each_claims_indices_from_a_saltelli_sweep_directory(
     assert [row[:2] for row in section.tables[0].rows] == [("box", "x"), ("box", "y")]
     plain = ReportData.from_documents("Box", {"sweep": {**read_sweep(out), "sensitivity": {}}})
     assert all(s.key != "sensitivity" for s in build_sections(plain))
+
+
+@pytest.fixture
+def flat_ends(tmp_path: Path) -> Path:
+    """A Saltelli sweep whose claim holds only in the rows that take x from B (row 1 of each
+    block of 4): constant over the A and B rows, which SALib warns of."""
+    out = tmp_path / "run"
+    run_sweep(box_sweep(64), RunOptions(out, progress=False, chunk_size=256))
+    path = out / chunk_name(0)
+    table = pq.read_table(path)
+    holds = [draw % 4 == 1 for draw in table.column("draw").to_pylist()]
+    index = table.column_names.index("claim.box")
+    pq.write_table(table.set_column(index, "claim.box", pa.array(holds)), path)
+    manifest = json.loads((out / "_manifest.json").read_text())  # (the chunk as if run so)
+    manifest["chunks"]["0"].update(size=path.stat().st_size, sha256=file_digest(path))
+    (out / "_manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+SALIB_NOTE = (
+    "Sobol' indices of claim box: SALib warns: Constant values encountered, indicating model "
+    "evaluations (or subset of evaluations) produced identical values."
+)
+
+
+def test_what_salib_warns_of_is_one_note_per_output_and_not_printed(
+    flat_ends: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    notes: list[str] = []
+    summary = summarize(flat_ends, Questions(sensitivity=True), notify=notes.append)
+    assert "box" in summary["sensitivity"]  # type: ignore[operator]
+    assert [n for n in notes if "SALib" in n] == [SALIB_NOTE]
+    assert not [w for w in recwarn if "Constant values" in str(w.message)]
+
+
+def test_claim_restricts_the_indices_to_those_claims_and_no_field(flat_ends: Path) -> None:
+    every = summarize(flat_ends, Questions(sensitivity=True))
+    assert set(every["sensitivity"]) == {"box", "x", "y", "product", "above"}  # type: ignore[arg-type]
+    one = summarize(flat_ends, Questions(claims=("box",), sensitivity=True))
+    assert set(one["sensitivity"]) == {"box"}  # type: ignore[arg-type]
+    with pytest.raises(DetenteError, match=r"--claim bx: no such claim in this sweep"):
+        summarize(flat_ends, Questions(claims=("bx",), sensitivity=True))
+
+
+def test_summarize_claim_sensitivity_and_the_reports_notes_on_stderr(
+    flat_ends: Path, detente_cli: CLI
+) -> None:
+    done = detente_cli("summarize", flat_ends, "--claim", "box", "--sensitivity", "--json")
+    assert done.returncode == 0, done.stderr
+    assert list(json.loads(done.stdout)["sensitivity"]) == ["box"]
+    assert done.stderr.splitlines() == [f"note: {SALIB_NOTE}"]
+    from detente.report.data import read_sweep
+
+    notes: list[str] = []
+    read_sweep(flat_ends, notify=notes.append)
+    assert SALIB_NOTE in notes

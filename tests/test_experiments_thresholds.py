@@ -214,3 +214,51 @@ def test_values_that_make_no_valid_scenario_count_as_not_holding(tmp_path: Path)
     invalid = [dict(key)["m"] for key, results in evaluations.cache.items() if results is None]
     assert evaluations.invalid == len(invalid) >= 8  # the grid's 4.5, 5, ..., 8 at least
     assert all(m > 4 for m in invalid)
+
+
+def with_a_choice(tmp_path: Path) -> Path:
+    """The break-even file with a categorical ``rule``: under ``big`` A values BigDeal at 30,
+    so Nash picks BigDeal (270 > 20) and neither claim keeps its point-estimate truth."""
+    path = tmp_path / "break-even-choice.yaml"
+    text = BREAK_EVEN.read_text().replace(
+        "  fixed: {value: 1,",
+        '  rule: {value: usual, choices: {usual: 0.6, big: 0.4}, source: "test: a choice"}\n'
+        "  fixed: {value: 1,",
+    )
+    path.write_text(
+        text.replace(
+            "BigDeal: =k*fixed}", "BigDeal: {select: rule, cases: {usual: =k*fixed, big: 30}}}"
+        )
+    )
+    return path
+
+
+def test_the_tornado_swings_a_categorical_parameter_to_each_label(tmp_path: Path) -> None:
+    text = ScenarioText.read(with_a_choice(tmp_path))
+    point = analyze(text.build({}))
+    fields = [th.field_target("agreement.utilities[0]", point)]
+    claims = [th.ClaimTarget(c) for c in text.claims]
+    document = th.tornado(th.Evaluations(text), claims, fields)
+    rows = {r["name"]: r for r in document["parameters"]}
+    assert set(rows) == {d.name for d in text.uncertain()} == {"m", "k", "rule"}
+    rule = rows["rule"]
+    assert "low" not in rule and "high" not in rule and rule["point"] == "usual"
+    for label in ("usual", "big"):
+        direct = analyze(text.build({"rule": label}))
+        for c in text.claims:
+            assert rule["labels"][label]["claims"][c.name] is c.holds(direct)
+        assert (
+            rule["labels"][label]["fields"]["agreement.utilities[0]"]
+            == (direct["agreement"]["utilities"][0])
+        )
+    assert rule["labels"]["big"]["claims"] == {"nash_medium": False, "nash_big": True}
+    assert rule["claims"] == {"nash_medium": {"point": True}, "nash_big": {"point": False}}
+    assert rule["flips"] == ["nash_medium", "nash_big"]
+    assert rule["fields"]["agreement.utilities[0]"] == {"point": 4.0, "swing": 26.0}
+    # ranked with the others: rule and k flip both claims, rule's utility swing (26) is larger
+    assert [r["name"] for r in document["parameters"]] == ["rule", "k", "m"]
+
+
+def test_a_parameter_fixed_by_set_is_not_swung(tmp_path: Path) -> None:
+    text = ScenarioText.read(with_a_choice(tmp_path), {"rule": "big"})
+    assert [r.name for r in th.swung_parameters(text)] == ["m", "k"]

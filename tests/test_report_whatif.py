@@ -122,7 +122,7 @@ def test_hanoi_has_the_section_with_the_numbers_the_threshold_command_prints(
     monkeypatch.setattr(
         th,
         "swung_parameters",
-        lambda records, fixed=(): [r for r in swung(records, fixed) if r.name in chosen],
+        lambda text: [r for r in swung(text) if r.name in chosen],
     )
     monkeypatch.setattr(whatif, "WORKERS", 1)
     document, section = section_of(SCENARIOS / "hanoi-2019.yaml")
@@ -147,3 +147,35 @@ def test_hanoi_has_the_section_with_the_numbers_the_threshold_command_prints(
     [expected] = command["crossings"]
     assert abs(expected["value"] - crossing["value"]) <= covert["tolerance"]
     assert Report.build(ReportData.from_documents("Hanoi", {"whatif": document})).sections
+
+
+def test_the_section_says_which_labels_of_a_categorical_parameter_a_claim_holds_with(
+    tmp_path: Path,
+) -> None:
+    from tests.test_experiments_thresholds import with_a_choice
+
+    document, section = section_of(with_a_choice(tmp_path))
+    assert document["choices"] == [
+        {
+            "claim": "nash_medium",
+            "parameter": "rule",
+            "at": "usual",
+            "holds": {"usual": True, "big": False},
+        },
+        {
+            "claim": "nash_big",
+            "parameter": "rule",
+            "at": "usual",
+            "holds": {"usual": False, "big": True},
+        },
+    ]
+    assert all(t["parameter"] != "rule" for t in document["thresholds"])
+    caption = section.caption
+    assert (
+        "“nash_medium” holds with rule = usual and not with big (point estimate usual; test)"
+        in caption
+    )
+    assert "“nash_big” holds with rule = big and not with usual" in caption
+    assert "(the categorical one to each of its labels)" in caption
+    for spec in section.figures:
+        assert render_png(spec)[:4] == b"\x89PNG"

@@ -98,8 +98,11 @@ def warn_out_of_range(scenario: Scenario, overrides: Mapping[str, ParameterValue
         say(f"warning: {message}")
 
 
-def out_of_range(scenario: Scenario, overrides: Mapping[str, ParameterValue]) -> list[str]:
-    """What :func:`warn_out_of_range` says, one sentence per value outside its range."""
+def out_of_range(
+    scenario: Scenario, overrides: Mapping[str, ParameterValue], given: str = "--set "
+) -> list[str]:
+    """What :func:`warn_out_of_range` says, one sentence per value outside its range (``given``
+    says where the value comes from: ``--set ``, or ``variant NAME: ``)."""
     found = []
     for name, value in overrides.items():
         record = scenario.parameter_records.get(name)
@@ -108,7 +111,7 @@ def out_of_range(scenario: Scenario, overrides: Mapping[str, ParameterValue]) ->
         low, high = record.range
         if not low <= value <= high:
             found.append(
-                f"--set {name}={value:g} is outside the declared range [{low:g}, {high:g}] "
+                f"{given}{name}={value:g} is outside the declared range [{low:g}, {high:g}] "
                 f"of parameter {name}; using it anyway"
             )
     return found

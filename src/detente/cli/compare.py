@@ -8,7 +8,16 @@ import typer
 from rich.table import Table
 
 from detente import sizes
-from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, warn_out_of_range
+from detente.cli.common import (
+    JsonOpt,
+    ScenarioArg,
+    SetOpt,
+    console,
+    emit_json,
+    out_of_range,
+    say,
+    warn_out_of_range,
+)
 from detente.cli.text import literal
 from detente.experiments.compare import compare as compare_cases
 from detente.experiments.compare import comparison_rows, parse_variant, sets_text
@@ -39,8 +48,12 @@ def compare(
     text = ScenarioText.read(scenario, sets)  # the file read once, and checked
     loaded = text.build({})
     warn_out_of_range(loaded, sets)
+    variants = [*loaded.variants.values(), *given]
+    for case in variants:  # (values outside their range are allowed, as with --set, but said)
+        for message in out_of_range(loaded, dict(case.sets), f"variant {case.name}: "):
+            say(f"warning: {message}")
     sizes.require_scenario(loaded)
-    document = compare_cases(text.build, sets, [*loaded.variants.values(), *given])
+    document = compare_cases(text.build, sets, variants)
     if json_:
         emit_json(document)
     else:

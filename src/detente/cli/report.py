@@ -16,6 +16,7 @@ from detente.cli.common import (
     SetOpt,
     console,
     load,
+    say,
     warn_out_of_range,
 )
 from detente.cli.text import literal
@@ -75,7 +76,7 @@ def report(
         check_target(path, chosen)
     loaded, text = load_with_text(scenario, set_)
     identity = None if text is None else text.identity()
-    summary = None if sweep is None else read_sweep(sweep)
+    summary = None if sweep is None else read_sweep(sweep, notify=_note)
     if summary is not None and sweep is not None:
         check_sweep_scenario(sweep, summary, identity, scenario)
         check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
@@ -172,3 +173,8 @@ def choose_format(given: str | None, output: Path | None) -> Format:
     if given not in FORMATS:
         raise DetenteError(f"--format {given!r}: valid formats are {', '.join(FORMATS)}")
     return given
+
+
+def _note(message: str) -> None:
+    """A note on stderr, one line, as ``summarize`` prints them."""
+    say(f"note: {message}")

@@ -27,12 +27,19 @@ ClaimOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--claim",
-        help="Only this claim, for --discover and --given (repeatable).",
+        help="Only this claim, for --discover, --given and --sensitivity (repeatable; "
+        "--sensitivity then gives no result field's indices).",
         show_default=False,
     ),
 ]
 BoxesOpt = Annotated[
-    int, typer.Option("--boxes", min=1, help="Most boxes --discover finds per claim.")
+    int | None,
+    typer.Option(
+        "--boxes",
+        min=1,
+        help=f"Most boxes --discover finds per claim (default {BOXES}).",
+        show_default=False,
+    ),
 ]
 GivenOpt = Annotated[
     str | None,
@@ -50,21 +57,27 @@ def summarize(
     json_: JsonOpt = False,
     discover: DiscoverOpt = False,
     claim: ClaimOpt = None,
-    boxes: BoxesOpt = BOXES,
+    boxes: BoxesOpt = None,
     given: GivenOpt = None,
     sensitivity: Annotated[
         bool,
         typer.Option(
             "--sensitivity",
             help="First- and total-order Sobol' indices of every claim and numeric result "
-            "field, with 95% intervals (a sweep made with --design saltelli).",
+            "field, with 95% intervals (a sweep made with --design saltelli); with --claim, "
+            "of those claims only (and no result field).",
         ),
     ] = False,
 ) -> None:
     """Summarize a results directory: each claim's share with a 95% interval, and its drivers."""
-    if claim and not discover and given is None:
-        raise DetenteError("--claim selects the claims of --discover or --given; add one of them")
-    questions = Questions(discover, tuple(claim) if claim else None, boxes, given, sensitivity)
+    if claim and not discover and given is None and not sensitivity:
+        raise DetenteError(
+            "--claim selects the claims of --discover, --given or --sensitivity; add one of them"
+        )
+    if boxes is not None and not discover:
+        raise DetenteError(f"--boxes {boxes} sets how many boxes --discover finds; add --discover")
+    chosen = tuple(claim) if claim else None
+    questions = Questions(discover, chosen, BOXES if boxes is None else boxes, given, sensitivity)
     summary = summarize_results(directory, questions, notify=_note)
     if json_:
         emit_json(summary)

@@ -144,7 +144,8 @@ def tornado(
     workers: WorkersOpt = 1,
     json_: JsonOpt = False,
 ) -> None:
-    """Each ranged parameter at the low and high ends of its range, the others at the point estimate."""
+    """Each drawn parameter at the ends of its range (a categorical one at each label), the others
+    at the point estimate."""
     evaluations, text = _evaluations(scenario, set_, workers)
     example = _point_results(evaluations, text)
     claims = (
@@ -154,9 +155,9 @@ def tornado(
     )
     names = field if field else th.default_fields(example)
     targets = [th.field_target(name, example) for name in names]
-    if not th.swung_parameters(evaluations.records, evaluations.fixed):
+    if not th.swung_parameters(text):
         raise DetenteError(
-            f"{text.file}: no parameter has a range to swing (give one, e.g. "
+            f"{text.file}: no parameter has a range or choices to swing (give one, e.g. "
             "parameters: {delta: {value: 0.9, range: [0.8, 0.99]}}; --set fixes a parameter)"
         )
     with _progress(evaluations, not json_):
@@ -346,14 +347,19 @@ def _print_tornado(document: Mapping[str, Any]) -> None:
     flipping = [r for r in rows if r["flips"]]
     console.print(
         literal(
-            f"{len(rows)} parameters swung to the ends of their ranges; "
-            f"{len(flipping)} flip at least one claim"
+            f"{len(rows)} parameters swung to the ends of their ranges (a categorical one to "
+            f"each label); {len(flipping)} flip at least one claim"
         ),
         soft_wrap=True,
     )
     for row in flipping:
         parts = []
         for claim in row["flips"]:
+            point = row["claims"][claim]["point"]
+            if "labels" in row:
+                changed = [k for k, v in row["labels"].items() if v["claims"][claim] != point]
+                parts.append(f"{claim} ({' and '.join(changed)})")
+                continue
             v = row["claims"][claim]
             ends = [e for e in ("low", "high") if v[e] != v["point"]]
             parts.append(f"{claim} ({' and '.join(f'{e} {_g(row[e])}' for e in ends)})")
@@ -367,6 +373,12 @@ def _print_tornado(document: Mapping[str, Any]) -> None:
             console.print("  no parameter moves it at the ends of its range")
         for r in moving:
             f = r["fields"][name]
+            if "labels" in r:
+                shown = "  ".join(
+                    f"{k} {_shown(v['fields'][name], False)}" for k, v in r["labels"].items()
+                )
+                console.print(literal(f"  {r['name']:<14} {shown}  swing {_g(f['swing'])}"))
+                continue
             console.print(
                 literal(
                     f"  {r['name']:<14} low {_shown(f['low'], False):>8}  "

@@ -17,11 +17,15 @@ sample); an invalid draw leaves its block unusable, so each block with an
 invalid row (or a row not yet computed) is dropped whole, and the indices use
 the ``N`` blocks left. A field that is null in some kept row (a solution that
 does not always exist) has no value to decompose there: it is skipped, and
-said so.
+said so. What SALib warns of while estimating an output's indices (say,
+constant values in a resample) is kept per output (``Indices.warnings``), for
+the caller to say in one line, instead of printed.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,10 +53,16 @@ class Indices:
     base_samples: int
     dropped: int
     skipped: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+    """``{output: what SALib warned of while estimating its indices}`` (distinct messages)."""
 
 
-def sobol_indices(manifest: Manifest, table: pa.Table) -> Indices:
+def sobol_indices(
+    manifest: Manifest, table: pa.Table, claims: Collection[str] | None = None
+) -> Indices:
     """The Sobol' indices of a Saltelli sweep's claims and numeric result fields.
+
+    With ``claims``, of those claims only (and of no result field).
 
     Raises:
         DetenteError: the sweep is not a Saltelli design, or no whole block is left.
@@ -72,13 +82,18 @@ def sobol_indices(manifest: Manifest, table: pa.Table) -> Indices:
             f"Sobol' indices need at least 2 whole base samples of {block} valid draws; "
             f"{kept.num_rows // block} left after dropping {dropped} with an invalid draw"
         )
-    outputs, kinds, skipped = _outputs(kept)
+    outputs, kinds, skipped = _outputs(kept, claims)
     rng = np.random.default_rng(
         np.random.SeedSequence(int(str(arguments["seed"])), spawn_key=(BOOTSTRAP_SPAWN_KEY,))
     )
     names = [p.removeprefix("parameter.") for p in parameters]
-    indices = {name: _analyze(y, names, rng) for name, y in outputs.items()}
-    return Indices(indices, kinds, kept.num_rows // block, dropped, skipped)
+    indices: dict[str, dict[str, dict[str, float]]] = {}
+    warned: dict[str, str] = {}
+    for name, y in outputs.items():
+        indices[name], said = _analyze(y, names, rng)
+        if said:
+            warned[name] = "; ".join(said)
+    return Indices(indices, kinds, kept.num_rows // block, dropped, skipped, warned)
 
 
 def whole_blocks(table: pa.Table, block: int, base: int) -> tuple[pa.Table, int]:
@@ -102,9 +117,10 @@ def whole_blocks(table: pa.Table, block: int, base: int) -> tuple[pa.Table, int]
 
 
 def _outputs(
-    table: pa.Table,
+    table: pa.Table, chosen: Collection[str] | None = None
 ) -> tuple[dict[str, NDArray[np.float64]], dict[str, str], dict[str, str]]:
-    """Each claim's indicator and each varying numeric result field, with their kinds and skips."""
+    """Each claim's indicator and each varying numeric result field, with their kinds and skips
+    (with ``chosen``: those claims' indicators only)."""
     outputs: dict[str, NDArray[np.float64]] = {}
     kinds: dict[str, str] = {}
     skipped: dict[str, str] = {}
@@ -113,7 +129,9 @@ def _outputs(
     for column in claims_first:
         if column.name.startswith("claim."):
             name, kind = column.name.removeprefix("claim."), "claim"
-        elif column.name.startswith("result.") and _numeric(column.type):
+            if chosen is not None and name not in chosen:
+                continue
+        elif chosen is None and column.name.startswith("result.") and _numeric(column.type):
             name, kind = column.name.removeprefix("result."), "field"
             name = column.name if name in claims else name  # a field named like a claim
         else:
@@ -137,26 +155,30 @@ def _numeric(kind: pa.DataType) -> bool:
 
 def _analyze(
     y: NDArray[np.float64], names: list[str], rng: np.random.Generator
-) -> dict[str, dict[str, float]]:
-    """``{param: {S1, S1_conf, ST, ST_conf}}`` for output ``y``, largest ``ST`` first.
+) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """``{param: {S1, S1_conf, ST, ST_conf}}`` for output ``y``, largest ``ST`` first, and the
+    distinct messages SALib warned of (caught, not printed), each on one line.
 
     An output that never varies (a claim that always holds) has every index 0.
     """
     if not np.ptp(y) > 0:
         zero = {"S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0}
-        return {name: dict(zero) for name in names}
+        return {name: dict(zero) for name in names}, []
     from SALib.analyze import sobol
 
-    found = sobol.analyze(
-        unit_problem(len(names)),
-        y,
-        calc_second_order=False,
-        num_resamples=RESAMPLES,
-        conf_level=CONFIDENCE,
-        seed=rng,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = sobol.analyze(
+            unit_problem(len(names)),
+            y,
+            calc_second_order=False,
+            num_resamples=RESAMPLES,
+            conf_level=CONFIDENCE,
+            seed=rng,
+        )
+    said = list(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
     entries = {
         name: {key: float(found[key][j]) for key in ("S1", "S1_conf", "ST", "ST_conf")}
         for j, name in enumerate(names)
     }
-    return dict(sorted(entries.items(), key=lambda item: -item[1]["ST"]))
+    return dict(sorted(entries.items(), key=lambda item: -item[1]["ST"])), said

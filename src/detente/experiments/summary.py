@@ -94,7 +94,8 @@ class Questions:
     ``discover``: describe where each claim holds (PRIM boxes, at most ``boxes``
     per claim); ``claims``: only these claims (``None``: every one); ``given``:
     a condition under which to give every claim's share; ``sensitivity``: the
-    Sobol' indices of a Saltelli sweep.
+    Sobol' indices of a Saltelli sweep (with ``claims``, of those claims only, and of
+    no result field).
     """
 
     discover: bool = False
@@ -122,7 +123,9 @@ def summarize_sweep(
     parameters swept, ``by_choice`` holds the claims conditional on each label.
     """
     questions = questions or Questions()
-    indices = _sensitivity(manifest, table, notify) if questions.sensitivity else None
+    indices = (
+        _sensitivity(manifest, table, notify, questions.claims) if questions.sensitivity else None
+    )
     table, invalid = _valid_draws(table)
     names = table.column_names
     parameters = [n.removeprefix("parameter.") for n in names if n.startswith("parameter.")]
@@ -223,11 +226,16 @@ def claim_interval(
     }
 
 
-def _sensitivity(manifest: Manifest, table: pa.Table, notify: Notify | None) -> dict[str, object]:
-    """The ``sensitivity`` key, saying through ``notify`` what the indices leave out."""
+def _sensitivity(
+    manifest: Manifest, table: pa.Table, notify: Notify | None, asked: Sequence[str] | None
+) -> dict[str, object]:
+    """The ``sensitivity`` key (of the ``asked`` claims only, when some are), saying through
+    ``notify`` what the indices leave out and what SALib warned of (one line per output)."""
     from detente.experiments import sobol_indices
 
-    found = sobol_indices.sobol_indices(manifest, table)
+    claims = [n.removeprefix("claim.") for n in table.column_names if n.startswith("claim.")]
+    chosen = None if asked is None else _chosen(asked, claims)
+    found = sobol_indices.sobol_indices(manifest, table, chosen)
     if notify is not None:
         if found.dropped:
             notify(
@@ -237,6 +245,8 @@ def _sensitivity(manifest: Manifest, table: pa.Table, notify: Notify | None) -> 
             )
         for name, why in found.skipped.items():
             notify(f"no Sobol' indices for result field {name}: {why}")
+        for name, said in found.warnings.items():
+            notify(f"Sobol' indices of {found.kinds[name]} {name}: SALib warns: {said}")
     return dict(found.indices)
 
 

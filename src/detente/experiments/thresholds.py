@@ -16,8 +16,9 @@ is analysed once and shared by every claim and field asked about):
   counts as not holding, as in sweeps.
 - *two-way map* (:func:`two_way`): the claim's truth (or a field's value) on a
   grid over two parameters.
-- *tornado* (:func:`tornado`): each ranged parameter at the low and the high
-  end of its range, the others at the point estimate.
+- *tornado* (:func:`tornado`): each parameter a sweep draws at the low and the
+  high end of its range (a categorical one at each of its labels), the others at
+  the point estimate.
 
 A result field (:class:`FieldTarget`, any dotted ``analyze --json`` path) is
 bisected like a claim where its values are whole numbers, booleans, text or
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -578,25 +579,31 @@ def swing(values: Sequence[Value]) -> float | None:
     return max(numbers) - min(numbers) if len(numbers) >= 2 else None
 
 
-def swung_parameters(
-    records: Mapping[str, ParameterRecord], fixed: Collection[str] = ()
-) -> list[ParameterRecord]:
-    """The parameters a tornado swings: every one with a range, in file order, except those
-    ``fixed`` by ``--set`` (as in a sweep, which does not draw them)."""
-    return [r for r in records.values() if _span(r) is not None and r.name not in fixed]
+def swung_parameters(text: ScenarioText) -> list[ParameterRecord]:
+    """The parameters a tornado swings: those a sweep draws (:meth:`ScenarioText.uncertain`:
+    every one with a range or choices, in file order, except those ``--set`` fixes)."""
+    records = text.build({}).parameter_records
+    return [records[drawn.name] for drawn in text.uncertain()]
 
 
 def tornado(
     evaluations: Evaluations, claims: Sequence[ClaimTarget], fields: Sequence[FieldTarget]
 ) -> dict[str, Any]:
-    """Each ranged parameter at the ends of its range, the others at the point estimate.
+    """Each drawn parameter swung, the others at the point estimate: a numeric one to the ends
+    of its range, a categorical one to each of its labels.
 
-    Returns ``{"parameters": [{"name", "low", "high", "point", "claims": {C: {"low",
-    "point", "high"}}, "fields": {F: {"low", "point", "high", "swing"}}, "flips": [C...]}]}``,
-    the parameters that flip the most claims first, then by the first field's swing.
+    Returns ``{"parameters": [ROW...], "claims": [C...], "fields": [F...]}``. A numeric
+    parameter's row is ``{"name", "low", "high", "point", "claims": {C: {"low", "point",
+    "high"}}, "fields": {F: {"low", "point", "high", "swing"}}, "flips": [C...]}``; a
+    categorical one's has ``"labels": {LABEL: {"claims": {C: value}, "fields": {F: value}}}``
+    (every label, in declared order) instead of ``low``/``high``, its ``point`` is the point
+    estimate's label, ``claims[C]`` and ``fields[F]`` hold only ``point`` (and ``swing``, the
+    spread over the point and every label). ``flips`` are the claims that differ from the
+    point estimate at some end or label. Rows are ranked together: the parameters that flip
+    the most claims first, then by the first field's swing.
     """
-    swung = swung_parameters(evaluations.records, evaluations.fixed)
-    ends = [{r.name: end} for r in swung for end in cast(tuple[float, float], r.range)]
+    swung = swung_parameters(evaluations.text)
+    ends = [{r.name: end} for r in swung for end in _swung_to(r)]
     evaluations.prefetch([{}, *ends])
     point = evaluations.at({})
     rows = [_tornado_row(evaluations, record, point, claims, fields) for record in swung]
@@ -607,6 +614,11 @@ def tornado(
         "claims": [c.name for c in claims],
         "fields": [f.name for f in fields],
     }
+
+
+def _swung_to(record: ParameterRecord) -> tuple[Setting, ...]:
+    """Where a tornado puts a parameter: each label of a categorical one, else its range's ends."""
+    return labels_of(record) or cast(tuple[float, float], record.range)
 
 
 def _swing_of(row: Mapping[str, Any], name: str | None) -> float:
@@ -621,6 +633,9 @@ def _tornado_row(
     claims: Sequence[ClaimTarget],
     fields: Sequence[FieldTarget],
 ) -> dict[str, Any]:
+    labels = labels_of(record)
+    if labels:
+        return _categorical_row(evaluations, record.name, labels, point, claims, fields)
     low, high = cast(tuple[float, float], record.range)
     ends = {"low": evaluations.at({record.name: low}), "high": evaluations.at({record.name: high})}
     at = {"low": ends["low"], "point": point, "high": ends["high"]}
@@ -637,6 +652,44 @@ def _tornado_row(
         "low": low,
         "high": high,
         "point": evaluations.point[record.name],
+        "claims": claim_values,
+        "fields": field_values,
+        "flips": flips,
+    }
+
+
+def _categorical_row(
+    evaluations: Evaluations,
+    name: str,
+    labels: Sequence[str],
+    point: Results | None,
+    claims: Sequence[ClaimTarget],
+    fields: Sequence[FieldTarget],
+) -> dict[str, Any]:
+    """A categorical parameter's tornado row: the targets at each label (see :func:`tornado`)."""
+    at = {label: evaluations.at({name: label}) for label in labels}
+    by_label = {
+        label: {
+            "claims": {c.name: c.of(results) for c in claims},
+            "fields": {f.name: f.of(results) for f in fields},
+        }
+        for label, results in at.items()
+    }
+    claim_values = {c.name: {"point": c.of(point)} for c in claims}
+    field_values: dict[str, dict[str, Any]] = {}
+    for f in fields:
+        value = f.of(point)
+        spread = [value, *(row["fields"][f.name] for row in by_label.values())]
+        field_values[f.name] = {"point": value, "swing": swing(spread)}
+    flips = [
+        c.name
+        for c in claims
+        if any(row["claims"][c.name] != claim_values[c.name]["point"] for row in by_label.values())
+    ]
+    return {
+        "name": name,
+        "point": evaluations.point[name],
+        "labels": by_label,
         "claims": claim_values,
         "fields": field_values,
         "flips": flips,

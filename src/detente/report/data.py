@@ -22,7 +22,7 @@ The documents are produced from a scenario by :mod:`detente.report.producers`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -87,22 +87,26 @@ def document_names() -> tuple[str, ...]:
     )
 
 
-def summary_from_directory(directory: Path) -> Document:
+def summary_from_directory(
+    directory: Path, notify: Callable[[str], None] | None = None
+) -> Document:
     """The summary of a sweep's output directory, as ``detente summarize DIR --json --discover``
     prints it (where each claim holds is a section of the report).
 
-    A Saltelli sweep's summary carries its Sobol' indices (``summarize --sensitivity``).
+    A Saltelli sweep's summary carries its Sobol' indices (``summarize --sensitivity``);
+    ``notify`` is told what they leave out, as ``summarize`` says it (one line each).
     """
     from detente.experiments.store import ResultStore
     from detente.experiments.summary import Questions, summarize
 
     manifest = ResultStore(directory).existing()
     saltelli = manifest is not None and manifest.arguments.get("design") == "saltelli"
-    return summarize(directory, Questions(discover=True, sensitivity=saltelli))
+    return summarize(directory, Questions(discover=True, sensitivity=saltelli), notify=notify)
 
 
-def read_sweep(path: Path) -> Document:
-    """A sweep summary: a ``summarize --json`` file, or a sweep's output directory.
+def read_sweep(path: Path, notify: Callable[[str], None] | None = None) -> Document:
+    """A sweep summary: a ``summarize --json`` file, or a sweep's output directory (``notify``
+    is told the notes of its summary: :func:`summary_from_directory`).
 
     Raises:
         DetenteError: the path is missing or holds no summary with ``draws`` and ``claims``.
@@ -110,7 +114,7 @@ def read_sweep(path: Path) -> Document:
     path = Path(path)
     if not path.exists():
         raise DetenteError(f"--sweep {path}: no such file or directory")
-    summary = summary_from_directory(path) if path.is_dir() else _read_json(path)
+    summary = summary_from_directory(path, notify) if path.is_dir() else _read_json(path)
     if not isinstance(summary.get("draws"), int) or not isinstance(summary.get("claims"), dict):
         raise DetenteError(
             f"--sweep {path}: not a sweep summary (expected the keys 'draws' and 'claims' "

@@ -3,14 +3,17 @@
 The producer (:func:`whatif_document`) analyses the scenario file at the point
 estimate (with the report's ``--set`` values) and:
 
-1. swings every ranged parameter to the low and high end of its range, the
-   others at the point estimate (:func:`~detente.experiments.thresholds.tornado`);
+1. swings every parameter a sweep draws to the low and high end of its range
+   (a categorical one to each of its labels), the others at the point estimate
+   (:func:`~detente.experiments.thresholds.tornado`);
 2. for every claim a parameter flips at an end of its range, bisects that
    parameter's thresholds, starting from the brackets the tornado already
    evaluated (low, point estimate, high) to :data:`TOLERANCE` of the range
    (only those pairs: not every claim × parameter). A pair of crossings inside
    one of those brackets (the claim flipping and flipping back) is not seen;
-   ``detente threshold`` searches a finer grid;
+   ``detente threshold`` searches a finer grid. A categorical parameter has no
+   threshold: the claims it flips are listed with their truth at each label
+   (:func:`flip_choices`);
 3. maps the first claim (in file order) that at least two parameters flip over
    the two that flip it on the largest share of their ranges
    (:data:`MAP_GRID` × :data:`MAP_GRID` points).
@@ -61,10 +64,9 @@ def whatif_document(scenario: Scenario, text: ScenarioText) -> Document | None:
     """The tornado, the thresholds of every flip it shows, and a two-way map (see the module).
 
     ``text`` is ``scenario``'s file with the same ``--set`` values; ``None`` when
-    the scenario declares no claim or no parameter with a range.
+    the scenario declares no claim or no parameter with a range or choices.
     """
-    fixed = {name for name, _ in text.sets}
-    if not scenario.claims or not th.swung_parameters(scenario.parameter_records, fixed):
+    if not scenario.claims or not th.swung_parameters(text):
         return None
     evaluations = th.Evaluations(text)
     started = time.perf_counter()
@@ -80,6 +82,7 @@ def whatif_document(scenario: Scenario, text: ScenarioText) -> Document | None:
     return {
         "tornado": tornado,
         "thresholds": thresholds,
+        "choices": flip_choices(tornado),
         "map": _map(evaluations, claims, thresholds),
         "tolerance": TOLERANCE,
         "evaluations": evaluations.count,
@@ -100,7 +103,7 @@ def flip_thresholds(
     claims = {c.name: c for c in _claims(evaluations)}
     searches: list[tuple[Mapping[str, Any], th.OneWay, th.Search]] = []
     for row in tornado["parameters"]:
-        if not row["flips"]:
+        if not row["flips"] or "labels" in row:
             continue
         low, high = row["low"], row["high"]
         grid = tuple(sorted(_inside(low, high, row["point"])))
@@ -134,6 +137,32 @@ def flip_thresholds(
             )
     order = {c: i for i, c in enumerate(claims)}
     return sorted(thresholds, key=lambda t: order[t["claim"]])
+
+
+def flip_choices(tornado: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """For each categorical parameter and each claim it flips: the claim's truth at each label.
+
+    Returns ``[{"claim", "parameter", "at" (the point estimate's label), "holds": {LABEL:
+    bool}}]`` in the tornado's claim order (a claim's ``null`` counts as not holding).
+
+    >>> flip_choices({"claims": ["c"], "parameters": [{"name": "rule", "point": "veto",
+    ...     "flips": ["c"], "labels": {"veto": {"claims": {"c": True}},
+    ...                                "none": {"claims": {"c": None}}}}]})
+    [{'claim': 'c', 'parameter': 'rule', 'at': 'veto', 'holds': {'veto': True, 'none': False}}]
+    """
+    found = [
+        {
+            "claim": claim,
+            "parameter": row["name"],
+            "at": row["point"],
+            "holds": {k: bool(v["claims"][claim]) for k, v in row["labels"].items()},
+        }
+        for row in tornado["parameters"]
+        if "labels" in row
+        for claim in row["flips"]
+    ]
+    order = {c: i for i, c in enumerate(tornado["claims"])}
+    return sorted(found, key=lambda c: order[c["claim"]])
 
 
 def _inside(low: float, high: float, point: float) -> set[float]:
@@ -216,12 +245,14 @@ def whatif_parts(document: Document, setting: Document | None) -> WhatIf:
     sources = {n: p.get("source") for n, p in ((setting or {}).get("parameters") or {}).items()}
     statements = (setting or {}).get("claims") or {}
     flipping = [r for r in rows if r["flips"]]
-    sentences = [_tornado_sentence(len(rows), len(flipping))]
+    categorical = sum(1 for r in rows if "labels" in r)
+    sentences = [_tornado_sentence(len(rows), len(flipping), categorical)]
     by_claim: dict[str, list[Document]] = {}
     for t in document["thresholds"]:
         by_claim.setdefault(t["claim"], []).append(t)
     for claim, found in by_claim.items():
         sentences.append(_claim_sentence(claim, statements.get(claim), found, sources))
+    sentences.extend(_choice_sentence(c, sources) for c in document.get("choices", ()))
     if document.get("map"):
         sentences.append(_map_sentence(document["map"]))
     sentences.extend(_field_sentences(tornado))
@@ -233,11 +264,13 @@ def whatif_parts(document: Document, setting: Document | None) -> WhatIf:
     return WhatIf(tuple(sentences), headers, table, _figures(document))
 
 
-def _tornado_sentence(swung: int, flipping: int) -> str:
-    """The section's summary.
+def _tornado_sentence(swung: int, flipping: int, categorical: int = 0) -> str:
+    """The section's summary (``categorical`` of the ``swung`` parameters are categorical).
 
     >>> _tornado_sentence(1, 1)
     'Swinging the 1 uncertain parameter to the ends of its plausible range, the others at the point estimate, 1 parameter flips at least one claim.'
+    >>> _tornado_sentence(3, 0, 2)
+    'Swinging each of the 3 uncertain parameters to the ends of its plausible range (the 2 categorical ones to each of their labels), the others at the point estimate, no claim flips.'
     """
     each = "the" if swung == 1 else "each of the"
     found = (
@@ -245,9 +278,13 @@ def _tornado_sentence(swung: int, flipping: int) -> str:
         if flipping
         else "no claim flips"
     )
+    labels = ""
+    if categorical:
+        ones = "the categorical one" if categorical == 1 else f"the {categorical} categorical ones"
+        labels = f" ({ones} to each of {'its' if categorical == 1 else 'their'} labels)"
     return (
         f"Swinging {each} {plural(swung, 'uncertain parameter')} to the ends of its plausible "
-        f"range, the others at the point estimate, {found}."
+        f"range{labels}, the others at the point estimate, {found}."
     )
 
 
@@ -298,6 +335,24 @@ def _claim_sentence(
     return f"{said} {now} at the point estimate; it {verb} with {join(conditions, 'or with')}."
 
 
+def _choice_sentence(choice: Mapping[str, Any], sources: Mapping[str, Any]) -> str:
+    """Where a claim holds among a categorical parameter's labels.
+
+    >>> _choice_sentence({"claim": "c", "parameter": "rule", "at": "veto",
+    ...                   "holds": {"veto": True, "none": False}}, {})
+    '“c” holds with rule = veto and not with none (point estimate veto).'
+    """
+    name, holds = choice["parameter"], choice["holds"]
+    yes = [label for label, truth in holds.items() if truth]
+    no = [label for label, truth in holds.items() if not truth]
+    cited = _cited(sources.get(name))
+    where = f"point estimate {choice['at']}{'; ' + cited if cited else ''}"
+    return (
+        f"“{choice['claim']}” holds with {name} = {join(yes, 'or')} and not with "
+        f"{join(no, 'or')} ({where})."
+    )
+
+
 def _map_sentence(grid: Mapping[str, Any]) -> str:
     first, second = grid["parameters"]
     cells = [v for row in grid["holds"] for v in row]
@@ -316,6 +371,13 @@ def _field_sentences(tornado: Mapping[str, Any]) -> list[str]:
             continue
         top = max(moving, key=lambda r: r["fields"][name]["swing"])
         f = top["fields"][name]
+        if "labels" in top:
+            each = [f"{_value(v['fields'][name])} with {k}" for k, v in top["labels"].items()]
+            sentences.append(
+                f"{name} ({_value(f['point'])} at the point estimate) moves most with "
+                f"{top['name']}: {join(each)}."
+            )
+            continue
         sentences.append(
             f"{name} ({_value(f['point'])} at the point estimate) moves most with {top['name']}: "
             f"{_value(f['low'])} at its low end, {_value(f['high'])} at its high end."
@@ -372,7 +434,9 @@ def _figures(document: Mapping[str, Any]) -> tuple[FigureSpec, ...]:
             FigureSpec("whatif-map", alt, partial(heat_map, grid=document["map"]), (6.0, 4.6))
         )
     moving = {
-        name: sum(1 for r in tornado["parameters"] if r["fields"][name]["swing"])
+        name: sum(
+            1 for r in tornado["parameters"] if r["fields"][name]["swing"] and "labels" not in r
+        )
         for name in tornado["fields"]
     }
     if moving and max(moving.values()) > 0:
@@ -391,6 +455,10 @@ def claim_flips(figure: Figure, rows: Sequence[Mapping[str, Any]], claims: Seque
     for y, row in enumerate(rows):
         for x, claim in enumerate(claims):
             v = row["claims"][claim]
+            if "labels" in row:
+                if claim in row["flips"]:
+                    ax.scatter([x], [y], marker="D", s=40, color=PALETTE[2])
+                continue
             for end, (marker, colour) in marks.items():
                 if v[end] != v["point"]:
                     shift = -0.15 if end == "low" else 0.15
@@ -402,6 +470,8 @@ def claim_flips(figure: Figure, rows: Sequence[Mapping[str, Any]], claims: Seque
     ax.grid(True, color=MUTED, lw=0.3, alpha=0.5)
     for end, (marker, colour) in marks.items():
         ax.scatter([], [], marker=marker, color=colour, label=f"flips at the {end} end")
+    if any("labels" in row for row in rows):
+        ax.scatter([], [], marker="D", color=PALETTE[2], label="flips at another label")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
@@ -438,10 +508,11 @@ def _edges(values: Sequence[float]) -> list[float]:
 
 
 def field_tornado(figure: Figure, rows: Sequence[Mapping[str, Any]], field: str) -> None:
-    """Horizontal bars from the point value to the value at each end of each parameter's range."""
+    """Horizontal bars from the point value to the value at each end of each parameter's range
+    (numeric parameters only: a categorical one's values are in the section's sentences)."""
     ax = figure.add_subplot()
     _style(ax)
-    moving = [r for r in rows if r["fields"][field]["swing"]]
+    moving = [r for r in rows if r["fields"][field]["swing"] and "labels" not in r]
     moving = sorted(moving, key=lambda r: -r["fields"][field]["swing"])[:SHOWN_BARS]
     point = moving[0]["fields"][field]["point"]
     centre = float(point) if point is not None else 0.0
