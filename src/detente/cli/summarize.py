@@ -11,6 +11,7 @@ from rich.table import Table
 from detente.cli.common import JsonOpt, console, emit_json, say
 from detente.cli.text import literal
 from detente.errors import DetenteError
+from detente.experiments.by_choice import share_rows
 from detente.experiments.discovery import BOXES
 from detente.experiments.summary import Questions
 from detente.experiments.summary import summarize as summarize_results
@@ -233,17 +234,7 @@ def render_choice(name: str, labels: dict[str, Any]) -> None:
     table.add_column("claim", justify="left")
     for label, entry in labels.items():
         table.add_column(f"{name} = {label} ({entry['draws']:,} draws)", justify="right")
-    claims = next(iter(labels.values()))["claims"] if labels else {}
-    for claim in claims:
-        cells = []
-        for entry in labels.values():
-            share = entry["claims"][claim]
-            cells.append(
-                "no draws"
-                if share["share"] is None
-                else f"{_percent(share['share'])} ({_percent(share['low'])}–"
-                f"{_percent(share['high'])})"
-            )
+    for claim, cells in share_rows(labels, _percent):
         table.add_row(literal(claim), *cells)
     console.print(table)
 

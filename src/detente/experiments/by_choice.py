@@ -103,3 +103,29 @@ def by_choice(
                 },
             }
     return result
+
+
+def share_rows(
+    labels: Mapping[str, Any], percent: Callable[[float], str]
+) -> list[tuple[str, list[str]]]:
+    """One row per claim of a ``by_choice`` entry: the claim and, per label, its share with
+    its interval written with ``percent`` ("no draws" for a label never drawn).
+
+    >>> entry = {"veto": {"draws": 4, "claims": {"c": {"share": 0.5, "low": 0.1, "high": 0.9}}},
+    ...          "none": {"draws": 0, "claims": {"c": {"share": None, "low": None, "high": None}}}}
+    >>> share_rows(entry, lambda x: f"{100 * x:.0f}%")
+    [('c', ['50% (10%–90%)', 'no draws'])]
+    """
+    claims = next(iter(labels.values()))["claims"] if labels else {}
+    rows = []
+    for claim in claims:
+        cells = []
+        for entry in labels.values():
+            s = entry["claims"][claim]
+            cells.append(
+                "no draws"
+                if s["share"] is None
+                else f"{percent(s['share'])} ({percent(s['low'])}–{percent(s['high'])})"
+            )
+        rows.append((claim, cells))
+    return rows

@@ -15,6 +15,7 @@ from typing import Any, TypeGuard
 
 from detente.analysis.documents import ItemUnits, kinds
 from detente.analysis.verification import verdict
+from detente.experiments.by_choice import share_rows
 from detente.experiments.compare import comparison_rows, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
@@ -1491,18 +1492,7 @@ def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
 
 
 def _choice_table(name: str, labels: Mapping[str, Any]) -> ReportTable:
-    claims = next(iter(labels.values()))["claims"] if labels else {}
-    rows = []
-    for claim in claims:
-        cells = []
-        for entry in labels.values():
-            s = entry["claims"][claim]
-            cells.append(
-                "no draws"
-                if s["share"] is None
-                else f"{share(s['share'])} ({share(s['low'])}–{share(s['high'])})"
-            )
-        rows.append((claim, *cells))
+    rows = [(claim, *cells) for claim, cells in share_rows(labels, share)]
     headers = ("claim", *(f"{name} = {label}" for label in labels))
     return ReportTable(headers, tuple(rows))
 
