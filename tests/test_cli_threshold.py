@@ -31,41 +31,18 @@ def test_threshold_prints_the_crossing_and_its_json_has_the_issue_shape(detente_
     assert "closer together than the grid spacing can be missed" in text.stdout
 
 
+MAP = ("threshold", BREAK_EVEN, "--claim", "nash_big", "--vary", "m", "--vary", "k")
+"""A 3 x 3 map of nash_big over m and k (with ``--grid 3``)."""
+
+
 def test_two_varies_print_a_map_with_a_legend(capsys: pytest.CaptureFixture[str]) -> None:
-    done = in_process(
-        capsys,
-        "threshold",
-        BREAK_EVEN,
-        "--claim",
-        "nash_big",
-        "--vary",
-        "m",
-        "--vary",
-        "k",
-        "--grid",
-        "3",
-    )
+    done = in_process(capsys, *MAP, "--grid", "3")
     assert done.returncode == 0, done.stderr
     # rows k = 6, 3, 0 (high first); columns m = 0, 4, 8: BigDeal iff 9k > max(12, 5m)
     rows = [line.split("|")[1].split() for line in done.stdout.splitlines() if "|" in line]
     assert rows == [["#", "#", "#"], ["#", "#", "."], [".", ".", "."]]
     assert "legend: # holds, . does not hold" in done.stdout
-    document = json.loads(
-        in_process(
-            capsys,
-            "threshold",
-            BREAK_EVEN,
-            "--claim",
-            "nash_big",
-            "--vary",
-            "m",
-            "--vary",
-            "k",
-            "--grid",
-            "3",
-            "--json",
-        ).stdout
-    )
+    document = json.loads(in_process(capsys, *MAP, "--grid", "3", "--json").stdout)
     assert document["holds"] == [[False] * 3, [True, True, False], [True] * 3]
 
 

@@ -68,10 +68,9 @@ def test_leaving_out_branches_that_cannot_win_changes_no_choice(
     assert _same(_best(solve_branches(programs, cost, 60.0), cost), _best(every, cost))
 
 
-def test_a_branch_whose_relaxation_costs_more_is_not_solved() -> None:
-    """Two branches: the first reaches cost -2; the second's relaxation cannot go below -1."""
-    cost = np.array([-1.0, -1.0])
-    first = Program(
+def two_whole_amounts(cost: np.ndarray) -> Program:
+    """Two whole amounts in [0, 2] whose sum is at most 2, minimising ``cost``."""
+    return Program(
         cost,
         np.array([[1.0, 1.0]]),
         np.array([0.0]),
@@ -80,6 +79,12 @@ def test_a_branch_whose_relaxation_costs_more_is_not_solved() -> None:
         np.full(2, 2.0),
         np.array([True, True]),
     )
+
+
+def test_a_branch_whose_relaxation_costs_more_is_not_solved() -> None:
+    """Two branches: the first reaches cost -2; the second's relaxation cannot go below -1."""
+    cost = np.array([-1.0, -1.0])
+    first = two_whole_amounts(cost)
     second = replace(first, col_upper=np.array([1.0, 0.0]))
     found = solve_branches([first, second], cost, 60.0)
     assert found[1] == ProgramResult("infeasible")
@@ -89,15 +94,7 @@ def test_a_branch_whose_relaxation_costs_more_is_not_solved() -> None:
 def test_an_earlier_branch_that_cannot_win_is_not_solved_either() -> None:
     """The better branch second: its cost -2 rules out the first, whose relaxation reaches -1."""
     cost = np.array([-1.0, -1.0])
-    better = Program(
-        cost,
-        np.array([[1.0, 1.0]]),
-        np.array([0.0]),
-        np.array([2.0]),
-        np.zeros(2),
-        np.full(2, 2.0),
-        np.array([True, True]),
-    )
+    better = two_whole_amounts(cost)
     worse = replace(better, col_upper=np.array([1.0, 0.0]))
     found = solve_branches([worse, better], cost, 60.0)
     assert found[0] == ProgramResult("infeasible")
