@@ -18,14 +18,16 @@ from detente.claims import Claim
 from detente.errors import ScenarioError
 from detente.experiments.draws import Choice, Drawn, Uncertain
 from detente.scenario import ParameterRecord, ParameterValue, Scenario
+from detente.scenariofile.includes import load_tree, read_disk
 from detente.scenariofile.loader import build_scenario, parse_yaml, read_text
 from detente.scenariofile.locations import FileTree, plain
 
 
 @functools.lru_cache(maxsize=8)
-def _parse(text: str, file: str) -> tuple[FileTree, Any]:
-    """The parsed file and its plain data, once per process and file content."""
-    tree = parse_yaml(text, file)
+def _parse(text: str, file: str, includes: tuple[tuple[str, str], ...] = ()) -> tuple[FileTree, Any]:
+    """The parsed file (its includes merged in, from their ``includes`` texts) and its plain
+    data, once per process and file content."""
+    tree = load_tree(file, text, parse_yaml, dict(includes).get)
     return tree, plain(tree.root)
 
 
@@ -36,6 +38,8 @@ class ScenarioText:
     file: str
     text: str
     sets: tuple[tuple[str, ParameterValue], ...] = ()
+    includes: tuple[tuple[str, str], ...] = ()
+    """The text of every file ``include:`` reads (path, text), so workers need no files."""
 
     @classmethod
     def read(
@@ -43,20 +47,30 @@ class ScenarioText:
     ) -> ScenarioText:
         """Read and check a scenario file (errors as ``detente validate`` reports them)."""
         text = read_text(path)
-        scenario = cls(str(path), text, tuple(sorted((sets or {}).items())))
+        included: dict[str, str] = {}
+
+        def read(file: str) -> str | None:
+            found = read_disk(file)
+            if found is not None:
+                included[file] = found
+            return found
+
+        load_tree(str(path), text, parse_yaml, read)
+        overrides = tuple(sorted((sets or {}).items()))
+        scenario = cls(str(path), text, overrides, tuple(included.items()))
         scenario.build({})
         return scenario
 
     @property
     def tree(self) -> FileTree:
         """The parsed file (cached per process)."""
-        return _parse(self.text, self.file)[0]
+        return _parse(self.text, self.file, self.includes)[0]
 
     def build(self, overrides: Mapping[str, ParameterValue]) -> Scenario:
         """The scenario with the ``--set`` values and then ``overrides`` applied."""
         if not overrides:
             return _point(self)
-        tree, raw = _parse(self.text, self.file)
+        tree, raw = _parse(self.text, self.file, self.includes)
         return build_scenario(tree, {**dict(self.sets), **overrides}, raw)
 
     @property
@@ -66,7 +80,8 @@ class ScenarioText:
 
     def identity(self) -> Mapping[str, object]:
         """The content hash of the file and the fixed overrides: what resuming must match."""
-        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        content = self.text + "".join(f"\0{file}\0{text}" for file, text in self.includes)
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
         return {"scenario": f"sha256:{digest}", "sets": dict(self.sets)}
 
     def uncertain(self) -> tuple[Drawn, ...]:
@@ -106,5 +121,5 @@ def _choice(record: ParameterRecord) -> Choice:
 @functools.lru_cache(maxsize=8)
 def _point(text: ScenarioText) -> Scenario:
     """The scenario at the point estimate (with the fixed ``--set`` values), built once."""
-    tree, raw = _parse(text.text, text.file)
+    tree, raw = _parse(text.text, text.file, text.includes)
     return build_scenario(tree, dict(text.sets), raw)

@@ -35,6 +35,7 @@ from detente.formats.reading import MAX_SCENARIO_BYTES, read_bytes
 from detente.scenario import ParameterValue, Scenario
 from detente.scenariofile import choices, formulas, plainyaml
 from detente.scenariofile.build import build
+from detente.scenariofile.includes import load_tree
 from detente.scenariofile.locations import FileTree, PathKey, plain
 from detente.scenariofile.model import ScenarioFile
 
@@ -71,8 +72,9 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, ParameterValue]:
 
 
 def read_yaml(path: str | Path) -> FileTree:
-    """Parse a YAML file safely, keeping positions."""
-    return parse_yaml(read_text(path), str(path))
+    """Parse a YAML file safely, keeping positions, with its ``include:`` files merged in
+    (:mod:`~detente.scenariofile.includes`)."""
+    return load_tree(str(path), read_text(path), parse_yaml)
 
 
 def read_text(path: str | Path) -> str:

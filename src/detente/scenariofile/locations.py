@@ -39,8 +39,9 @@ class FileTree:
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, path: Sequence[str | int]) -> Location:
-        """Location of the deepest node of ``path`` present in the file."""
-        node, line, column, found = self.root, None, None, []
+        """Location of the deepest node of ``path`` present in the file (in the included file
+        it comes from, when the file has ``include:``)."""
+        node, line, column, found, file = self.root, None, None, [], self.file
         missing: list[str | int] = []
         for key in path:
             if isinstance(node, CommentedMap) and key in node:
@@ -50,6 +51,7 @@ class FileTree:
             else:
                 missing.append(key)  # a union member's label, or a field the file leaves out
                 continue
+            file = origin_of(node, key, file)
             found.append(key)
             node = node[key]
         rest = [
@@ -58,11 +60,16 @@ class FileTree:
             if isinstance(k, str) and k[:1].islower() and k not in _TYPE_TAGS and k not in kinds()
         ][-1:]
         return Location(
-            self.file,
+            file,
             None if line is None else line + 1,
             None if column is None else column + 1,
             dotted([*found, *rest]) or None,
         )
+
+    def origin(self, path: Sequence[str | int]) -> str:
+        """The file the deepest node of ``path`` present comes from (``file``, or an included
+        file)."""
+        return self.at(path).file or self.file
 
     def error(
         self, path: Sequence[str | int], message: str, kind: type[DetenteError] = ScenarioError
@@ -83,6 +90,17 @@ class FileTree:
             raise self.error((*path, *error.path), error.message, kind or error.kind) from None
         except DetenteError as error:
             raise self.error(path, error.message, kind or type(error)) from None
+
+
+ORIGIN = "detente_origin"
+"""The attribute of a merged mapping or list naming the file each of its keys came from
+(set by :mod:`~detente.scenariofile.includes`; a node without it is from its parent's file)."""
+
+
+def origin_of(node: Any, key: str | int, file: str) -> str:
+    """The file ``node[key]`` comes from: recorded on a merged node, else ``file``."""
+    origins: dict[str | int, str] = getattr(node, ORIGIN, None) or {}
+    return origins.get(key, file)
 
 
 def dotted(path: Sequence[str | int]) -> str:
