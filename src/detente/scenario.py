@@ -12,6 +12,7 @@ from detente.claims import Claim
 from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
+from detente.record import CaseRecord, TrustEvidence
 from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
@@ -92,6 +93,9 @@ class Scenario:
     ``parameter_records`` describes every named parameter (its value after
     ``--set`` overrides, range, distribution and source); ``path`` is the file it came from, if any; ``origin``
     describes the GENIUS/GeniusWeb/NegoLog files it was imported from, if any.
+    ``date`` is the case's date (YYYY-MM-DD), ``record`` what happened in it
+    (:class:`~detente.record.CaseRecord`), and ``trust_evidence`` every dated trust
+    record of the file, marked used when it is dated before ``date``.
     """
 
     name: str
@@ -107,6 +111,9 @@ class Scenario:
     phasing: Phasing | None = None
     claims: tuple[Claim, ...] = ()
     variants: Mapping[str, Variant] = field(default_factory=dict)
+    date: str | None = None
+    record: CaseRecord | None = None
+    trust_evidence: tuple[TrustEvidence, ...] = ()
 
     @property
     def parameters(self) -> dict[str, ParameterValue]:

@@ -51,12 +51,15 @@ class Record:
     """Observed behaviour: ``honoured`` steps kept, ``reneged`` steps broken.
 
     ``relevance`` weighs a record from another relationship (a withdrawal from
-    another agreement counts for less than a broken step in this one).
+    another agreement counts for less than a broken step in this one); ``weight``
+    weighs the event itself (returning some remains counts for less than an
+    eight-year freeze): each step counts ``relevance × weight``.
     """
 
     honoured: float = 0.0
     reneged: float = 0.0
     relevance: float = 1.0
+    weight: float = 1.0
 
     def __post_init__(self) -> None:
         if self.honoured < 0 or self.reneged < 0:
@@ -64,6 +67,8 @@ class Record:
                 f"record counts must be non-negative, got {self.honoured}, {self.reneged}"
             )
         _probability(self.relevance, "a record's relevance weight")
+        if not self.weight >= 0:
+            raise DetenteError(f"a record's weight must be non-negative, got {self.weight}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +101,8 @@ class BetaReputation:
     @property
     def evidence(self) -> tuple[float, float]:
         """Weighted compliances and renegings."""
-        honoured = sum(r.relevance * r.honoured for r in self.records)
-        reneged = sum(r.relevance * r.reneged for r in self.records)
+        honoured = sum(r.relevance * r.weight * r.honoured for r in self.records)
+        reneged = sum(r.relevance * r.weight * r.reneged for r in self.records)
         return honoured, reneged
 
     @property

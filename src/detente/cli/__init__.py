@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("detente.cli.compare", "compare"),
     "threshold": ("detente.cli.threshold", "threshold"),
     "tornado": ("detente.cli.threshold", "tornado"),
+    "retrodict": ("detente.cli.retrodict", "retrodict"),
+    "calibrate": ("detente.cli.retrodict", "calibrate"),
 }
 """Command name → (module, function). A command's module is imported only when it runs."""
 

@@ -29,7 +29,13 @@ from detente.scenariofile.model import (
     VariantSpec,
 )
 from detente.scenariofile.negotiation import build_negotiation
-from detente.scenariofile.phasing import build_phasing, build_schedule, build_trust
+from detente.scenariofile.phasing import (
+    build_phasing,
+    build_schedule,
+    build_trust,
+    trust_evidence,
+)
+from detente.scenariofile.record import build_record
 from detente.utility import Constrained, Requirement, Utility
 from detente.utility.kinds import KindSpec, issue_at, kinds, value_at
 
@@ -45,7 +51,8 @@ def build(
     parties = tuple(
         build_party(spec, space, tree, ("parties", i)) for i, spec in enumerate(model.parties)
     )
-    trust = build_trust(model.trust, [p.id for p in parties], tree)
+    date = None if model.date is None else model.date.isoformat()
+    trust = build_trust(model.trust, [p.id for p in parties], tree, date)
     phasing = build_phasing(model.items, model.phasing, parties, trust, tree)
     positions = {
         name: build_position(name, spec, space, parties, tree, ("positions", name))
@@ -56,6 +63,17 @@ def build(
             schedule = position_schedule(spec, space, phasing, tree, ("positions", name))
             positions[name] = replace(positions[name], schedule=schedule)
     records = parameter_records(model, parameters)
+    record = None
+    if model.record is not None:
+        record = build_record(
+            model.record,
+            tree,
+            date,
+            [p.id for p in parties],
+            {item.name: item.giver for item in model.items or ()},
+            list(positions),
+            _agreed_stages(model.record.agreed, positions, phasing),
+        )
     return Scenario(
         name=model.name,
         space=space,
@@ -74,7 +92,19 @@ def build(
             name: build_variant(name, spec, records, tree, ("variants", name))
             for name, spec in model.variants.items()
         },
+        date=date,
+        record=record,
+        trust_evidence=trust_evidence(model.trust, tree, date),
     )
+
+
+def _agreed_stages(
+    agreed: str | None, positions: Mapping[str, Position], phasing: Phasing | None
+) -> int | None:
+    """The number of stages of the agreed schedule: the position's own, else the file's."""
+    own = None if agreed is None or agreed not in positions else positions[agreed].schedule
+    schedule = own or (None if phasing is None else phasing.schedule)
+    return None if schedule is None else schedule.stages
 
 
 def parameter_records(

@@ -8,6 +8,8 @@ by numbers when these models see the data.
 
 from __future__ import annotations
 
+import datetime
+
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -29,6 +31,7 @@ from detente.scenariofile.choices import choice_table, chosen, is_choice
 from detente.scenariofile.claims import ClaimEntries
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
+from detente.scenariofile.record import CaseRecordSpec
 from detente.utility.kinds import KindSpec, ValueName, kinds
 
 
@@ -358,6 +361,10 @@ class ScenarioFile(Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
+    date: datetime.date | None = Field(
+        default=None,
+        description="The case's date (YYYY-MM-DD): its trust records are those dated before it.",
+    )
     parameters: dict[str, AnyParameterSpec] = Field(default_factory=dict)
     issues: list[IssueSpec] = Field(min_length=1)
     parties: list[PartySpec] = Field(min_length=2)
@@ -381,6 +388,10 @@ class ScenarioFile(Strict):
         default_factory=dict,
         description="Counterfactuals {NAME: {set: {PARAMETER: VALUE}, description}} that "
         "`detente compare` puts beside the base case.",
+    )
+    record: CaseRecordSpec | None = Field(
+        default=None,
+        description="What happened: the agreed position and dated events (detente retrodict).",
     )
     sources: dict[str, SourceSpec] = Field(
         default_factory=dict,

@@ -8,6 +8,7 @@ carries, checking every cross-reference with the file position of the field.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Sequence
 from typing import Annotated, Literal
@@ -23,6 +24,7 @@ from detente.phasing.plan import Phasing
 from detente.phasing.responses import Response
 from detente.phasing.schedule import Schedule
 from detente.phasing.truth import TrueType
+from detente.record import TrustEvidence
 from detente.scenariofile.calendar import CalendarSpec, build_calendar
 from detente.scenariofile.locations import FileTree, PathKey
 from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
@@ -103,6 +105,14 @@ class RecordSpec(_Spec):
     honoured: float = Field(default=0.0, ge=0.0)
     reneged: float = Field(default=0.0, ge=0.0)
     relevance: Probability = 1.0
+    weight: float = Field(
+        default=1.0, ge=0.0, description="How much the event counts (each step counts "
+        "relevance x weight): an eight-year freeze more than returning some remains."
+    )
+    date: datetime.date | None = Field(
+        default=None, description="When it happened (YYYY-MM-DD): a case uses only records "
+        "dated before its own date."
+    )
     source: str | None = None
 
 
@@ -140,11 +150,12 @@ class BeliefSpec(_Spec):
             raise ValueError(f"give exactly one of hazard, beta, types (got {given or 'none'})")
         return self
 
-    def model(self) -> TrustModel:
-        """The belief as a trust model."""
+    def model(self, used: Sequence[RecordSpec] | None = None) -> TrustModel:
+        """The belief as a trust model (a Beta belief with the records ``used``, default all)."""
         if self.beta is not None:
             b = self.beta
-            records = tuple(Record(r.honoured, r.reneged, r.relevance) for r in b.records)
+            kept = b.records if used is None else used
+            records = tuple(Record(r.honoured, r.reneged, r.relevance, r.weight) for r in kept)
             return BetaReputation(b.alpha, b.beta, records, b.forgetting)
         if self.types is not None:
             t = self.types
@@ -250,9 +261,10 @@ class PhasingSpec(_Spec):
 
 
 def build_trust(
-    spec: TrustSpec | None, parties: Sequence[str], tree: FileTree
+    spec: TrustSpec | None, parties: Sequence[str], tree: FileTree, date: str | None = None
 ) -> TrustTable | None:
-    """The trust table a ``trust:`` section declares."""
+    """The trust table a ``trust:`` section declares; with the case's ``date``, only the trust
+    records dated before it (:func:`trust_evidence`)."""
     if spec is None:
         return None
     beliefs: dict[tuple[str, str], TrustModel] = {}
@@ -262,8 +274,46 @@ def build_trust(
             _known(trustee, parties, tree, ("trust", truster, trustee))
             if trustee == truster:
                 raise tree.error(("trust", truster, trustee), "a party's belief about itself")
-            beliefs[(truster, trustee)] = belief.model()
+            used = None
+            if belief.beta is not None and date is not None:
+                used = [r for r in belief.beta.records if _before(r, date)]
+            beliefs[(truster, trustee)] = belief.model(used)
     return TrustTable(beliefs)
+
+
+def trust_evidence(
+    spec: TrustSpec | None, tree: FileTree, date: str | None
+) -> tuple[TrustEvidence, ...]:
+    """Every dated trust record and whether the case uses it.
+
+    A record dated on or after the case's ``date`` is left out when it comes from an
+    included file (a library's common timeline), and is an error in the case's own file.
+    """
+    found: list[TrustEvidence] = []
+    for truster, row in (spec or {}).items():
+        for trustee, belief in row.items():
+            for i, r in enumerate(belief.beta.records if belief.beta is not None else ()):
+                if r.date is None:
+                    continue
+                used = date is None or _before(r, date)
+                path = ("trust", truster, trustee, "beta", "records", i, "date")
+                if not used and tree.origin(path) == tree.file:
+                    raise tree.error(
+                        path,
+                        f"trust record dated {r.date}, not before the case's date {date}: a case "
+                        "may use only earlier events; date the case later or drop the record",
+                    )
+                found.append(
+                    TrustEvidence(
+                        truster, trustee, r.date.isoformat(), used, r.honoured, r.reneged,
+                        r.weight, r.source,
+                    )
+                )
+    return tuple(found)
+
+
+def _before(record: RecordSpec, date: str) -> bool:
+    return record.date is None or record.date.isoformat() < date
 
 
 def _known(party: str, parties: Sequence[str], tree: FileTree, path: PathKey) -> None:

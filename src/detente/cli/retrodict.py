@@ -1,0 +1,205 @@
+"""``detente retrodict`` and ``detente calibrate``: the model against the record of a case
+library, and rejection calibration of its shared parameters on the early cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from detente.cli.common import JsonOpt, console, emit_json, say
+from detente.cli.sweep import WorkersOpt
+from detente.cli.text import literal
+from detente.errors import DetenteError
+from detente.experiments import retrodiction as rd
+from detente.experiments.executors import open_executor
+from detente.experiments.progress import progress_bar
+from detente.experiments.runner import worker_count
+from detente.files import write_text_atomically
+
+CasesArg = Annotated[
+    Path,
+    typer.Argument(
+        help="A case file (with date: and record:), or a folder of them (a case library).",
+        show_default=False,
+    ),
+]
+ToleranceOpt = Annotated[
+    int,
+    typer.Option(
+        "--tolerance",
+        min=0,
+        help="Stages by which the model's break may miss the record's and still match.",
+    ),
+]
+
+
+def retrodict(
+    cases: CasesArg,
+    sweep: Annotated[
+        Path | None,
+        typer.Option(
+            "--sweep",
+            help="A sweep's results folder (of a case file), or a folder of them named like the "
+            "case files: the share of its draws whose path matches the record.",
+            show_default=False,
+        ),
+    ] = None,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="A calibrate posterior: score the cases dated on or after its --before date "
+            "with its draws, against the prior draws and the first-costly-step baseline.",
+            show_default=False,
+        ),
+    ] = None,
+    tolerance: ToleranceOpt = 0,
+    workers: WorkersOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Line each case's predicted path up against its record: did the deal form, which stages
+    were carried out, where it broke, by whom and when; one table per case, one row per case
+    for a folder."""
+    if sweep is not None and posterior is not None:
+        raise DetenteError("give either --sweep or --posterior, not both")
+    loaded = rd.load_cases(cases)
+    extra: dict[str, Any] = {}
+    if posterior is not None:
+        document = rd.read_posterior(posterior)
+        _, late = rd.before(loaded, str(document["before"]))
+        total = len(late) * (len(document["samples"]) + max(len(document["samples"]), rd.PRIOR_DRAWS))
+        with (
+            open_executor(worker_count(workers, say)) as executor,
+            progress_bar("retrodict", total, 0, "draws") as advance,
+        ):
+            documents, hit_rate, baselines = rd.score(loaded, document, executor, advance)
+        extra = {"hit_rate": hit_rate, "baselines": baselines}
+    else:
+        documents = [
+            rd.case_document(case, tolerance, _share(case, sweep, cases.is_dir(), tolerance))
+            for case in loaded
+        ]
+    if json_:
+        emit_json({"cases": documents, **extra})
+        return
+    if len(documents) == 1 and not cases.is_dir():
+        _render_case(documents[0])
+    else:
+        _render_rows(documents)
+    if extra:
+        console.print(
+            literal(
+                f"hit rate {_pct(extra['hit_rate'])} over {len(documents)} cases; baselines: "
+                f"prior draws {_pct(baselines['prior'])}, every deal breaking at its first "
+                f"costly step {_pct(baselines['first_costly_step'])}"
+            ),
+            soft_wrap=True,
+        )
+
+
+def _share(case: rd.Case, sweep: Path | None, folder: bool, tolerance: int) -> float | None:
+    if sweep is None:
+        return None
+    directory = sweep / Path(case.path).stem if folder else sweep
+    if folder and not directory.is_dir():
+        return None
+    return rd.sweep_share(case, directory, tolerance)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None or x != x else f"{100 * x:.0f}%"
+
+
+def _formed(part: dict[str, Any]) -> str:
+    return "formed" if part["formed"] else "no deal"
+
+
+def _broke(part: dict[str, Any]) -> str:
+    if not part["formed"]:
+        return "—"
+    broken = part["breaks"]
+    if broken is None:
+        return "completed" if part["completed"] else "not broken"
+    when = f", {broken['date']}" if broken.get("date") else ""
+    return f"stage {broken['stage']} by {broken['party']}{when}"
+
+
+def _render_case(document: dict[str, Any]) -> None:
+    record, model = document["record"], document["model"]
+    table = Table(title=f"{document['case']} ({document['date']}): model against the record")
+    for column in ("", "record", "model"):
+        table.add_column(column)
+    table.add_row("deal", _formed(record) + (f" ({record['agreed']})" if record["agreed"] else ""), _formed(model))
+    table.add_row("stages carried out", str(record["carried_out"]), str(model["carried_out"]) + (f" of {model['stages']}" if model["stages"] else ""))
+    table.add_row("breaks", _broke(record), _broke(model))
+    console.print(table)
+    trust = record["trust_records"]
+    shown = "" if document["share"] is None else f"; {_pct(document['share'])} of draws match"
+    console.print(
+        literal(
+            f"{'match' if document['match'] else 'no match'}{shown}; trust records used "
+            f"{trust['used']}, left out (dated on or after {document['date']}) {trust['left_out']}"
+        ),
+        soft_wrap=True,
+    )
+    for event in record["events"]:
+        what = event["did"] + (f" {event['item']}" if event["item"] else "")
+        stage = f" (stage {event['stage']})" if event["stage"] else ""
+        console.print(literal(f"  {event['date']}  {event['party']} {what}{stage}"), soft_wrap=True)
+
+
+def _render_rows(documents: list[dict[str, Any]]) -> None:
+    table = Table(title="model against the record")
+    for column in ("case", "date", "record: deal", "model: deal", "record: breaks", "model: breaks", "match", "share"):
+        table.add_column(column)
+    for d in documents:
+        record, model = d["record"], d["model"]
+        table.add_row(
+            d["case"],
+            d["date"],
+            _formed(record),
+            _formed(model),
+            _broke(record),
+            _broke(model),
+            "yes" if d["match"] else "no",
+            _pct(d["share"]),
+        )
+    console.print(table)
+
+
+def calibrate(
+    cases: Annotated[Path, typer.Argument(help="A case library: a folder of case files.")],
+    before: Annotated[
+        str,
+        typer.Option("--before", help="Calibrate on the cases dated before this date (YYYY[-MM[-DD]])."),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The posterior file to write (JSON).")],
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Prior draws to try.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draws.")] = 0,
+    tolerance: ToleranceOpt = 0,
+    workers: WorkersOpt = None,
+) -> None:
+    """Keep the draws of the shared parameters under which the model retrodicts every case
+    dated before --before (approximate Bayesian computation by rejection); write them to --out."""
+    if not cases.is_dir():
+        raise DetenteError(f"{cases}: give the folder of a case library")
+    date = rd.parse_date(before)
+    loaded = rd.load_cases(cases)
+    with (
+        open_executor(worker_count(workers, say)) as executor,
+        progress_bar("calibrate", draws, 0, "draws") as advance,
+    ):
+        posterior = rd.calibrate(loaded, date, draws, seed, tolerance, executor, advance)
+    write_text_atomically(out, json.dumps(posterior, indent=1) + "\n")
+    say(
+        f"calibrate: {posterior['accepted']} of {draws} draws accepted "
+        f"({_pct(posterior['acceptance_rate'])}) on {len(posterior['cases'])} cases before "
+        f"{date}; wrote {out}"
+    )
+    warning = rd.few_accepted(posterior)
+    if warning is not None:
+        say(warning)
