@@ -154,21 +154,22 @@ def _render_case(document: dict[str, Any]) -> None:
 
 def _render_rows(documents: list[dict[str, Any]]) -> None:
     table = Table(title="model against the record")
-    for column in ("case", "date", "record: deal", "model: deal", "record: breaks", "model: breaks", "match", "share"):
-        table.add_column(column)
+    for column in ("case", "date", "record", "model", "match", "share"):
+        table.add_column(column, overflow="fold")
     for d in documents:
-        record, model = d["record"], d["model"]
         table.add_row(
             d["case"],
             d["date"],
-            _formed(record),
-            _formed(model),
-            _broke(record),
-            _broke(model),
+            _summary(d["record"]),
+            _summary(d["model"]),
             "yes" if d["match"] else "no",
             _pct(d["share"]),
         )
     console.print(table)
+
+
+def _summary(part: dict[str, Any]) -> str:
+    return _formed(part) if not part["formed"] else _broke(part)
 
 
 def calibrate(

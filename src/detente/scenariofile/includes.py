@@ -71,7 +71,7 @@ def load_tree(path: str, text: str, parse: Parser, read: Reader = read_disk) -> 
     if INCLUDE not in tree.root:
         return tree
     folder = _folder(path)
-    root = _merged(tree, parse, read, (path,), folder, _Budget(chars=len(text)))
+    root = _merged(tree, parse, read, (path,), folder, _Budget(chars=size_limit(MAX_SCENARIO_BYTES) - len(text)))
     return FileTree(path, root)
 
 
