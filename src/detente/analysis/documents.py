@@ -722,6 +722,9 @@ class AnalyzeDocument:
     claims: Mapping[str, bool] | None = None
     faction_sweep: FactionSweepDoc | None = None
     parameters: Mapping[str, object] = field(default_factory=dict)
+    retrodiction: Json | None = None
+    """The model against the case's record (a scenario with ``record:``; see
+    :func:`detente.analysis.retrodiction.case_json`)."""
 
     @property
     def issues(self) -> tuple[IssueFacts, ...]:
@@ -759,6 +762,8 @@ class AnalyzeDocument:
                 document["verification"] = _verification(self.phasing.verification)
         if self.parameters:
             document["parameters"] = dict(self.parameters)
+        if self.retrodiction is not None:
+            document["retrodiction"] = dict(self.retrodiction)
         if self.claims is not None:
             document["claims"] = dict(self.claims)
         if self.faction_sweep is not None:

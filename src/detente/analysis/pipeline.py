@@ -33,6 +33,7 @@ from detente.analysis.documents import AnalyzeDocument
 from detente.analysis.domain import domain_doc
 from detente.analysis.phasing import phasing_doc
 from detente.analysis.positions import position_docs
+from detente.analysis.retrodiction import case_json
 from detente.analysis.solutions import Bargaining, core_doc, outcome_json
 from detente.analysis.trust import trust_doc
 from detente.analysis.twolevel import ratification, two_level_doc
@@ -58,6 +59,9 @@ def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
             None if agreement is None else agreement.index,
         ),
         parameters=scenario.parameters,
+        retrodiction=None
+        if scenario.record is None
+        else case_json(scenario, base=base, ratified=ratified),
     )
     return replace(document, claims=claims_doc(scenario, document))
 

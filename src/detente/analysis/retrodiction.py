@@ -32,18 +32,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from detente.analysis.calendar import stage_dates, struck
+from detente.analysis.documents import StageDatesDoc
 from detente.analysis.solutions import Bargaining
-from detente.analysis.twolevel import ratification
+from detente.analysis.twolevel import Ratification, ratification
 from detente.errors import DetenteError
-from detente.twolevel import has_factions
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Valuation
 from detente.phasing.path import equilibrium_path
 from detente.phasing.schedule import Schedule
 from detente.record import Break, Outcome
 from detente.scenario import Scenario
+from detente.twolevel import has_factions
 
 NOISE = 1e-9
 """Amounts at or below this are no delivery."""
@@ -58,6 +60,7 @@ class Prediction:
     stages: int | None
     source: str | None
     values: Mapping[str, float]
+    dates: tuple[StageDatesDoc, ...] | None = None
 
 
 def agreed_schedule(scenario: Scenario) -> tuple[Schedule | None, str | None, Deal | None]:
@@ -75,13 +78,16 @@ def agreed_schedule(scenario: Scenario) -> tuple[Schedule | None, str | None, De
     return None, None, deal
 
 
-def predict(scenario: Scenario) -> Prediction:
-    """The model's prediction for the scenario's recorded case (see the module's docstring)."""
+def predict(
+    scenario: Scenario, base: Bargaining | None = None, ratified: Ratification | None = None
+) -> Prediction:
+    """The model's prediction for the scenario's recorded case (see the module's docstring);
+    ``base`` and ``ratified`` when the caller has them already."""
     record = scenario.record
     if record is None:
         raise DetenteError(f"{scenario.path or scenario.name}: no record: section to retrodict")
-    base = Bargaining.of(scenario)
-    ratified = ratification(scenario, base)
+    base = Bargaining.of(scenario) if base is None else base
+    ratified = ratification(scenario, base) if ratified is None else ratified
     if record.agreed is None:
         formed = ratified.agreement is not None
         return Prediction(Outcome(formed, 0, False, None), None, None, {})
@@ -102,9 +108,9 @@ def predict(scenario: Scenario) -> Prediction:
         breaks = Break(stage, path.breaks.party, date, None)
     formed = ratifiable and (rational or path.carried_out >= 1 or path.completed)
     if not formed:
-        return Prediction(Outcome(False, 0, False, None), schedule.stages, source, {})
+        return Prediction(Outcome(False, 0, False, None), schedule.stages, source, {}, dates)
     outcome = Outcome(True, path.carried_out, path.completed, breaks)
-    return Prediction(outcome, schedule.stages, source, dict(path.values))
+    return Prediction(outcome, schedule.stages, source, dict(path.values), dates)
 
 
 def first_costly_step(scenario: Scenario) -> Outcome:
@@ -142,3 +148,78 @@ def matches(record: Outcome, model: Outcome, tolerance: int = 0) -> bool:
         abs(record.breaks.stage - model.breaks.stage) <= tolerance
         and record.breaks.party == model.breaks.party
     )
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """``{formed, carried_out, completed, breaks: {stage, party, date, did} | null}``."""
+    return {
+        "formed": outcome.formed,
+        "carried_out": outcome.carried_out,
+        "completed": outcome.completed,
+        "breaks": None if outcome.breaks is None else _break_json(outcome.breaks),
+    }
+
+
+def _break_json(broken: Break) -> dict[str, Any]:
+    return {"stage": broken.stage, "party": broken.party, "date": broken.date, "did": broken.did}
+
+
+def record_json(scenario: Scenario, stages: int | None) -> dict[str, Any]:
+    """The record's summary, its events and the trust records the case used."""
+    record = scenario.record
+    assert record is not None
+    used = [e for e in scenario.trust_evidence if e.used]
+    left = [e for e in scenario.trust_evidence if not e.used]
+    return {
+        "agreed": record.agreed,
+        **outcome_json(record.outcome(stages)),
+        "events": [
+            {
+                "date": e.date,
+                "party": e.party,
+                "did": e.did,
+                "item": e.item,
+                "stage": e.stage,
+                "breaks": e.breaking,
+                "source": e.source,
+            }
+            for e in record.events
+        ],
+        "trust_records": {
+            "used": len(used),
+            "left_out": len(left),
+            "latest_used": max((e.date for e in used if e.date), default=None),
+        },
+    }
+
+
+def model_json(prediction: Prediction) -> dict[str, Any]:
+    """The model's outcome, the schedule it is read on, and the parties' values on the path."""
+    return {
+        **outcome_json(prediction.outcome),
+        "stages": prediction.stages,
+        "schedule": prediction.source,
+        "values": dict(prediction.values),
+        "stage_dates": None
+        if prediction.dates is None
+        else [{"stage": d.stage, "start": d.start, "end": d.end} for d in prediction.dates],
+    }
+
+
+def case_json(
+    scenario: Scenario,
+    tolerance: int = 0,
+    base: Bargaining | None = None,
+    ratified: Ratification | None = None,
+) -> dict[str, Any]:
+    """``{date, record, model, match}`` of a scenario with a record (``analyze``'s
+    ``retrodiction``; ``retrodict --json`` adds the case's name and the share of draws)."""
+    prediction = predict(scenario, base, ratified)
+    record = scenario.record
+    assert record is not None
+    return {
+        "date": scenario.date,
+        "record": record_json(scenario, prediction.stages),
+        "model": model_json(prediction),
+        "match": matches(record.outcome(prediction.stages), prediction.outcome, tolerance),
+    }

@@ -71,7 +71,9 @@ def retrodict(
     if posterior is not None:
         document = rd.read_posterior(posterior)
         _, late = rd.before(loaded, str(document["before"]))
-        total = len(late) * (len(document["samples"]) + max(len(document["samples"]), rd.PRIOR_DRAWS))
+        total = len(late) * (
+            len(document["samples"]) + max(len(document["samples"]), rd.PRIOR_DRAWS)
+        )
         with (
             open_executor(worker_count(workers, say)) as executor,
             progress_bar("retrodict", total, 0, "draws") as advance,
@@ -133,8 +135,16 @@ def _render_case(document: dict[str, Any]) -> None:
     table = Table(title=f"{document['case']} ({document['date']}): model against the record")
     for column in ("", "record", "model"):
         table.add_column(column)
-    table.add_row("deal", _formed(record) + (f" ({record['agreed']})" if record["agreed"] else ""), _formed(model))
-    table.add_row("stages carried out", str(record["carried_out"]), str(model["carried_out"]) + (f" of {model['stages']}" if model["stages"] else ""))
+    table.add_row(
+        "deal",
+        _formed(record) + (f" ({record['agreed']})" if record["agreed"] else ""),
+        _formed(model),
+    )
+    table.add_row(
+        "stages carried out",
+        str(record["carried_out"]),
+        str(model["carried_out"]) + (f" of {model['stages']}" if model["stages"] else ""),
+    )
     table.add_row("breaks", _broke(record), _broke(model))
     console.print(table)
     trust = record["trust_records"]
@@ -176,7 +186,9 @@ def calibrate(
     cases: Annotated[Path, typer.Argument(help="A case library: a folder of case files.")],
     before: Annotated[
         str,
-        typer.Option("--before", help="Calibrate on the cases dated before this date (YYYY[-MM[-DD]])."),
+        typer.Option(
+            "--before", help="Calibrate on the cases dated before this date (YYYY[-MM[-DD]])."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="The posterior file to write (JSON).")],
     draws: Annotated[int, typer.Option("--draws", min=1, help="Prior draws to try.")] = 1000,

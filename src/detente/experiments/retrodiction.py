@@ -25,12 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from detente.analysis.retrodiction import Prediction, first_costly_step, matches, predict
+from detente.analysis.retrodiction import case_json, first_costly_step, matches, predict
 from detente.errors import DetenteError
 from detente.experiments.draws import Choice, Drawn
 from detente.experiments.executors import Executor
 from detente.experiments.scenario_text import ScenarioText
-from detente.record import Break, Outcome
 from detente.scenario import ParameterValue, Scenario
 from detente.scenariofile.loader import parse_yaml, read_yaml
 
@@ -91,72 +90,9 @@ def load_cases(path: Path) -> list[Case]:
     return sorted(cases, key=lambda c: (c.date, c.name))
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    """``{formed, carried_out, completed, breaks: {stage, party, date, did} | null}``."""
-    return {
-        "formed": outcome.formed,
-        "carried_out": outcome.carried_out,
-        "completed": outcome.completed,
-        "breaks": None if outcome.breaks is None else _break_json(outcome.breaks),
-    }
-
-
-def _break_json(broken: Break) -> dict[str, Any]:
-    return {"stage": broken.stage, "party": broken.party, "date": broken.date, "did": broken.did}
-
-
-def record_json(scenario: Scenario, stages: int | None) -> dict[str, Any]:
-    """The record's summary, its events and the trust records the case used."""
-    record = scenario.record
-    assert record is not None
-    used = [e for e in scenario.trust_evidence if e.used]
-    left = [e for e in scenario.trust_evidence if not e.used]
-    return {
-        "agreed": record.agreed,
-        **outcome_json(record.outcome(stages)),
-        "events": [
-            {
-                "date": e.date,
-                "party": e.party,
-                "did": e.did,
-                "item": e.item,
-                "stage": e.stage,
-                "breaks": e.breaking,
-                "source": e.source,
-            }
-            for e in record.events
-        ],
-        "trust_records": {
-            "used": len(used),
-            "left_out": len(left),
-            "latest_used": max((e.date for e in used if e.date), default=None),
-        },
-    }
-
-
-def model_json(prediction: Prediction) -> dict[str, Any]:
-    """The model's outcome, the schedule it is read on, and the parties' values on the path."""
-    return {
-        **outcome_json(prediction.outcome),
-        "stages": prediction.stages,
-        "schedule": prediction.source,
-        "values": dict(prediction.values),
-    }
-
-
 def case_document(case: Case, tolerance: int, share: float | None) -> dict[str, Any]:
-    """One case of ``retrodict --json``."""
-    prediction = predict(case.scenario)
-    record = case.scenario.record
-    assert record is not None
-    return {
-        "case": case.name,
-        "date": case.date,
-        "record": record_json(case.scenario, prediction.stages),
-        "model": model_json(prediction),
-        "match": matches(record.outcome(prediction.stages), prediction.outcome, tolerance),
-        "share": share,
-    }
+    """One case of ``retrodict --json``: ``{case, date, record, model, match, share}``."""
+    return {"case": case.name, **case_json(case.scenario, tolerance), "share": share}
 
 
 def retrodicts(scenario: Scenario, tolerance: int) -> bool:
@@ -237,9 +173,7 @@ def draw(
     """Draw ``index``: the shared values (or ``fixed`` ones) and whether every case of the
     library is retrodicted under them (each case's own parameters drawn too)."""
     rng = np.random.default_rng([library.seed, index])
-    shared = (
-        {p.name: _one(p, rng) for p in library.shared} if fixed is None else dict(fixed)
-    )
+    shared = {p.name: _one(p, rng) for p in library.shared} if fixed is None else dict(fixed)
     for case in library.cases:
         names = case.shared()
         own = {p.name: _one(p, rng) for p in case.text.uncertain() if p.name not in names}
@@ -357,7 +291,9 @@ def read_posterior(path: Path) -> dict[str, Any]:
         raise DetenteError(f"--posterior {path}: not a calibrate posterior ({error})") from None
     keys = {"before", "samples", "seed", "tolerance", "parameters"}
     if not isinstance(document, dict) or not keys <= set(document):
-        raise DetenteError(f"--posterior {path}: not a calibrate posterior (write one with calibrate)")
+        raise DetenteError(
+            f"--posterior {path}: not a calibrate posterior (write one with calibrate)"
+        )
     if not document["samples"]:
         raise DetenteError(
             f"--posterior {path}: no accepted draw to score with; calibrate with more --draws"
@@ -398,7 +334,9 @@ def score(
         record = case.scenario.record
         assert record is not None
         prediction = predict(case.scenario)
-        baseline = matches(record.outcome(prediction.stages), first_costly_step(case.scenario), tolerance)
+        baseline = matches(
+            record.outcome(prediction.stages), first_costly_step(case.scenario), tolerance
+        )
         documents.append(case_document(case, tolerance, share))
         shares.append(share)
         priors.append(prior)

@@ -18,13 +18,15 @@ from detente.claims import Claim
 from detente.errors import ScenarioError
 from detente.experiments.draws import Choice, Drawn, Uncertain
 from detente.scenario import ParameterRecord, ParameterValue, Scenario
-from detente.scenariofile.includes import load_tree, read_disk
-from detente.scenariofile.loader import build_scenario, parse_yaml, read_text
+from detente.scenariofile.includes import load_tree
+from detente.scenariofile.loader import build_scenario, parse_yaml, read_included, read_text
 from detente.scenariofile.locations import FileTree, plain
 
 
 @functools.lru_cache(maxsize=8)
-def _parse(text: str, file: str, includes: tuple[tuple[str, str], ...] = ()) -> tuple[FileTree, Any]:
+def _parse(
+    text: str, file: str, includes: tuple[tuple[str, str], ...] = ()
+) -> tuple[FileTree, Any]:
     """The parsed file (its includes merged in, from their ``includes`` texts) and its plain
     data, once per process and file content."""
     tree = load_tree(file, text, parse_yaml, dict(includes).get)
@@ -50,7 +52,7 @@ class ScenarioText:
         included: dict[str, str] = {}
 
         def read(file: str) -> str | None:
-            found = read_disk(file)
+            found = read_included(file)
             if found is not None:
                 included[file] = found
             return found

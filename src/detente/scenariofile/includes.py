@@ -47,13 +47,6 @@ Parser = Callable[[str, str], FileTree]
 """``parse(text, file)``: the parsed file (:func:`~detente.scenariofile.loader.parse_yaml`)."""
 
 
-def read_disk(path: str) -> str | None:
-    """The text of ``path`` on disk (within the size limit), ``None`` if it does not exist."""
-    from detente.scenariofile.loader import read_text  # the loader imports this module
-
-    return read_text(path) if os.path.lexists(path) else None
-
-
 @dataclass(slots=True)
 class _Budget:
     """What one scenario's includes may still read."""
@@ -62,7 +55,7 @@ class _Budget:
     chars: int = field(default_factory=lambda: size_limit(MAX_SCENARIO_BYTES))
 
 
-def load_tree(path: str, text: str, parse: Parser, read: Reader = read_disk) -> FileTree:
+def load_tree(path: str, text: str, parse: Parser, read: Reader) -> FileTree:
     """The file ``path`` (whose ``text`` is given) with its includes merged in.
 
     A file without ``include:`` is returned as parsed, unchanged.
@@ -71,7 +64,14 @@ def load_tree(path: str, text: str, parse: Parser, read: Reader = read_disk) -> 
     if INCLUDE not in tree.root:
         return tree
     folder = _folder(path)
-    root = _merged(tree, parse, read, (path,), folder, _Budget(chars=size_limit(MAX_SCENARIO_BYTES) - len(text)))
+    root = _merged(
+        tree,
+        parse,
+        read,
+        (path,),
+        folder,
+        _Budget(chars=size_limit(MAX_SCENARIO_BYTES) - len(text)),
+    )
     return FileTree(path, root)
 
 
@@ -100,7 +100,7 @@ def _merged(
     base: Any = None
     for index, target in _targets(tree):
         where = (INCLUDE, index) if isinstance(tree.root[INCLUDE], list) else (INCLUDE,)
-        included = _read(tree, where, target, read, chain, folder, budget)
+        included = parse(_read(tree, where, target, read, chain, folder, budget), target)
         root = _merged(included, parse, read, (*chain, target), folder, budget)
         base = root if base is None else merge(base, root, target, target)
     return merge(base, own, tree.file, tree.file)
@@ -125,8 +125,8 @@ def _read(
     chain: tuple[str, ...],
     folder: str,
     budget: _Budget,
-) -> FileTree:
-    """The included file ``target``, parsed, after every check on including it."""
+) -> str:
+    """The text of the included file ``target``, after every check on including it."""
     named = str(tree.root[INCLUDE][where[-1]] if len(where) == 2 else tree.root[INCLUDE])
     if os.path.isabs(named) or not _inside(target, folder):
         raise tree.error(
@@ -156,13 +156,7 @@ def _read(
             f"include {named!r}: the scenario and its includes add up to more than "
             f"{size_limit(MAX_SCENARIO_BYTES):,} characters, the size limit of one scenario file",
         )
-    return _parse_included(text, target)
-
-
-def _parse_included(text: str, target: str) -> FileTree:
-    from detente.scenariofile.loader import parse_yaml  # the loader imports this module
-
-    return parse_yaml(text, target)
+    return text
 
 
 def _inside(target: str, folder: str) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,12 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, ParameterValue]:
 def read_yaml(path: str | Path) -> FileTree:
     """Parse a YAML file safely, keeping positions, with its ``include:`` files merged in
     (:mod:`~detente.scenariofile.includes`)."""
-    return load_tree(str(path), read_text(path), parse_yaml)
+    return load_tree(str(path), read_text(path), parse_yaml, read_included)
+
+
+def read_included(path: str) -> str | None:
+    """The text of an included file (as :func:`read_text`), ``None`` if it does not exist."""
+    return read_text(path) if os.path.lexists(path) else None
 
 
 def read_text(path: str | Path) -> str:

@@ -9,7 +9,6 @@ by numbers when these models see the data.
 from __future__ import annotations
 
 import datetime
-
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (

@@ -106,12 +106,15 @@ class RecordSpec(_Spec):
     reneged: float = Field(default=0.0, ge=0.0)
     relevance: Probability = 1.0
     weight: float = Field(
-        default=1.0, ge=0.0, description="How much the event counts (each step counts "
-        "relevance x weight): an eight-year freeze more than returning some remains."
+        default=1.0,
+        ge=0.0,
+        description="How much the event counts (each step counts "
+        "relevance x weight): an eight-year freeze more than returning some remains.",
     )
     date: datetime.date | None = Field(
-        default=None, description="When it happened (YYYY-MM-DD): a case uses only records "
-        "dated before its own date."
+        default=None,
+        description="When it happened (YYYY-MM-DD): a case uses only records "
+        "dated before its own date.",
     )
     source: str | None = None
 
@@ -305,8 +308,14 @@ def trust_evidence(
                     )
                 found.append(
                     TrustEvidence(
-                        truster, trustee, r.date.isoformat(), used, r.honoured, r.reneged,
-                        r.weight, r.source,
+                        truster,
+                        trustee,
+                        r.date.isoformat(),
+                        used,
+                        r.honoured,
+                        r.reneged,
+                        r.weight,
+                        r.source,
                     )
                 )
     return tuple(found)

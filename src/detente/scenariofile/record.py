@@ -37,7 +37,9 @@ class EventSpec(_Spec):
 
     date: datetime.date = Field(description="When it happened (YYYY-MM-DD).")
     party: str = Field(description="The party that acted (a party id).")
-    did: Did = Field(description="signed | delivered | halted | withdrew | reneged | tested | other.")
+    did: Did = Field(
+        description="signed | delivered | halted | withdrew | reneged | tested | other."
+    )
     item: str | None = Field(default=None, description="The item concerned (an item name).")
     stage: int | None = Field(
         default=None, ge=1, description="The stage of the agreed schedule it belongs to (1-based)."
@@ -75,9 +77,7 @@ def build_record(
         raise tree.error(("record",), "a record needs the case's date: add date: YYYY-MM-DD")
     if spec.agreed is not None and spec.agreed not in positions:
         known = ", ".join(positions) or "none declared"
-        raise tree.error(
-            ("record", "agreed"), f"no position {spec.agreed!r}; positions: {known}"
-        )
+        raise tree.error(("record", "agreed"), f"no position {spec.agreed!r}; positions: {known}")
     events = []
     for i, event in enumerate(spec.events):
         _check_event(event, tree, ("record", "events", i), parties, givers, stages)
@@ -105,7 +105,9 @@ def _check_event(
     stages: int | None,
 ) -> None:
     if event.party not in parties:
-        raise tree.error((*path, "party"), f"no party {event.party!r}; parties: {', '.join(parties)}")
+        raise tree.error(
+            (*path, "party"), f"no party {event.party!r}; parties: {', '.join(parties)}"
+        )
     if event.item is not None:
         if event.item not in givers:
             known = ", ".join(givers) or "none declared"
