@@ -20,6 +20,7 @@ from detente.experiments.compare import comparison_rows, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
+from detente.report.record import record_section
 from detente.report.text import (
     SOLUTION_LABELS,
     join,
@@ -1506,6 +1507,7 @@ REPORT_SECTIONS: list[SectionBuilder] = [
     schedule_section,
     trust_section,
     implementation_section,
+    partial(record_section, make=Section, table=ReportTable),
     robust_section,
     stakeholders_section,
     claims_section,
