@@ -104,7 +104,7 @@ def retrodicts(scenario: Scenario, tolerance: int) -> bool:
 
 def sweep_share(case: Case, directory: Path, tolerance: int) -> float:
     """The share of a sweep's valid draws (of this case's file) under which the model
-    retrodicts the record, each draw re-evaluated."""
+    retrodicts the record, each draw re-evaluated (with the sweep's ``--set`` values)."""
     from detente.experiments.store import ResultStore
     from detente.experiments.table import valid_rows
 
@@ -118,9 +118,11 @@ def sweep_share(case: Case, directory: Path, tolerance: int) -> float:
     rows = np.flatnonzero(valid_rows(table))
     if rows.size == 0:
         raise DetenteError(f"--sweep {directory}: no valid draw to score")
+    sets = manifest.identity().get("sets") or {}
+    assert isinstance(sets, dict)
     hits = 0
     for row in rows:
-        overrides = {name: _value(values[row]) for name, values in columns.items()}
+        overrides = {**sets, **{name: _value(values[row]) for name, values in columns.items()}}
         hits += retrodicts(case.text.build(overrides), tolerance)
     return hits / rows.size
 
