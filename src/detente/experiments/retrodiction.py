@@ -3,7 +3,7 @@
 A library is a folder of case files (each with a ``date:`` and a ``record:``) that include a
 common file. :func:`retrodict` lines each case's model up against its record, with the share
 of draws that match it (:mod:`detente.analysis.retrodiction` states the match rule);
-:func:`calibrate` keeps, by rejection (approximate Bayesian computation), the draws of the
+:func:`calibrate` keeps, by rejection (approximate Bayesian computation [Beaumont2002]), the draws of the
 shared parameters under which every case dated before a date is retrodicted;
 :func:`score` scores the later cases with those draws against two baselines.
 
