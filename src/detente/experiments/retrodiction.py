@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,13 +208,18 @@ def before(cases: Sequence[Case], date: str) -> tuple[list[Case], list[Case]]:
 
 
 def parse_date(text: str) -> str:
-    """``--before``: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (its first day)."""
+    """``--before``: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (its first day).
+
+    >>> parse_date("2010"), parse_date("2018-06")
+    ('2010-01-01', '2018-06-01')
+    """
     parts = text.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
-        return datetime.date(*numbers[:3]).isoformat() if len(parts) <= 3 else ""
-    except (ValueError, TypeError):
-        pass
+    if 1 <= len(parts) <= 3 and all(part.isdigit() for part in parts):
+        numbers = [int(part) for part in parts] + [1] * (3 - len(parts))
+        try:
+            return datetime.date(*numbers).isoformat()
+        except ValueError:
+            pass
     raise DetenteError(f"--before {text!r}: expected a date YYYY-MM-DD (or YYYY-MM, or YYYY)")
 
 
@@ -348,6 +353,6 @@ def score(
     )
 
 
-def _mean(flags: Iterator[bool] | Any) -> float:
+def _mean(flags: Iterable[bool]) -> float:
     values = [bool(f) for f in flags]
     return sum(values) / len(values) if values else math.nan
