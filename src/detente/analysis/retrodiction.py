@@ -9,9 +9,17 @@ prediction is:
   carries out at least one stage (a phased deal forms when its first stages pay for
   themselves, THEORY §6);
 - **the path**: the subgame-perfect path of the agreed schedule (the position's own
-  ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`,
-  with the faction changes of the calendar striking the position as ``phase --given`` does):
+  ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`):
   the stages carried out, completed or where it breaks and by whom, dated by the calendar.
+  A faction change of the calendar that takes the position out of a party's win-set
+  (:func:`~detente.analysis.calendar.strikes`) makes that party renege at its first
+  non-empty move from the stage the change falls in, unless the path breaks earlier
+  (:func:`struck_break`). The change is *foreseen* when it is dated before the case's date:
+  its strike is known to all and the path is played on the struck deal, as ``phase --given``
+  has it (the others may break first, anticipating it). A change dated on or after the
+  case's date is *unforeseen*, as the trust records dated then are unknown: the path is the
+  one the parties expect without it. (An election's result is not known when a deal
+  is signed; foreseeing it would let the others unravel the deal from its first stage.)
 
 For a case whose record says no deal formed (``agreed: null``) the model's prediction is
 whether a ratifiable agreement exists (``analyze``'s ``agreement``).
@@ -31,14 +39,15 @@ schedule is predicted to form and not to break.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from detente.analysis.calendar import stage_dates, struck
+from detente.analysis.calendar import stage_dates, strikes
 from detente.analysis.documents import StageDatesDoc
 from detente.analysis.solutions import Bargaining
 from detente.analysis.twolevel import Ratification, ratification
 from detente.errors import DetenteError
+from detente.phasing.calendar import Strike
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Valuation
 from detente.phasing.path import equilibrium_path
@@ -54,7 +63,8 @@ NOISE = 1e-9
 @dataclass(frozen=True, slots=True)
 class Prediction:
     """The model's outcome for a case, the schedule it is read on (``source``: where it comes
-    from, ``None`` without one) and each party's value on the path."""
+    from, ``None`` without one) and each party's value on the path it expects (without the
+    unforeseen faction changes)."""
 
     outcome: Outcome
     stages: int | None
@@ -65,17 +75,67 @@ class Prediction:
 
 def agreed_schedule(scenario: Scenario) -> tuple[Schedule | None, str | None, Deal | None]:
     """The agreed deal's schedule, where it comes from, and the deal it is carried out in (the
-    calendar's faction changes striking the agreed position)."""
+    calendar's foreseen faction changes striking the agreed position)."""
     record, plan = scenario.record, scenario.phasing
     if record is None or record.agreed is None or plan is None:
         return None, None, None
     position = scenario.positions[record.agreed]
-    deal = struck(scenario, plan.deal, position.index)
+    foreseen, _ = _changes(scenario, plan.deal, position.index)
+    deal = plan.deal
+    if foreseen and deal.calendar is not None:
+        deal = replace(deal, calendar=deal.calendar.with_events(foreseen))
     if position.schedule is not None:
         return position.schedule.trimmed(), f"positions.{record.agreed}.schedule", deal
     if plan.schedule is not None:
         return plan.schedule.trimmed(), "phasing.schedule", deal
     return None, None, deal
+
+
+def _changes(
+    scenario: Scenario, deal: Deal, outcome: int
+) -> tuple[tuple[Strike, ...], tuple[Strike, ...]]:
+    """The strikes of the faction changes against ``outcome``: those dated before the case's
+    date (foreseen) and the others (unforeseen)."""
+    found = strikes(scenario, deal, outcome)
+    date = scenario.date
+    foreseen = tuple(s for s in found if date is None or s.date.isoformat() < date)
+    return foreseen, tuple(s for s in found if s not in foreseen)
+
+
+def struck_break(scenario: Scenario, deal: Deal, schedule: Schedule) -> Break | None:
+    """The earliest move struck by a faction change, foreseen or not (see the module's docstring):
+    the struck party's first non-empty move from the stage the change falls in, dated by the
+    change (or the stage's start, if later); ``None`` when no change strikes a move."""
+    record, plan = scenario.record, scenario.phasing
+    calendar = deal.calendar
+    if record is None or record.agreed is None or plan is None or calendar is None:
+        return None
+    foreseen, unforeseen = _changes(scenario, plan.deal, scenario.positions[record.agreed].index)
+    givers = {item.name: item.giver for item in deal.items}
+    stages = schedule.as_dicts()
+    dates = calendar.stages(len(stages))
+    found: list[tuple[int, int, Break]] = []
+    for strike in (*foreseen, *unforeseen):
+        first = calendar.stage_of(strike.date, len(stages))
+        rank = next(i for i, group in enumerate(deal.order) if strike.party in group)
+        for k in range(first, len(stages)):
+            if any(givers[n] == strike.party and a > NOISE for n, a in stages[k].items()):
+                when = max(strike.date, dates[k].start).isoformat()
+                found.append((k + 1, rank, Break(k + 1, strike.party, when, None)))
+                break
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
+def _earlier(surprise: Break, expected: Break | None, deal: Deal) -> bool:
+    """Whether the struck move comes before the path's break (in stage, then in the stage's
+    move order)."""
+    if expected is None:
+        return True
+
+    def rank(party: str) -> int:
+        return next(i for i, group in enumerate(deal.order) if party in group)
+
+    return (surprise.stage, rank(surprise.party)) < (expected.stage, rank(expected.party))
 
 
 def predict(
@@ -110,6 +170,9 @@ def predict(
     if not formed:
         return Prediction(Outcome(False, 0, False, None), schedule.stages, source, {}, dates)
     outcome = Outcome(True, path.carried_out, path.completed, breaks)
+    surprise = struck_break(scenario, deal, schedule)
+    if surprise is not None and _earlier(surprise, breaks, deal):
+        outcome = Outcome(True, surprise.stage - 1, False, surprise)
     return Prediction(outcome, schedule.stages, source, dict(path.values), dates)
 
 
