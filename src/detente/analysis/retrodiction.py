@@ -7,7 +7,7 @@ prediction is:
 - **formed**: ``NAME`` is in every signatory's win-set when factions are declared, and it
   is individually rational for every signatory or the equilibrium path of its schedule
   carries out at least one stage (a phased deal forms when its first stages pay for
-  themselves, THEORY §6);
+  themselves; docs/explanation/self-enforcement.md, "Where a given schedule breaks");
 - **the path**: the subgame-perfect path of the agreed schedule (the position's own
   ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`):
   the stages carried out, completed or where it breaks and by whom, dated by the calendar.

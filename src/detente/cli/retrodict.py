@@ -95,8 +95,8 @@ def retrodict(
     if extra:
         console.print(
             literal(
-                f"hit rate {_pct(extra['hit_rate'])} over {len(documents)} cases; baselines: "
-                f"prior draws {_pct(baselines['prior'])}, every deal breaking at its first "
+                f"hit rate {_pct(extra['hit_rate'])} over {len(documents)} "
+                f"case{'' if len(documents) == 1 else 's'}; baselines: prior draws {_pct(baselines['prior'])}, every deal breaking at its first "
                 f"costly step {_pct(baselines['first_costly_step'])}"
             ),
             soft_wrap=True,

@@ -3,7 +3,7 @@
 A library is a folder of case files (each with a ``date:`` and a ``record:``) that include a
 common file. :func:`retrodict` lines each case's model up against its record, with the share
 of draws that match it (:mod:`detente.analysis.retrodiction` states the match rule);
-:func:`calibrate` keeps, by rejection (approximate Bayesian computation), the draws of the
+:func:`calibrate` keeps, by rejection (approximate Bayesian computation [Beaumont2002]), the draws of the
 shared parameters under which every case dated before a date is retrodicted;
 :func:`score` scores the later cases with those draws against two baselines.
 
@@ -104,7 +104,7 @@ def retrodicts(scenario: Scenario, tolerance: int) -> bool:
 
 def sweep_share(case: Case, directory: Path, tolerance: int) -> float:
     """The share of a sweep's valid draws (of this case's file) under which the model
-    retrodicts the record, each draw re-evaluated."""
+    retrodicts the record, each draw re-evaluated (with the sweep's ``--set`` values)."""
     from detente.experiments.store import ResultStore
     from detente.experiments.table import valid_rows
 
@@ -118,9 +118,11 @@ def sweep_share(case: Case, directory: Path, tolerance: int) -> float:
     rows = np.flatnonzero(valid_rows(table))
     if rows.size == 0:
         raise DetenteError(f"--sweep {directory}: no valid draw to score")
+    sets = manifest.identity().get("sets") or {}
+    assert isinstance(sets, dict)
     hits = 0
     for row in rows:
-        overrides = {name: _value(values[row]) for name, values in columns.items()}
+        overrides = {**sets, **{name: _value(values[row]) for name, values in columns.items()}}
         hits += retrodicts(case.text.build(overrides), tolerance)
     return hits / rows.size
 
