@@ -12,6 +12,10 @@ prediction is:
   ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`,
   with the faction changes of the calendar striking the position as ``phase --given`` does):
   the stages carried out, completed or where it breaks and by whom, dated by the calendar.
+  A move a dated event strikes for certain (a faction change that takes the position out of
+  the party's win-set, or an event of hazard 1) is where that party breaks the deal, when it
+  comes before the path's own break (:func:`certain_strike`): the path prices such a strike
+  in, as a hazard, but reports only the moves a party chooses to renege on.
 
 For a case whose record says no deal formed (``agreed: null``) the model's prediction is
 whether a ratifiable agreement exists (``analyze``'s ``agreement``).
@@ -42,7 +46,7 @@ from detente.errors import DetenteError
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Valuation
 from detente.phasing.path import equilibrium_path
-from detente.phasing.schedule import Schedule
+from detente.phasing.schedule import Schedule, aligned
 from detente.record import Break, Outcome
 from detente.scenario import Scenario
 from detente.twolevel import has_factions
@@ -99,18 +103,47 @@ def predict(
     if schedule is None or deal is None or schedule.stages == 0:
         outcome = Outcome(ratifiable and rational, 0, False, None)
         return Prediction(outcome, None, source, {})
-    path = equilibrium_path(deal, schedule, Valuation(deal, schedule.stages))
+    valuation = Valuation(deal, schedule.stages)
+    path = equilibrium_path(deal, schedule, valuation)
     dates = stage_dates(deal.calendar, schedule.stages)
+    broken = None if path.breaks is None else (path.breaks.stage, path.breaks.party)
+    strike = certain_strike(deal, schedule, valuation)
+    if strike is not None and (broken is None or _earlier(deal, strike, broken)):
+        broken = strike
+    carried_out = path.carried_out if broken is None else broken[0] - 1
+    completed = path.completed and broken is None
     breaks = None
-    if path.breaks is not None:
-        stage = path.breaks.stage
-        date = None if dates is None else dates[stage - 1].start
-        breaks = Break(stage, path.breaks.party, date, None)
-    formed = ratifiable and (rational or path.carried_out >= 1 or path.completed)
+    if broken is not None:
+        date = None if dates is None else dates[broken[0] - 1].start
+        breaks = Break(broken[0], broken[1], date, None)
+    formed = ratifiable and (rational or carried_out >= 1 or completed)
     if not formed:
         return Prediction(Outcome(False, 0, False, None), schedule.stages, source, {}, dates)
-    outcome = Outcome(True, path.carried_out, path.completed, breaks)
+    outcome = Outcome(True, carried_out, completed, breaks)
     return Prediction(outcome, schedule.stages, source, dict(path.values), dates)
+
+
+def certain_strike(deal: Deal, schedule: Schedule, valuation: Valuation) -> tuple[int, str] | None:
+    """The first move of ``schedule`` (by stage, then move order) that a dated event of the
+    calendar strikes for certain, as ``(stage, party)``; ``None`` when none does."""
+    active = valuation.active(aligned(deal, schedule)[None])
+    honoured = valuation.strikes(active)
+    for stage in range(schedule.stages):
+        for group in deal.order:
+            for party in group:
+                index = deal.party_index(party)
+                if active[index, stage] and honoured[index, stage] <= NOISE:
+                    return stage + 1, party
+    return None
+
+
+def _earlier(deal: Deal, move: tuple[int, str], other: tuple[int, str]) -> bool:
+    """Whether ``move`` (stage, party) comes before ``other`` in the schedule's move order."""
+
+    def position(stage: int, party: str) -> tuple[int, int]:
+        return stage, next(g for g, group in enumerate(deal.order) if party in group)
+
+    return position(*move) < position(*other)
 
 
 def first_costly_step(scenario: Scenario) -> Outcome:
