@@ -4,12 +4,12 @@ case up against its record.
 
 The point-estimate retrodictions asserted below, and why:
 
-- Agreed Framework 1994: matches, the deal breaks in stage 8 (Oct 2001 – Oct 2002) at North
-  Korea. In the 1994 order North Korea, moving first in stage 9, would have to dismantle its
-  reactors (cost 10) before the light-water reactors arrive (worth 8 to it), so it would
-  renege there; anticipating that, and with the Bush hard-liners (weight 1.5 > 1) taking the
-  framework out of what the US can ratify from 2001, it withholds the special inspections
-  (cost 5) of stage 8: reneging is worth 4.47 more than honouring.
+- Agreed Framework 1994: no match. The hard-liners' weight from 20 Jan 2001 (1.5 > 1, the
+  engagers 1) takes the framework out of what the US can ratify (the hard-liners value it at
+  -1.38: the reactors cost them 4.6 + 2 x 8), so the US's next move, the fuel oil of stage 7
+  (Oct 2000 - Oct 2001), is struck: the model has the US break it in stage 7; the record has
+  North Korea's enrichment under the freeze confronted in October 2002 (stage 8). Without
+  the strike North Korea would stop at its last step, the dismantlement of stage 10.
 - Singapore 2018: no match. The statement carried out at once is not self-enforcing: the US,
   answering in the only stage, keeps what North Korea gave and skips its own costs (model:
   breaks in stage 1 at us); the record shows both sides' first steps and North Korea ending
@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from detente.analysis.retrodiction import predict
 from detente.errors import ScenarioError
 from detente.experiments.scenario_text import ScenarioText
 from detente.scenario import Scenario
@@ -174,10 +175,11 @@ def test_retrodict_prints_one_row_per_case_and_scores_the_point_estimate(detente
     assert set(CASES) <= set(cases)
     assert [cases[n]["date"] for n in CASES] == list(CASES.values())
     framework = cases["agreed-framework-1994"]
-    assert framework["match"] is True
-    assert framework["model"]["breaks"]["stage"] == 8
-    assert framework["model"]["breaks"]["party"] == "nk"
-    assert framework["model"]["carried_out"] == 7
+    assert framework["match"] is False
+    assert framework["model"]["breaks"]["stage"] == 7
+    assert framework["model"]["breaks"]["party"] == "us"
+    assert framework["model"]["carried_out"] == 6
+    assert framework["model"]["stages"] == 10
     singapore = cases["singapore-2018"]
     assert singapore["match"] is False
     assert (singapore["model"]["breaks"]["stage"], singapore["model"]["breaks"]["party"]) == (
@@ -190,3 +192,12 @@ def test_retrodict_prints_one_row_per_case_and_scores_the_point_estimate(detente
     assert hanoi["model"]["formed"] is True
     assert hanoi["match"] is False
     assert all(c["share"] is None for c in cases.values())
+
+
+def test_without_the_bush_hardliners_north_korea_stops_at_its_last_step() -> None:
+    scenario = ScenarioText.read(LIBRARY / "agreed-framework-1994.yaml").build(
+        {"w_hard_bush1": 0.8}
+    )
+    outcome = predict(scenario).outcome
+    assert outcome.breaks is not None
+    assert (outcome.breaks.stage, outcome.breaks.party, outcome.carried_out) == (10, "nk", 9)
