@@ -142,9 +142,9 @@ def test_with_the_relief_worth_paying_for_the_2018_change_breaks_stage_3_at_the_
     the record. Had the inauguration done it (w_hard_2017 = 1.2), the model would say stage 2."""
     matched = predict(text.build({"kappa_e": 0.2})).outcome
     assert matched.carried_out == 2
-    assert matched.breaks == Break(3, "us", "2018-04-09", None)
+    assert matched.breaks == Break(3, "us", "2017-07-14", None)
     early = predict(text.build({"kappa_e": 0.2, "w_hard_2017": 1.2})).outcome
-    assert early.breaks == Break(2, "us", "2017-01-20", None)
+    assert early.breaks == Break(2, "us", "2016-07-14", None)
     unchanged = predict(text.build({"kappa_e": 0.2, "w_hard_2018": 1.0})).outcome
     assert unchanged.completed and unchanged.breaks is None
 

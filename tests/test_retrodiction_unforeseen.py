@@ -63,9 +63,9 @@ def test_a_change_after_the_case_is_unforeseen_and_breaks_at_the_changed_partys_
     scenario = _case(tmp_path, "1990-01-01")
     outcome = predict(scenario).outcome
     # Expected without the change: completed (every B step pays for itself); the change
-    # falls in stage 2, where B moves first: B reneges there, dated by the change.
+    # falls in stage 2, where B moves first: B reneges there, dated by the stage's start.
     assert outcome.formed and outcome.carried_out == 1
-    assert outcome.breaks == Break(2, "B", "1991-03-01", None)
+    assert outcome.breaks == Break(2, "B", "1991-01-01", None)
 
 
 def test_a_change_that_keeps_the_deal_ratifiable_changes_nothing(tmp_path: Path) -> None:

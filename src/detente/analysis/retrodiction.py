@@ -11,15 +11,18 @@ prediction is:
 - **the path**: the subgame-perfect path of the agreed schedule (the position's own
   ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`):
   the stages carried out, completed or where it breaks and by whom, dated by the calendar.
-  A faction change of the calendar that takes the position out of a party's win-set
-  (:func:`~detente.analysis.calendar.strikes`) makes that party renege at its first
-  non-empty move from the stage the change falls in, unless the path breaks earlier
-  (:func:`struck_break`). The change is *foreseen* when it is dated before the case's date:
-  its strike is known to all and the path is played on the struck deal, as ``phase --given``
-  has it (the others may break first, anticipating it). A change dated on or after the
-  case's date is *unforeseen*, as the trust records dated then are unknown: the path is the
-  one the parties expect without it. (An election's result is not known when a deal
-  is signed; foreseeing it would let the others unravel the deal from its first stage.)
+  A move a dated event strikes for certain (a faction change that takes the position out of
+  the party's win-set, or an event of hazard 1) is where that party breaks the deal, when it
+  comes before the path's own break (:func:`certain_strike`): the path prices such a strike
+  in, as a hazard, but reports only the moves a party chooses to renege on. A faction change
+  (:func:`~detente.analysis.calendar.strikes`) is *foreseen* when it is dated before the
+  case's date: its strike is known to all and the path is played on the struck deal, as
+  ``phase --given`` has it (the others may break first, anticipating it). A change dated on
+  or after the case's date is *unforeseen*, as the trust records dated then are unknown: the
+  path is the one the parties expect without it, and the changed party reneges at its first
+  non-empty move from the stage the change falls in, unless that path breaks earlier
+  (:func:`unforeseen_break`). (An election's result is not known when a deal is signed;
+  foreseeing it would let the others unravel the deal from its first stage.)
 
 For a case whose record says no deal formed (``agreed: null``) the model's prediction is
 whether a ratifiable agreement exists (``analyze``'s ``agreement``).
@@ -51,7 +54,7 @@ from detente.phasing.calendar import Strike
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Valuation
 from detente.phasing.path import equilibrium_path
-from detente.phasing.schedule import Schedule
+from detente.phasing.schedule import Schedule, aligned
 from detente.record import Break, Outcome
 from detente.scenario import Scenario
 from detente.twolevel import has_factions
@@ -102,40 +105,28 @@ def _changes(
     return foreseen, tuple(s for s in found if s not in foreseen)
 
 
-def struck_break(scenario: Scenario, deal: Deal, schedule: Schedule) -> Break | None:
-    """The earliest move struck by a faction change, foreseen or not (see the module's docstring):
-    the struck party's first non-empty move from the stage the change falls in, dated by the
-    change (or the stage's start, if later); ``None`` when no change strikes a move."""
+def unforeseen_break(scenario: Scenario, deal: Deal, schedule: Schedule) -> Break | None:
+    """The earliest move struck by an unforeseen faction change (see the module's docstring):
+    the struck party's first non-empty move from the stage the change falls in, dated by that
+    stage's start (as every break of the model is); ``None`` when no change strikes a move."""
     record, plan = scenario.record, scenario.phasing
     calendar = deal.calendar
     if record is None or record.agreed is None or plan is None or calendar is None:
         return None
-    foreseen, unforeseen = _changes(scenario, plan.deal, scenario.positions[record.agreed].index)
+    _, unforeseen = _changes(scenario, plan.deal, scenario.positions[record.agreed].index)
     givers = {item.name: item.giver for item in deal.items}
     stages = schedule.as_dicts()
     dates = calendar.stages(len(stages))
     found: list[tuple[int, int, Break]] = []
-    for strike in (*foreseen, *unforeseen):
+    for strike in unforeseen:
         first = calendar.stage_of(strike.date, len(stages))
         rank = next(i for i, group in enumerate(deal.order) if strike.party in group)
         for k in range(first, len(stages)):
             if any(givers[n] == strike.party and a > NOISE for n, a in stages[k].items()):
-                when = max(strike.date, dates[k].start).isoformat()
+                when = dates[k].start.isoformat()
                 found.append((k + 1, rank, Break(k + 1, strike.party, when, None)))
                 break
     return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
-
-
-def _earlier(surprise: Break, expected: Break | None, deal: Deal) -> bool:
-    """Whether the struck move comes before the path's break (in stage, then in the stage's
-    move order)."""
-    if expected is None:
-        return True
-
-    def rank(party: str) -> int:
-        return next(i for i, group in enumerate(deal.order) if party in group)
-
-    return (surprise.stage, rank(surprise.party)) < (expected.stage, rank(expected.party))
 
 
 def predict(
@@ -159,21 +150,52 @@ def predict(
     if schedule is None or deal is None or schedule.stages == 0:
         outcome = Outcome(ratifiable and rational, 0, False, None)
         return Prediction(outcome, None, source, {})
-    path = equilibrium_path(deal, schedule, Valuation(deal, schedule.stages))
+    valuation = Valuation(deal, schedule.stages)
+    path = equilibrium_path(deal, schedule, valuation)
     dates = stage_dates(deal.calendar, schedule.stages)
+    broken = None if path.breaks is None else (path.breaks.stage, path.breaks.party)
+    strike = certain_strike(deal, schedule, valuation)
+    if strike is not None and (broken is None or _earlier(deal, strike, broken)):
+        broken = strike
+    carried_out = path.carried_out if broken is None else broken[0] - 1
+    completed = path.completed and broken is None
     breaks = None
-    if path.breaks is not None:
-        stage = path.breaks.stage
-        date = None if dates is None else dates[stage - 1].start
-        breaks = Break(stage, path.breaks.party, date, None)
-    formed = ratifiable and (rational or path.carried_out >= 1 or path.completed)
+    if broken is not None:
+        date = None if dates is None else dates[broken[0] - 1].start
+        breaks = Break(broken[0], broken[1], date, None)
+    formed = ratifiable and (rational or carried_out >= 1 or completed)
     if not formed:
         return Prediction(Outcome(False, 0, False, None), schedule.stages, source, {}, dates)
-    outcome = Outcome(True, path.carried_out, path.completed, breaks)
-    surprise = struck_break(scenario, deal, schedule)
-    if surprise is not None and _earlier(surprise, breaks, deal):
+    outcome = Outcome(True, carried_out, completed, breaks)
+    surprise = unforeseen_break(scenario, deal, schedule)
+    if surprise is not None and (
+        broken is None or _earlier(deal, (surprise.stage, surprise.party), broken)
+    ):
         outcome = Outcome(True, surprise.stage - 1, False, surprise)
     return Prediction(outcome, schedule.stages, source, dict(path.values), dates)
+
+
+def certain_strike(deal: Deal, schedule: Schedule, valuation: Valuation) -> tuple[int, str] | None:
+    """The first move of ``schedule`` (by stage, then move order) that a dated event of the
+    calendar strikes for certain, as ``(stage, party)``; ``None`` when none does."""
+    active = valuation.active(aligned(deal, schedule)[None])
+    honoured = valuation.strikes(active)
+    for stage in range(schedule.stages):
+        for group in deal.order:
+            for party in group:
+                index = deal.party_index(party)
+                if active[index, stage] and honoured[index, stage] <= NOISE:
+                    return stage + 1, party
+    return None
+
+
+def _earlier(deal: Deal, move: tuple[int, str], other: tuple[int, str]) -> bool:
+    """Whether ``move`` (stage, party) comes before ``other`` in the schedule's move order."""
+
+    def position(stage: int, party: str) -> tuple[int, int]:
+        return stage, next(g for g, group in enumerate(deal.order) if party in group)
+
+    return position(*move) < position(*other)
 
 
 def first_costly_step(scenario: Scenario) -> Outcome:
