@@ -87,7 +87,8 @@ def test_sweep_takes_the_same_output_flag_as_other_commands(
     assert (tmp_path / "run" / "_manifest.json").is_file()
 
 
-SHIPPED = sorted(SCENARIOS.rglob("*.yaml"))
+# Every shipped scenario; a case library's common file is included by its cases, not one.
+SHIPPED = sorted(p for p in SCENARIOS.rglob("*.yaml") if p.name != "common.yaml")
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])

@@ -123,18 +123,23 @@ def struck(scenario: Scenario, deal: Deal, outcome: int) -> Deal:
     """``deal`` with a strike of probability 1 from the first faction change that takes
     ``outcome`` out of the changed party's win-set (per party): the party's moves from that
     date are reneged on, known to all. The same deal when no change does."""
+    found = strikes(scenario, deal, outcome)
+    if not found or deal.calendar is None:
+        return deal
+    return replace(deal, calendar=deal.calendar.with_events(found))
+
+
+def strikes(scenario: Scenario, deal: Deal, outcome: int) -> tuple[Strike, ...]:
+    """The strikes :func:`struck` adds: per party, one of probability 1 at the first faction
+    change that takes ``outcome`` out of its win-set (every earlier change applied)."""
     calendar = deal.calendar
     if calendar is None or not _has_changes(deal):
-        return deal
-    strikes: dict[str, Strike] = {}
+        return ()
+    found: dict[str, Strike] = {}
     for change, now in _reweighted(scenario, calendar):
-        if change.party not in strikes and not in_win_set(now, change.party, outcome):
-            strikes[change.party] = Strike(
-                change.date, change.name, change.party, 1.0, change.source
-            )
-    if not strikes:
-        return deal
-    return replace(deal, calendar=calendar.with_events(tuple(strikes.values())))
+        if change.party not in found and not in_win_set(now, change.party, outcome):
+            found[change.party] = Strike(change.date, change.name, change.party, 1.0, change.source)
+    return tuple(found.values())
 
 
 def outcome_changes(

@@ -9,9 +9,20 @@ prediction is:
   carries out at least one stage (a phased deal forms when its first stages pay for
   themselves; docs/explanation/self-enforcement.md, "Where a given schedule breaks");
 - **the path**: the subgame-perfect path of the agreed schedule (the position's own
-  ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`,
-  with the faction changes of the calendar striking the position as ``phase --given`` does):
+  ``schedule:``, else ``phasing.schedule``; :func:`~detente.phasing.path.equilibrium_path`):
   the stages carried out, completed or where it breaks and by whom, dated by the calendar.
+  A move a dated event strikes for certain (a faction change that takes the position out of
+  the party's win-set, or an event of hazard 1) is where that party breaks the deal, when it
+  comes before the path's own break (:func:`certain_strike`): the path prices such a strike
+  in, as a hazard, but reports only the moves a party chooses to renege on. A faction change
+  (:func:`~detente.analysis.calendar.strikes`) is *foreseen* when it is dated before the
+  case's date: its strike is known to all and the path is played on the struck deal, as
+  ``phase --given`` has it (the others may break first, anticipating it). A change dated on
+  or after the case's date is *unforeseen*, as the trust records dated then are unknown: the
+  path is the one the parties expect without it, and the changed party reneges at its first
+  non-empty move from the stage the change falls in, unless that path breaks earlier
+  (:func:`unforeseen_break`). (An election's result is not known when a deal is signed;
+  foreseeing it would let the others unravel the deal from its first stage.)
 
 For a case whose record says no deal formed (``agreed: null``) the model's prediction is
 whether a ratifiable agreement exists (``analyze``'s ``agreement``).
@@ -31,18 +42,19 @@ schedule is predicted to form and not to break.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from detente.analysis.calendar import stage_dates, struck
+from detente.analysis.calendar import stage_dates, strikes
 from detente.analysis.documents import StageDatesDoc
 from detente.analysis.solutions import Bargaining
 from detente.analysis.twolevel import Ratification, ratification
 from detente.errors import DetenteError
+from detente.phasing.calendar import Strike
 from detente.phasing.deal import Deal
 from detente.phasing.enforcement import Valuation
 from detente.phasing.path import equilibrium_path
-from detente.phasing.schedule import Schedule
+from detente.phasing.schedule import Schedule, aligned
 from detente.record import Break, Outcome
 from detente.scenario import Scenario
 from detente.twolevel import has_factions
@@ -54,7 +66,8 @@ NOISE = 1e-9
 @dataclass(frozen=True, slots=True)
 class Prediction:
     """The model's outcome for a case, the schedule it is read on (``source``: where it comes
-    from, ``None`` without one) and each party's value on the path."""
+    from, ``None`` without one) and each party's value on the path it expects (without the
+    unforeseen faction changes)."""
 
     outcome: Outcome
     stages: int | None
@@ -65,17 +78,55 @@ class Prediction:
 
 def agreed_schedule(scenario: Scenario) -> tuple[Schedule | None, str | None, Deal | None]:
     """The agreed deal's schedule, where it comes from, and the deal it is carried out in (the
-    calendar's faction changes striking the agreed position)."""
+    calendar's foreseen faction changes striking the agreed position)."""
     record, plan = scenario.record, scenario.phasing
     if record is None or record.agreed is None or plan is None:
         return None, None, None
     position = scenario.positions[record.agreed]
-    deal = struck(scenario, plan.deal, position.index)
+    foreseen, _ = _changes(scenario, plan.deal, position.index)
+    deal = plan.deal
+    if foreseen and deal.calendar is not None:
+        deal = replace(deal, calendar=deal.calendar.with_events(foreseen))
     if position.schedule is not None:
         return position.schedule.trimmed(), f"positions.{record.agreed}.schedule", deal
     if plan.schedule is not None:
         return plan.schedule.trimmed(), "phasing.schedule", deal
     return None, None, deal
+
+
+def _changes(
+    scenario: Scenario, deal: Deal, outcome: int
+) -> tuple[tuple[Strike, ...], tuple[Strike, ...]]:
+    """The strikes of the faction changes against ``outcome``: those dated before the case's
+    date (foreseen) and the others (unforeseen)."""
+    found = strikes(scenario, deal, outcome)
+    date = scenario.date
+    foreseen = tuple(s for s in found if date is None or s.date.isoformat() < date)
+    return foreseen, tuple(s for s in found if s not in foreseen)
+
+
+def unforeseen_break(scenario: Scenario, deal: Deal, schedule: Schedule) -> Break | None:
+    """The earliest move struck by an unforeseen faction change (see the module's docstring):
+    the struck party's first non-empty move from the stage the change falls in, dated by that
+    stage's start (as every break of the model is); ``None`` when no change strikes a move."""
+    record, plan = scenario.record, scenario.phasing
+    calendar = deal.calendar
+    if record is None or record.agreed is None or plan is None or calendar is None:
+        return None
+    _, unforeseen = _changes(scenario, plan.deal, scenario.positions[record.agreed].index)
+    givers = {item.name: item.giver for item in deal.items}
+    stages = schedule.as_dicts()
+    dates = calendar.stages(len(stages))
+    found: list[tuple[int, int, Break]] = []
+    for strike in unforeseen:
+        first = calendar.stage_of(strike.date, len(stages))
+        rank = next(i for i, group in enumerate(deal.order) if strike.party in group)
+        for k in range(first, len(stages)):
+            if any(givers[n] == strike.party and a > NOISE for n, a in stages[k].items()):
+                when = dates[k].start.isoformat()
+                found.append((k + 1, rank, Break(k + 1, strike.party, when, None)))
+                break
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
 
 
 def predict(
@@ -99,18 +150,52 @@ def predict(
     if schedule is None or deal is None or schedule.stages == 0:
         outcome = Outcome(ratifiable and rational, 0, False, None)
         return Prediction(outcome, None, source, {})
-    path = equilibrium_path(deal, schedule, Valuation(deal, schedule.stages))
+    valuation = Valuation(deal, schedule.stages)
+    path = equilibrium_path(deal, schedule, valuation)
     dates = stage_dates(deal.calendar, schedule.stages)
+    broken = None if path.breaks is None else (path.breaks.stage, path.breaks.party)
+    strike = certain_strike(deal, schedule, valuation)
+    if strike is not None and (broken is None or _earlier(deal, strike, broken)):
+        broken = strike
+    carried_out = path.carried_out if broken is None else broken[0] - 1
+    completed = path.completed and broken is None
     breaks = None
-    if path.breaks is not None:
-        stage = path.breaks.stage
-        date = None if dates is None else dates[stage - 1].start
-        breaks = Break(stage, path.breaks.party, date, None)
-    formed = ratifiable and (rational or path.carried_out >= 1 or path.completed)
+    if broken is not None:
+        date = None if dates is None else dates[broken[0] - 1].start
+        breaks = Break(broken[0], broken[1], date, None)
+    formed = ratifiable and (rational or carried_out >= 1 or completed)
     if not formed:
         return Prediction(Outcome(False, 0, False, None), schedule.stages, source, {}, dates)
-    outcome = Outcome(True, path.carried_out, path.completed, breaks)
+    outcome = Outcome(True, carried_out, completed, breaks)
+    surprise = unforeseen_break(scenario, deal, schedule)
+    if surprise is not None and (
+        broken is None or _earlier(deal, (surprise.stage, surprise.party), broken)
+    ):
+        outcome = Outcome(True, surprise.stage - 1, False, surprise)
     return Prediction(outcome, schedule.stages, source, dict(path.values), dates)
+
+
+def certain_strike(deal: Deal, schedule: Schedule, valuation: Valuation) -> tuple[int, str] | None:
+    """The first move of ``schedule`` (by stage, then move order) that a dated event of the
+    calendar strikes for certain, as ``(stage, party)``; ``None`` when none does."""
+    active = valuation.active(aligned(deal, schedule)[None])
+    honoured = valuation.strikes(active)
+    for stage in range(schedule.stages):
+        for group in deal.order:
+            for party in group:
+                index = deal.party_index(party)
+                if active[index, stage] and honoured[index, stage] <= NOISE:
+                    return stage + 1, party
+    return None
+
+
+def _earlier(deal: Deal, move: tuple[int, str], other: tuple[int, str]) -> bool:
+    """Whether ``move`` (stage, party) comes before ``other`` in the schedule's move order."""
+
+    def position(stage: int, party: str) -> tuple[int, int]:
+        return stage, next(g for g, group in enumerate(deal.order) if party in group)
+
+    return position(*move) < position(*other)
 
 
 def first_costly_step(scenario: Scenario) -> Outcome:

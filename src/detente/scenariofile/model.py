@@ -481,7 +481,20 @@ def json_schema() -> dict[str, Any]:
     value = schema["$defs"]["ParameterSpec"]["properties"]["value"]
     value["anyOf"].append(_SELECT_REF)
     schema["$defs"]["Select"] = SELECT_SCHEMA
+    schema["properties"]["include"] = INCLUDE_SCHEMA
     return schema
+
+
+INCLUDE_SCHEMA: dict[str, Any] = {
+    "description": "Shared files merged under this one (a path relative to it, or a list): "
+    "mappings merged by key, this file's value winning; lists replaced, or appended with KEY+.",
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    ],
+}
+"""``include:`` as the schema prints it (the loader merges includes before the model reads the
+file, so the model has no such field)."""
 
 
 def _selectable(node: dict[str, Any]) -> None:
