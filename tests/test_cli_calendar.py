@@ -36,7 +36,7 @@ def test_phase_given_names_the_dates_of_the_stage_where_the_path_breaks(detente_
     assert [(s["start"], s["end"]) for s in document["stage_dates"]] == HALF_YEARS
     done = detente_cli("phase", CALENDAR, "--given")
     said = " ".join(done.stdout.split())
-    assert "breaks in stage 3 (2020-01-01 to 2020-07-01) at B" in said
+    assert "breaks in stage 3 (2020-01-01 to 2020-07-01) at Side B" in said
     calm = run_json(detente_cli, "phase", CALENDAR, "--given", "--set", "p_election=0")
     assert calm["path"]["completed"] is True
     assert calm["path"]["values"] == pytest.approx({"A": 4.878, "B": 0.09})
@@ -69,7 +69,7 @@ def test_a_faction_change_that_takes_the_package_out_of_the_win_set_makes_its_pa
     assert kept["path"] == plain["path"] and kept["slack"] == plain["slack"]
     assert kept["path"]["completed"] is True
     said = " ".join(detente_cli(*args).stdout.split())
-    assert "takes the package out of A's win-set: A reneges" in said
+    assert "takes the package out of Side A's win-set: Side A reneges" in said
 
 
 def test_analyze_reports_the_stage_dates_events_and_faction_changes(detente_cli: CLI) -> None:

@@ -32,17 +32,17 @@ def test_analyze_hanoi_prints_deal_positions_schedule_and_claims(detente_cli: CL
         "Bargaining solutions",
         "agreement (Nash, ratifiable)",
         "Named positions",
-        "trust (probability the other honours its next step): us→nk",
+        "trust (probability the other honours its next step): United States → North Korea",
         "Best self-enforcing schedule",
         "the ratifiable Nash agreement",
         "Claims (on the point estimate)",
     ):
         assert heading in out, heading
-    assert re.search(r"us_big_deal .*no \(> 4 stages\)", out)
-    assert re.search(r"nk_hanoi_offer .*no \(> 4 stages\)", out)
+    assert re.search(r"US big deal .*no \(> 4 stages\)", out)
+    assert re.search(r"North Korea's Hanoi offer .*no \(> 4 stages\)", out)
     claims = out.split("Claims")[1]
-    assert re.search(r"offer_needs_phasing .*false", claims)
-    assert re.search(r"big_deal_refused .*true", claims)
+    assert re.search(r"Hanoi offer needs phasing .*false", claims)
+    assert re.search(r"North Korea refuses the big deal .*true", claims)
 
 
 def test_phase_position_designs_the_fixed_package(detente_cli: CLI) -> None:

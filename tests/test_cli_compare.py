@@ -26,10 +26,10 @@ def test_compare_prints_one_table_and_the_changes(detente_cli: CLI, tmp_path: Pa
     lines = done.stdout.splitlines()
     assert max(len(line) for line in lines) <= 120
     assert any("base" in line and "free" in line and "loose" in line for line in lines)
-    assert "free: rule=none" in lines
+    assert "free: rule = none" in lines
     assert "  - Side B: 3 → 2" in lines
     assert "  - claim vetoed: yes → no" in lines
-    assert "loose: x=1" in lines
+    assert "loose: x = 1" in lines
 
 
 def test_compare_json_has_the_base_and_each_variant(detente_cli: CLI, tmp_path: Path) -> None:
@@ -97,10 +97,15 @@ def test_set_takes_a_label_on_every_command(
 def test_validate_lists_the_choices_and_the_variants(capsys: pytest.CaptureFixture[str]) -> None:
     done = in_process(capsys, "validate", HANOI)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert "  choice hardliner_rule = veto (choices: veto 70%, none 30%)" in lines
-    assert "  choice first_mover = nk (choices: nk 70%, us 30%)" in lines
-    assert "  variant no_veto: hardliner_rule=none" in lines
+    said = " ".join(done.stdout.split())  # as wrapped at 80 columns
+    assert (
+        "choice Hard-liners' role in ratification (hardliner_rule) = veto (choices: veto 70%, "
+        "none 30%)" in said
+    )
+    assert "choice Who moves first in each stage (first_mover) = nk (choices: nk 70%, us 30%)" in (
+        said
+    )
+    assert "variant no_veto: hardliner_rule=none" in said
 
 
 def test_a_bad_choice_in_a_file_is_one_located_line(
@@ -129,7 +134,7 @@ def test_summarize_prints_the_claims_given_each_choice(
     assert "Claims given each choice of n" in text.stdout
     summary = json.loads(in_process(capsys, "summarize", out, "--json").stdout)
     none = summary["by_choice"]["rule"]["none"]
-    assert f"rule = none ({none['draws']} draws)" in text.stdout
+    assert f"none ({none['draws']} draws)" in text.stdout
     assert none["claims"]["vetoed"]["share"] == 0.0
 
 

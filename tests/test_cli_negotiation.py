@@ -50,7 +50,7 @@ def test_spe_default_parameters_give_the_five_round_value(detente_cli: CLI) -> N
 def test_spe_prints_a_readable_summary(detente_cli: CLI) -> None:
     done = detente_cli("spe", WORKED, "--rounds", "1")
     assert done.returncode == 0, done.stderr
-    assert "deal=SmallDeal in round 0" in done.stdout
+    assert "deal = SmallDeal in round 0" in done.stdout
 
 
 def test_simulate_json_has_the_documented_keys(detente_cli: CLI) -> None:
@@ -100,7 +100,7 @@ def test_simulate_runs_a_multilateral_protocol(detente_cli: CLI, three: Path) ->
 def test_simulate_prints_a_readable_summary(detente_cli: CLI) -> None:
     done = detente_cli("simulate", WORKED, "--strategies", "nash,nash", "--sessions", "3")
     assert done.returncode == 0, done.stderr
-    assert "agreement rate 1" in done.stdout and "deal=MediumDeal" in done.stdout
+    assert "agreement rate 1" in done.stdout and "deal = MediumDeal" in done.stdout
     assert done.stderr == ""
 
 

@@ -105,7 +105,7 @@ def test_phase_reports_an_infeasible_target_as_a_result(detente_cli: CLI) -> Non
 def test_phase_prints_a_readable_schedule(detente_cli: CLI) -> None:
     done = detente_cli("phase", A4A, "--stages", "3")
     assert done.returncode == 0, done.stderr
-    assert "Schedule" in done.stdout and "a_step" in done.stdout and "binding" in done.stdout
+    assert "Schedule" in done.stdout and "a step" in done.stdout and "binding" in done.stdout
 
 
 def test_implement_reports_completion_breaks_and_values(detente_cli: CLI) -> None:
@@ -142,8 +142,8 @@ def test_phase_prints_amounts_in_their_units_and_totals_in_the_measure_unit(
     assert "total 9.4 kt HFO;" in done.stdout
     assert "largest one-shot total 2 kt HFO" in done.stdout
     # a unit after a divisible amount, a plain number without one, a binary item by name alone
-    assert "│     1 │ a_step 4.4 kt HFO, b_step 4.4, freeze │" in done.stdout
-    assert "│     2 │ a_step 3 kt HFO, b_step 3 " in done.stdout
+    assert "│     1 │ a step 4.4 kt HFO, b step 4.4, freeze │" in done.stdout
+    assert "│     2 │ a step 3 kt HFO, b step 3 " in done.stdout
     assert not BARE_DASH.search(done.stdout), done.stdout
 
 
@@ -153,8 +153,8 @@ def test_a_package_total_names_the_items_it_sums(detente_cli: CLI) -> None:
     )
     assert done.returncode == 0, done.stderr
     words = " ".join(done.stdout.split())
-    assert "total 3 (yongbyon, test_halt, un_relief);" in words
-    assert "un_relief 0.0078125 share of the five UN resolutions' relief" in words
+    assert "total 3 (Yongbyon dismantled, Test halt, UN sanctions relief);" in words
+    assert "UN sanctions relief 0.0078125 share of the five UN resolutions' relief" in words
     assert re.search(r"│ 2 │ 2020-03-01 to 2021-03-01 │ nothing", words)  # an empty, dated stage
     assert not BARE_DASH.search(done.stdout), done.stdout
 

@@ -30,7 +30,7 @@ def test_robust_text_prints_the_schedule_and_the_comparison(
     assert done.returncode == 0, done.stderr
     assert "robust deal over 5 training draws (seed 0)" in done.stdout
     assert "Share of draws in which each deal works" in done.stdout
-    for row in ("robust", "point design", "position a_offer"):
+    for row in ("robust", "point design", "position a offer"):
         assert row in done.stdout
     assert "100% [" in done.stdout
 

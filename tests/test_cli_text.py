@@ -76,7 +76,7 @@ def test_analyze_shows_escape_sequences_escaped(capsys: pytest.CaptureFixture[st
     assert RAW.search(out) is None
     assert out.startswith("OSC 8 \\x1b]8;;http://example.invalid\\x1b\\click")
     assert "\\x1b[31mred\\x1b[0m" in out
-    assert "deal=\\u202eb" in out
+    assert "deal = \\u202eb" in out
 
 
 @pytest.mark.parametrize(
@@ -220,4 +220,4 @@ def test_phase_shows_markup_and_escapes_in_item_names(
     main(["phase", str(scenario)])
     out = capsys.readouterr().out
     assert RAW.search(out) is None
-    assert "│ a\\x1b[5m[/oops] 3, b_step 3 " in out  # stage 3 delivers 3 of each, by name
+    assert "│ a\\x1b[5m[/oops] 3, b step 3 " in out  # stage 3 delivers 3 of each, by name

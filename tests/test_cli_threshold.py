@@ -27,8 +27,9 @@ def test_threshold_prints_the_crossing_and_its_json_has_the_issue_shape(detente_
     assert crossing["value"] == pytest.approx(2.4, abs=0.004)
     assert document["evaluations"] == 17 + 6  # the grid, then 0.5 bisected down to 0.008
     text = detente_cli("threshold", BREAK_EVEN, "--claim", "nash_medium", "--vary", "m")
-    assert "crossing at m = 2.4" in text.stdout
-    assert "closer together than the grid spacing can be missed" in text.stdout
+    said = " ".join(text.stdout.split())  # as wrapped to the terminal
+    assert "crossing at m = 2.4" in said
+    assert "closer together than the grid spacing can be missed" in said
 
 
 MAP = ("threshold", BREAK_EVEN, "--claim", "nash_big", "--vary", "m", "--vary", "k")
@@ -61,7 +62,7 @@ def test_tornado_json_has_every_ranged_parameter(capsys: pytest.CaptureFixture[s
         "swing": 4.0,
     }
     text = in_process(capsys, "tornado", BREAK_EVEN, "--claim", "nash_big")
-    assert "k: flips nash_big (high 6)" in text.stdout
+    assert "k: flips nash big (high 6)" in text.stdout  # the claim by its display name
     fixed = json.loads(in_process(capsys, "tornado", BREAK_EVEN, "--set", "k=3", "--json").stdout)
     # --set fixes k (as in a sweep): only m is swung, with k = 3 (9k = 27 beats 5m up to m = 5.4)
     [row] = fixed["parameters"]

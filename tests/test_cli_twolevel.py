@@ -111,7 +111,7 @@ def test_readable_summary_says_solutions_are_restricted(detente_cli: CLI) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert "intersection of the" in done.stdout
-    assert "agreement (Nash, ratifiable): relief=0.4" in done.stdout
+    assert "agreement (Nash, ratifiable): relief = 0.4" in done.stdout
     assert "an agreement is ratifiable at every weight on the grid" in done.stdout
 
 

@@ -467,7 +467,7 @@ def test_phase_given_reports_the_stages_at_which_cheating_pays(detente_cli: CLI)
     assert entry["stages"][1]["excess"] == pytest.approx(6 / 11, abs=1e-12)
     text = " ".join(detente_cli("phase", COVERT, "--given").stdout.split())
     assert (
-        "Covert cheating on freeze (by B) does not pay: it is detected with probability 0.5 per "
+        "Covert cheating on freeze (by Side B) does not pay: it is detected with probability 0.5 per "
         "stage, at least 0.333333 is needed. Started during the schedule, it would pay from "
         "stage 1 to stage 2, before the inspections of stage 3." in text
     )

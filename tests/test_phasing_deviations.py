@@ -292,7 +292,7 @@ def test_implement_reports_the_withholding_and_the_sessions_that_went_on(detente
     said = " ".join(
         detente_cli("implement", PROPORTIONAL, "--sessions", "500", *options).stdout.split()
     )
-    assert "B withheld inspections in stage 1, the deal went on: 500 session(s)" in said
+    assert "Side B withheld inspections in stage 1, the deal went on: 500 session(s)" in said
 
 
 def uncertain(deal: Deal) -> Deal:

@@ -56,7 +56,7 @@ def test_the_path_says_how_far_the_schedule_is_carried_out(detente_cli: CLI) -> 
     done = detente_cli("phase", PARTIAL, "--given")
     assert done.returncode == 0, done.stderr
     said = " ".join(done.stdout.split())
-    assert "breaks in stage 3 at B" in said
+    assert "breaks in stage 3 at Side B" in said
     assert "2 stage(s) carried out before" in said
 
 

@@ -84,7 +84,7 @@ def test_the_given_schedule_is_not_self_enforcing_when_cheating_pays(detente_cli
     assert document["self_enforcing"] is False  # but cheating on the freeze pays
     assert document["verification"]["item"]["min_detection"] == pytest.approx(1 / 3)
     text = detente_cli("phase", VERIFICATION, "--given", "--set", "g=3").stdout
-    assert "Covert cheating on item (by B) pays" in " ".join(text.split())
+    assert "Covert cheating on item (by Side B) pays" in " ".join(text.split())
 
 
 def test_the_designer_scales_a_cheating_prone_item_to_what_detection_deters(
@@ -412,7 +412,7 @@ def test_phase_and_analyze_say_whether_covert_cheating_pays(detente_cli: CLI) ->
     designed = detente_cli("phase", VERIFICATION)
     assert designed.returncode == 0, designed.stderr
     assert (
-        "Covert cheating on item (by B) does not pay: it is detected with probability 0.1 per "
+        "Covert cheating on item (by Side B) does not pay: it is detected with probability 0.1 per "
         "stage, at least 0.0555556 is needed." in " ".join(designed.stdout.split())
     )
     analysed = detente_cli("analyze", VERIFICATION, "--set", "delta=0.8", "--set", "L=4")
@@ -420,7 +420,7 @@ def test_phase_and_analyze_say_whether_covert_cheating_pays(detente_cli: CLI) ->
     text = " ".join(analysed.stdout.split())
     assert "Verification (on the scenario's schedule)" in text
     assert (
-        "Covert cheating on item (by B) pays whatever the detection: its gain of 0.5 per stage "
+        "Covert cheating on item (by Side B) pays whatever the detection: its gain of 0.5 per stage "
         "outweighs its stake of 1 when punished 4 stages after detection." in text
     )
 

@@ -96,6 +96,9 @@ class Scenario:
     ``date`` is the case's date (YYYY-MM-DD), ``record`` what happened in it
     (:class:`~detente.record.CaseRecord`), and ``trust_evidence`` every dated trust
     record of the file, marked used when it is dated before ``date``.
+    ``labels`` holds the display names the file declares (``label:``), by kind
+    (``issues``, ``items``, ``parameters``, ``positions``, ``claims``) and id; a party's
+    display name is its ``name``. :func:`detente.analysis.labels.labels_doc` completes them.
     """
 
     name: str
@@ -114,6 +117,7 @@ class Scenario:
     date: str | None = None
     record: CaseRecord | None = None
     trust_evidence: tuple[TrustEvidence, ...] = ()
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def parameters(self) -> dict[str, ParameterValue]:

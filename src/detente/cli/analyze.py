@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from detente.analysis.documents import AnalyzeDocument
@@ -31,9 +30,12 @@ from detente.cli.conclusions import (
     render_positions,
     render_trust,
 )
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.cli.twolevel import VaryFactionOpt, render_two_level
 from detente.errors import TooLargeError
+from detente.labels import Labels
+from detente.report.text import SOLUTION_LABELS
 from detente.sampling import too_large_document
 from detente.scenario import Scenario
 from detente.solutions import SOLUTION_NAMES
@@ -82,11 +84,13 @@ def report_too_large(scenario: Scenario, limit: int, json_: bool) -> None:
 def render(analysis: AnalyzeDocument, claims: Sequence[Claim] = ()) -> None:
     """Print the readable summary of an analysis document (``claims`` give the statements)."""
     document, kinds = analysis.json(), analysis.kinds()
+    labels = Labels.of(document)
     parties = document["parties"]
     console.print(literal(document["scenario"], style="bold"))
+    named = ", ".join(labels.party(p) for p in parties)
     console.print(
         literal(
-            f"{len(parties)} parties ({', '.join(parties)}), {document['n_outcomes']:,} outcomes, "
+            f"{len(parties)} parties ({named}), {document['n_outcomes']:,} outcomes, "
             f"{document['n_rational']:,} individually rational, "
             f"Pareto frontier of {len(document['pareto'])}"
         )
@@ -95,22 +99,22 @@ def render(analysis: AnalyzeDocument, claims: Sequence[Claim] = ()) -> None:
     over = {"ratifiable": "the intersection of the signatories' win-sets"}.get(
         document.get("solution_scope", ""), "the individually rational outcomes"
     )
-    table = Table(title=f"Bargaining solutions (over {over})")
-    table.add_column("solution")
-    table.add_column("outcome")
-    for party in parties:
-        table.add_column(literal(party), justify="right")
-    table.add_column("ties", justify="right")
+    columns = [
+        Column("solution"),
+        Column("outcome"),
+        *(Column(labels.party(p), "right") for p in parties),
+        Column("ties", "right"),
+    ]
     reasons = document.get("solution_reasons", {})
+    rows = []
     for name in SOLUTION_NAMES:
-        result = document["solutions"][name]
+        result, shown = document["solutions"][name], SOLUTION_LABELS[name]
         if result is None:
-            reason = literal(f"none: {reasons.get(name, '')}")
-            table.add_row(name, reason, *[""] * len(parties), "")
+            rows.append([shown, f"none: {reasons.get(name, '')}", *[""] * len(parties), ""])
             continue
-        outcome = literal(outcome_text(result["outcome"], kinds))
-        table.add_row(name, outcome, *map(_number, result["utilities"]), str(result["ties"]))
-    console.print(table)
+        outcome = outcome_text(result["outcome"], kinds, labels)
+        rows.append([shown, outcome, *map(_number, result["utilities"]), str(result["ties"])])
+    print_table(console, f"Bargaining solutions (over {over})", columns, rows)
     if "win_sets" in document:
         render_two_level(document, kinds, console)
     render_positions(document, console)
@@ -156,8 +160,10 @@ def render_domain(document: dict[str, Any]) -> None:
 
 def _print_no_deal(document: dict[str, Any]) -> None:
     """The line that says what no deal is worth to each party."""
+    labels = Labels.of(document)
     values = zip(document["parties"], document["reservation_values"], strict=True)
-    console.print(literal("no deal is worth: " + ", ".join(f"{p} {_number(r)}" for p, r in values)))
+    said = ", ".join(f"{labels.party(p)} {_number(r)}" for p, r in values)
+    console.print(literal(f"no deal is worth: {said}"))
 
 
 def render_too_large(document: dict[str, Any]) -> None:
@@ -174,15 +180,15 @@ def render_too_large(document: dict[str, Any]) -> None:
     _print_no_deal(document)
     console.print(literal(f"not enumerated: {document['refused']}"))
     sampled = document["sampled"]
-    table = Table(title=f"Utilities over {sampled['n']:,} outcomes drawn uniformly")
-    for column in ("party", "mean", "sd", "min", "median", "max"):
-        table.add_column(column, justify="left" if column == "party" else "right")
-    for party, stats in sampled["parties"].items():
-        if stats["mean"] is None:
-            table.add_row(literal(party), *[""] * 5)
-            continue
-        table.add_row(
-            literal(party),
+    columns = [
+        Column(c, "left" if c == "party" else "right")
+        for c in ("party", "mean", "sd", "min", "median", "max")
+    ]
+    rows = [
+        [party, *[""] * 5]
+        if stats["mean"] is None
+        else [
+            party,
             *map(
                 _number,
                 (
@@ -193,8 +199,10 @@ def render_too_large(document: dict[str, Any]) -> None:
                     stats["max"],
                 ),
             ),
-        )
-    console.print(table)
+        ]
+        for party, stats in sampled["parties"].items()
+    ]
+    print_table(console, f"Utilities over {sampled['n']:,} outcomes drawn uniformly", columns, rows)
     console.print(
         f"share of outcomes every signatory prefers to no deal: {sampled['rational_fraction']:.4g}",
         highlight=False,

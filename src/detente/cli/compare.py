@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from detente import sizes
+from detente.analysis.labels import labels_of
 from detente.cli.common import (
     JsonOpt,
     ScenarioArg,
@@ -18,10 +18,12 @@ from detente.cli.common import (
     say,
     warn_out_of_range,
 )
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
+from detente.experiments.compare import changes, comparison_rows, parse_variant, sets_text
 from detente.experiments.compare import compare as compare_cases
-from detente.experiments.compare import comparison_rows, parse_variant, sets_text
 from detente.experiments.scenario_text import ScenarioText
+from detente.labels import Labels
 from detente.scenariofile.loader import parse_overrides
 
 VariantOpt = Annotated[
@@ -57,20 +59,17 @@ def compare(
     if json_:
         emit_json(document)
     else:
-        render(document)
+        render(document, labels_of(loaded))
 
 
-def render(document: dict[str, Any]) -> None:
-    """Print one table (a column per case) and each variant's changes."""
+def render(document: dict[str, Any], labels: Labels) -> None:
+    """Print one table (a column per case) and each variant's changes, ids by display name."""
     cases = [("base", document["base"]), *((v["name"], v) for v in document["variants"])]
-    table = Table(title=literal(f"{document['scenario']}: base case and variants"))
-    table.add_column("", overflow="fold", ratio=1)
-    for name, _ in cases:
-        table.add_column(literal(name), overflow="fold", ratio=2)
-    for label, cells in comparison_rows([case for _, case in cases]):
-        table.add_row(literal(label), *(literal(cell) for cell in cells))
-    console.print(table)
+    rows = [[label, *cells] for label, cells in comparison_rows([c for _, c in cases], labels)]
+    columns = [Column(""), *(Column(name) for name, _ in cases)]
+    print_table(console, f"{document['scenario']}: base case and variants", columns, rows)
+    base = document["base"]
     for case in document["variants"]:
-        console.print(literal(f"{case['name']}: {sets_text(case['sets'])}"), soft_wrap=True)
-        for change in case["changes"] or ["no change from the base case"]:
-            console.print(literal(f"  - {change}"), soft_wrap=True)
+        console.print(literal(f"{case['name']}: {sets_text(case['sets'], labels)}"))
+        for change in changes(base, case, labels) or ["no change from the base case"]:
+            console.print(literal(f"  - {change}"))

@@ -9,6 +9,7 @@ import typer
 
 from detente import sizes
 from detente.analysis.calendar import stage_dates
+from detente.analysis.labels import labels_of
 from detente.analysis.phasing import implement_document
 from detente.cli.common import JsonOpt, ScenarioArg, SetOpt, console, emit_json, load
 from detente.cli.phase import StagesOpt, phasing_of
@@ -56,13 +57,15 @@ def implement(
     """Simulate carrying out the scenario's schedule: completion rate, where deals break, values."""
     sizes.require("sessions", sessions, f"--sessions {sessions:,}", "each session is carried out")
     sizes.require_stages(stages, "--stages")
-    plan = phasing_of(load(scenario, set_))
+    loaded = load(scenario, set_)
+    plan = phasing_of(loaded)
     require_session_memory(plan, sessions, stages or plan.stages)
     schedule = schedule_for(plan, stages)
     outcome = run(plan.deal, schedule, sessions, np.random.default_rng(seed))
     if json_:
         emit_json(implement_document(outcome, plan.deal, schedule, seed).json())
         return
+    labels = labels_of(loaded)
     console.print(
         f"{outcome.sessions:,} sessions over {schedule.stages} stage(s): completed "
         f"{outcome.completion_rate:.4f} (analytic, exogenous reneging only: "
@@ -86,15 +89,21 @@ def implement(
             literal(f"lapsed unfinished at the deadline{said}: {outcome.lapsed}"), highlight=False
         )
     for stage, party, item, goes_on, count in outcome.deviations:
-        what = "everything" if item is None else item
+        what = "everything" if item is None else labels.item(item)
         then = "the deal went on" if goes_on else "the deal ended"
         console.print(
-            literal(f"{party} withheld {what} in stage {stage}, {then}: {count:,} session(s)")
+            literal(
+                f"{labels.party(party)} withheld {what} in stage {stage}, {then}: "
+                f"{count:,} session(s)"
+            )
         )
     if outcome.went_on:
         console.print(
             literal(f"carried to the end after a deviation (not completed): {outcome.went_on:,}")
         )
     console.print(
-        literal("expected values: " + ", ".join(f"{p} {v:.6g}" for p, v in outcome.expected_values))
+        literal(
+            "expected values: "
+            + ", ".join(f"{labels.party(p)} {v:.6g}" for p, v in outcome.expected_values)
+        )
     )

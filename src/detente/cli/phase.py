@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from detente import sizes
 from detente.analysis.calendar import struck
@@ -21,6 +20,7 @@ from detente.analysis.documents import (
     StageDatesDoc,
     WeightChangeDoc,
 )
+from detente.analysis.labels import labels_of
 from detente.analysis.phasing import (
     design_document,
     given_document,
@@ -37,10 +37,13 @@ from detente.cli.common import (
     load,
     warn_out_of_range,
 )
+from detente.cli.conclusions import move_text, named, package_text
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.errors import DetenteError, UnknownNameError
 from detente.experiments.robust import RobustDocument, robust_document
 from detente.experiments.scenario_text import ScenarioText
+from detente.labels import Labels
 from detente.phasing.deal import fix_package
 from detente.phasing.designer import OBJECTIVES, Objective, design
 from detente.phasing.plan import Phasing
@@ -199,8 +202,9 @@ def phase(
     if json_:
         emit_json(document.json())
     else:
-        render(document.json(), document.units, document.stage_dates)
-        render_changes(document.weight_changes, fixed=outcome is not None)
+        labels = labels_of(loaded)
+        render(document.json(), document.units, labels, document.stage_dates)
+        render_changes(document.weight_changes, labels, fixed=outcome is not None)
 
 
 def _given(
@@ -229,8 +233,9 @@ def _given(
     if json_:
         emit_json(document.json())
     else:
-        render_given(document)
-        render_changes(document.weight_changes, fixed=outcome is not None)
+        labels = labels_of(scenario)
+        render_given(document, labels)
+        render_changes(document.weight_changes, labels, fixed=outcome is not None)
 
 
 def _dated(stage: int, dates: Sequence[StageDatesDoc] | None) -> str:
@@ -238,12 +243,12 @@ def _dated(stage: int, dates: Sequence[StageDatesDoc] | None) -> str:
     return f"stage {stage}" if not dates else f"stage {stage} ({dates[stage - 1].span})"
 
 
-def render_given(document: GivenDocument) -> None:
+def render_given(document: GivenDocument, labels: Labels) -> None:
     """Print where a given schedule's equilibrium path breaks (and, when the deal goes on
     after a withholding, what follows), and its schedule."""
     path, dates = document.path, document.stage_dates
     if path.breaks is not None:
-        verdict = _break(path.breaks, path.carried_out, dates)
+        verdict = _break(path.breaks, labels, path.carried_out, dates)
     elif path.lapses is not None:
         lapse = path.lapses
         verdict = (
@@ -252,46 +257,50 @@ def render_given(document: GivenDocument) -> None:
         )
     else:
         verdict = f"completed: every mover honours, all {document.stages} stage(s) carried out"
-    console.print(literal(f"{document.source}, {document.stages} stage(s): {verdict}"))
+    source = document.source
+    if source.startswith("positions."):
+        source = f"the schedule of {labels.position(source.split('.')[1])}"
+    console.print(literal(f"{source}, {document.stages} stage(s): {verdict}"))
     after = path.then
     while after is not None:
         if after.breaks is None:
             console.print(literal("then: the rest of the modified schedule is carried out"))
         else:
-            console.print(literal(f"then: {_break(after.breaks, None, dates)}"))
+            console.print(literal(f"then: {_break(after.breaks, labels, None, dates)}"))
         after = after.then
-    values = ", ".join(f"{p} {v:.6g}" for p, v in path.values.items())
+    values = ", ".join(f"{labels.party(p)} {v:.6g}" for p, v in path.values.items())
     console.print(literal(f"values along the path: {values}"))
-    _verification(document.json().get("verification", {}))
-    _schedule_table(document.schedule, document.units, dates)
+    _verification(document.json().get("verification", {}), labels)
+    _schedule_table(document.schedule, document.units, labels, dates)
 
 
-def _verification(entries: Mapping[str, Mapping[str, Any]]) -> None:
+def _verification(entries: Mapping[str, Mapping[str, Any]], labels: Labels) -> None:
     """One line per cheating-prone item: whether covert cheating on it pays."""
     for item, entry in entries.items():
-        console.print(literal(verdict(item, entry, _number)))
+        console.print(literal(verdict(labels.item(item), named(entry, labels), _number)))
 
 
-def render_changes(changes: Sequence[WeightChangeDoc] | None, fixed: bool) -> None:
+def render_changes(changes: Sequence[WeightChangeDoc] | None, labels: Labels, fixed: bool) -> None:
     """Say what each faction change does to the package (``fixed``: a position's, which the
     schedule then counts; else a designed or given one's, reported only)."""
     for change in changes or ():
+        party = labels.party(change.party)
         head = (
-            f"faction change {change.event!r} ({change.date}: {change.party}'s {change.faction} "
+            f"faction change {change.event!r} ({change.date}: {party}'s {change.faction} "
             f"weighs {change.weight:g})"
         )
         if change.in_win_set is None:
             said = "cannot be judged: no item is named like an issue"
         elif change.in_win_set:
-            said = f"the package stays in {change.party}'s win-set"
+            said = f"the package stays in {party}'s win-set"
         elif fixed:
             said = (
-                f"takes the package out of {change.party}'s win-set: {change.party} reneges on "
+                f"takes the package out of {party}'s win-set: {party} reneges on "
                 "any step it still has to take"
             )
         else:
             said = (
-                f"takes the package out of {change.party}'s win-set (reported only: phase the "
+                f"takes the package out of {party}'s win-set (reported only: phase the "
                 "package as a position to carry the change out)"
             )
         when = "" if change.stage is None else f", in stage {change.stage}"
@@ -299,28 +308,33 @@ def render_changes(changes: Sequence[WeightChangeDoc] | None, fixed: bool) -> No
 
 
 def _break(
-    broken: BreakDoc, carried_out: int | None, dates: Sequence[StageDatesDoc] | None = None
+    broken: BreakDoc,
+    labels: Labels,
+    carried_out: int | None,
+    dates: Sequence[StageDatesDoc] | None = None,
 ) -> str:
     """``breaks in stage 2 at B: withholding b3 is worth 0.5 more …; the deal goes on: a
     suspended from stage 3``."""
-    what = "reneging" if broken.withholds is None else f"withholding {broken.withholds}"
+    withheld = broken.withholds
+    what = "reneging" if withheld is None else f"withholding {labels.item(withheld)}"
     text = (
-        f"breaks in {_dated(broken.stage, dates)} at {broken.party}: {what} is worth "
+        f"breaks in {_dated(broken.stage, dates)} at {labels.party(broken.party)}: {what} is worth "
         f"{broken.shortfall:.6g} more than honouring there (slack {broken.slack:.6g})"
     )
     if carried_out is not None:
         text += f"; {carried_out} stage(s) carried out before"
     if not broken.goes_on:
         return text + ("" if broken.withholds is None else "; the deal ends")
-    answers = ", ".join(_answer(a) for a in broken.answers) or "nothing is withdrawn"
+    answers = ", ".join(_answer(a, labels) for a in broken.answers) or "nothing is withdrawn"
     return f"{text}; the others answer ({answers}) and the deal goes on"
 
 
-def _answer(answer: AnswerDoc) -> str:
+def _answer(answer: AnswerDoc, labels: Labels) -> str:
     when = f"from stage {answer.stage}"
+    item = labels.item(answer.item)
     if answer.share == 0.0:
-        return f"{answer.item} suspended {when}"
-    return f"{answer.item} suspended and {answer.share:.6g} of it snapped back {when}"
+        return f"{item} suspended {when}"
+    return f"{item} suspended and {answer.share:.6g} of it snapped back {when}"
 
 
 def _min_stages(
@@ -341,16 +355,32 @@ NO_SCHEDULE = "none (no self-enforcing schedule)"
 NO_ONE_SHOT = "none (no one-shot exchange is self-enforcing)"
 
 
-def _total(x: float | None, units: ItemUnits, missing: str) -> str:
+def _total(x: float | None, units: ItemUnits, labels: Labels, missing: str) -> str:
     """A total in the measure's unit (or naming the items it sums), or ``missing`` in words."""
-    return missing if x is None else units.total(_number(x))
+    return missing if x is None else total_text(_number(x), units, labels)
 
 
-def _totals(design: float | None, one_shot: float | None, units: ItemUnits) -> tuple[str, str]:
+def _totals(
+    design: float | None, one_shot: float | None, units: ItemUnits, labels: Labels
+) -> tuple[str, str]:
     """The design's total and the one-shot's, naming the measured items once."""
     if design is None or one_shot is None:
-        return _total(design, units, NO_SCHEDULE), _total(one_shot, units, NO_ONE_SHOT)
-    return units.total(_number(design)), units.total(_number(one_shot), again=True)
+        return (
+            _total(design, units, labels, NO_SCHEDULE),
+            _total(one_shot, units, labels, NO_ONE_SHOT),
+        )
+    return total_text(_number(design), units, labels), units.total(_number(one_shot), again=True)
+
+
+def total_text(number: str, units: ItemUnits, labels: Labels) -> str:
+    """A total in the measure's unit, or with the measured items named by display name.
+
+    >>> total_text("2", ItemUnits({"a_b": None}, (), ("a_b",)), Labels())
+    '2 (a b)'
+    """
+    if units.measure_unit is not None or not units.measured:
+        return units.total(number)
+    return f"{number} ({', '.join(labels.item(item) for item in units.measured)})"
 
 
 def _stage_count(stages: int | None) -> str:
@@ -358,15 +388,18 @@ def _stage_count(stages: int | None) -> str:
 
 
 def render(
-    document: dict[str, Any], units: ItemUnits, dates: Sequence[StageDatesDoc] | None = None
+    document: dict[str, Any],
+    units: ItemUnits,
+    labels: Labels,
+    dates: Sequence[StageDatesDoc] | None = None,
 ) -> None:
     """Print the readable summary of a design document (``units``: how its amounts read;
-    ``dates``: its stages' dates, with a calendar)."""
+    ``labels``: the scenario's display names; ``dates``: its stages' dates, with a calendar)."""
     if "min_stages" in document:
         fewest = f"fewest stages: {document['min_stages'] or 'none'} ({document['reason']})"
         console.print(literal(fewest))
     one = document["one_shot"] or {}
-    total, one_total = _totals(document["max_total"], one.get("max_total"), units)
+    total, one_total = _totals(document["max_total"], one.get("max_total"), units, labels)
     console.print(
         literal(
             f"objective {document['objective']}, {_stage_count(document['stages'])}: "
@@ -379,35 +412,35 @@ def render(
         console.print(literal(document["reason"]))
     if not document["schedule"]:
         return
-    _schedule_table(document["schedule"], units, dates)
-    console.print(literal("binding: " + (", ".join(document["binding"]) or "none")))
-    _verification(document.get("verification", {}))
+    _schedule_table(document["schedule"], units, labels, dates)
+    binding = [move_text(move, labels) for move in document["binding"]]
+    console.print(literal("binding: " + (", ".join(binding) or "none")))
+    _verification(document.get("verification", {}), labels)
 
 
 NOISE = 1e-9
 """Amounts at most this large are solver noise: nothing is delivered."""
 
 
-def _delivered(stage: Mapping[str, float], units: ItemUnits) -> str:
-    """``yongbyon, un_relief 0.25 share of UN relief``: binary items by name, others with units."""
-    given = [units.amount(name, _number(x)) for name, x in stage.items() if abs(x) > NOISE]
-    return ", ".join(given) or "nothing"
+def _delivered(stage: Mapping[str, float], units: ItemUnits, labels: Labels) -> str:
+    """``Yongbyon dismantled, UN sanctions relief 0.25 share of UN relief``: binary items by
+    display name, others with their amount and unit (solver noise left out)."""
+    given = {name: x for name, x in stage.items() if abs(x) > NOISE}
+    return package_text(given, units, labels)
 
 
 def _schedule_table(
     schedule: Sequence[Mapping[str, float]],
     units: ItemUnits,
+    labels: Labels,
     dates: Sequence[StageDatesDoc] | None = None,
 ) -> None:
-    table = Table(title="Schedule: what is delivered in each stage")
-    table.add_column("stage", justify="right")
-    if dates:
-        table.add_column("dates")
-    table.add_column("delivered")
-    for k, stage in enumerate(schedule, start=1):
-        when = (dates[k - 1].span,) if dates else ()
-        table.add_row(str(k), *when, literal(_delivered(stage, units)))
-    console.print(table)
+    columns = [Column("stage", "right"), *([Column("dates")] if dates else []), Column("delivered")]
+    rows = [
+        [str(k), *((dates[k - 1].span,) if dates else ()), _delivered(stage, units, labels)]
+        for k, stage in enumerate(schedule, start=1)
+    ]
+    print_table(console, "Schedule: what is delivered in each stage", columns, rows)
 
 
 def _robust(
@@ -439,15 +472,16 @@ def _robust(
         )
     overrides = parse_overrides(sets or [])
     text = ScenarioText.read(path, overrides)
-    warn_out_of_range(text.build({}), overrides)
+    point = text.build({})
+    warn_out_of_range(point, overrides)
     document = robust_document(text, draws, seed, stages, target, show=not json_)
     if json_:
         emit_json(document.json())
     else:
-        render_robust(document)
+        render_robust(document, labels_of(point))
 
 
-def render_robust(document: RobustDocument) -> None:
+def render_robust(document: RobustDocument, labels: Labels) -> None:
     """Print the robust package and schedule as ``phase`` prints a schedule, and the comparison."""
     data = document.json()
     robust = data["robust"]
@@ -459,23 +493,27 @@ def render_robust(document: RobustDocument) -> None:
         )
     )
     if robust["schedule"]:
-        _schedule_table(robust["schedule"], units, document.stage_dates)
+        _schedule_table(robust["schedule"], units, labels, document.stage_dates)
         at_point = robust["path_at_point"]
         verdict = "completed" if at_point and at_point["completed"] else "does not complete"
         console.print(literal(f"at the point estimate its path {verdict}"))
-    table = Table(title="Share of draws in which each deal works (95% interval)")
-    for column in ("deal", "schedule", "training draws", "fresh draws"):
-        table.add_column(column)
-    rows = [("robust", robust), ("point design", data["point_design"])]
-    rows += [(f"position {name}", entry) for name, entry in data["positions"].items()]
-    for name, entry in rows:
-        table.add_row(
-            literal(name),
-            literal(_schedule_source(entry)),
+    deals = [("robust", robust), ("point design", data["point_design"])]
+    deals += [(f"position {labels.position(n)}", e) for n, e in data["positions"].items()]
+    rows = [
+        [
+            name,
+            _schedule_source(entry),
             _share_cell(entry["training_share"], entry["training_interval"]),
             _share_cell(entry["share"], entry["interval"]),
-        )
-    console.print(table)
+        ]
+        for name, entry in deals
+    ]
+    print_table(
+        console,
+        "Share of draws in which each deal works (95% interval)",
+        ["deal", "schedule", "training draws", "fresh draws"],
+        rows,
+    )
     for label, sample in (("training", data["training"]), ("evaluation", data["evaluation"])):
         if sample["invalid"]:
             first = sample["first_invalid"]

@@ -8,11 +8,11 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.progress import Progress
-from rich.table import Table as RichTable
 from rich.text import Text
 
 from detente import sizes
 from detente.analysis.documents import SimulateDocument
+from detente.analysis.labels import labels_of
 from detente.batch import BatchSession, Tally, choose_engine
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -25,6 +25,8 @@ from detente.cli.common import (
     err_console,
     load,
 )
+from detente.cli.conclusions import outcome_text
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.files import write_atomically
@@ -143,15 +145,14 @@ def _written(traces: Iterator[Trace], out: TextIO) -> Iterator[Trace]:
 def render(session: Session, document: SimulateDocument) -> None:
     """Print the readable summary."""
     summary = document.summary
+    scenario = session.table.scenario
+    labels = labels_of(scenario)
     specs = [s for s in session.specs if s]
     said = (
         f": {summary.sessions} sessions of {session.protocol.name} "
         f"(deadline {session.protocol.deadline}) with {', '.join(specs)}"
     )
-    console.print(
-        Text.assemble(literal(session.table.scenario.name, style="bold"), literal(said)),
-        soft_wrap=True,
-    )
+    console.print(Text.assemble(literal(scenario.name, style="bold"), literal(said)))
     console.print(
         literal(
             f"agreement rate {summary.agreement_rate:.3g}, mean rounds {summary.mean_rounds:.3g}; "
@@ -159,12 +160,12 @@ def render(session: Session, document: SimulateDocument) -> None:
         )
     )
     utilities = zip(summary.parties, summary.mean_utilities, strict=True)
-    console.print(literal("mean utility: " + ", ".join(f"{p} {u:.4g}" for p, u in utilities)))
-    agreements = document.json()["agreements"]
-    if agreements:
-        table = RichTable(title="Agreements")
-        table.add_column("outcome")
-        table.add_column("sessions", justify="right")
-        for outcome, count in list(agreements.items())[:10]:
-            table.add_row(literal(outcome), str(count))
-        console.print(table)
+    said = ", ".join(f"{labels.party(p)} {u:.4g}" for p, u in utilities)
+    console.print(literal(f"mean utility: {said}"))
+    if summary.agreements:
+        kinds = {issue.name: issue.kind for issue in scenario.space.issues}
+        rows = [
+            [outcome_text(dict(zip(document.issues, values, strict=True)), kinds, labels), str(n)]
+            for values, n in summary.agreements[:10]
+        ]
+        print_table(console, "Agreements", [Column("outcome"), Column("sessions", "right")], rows)

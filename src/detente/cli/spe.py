@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
 from detente import sizes
+from detente.analysis.labels import labels_of
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
     JsonOpt,
@@ -18,9 +20,11 @@ from detente.cli.common import (
     emit_json,
     load,
 )
+from detente.cli.conclusions import outcome_text
 from detente.cli.text import literal
 from detente.equilibrium import equilibrium, payoffs
 from detente.errors import DetenteError
+from detente.labels import Labels
 from detente.session import protocol_for
 from detente.table import Table
 
@@ -73,7 +77,8 @@ def spe(
     if json_:
         emit_json(document)
     else:
-        render(loaded.name, document)
+        kinds = {issue.name: issue.kind for issue in loaded.space.issues}
+        render(loaded.name, document, kinds, labels_of(loaded))
 
 
 def require_induction(deadline: int, outcomes: int) -> None:
@@ -92,15 +97,15 @@ def require_induction(deadline: int, outcomes: int) -> None:
     )
 
 
-def render(name: str, document: dict[str, Any]) -> None:
-    """Print the readable equilibrium."""
+def render(name: str, document: dict[str, Any], kinds: Mapping[str, str], labels: Labels) -> None:
+    """Print the readable equilibrium (``kinds``: each issue's; ids by display name)."""
     outcome = document["outcome"]
-    shown = "no agreement" if outcome is None else ", ".join(f"{k}={v}" for k, v in outcome.items())
+    shown = "no agreement" if outcome is None else outcome_text(outcome, kinds, labels)
     where = "" if document["round"] is None else f" in round {document['round']}"
     said = (
         f": subgame-perfect equilibrium of {document['deadline']}-round "
         f"alternating offers: {shown}{where}"
     )
-    console.print(Text.assemble(literal(name, style="bold"), literal(said)), soft_wrap=True)
+    console.print(Text.assemble(literal(name, style="bold"), literal(said)))
     pairs = zip(document["parties"], document["utilities"], strict=True)
-    console.print(literal("payoffs: " + ", ".join(f"{p} {u:.6g}" for p, u in pairs)))
+    console.print(literal("payoffs: " + ", ".join(f"{labels.party(p)} {u:.6g}" for p, u in pairs)))

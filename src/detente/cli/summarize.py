@@ -6,15 +6,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from detente.cli.common import JsonOpt, console, emit_json, say
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments.by_choice import share_rows
-from detente.experiments.discovery import BOXES
+from detente.experiments.discovery import BOXES, Box
 from detente.experiments.summary import Questions
 from detente.experiments.summary import summarize as summarize_results
+from detente.labels import Labels
+from detente.report.text import SOLUTION_LABELS
 
 DiscoverOpt = Annotated[
     bool,
@@ -98,19 +100,25 @@ TOP_PARAMETERS = 8
 
 def render_sensitivity(summary: dict[str, Any]) -> None:
     """Print each claim's Sobol' indices: its top parameters by total order, with intervals."""
+    labels = Labels.of(summary)
     for name, indices in summary["sensitivity"].items():
         if name not in summary["claims"]:
             continue
-        table = Table(title=f"Sobol' indices of claim {name} (95% intervals)")
-        for column in ("parameter", "first order S1", "total order ST"):
-            table.add_column(column, justify="left" if column == "parameter" else "right")
-        for parameter, entry in list(indices.items())[:TOP_PARAMETERS]:
-            table.add_row(
-                literal(parameter),
+        columns = [
+            Column("parameter"),
+            Column("first order S1", "right"),
+            Column("total order ST", "right"),
+        ]
+        rows = [
+            [
+                labels.parameter(parameter),
                 f"{entry['S1']:.3f} ± {entry['S1_conf']:.3f}",
                 f"{entry['ST']:.3f} ± {entry['ST_conf']:.3f}",
-            )
-        console.print(table)
+            ]
+            for parameter, entry in list(indices.items())[:TOP_PARAMETERS]
+        ]
+        title = f"Sobol' indices of claim {labels.claim(name)} (95% intervals)"
+        print_table(console, title, columns, rows)
     fields = [n for n in summary["sensitivity"] if n not in summary["claims"]]
     if fields:
         console.print(
@@ -124,43 +132,52 @@ def _percent(x: float) -> str:
 
 
 def render_sweep(summary: dict[str, Any]) -> None:
-    """Print a sweep's summary: one row per claim."""
+    """Print a sweep's summary: one row per claim, ids by their display names."""
+    labels = Labels.of(summary)
     done = "" if summary["complete"] else f" of {summary['planned']:,} planned (incomplete)"
     console.print(f"sweep: {summary['draws']:,} draws{done}", highlight=False)
-    table = Table(title="Claims: share of draws where each holds")
-    for column in ("claim", "share", "95% interval", "most sensitive to", "ρ", "by tercile"):
-        table.add_column(
-            column, justify="left" if column in ("claim", "most sensitive to") else "right"
-        )
+    columns = [
+        Column("claim"),
+        *(Column(c, "right") for c in ("share", "95% interval")),
+        Column("most sensitive to"),
+        *(Column(c, "right") for c in ("ρ", "by tercile")),
+    ]
+    rows = []
     for name, claim in summary["claims"].items():
         interval = f"{_percent(claim['low'])}–{_percent(claim['high'])}"
         empty: dict[str, Any] = {}
-        driver, effect = next(iter(claim["sensitivity"].items()), ("no parameter", empty))
+        driver, effect = next(iter(claim["sensitivity"].items()), ("", empty))
         rho = effect.get("spearman")
         terciles = " / ".join(
             "no draws" if s is None else _percent(s) for s in effect.get("terciles", [])
         )
         if "labels" in effect:  # a categorical parameter: the share per label
             terciles = " / ".join(f"{k} {_percent(v)}" for k, v in effect["labels"].items())
-        table.add_row(
-            literal(name),
-            _percent(claim["share"]),
-            interval,
-            literal(driver),
-            "n/a" if rho is None else f"{rho:+.2f}",
-            terciles,
+        rows.append(
+            [
+                labels.claim(name),
+                _percent(claim["share"]),
+                interval,
+                labels.parameter(driver) if driver else "no parameter",
+                "n/a" if rho is None else f"{rho:+.2f}",
+                terciles,
+            ]
         )
-    console.print(table)
-    render_contents(summary.get("contents"))
+    print_table(console, "Claims: share of draws where each holds", columns, rows)
+    render_contents(summary.get("contents"), labels)
     if "given" in summary:
-        render_given(summary["given"], summary["claims"])
+        render_given(summary["given"], summary["claims"], labels)
     for name, found in (summary.get("discovery") or {}).items():
-        render_discovery(name, found)
-    for name, labels in summary.get("by_choice", {}).items():
-        render_choice(name, labels)
+        render_discovery(name, found, labels)
+    for name, choices in summary.get("by_choice", {}).items():
+        render_choice(name, choices, labels)
 
 
-def render_contents(contents: dict[str, Any] | None) -> None:
+def _value(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def render_contents(contents: dict[str, Any] | None, labels: Labels) -> None:
     """What each named solution contains across the draws: its commonest package and item shares."""
     if contents is None:
         console.print(
@@ -169,74 +186,95 @@ def render_contents(contents: dict[str, Any] | None) -> None:
             highlight=False,
         )
         return
-    table = Table(title="What each solution contains across the draws")
-    for column in ("solution", "commonest package", "share", "each issue's commonest value"):
-        table.add_column(column, justify="right" if column == "share" else "left")
+    rows = []
     for name, entry in contents.items():
         packages = entry["packages"]
         first = packages[0] if packages else None
-        package = ", ".join(f"{k}={v}" for k, v in first["outcome"].items()) if first else "none"
+        package = (
+            ", ".join(f"{labels.issue(k)} = {_value(v)}" for k, v in first["outcome"].items())
+            if first
+            else "none"
+        )
         issues = "; ".join(
-            f"{issue}={next(iter(values))} ({_percent(next(iter(values.values())))})"
+            f"{labels.issue(issue)} = {next(iter(values))} "
+            f"({_percent(next(iter(values.values())))})"
             for issue, values in entry["issues"].items()
             if values
         )
-        table.add_row(
-            literal(name),
-            literal(package),
-            _percent(first["share"]) if first else "n/a",
-            literal(issues or "none"),
+        rows.append(
+            [
+                SOLUTION_LABELS.get(name, name),
+                package,
+                _percent(first["share"]) if first else "n/a",
+                issues or "none",
+            ]
         )
-    console.print(table)
+    columns = [
+        Column("solution"),
+        Column("commonest package"),
+        Column("share", "right"),
+        Column("each issue's commonest value"),
+    ]
+    print_table(console, "What each solution contains across the draws", columns, rows)
 
 
-def render_given(given: dict[str, Any], unconditional: dict[str, Any]) -> None:
+def render_given(given: dict[str, Any], unconditional: dict[str, Any], labels: Labels) -> None:
     """Each claim's share among the draws meeting the condition, beside its share overall."""
-    table = Table(title=f"Given {given['expr']} ({given['draws']:,} draws)")
-    for column in ("claim", "share given", "95% interval", "share overall"):
-        table.add_column(column, justify="left" if column == "claim" else "right")
-    for name, entry in given["claims"].items():
-        table.add_row(
-            literal(name),
+    columns = [
+        Column("claim"),
+        *(Column(c, "right") for c in ("share given", "95% interval", "share overall")),
+    ]
+    rows = [
+        [
+            labels.claim(name),
             _percent(entry["share"]),
             f"{_percent(entry['low'])}–{_percent(entry['high'])}",
             _percent(unconditional[name]["share"]),
-        )
-    console.print(table)
+        ]
+        for name, entry in given["claims"].items()
+    ]
+    print_table(console, f"Given {given['expr']} ({given['draws']:,} draws)", columns, rows)
 
 
-def render_discovery(name: str, found: dict[str, Any]) -> None:
+def render_discovery(name: str, found: dict[str, Any], labels: Labels) -> None:
     """Where one claim holds: its boxes in words, and the coverage/density trade-off."""
-    console.print(literal(f"{name} (holds on {_percent(found['share'])} of draws):"))
+    claim = labels.claim(name)
+    console.print(literal(f"{claim} (holds on {_percent(found['share'])} of draws):"))
     if not found["boxes"]:
         console.print(literal(f"  no box: {found['reason']}"))
         return
     for k, box in enumerate(found["boxes"], start=1):
-        console.print(literal(f"  box {k}: {box['statement']} (mass {_percent(box['mass'])})"))
-    table = Table(title=f"{name}: coverage against density while peeling (box 1)")
-    for column in ("step", "coverage", "density", "mass", "restricted", ""):
-        table.add_column(column, justify="right")
-    for row in found["tradeoff"]:
-        table.add_row(
+        said = Box.of(box).statement(labels.parameter)
+        console.print(literal(f"  box {k}: {said} (mass {_percent(box['mass'])})"))
+    columns = [Column(c, "right") for c in ("step", "coverage", "density", "mass", "restricted")]
+    rows = [
+        [
             str(row["step"]),
             _percent(row["coverage"]),
             _percent(row["density"]),
             _percent(row["mass"]),
             str(row["restricted"]),
             "chosen" if row["chosen"] else "",
-        )
-    console.print(table)
+        ]
+        for row in found["tradeoff"]
+    ]
+    title = f"{claim}: coverage against density while peeling (box 1)"
+    print_table(console, title, [*columns, Column("", "right")], rows)
 
 
-def render_choice(name: str, labels: dict[str, Any]) -> None:
-    """Print one categorical parameter's table: each claim's share given each label."""
-    table = Table(title=f"Claims given each choice of {name} (share, 95% interval)")
-    table.add_column("claim", justify="left")
-    for label, entry in labels.items():
-        table.add_column(f"{name} = {label} ({entry['draws']:,} draws)", justify="right")
-    for claim, cells in share_rows(labels, _percent):
-        table.add_row(literal(claim), *cells)
-    console.print(table)
+def render_choice(name: str, choices: dict[str, Any], labels: Labels) -> None:
+    """Print one categorical parameter's table: each claim's share given each of its labels."""
+    parameter = labels.parameter(name)
+    columns = [
+        Column("claim"),
+        *(
+            Column(f"{label} ({entry['draws']:,} draws)", "right")
+            for label, entry in choices.items()
+        ),
+    ]
+    rows = [[labels.claim(claim), *cells] for claim, cells in share_rows(choices, _percent)]
+    title = f"Claims given each choice of {parameter} (share, 95% interval)"
+    print_table(console, title, columns, rows)
 
 
 def _mean(entry: dict[str, Any]) -> str:
@@ -251,29 +289,29 @@ def render_tournament(summary: dict[str, Any]) -> None:
     done = "" if summary["complete"] else f" of {summary['planned']:,} planned (incomplete)"
     scenarios = ", ".join(summary["scenarios"])
     console.print(literal(f"tournament: {summary['sessions']:,} sessions{done} on {scenarios}"))
-    table = Table(title="Strategies by mean utility (95% intervals)")
-    for column in (
-        "rank",
-        "strategy",
-        "seats",
-        "mean utility",
-        "agreement %",
-        "advantage",
-        "Nash distance",
-    ):
-        table.add_column(column, justify="left" if column == "strategy" else "right")
+    columns = [
+        Column("rank", "right"),
+        Column("strategy"),
+        *(
+            Column(c, "right")
+            for c in ("seats", "mean utility", "agreement %", "advantage", "Nash distance")
+        ),
+    ]
+    rows = []
     for entry in summary["ranking"]:
         rate = entry["agreement_rate"]
-        table.add_row(
-            str(entry["rank"]),
-            literal(entry["strategy"]),
-            f"{entry['seats']:,}",
-            _mean(entry["mean_utility"]),
-            f"{_percent(rate['share'])} ({_percent(rate['low'])}–{_percent(rate['high'])})",
-            _mean(entry["advantage"]),
-            _mean(entry["nash_distance"]),
+        rows.append(
+            [
+                str(entry["rank"]),
+                entry["strategy"],
+                f"{entry['seats']:,}",
+                _mean(entry["mean_utility"]),
+                f"{_percent(rate['share'])} ({_percent(rate['low'])}–{_percent(rate['high'])})",
+                _mean(entry["advantage"]),
+                _mean(entry["nash_distance"]),
+            ]
         )
-    console.print(table)
+    print_table(console, "Strategies by mean utility (95% intervals)", columns, rows)
 
 
 RENDERERS = {"sweep": render_sweep, "tournament": render_tournament}

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from detente.cli.common import ScenarioArg, SetOpt, console, say, warn_out_of_range
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments.designs import DESIGNS, DesignKind
@@ -18,6 +18,7 @@ from detente.experiments.scenario_text import ScenarioText
 from detente.experiments.store import Manifest
 from detente.experiments.summary import invalid_draws
 from detente.experiments.sweep import Sweep, parse_fields, run_sweep, scenario_sweep
+from detente.labels import Labels
 from detente.scenariofile.loader import parse_overrides
 
 OutOpt = Annotated[
@@ -150,8 +151,7 @@ def sweep(
         literal(
             f"{manifest.total:,} draws in {out} ({len(manifest.chunks)} chunks, "
             f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}"
-        ),
-        soft_wrap=True,
+        )
     )
 
 
@@ -175,19 +175,27 @@ def _to_precision(plan: Sweep, options: RunOptions, target: float, most: int) ->
             f"interval is ±{widest.half_width:.4f} ({widest.claim}); raise --max-draws or "
             "--resume with a larger one"
         )
-    table = Table(title=f"Claims after {widest.draws:,} valid draws (95% intervals)")
-    for column in ("claim", "share", "95% interval", "±", "method"):
-        table.add_column(column, justify="left" if column in ("claim", "method") else "right")
+    labels = Labels.of(ended.manifest.details)
+    rows = []
     for name, interval in widest.intervals.items():
         low, high = float(interval["low"]), float(interval["high"])  # type: ignore[arg-type]
-        table.add_row(
-            literal(name),
-            f"{float(interval['share']):.4f}",  # type: ignore[arg-type]
-            f"{low:.4f}–{high:.4f}",
-            f"{(high - low) / 2:.4f}",
-            str(interval["interval_method"]),
+        rows.append(
+            [
+                labels.claim(name),
+                f"{float(interval['share']):.4f}",  # type: ignore[arg-type]
+                f"{low:.4f}–{high:.4f}",
+                f"{(high - low) / 2:.4f}",
+                str(interval["interval_method"]),
+            ]
         )
-    console.print(table)
+    columns = [
+        Column("claim"),
+        *(Column(c, "right") for c in ("share", "95% interval", "±")),
+        Column("method"),
+    ]
+    print_table(
+        console, f"Claims after {widest.draws:,} valid draws (95% intervals)", columns, rows
+    )
     return ended.manifest
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from detente.analysis.labels import labels_of
 from detente.cli.common import (
     JsonOpt,
     ScenarioArg,
@@ -18,10 +19,12 @@ from detente.cli.common import (
     say,
     warn_out_of_range,
 )
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments import thresholds as th
 from detente.experiments.scenario_text import ScenarioText
+from detente.labels import Labels
 from detente.scenariofile.loader import parse_overrides
 
 ClaimOpt = Annotated[
@@ -116,12 +119,13 @@ def threshold(
             search = th.OneWay.of(chosen[0], grid or th.DEFAULT_GRID, tolerance)
             document = th.threshold(evaluations, target, search, level)
     document.update(evaluations=evaluations.count, invalid=evaluations.invalid)
+    labels = labels_of(text.build({}))
     if json_:
         emit_json(document)
     elif "holds" in document or ("values" in document and "rows" in document):
-        _print_map(document)
+        _print_map(document, labels)
     else:
-        _print_threshold(document)
+        _print_threshold(document, labels)
     if not json_:
         _timing(evaluations)
 
@@ -166,7 +170,7 @@ def tornado(
     if json_:
         emit_json(document)
         return
-    _print_tornado(document)
+    _print_tornado(document, labels_of(text.build({})))
     _timing(evaluations)
 
 
@@ -248,10 +252,10 @@ def _shown(value: Any, claim: bool) -> str:
     return "null" if value is None else str(value)
 
 
-def _print_threshold(document: Mapping[str, Any]) -> None:
+def _print_threshold(document: Mapping[str, Any], labels: Labels) -> None:
     is_claim = "claim" in document
-    name = document["claim"] if is_claim else document["field"]
-    parameter = document["parameter"]
+    name = labels.claim(document["claim"]) if is_claim else document["field"]
+    parameter = labels.parameter(document["parameter"])
     if "labels" in document:
         console.print(literal(f"{name} at each choice of {parameter}:"))
         for label, value in document["values"].items():
@@ -264,8 +268,7 @@ def _print_threshold(document: Mapping[str, Any]) -> None:
         literal(
             f"{'claim' if is_claim else 'field'} {name} as {parameter} moves over [{_g(low)}, "
             f"{_g(high)}] (point estimate {_g(at)}: {_shown(document['point'], is_claim)})"
-        ),
-        soft_wrap=True,
+        )
     )
     for x, value in document.get("profile", []):
         console.print(literal(f"  {parameter} = {_g(x)}: {_shown(value, False)}"))
@@ -281,8 +284,7 @@ def _print_threshold(document: Mapping[str, Any]) -> None:
             literal(
                 f"  crossing at {parameter} = {_g(c['value'])}: {_shown(c['below'], is_claim)} "
                 f"below, {_shown(c['above'], is_claim)} above"
-            ),
-            soft_wrap=True,
+            )
         )
     if document["integer"]:
         precision = "an integer parameter: each crossing is the first whole number on its far side"
@@ -292,34 +294,31 @@ def _print_threshold(document: Mapping[str, Any]) -> None:
         literal(
             f"{document['grid']}-point grid, spacing {_g(step)}; {precision}. Two crossings closer "
             f"together than the grid spacing can be missed: raise --grid to look closer."
-        ),
-        soft_wrap=True,
+        )
     )
 
 
 MAP_SYMBOLS = {True: "#", False: ".", None: " "}
 
 
-def _print_map(document: Mapping[str, Any]) -> None:
-    first, second = document["parameters"]
-    xs, ys = document["grid"][first], document["grid"][second]
+def _print_map(document: Mapping[str, Any], labels: Labels) -> None:
+    first_id, second_id = document["parameters"]
+    xs, ys = document["grid"][first_id], document["grid"][second_id]
+    first, second = labels.parameter(first_id), labels.parameter(second_id)
     table = document.get("holds") or document["values"]
     is_claim = "holds" in document
-    name = document["claim"] if is_claim else document["field"]
+    name = labels.claim(document["claim"]) if is_claim else document["field"]
     symbols = _map_symbols(table, is_claim)
     console.print(
-        literal(f"{name}: rows {second} (high at the top), columns {first} (low to high)"),
-        soft_wrap=True,
+        literal(f"{name}: rows {second} (high at the top), columns {first} (low to high)")
     )
     width = max(len(_g(y)) for y in ys)
     for y, row in reversed(list(zip(ys, table, strict=True))):
         console.print(literal(f"  {_g(y):>{width}} | {' '.join(symbols[_key(v)] for v in row)}"))
     console.print(literal(f"  {'':>{width}} +-{'--' * len(xs)}"))
-    console.print(
-        literal(f"  {first}: {_g(xs[0])} … {_g(xs[-1])} ({len(xs)} columns)"), soft_wrap=True
-    )
+    console.print(literal(f"  {first}: {_g(xs[0])} … {_g(xs[-1])} ({len(xs)} columns)"))
     legend = ", ".join(f"{s} {_shown(v, is_claim)}" for v, s in symbols.items())
-    console.print(literal(f"  legend: {legend}"), soft_wrap=True)
+    console.print(literal(f"  legend: {legend}"))
 
 
 def _key(value: Any) -> Any:
@@ -342,15 +341,14 @@ def _map_symbols(table: Sequence[Sequence[Any]], is_claim: bool) -> dict[Any, st
     return {v: ("-" if v is None else letters[i % len(letters)]) for i, v in enumerate(values)}
 
 
-def _print_tornado(document: Mapping[str, Any]) -> None:
+def _print_tornado(document: Mapping[str, Any], labels: Labels) -> None:
     rows = document["parameters"]
     flipping = [r for r in rows if r["flips"]]
     console.print(
         literal(
             f"{len(rows)} parameters swung to the ends of their ranges (a categorical one to "
             f"each label); {len(flipping)} flip at least one claim"
-        ),
-        soft_wrap=True,
+        )
     )
     for row in flipping:
         parts = []
@@ -358,30 +356,47 @@ def _print_tornado(document: Mapping[str, Any]) -> None:
             point = row["claims"][claim]["point"]
             if "labels" in row:
                 changed = [k for k, v in row["labels"].items() if v["claims"][claim] != point]
-                parts.append(f"{claim} ({' and '.join(changed)})")
+                parts.append(f"{labels.claim(claim)} ({' and '.join(changed)})")
                 continue
             v = row["claims"][claim]
             ends = [e for e in ("low", "high") if v[e] != v["point"]]
-            parts.append(f"{claim} ({' and '.join(f'{e} {_g(row[e])}' for e in ends)})")
-        console.print(literal(f"  {row['name']}: flips {', '.join(parts)}"), soft_wrap=True)
-    for name in document["fields"]:
-        ranked = sorted(rows, key=lambda r: -(r["fields"][name]["swing"] or 0.0))
-        moving = [r for r in ranked if r["fields"][name]["swing"]]
-        point = rows[0]["fields"][name]["point"] if rows else None
-        console.print(literal(f"{name} (point estimate {_shown(point, False)}):"), soft_wrap=True)
-        if not moving:
-            console.print("  no parameter moves it at the ends of its range")
-        for r in moving:
-            f = r["fields"][name]
-            if "labels" in r:
-                shown = "  ".join(
-                    f"{k} {_shown(v['fields'][name], False)}" for k, v in r["labels"].items()
-                )
-                console.print(literal(f"  {r['name']:<14} {shown}  swing {_g(f['swing'])}"))
-                continue
-            console.print(
-                literal(
-                    f"  {r['name']:<14} low {_shown(f['low'], False):>8}  "
-                    f"high {_shown(f['high'], False):>8}  swing {_g(f['swing'])}"
-                )
+            parts.append(
+                f"{labels.claim(claim)} ({' and '.join(f'{e} {_g(row[e])}' for e in ends)})"
             )
+        console.print(literal(f"  {labels.parameter(row['name'])}: flips {', '.join(parts)}"))
+    for name in document["fields"]:
+        _print_swings(name, rows, labels)
+
+
+def _print_swings(name: str, rows: Sequence[Mapping[str, Any]], labels: Labels) -> None:
+    """One result field's table: each parameter that moves it, its values at the ends of the
+    range (at each label, for a categorical one) and the swing, largest first."""
+    ranked = sorted(rows, key=lambda r: -(r["fields"][name]["swing"] or 0.0))
+    moving = [r for r in ranked if r["fields"][name]["swing"]]
+    point = rows[0]["fields"][name]["point"] if rows else None
+    title = f"{name} (point estimate {_shown(point, False)})"
+    if not moving:
+        console.print(literal(f"{title}: no parameter moves it at the ends of its range"))
+        return
+    table = []
+    for r in moving:
+        f = r["fields"][name]
+        if "labels" in r:
+            ends = "; ".join(
+                f"{k} {_shown(v['fields'][name], False)}" for k, v in r["labels"].items()
+            )
+            table.append([labels.parameter(r["name"]), ends, "", _g(f["swing"])])
+            continue
+        table.append(
+            [
+                labels.parameter(r["name"]),
+                _shown(f["low"], False),
+                _shown(f["high"], False),
+                _g(f["swing"]),
+            ]
+        )
+    columns = [
+        Column("parameter"),
+        *(Column(c, "right") for c in ("low (or each label)", "high", "swing")),
+    ]
+    print_table(console, title, columns, table)

@@ -93,6 +93,5 @@ def tournament(
         literal(
             f"{manifest.total:,} sessions in {out} ({len(manifest.chunks)} chunks, "
             f"seed {manifest.arguments['seed']}); summarize with: detente summarize {out}"
-        ),
-        soft_wrap=True,
+        )
     )

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from detente import sizes
 from detente.cli.conclusions import outcome_text
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
+from detente.labels import Labels
 
 
 def grid_within_limits(text: str | None) -> str | None:
@@ -49,12 +50,14 @@ VaryFactionOpt = Annotated[
 ]
 
 
-def _outcome(agreement: dict[str, Any] | None, kinds: Mapping[str, str] | None = None) -> str:
+def _outcome(
+    agreement: dict[str, Any] | None, labels: Labels, kinds: Mapping[str, str] | None = None
+) -> str:
     if agreement is None:
         return "none"
     if kinds is not None:
-        return outcome_text(agreement["outcome"], kinds)
-    return ", ".join(f"{k}={v}" for k, v in agreement["outcome"].items())
+        return outcome_text(agreement["outcome"], kinds, labels)
+    return ", ".join(f"{labels.issue(k)} = {v}" for k, v in agreement["outcome"].items())
 
 
 def render_two_level(document: dict[str, Any], kinds: Mapping[str, str], console: Console) -> None:
@@ -67,8 +70,9 @@ def render_two_level(document: dict[str, Any], kinds: Mapping[str, str], console
     two_level = document["solution_scope"] == "ratifiable" or document["stakeholders"]
     if not (two_level or "faction_sweep" in document):
         return
+    labels = Labels.of(document)
     sizes = ", ".join(
-        f"{p} {w['size']:,}{'' if w['signatory'] else ' (stakeholder)'}"
+        f"{labels.party(p)} {w['size']:,}{'' if w['signatory'] else ' (stakeholder)'}"
         for p, w in document["win_sets"].items()
     )
     console.print(
@@ -82,34 +86,42 @@ def render_two_level(document: dict[str, Any], kinds: Mapping[str, str], console
         console.print(literal(f"agreement: none: {document['agreement_reason']}"))
     else:
         console.print(
-            literal(f"agreement (Nash, ratifiable): {_outcome(agreement, kinds)}"), soft_wrap=True
+            literal(f"agreement (Nash, ratifiable): {_outcome(agreement, labels, kinds)}")
         )
     for stakeholder, effects in document["stakeholder_effects"].items():
-        said = "; ".join(f"{s}'s best ratifiable deal {e['verdict']}" for s, e in effects.items())
-        console.print(literal(f"stakeholder {stakeholder}: {said}"))
-    if "faction_sweep" in document:
-        render_sweep(document["faction_sweep"], console)
-
-
-def render_sweep(sweep: dict[str, Any], console: Console) -> None:
-    """The faction-weight grid: win-set sizes and the agreement at every weight."""
-    title = f"Varying the weight of {sweep['party']}.{sweep['faction']}"
-    table = Table(title=literal(title, style="table.title"))
-    table.add_column("weight", justify="right")
-    parties = list(sweep["points"][0]["win_sets"]) if sweep["points"] else []
-    for party in parties:
-        table.add_column(literal(f"win-set {party}"), justify="right")
-    table.add_column("intersection", justify="right")
-    table.add_column("agreement")
-    for row in sweep["points"]:
-        sizes = [f"{row['win_sets'][p]:,}" for p in parties]
-        table.add_row(
-            f"{row['weight']:.4g}",
-            *sizes,
-            f"{row['intersection_size']:,}",
-            literal(_outcome(row["agreement"])),
+        said = "; ".join(
+            f"{labels.party(s)}'s best ratifiable deal {e['verdict']}" for s, e in effects.items()
         )
-    console.print(table)
+        console.print(literal(f"stakeholder {labels.party(stakeholder)}: {said}"))
+    if "faction_sweep" in document:
+        render_sweep(document["faction_sweep"], labels, console, kinds)
+
+
+def render_sweep(
+    sweep: dict[str, Any],
+    labels: Labels,
+    console: Console,
+    kinds: Mapping[str, str] | None = None,
+) -> None:
+    """The faction-weight grid: win-set sizes and the agreement at every weight."""
+    title = f"Varying the weight of {labels.party(sweep['party'])}'s faction {sweep['faction']}"
+    parties = list(sweep["points"][0]["win_sets"]) if sweep["points"] else []
+    columns = [
+        Column("weight", "right"),
+        *(Column(f"win-set {labels.party(p)}", "right") for p in parties),
+        Column("intersection", "right"),
+        Column("agreement"),
+    ]
+    rows = [
+        [
+            f"{row['weight']:.4g}",
+            *(f"{row['win_sets'][p]:,}" for p in parties),
+            f"{row['intersection_size']:,}",
+            _outcome(row["agreement"], labels, kinds),
+        ]
+        for row in sweep["points"]
+    ]
+    print_table(console, title, columns, rows)
     ranges = [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in sweep["impossible"]]
     console.print(
         "agreement impossible at weights " + ", ".join(ranges)

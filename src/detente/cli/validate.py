@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from detente.analysis.labels import labels_of
 from detente.analysis.pipeline import run
 from detente.cli.common import (
     DEFAULT_MAX_OUTCOMES,
@@ -13,6 +14,7 @@ from detente.cli.common import (
 )
 from detente.cli.text import literal
 from detente.errors import TooLargeError
+from detente.labels import plain
 from detente.scenario import Scenario
 
 
@@ -41,20 +43,23 @@ def validate(
             f"{f' ({stakeholders} non-signatory)' if stakeholders else ''}, "
             f"{len(space.issues)} issues, {space.size:,} outcomes, "
             f"{len(loaded.parameters)} parameters{skipped}"
-        ),
-        soft_wrap=True,
+        )
     )
     for line in choice_lines(loaded):
-        console.print(literal(line), soft_wrap=True)
+        console.print(literal(line))
 
 
 def choice_lines(scenario: Scenario) -> list[str]:
-    """One line per categorical parameter (its label and choices) and per declared variant."""
+    """One line per categorical parameter (its display name, the id ``--set`` takes, its chosen
+    label and choices) and per declared variant."""
+    labels = labels_of(scenario)
     lines = []
     for name, record in scenario.parameter_records.items():
         if record.choices is not None:
             shown = ", ".join(f"{label} {100 * p:.3g}%" for label, p in record.choices)
-            lines.append(f"  choice {name} = {record.value} (choices: {shown})")
+            called = labels.parameter(name)
+            said = name if called == plain(name) else f"{called} ({name})"
+            lines.append(f"  choice {said} = {record.value} (choices: {shown})")
     for name, variant in scenario.variants.items():
         sets = ", ".join(
             f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in variant.sets

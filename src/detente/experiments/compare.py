@@ -20,18 +20,27 @@ and, per variant, ``changes``: plain sentences computed from the differences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from detente.analysis import analyze
 from detente.analysis.calendar import struck
 from detente.analysis.phasing import given_document
 from detente.errors import DetenteError
+from detente.labels import Kind, Labels
 from detente.phasing.schedule import Schedule
 from detente.scenario import ParameterValue, Scenario, Variant
 from detente.scenariofile.loader import parse_overrides
 
 Json = dict[str, Any]
+
+Namer = Callable[[Kind, str], str]
+"""How the text of a comparison names an id: as it is (the JSON's ``changes``), or by its
+display name (:class:`~detente.labels.Labels`, for the terminal)."""
+
+
+def _as_is(kind: Kind, name: str) -> str:
+    return name
 
 
 def parse_variant(text: str) -> Variant:
@@ -82,7 +91,7 @@ def compare(
                 "sets": _as_used(scenario, variant.sets),
                 "description": variant.description,
                 **case,
-                "changes": changes(base, case, base_scenario),
+                "changes": changes(base, case),
             }
         )
     return {
@@ -171,27 +180,36 @@ def _path(
     }
 
 
-def changes(base: Json, case: Json, scenario: Scenario) -> list[str]:
-    """Plain sentences saying how a case differs from the base case."""
-    said = _agreement_changes(base, case)
+def changes(base: Json, case: Json, labels: Labels | None = None) -> list[str]:
+    """Plain sentences saying how a case differs from the base case (ids as they are, or by
+    their display names in ``labels``)."""
+    name: Namer = _as_is if labels is None else labels
+    said = _agreement_changes(base, case, name)
     for party_id, entry in case["gains"].items():
         before = base["gains"][party_id]["utility"]
         if abs(entry["utility"] - before) > 1e-9:
             said.append(f"{entry['name'] or party_id}: {before:.3g} → {entry['utility']:.3g}")
-    said += _position_changes(base["positions"], case["positions"])
+    said += _position_changes(base["positions"], case["positions"], name)
     for claim, holds in case["claims"].items():
         if base["claims"].get(claim) != holds:
-            said.append(f"claim {claim}: {_truth(base['claims'].get(claim))} → {_truth(holds)}")
+            said.append(
+                f"claim {name('claims', claim)}: {_truth(base['claims'].get(claim))} → "
+                f"{_truth(holds)}"
+            )
     return said
 
 
-def _agreement_changes(base: Json, case: Json) -> list[str]:
+def _agreement_changes(base: Json, case: Json, name: Namer) -> list[str]:
     before, after = base["agreement"], case["agreement"]
     if before is None or after is None:
         if before == after:
             return []
         return ["no ratifiable agreement" if after is None else "a ratifiable agreement exists"]
-    moved = [f"{k} {_value(before[k])} → {_value(v)}" for k, v in after.items() if before[k] != v]
+    moved = [
+        f"{name('issues', k)} {_value(before[k])} → {_value(v)}"
+        for k, v in after.items()
+        if before[k] != v
+    ]
     said = [f"agreement: {', '.join(moved)}"] if moved else []
     if base["min_stages"] != case["min_stages"]:
         said.append(
@@ -199,29 +217,32 @@ def _agreement_changes(base: Json, case: Json) -> list[str]:
             f"{_stages(case['min_stages'])}"
         )
     if base["path"] != case["path"]:
-        said.append(f"agreement's path: {path_text(base['path'])} → {path_text(case['path'])}")
+        said.append(
+            f"agreement's path: {path_text(base['path'], name)} → {path_text(case['path'], name)}"
+        )
     return said
 
 
-def _position_changes(base: Json, case: Json) -> list[str]:
+def _position_changes(base: Json, case: Json, name: Namer) -> list[str]:
     said = []
-    for name, entry in case.items():
+    for position, entry in case.items():
+        was, shown = base[position], name("positions", position)
         for key, what in (
             ("rational", "rational"),
             ("ratifiable", "ratifiable"),
             ("one_shot", "self-enforcing one-shot"),
         ):
-            if base[name][key] != entry[key]:
-                said.append(f"{name}: {what} {_truth(base[name][key])} → {_truth(entry[key])}")
-        if base[name]["min_stages"] != entry["min_stages"]:
+            if was[key] != entry[key]:
+                said.append(f"{shown}: {what} {_truth(was[key])} → {_truth(entry[key])}")
+        if was["min_stages"] != entry["min_stages"]:
             said.append(
-                f"{name}: fewest stages {_stages(base[name]['min_stages'])} → "
+                f"{shown}: fewest stages {_stages(was['min_stages'])} → "
                 f"{_stages(entry['min_stages'])}"
             )
     return said
 
 
-def path_text(path: Json | None) -> str:
+def path_text(path: Json | None, name: Namer = _as_is) -> str:
     """``completes``, ``breaks at stage 2 (nk)`` or ``no schedule``.
 
     >>> path_text({"completed": False, "breaks": {"stage": 2, "party": "nk"}})
@@ -235,7 +256,7 @@ def path_text(path: Json | None) -> str:
     return (
         "does not complete"
         if broken is None
-        else (f"breaks at stage {broken['stage']} ({broken['party']})")
+        else (f"breaks at stage {broken['stage']} ({name('parties', broken['party'])})")
     )
 
 
@@ -251,17 +272,30 @@ def _value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def comparison_rows(cases: Sequence[dict[str, Any]]) -> list[tuple[str, list[str]]]:
-    """The rows of a comparison table: a label and one cell per case (the base case first)."""
+def comparison_rows(
+    cases: Sequence[dict[str, Any]], labels: Labels | None = None
+) -> list[tuple[str, list[str]]]:
+    """The rows of a comparison table: a label and one cell per case (the base case first);
+    ids by their display names in ``labels``, when given."""
+    name: Namer = _as_is if labels is None else labels
     base = cases[0]
-    found: list[tuple[str, list[str]]] = [("set", [sets_text(c["sets"]) or "—" for c in cases])]
-    for name in base["positions"]:
-        found.append((f"position {name}", [position_text(c["positions"][name]) for c in cases]))
-    found.append(("agreement", [package_text(c["agreement"]) for c in cases]))
-    found.append(("schedule", [schedule_text(c["schedule"]) for c in cases]))
-    found.append(("path", [path_text(c["path"]) for c in cases]))
+    found: list[tuple[str, list[str]]] = [
+        ("set", [sets_text(c["sets"], name) or "—" for c in cases])
+    ]
+    for position in base["positions"]:
+        found.append(
+            (
+                f"position {name('positions', position)}",
+                [position_text(c["positions"][position]) for c in cases],
+            )
+        )
+    found.append(("agreement", [package_text(c["agreement"], name) for c in cases]))
+    found.append(("schedule", [schedule_text(c["schedule"], name) for c in cases]))
+    found.append(("path", [path_text(c["path"], name) for c in cases]))
     for claim in base["claims"]:
-        found.append((f"claim {claim}", [_truth(c["claims"].get(claim)) for c in cases]))
+        found.append(
+            (f"claim {name('claims', claim)}", [_truth(c["claims"].get(claim)) for c in cases])
+        )
     for party, entry in base["gains"].items():
         what = "gets" if entry["signatory"] else "gets (stakeholder)"
         found.append(
@@ -281,20 +315,27 @@ def position_text(entry: dict[str, Any]) -> str:
     )
 
 
-def package_text(outcome: dict[str, Any] | None) -> str:
+def package_text(outcome: dict[str, Any] | None, name: Namer = _as_is) -> str:
     """The agreement's issues that are not at zero, with their values (``none`` without one)."""
     if outcome is None:
         return "none"
-    given = [f"{k} {_value(v)}" for k, v in outcome.items() if v not in (0, 0.0, "0")]
+    given = [
+        f"{name('issues', k)} {_value(v)}" for k, v in outcome.items() if v not in (0, 0.0, "0")
+    ]
     return ", ".join(given) or "nothing delivered"
 
 
-def schedule_text(stages: Sequence[dict[str, float]] | None) -> str:
+def schedule_text(stages: Sequence[dict[str, float]] | None, name: Namer = _as_is) -> str:
     """``2 stages: 1) a, b 0.5 / 2) c``."""
     if not stages:
         return "none"
     parts = [
-        f"{k}) " + ", ".join(n if v == 1 else f"{n} {v:.3g}" for n, v in stage.items() if v)
+        f"{k}) "
+        + ", ".join(
+            name("items", n) if v == 1 else f"{name('items', n)} {v:.3g}"
+            for n, v in stage.items()
+            if v
+        )
         for k, stage in enumerate(stages, start=1)
     ]
     return f"{len(stages)} stage{'s' if len(stages) != 1 else ''}: " + " / ".join(parts)
@@ -306,6 +347,8 @@ def _gain(entry: dict[str, Any]) -> str:
     return f"{entry['utility']:.3g}{shown}"
 
 
-def sets_text(sets: Mapping[str, Any]) -> str:
-    """``a=1, b=veto``."""
-    return ", ".join(f"{k}={_value(v)}" for k, v in sets.items())
+def sets_text(sets: Mapping[str, Any], name: Namer = _as_is) -> str:
+    """``a=1, b=veto`` (with display names: ``A = 1, B = veto``)."""
+    if name is _as_is:
+        return ", ".join(f"{k}={_value(v)}" for k, v in sets.items())
+    return ", ".join(f"{name('parameters', k)} = {_value(v)}" for k, v in sets.items())

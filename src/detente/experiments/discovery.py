@@ -61,7 +61,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -177,17 +177,42 @@ class Box:
         """Which draws fall in the box."""
         return _inside(inputs, dict(self.restrictions), _everywhere(inputs))
 
-    def statement(self) -> str:
-        """The box in plain words.
+    def statement(self, named: Callable[[str], str] = str) -> str:
+        """The box in plain words, each parameter as ``named`` calls it (default: its name).
 
         >>> Box((("x", Interval(high=0.3)), ("m", Labels(("us",)))), 0.88, 0.94, 0.1).statement()
         'holds on 94% of draws with x ≤ 0.3 and m is us; these cover 88% of the draws where it holds'
         """
-        where = " and ".join(r.statement(name) for name, r in self.restrictions)
+        where = " and ".join(r.statement(named(name)) for name, r in self.restrictions)
         return (
             f"holds on {_percent(self.density)} of draws with {where}; these cover "
             f"{_percent(self.coverage)} of the draws where it holds"
         )
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> Box:
+        """The box a ``json()`` document describes (its statistics and restrictions).
+
+        >>> Box.of({"restrictions": {"x": [None, 0.3], "m": ["us"]}, "coverage": 0.88,
+        ...         "density": 0.94, "mass": 0.1}).statement(str.upper)
+        'holds on 94% of draws with X ≤ 0.3 and M is us; these cover 88% of the draws where it holds'
+        """
+        restrictions: list[tuple[str, Restriction]] = []
+        for name, bound in document["restrictions"].items():
+            if len(bound) == 2 and all(b is None or isinstance(b, int | float) for b in bound):
+                low, high = bound
+                restrictions.append(
+                    (
+                        name,
+                        Interval(
+                            -math.inf if low is None else float(low),
+                            math.inf if high is None else float(high),
+                        ),
+                    )
+                )
+            else:
+                restrictions.append((name, Labels(tuple(map(str, bound)))))
+        return cls(tuple(restrictions), document["coverage"], document["density"], document["mass"])
 
     def json(self) -> dict[str, object]:
         """``{restrictions, coverage, density, mass, statement}``."""

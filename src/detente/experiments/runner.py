@@ -60,6 +60,11 @@ class Experiment(Work, Protocol):
         """The columns of every chunk (fixed by :meth:`pilot`)."""
         ...
 
+    @property
+    def details(self) -> Mapping[str, object]:
+        """What the manifest records for its readers only (a sweep's display names)."""
+        ...
+
     def pilot(self: E) -> tuple[E, float]:
         """Check the experiment can run, before anything is written.
 
@@ -171,7 +176,13 @@ def run_experiment(experiment: Experiment, options: RunOptions) -> Manifest:
         columns = () if experiment.schema is None else schema_of(experiment.schema)
         kind, unit = experiment.kind, experiment.unit
         manifest = Manifest(
-            kind, unit, experiment.total, size, experiment.identity(), schema=columns
+            kind,
+            unit,
+            experiment.total,
+            size,
+            experiment.identity(),
+            details=experiment.details,
+            schema=columns,
         )
         return execute(experiment, manifest, options, executor)
 

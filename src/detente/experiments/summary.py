@@ -180,6 +180,9 @@ def summarize_sweep(
     }
     if indices is not None:
         summary["sensitivity"] = indices
+    labels = manifest.details.get("labels")
+    if labels:
+        summary["labels"] = labels
     return summary
 
 

@@ -19,7 +19,7 @@ import difflib
 import fnmatch
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import ClassVar, Protocol
 
 import pyarrow as pa
@@ -87,6 +87,9 @@ class Sweep:
     limits: tuple[tuple[str, int], ...] = ()
     """Size limits raised for this run (:mod:`detente.sizes`), applied to every draw's scenario."""
     precision: float | None = None
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The display names of the point estimate's document (set by :meth:`pilot`), recorded in
+    the manifest's details once rather than in every row."""
 
     def __post_init__(self) -> None:
         if self.draws < 1:
@@ -193,6 +196,11 @@ class Sweep:
         """The sweep with its schema fixed, and seconds per draw (see :func:`pilot`)."""
         return pilot(self)
 
+    @property
+    def details(self) -> Mapping[str, object]:
+        """``{"labels": …}``: the display names summaries and reports show."""
+        return {"labels": dict(self.labels)} if self.labels else {}
+
     def identity(self) -> dict[str, object]:
         """Everything that decides the rows: resuming requires it unchanged."""
         evaluate = self.evaluate
@@ -211,14 +219,15 @@ class Sweep:
         )
 
 
-NOT_STORED = ("parameters",)
-"""Result sections a sweep does not store: the ``parameter.*`` columns already hold them."""
+NOT_STORED = ("parameters", "labels")
+"""Result sections a sweep does not store: the ``parameter.*`` columns already hold the
+parameters, and the display names are the same in every draw."""
 
 
 def stored(results: Mapping[str, Value]) -> Mapping[str, Value]:
     """The result fields a sweep stores: all but :data:`NOT_STORED`.
 
-    >>> stored({"n_rational": 3, "parameters": {"x": 0.5}})
+    >>> stored({"n_rational": 3, "parameters": {"x": 0.5}, "labels": {"parties": {"a": "A"}}})
     {'n_rational': 3}
     """
     return {key: value for key, value in results.items() if key not in NOT_STORED}
@@ -326,7 +335,13 @@ def pilot(sweep: Sweep, budget: float = 0.2, most: int = 5) -> tuple[Sweep, floa
     while runs < most and (runs == 0 or time.perf_counter() - started < budget):
         sweep.evaluate(sweep.model.build({}))
         runs += 1
-    ready = replace(sweep, schema=sweep.columns(results), limits=sizes.scenario_limits())
+    labels = results.get("labels")
+    ready = replace(
+        sweep,
+        schema=sweep.columns(results),
+        limits=sizes.scenario_limits(),
+        labels=labels if isinstance(labels, Mapping) else {},
+    )
     return ready, (time.perf_counter() - started) / runs
 
 

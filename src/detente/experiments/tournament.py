@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import ClassVar
@@ -106,6 +106,11 @@ class Tournament:
     def schema(self) -> pa.Schema:
         """The columns of every chunk (see the module docstring)."""
         return SCHEMA
+
+    @property
+    def details(self) -> Mapping[str, object]:
+        """Nothing for readers beyond the rows."""
+        return {}
 
     def pilot(self) -> tuple[Tournament, float]:
         """Prepare every strategy on every scenario (so a bad combination fails before

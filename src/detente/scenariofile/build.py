@@ -95,6 +95,7 @@ def build(
         date=date,
         record=record,
         trust_evidence=trust_evidence(model.trust, tree, date),
+        labels=declared_labels(model),
     )
 
 
@@ -105,6 +106,22 @@ def _agreed_stages(
     own = None if agreed is None or agreed not in positions else positions[agreed].schedule
     schedule = own or (None if phasing is None else phasing.schedule)
     return None if schedule is None else schedule.stages
+
+
+def declared_labels(model: ScenarioFile) -> dict[str, dict[str, str]]:
+    """The ``label:`` of every issue, item, parameter, position and claim that has one, by kind."""
+    claims = {n: c for n, c in model.claims.items() if not isinstance(c, str)}
+    found = {
+        "issues": {spec.name: spec.label for spec in model.issues},
+        "items": {spec.name: spec.label for spec in model.items or ()},
+        "parameters": {name: spec.label for name, spec in model.parameters.items()},
+        "positions": {name: spec.label for name, spec in model.positions.items()},
+        "claims": {name: spec.label for name, spec in claims.items()},
+    }
+    return {
+        kind: {name: label for name, label in table.items() if label is not None}
+        for kind, table in found.items()
+    }
 
 
 def parameter_records(
