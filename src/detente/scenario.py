@@ -12,6 +12,7 @@ from detente.claims import Claim
 from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
+from detente.references import Reference
 from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
@@ -107,6 +108,8 @@ class Scenario:
     phasing: Phasing | None = None
     claims: tuple[Claim, ...] = ()
     variants: Mapping[str, Variant] = field(default_factory=dict)
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    """The sources the file cites as ``[@KEY]``, by key."""
 
     @property
     def parameters(self) -> dict[str, ParameterValue]:
