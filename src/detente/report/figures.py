@@ -12,6 +12,7 @@ never pay for it.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -49,18 +50,47 @@ def render_png(spec: FigureSpec) -> bytes:
     >>> render_png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
+    return _render(spec, "png")
+
+
+def render_svg(spec: FigureSpec) -> str:
+    """Draw ``spec`` as an SVG element to place inline in a page: text stays text (so a
+    reader can select it and a test can measure it), scaled to the page's width, with ids
+    unique to the figure.
+
+    >>> svg = render_svg(FigureSpec("line", "a line", lambda fig: fig.add_subplot().plot([0, 1])))
+    >>> svg.startswith("<svg") and "<text" in svg and 'width="100%"' in svg
+    True
+    """
+    text = _render(spec, "svg", {"svg.fonttype": "none", "svg.hashsalt": spec.name}).decode()
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.S)
+    svg = _SIZE.sub('width="100%"', svg, count=1)
+    return (
+        re.sub(r'\bid="', f'id="{spec.name}-', svg)
+        .replace("url(#", f"url(#{spec.name}-")
+        .replace('xlink:href="#', f'xlink:href="#{spec.name}-')
+    )
+
+
+_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt"')
+"""The root element's fixed size (the page scales the figure to its column instead)."""
+
+
+def _render(spec: FigureSpec, format: str, settings: Mapping[str, object] | None = None) -> bytes:
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     buffer = io.BytesIO()
-    with rc_context({"text.parse_math": False}), warnings.catch_warnings():
+    params = {"text.parse_math": False, "svg.hashsalt": None, **(settings or {})}
+    with rc_context(params), warnings.catch_warnings():
         # A name in a script the font lacks (Hangul) is drawn as boxes; the page shows it.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         spec.draw(figure)
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        metadata = {"Software": None} if format == "png" else {"Date": None, "Creator": None}
+        figure.savefig(buffer, format=format, dpi=DPI, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -187,17 +217,47 @@ def _labels(ax: Axes, markers: Sequence[Marker]) -> None:
         taken.append(box)
 
 
-def win_set_sizes(figure: Figure, sizes: Mapping[str, int], shared: int) -> None:
-    """Each party's win-set size beside the size of their intersection."""
-    ax = figure.add_subplot()
-    _style(ax)
-    labels = [*sizes, "shared by all signatories"]
-    values = [*sizes.values(), shared]
-    colours = [PALETTE[i % len(PALETTE)] for i in range(len(sizes))] + [INK]
-    bars = ax.barh(labels, values, color=colours)
-    ax.bar_label(bars, fmt="%d", fontsize=9, padding=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("outcomes in the win-set", fontsize=10)
+@dataclass(frozen=True, slots=True)
+class RangeRow:
+    """One negotiator, faction or ratifier, and whether it accepts each value of an issue."""
+
+    label: str
+    accepts: Sequence[bool]
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RangePanel:
+    """A package with one quantity varied: the values, the package's own, who accepts which."""
+
+    title: str
+    issue: str
+    values: Sequence[float]
+    held: float
+    rows: Sequence[RangeRow]
+
+
+def win_set_ranges(figure: Figure, panels: Sequence[RangePanel]) -> None:
+    """Win-sets in the units of an issue: one panel per package, one row per negotiator,
+    faction and ratifier, a filled cell for each amount it accepts (the rest held)."""
+    axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        _style(ax, panel.title)
+        values = list(panel.values)
+        width = (values[-1] - values[0]) / max(len(values) - 1, 1) or 1.0
+        for r, row in enumerate(panel.rows):
+            colour = INK if row.strong else PALETTE[2]
+            for value, ok in zip(values, row.accepts, strict=True):
+                ax.barh(r, width * 0.92, left=value - width * 0.46, height=0.7,
+                        color=colour if ok else "#eef1f3", alpha=0.85 if ok else 1.0)  # fmt: skip
+        ax.barh(range(len(panel.rows)), width * 0.92, left=panel.held - width * 0.46, height=0.7,
+                fill=False, edgecolor=PALETTE[1], linewidth=1.6)  # fmt: skip
+        ax.set_yticks(range(len(panel.rows)), [row.label for row in panel.rows], fontsize=8.5)
+        ax.set_ylim(len(panel.rows) - 0.5, -0.5)
+        ax.set_xticks(values, [f"{v:g}" for v in values])
+        ax.set_xlabel(panel.issue, fontsize=9)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
 
 
 def win_set_sensitivity(

@@ -28,7 +28,7 @@ from detente.outcomes import ENUMERATION_LIMIT
 from detente.phasing.designer import Design, design, min_stages
 from detente.phasing.simulation import implement
 from detente.ratification import Majority
-from detente.report import whatif
+from detente.report import domestic, whatif
 from detente.report.counterfactuals import counterfactual_comparison
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
@@ -101,11 +101,21 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
     return {
         "parties": parties,
         "issues": issues,
-        "worth": item_worth(scenario),
+        "worth": item_worth(scenario, set(givers(context.analysis.issues))),
         "givers": {item: [giver] for item, giver in givers(context.analysis.issues).items()},
         "units": {} if scenario.phasing is None else item_units(scenario.phasing.deal).json(),
         "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
+        "claim_texts": {c.name: c.text for c in scenario.claims},
+        "positions": {
+            name: {"description": p.description, "held_by": p.held_by}
+            for name, p in scenario.positions.items()
+        },
+        "description": scenario.description,
+        "sources": {
+            key: {"title": r.title, "url": r.url, "date": r.date}
+            for key, r in scenario.references.items()
+        },
     }
 
 
@@ -118,28 +128,31 @@ def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
             "range": None,
             "choices": dict(record.choices),
             "source": record.source,
+            "description": record.description,
         }
         if record.choices is not None
         else {
             "value": float(record.value),
             "range": None if record.range is None else list(record.range),
             "source": record.source,
+            "description": record.description,
         }
         for name, record in scenario.parameter_records.items()
     }
 
 
-def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
-    """What delivering each binary item is worth to each party, where utilities are additive.
+def item_worth(scenario: Scenario, given: set[str] = frozenset()) -> dict[str, dict[str, float]]:
+    """What delivering each item is worth to each party, where utilities are additive.
 
     Read from linear-additive utilities (hard constraints aside): the change in
-    a party's utility when the item goes from 0 to 1. Items whose worth is not
-    additive are left out. (Who gives an item is declared, not read from these.)
+    a party's utility when the item goes from its first value to its last (0 to 1 for a
+    binary item; all of it for a divisible concession named in ``given``). Items whose
+    worth is not additive are left out. (Who gives an item is declared, not read from these.)
     """
     space = scenario.space
     worth: dict[str, dict[str, float]] = {}
     for position, issue in enumerate(space.issues):
-        if issue.kind != "item":
+        if issue.kind != "item" and issue.name not in given:
             continue
         values = {p.id: _item_delta(p.utility, position) for p in scenario.parties}
         if all(v is not None for v in values.values()):
@@ -152,7 +165,7 @@ def _item_delta(utility: Utility, position: int) -> float | None:
     if not isinstance(base, LinearAdditive):
         return None
     table = base.tables[position]
-    return float(base.weights[position] * (table[1] - table[0]))
+    return float(base.weights[position] * (table[-1] - table[0]))
 
 
 def space_document(scenario: Scenario, context: GatherContext) -> Document | None:
@@ -276,6 +289,16 @@ def factions_document(scenario: Scenario, context: GatherContext) -> Document | 
     return None
 
 
+def domestic_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """Who inside each side accepts each position, the win-sets in the issues' units, and the
+    variant without the veto (:mod:`detente.report.domestic`)."""
+    text = context.text
+    agreement = context.analysis.json().get("agreement")
+    return domestic.domestic_document(
+        scenario, context.bargaining, agreement, None if text is None else text.build
+    )
+
+
 def counterfactuals_document(scenario: Scenario, context: GatherContext) -> Document | None:
     """The base case beside the file's variants and choices (:mod:`detente.report.counterfactuals`)."""
     text = context.text
@@ -307,6 +330,7 @@ REPORT_PRODUCERS: dict[str, Producer] = {
     "phase": phase_document,
     "implementation": implementation_document,
     "factions": factions_document,
+    "domestic": domestic_document,
     "robust": robust_report_document,
     "whatif": whatif_document,
     "counterfactuals": counterfactuals_document,

@@ -13,25 +13,26 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
-from detente.analysis.documents import ItemUnits, kinds
+from detente.analysis.documents import ItemUnits
 from detente.analysis.verification import verdict
 from detente.experiments.by_choice import share_rows
 from detente.experiments.compare import comparison_rows, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
+from detente.report.factions import factions_parts
+from detente.report.names import Names as _Names
+from detente.report.synthesis import synthesis
 from detente.report.text import (
     SOLUTION_LABELS,
     join,
     number,
-    outcome,
     plural,
     possessive,
     ranges,
     sentence,
     share,
     span,
-    worth,
 )
 from detente.report.whatif import whatif_parts
 
@@ -57,6 +58,8 @@ class Section:
     tables: tuple[ReportTable, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     in_brief: bool = True
+    points: tuple[str, ...] = ()
+    """Findings listed after the caption (the synthesis's claims by theme)."""
 
     @property
     def caption(self) -> str:
@@ -67,51 +70,6 @@ class Section:
     def summary(self) -> str:
         """The section's main finding, in one sentence."""
         return self.sentences[0]
-
-
-class _Names:
-    """Party ids → display names, signatories, and issue kinds, from whatever documents exist.
-
-    Issue kinds are the scenario's (:func:`_kinds`), never read off the values.
-    """
-
-    def __init__(self, data: ReportData) -> None:
-        analysis = data.analysis or {}
-        parties = (data.setting or {}).get("parties", [])
-        self.names = {p["id"]: p["name"] for p in parties}
-        self.ids: list[str] = list(analysis.get("parties", [p["id"] for p in parties]))
-        self.signatories: list[str] = list(
-            analysis.get("signatories", [p["id"] for p in parties if p["signatory"]] or self.ids)
-        )
-        self.kinds = _kinds(data)
-        reservations = analysis.get("reservation_values")
-        self.reservation = (
-            dict(zip(self.ids, reservations, strict=True))
-            if reservations
-            else {p["id"]: p["reservation"] for p in parties}
-        )
-
-    def name(self, party: str) -> str:
-        return str(self.names.get(party, party))
-
-    def worth(self, utilities: Sequence[float], only: Sequence[str] | None = None) -> str:
-        chosen = only if only is not None else self.ids
-        values = [utilities[self.ids.index(p)] for p in chosen]
-        return worth(values, [self.name(p) for p in chosen])
-
-    def outcome(self, values: Mapping[str, Any]) -> str:
-        return outcome(values, self.kinds)
-
-
-def _kinds(data: ReportData) -> dict[str, str]:
-    """Each issue's kind, as the scenario declares it; without the scenario, none is known.
-
-    No kind is guessed from the values an outcome shows (0/1 may well be an integer).
-    """
-    if data.issues is not None:
-        return dict(kinds(data.issues))
-    issues = (data.setting or {}).get("issues")
-    return {} if issues is None else {i["name"]: i["kind"] for i in issues}
 
 
 def _has(document: Document | None, *keys: str) -> TypeGuard[Document]:
@@ -136,27 +94,39 @@ def setting_section(data: ReportData) -> Section | None:
         + join([f"{number(names.reservation[p])} to {names.name(p)}" for p in names.ids])
         + "."
     )
-    tables = [_party_table(setting["parties"]), *_issue_tables(setting, names.ids)]
+    tables = [_party_table(setting["parties"]), *_issue_tables(setting, names)]
     if setting.get("parameters"):
-        tables.append(_parameter_table(setting["parameters"]))
+        tables.extend(_parameter_tables(setting["parameters"], names))
     return Section(
         "setting", "The parties and what is traded", tuple(sentences), tuple(tables), in_brief=False
     )
 
 
-def _parameter_table(parameters: Mapping[str, Any]) -> ReportTable:
-    """Each parameter's value used, and (when the file gives them) its range and source; a
-    categorical parameter's label, and its choices with their probabilities."""
-    rows = []
+def _parameter_tables(parameters: Mapping[str, Any], names: _Names) -> list[ReportTable]:
+    """The uncertain parameters (a range or choices) with their value used, range and source;
+    then the fixed and derived ones with what they are (none of them is drawn by a sweep)."""
+    uncertain, fixed = [], []
     for name, spec in parameters.items():
         spec = spec if isinstance(spec, Mapping) else {"value": spec}
         span, choices = spec.get("range"), spec.get("choices")
-        shown = f"{number(span[0])} to {number(span[1])}" if span else "none given"
+        source = spec.get("source") or spec.get("description") or "not given"
         if choices:
             shown = "choices: " + ", ".join(f"{k} ({share(p)})" for k, p in choices.items())
-        value = str(spec["value"]) if choices else number(spec["value"])
-        rows.append((name, value, shown, spec.get("source") or "none given"))
-    return ReportTable(("parameter", "value used", "plausible range", "source"), tuple(rows))
+            uncertain.append((names.parameter(name), str(spec["value"]), shown, source))
+        elif span:
+            shown = f"{number(span[0])} to {number(span[1])}"
+            uncertain.append((names.parameter(name), number(spec["value"]), shown, source))
+        else:
+            meaning = spec.get("description") or spec.get("source") or "not given"
+            fixed.append((names.parameter(name), number(spec["value"]), meaning))
+    tables = []
+    if uncertain:
+        headers = ("uncertain parameter", "value used", "plausible range", "source")
+        tables.append(ReportTable(headers, tuple(uncertain)))
+    if fixed:
+        headers = ("fixed or derived quantity", "value", "what it is")
+        tables.append(ReportTable(headers, tuple(fixed)))
+    return tables
 
 
 def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
@@ -172,24 +142,26 @@ def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
 def _what_is_traded(data: ReportData, names: _Names) -> str:
     setting = data.setting or {}
     issues = setting["issues"]
-    items = [i["name"] for i in issues if i["kind"] == "item"]
+    items = [i["name"] for i in issues if i["name"] in setting.get("givers", {})]
     text = f"They bargain over {plural(len(issues), 'issue')}"
     if items:
-        text += f", {plural(len(items), 'item')} that one side delivers"
+        text += f", {plural(len(items), 'concession')} that one side delivers"
     if data.analysis is not None:
         text += f"; {plural(int(data.analysis['n_outcomes']), 'possible outcome')} in all"
     givers: dict[str, list[str]] = {}
     for item, who in setting.get("givers", {}).items():
         for party in who:
             givers.setdefault(party, []).append(item)
-    gives = [f"{names.name(p)} can give {join(items)}" for p, items in givers.items()]
+    gives = [
+        f"{names.name(p)} can give {join([names.item(i) for i in items])}"
+        for p, items in givers.items()
+    ]
     return text + (": " + "; ".join(gives) if gives else "") + "."
 
 
 def _party_table(parties: Sequence[Document]) -> ReportTable:
     rows = tuple(
         (
-            p["id"],
             p["name"],
             "yes" if p["signatory"] else "no (stakeholder)",
             number(p["reservation"]),
@@ -197,30 +169,50 @@ def _party_table(parties: Sequence[Document]) -> ReportTable:
         )
         for p in parties
     )
-    return ReportTable(("party", "name", "signs", "value of no deal", "discount"), rows)
+    return ReportTable(("party", "signs", "value of no deal", "discount"), rows)
 
 
-def _issue_tables(setting: Document, ids: Sequence[str]) -> list[ReportTable]:
+def _issue_tables(setting: Document, names: _Names) -> list[ReportTable]:
+    """What each concession is worth to each party (a divisible one: all of it, in its unit),
+    and the issues that are no one's concession with their options."""
     worth_of = setting.get("worth", {})
     givers = setting.get("givers", {})
+    units = setting.get("units") or {}
     items = [i for i in setting["issues"] if i["name"] in worth_of]
     rest = [i for i in setting["issues"] if i["name"] not in worth_of]
     tables = []
     if items:
         rows = tuple(
             (
-                i["name"],
-                join(givers.get(i["name"], [])) or "not declared",
-                *_cells([worth_of[i["name"]][p] for p in ids]),
+                names.item(i["name"]),
+                _amounts(i, units.get(i["name"])),
+                join([names.name(g) for g in givers.get(i["name"], [])]) or "not declared",
+                *_cells([worth_of[i["name"]][p] for p in names.ids]),
             )
             for i in items
         )
-        tables.append(ReportTable(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
+        headers = (
+            "concession",
+            "amounts",
+            "given by",
+            *[f"worth to {names.name(p)}" for p in names.ids],
+        )
+        tables.append(ReportTable(headers, rows))
     if rest:
-        units = setting.get("units") or {}
-        rows = tuple((i["name"], _options(i["values"], units.get(i["name"]))) for i in rest)
+        rows = tuple(
+            (names.labels.issue(i["name"]), _options(i["values"], units.get(i["name"])))
+            for i in rest
+        )
         tables.append(ReportTable(("issue", "options"), rows))
     return tables
+
+
+def _amounts(issue: Document, unit: str | None) -> str:
+    """How much of a concession can be given: whole or not (an item), else its options (the
+    worth columns are then for all of it)."""
+    if issue["kind"] == "item":
+        return "whole or nothing"
+    return _options(issue["values"], unit) + "; worth of all of it"
 
 
 def _options(values: Sequence[object], unit: str | None = None, shown: int = 8) -> str:
@@ -390,27 +382,32 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
 
 
 def win_sets_section(data: ReportData) -> Section | None:
-    """Win-sets, their intersection, and how they move with a faction's weight."""
-    analysis, grid = data.analysis or {}, data.factions
-    # Without factions a win-set is just the individually rational set ("rational" scope).
+    """The factions: who inside each side accepts each position, the veto and what it costs,
+    the win-sets in the issues' units, and how they move with a faction's weight."""
+    analysis, grid, home = data.analysis or {}, data.factions, data.domestic
     ratified = "intersection_size" in analysis and analysis.get("solution_scope") != "rational"
     sizes = analysis.get("win_sets") if ratified else None
-    if sizes is None and grid is None:
+    if sizes is None and grid is None and home is None:
         return None
-    names, sentences, specs = _Names(data), [], []
+    names, sentences, specs, tables = _Names(data), [], [], []
+    if home is not None:
+        units = (data.setting or {}).get("units") or {}
+        parts = factions_parts(home, data.counterfactuals, names, units)
+        sentences.extend(parts.sentences)
+        tables.extend(ReportTable(headers, rows) for headers, rows in parts.tables)
+        specs.extend(parts.figures)
     if sizes is not None:
         sentences.extend(_win_set_sentences(analysis, names))
-        counts = {p: _size(v) for p, v in sizes.items()}
-        draw = partial(
-            figures.win_set_sizes, sizes=counts, shared=int(analysis["intersection_size"])
-        )
-        size = (7.0, 1.0 + 0.45 * (len(counts) + 1))
-        alt = "Win-set size of each party and of their intersection."
-        specs.append(FigureSpec("win-sets", alt, draw, size))
     if grid is not None:
         sentences.append(_grid_sentence(grid, names))
         specs.append(_grid_figure(grid, names))
-    return Section("win_sets", "What each side can ratify", tuple(sentences), figures=tuple(specs))
+    return Section(
+        "win_sets",
+        "Factions: what each side can ratify",
+        tuple(sentences),
+        tuple(tables),
+        tuple(specs),
+    )
 
 
 def _size(win_set: object) -> int:
@@ -420,11 +417,14 @@ def _size(win_set: object) -> int:
 
 
 def _win_set_sentences(analysis: Document, names: _Names) -> list[str]:
-    sizes = ", ".join(f"{names.name(p)} {_size(v):,}" for p, v in analysis["win_sets"].items())
+    signatories = [p for p in analysis["win_sets"] if p in names.signatories]
+    sizes = join([f"{names.name(p)} {_size(analysis['win_sets'][p]):,}" for p in signatories])
     shared = int(analysis["intersection_size"])
     first = (
-        f"Win-sets (the outcomes a side prefers to no deal and can ratify at home): {sizes}; "
-        f"{plural(shared, 'outcome')} {'is' if shared == 1 else 'are'} in every signatory's."
+        f"Counted in outcomes, the win-sets (what a side prefers to no deal and can ratify at "
+        f"home) hold {sizes} of the {int(analysis['n_outcomes']):,}; "
+        f"{plural(shared, 'outcome')} {'is' if shared == 1 else 'are'} in every signatory's, of the "
+        f"{int(analysis['n_rational']):,} every signatory's negotiator prefers to no deal."
     )
     agreement = analysis.get("agreement")
     if agreement is None:
@@ -464,7 +464,7 @@ def _grid_figure(grid: Document, names: _Names) -> FigureSpec:
         figures.win_set_sensitivity,
         label=_grid_label(grid, names),
         weights=[float(p["weight"]) for p in points],
-        sizes={q: [_size(p["win_sets"][q]) for p in points] for q in parties},
+        sizes={names.name(q): [_size(p["win_sets"][q]) for p in points] for q in parties},
         shared=[int(p["intersection_size"]) for p in points],
     )
     alt = f"Win-set sizes as the {_grid_label(grid, names)} varies; shaded where none is shared."
@@ -1497,9 +1497,19 @@ def _choice_table(name: str, labels: Mapping[str, Any]) -> ReportTable:
     return ReportTable(headers, tuple(rows))
 
 
+def synthesis_section(data: ReportData) -> Section | None:
+    """The opening synthesis: the case, the answer and its robustness, what it turns on, what
+    would change it, and the claims by theme (:mod:`detente.report.synthesis`)."""
+    found = synthesis(data, _Names(data))
+    if found is None:
+        return None
+    return Section("synthesis", "In brief", found.sentences, points=found.points, in_brief=False)
+
+
 SectionBuilder = Callable[[ReportData], Section | None]
 
 REPORT_SECTIONS: list[SectionBuilder] = [
+    synthesis_section,
     setting_section,
     space_section,
     win_sets_section,

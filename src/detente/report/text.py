@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 SOLUTION_LABELS = {
@@ -62,10 +62,15 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def outcome(values: Mapping[str, Any], kinds: Mapping[str, str] | None = None) -> str:
-    """An outcome in words: a lone issue's value, delivered items joined by +, else name=value.
+def outcome(
+    values: Mapping[str, Any],
+    kinds: Mapping[str, str] | None = None,
+    name: Callable[[str], str] | None = None,
+) -> str:
+    """An outcome in words: a lone issue's value, delivered items joined by +, else name value.
 
-    ``kinds`` maps issue names to their kind (``item`` issues are listed when delivered).
+    ``kinds`` maps issue names to their kind (``item`` issues are listed when delivered);
+    ``name`` gives an issue's display name (``labels.issue``), the id itself without it.
 
     >>> outcome({"deal": "MediumDeal"})
     'MediumDeal'
@@ -75,16 +80,30 @@ def outcome(values: Mapping[str, Any], kinds: Mapping[str, str] | None = None) -
     'price=5, bonus=high'
     """
     kinds = kinds or {}
+    shown = name or str
     items = [k for k in values if kinds.get(k) == "item"]
-    delivered = [k for k in items if values[k]]
-    others = [f"{k}={v}" for k, v in values.items() if kinds.get(k) != "item"]
+    delivered = [shown(k) for k in items if values[k]]
+    separator = " " if name is not None else "="
+    others = [
+        f"{shown(k)}{separator}{_value(v)}"
+        for k, v in values.items()
+        if kinds.get(k) != "item" and (name is None or v)
+    ]
     if not items and len(values) == 1:
-        name, value = next(iter(values.items()))
-        return str(value) if isinstance(value, str) else f"{name}={value}"
+        issue, value = next(iter(values.items()))
+        return str(value) if isinstance(value, str) else f"{shown(issue)}{separator}{value}"
     parts = [" + ".join(delivered)] if delivered else []
     if items and not delivered and not others:
         return "nothing delivered"
     return ", ".join(parts + others)
+
+
+def _value(value: object) -> str:
+    return (
+        number(value)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else str(value)
+    )
 
 
 def worth(utilities: Sequence[float], parties: Sequence[str]) -> str:
