@@ -27,6 +27,7 @@ class FactionParts:
     """What the factions section shows."""
 
     sentences: tuple[str, ...]
+    points: tuple[str, ...]
     tables: tuple[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]], ...]
     figures: tuple[FigureSpec, ...]
 
@@ -67,15 +68,20 @@ def factions_parts(
     """The section's parts (see the module docstring)."""
     named = _Home(home, names)
     said = [_who_decides(named, party) for party in home["parties"]]
-    said += [_verdict(named, name, by) for name, by in home["positions"].items()]
-    for name, issues in home["ranges"].items():
-        for issue, entry in issues.items():
-            said.append(_range_sentence(named, name, issue, entry, units.get(issue)))
     cost = _veto_cost(named, counterfactuals)
     if cost:
         said.append(cost)
+    points = []
+    for name, by in home["positions"].items():
+        ranges = [
+            _range_sentence(named, issue, entry, units.get(issue))
+            for issue, entry in (home["ranges"].get(name) or {}).items()
+        ]
+        points.append(
+            _verdict(named, name, by).rstrip(".") + "".join(f"; {r}" for r in ranges) + "."
+        )
     table = _acceptance_table(named)
-    return FactionParts(tuple(s for s in said if s), (table,), _range_figures(named, units))
+    return FactionParts(tuple(said), tuple(points), (table,), _range_figures(named, units))
 
 
 def _who_decides(named: _Home, party: str) -> str:
@@ -156,9 +162,7 @@ def range_rows(named: _Home, accepted: Mapping[str, Any]) -> list[RangeRow]:
     return rows
 
 
-def _range_sentence(
-    named: _Home, name: str, issue: str, entry: Mapping[str, Any], unit: str | None
-) -> str:
+def _range_sentence(named: _Home, issue: str, entry: Mapping[str, Any], unit: str | None) -> str:
     values, held = entry["values"], entry["held"]
     issue_name = named.names.labels.issue(issue)
     rows = range_rows(named, entry["accepted"])
@@ -174,9 +178,9 @@ def _range_sentence(
     both = [all(flags) for flags in zip(*_ratifiers(entry["accepted"]), strict=True)]
     shared = _amounts(values, both)
     in_unit = f" ({unit})" if unit else ""
-    return sentence(
-        f"{named.package(name)} gives {number(held)} of {issue_name}{in_unit}; with the rest of it "
-        f"held, {join(parts)}: the amounts every signatory can ratify are {shared}"
+    return (
+        f"it gives {number(held)} of {issue_name}{in_unit}, and with the rest of it held "
+        f"{join(parts)}: the amounts every signatory can ratify are {shared}"
     )
 
 
@@ -234,10 +238,12 @@ def _veto_cost(named: _Home, counterfactuals: Document | None) -> str:
             f"{verb} {named.names.name(party)} {number(abs(with_veto - without))} "
             f"({number(with_veto)} with it, {number(without)} without)"
         )
-    described = f" — {variant['description']} —" if variant.get("description") else ""
-    return sentence(
-        f"Against the counterfactual without the veto{described}, the veto {join(parts)}"
+    described = (
+        f"in which {variant['description']}"
+        if variant.get("description")
+        else f"without the veto (“{variant_name}”)"
     )
+    return sentence(f"Against the counterfactual {described}, the veto {join(parts)}")
 
 
 def _range_figures(named: _Home, units: Mapping[str, Any]) -> tuple[FigureSpec, ...]:

@@ -125,6 +125,9 @@ class SpaceView:
     no_deal: tuple[float, float]
     markers: Sequence[Marker]
     labels: Sequence[str] = ()
+    ratifiable: Sequence[bool] = ()
+    counts: tuple[int, int] | None = None
+    """How many outcomes every signatory prefers to no deal, and how many all can ratify."""
 
 
 def utility_space(figure: Figure, view: SpaceView) -> None:
@@ -139,7 +142,8 @@ def utility_space(figure: Figure, view: SpaceView) -> None:
     ax.axvline(x0, color=MUTED, lw=0.8, ls="--")
     ax.axhline(y0, color=MUTED, lw=0.8, ls="--")
     ax.scatter([x0], [y0], marker="X", s=80, color=INK, zorder=5, label="no deal")
-    _markers(ax, view.markers)
+    ax.margins(0.08)
+    _markers(ax, view.markers, [view.no_deal])
     ax.set_xlabel(f"utility to {view.axes[0]}", fontsize=10)
     ax.set_ylabel(f"utility to {view.axes[1]}", fontsize=10)
     ax.margins(0.08)
@@ -150,11 +154,38 @@ def _outcomes(ax: Axes, view: SpaceView) -> None:
     if not view.points:
         return
     x0, y0 = view.no_deal
+    size = 40 if len(view.points) <= 200 else 14
+    ratifiable = list(view.ratifiable) or [False] * len(view.points)
+    groups = {"other": [], "rational": [], "ratifiable": []}
+    for (x, y), ok in zip(view.points, ratifiable, strict=True):
+        kind = (
+            "ratifiable"
+            if ok and view.ratifiable
+            else "rational"
+            if x >= x0 and y >= y0
+            else "other"
+        )
+        groups[kind].append((x, y))
+    rational, shared = view.counts or (None, None)
+    styles = {
+        "other": (MUTED, 0.35, "other outcomes"),
+        "rational": (
+            "#8fb3d9",
+            0.6,
+            "both prefer to no deal" + (f" ({rational:,})" if rational is not None else ""),
+        ),
+        "ratifiable": (
+            PALETTE[0],
+            0.9,
+            "both can ratify" + (f" ({shared:,})" if shared is not None else ""),
+        ),
+    }
+    for kind, found in groups.items():
+        if found:
+            colour, alpha, label = styles[kind]
+            xs, ys = zip(*found, strict=True)
+            ax.scatter(xs, ys, s=size, color=colour, alpha=alpha, linewidths=0, label=label)
     xs, ys = [p[0] for p in view.points], [p[1] for p in view.points]
-    colours = [PALETTE[0] if x >= x0 and y >= y0 else MUTED for x, y in zip(xs, ys, strict=True)]
-    size = 40 if len(xs) <= 200 else 14
-    label = "outcome (blue: better than no deal for both)"
-    ax.scatter(xs, ys, s=size, c=colours, alpha=0.5, linewidths=0, label=label)
     for text, x, y in zip(view.labels, xs, ys, strict=False):
         ax.annotate(
             text, (x, y), xytext=(-6, -12), textcoords="offset points", fontsize=8,
@@ -181,7 +212,9 @@ _OFFSETS = ((8, 0), (8, 11), (8, -11), (-8, 0), (-8, 11), (-8, -11), (8, 22), (8
 """Where a marker's label may go (points from the marker), in order of preference."""
 
 
-def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
+def _markers(
+    ax: Axes, markers: Sequence[Marker], extra: Sequence[tuple[float, float]] = ()
+) -> None:
     """Draw the markers and label each where its text overlaps no earlier label."""
     shown: set[str] = set()
     for m in markers:
@@ -192,15 +225,25 @@ def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
             [m.x], [m.y], marker=shape, s=70, color=colour, edgecolors="white", linewidths=0.8,
             zorder=6, label=legend,
         )  # fmt: skip
-    _labels(ax, markers)
+    _labels(ax, markers, extra)
 
 
-def _labels(ax: Axes, markers: Sequence[Marker]) -> None:
+def _point_box(ax: Axes, x: float, y: float, radius: float = 6.0) -> Bbox:
+    """The display box a marker at ``(x, y)`` covers (``radius`` in pixels)."""
+    from matplotlib.transforms import Bbox
+
+    px, py = ax.transData.transform((x, y))
+    return Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+
+
+def _labels(ax: Axes, markers: Sequence[Marker], extra: Sequence[tuple[float, float]] = ()) -> None:
     from matplotlib.patheffects import withStroke
 
     halo = [withStroke(linewidth=3, foreground="white")]
+
     renderer = ax.get_figure(root=True).canvas.get_renderer()  # type: ignore[union-attr]
-    taken: list[Bbox] = []
+    taken: list[Bbox] = [_point_box(ax, m.x, m.y) for m in markers]
+    taken += [_point_box(ax, *point) for point in extra]
     for m in markers:
         colour = _MARKER_STYLE[m.kind][1]
         for dx, dy in _OFFSETS:
@@ -208,6 +251,8 @@ def _labels(ax: Axes, markers: Sequence[Marker]) -> None:
                 m.label, (m.x, m.y), xytext=(dx, dy), textcoords="offset points", fontsize=8.5,
                 color=colour, zorder=7, va="center", ha="left" if dx >= 0 else "right",
                 path_effects=halo,
+                arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0,
+                            "shrinkB": 4} if abs(dy) > 12 else None,
             )  # fmt: skip
             box = text.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in taken):

@@ -6,6 +6,7 @@ never the raw ids.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -80,3 +81,69 @@ def kinds_of(data: ReportData) -> dict[str, str]:
         return dict(kinds(data.issues))
     issues = (data.setting or {}).get("issues")
     return {} if issues is None else {i["name"]: i["kind"] for i in issues}
+
+
+_FIELD = re.compile(r"^(phasing\.)?(agreement|positions\.(\w+))\.(utilities\[(\d+)\]|min_stages)$")
+
+
+def field_name(field: str, names: Names) -> str:
+    """A result field of the analysis in words.
+
+    >>> names = Names(ReportData("t", setting={"parties": [
+    ...     {"id": "us", "name": "United States", "signatory": True, "reservation": 0}]}))
+    >>> field_name("agreement.utilities[0]", names), field_name("phasing.agreement.min_stages", names)
+    ("the agreement's value to United States", "the agreement's fewest stages")
+    >>> field_name("phasing.positions.big_deal.min_stages", names), field_name("n_rational", names)
+    ('the fewest stages of “big deal”', 'n_rational')
+    """
+    found = _FIELD.match(field)
+    if found is None:
+        return field
+    _, _, position, _, party = found.groups()
+    package = "the agreement" if position is None else names.position(position)
+    if party is not None:
+        to = names.name(names.ids[int(party)])
+        return (
+            f"{package}'s value to {to}" if position is None else f"the value of {package} to {to}"
+        )
+    return f"{package}'s fewest stages" if position is None else f"the fewest stages of {package}"
+
+
+def named_whatif(document: Mapping[str, Any], names: Names) -> dict[str, Any]:
+    """The what-if document with display names for its parameters, claims and fields."""
+    parameter, claim = names.parameter, names.claim
+
+    def row(r: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **r,
+            "name": parameter(r["name"]),
+            "claims": {claim(k): v for k, v in (r.get("claims") or {}).items()},
+            "fields": {field_name(k, names): v for k, v in (r.get("fields") or {}).items()},
+            "flips": [claim(c) for c in r.get("flips") or []],
+        }
+
+    def pair(t: Mapping[str, Any]) -> dict[str, Any]:
+        return {**t, "claim": claim(t["claim"]), "parameter": parameter(t["parameter"])}
+
+    tornado = document["tornado"]
+    named: dict[str, Any] = {
+        **document,
+        "tornado": {
+            **tornado,
+            "parameters": [row(r) for r in tornado["parameters"]],
+            "claims": [claim(c) for c in tornado.get("claims") or []],
+            "fields": [field_name(f, names) for f in tornado.get("fields") or []],
+        },
+        "thresholds": [pair(t) for t in document.get("thresholds") or []],
+        "choices": [pair(c) for c in document.get("choices") or []],
+    }
+    grid = document.get("map")
+    if grid:
+        named["map"] = {
+            **grid,
+            "claim": claim(grid["claim"]),
+            "parameters": [parameter(p) for p in grid["parameters"]],
+            "grid": {parameter(k): v for k, v in grid["grid"].items()},
+            "at": {parameter(k): v for k, v in grid["at"].items()},
+        }
+    return named

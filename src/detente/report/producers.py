@@ -34,7 +34,7 @@ from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
 from detente.trust import TrustTable, compliance_path
-from detente.twolevel import FactionGrid
+from detente.twolevel import FactionGrid, win_sets
 from detente.utility import Constrained, LinearAdditive, Utility
 
 MAX_POINTS = 4000
@@ -81,7 +81,8 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
     """The parties, the issues with their options, who gives each item and its unit.
 
     An item's giver is the one the scenario's ``items:`` section declares
-    (``{item: [giver]}``), whatever the item is worth to anyone; ``units`` are
+    (``{item: [giver]}``, a divisible concession such as a share of relief included),
+    whatever the item is worth to anyone; ``units`` are
     the items' declared units (``{item: unit or null}``).
     """
     parties = [
@@ -98,11 +99,15 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         {"name": i.name, "kind": i.kind, "values": [_plain(v) for v in i.values]}
         for i in scenario.space.issues
     ]
+    delivered = givers(context.analysis.issues)
+    if scenario.phasing is not None:  # a divisible concession (UN relief) is given too
+        names = set(scenario.space.names)
+        delivered |= {i.name: i.giver for i in scenario.phasing.deal.items if i.name in names}
     return {
         "parties": parties,
         "issues": issues,
-        "worth": item_worth(scenario, set(givers(context.analysis.issues))),
-        "givers": {item: [giver] for item, giver in givers(context.analysis.issues).items()},
+        "worth": item_worth(scenario, set(delivered)),
+        "givers": {item: [giver] for item, giver in delivered.items()},
         "units": {} if scenario.phasing is None else item_units(scenario.phasing.deal).json(),
         "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
@@ -180,6 +185,7 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     if len(signatories) < 2:
         return None
     columns = list(signatories[:2])
+    common = win_sets(scenario, context.bargaining.utilities, context.bargaining.limit).common
     U = context.bargaining.utilities[:, columns]
     finite = np.all(np.isfinite(U), axis=1)
     document: dict[str, Any] = {
@@ -193,18 +199,22 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
         kinds = {i.name: i.kind for i in scenario.space.issues}
         document["labels"] = [outcome(context.bargaining.outcome(int(i)), kinds) for i in kept]
         document["points"] = U[kept].tolist()
+        document["ratifiable"] = common[kept].tolist()
         return document
     rows = np.flatnonzero(finite)
     if len(rows) > DEDUPLICATED:
         rng = np.random.default_rng(np.random.SeedSequence(len(rows)))
         rows = np.sort(rng.choice(rows, DEDUPLICATED, replace=False))
         document["sampled"] = True
-    points = np.unique(U[rows], axis=0)
+    points, first = np.unique(U[rows], axis=0, return_index=True)
+    ratifiable = common[rows][first]
     if len(points) > MAX_POINTS:
         rng = np.random.default_rng(np.random.SeedSequence(len(points)))
-        points = points[np.sort(rng.choice(len(points), MAX_POINTS, replace=False))]
+        chosen = np.sort(rng.choice(len(points), MAX_POINTS, replace=False))
+        points, ratifiable = points[chosen], ratifiable[chosen]
         document["sampled"] = True
     document["points"] = points.tolist()
+    document["ratifiable"] = ratifiable.tolist()
     return document
 
 

@@ -19,17 +19,20 @@ from detente.experiments.by_choice import share_rows
 from detente.experiments.compare import comparison_rows, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
-from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
 from detente.report.factions import factions_parts
+from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
 from detente.report.names import Names as _Names
+from detente.report.names import named_whatif
 from detente.report.synthesis import synthesis
 from detente.report.text import (
     SOLUTION_LABELS,
+    box_statement,
     join,
     number,
     plural,
     possessive,
     ranges,
+    restrictions,
     sentence,
     share,
     span,
@@ -296,6 +299,8 @@ def _others_sentence(analysis: Document, names: _Names) -> list[str]:
 
 
 def _position_sentences(analysis: Document, names: _Names) -> list[str]:
+    """Each named position: what it is worth, and who refuses it — a negotiator who prefers
+    no deal, or a side that cannot ratify it at home (its factions veto it)."""
     sentences = []
     for name, position in (analysis.get("positions") or {}).items():
         refuse = [
@@ -303,13 +308,24 @@ def _position_sentences(analysis: Document, names: _Names) -> list[str]:
             for p in names.signatories
             if position["utilities"][names.ids.index(p)] < names.reservation[p]
         ]
-        verdict = (
-            f"worse than no deal for {join(refuse)}" if refuse else "acceptable to every signatory"
-        )
+        blocked = [
+            names.name(p)
+            for p in names.signatories
+            if (position.get("in_win_set") or {}).get(p) is False and names.name(p) not in refuse
+        ]
+        if refuse:
+            verdict = f"worse than no deal for {join(refuse)}"
+        elif blocked:
+            verdict = (
+                "better than no deal for every signatory's negotiator, but "
+                f"{join(blocked)} cannot ratify it (see the factions)"
+            )
+        else:
+            verdict = "acceptable to every signatory"
         holder = position.get("held_by")
         held = f"; held by {names.name(holder)}" if holder else ""
         sentences.append(
-            f"The position “{name}” ({names.outcome(position['outcome'])}{held}) is "
+            f"The position {names.position(name)} ({names.outcome(position['outcome'])}{held}) is "
             f"{names.worth(position['utilities'], names.signatories)}: {verdict}."
         )
     return sentences
@@ -333,7 +349,7 @@ def _solution_table(analysis: Document, names: _Names) -> ReportTable:
     for name, position in (analysis.get("positions") or {}).items():
         rows.append(
             (
-                f"position “{name}”",
+                f"position {names.position(name)}",
                 names.outcome(position["outcome"]),
                 *_cells(position["utilities"]),
                 "",
@@ -342,7 +358,7 @@ def _solution_table(analysis: Document, names: _Names) -> ReportTable:
     rows.append(
         ("no deal", "nothing agreed", *_cells([names.reservation[p] for p in names.ids]), "")
     )
-    return ReportTable(("", "outcome", *names.ids, "ties"), tuple(rows))
+    return ReportTable(("", "outcome", *map(names.name, names.ids), "ties"), tuple(rows))
 
 
 def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
@@ -355,7 +371,7 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
         if r is not None and key in SOLUTION_LABELS
     ]
     markers += [
-        Marker(name, p["utilities"][ia], p["utilities"][ib], "position")
+        Marker(names.labels.position(name), p["utilities"][ia], p["utilities"][ib], "position")
         for name, p in (analysis.get("positions") or {}).items()
     ]
     view = SpaceView(
@@ -365,6 +381,11 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
         no_deal=(names.reservation[a], names.reservation[b]),
         markers=markers,
         labels=space.get("labels", ()),
+        ratifiable=space.get("ratifiable", ()),
+        counts=(
+            int(analysis["n_rational"]),
+            int(analysis.get("intersection_size", analysis["n_rational"])),
+        ),
     )
     draw = partial(figures.utility_space, view=view)
     sample = " (a sample)" if space.get("sampled") else ""
@@ -390,10 +411,12 @@ def win_sets_section(data: ReportData) -> Section | None:
     if sizes is None and grid is None and home is None:
         return None
     names, sentences, specs, tables = _Names(data), [], [], []
+    points: list[str] = []
     if home is not None:
         units = (data.setting or {}).get("units") or {}
         parts = factions_parts(home, data.counterfactuals, names, units)
         sentences.extend(parts.sentences)
+        points.extend(parts.points)
         tables.extend(ReportTable(headers, rows) for headers, rows in parts.tables)
         specs.extend(parts.figures)
     if sizes is not None:
@@ -407,6 +430,7 @@ def win_sets_section(data: ReportData) -> Section | None:
         tuple(sentences),
         tuple(tables),
         tuple(specs),
+        points=tuple(points),
     )
 
 
@@ -497,10 +521,15 @@ def schedule_section(data: ReportData) -> Section | None:
     sentences.extend(_verification_sentences(data, names))
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
-    schedule, givers = _cleaned(phase["schedule"]), _givers(data)
+    schedule = [_labelled(stage, names) for stage in _cleaned(phase["schedule"])]
+    givers = _givers(data)
     starts = [str(d["start"]) for d in phase.get("stage_dates") or ()]
     timeline = Timeline(
-        schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"), starts
+        schedule,
+        {i: names.name(g) for i, g in givers.items()},
+        units,
+        (phase.get("one_shot") or {}).get("max_total"),
+        starts,
     )
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
@@ -523,7 +552,9 @@ def _verification_sentences(data: ReportData, names: _Names) -> list[str]:
     said = []
     for item, entry in entries.items():
         named = {**entry, "giver": names.name(str(entry.get("giver")))}
-        said.append(verdict(item, named, number, leads.get(str(entry.get("schedule")), "")))
+        said.append(
+            verdict(names.item(item), named, number, leads.get(str(entry.get("schedule")), ""))
+        )
     return said
 
 
@@ -532,13 +563,27 @@ def _units(data: ReportData) -> ItemUnits:
     phase = data.phase or {}
     units = phase.get("units") or ((data.analysis or {}).get("phasing") or {}).get("units") or {}
     binary, measured = phase.get("binary") or (), phase.get("measured") or ()
-    return ItemUnits(dict(units), tuple(binary), tuple(measured))
+    return labelled_units(ItemUnits(dict(units), tuple(binary), tuple(measured)), _Names(data))
+
+
+def labelled_units(units: ItemUnits, names: _Names) -> ItemUnits:
+    """``units`` keyed by the items' display names (amounts then read in words)."""
+    return ItemUnits(
+        {names.item(k): v for k, v in units.units.items()},
+        tuple(map(names.item, units.binary)),
+        tuple(map(names.item, units.measured)),
+    )
+
+
+def _labelled(amounts: Mapping[str, float], names: _Names) -> dict[str, float]:
+    return {names.item(k): v for k, v in amounts.items()}
 
 
 def _packages(data: ReportData) -> list[tuple[str, Document]]:
     """``(label, phasing document)`` of every named position and of the agreement, as packages."""
     phasing = (data.analysis or {}).get("phasing") or {}
-    found = [(f"“{name}”", doc) for name, doc in (phasing.get("positions") or {}).items()]
+    names = _Names(data)
+    found = [(names.position(name), doc) for name, doc in (phasing.get("positions") or {}).items()]
     if phasing.get("agreement"):
         found.append(("the ratifiable agreement", phasing["agreement"]))
     return found
@@ -595,7 +640,7 @@ def _package_table(
     rows = tuple(
         (
             label,
-            _given(doc.get("package") or {}, units),
+            _given(_labelled(doc.get("package") or {}, names), units),
             at_once(doc.get("one_shot") or {}),
             fewest(doc),
         )
@@ -657,11 +702,13 @@ def _constraint(binding: object) -> str:
 
 
 def _givers(data: ReportData) -> dict[str, str]:
+    """``{item's display name: giver's id}``."""
+    names = _Names(data)
     explicit = (data.phase or {}).get("givers")
     if explicit:
-        return {str(k): str(v) for k, v in explicit.items()}
+        return {names.item(str(k)): str(v) for k, v in explicit.items()}
     found = (data.setting or {}).get("givers", {})
-    return {item: who[0] for item, who in found.items() if who}
+    return {names.item(item): who[0] for item, who in found.items() if who}
 
 
 def _one_shot_sentence(one: Document, units: ItemUnits) -> str:
@@ -731,11 +778,15 @@ def trust_section(data: ReportData) -> Section | None:
         if falls:
             sentences.append(falls)
         if falls or _moves(path):
-            draw = partial(figures.trust_path, path=path, breach=breach)
+            draw = partial(
+                figures.trust_path,
+                path=[_named_pairs(step, names) for step in path],
+                breach=_named_pairs(breach, names),
+            )
             alt = "Each side's trust in the other after each honoured stage, and after a broken first step."
             specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
     elif trust:
-        draw = partial(figures.trust_levels, trust=trust)
+        draw = partial(figures.trust_levels, trust=_named_pairs(trust, names))
         alt = "Each side's probability that the other honours its next step."
         specs.append(FigureSpec("trust", alt, draw, (7.0, 1.2 + 0.45 * len(_pairs(trust)))))
     models, levels = analysis.get("trust_models"), trust or (path[0] if path else {})
@@ -790,6 +841,13 @@ def _declared(
         for a, row in trust.items()
         if any(b in models.get(a, {}) for b in row)
     }
+
+
+def _named_pairs(
+    trust: Mapping[str, Mapping[str, float]], names: _Names
+) -> dict[str, dict[str, float]]:
+    """Beliefs keyed by the parties' display names (as the figures show them)."""
+    return {names.name(a): {names.name(b): p for b, p in row.items()} for a, row in trust.items()}
 
 
 def _pairs(trust: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, float]]:
@@ -869,7 +927,8 @@ def implementation_section(data: ReportData) -> Section | None:
     went_on = float(run.get("went_on") or 0) / float(sessions) if sessions else 0.0
     if went_on:
         withheld = [
-            f"{names.name(str(d['party']))} withholding {d['item'] or 'everything'} in stage "
+            f"{names.name(str(d['party']))} withholding "
+            f"{names.item(d['item']) if d['item'] else 'everything'} in stage "
             f"{d['stage']} ({plural(int(d['sessions']), 'run')})"
             for d in run.get("deviations") or ()
             if d.get("goes_on")
@@ -889,10 +948,9 @@ def implementation_section(data: ReportData) -> Section | None:
         listed = join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
         sentences.append(f"Expected value to each party: {listed}.")
         rows = tuple(
-            (p, names.name(p), number(v), number(names.reservation.get(p)))
-            for p, v in values.items()
+            (names.name(p), number(v), number(names.reservation.get(p))) for p, v in values.items()
         )
-        tables = (ReportTable(("party", "name", "expected value", "value of no deal"), rows),)
+        tables = (ReportTable(("party", "expected value", "value of no deal"), rows),)
     draw = partial(figures.implementation_outcomes, completion=rate, breaks=breaks)
     alt = "Share of simulated runs completed and where the others broke."
     spec = FigureSpec("implementation", alt, draw, (7.0, 3.6))
@@ -947,15 +1005,26 @@ def robust_section(data: ReportData) -> Section | None:
     if "skipped" in robust:
         said = f"No robust deal was computed over {robust['draws']} draws: {robust['skipped']}."
         return Section("robust", title, (sentence(said),), in_brief=False)
+    names = _Names(data)
+    units = labelled_units(
+        ItemUnits(robust["units"], tuple(robust["binary"]), tuple(robust["measured"])), names
+    )
+    robust = {
+        **robust,
+        **{
+            key: {**robust[key], "package": _labelled(robust[key].get("package") or {}, names)}
+            for key in ("robust", "point_design")
+        },
+        "positions": {names.position(k): v for k, v in robust["positions"].items()},
+    }
     entry, point = robust["robust"], robust["point_design"]
-    units = ItemUnits(robust["units"], tuple(robust["binary"]), tuple(robust["measured"]))
     sentences = [_robust_lead(robust, units), _robust_point_sentence(entry, point, units)]
     positions = _positions_sentence(robust["positions"])
     if positions:
         sentences.append(positions)
     sentences.extend(_robust_details(robust))
     rows = [("the robust deal", entry), ("the point-estimate design", point)]
-    rows += [(f"“{name}”", standing) for name, standing in robust["positions"].items()]
+    rows += list(robust["positions"].items())
     table = ReportTable(
         ("deal", "schedule", "training draws", "fresh draws (95% interval)"),
         tuple(
@@ -964,8 +1033,8 @@ def robust_section(data: ReportData) -> Section | None:
     )
     tables: list[ReportTable] = [table]
     if entry.get("schedule"):
-        givers, names = _givers(data), _Names(data)
-        schedule = _cleaned(entry["schedule"])
+        givers = _givers(data)
+        schedule = [_labelled(stage, names) for stage in _cleaned(entry["schedule"])]
         tables.append(_schedule_table(schedule, givers, names, units, entry.get("stage_dates")))
     return Section("robust", title, tuple(sentences), tuple(tables))
 
@@ -1020,7 +1089,7 @@ def _positions_sentence(positions: Mapping[str, Document]) -> str:
         how = {"given": "on its own schedule", "designed": "on its designed schedule"}.get(
             str(entry["source"]), "exchanged at once"
         )
-        said.append(f"“{name}”, {how}, works in {share(entry['share'])}{_main_failure(entry)}")
+        said.append(f"{name}, {how}, works in {share(entry['share'])}{_main_failure(entry)}")
     if not said:
         return ""
     return sentence(f"Against the positions on the table: {'; '.join(said)}")
@@ -1156,7 +1225,7 @@ def _stakeholder_rows(analysis: Document, names: _Names, party: str) -> list[tup
     column = names.ids.index(party)
     given = (analysis.get("stakeholders") or {}).get(party, {})
     rows = [
-        (f"“{n}”", float(p["utilities"][column]))
+        (names.position(n), float(p["utilities"][column]))
         for n, p in (analysis.get("positions") or {}).items()
     ]
     for key, label in SOLUTION_LABELS.items():
@@ -1190,37 +1259,51 @@ def claims_section(data: ReportData) -> Section | None:
     swept = (data.sweep or {}).get("claims") or {}
     if not point and not swept:
         return None
-    sentences = [_point_sentence(point)] if point else []
+    names = _Names(data)
+    sentences = [_point_sentence(point, swept, names)] if point else []
     specs: tuple[FigureSpec, ...] = ()
     if swept:
-        sentences.append(_sweep_sentence(data.sweep or {}))
-        rows = [(n, float(v["share"]), float(v["low"]), float(v["high"])) for n, v in swept.items()]
+        sentences.append(_sweep_sentence(data.sweep or {}, names))
+        rows = [
+            (names.claim(n), float(v["share"]), float(v["low"]), float(v["high"]))
+            for n, v in swept.items()
+        ]
         alt = "Share of draws in which each claim holds, with 95% intervals."
         draw = partial(figures.claim_shares, claims=rows)
         specs = (FigureSpec("claims", alt, draw, (7.0, 1.2 + 0.45 * len(rows))),)
-    table = _claims_table(point, swept, (data.setting or {}).get("claims") or {})
+    table = _claims_table(point, swept, (data.setting or {}).get("claims") or {}, names)
     return Section("claims", "Claims and how robust they are", tuple(sentences), (table,), specs)
 
 
-def _point_sentence(point: Mapping[str, bool | None]) -> str:
-    failing = [n for n, ok in point.items() if ok is False]
-    unknown = [n for n, ok in point.items() if ok is None]
+def _point_sentence(
+    point: Mapping[str, bool | None], swept: Mapping[str, Any], names: _Names
+) -> str:
+    """How many claims hold at the point estimate and, beside it, in most plausible cases:
+    the point estimate alone is never the headline when a sweep says otherwise."""
+    failing = [names.claim(n) for n, ok in point.items() if ok is False]
+    unknown = [names.claim(n) for n, ok in point.items() if ok is None]
     held = len(point) - len(failing) - len(unknown)
     text = f"{held} of {plural(len(point), 'claim')} hold on the point estimate"
     if unknown:
         text += f" ({join(unknown)} cannot be decided)"
     if failing:
         text += f"; {join(failing)} {'does' if len(failing) == 1 else 'do'} not"
+    if swept:
+        robust = sum(1 for v in swept.values() if float(v["share"]) > 0.5)
+        text += f"; {robust} of {len(swept)} hold in more than half of the plausible cases"
     return text + "."
 
 
 def _claims_table(
-    point: Mapping[str, bool | None], swept: Document, statements: Mapping[str, str]
+    point: Mapping[str, bool | None],
+    swept: Document,
+    statements: Mapping[str, str],
+    names: _Names,
 ) -> ReportTable:
     sensitive = any(v.get("sensitivity") for v in swept.values())
     rows = []
     for name in dict.fromkeys([*point, *swept]):
-        row = [name, *([statements.get(name, "")] if statements else [])]
+        row = [names.claim(name), *([statements.get(name, "")] if statements else [])]
         row.append(_truth(point[name]) if name in point else "not evaluated")
         if name in swept:
             v = swept[name]
@@ -1228,7 +1311,8 @@ def _claims_table(
         else:
             row += ["not swept", "not swept"]
         if sensitive:
-            row.append(_most_sensitive((swept.get(name) or {}).get("sensitivity") or {}))
+            sensitivity = (swept.get(name) or {}).get("sensitivity") or {}
+            row.append(_most_sensitive(sensitivity, names.parameter))
         rows.append(tuple(row))
     headers = (
         "claim",
@@ -1241,7 +1325,7 @@ def _claims_table(
     return ReportTable(headers, tuple(rows))
 
 
-def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
+def _most_sensitive(sensitivity: Mapping[str, Any], label: Callable[[str], str] = str) -> str:
     """The parameter with the largest rank correlation with the claim holding.
 
     >>> _most_sensitive({"delta": {"spearman": -0.6}, "c": {"spearman": 0.2}, "d": {"spearman": None}})
@@ -1253,7 +1337,7 @@ def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
     if not ranked:
         return "no parameter"
     name, rho = max(ranked, key=lambda kv: abs(kv[1]))
-    return f"{name} (ρ = {rho:.2g})"
+    return f"{label(name)} (ρ = {rho:.2g})"
 
 
 def _holds(value: object) -> bool | None:
@@ -1267,11 +1351,11 @@ def _truth(value: bool | None) -> str:
     return "cannot be decided" if value is None else "holds" if value else "does not hold"
 
 
-def _sweep_sentence(sweep: Document) -> str:
+def _sweep_sentence(sweep: Document, names: _Names | None = None) -> str:
     claims = sweep["claims"]
     ordered = sorted(claims.items(), key=lambda kv: -float(kv[1]["share"]))
     parts = [
-        f"“{n}” holds in {share(v['share'])} of draws (95% interval {share(v['low'])}–{share(v['high'])})"
+        f"“{names.claim(n) if names else n}” holds in {share(v['share'])} of draws (95% interval {share(v['low'])}–{share(v['high'])})"
         for n, v in ordered
     ]
     return f"Across {plural(int(sweep['draws']), 'draw')} of the uncertain parameters over their plausible ranges, {join(parts)}."
@@ -1285,19 +1369,20 @@ def discovery_section(data: ReportData) -> Section | None:
     found = (data.sweep or {}).get("discovery") or {}
     if not found:
         return None
-    sentences, rows = [], []
+    sentences, rows, names = [], [], _Names(data)
     for claim, entry in found.items():
+        label = names.claim(claim)
         boxes = entry.get("boxes") or []
         if not boxes:
-            sentences.append(f"“{claim}” has no box: {entry.get('reason', 'none was found')}.")
+            sentences.append(f"“{label}” has no box: {entry.get('reason', 'none was found')}.")
             continue
-        sentences.append(f"“{claim}” {boxes[0]['statement']}.")
+        sentences.append(f"“{label}” {box_statement(boxes[0], names.parameter)}.")
         for k, box in enumerate(boxes, start=1):
             rows.append(
                 (
-                    claim,
+                    label,
                     str(k),
-                    _restrictions(box["restrictions"]),
+                    restrictions(box["restrictions"], names.parameter),
                     share(box["density"]),
                     share(box["coverage"]),
                     share(box["mass"]),
@@ -1311,27 +1396,6 @@ def discovery_section(data: ReportData) -> Section | None:
         "claim holds that fall in it."
     )
     return Section("discovery", "Where the claims hold", (*sentences, method), tables)
-
-
-def _restrictions(restrictions: Mapping[str, Sequence[Any]]) -> str:
-    """A box's restrictions in words.
-
-    >>> _restrictions({"x": [None, 0.3], "y": [0.6, None], "m": ["us"], "z": [0.1, 0.2]})
-    'x ≤ 0.3, y ≥ 0.6, m is us, 0.1 ≤ z ≤ 0.2'
-    """
-    parts = []
-    for name, bounds in restrictions.items():
-        if all(isinstance(b, str) for b in bounds):
-            parts.append(f"{name} is {' or '.join(bounds)}")
-            continue
-        low, high = bounds
-        if low is None:
-            parts.append(f"{name} ≤ {high:.6g}")
-        elif high is None:
-            parts.append(f"{name} ≥ {low:.6g}")
-        else:
-            parts.append(f"{low:.6g} ≤ {name} ≤ {high:.6g}")
-    return ", ".join(parts)
 
 
 def contents_section(data: ReportData) -> Section | None:
@@ -1395,7 +1459,11 @@ def sensitivity_section(data: ReportData) -> Section | None:
     ranked = {name: entry for name, entry in indices.items() if name in claims and entry}
     if not ranked:
         return None
-    sentences = [_sensitivity_sentence(name, entry) for name, entry in ranked.items()]
+    names = _Names(data)
+    sentences = [
+        _sensitivity_sentence(names.claim(name), entry, names.parameter)
+        for name, entry in ranked.items()
+    ]
     sentences.append(
         "First-order Sobol' indices (S1) are the share of the variance of a claim's truth that "
         "a parameter explains alone; total-order indices (ST) the share it takes part in, "
@@ -1403,7 +1471,12 @@ def sensitivity_section(data: ReportData) -> Section | None:
         "design, with 95% bootstrap intervals)."
     )
     rows = [
-        (name, parameter, _index_cell(entry, "S1"), _index_cell(entry, "ST"))
+        (
+            names.claim(name),
+            names.parameter(parameter),
+            _index_cell(entry, "S1"),
+            _index_cell(entry, "ST"),
+        )
         for name, parameters in ranked.items()
         for parameter, entry in list(parameters.items())[:SOBOL_SHOWN]
     ]
@@ -1413,8 +1486,11 @@ def sensitivity_section(data: ReportData) -> Section | None:
     )
 
 
-def _sensitivity_sentence(claim: str, parameters: Mapping[str, Mapping[str, float]]) -> str:
-    parameter, entry = next(iter(parameters.items()))
+def _sensitivity_sentence(
+    claim: str, parameters: Mapping[str, Mapping[str, float]], label: Callable[[str], str] = str
+) -> str:
+    key, entry = next(iter(parameters.items()))
+    parameter = label(key)
     if entry["ST"] <= 0:
         return sentence(f"whether “{claim}” holds does not vary across the draws")
     return sentence(
@@ -1441,7 +1517,14 @@ def whatif_section(data: ReportData) -> Section | None:
     """What it would take for each claim to flip (:mod:`detente.report.whatif`)."""
     if data.whatif is None:
         return None
-    parts = whatif_parts(data.whatif, data.setting)
+    names = _Names(data)
+    setting = data.setting or {}
+    named_setting = {
+        **setting,
+        "parameters": {names.parameter(k): v for k, v in (setting.get("parameters") or {}).items()},
+        "claims": {names.claim(k): v for k, v in (setting.get("claims") or {}).items()},
+    }
+    parts = whatif_parts(named_whatif(data.whatif, names), named_setting)
     table = ReportTable(parts.headers, parts.rows)
     tables = (table,) if parts.rows else ()
     return Section("whatif", "What would it take", parts.sentences, tables, parts.figures)
@@ -1456,18 +1539,19 @@ def counterfactuals_section(data: ReportData) -> Section | None:
     by_choice = (sweep or {}).get("by_choice") or {}
     if whatif is None and not by_choice:
         return None
+    names = _Names(data)
     sentences: list[str] = []
     tables: list[ReportTable] = []
     if whatif is not None:
-        sentences += [_variant_sentence(case) for case in whatif["variants"]]
-        cases = [whatif["base"], *whatif["variants"]]
-        headers = ("", "base case", *(case["name"] for case in whatif["variants"]))
-        tables.append(
-            ReportTable(headers, tuple((label, *cells) for label, cells in comparison_rows(cases)))
-        )
+        base = _named_case(whatif["base"], names)
+        variants = [_named_case(case, names) for case in whatif["variants"]]
+        sentences += [_variant_sentence(base, case, names) for case in variants]
+        headers = ("", "base case", *(_variant_name(case) for case in variants))
+        rows = comparison_rows([base, *variants])
+        tables.append(ReportTable(headers, tuple((label, *cells) for label, cells in rows)))
     for name, labels in by_choice.items():
-        sentences.append(_choice_sentence(name, labels))
-        tables.append(_choice_table(name, labels))
+        sentences.append(_choice_sentence(names.parameter(name), labels))
+        tables.append(_choice_table(names.parameter(name), labels, names))
     return Section(
         "counterfactuals",
         "Structural what-ifs and counterfactuals",
@@ -1476,12 +1560,67 @@ def counterfactuals_section(data: ReportData) -> Section | None:
     )
 
 
-def _variant_sentence(case: Mapping[str, Any]) -> str:
-    what = f"“{case['name']}” ({sets_text(case['sets'])}"
+def _variant_name(case: Mapping[str, Any]) -> str:
+    """A variant's name in words (``no_veto`` → ``no veto``; a choice keeps ``name=label``)."""
+    return str(case["name"]).replace("_", " ")
+
+
+def _named_case(case: Mapping[str, Any], names: _Names) -> dict[str, Any]:
+    """A case of the comparison with display names for its positions, issues, claims,
+    parameters and parties (the comparison's own formatters then read in words)."""
+    issue = names.labels.issue
+    path = case.get("path")
+    if path and path.get("breaks"):
+        path = {**path, "breaks": {**path["breaks"], "party": names.name(path["breaks"]["party"])}}
+    agreement = case.get("agreement")
+    return {
+        **case,
+        "sets": {names.parameter(k): v for k, v in (case.get("sets") or {}).items()},
+        "positions": {names.labels.position(k): v for k, v in case["positions"].items()},
+        "agreement": None if agreement is None else {issue(k): v for k, v in agreement.items()},
+        "schedule": None
+        if case.get("schedule") is None
+        else [{names.item(k): v for k, v in stage.items()} for stage in case["schedule"]],
+        "path": path,
+        "claims": {names.claim(k): v for k, v in case["claims"].items()},
+    }
+
+
+def _variant_sentence(base: Mapping[str, Any], case: Mapping[str, Any], names: _Names) -> str:
+    """What changes under a variant, in words: the agreement, each party's value, the
+    positions' standing and the claims that flip."""
+    what = f"“{_variant_name(case)}” ({sets_text(case['sets'])}"
     what += f": {case['description']})" if case.get("description") else ")"
-    if not case["changes"]:
+    said = []
+    before, after = base["agreement"], case["agreement"]
+    if before != after:
+        if before is None or after is None:
+            said.append(
+                "no ratifiable agreement" if after is None else "a ratifiable agreement exists"
+            )
+        else:
+            moved = [
+                f"{k} {number(before[k])} → {number(v)}" for k, v in after.items() if before[k] != v
+            ]
+            said.append("the agreement changes: " + ", ".join(moved))
+    for party, gain in case["gains"].items():
+        if gain.get("change") is not None and abs(gain["change"]) >= 5e-4:
+            old = gain["utility"] - gain["change"]
+            said.append(f"{names.name(party)} {number(old)} → {number(gain['utility'])}")
+    for name, entry in case["positions"].items():
+        for key, what_it_is in (("rational", "rational"), ("ratifiable", "ratifiable")):
+            if base["positions"][name][key] != entry[key]:
+                now = "becomes" if entry[key] else "is no longer"
+                said.append(f"“{name}” {now} {what_it_is}")
+    flips = [
+        f"“{claim}” {'now holds' if truth else 'no longer holds'}"
+        for claim, truth in case["claims"].items()
+        if base["claims"].get(claim) != truth
+    ]
+    said += flips
+    if not said:
         return f"Under {what} nothing the comparison shows changes."
-    return f"Under {what}: {'; '.join(case['changes'])}."
+    return f"Under {what}: {'; '.join(said)}."
 
 
 def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
@@ -1491,8 +1630,8 @@ def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
     return f"The sweep drew {name} as {join(counts)}; the table gives each claim's share given each choice."
 
 
-def _choice_table(name: str, labels: Mapping[str, Any]) -> ReportTable:
-    rows = [(claim, *cells) for claim, cells in share_rows(labels, share)]
+def _choice_table(name: str, labels: Mapping[str, Any], names: _Names) -> ReportTable:
+    rows = [(names.claim(claim), *cells) for claim, cells in share_rows(labels, share)]
     headers = ("claim", *(f"{name} = {label}" for label in labels))
     return ReportTable(headers, tuple(rows))
 

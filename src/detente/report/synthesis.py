@@ -19,7 +19,7 @@ from typing import Any
 
 from detente.report.data import Document, ReportData
 from detente.report.names import Names
-from detente.report.text import join, plural, share
+from detente.report.text import box_statement, join, plural, share
 from detente.report.whatif import _condition
 
 SHOWN_DRIVERS = 3
@@ -148,7 +148,7 @@ def _turns_on(
     if drivers:
         found.append(f"{join(drivers)} (rank correlation with it holding)")
     for entry in ((sweep.get("discovery") or {}).get(claim) or {}).get("boxes") or []:
-        found.append(f"where it holds most: {entry['statement']}")
+        found.append(f"where it holds most: it {box_statement(entry, names.parameter)}")
         break
     for name, labels in (sweep.get("by_choice") or {}).items():
         shares = [

@@ -160,3 +160,38 @@ def possessive(name: str) -> str:
     ("North Korea's", "United States'", "us's")
     """
     return f"{name}'" if name.endswith("s") and name[:1].isupper() else f"{name}'s"
+
+
+def box_statement(box: Mapping[str, Any], label: Callable[[str], str] = str) -> str:
+    """A discovered box in words, with the parameters' display names.
+
+    >>> box_statement({"restrictions": {"x": [None, 0.3]}, "density": 0.94, "coverage": 0.88})
+    'holds on 94% of draws with x ≤ 0.3; these cover 88% of the draws where it holds'
+    """
+    return (
+        f"holds on {share(box['density'])} of draws with "
+        f"{restrictions(box['restrictions'], label)}; these cover {share(box['coverage'])} of "
+        "the draws where it holds"
+    )
+
+
+def restrictions(found: Mapping[str, Sequence[Any]], label: Callable[[str], str] = str) -> str:
+    """A box's restrictions in words.
+
+    >>> restrictions({"x": [None, 0.3], "y": [0.6, None], "m": ["us"], "z": [0.1, 0.2]})
+    'x ≤ 0.3, y ≥ 0.6, m is us, 0.1 ≤ z ≤ 0.2'
+    """
+    parts = []
+    for key, bounds in found.items():
+        name = label(key)
+        if all(isinstance(b, str) for b in bounds):
+            parts.append(f"{name} is {' or '.join(bounds)}")
+            continue
+        low, high = bounds
+        if low is None:
+            parts.append(f"{name} ≤ {high:.6g}")
+        elif high is None:
+            parts.append(f"{name} ≥ {low:.6g}")
+        else:
+            parts.append(f"{low:.6g} ≤ {name} ≤ {high:.6g}")
+    return ", ".join(parts)
