@@ -65,6 +65,8 @@ def render_svg(spec: FigureSpec) -> str:
     text = _render(spec, "svg", {"svg.fonttype": "none", "svg.hashsalt": spec.name}).decode()
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.S)
     svg = _SIZE.sub('width="100%"', svg, count=1)
+    svg = svg.replace('<style type="text/css">*{', '<style type="text/css">svg *{')
+    svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)  # an SVG inside HTML needs none
     return (
         re.sub(r'\bid="', f'id="{spec.name}-', svg)
         .replace("url(#", f"url(#{spec.name}-")

@@ -102,6 +102,8 @@ def field_name(field: str, names: Names) -> str:
     _, _, position, _, party = found.groups()
     package = "the agreement" if position is None else names.position(position)
     if party is not None:
+        if int(party) >= len(names.ids):
+            return field
         to = names.name(names.ids[int(party)])
         return (
             f"{package}'s value to {to}" if position is None else f"the value of {package} to {to}"
@@ -113,14 +115,22 @@ def named_whatif(document: Mapping[str, Any], names: Names) -> dict[str, Any]:
     """The what-if document with display names for its parameters, claims and fields."""
     parameter, claim = names.parameter, names.claim
 
-    def row(r: Mapping[str, Any]) -> dict[str, Any]:
+    def results(r: Mapping[str, Any]) -> dict[str, Any]:
         return {
             **r,
-            "name": parameter(r["name"]),
             "claims": {claim(k): v for k, v in (r.get("claims") or {}).items()},
             "fields": {field_name(k, names): v for k, v in (r.get("fields") or {}).items()},
+        }
+
+    def row(r: Mapping[str, Any]) -> dict[str, Any]:
+        named = {
+            **results(r),
+            "name": parameter(r["name"]),
             "flips": [claim(c) for c in r.get("flips") or []],
         }
+        if "labels" in r:
+            named["labels"] = {k: results(v) for k, v in r["labels"].items()}
+        return named
 
     def pair(t: Mapping[str, Any]) -> dict[str, Any]:
         return {**t, "claim": claim(t["claim"]), "parameter": parameter(t["parameter"])}

@@ -117,6 +117,7 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
             for name, p in scenario.positions.items()
         },
         "description": scenario.description,
+        "labels": context.analysis.json().get("labels"),
         "sources": {
             key: {"title": r.title, "url": r.url, "date": r.date}
             for key, r in scenario.references.items()

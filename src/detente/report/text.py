@@ -170,12 +170,14 @@ def box_statement(box: Mapping[str, Any], label: Callable[[str], str] = str) -> 
     """
     return (
         f"holds on {share(box['density'])} of draws with "
-        f"{restrictions(box['restrictions'], label)}; these cover {share(box['coverage'])} of "
+        f"{restrictions(box['restrictions'], label, ' and ')}; these cover {share(box['coverage'])} of "
         "the draws where it holds"
     )
 
 
-def restrictions(found: Mapping[str, Sequence[Any]], label: Callable[[str], str] = str) -> str:
+def restrictions(
+    found: Mapping[str, Sequence[Any]], label: Callable[[str], str] = str, separator: str = ", "
+) -> str:
     """A box's restrictions in words.
 
     >>> restrictions({"x": [None, 0.3], "y": [0.6, None], "m": ["us"], "z": [0.1, 0.2]})
@@ -194,4 +196,4 @@ def restrictions(found: Mapping[str, Sequence[Any]], label: Callable[[str], str]
             parts.append(f"{name} ≥ {low:.6g}")
         else:
             parts.append(f"{low:.6g} ≤ {name} ≤ {high:.6g}")
-    return ", ".join(parts)
+    return separator.join(parts)
