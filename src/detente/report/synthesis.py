@@ -152,7 +152,7 @@ def _turns_on(
         break
     for name, labels in (sweep.get("by_choice") or {}).items():
         shares = [
-            f"{share(e['claims'][claim]['share'])} with {names.parameter(name)} = {label}"
+            f"{share(e['claims'][claim]['share'])} with {label}"
             for label, e in labels.items()
             if claim in (e.get("claims") or {})
         ]
