@@ -12,6 +12,7 @@ never pay for it.
 from __future__ import annotations
 
 import io
+import math
 import re
 import textwrap
 import warnings
@@ -209,9 +210,13 @@ _KIND_LABEL = {
 }
 
 
-_OFFSETS = ((8, 0), (8, 11), (8, -11), (-8, 0), (-8, 11), (-8, -11), (8, 22), (8, -22),
-            (-8, 22), (-8, -22), (0, 16), (0, -16))  # fmt: skip
-"""Where a marker's label may go (points from the marker), in order of preference."""
+_OFFSETS = tuple(
+    (round(r * math.cos(math.radians(a)), 1), round(r * math.sin(math.radians(a)), 1))
+    for r in (8, 16, 26, 38, 52)
+    for a in (0, -25, 25, 180, 155, -155, -60, 60, -120, 120, -90, 90)
+)
+"""Where a marker's label may go (points from the marker), nearest first: rings of
+directions, to the right before the left."""
 
 
 def _markers(
@@ -239,29 +244,70 @@ def _point_box(ax: Axes, x: float, y: float, radius: float = 6.0) -> Bbox:
 
 
 def _labels(ax: Axes, markers: Sequence[Marker], extra: Sequence[tuple[float, float]] = ()) -> None:
+    """Label each marker at the nearest offset where its text overlaps no marker, no other
+    label and no ``extra`` point, stays inside the axes, and lies nearer its own marker than
+    any other (a leader line joins a label set apart)."""
     from matplotlib.patheffects import withStroke
 
     halo = [withStroke(linewidth=3, foreground="white")]
-
     renderer = ax.get_figure(root=True).canvas.get_renderer()  # type: ignore[union-attr]
-    taken: list[Bbox] = [_point_box(ax, m.x, m.y) for m in markers]
-    taken += [_point_box(ax, *point) for point in extra]
-    for m in markers:
+    markers = _together(markers)
+    points = [ax.transData.transform((m.x, m.y)) for m in markers]
+    points += [ax.transData.transform(p) for p in extra]
+    taken: list[Bbox] = [_point_box(ax, *ax.transData.inverted().transform(p)) for p in points]
+    inside = ax.get_window_extent(renderer)
+    for k, m in enumerate(markers):
         colour = _MARKER_STYLE[m.kind][1]
+        chosen = None
         for dx, dy in _OFFSETS:
+            far = math.hypot(dx, dy) > 10
             text = ax.annotate(
                 m.label, (m.x, m.y), xytext=(dx, dy), textcoords="offset points", fontsize=8.5,
-                color=colour, zorder=7, va="center", ha="left" if dx >= 0 else "right",
+                color=colour, zorder=7, va="center",
+                ha="left" if dx > 2 else "right" if dx < -2 else "center",
                 path_effects=halo,
                 arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0,
-                            "shrinkB": 4} if abs(dy) > 12 else None,
+                            "shrinkB": 5} if far else None,
             )  # fmt: skip
             box = text.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in taken):
+            mine = _gap(box, points[k])
+            if (
+                not any(box.overlaps(other) for other in taken)
+                and inside.contains(box.x0, box.y0)
+                and inside.contains(box.x1, box.y1)
+                and all(mine < _gap(box, p) for j, p in enumerate(points) if j != k)
+            ):
+                chosen = box
                 break
-            if (dx, dy) != _OFFSETS[-1]:
-                text.remove()
-        taken.append(box)
+            text.remove()
+        if chosen is None:  # nowhere free: beside the marker, as close as it gets
+            text = ax.annotate(
+                m.label, (m.x, m.y), xytext=(8, 0), textcoords="offset points", fontsize=8.5,
+                color=colour, zorder=7, va="center", ha="left", path_effects=halo,
+            )  # fmt: skip
+            chosen = text.get_window_extent(renderer)
+        taken.append(chosen)
+
+
+def _together(markers: Sequence[Marker]) -> list[Marker]:
+    """Markers at the same point as one, their labels joined (``Nash, egalitarian``).
+
+    >>> [m.label for m in _together([Marker("Nash", 1, 2, "solution"),
+    ...     Marker("egalitarian", 1, 2, "solution"), Marker("offer", 0, 0, "position")])]
+    ['Nash, egalitarian', 'offer']
+    """
+    found: dict[tuple[float, float], Marker] = {}
+    for m in markers:
+        key = (round(m.x, 9), round(m.y, 9))
+        same = found.get(key)
+        found[key] = m if same is None else Marker(f"{same.label}, {m.label}", m.x, m.y, same.kind)
+    return list(found.values())
+
+
+def _gap(box: Bbox, point: Sequence[float]) -> float:
+    """The distance in pixels from ``point`` to the nearest edge of ``box`` (0 inside)."""
+    x, y = point
+    return math.hypot(max(box.x0 - x, 0.0, x - box.x1), max(box.y0 - y, 0.0, y - box.y1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +419,20 @@ class Timeline:
         ('x', 'relief 0.5 share')
         """
         return textwrap.fill(self.units.amount(item, f"{value:.3g}"), CELL_WIDTH)
+
+    def height(self, width: float = 7.6) -> tuple[float, float]:
+        """A figure size whose cells hold their labels: taller when a cell lists many items."""
+        lines = max(
+            (
+                sum(self.label(k, v).count("\n") + 1 for k, v in stage.items()
+                    if self.givers.get(k, "?") == giver and v)
+                for stage in self.stages
+                for giver in self.lanes
+            ),
+            default=1,
+        )  # fmt: skip
+        shown = lines if len(self.stages) <= LABELLED_STAGES else 1
+        return (width, max(5.0, 1.2 + 0.36 * shown * max(len(self.lanes), 1)))
 
     @property
     def total_label(self) -> str:

@@ -533,7 +533,7 @@ def schedule_section(data: ReportData) -> Section | None:
     )
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
-    spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
+    spec = FigureSpec("schedule", alt, draw, size=timeline.height())
     table = _schedule_table(schedule, givers, names, units, phase.get("stage_dates"))
     tables = (*package_tables, table)
     return Section("schedule", "One shot or step by step", tuple(sentences), tables, (spec,))
