@@ -11,7 +11,6 @@ cost most of the report's time). Screenshots of each section and figure are kept
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,9 +141,9 @@ def test_the_first_screen_states_the_answer_with_the_summarys_share(
     )
     paragraph = page.locator("section#synthesis p", has_text="The answer:")
     assert said in paragraph.inner_text()
-    assert paragraph.bounding_box()["y"] + paragraph.bounding_box()["height"] <= FIRST_SCREEN[
-        "height"
-    ]
+    assert (
+        paragraph.bounding_box()["y"] + paragraph.bounding_box()["height"] <= FIRST_SCREEN["height"]
+    )
     robust = sum(1 for v in summary["claims"].values() if v["share"] > 0.5)
     assert f"{robust} hold in more than half of {summary['draws']} plausible cases" in (
         page.inner_text("section#synthesis")

@@ -83,7 +83,7 @@ def domestic_document(
         name: {party: _pick(entry, k) for party, entry in accepted.items()}
         for k, name in enumerate(packages)
     }
-    ranges = {}
+    ranges: dict[str, dict[str, Any]] = {}
     for name, index in packages.items():
         for k in _quantities(scenario):
             outcome = list(space.to_outcome(index))

@@ -191,7 +191,7 @@ def _ratifiers(accepted: Mapping[str, Any]) -> list[list[bool]]:
 
 def _acceptance_table(named: _Home) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     positions = named.home["positions"]
-    first = next(iter(positions.values()), {})
+    first: Mapping[str, Any] = next(iter(positions.values()), {})
     columns: list[tuple[str, str | None]] = []
     for party, entry in first.items():
         columns.append((party, None))

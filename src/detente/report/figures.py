@@ -18,7 +18,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from detente.analysis.documents import ItemUnits
 
@@ -85,8 +85,8 @@ def _render(spec: FigureSpec, format: str, settings: Mapping[str, object] | None
     from matplotlib.figure import Figure
 
     buffer = io.BytesIO()
-    params = {"text.parse_math": False, "svg.hashsalt": None, **(settings or {})}
-    with rc_context(params), warnings.catch_warnings():
+    params: dict[str, Any] = {"text.parse_math": False, "svg.hashsalt": None, **(settings or {})}
+    with rc_context(params), warnings.catch_warnings():  # type: ignore[arg-type]
         # A name in a script the font lacks (Hangul) is drawn as boxes; the page shows it.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
@@ -159,7 +159,7 @@ def _outcomes(ax: Axes, view: SpaceView) -> None:
     x0, y0 = view.no_deal
     size = 40 if len(view.points) <= 200 else 14
     ratifiable = list(view.ratifiable) or [False] * len(view.points)
-    groups = {"other": [], "rational": [], "ratifiable": []}
+    groups: dict[str, list[tuple[float, float]]] = {"other": [], "rational": [], "ratifiable": []}
     for (x, y), ok in zip(view.points, ratifiable, strict=True):
         kind = (
             "ratifiable"
@@ -186,8 +186,15 @@ def _outcomes(ax: Axes, view: SpaceView) -> None:
     for kind, found in groups.items():
         if found:
             colour, alpha, label = styles[kind]
-            xs, ys = zip(*found, strict=True)
-            ax.scatter(xs, ys, s=size, color=colour, alpha=alpha, linewidths=0, label=label)
+            ax.scatter(
+                [p[0] for p in found],
+                [p[1] for p in found],
+                s=size,
+                color=colour,
+                alpha=alpha,
+                linewidths=0,
+                label=label,
+            )
     xs, ys = [p[0] for p in view.points], [p[1] for p in view.points]
     for text, x, y in zip(view.labels, xs, ys, strict=False):
         ax.annotate(
@@ -252,8 +259,8 @@ def _labels(ax: Axes, markers: Sequence[Marker], extra: Sequence[tuple[float, fl
     halo = [withStroke(linewidth=3, foreground="white")]
     renderer = ax.get_figure(root=True).canvas.get_renderer()  # type: ignore[union-attr]
     markers = _together(markers)
-    points = [ax.transData.transform((m.x, m.y)) for m in markers]
-    points += [ax.transData.transform(p) for p in extra]
+    points = [tuple(ax.transData.transform((m.x, m.y))) for m in markers]
+    points += [tuple(ax.transData.transform(p)) for p in extra]
     taken: list[Bbox] = [_point_box(ax, *ax.transData.inverted().transform(p)) for p in points]
     inside = ax.get_window_extent(renderer)
     for k, m in enumerate(markers):

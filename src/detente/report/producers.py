@@ -9,7 +9,7 @@ report by adding one entry, and keys added to the ``analyze`` document
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,7 +147,7 @@ def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
     }
 
 
-def item_worth(scenario: Scenario, given: set[str] = frozenset()) -> dict[str, dict[str, float]]:
+def item_worth(scenario: Scenario, given: Set[str] = frozenset()) -> dict[str, dict[str, float]]:
     """What delivering each item is worth to each party, where utilities are additive.
 
     Read from linear-additive utilities (hard constraints aside): the change in

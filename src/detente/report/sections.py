@@ -124,11 +124,12 @@ def _parameter_tables(parameters: Mapping[str, Any], names: _Names) -> list[Repo
             fixed.append((names.parameter(name), number(spec["value"]), meaning))
     tables = []
     if uncertain:
-        headers = ("uncertain parameter", "value used", "plausible range", "source")
-        tables.append(ReportTable(headers, tuple(uncertain)))
+        heads = ("uncertain parameter", "value used", "plausible range", "source")
+        tables.append(ReportTable(heads, tuple(uncertain)))
     if fixed:
-        headers = ("fixed or derived quantity", "value", "what it is")
-        tables.append(ReportTable(headers, tuple(fixed)))
+        tables.append(
+            ReportTable(("fixed or derived quantity", "value", "what it is"), tuple(fixed))
+        )
     return tables
 
 
@@ -410,7 +411,10 @@ def win_sets_section(data: ReportData) -> Section | None:
     sizes = analysis.get("win_sets") if ratified else None
     if sizes is None and grid is None and home is None:
         return None
-    names, sentences, specs, tables = _Names(data), [], [], []
+    names = _Names(data)
+    sentences: list[str] = []
+    specs: list[FigureSpec] = []
+    tables: list[ReportTable] = []
     points: list[str] = []
     if home is not None:
         units = (data.setting or {}).get("units") or {}
