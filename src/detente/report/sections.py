@@ -23,7 +23,7 @@ from detente.report.factions import factions_parts
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
 from detente.report.names import Names as _Names
 from detente.report.names import named_whatif
-from detente.report.synthesis import synthesis
+from detente.report.synthesis import HEADERS, synthesis
 from detente.report.text import (
     SOLUTION_LABELS,
     box_statement,
@@ -1646,7 +1646,8 @@ def synthesis_section(data: ReportData) -> Section | None:
     found = synthesis(data, _Names(data))
     if found is None:
         return None
-    return Section("synthesis", "In brief", found.sentences, points=found.points, in_brief=False)
+    table = ReportTable(HEADERS, found.rows)
+    return Section("synthesis", "In brief", found.sentences, (table,), in_brief=False)
 
 
 SectionBuilder = Callable[[ReportData], Section | None]

@@ -27,12 +27,23 @@ SHOWN_DRIVERS = 3
 _POSITION = re.compile(r"\bpositions\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
+HEADERS = (
+    "about",
+    "claim",
+    "at the point estimate",
+    "share of plausible cases (95% interval)",
+    "most sensitive to",
+)
+"""The columns of the synthesis's table of claims."""
+
+
 @dataclass(frozen=True, slots=True)
 class Synthesis:
-    """The synthesis's sentences and its claims by theme (one point each)."""
+    """The synthesis's sentences and its claims by theme (one row each, the theme named on
+    the first row of its group)."""
 
     sentences: tuple[str, ...]
-    points: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 def subject(text: str) -> str:
@@ -110,25 +121,38 @@ def synthesis(data: ReportData, names: Names) -> Synthesis | None:
         sentences.append(f"It turns on {join(turns, 'and')}.")
     changes = _changes(answer, point.get(answer), data, names)
     if changes:
-        sentences.append(f"What would change it: {join(changes, 'or')}.")
+        sentences.append(f"What would change it: {'; '.join(changes)}.")
     order = sorted(
         claims, key=lambda c: (about[c] != "agreement", list(about.values()).index(about[c]))
     )
-    points = []
+    rows, previous = [], None
     for claim in order:
         theme = _theme(about[claim], names)
         drivers = _drivers(swept.get(claim), names)
-        driver = f"; most sensitive to {drivers[0]}" if drivers else ""
-        points.append(
-            f"{theme}: {said(claim)} — {_verdict(point.get(claim), swept.get(claim), draws)}{driver}."
+        entry = swept.get(claim)
+        rows.append(
+            (
+                theme if theme != previous else "",
+                said(claim),
+                _point(point.get(claim)),
+                "not swept"
+                if entry is None
+                else f"{share(entry['share'])} ({share(entry['low'])}–{share(entry['high'])})",
+                drivers[0] if drivers else "—",
+            )
         )
-    return Synthesis(tuple(sentences), tuple(points))
+        previous = theme
+    return Synthesis(tuple(sentences), tuple(rows))
+
+
+def _point(truth: bool | None) -> str:
+    return "cannot be decided" if truth is None else "holds" if truth else "does not hold"
 
 
 def _theme(about: str, names: Names) -> str:
     if about == "agreement":
-        return "The ratifiable agreement"
-    return f"Position {names.position(about)}" if about else "Other findings"
+        return "the ratifiable agreement"
+    return names.position(about) if about else "other findings"
 
 
 def _tally(point: Mapping[str, bool | None], swept: Mapping[str, Any], draws: int) -> str:
@@ -157,7 +181,7 @@ def _turns_on(
             if claim in (e.get("claims") or {})
         ]
         if len(shares) > 1:
-            found.append(f"the structural choice of {names.parameter(name)} ({join(shares)})")
+            found.append(f"the structural choice “{names.parameter(name)}” ({join(shares)})")
     return found
 
 
