@@ -180,7 +180,12 @@ def _range_sentence(named: _Home, issue: str, entry: Mapping[str, Any], unit: st
     in_unit = f" ({unit})" if unit else ""
     return (
         f"it gives {number(held)} of {issue_name}{in_unit}, and with the rest of it held "
-        f"{join(parts)}: the amounts every signatory can ratify are {shared}"
+        f"{join(parts)}: "
+        + (
+            "no amount of it is ratifiable by every signatory"
+            if shared == "none"
+            else f"every signatory can ratify {shared}"
+        )
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 from detente.analysis.documents import ItemUnits
 from detente.analysis.verification import verdict
 from detente.experiments.by_choice import share_rows
-from detente.experiments.compare import comparison_rows, sets_text
+from detente.experiments.compare import comparison_rows, path_text, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
 from detente.report.factions import factions_parts
@@ -1607,6 +1607,11 @@ def _variant_sentence(base: Mapping[str, Any], case: Mapping[str, Any], names: _
                 f"{k} {number(before[k])} → {number(v)}" for k, v in after.items() if before[k] != v
             ]
             said.append("the agreement changes: " + ", ".join(moved))
+    stages = [len(c.get("schedule") or ()) for c in (base, case)]
+    if stages[0] != stages[1] and all(stages):
+        said.append(f"the agreement's designed schedule takes {stages[1]} stages, not {stages[0]}")
+    if base.get("path") != case.get("path"):
+        said.append(f"its path {path_text(case.get('path'))}")
     for party, gain in case["gains"].items():
         if gain.get("change") is not None and abs(gain["change"]) >= 5e-4:
             old = gain["utility"] - gain["change"]
