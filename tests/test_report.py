@@ -645,7 +645,7 @@ def test_issue_kinds_come_from_the_scenario_never_from_the_values() -> None:
     # two-valued issues showing only 0 and 1 are not items unless the scenario says so
     caption = captions({"analysis": analysis})["space"]
     assert caption.startswith(
-        "Nash puts the deal at yongbyon 1, test halt 1, un relief 1, kaesong 1,"
+        "Nash puts the deal at yongbyon = 1, test halt = 1, un relief = 1, kaesong = 1,"
     )
 
 

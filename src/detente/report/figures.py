@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from detente.analysis.documents import ItemUnits
+from detente.printable import printable
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -65,6 +66,7 @@ def render_svg(spec: FigureSpec) -> str:
     """
     text = _render(spec, "svg", {"svg.fonttype": "none", "svg.hashsalt": spec.name}).decode()
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.S)
+    svg = printable(svg)  # a control character in a name is shown escaped, never sent raw
     svg = _SIZE.sub('width="100%"', svg, count=1)
     svg = svg.replace('<style type="text/css">*{', '<style type="text/css">svg *{')
     svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)  # an SVG inside HTML needs none

@@ -157,7 +157,8 @@ def _theme(about: str, names: Names) -> str:
 
 def _tally(point: Mapping[str, bool | None], swept: Mapping[str, Any], draws: int) -> str:
     held = sum(1 for v in point.values() if v)
-    text = f"Of {plural(len(point) or len(swept), 'claim')}, {held} hold at the point estimate"
+    verb = "holds" if held == 1 else "hold"
+    text = f"Of {plural(len(point) or len(swept), 'claim')}, {held} {verb} at the point estimate"
     if not swept:
         return text + " (no sweep was given, so how robust they are is not known)."
     robust = sum(1 for v in swept.values() if float(v["share"]) > 0.5)

@@ -83,7 +83,7 @@ def outcome(
     shown = name or str
     items = [k for k in values if kinds.get(k) == "item"]
     delivered = [shown(k) for k in items if values[k]]
-    separator = " " if name is not None else "="
+    separator = " = " if name is not None else "="
     others = [
         f"{shown(k)}{separator}{_value(v)}"
         for k, v in values.items()
