@@ -81,7 +81,7 @@ def test_analyze_names_delivered_items_and_shows_other_issues_with_their_value(
     done = detente_cli("analyze", path)
     assert done.returncode == 0, done.stderr
     assert re.search(r"│ Nash\s+│ x, n = 1\s+│", done.stdout)
-    assert "Nash puts the deal at x, n=1, worth 1 to A and 4 to B." in done.stdout
+    assert "Nash puts the deal at x, n = 1, worth 1 to A and 4 to B." in done.stdout
 
 
 def test_schema_is_json_schema_of_scenarios(detente_cli: CLI) -> None:

@@ -67,7 +67,7 @@ def test_analyze_prints_markup_in_every_name_as_written(capsys: pytest.CaptureFi
         "[/oops] [blink]blinking[/blink] [link=http://example.invalid]click[/link] :smile: 2 parties"
     )
     assert "[blink]a claim[/blink] [/oops]" in out
-    assert "The position “opening” ([/oops]; held by A)" in out
+    assert "The position “opening” ([/oops]; held by [/i] side A)" in out  # its name, as written
 
 
 def test_analyze_shows_escape_sequences_escaped(capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,9 +119,9 @@ def test_a_markdown_report_shows_markup_and_escapes_as_text(tmp_path: Path) -> N
     assert re.search(r"(?<!\\)[<\[]", text.replace("![", "")) is None  # no raw tag or link
     assert text.startswith(
         "# \\<script\\>alert('title')\\</script\\> \\& \\[a link\\](javascript:alert(1))\n\n"
-        "\\# not a heading \\<img src=x onerror=alert(1)\\> !\\[tracker\\]"
+        "## In brief\n\nThe case: # not a heading \\<img src=x onerror=alert(1)\\> !\\[tracker\\]"
     )
-    assert "| B | Side B \\$\\\\alpha\\$ | yes |" in text
+    assert "| Side B \\$\\\\alpha\\$ | yes |" in text
     assert "| html | \\</td\\>\\</tr\\>\\</table\\>\\<h1\\>injected\\</h1\\> |" in text
     escapes = (tmp_path / "escape-sequences.yaml.md").read_text("utf-8")
     assert RAW.search(escapes) is None

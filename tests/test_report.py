@@ -19,6 +19,7 @@ import pytest
 from detente.analysis.documents import IssueFacts
 from detente.cli import main
 from detente.errors import DetenteError
+from detente.labels import Labels
 from detente.report import (
     REPORT_PRODUCERS,
     Report,
@@ -36,6 +37,7 @@ from tests.conftest import CLI, SCENARIOS, assert_one_line_error
 
 WORKED = SCENARIOS / "theory" / "worked-example.yaml"
 ALL_SECTIONS = [
+    "synthesis",
     "setting",
     "space",
     "win_sets",
@@ -237,7 +239,7 @@ def full_html(full: Report) -> str:
 def test_every_section_with_data_is_in_the_report(full: Report, full_html: str) -> None:
     assert [s.key for s in full.sections] == ALL_SECTIONS
     for s in full.sections:
-        assert f'<section id="{s.key}">' in full_html
+        assert f'<section id="{s.key}"' in full_html
         assert f"<h2>{s.title}</h2>" in full_html
 
 
@@ -288,18 +290,18 @@ def test_no_trust_path_still_shows_the_trust_levels() -> None:
 def test_captions_state_the_computed_values(full: Report) -> None:
     space = section(full, "space")
     assert space.startswith(
-        "Nash puts the deal at yongbyon + test_halt + un_relief + kaesong, "
+        "Nash puts the deal at yongbyon + test halt + un relief + kaesong, "
         "worth 2.5 to United States and 2 to North Korea. Kalai–Smorodinsky and egalitarian "
-        "agree with Nash. Utilitarian picks yongbyon + test_halt + un_relief, worth 3 to "
+        "agree with Nash. Utilitarian picks yongbyon + test halt + un relief, worth 3 to "
         "United States and 1 to North Korea (one of 2 tied outcomes)."
     )
     assert "5 of 16 outcomes are at least as good as no deal for every signatory" in space
     assert (
-        "The position “us_big_deal” (yongbyon + test_halt; held by United States) is worth 5 "
+        "The position “us big deal” (yongbyon + test halt; held by United States) is worth 5 "
         "to United States and -3 to North Korea: worse than no deal for North Korea." in space
     )
     schedule = section(full, "schedule")
-    measured = "(test_halt, kaesong, yongbyon, un_relief)"
+    measured = "(test halt, kaesong, yongbyon, un relief)"
     assert f"not self-enforcing for the whole deal: at most 1 {measured} can be" in schedule
     assert "(objective: total) carries out 4 (the same items), 4 times the one-shot" in schedule
     assert "fewest stages that make the target deal self-enforcing: 3" in schedule
@@ -326,20 +328,20 @@ def test_captions_state_the_computed_values(full: Report) -> None:
         in trust
     )
     win_sets = section(full, "win_sets")
-    assert "United States 6, North Korea 9, South Korea 14; 3 outcomes are in every" in win_sets
+    assert "hold United States 6 and North Korea 9 of the 16; 3 outcomes are in every" in win_sets
     assert "no agreement can be ratified from 0.75 to 1" in win_sets
     stakeholders = section(full, "stakeholders")
-    assert "fares best under Nash (7) and worst under “us_big_deal” (2)" in stakeholders
+    assert "fares best under Nash (7) and worst under “us big deal” (2)" in stakeholders
     assert (
         "Against no deal, United States' best ratifiable deal hurts it (-1) and North Korea's "
         "best ratifiable deal helps or hurts it depending on how ties are broken (-0.5 to 3)."
     ) in stakeholders
     claims = section(full, "claims")
     assert (
-        "2 of 3 claims hold on the point estimate; ally_better_off_under_hanoi_offer does not"
-        in claims
+        "2 of 3 claims hold on the point estimate; ally better off under hanoi offer does not; "
+        "2 of 3 hold in more than half of the plausible cases" in claims
     )
-    assert "“phased_deal_exists” holds in 71% of draws (95% interval 66%–75%)" in claims
+    assert "“phased deal exists” holds in 71% of draws (95% interval 66%–75%)" in claims
     table = next(s for s in full.sections if s.key == "claims").tables[0]
     assert table.headers[-1] == "most sensitive to"
     assert table.rows[0][-1] == "delta (ρ = -0.41)" and table.rows[1][-1] == "no parameter"
@@ -356,7 +358,7 @@ def test_captions_change_when_the_results_change() -> None:
     docs["implementation"]["completion_rate"] = 0.9
     changed = captions(docs)
     assert changed["space"].startswith(
-        "Nash puts the deal at test_halt + kaesong (one of 2 tied outcomes), "
+        "Nash puts the deal at test halt + kaesong (one of 2 tied outcomes), "
         "worth 1.5 to United States and 0.75 to North Korea."
     )
     assert "is self-enforcing and carries out up to 2" in changed["schedule"]
@@ -409,20 +411,26 @@ def test_no_rational_outcome_says_there_is_no_deal() -> None:
 _REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 
 
+def _outside_the_bibliography(html: str) -> str:
+    """The page without its list of sources (whose links lead out on purpose)."""
+    return re.sub(r'<section id="bibliography">.*?</section>', "", html, flags=re.S)
+
+
 def test_the_html_has_no_external_reference(full_html: str) -> None:
-    references = _REFERENCE.findall(full_html)
-    assert references, "expected embedded figures and in-page links"
+    page = _outside_the_bibliography(full_html)
+    references = _REFERENCE.findall(page)
+    assert references, "expected in-page links"
     for ref in references:
-        assert ref.startswith(("data:image/png;base64,", "#")), ref
-        assert "//" not in ref.split(",", 1)[0]
-    assert "http://" not in full_html and "https://" not in full_html
-    assert "@import" not in full_html and "url(" not in full_html
+        assert ref.startswith("#"), ref
+    assert "http://" not in page and "https://" not in page
+    assert "@import" not in page
+    assert re.findall(r"url\((?!#)", page) == []
 
 
-def test_the_html_embeds_one_image_per_figure(full: Report, full_html: str) -> None:
+def test_the_html_embeds_one_svg_per_figure(full: Report, full_html: str) -> None:
     count = sum(len(s.figures) for s in full.sections)
-    assert count == len(full.images) >= 8
-    assert full_html.count('src="data:image/png;base64,') == count
+    assert count == len(full.svgs) >= 7
+    assert full_html.count("<svg ") == count and "<img" not in full_html
 
 
 def test_captions_are_escaped_in_html() -> None:
@@ -465,6 +473,7 @@ def test_every_registered_producer_runs_on_the_worked_example() -> None:
         "phase",
         "implementation",
         "factions",
+        "domestic",
         "robust",
         "whatif",
         "counterfactuals",
@@ -568,7 +577,8 @@ def test_cli_writes_a_self_contained_html_report(detente_cli: CLI, tmp_path: Pat
     assert str(out) in done.stdout
     html = out.read_text(encoding="utf-8")
     assert "Nash puts the deal at SmallDeal" in html
-    assert "https://" not in html and "http://" not in html
+    page = _outside_the_bibliography(html)
+    assert "https://" not in page and "http://" not in page
 
 
 @pytest.mark.slow
@@ -581,8 +591,9 @@ def test_cli_markdown_with_a_real_sweep(detente_cli: CLI, tmp_path: Path) -> Non
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "## Claims and how robust they are" in text
     assert "Across 20 draws of the uncertain parameters" in text
-    assert "| medium_is_nash | the Nash bargaining solution is the medium deal | holds |" in text
-    assert "d_A (ρ = " in text
+    assert "| medium is nash | the Nash bargaining solution is the medium deal | holds |" in text
+    assert "d A (ρ = " in text
+    assert "[@" not in text
     assert sorted(p.name for p in (tmp_path / "r_files").iterdir()) == [
         ".detente-figures",  # what the report wrote, so that the next one may replace it
         "claims.png",
@@ -630,11 +641,11 @@ def test_issue_kinds_come_from_the_scenario_never_from_the_values() -> None:
     declared = tuple(IssueFacts(name, "item", 2) for name in analysis["issues"])
     data = ReportData.from_documents("t", {"analysis": analysis}, issues=declared)
     caption = next(s.caption for s in build_sections(data) if s.key == "space")
-    assert caption.startswith("Nash puts the deal at yongbyon + test_halt + un_relief + kaesong,")
+    assert caption.startswith("Nash puts the deal at yongbyon + test halt + un relief + kaesong,")
     # two-valued issues showing only 0 and 1 are not items unless the scenario says so
     caption = captions({"analysis": analysis})["space"]
     assert caption.startswith(
-        "Nash puts the deal at yongbyon=1, test_halt=1, un_relief=1, kaesong=1,"
+        "Nash puts the deal at yongbyon = 1, test halt = 1, un relief = 1, kaesong = 1,"
     )
 
 
@@ -658,8 +669,8 @@ def test_an_item_is_given_by_its_declared_giver_not_by_whoever_it_costs(tmp_path
     data = gather(load_scenario(path))
     assert data.setting is not None and data.setting["givers"] == {"x": ["A"], "y": ["B"]}
     setting = next(s for s in build_sections(data) if s.key == "setting")
-    items = next(t for t in setting.tables if t.headers[0] == "item")
-    assert [row[:2] for row in items.rows] == [("x", "A"), ("y", "B")]
+    items = next(t for t in setting.tables if t.headers[0] == "concession")
+    assert [(row[0], row[2]) for row in items.rows] == [("x", "A"), ("y", "B")]
     assert "A can give x; B can give y." in setting.caption
 
 
@@ -722,16 +733,16 @@ def test_factions_show_their_win_sets() -> None:
     assert data.analysis is not None
     sizes = data.analysis["win_sets"]
     caption = {s.key: s.caption for s in build_sections(data)}["win_sets"]
-    assert f"United States {sizes['us']['size']}, North Korea {sizes['nk']['size']}" in caption
+    assert f"United States {sizes['us']['size']} and North Korea {sizes['nk']['size']}" in caption
 
 
 def test_parameters_show_the_value_used_with_range_and_source() -> None:
     data = gather(load_scenario(WORKED, {"d_A": 4.5}))
     setting = next(s for s in build_sections(data) if s.key == "setting")
     table = setting.tables[-1]
-    assert table.headers == ("parameter", "value used", "plausible range", "source")
+    assert table.headers == ("uncertain parameter", "value used", "plausible range", "source")
     assert table.rows[0] == (
-        "d_A",
+        "d A",
         "4.5",
         "0 to 3",
         "THEORY.md §2: disagreement point d = (0, 0)",
@@ -787,7 +798,7 @@ def test_positions_as_packages_say_how_many_stages_each_needs() -> None:
     assert table.headers == ("package", "delivers", "self-enforcing at once", "fewest stages")
     assert table.rows[0] == (
         "“big”",
-        "yongbyon, un_relief 0.5 share of UN relief",
+        "yongbyon, un relief 0.5 share of UN relief",
         "no: stage 1: North Korea and stage 1: United States would renege (worst shortfall 79)",
         "more than 4",
     )
@@ -813,9 +824,9 @@ def test_the_schedule_table_shows_each_amount_in_its_unit() -> None:
     table = section.tables[-1]
     assert table.headers == ("stage", "North Korea gives", "United States gives")
     assert table.rows == (
-        ("1", "test_halt", "kaesong"),
+        ("1", "test halt", "kaesong"),
         ("2", "yongbyon", "nothing"),
-        ("3", "nothing", "un_relief 1 share of UN relief"),
+        ("3", "nothing", "un relief 1 share of UN relief"),
     )
 
 
@@ -826,12 +837,16 @@ def test_a_real_schedule_reports_amounts_and_totals_in_their_units() -> None:
     assert data.phase["units"]["un_relief"] == unit and "yongbyon" in data.phase["binary"]
     section = next(s for s in build_sections(data) if s.key == "schedule")
     cells = [cell for row in section.tables[-1].rows for cell in row]
-    assert any(re.search(rf"un_relief 0\.\d+ {unit}", cell) for cell in cells), cells
-    assert "yongbyon" in cells or any(c.startswith("yongbyon,") for c in cells)
-    assert "(yongbyon, test_halt, declaration," in section.caption  # what the totals sum
+    labels = Labels.of(data.setting)
+    relief, yongbyon = labels.item("un_relief"), labels.item("yongbyon")
+    assert any(re.search(rf"{re.escape(relief)} 0\.\d+ {unit}", cell) for cell in cells), cells
+    assert yongbyon in cells or any(c.startswith(f"{yongbyon},") for c in cells)
+    measured = ", ".join(labels.item(i) for i in ("yongbyon", "test_halt", "declaration"))
+    assert f"({measured}," in section.caption  # what the totals sum
     setting = next(s for s in build_sections(data) if s.key == "setting")
-    options = next(t for t in setting.tables if t.headers == ("issue", "options"))
-    assert ("un_relief", f"0, 0.25, 0.5, 0.75, 1 ({unit})") in options.rows
+    concessions = next(t for t in setting.tables if t.headers[0] == "concession")
+    row = next(r for r in concessions.rows if r[0] == relief)
+    assert row[1:3] == (f"0, 0.25, 0.5, 0.75, 1 ({unit}); worth of all of it", "United States")
 
 
 @pytest.mark.parametrize(
@@ -965,7 +980,7 @@ def test_the_robust_section_compares_shares_computed_from_the_document() -> None
         in caption
     )
     assert (
-        "“nk_hanoi_offer”, exchanged at once, works in 5%, most often outside what the ratifiers allow (5 draws)"
+        "“nk hanoi offer”, exchanged at once, works in 5%, most often outside what the ratifiers allow (5 draws)"
         in caption
     )
     assert caption.endswith("1 draw gave no valid scenario and is left out.")

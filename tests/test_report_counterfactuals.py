@@ -37,8 +37,8 @@ def test_the_section_compares_the_variants_and_gives_claims_by_choice(tmp_path: 
     section = next(s for s in build_sections(data) if s.key == "counterfactuals")
     assert section.title == "Structural what-ifs and counterfactuals"
     assert section.sentences[0] == (
-        "Under “free” (rule=none: no veto): agreement: r 1 → 2; Side A: 1 → 2; Side B: 3 → 2; "
-        "p: ratifiable no → yes; claim vetoed: yes → no."
+        "Under “free” (rule=none: no veto): the agreement changes: r 1 → 2; Side A 1 → 2; "
+        "Side B 3 → 2; “p” becomes ratifiable; “vetoed” no longer holds."
     )
     comparison, by_rule, by_n = section.tables
     assert comparison.headers == ("", "base case", "free", "n=1", "n=3")
@@ -59,6 +59,7 @@ def test_the_section_compares_the_variants_and_gives_claims_by_choice(tmp_path: 
         "range": None,
         "choices": {"veto": 0.6, "none": 0.4},
         "source": "assumption: test",
+        "description": None,
     }
 
 

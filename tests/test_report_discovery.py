@@ -39,10 +39,13 @@ def test_the_discovered_boxes_are_stated_in_words_with_their_numbers() -> None:
         ReportData.from_documents("t", {"sweep": sweep(discovery=discovery)})
     )
     assert section is not None and section.title == "Where the claims hold"
-    assert section.sentences[0] == f"“offer_works” {BOX['statement']}."
+    assert section.sentences[0] == (
+        "“offer works” holds on 94% of draws with trust nk ≥ 0.8 and first mover is us; these "
+        "cover 88% of the draws where it holds."
+    )
     assert section.sentences[1] == "“never” has no box: it holds on no draw."
     assert section.tables[0].rows == (
-        ("offer_works", "1", "trust_nk ≥ 0.8, first_mover is us", "94%", "88%", "20%"),
+        ("offer works", "1", "trust nk ≥ 0.8, first mover is us", "94%", "88%", "20%"),
     )
 
 

@@ -11,6 +11,7 @@ from detente.experiments.scenario_text import ScenarioText
 from detente.report import Report, build_sections, whatif
 from detente.report.data import ReportData
 from detente.report.figures import render_png
+from detente.report.names import labels_of
 from detente.report.producers import setting_document
 from detente.report.text import number
 from tests.conftest import SCENARIOS
@@ -19,7 +20,7 @@ BREAK_EVEN = Path(__file__).parent / "fixtures" / "thresholds" / "break-even.yam
 """Nash picks MediumDeal iff 5m > max(12, 9k); BigDeal iff 9k > max(12, 5m) (see the file)."""
 
 
-def section_of(path: Path, overrides: dict[str, float] | None = None) -> tuple[dict, object]:  # type: ignore[type-arg]
+def section_of(path: Path, overrides: dict[str, float] | None = None, with_labels: bool = False):  # type: ignore[no-untyped-def]
     text = ScenarioText.read(path, overrides)
     scenario = text.build({})
     document = whatif.whatif_document(scenario, text)
@@ -28,6 +29,8 @@ def section_of(path: Path, overrides: dict[str, float] | None = None) -> tuple[d
         scenario.name, {"whatif": document, "setting": setting_document_of(scenario)}
     )
     [section] = [s for s in build_sections(data) if s.key == "whatif"]
+    if with_labels:
+        return document, section, labels_of(data)
     return document, section
 
 
@@ -54,7 +57,7 @@ def test_the_section_bisects_each_flip_the_tornado_shows_to_the_hand_derived_thr
     caption = section.caption
     assert f"m ≤ {number(crossing['value'])} (point estimate 4; test)" in caption
     assert (
-        "“nash_big” (the Nash solution is BigDeal) does not hold at the point estimate" in caption
+        "“nash big” (the Nash solution is BigDeal) does not hold at the point estimate" in caption
     )
     assert "it would hold with k ≥ 3" in caption
 
@@ -109,7 +112,7 @@ def test_the_report_command_gives_the_section_at_its_set_values(tmp_path: Path) 
     report = out.read_text(encoding="utf-8")
     assert "## What would it take" in report
     # at k = 2 Nash is MediumDeal while 5m > 18: the threshold moves from 2.4 to 3.6
-    line = next(x for x in report.splitlines() if x.startswith("| nash_medium | m |"))
+    line = next(x for x in report.splitlines() if x.startswith("| nash medium | m |"))
     assert abs(float(line.split("|")[5]) - 3.6) <= 8 * whatif.TOLERANCE / 2
 
 
@@ -125,7 +128,7 @@ def test_hanoi_has_the_section_with_the_numbers_the_threshold_command_prints(
         lambda text: [r for r in swung(text) if r.name in chosen],
     )
     monkeypatch.setattr(whatif, "WORKERS", 1)
-    document, section = section_of(SCENARIOS / "hanoi-2019.yaml")
+    document, section, labels = section_of(SCENARIOS / "hanoi-2019.yaml", with_labels=True)
     covert = next(
         t
         for t in document["thresholds"]
@@ -134,8 +137,8 @@ def test_hanoi_has_the_section_with_the_numbers_the_threshold_command_prints(
     [crossing] = covert["crossings"]
     assert (crossing["below"], crossing["above"]) == (True, False)
     assert (
-        f"rho_un ≥ {number(crossing['value'])} (point estimate 0.2; assumption [@unsc-veto])"
-        in section.caption
+        f"{labels.parameter('rho_un')} ≥ {number(crossing['value'])} (point estimate 0.2; "
+        "assumption [@unsc-veto])" in section.caption
     )
     text = ScenarioText.read(SCENARIOS / "hanoi-2019.yaml")
     evaluations = th.Evaluations(text)
@@ -172,10 +175,10 @@ def test_the_section_says_which_labels_of_a_categorical_parameter_a_claim_holds_
     assert all(t["parameter"] != "rule" for t in document["thresholds"])
     caption = section.caption
     assert (
-        "“nash_medium” holds with rule = usual and not with big (point estimate usual; test)"
+        "“nash medium” holds with rule = usual and not with big (point estimate usual; test)"
         in caption
     )
-    assert "“nash_big” holds with rule = big and not with usual" in caption
+    assert "“nash big” holds with rule = big and not with usual" in caption
     assert "(the categorical one to each of its labels)" in caption
     for spec in section.figures:
         assert render_png(spec)[:4] == b"\x89PNG"

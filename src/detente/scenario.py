@@ -13,6 +13,7 @@ from detente.errors import UnknownNameError
 from detente.outcomes import ENUMERATION_LIMIT, OutcomeSpace
 from detente.parties import Party
 from detente.record import CaseRecord, TrustEvidence
+from detente.references import Reference
 from detente.utility import FloatArray, utility_matrix
 
 if TYPE_CHECKING:
@@ -117,6 +118,8 @@ class Scenario:
     date: str | None = None
     record: CaseRecord | None = None
     trust_evidence: tuple[TrustEvidence, ...] = ()
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    """The sources the file cites as ``[@KEY]``, by key."""
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property

@@ -3,7 +3,8 @@
 A report is assembled from JSON-like *documents*, the same ones the commands
 print with ``--json``: ``analysis`` (``detente analyze``), ``phase``
 (``detente phase``), ``implementation`` (``detente implement``), ``factions``
-(win-sets across a faction-weight grid), ``robust`` (``detente phase --robust``),
+(win-sets across a faction-weight grid), ``domestic`` (each faction's acceptance of the
+positions and the win-sets in the issues' units: :mod:`~detente.report.domestic`), ``robust`` (``detente phase --robust``),
 ``sweep`` (``detente summarize``),
 ``whatif`` (the tornado, thresholds and a two-way map: :mod:`~detente.report.whatif`),
 ``counterfactuals`` (``detente compare`` of the file's variants and choices:
@@ -52,6 +53,7 @@ class ReportData:
     phase: Document | None = None
     implementation: Document | None = None
     factions: Document | None = None
+    domestic: Document | None = None
     whatif: Document | None = None
     counterfactuals: Document | None = None
     robust: Document | None = None

@@ -2,54 +2,93 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from detente.errors import DetenteError
 from detente.files import output_target, write_folder, write_text_atomically
 from detente.report import render
+from detente.report.bibliography import Entry, entries, numbering
 from detente.report.data import ReportData
-from detente.report.figures import render_png
+from detente.report.figures import FigureSpec, render_png, render_svg
 from detente.report.sections import Section, build_sections
 
 Format = Literal["html", "md"]
 FORMATS: tuple[Format, ...] = ("html", "md")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Report:
-    """What a reader sees: the present sections, in order, and each figure as PNG bytes.
+    """What a reader sees: the present sections, in order, their figures and the sources cited.
+
+    Figures are rendered when a format needs them: inline SVG for HTML (:attr:`svgs`), PNG
+    for Markdown (:attr:`images`).
 
     >>> data = ReportData.from_documents("Demo", {"sweep": {"draws": 40, "claims": {
     ...     "deal_exists": {"share": 0.9, "low": 0.77, "high": 0.96}}}})
     >>> report = Report.build(data)
     >>> [s.key for s in report.sections], sorted(report.images)
-    (['claims'], ['claims'])
-    >>> "data:image/png;base64," in report.html()
+    (['synthesis', 'claims'], ['claims'])
+    >>> "<svg" in report.html() and "data:image" not in report.html()
     True
     """
 
     title: str
     description: str
     sections: tuple[Section, ...]
-    images: Mapping[str, bytes] = field(repr=False)
+    bibliography: tuple[Entry, ...] = ()
 
     @classmethod
     def build(cls, data: ReportData) -> Report:
-        """Assemble the sections whose data is present and render their figures."""
+        """Assemble the sections whose data is present and number the sources they cite."""
         sections = build_sections(data)
-        images = {spec.name: render_png(spec) for s in sections for spec in s.figures}
-        return cls(data.title, data.description, sections, images)
+        sources = (data.setting or {}).get("sources") or {}
+        texts = [data.description, *(text for s in sections for text in _texts(s))]
+        return cls(
+            data.title, data.description, sections, entries(numbering(texts, sources), sources)
+        )
+
+    @property
+    def figures(self) -> tuple[FigureSpec, ...]:
+        """Every figure, in reading order."""
+        return tuple(spec for s in self.sections for spec in s.figures)
+
+    @cached_property
+    def images(self) -> dict[str, bytes]:
+        """Each figure as PNG bytes, by name."""
+        return {spec.name: render_png(spec) for spec in self.figures}
+
+    @cached_property
+    def svgs(self) -> dict[str, str]:
+        """Each figure as an inline SVG element (its text kept as text), by name."""
+        return {spec.name: render_svg(spec) for spec in self.figures}
 
     def html(self) -> str:
         """One self-contained HTML page."""
-        return render.html(self.title, self.description, self.sections, self.images)
+        return render.html(
+            self.title, self.description, self.sections, self.svgs, self.bibliography
+        )
 
     def markdown(self, folder: str) -> str:
         """Markdown referring to the figures as ``folder/NAME.png``."""
-        return render.markdown(self.title, self.description, self.sections, folder)
+        return render.markdown(
+            self.title, self.description, self.sections, folder, self.bibliography
+        )
+
+
+def _texts(section: Section) -> Iterator[str]:
+    """Every text of a section, in reading order (where its citations are numbered from)."""
+    yield from section.sentences
+    yield from section.points
+    for figure in section.figures:
+        yield figure.alt
+    for table in section.tables:
+        yield from table.headers
+        for row in table.rows:
+            yield from row
 
 
 def figure_folder(path: Path) -> Path:

@@ -12,13 +12,16 @@ never pay for it.
 from __future__ import annotations
 
 import io
+import math
+import re
 import textwrap
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from detente.analysis.documents import ItemUnits
+from detente.printable import printable
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,18 +52,50 @@ def render_png(spec: FigureSpec) -> bytes:
     >>> render_png(spec)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
+    return _render(spec, "png")
+
+
+def render_svg(spec: FigureSpec) -> str:
+    """Draw ``spec`` as an SVG element to place inline in a page: text stays text (so a
+    reader can select it and a test can measure it), scaled to the page's width, with ids
+    unique to the figure.
+
+    >>> svg = render_svg(FigureSpec("line", "a line", lambda fig: fig.add_subplot().plot([0, 1])))
+    >>> svg.startswith("<svg") and "<text" in svg and 'width="100%"' in svg
+    True
+    """
+    text = _render(spec, "svg", {"svg.fonttype": "none", "svg.hashsalt": spec.name}).decode()
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg") :], flags=re.S)
+    svg = printable(svg)  # a control character in a name is shown escaped, never sent raw
+    svg = _SIZE.sub('width="100%"', svg, count=1)
+    svg = svg.replace('<style type="text/css">*{', '<style type="text/css">svg *{')
+    svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg)  # an SVG inside HTML needs none
+    return (
+        re.sub(r'\bid="', f'id="{spec.name}-', svg)
+        .replace("url(#", f"url(#{spec.name}-")
+        .replace('xlink:href="#', f'xlink:href="#{spec.name}-')
+    )
+
+
+_SIZE = re.compile(r'width="[\d.]+pt" height="[\d.]+pt"')
+"""The root element's fixed size (the page scales the figure to its column instead)."""
+
+
+def _render(spec: FigureSpec, format: str, settings: Mapping[str, object] | None = None) -> bytes:
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     buffer = io.BytesIO()
-    with rc_context({"text.parse_math": False}), warnings.catch_warnings():
+    params: dict[str, Any] = {"text.parse_math": False, "svg.hashsalt": None, **(settings or {})}
+    with rc_context(params), warnings.catch_warnings():  # type: ignore[arg-type]
         # A name in a script the font lacks (Hangul) is drawn as boxes; the page shows it.
         warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
         figure = Figure(figsize=spec.size, dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         spec.draw(figure)
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        metadata = {"Software": None} if format == "png" else {"Date": None, "Creator": None}
+        figure.savefig(buffer, format=format, dpi=DPI, metadata=metadata)
     return buffer.getvalue()
 
 
@@ -95,6 +130,9 @@ class SpaceView:
     no_deal: tuple[float, float]
     markers: Sequence[Marker]
     labels: Sequence[str] = ()
+    ratifiable: Sequence[bool] = ()
+    counts: tuple[int, int] | None = None
+    """How many outcomes every signatory prefers to no deal, and how many all can ratify."""
 
 
 def utility_space(figure: Figure, view: SpaceView) -> None:
@@ -109,7 +147,8 @@ def utility_space(figure: Figure, view: SpaceView) -> None:
     ax.axvline(x0, color=MUTED, lw=0.8, ls="--")
     ax.axhline(y0, color=MUTED, lw=0.8, ls="--")
     ax.scatter([x0], [y0], marker="X", s=80, color=INK, zorder=5, label="no deal")
-    _markers(ax, view.markers)
+    ax.margins(0.08)
+    _markers(ax, view.markers, [view.no_deal])
     ax.set_xlabel(f"utility to {view.axes[0]}", fontsize=10)
     ax.set_ylabel(f"utility to {view.axes[1]}", fontsize=10)
     ax.margins(0.08)
@@ -120,11 +159,45 @@ def _outcomes(ax: Axes, view: SpaceView) -> None:
     if not view.points:
         return
     x0, y0 = view.no_deal
+    size = 40 if len(view.points) <= 200 else 14
+    ratifiable = list(view.ratifiable) or [False] * len(view.points)
+    groups: dict[str, list[tuple[float, float]]] = {"other": [], "rational": [], "ratifiable": []}
+    for (x, y), ok in zip(view.points, ratifiable, strict=True):
+        kind = (
+            "ratifiable"
+            if ok and view.ratifiable
+            else "rational"
+            if x >= x0 and y >= y0
+            else "other"
+        )
+        groups[kind].append((x, y))
+    rational, shared = view.counts or (None, None)
+    styles = {
+        "other": (MUTED, 0.35, "other outcomes"),
+        "rational": (
+            "#8fb3d9",
+            0.6,
+            "both prefer to no deal" + (f" ({rational:,})" if rational is not None else ""),
+        ),
+        "ratifiable": (
+            PALETTE[0],
+            0.9,
+            "both can ratify" + (f" ({shared:,})" if shared is not None else ""),
+        ),
+    }
+    for kind, found in groups.items():
+        if found:
+            colour, alpha, label = styles[kind]
+            ax.scatter(
+                [p[0] for p in found],
+                [p[1] for p in found],
+                s=size,
+                color=colour,
+                alpha=alpha,
+                linewidths=0,
+                label=label,
+            )
     xs, ys = [p[0] for p in view.points], [p[1] for p in view.points]
-    colours = [PALETTE[0] if x >= x0 and y >= y0 else MUTED for x, y in zip(xs, ys, strict=True)]
-    size = 40 if len(xs) <= 200 else 14
-    label = "outcome (blue: better than no deal for both)"
-    ax.scatter(xs, ys, s=size, c=colours, alpha=0.5, linewidths=0, label=label)
     for text, x, y in zip(view.labels, xs, ys, strict=False):
         ax.annotate(
             text, (x, y), xytext=(-6, -12), textcoords="offset points", fontsize=8,
@@ -146,12 +219,18 @@ _KIND_LABEL = {
 }
 
 
-_OFFSETS = ((8, 0), (8, 11), (8, -11), (-8, 0), (-8, 11), (-8, -11), (8, 22), (8, -22),
-            (-8, 22), (-8, -22), (0, 16), (0, -16))  # fmt: skip
-"""Where a marker's label may go (points from the marker), in order of preference."""
+_OFFSETS = tuple(
+    (round(r * math.cos(math.radians(a)), 1), round(r * math.sin(math.radians(a)), 1))
+    for r in (8, 16, 26, 38, 52)
+    for a in (0, -25, 25, 180, 155, -155, -60, 60, -120, 120, -90, 90)
+)
+"""Where a marker's label may go (points from the marker), nearest first: rings of
+directions, to the right before the left."""
 
 
-def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
+def _markers(
+    ax: Axes, markers: Sequence[Marker], extra: Sequence[tuple[float, float]] = ()
+) -> None:
     """Draw the markers and label each where its text overlaps no earlier label."""
     shown: set[str] = set()
     for m in markers:
@@ -162,42 +241,125 @@ def _markers(ax: Axes, markers: Sequence[Marker]) -> None:
             [m.x], [m.y], marker=shape, s=70, color=colour, edgecolors="white", linewidths=0.8,
             zorder=6, label=legend,
         )  # fmt: skip
-    _labels(ax, markers)
+    _labels(ax, markers, extra)
 
 
-def _labels(ax: Axes, markers: Sequence[Marker]) -> None:
+def _point_box(ax: Axes, x: float, y: float, radius: float = 6.0) -> Bbox:
+    """The display box a marker at ``(x, y)`` covers (``radius`` in pixels)."""
+    from matplotlib.transforms import Bbox
+
+    px, py = ax.transData.transform((x, y))
+    return Bbox.from_extents(px - radius, py - radius, px + radius, py + radius)
+
+
+def _labels(ax: Axes, markers: Sequence[Marker], extra: Sequence[tuple[float, float]] = ()) -> None:
+    """Label each marker at the nearest offset where its text overlaps no marker, no other
+    label and no ``extra`` point, stays inside the axes, and lies nearer its own marker than
+    any other (a leader line joins a label set apart)."""
     from matplotlib.patheffects import withStroke
 
     halo = [withStroke(linewidth=3, foreground="white")]
     renderer = ax.get_figure(root=True).canvas.get_renderer()  # type: ignore[union-attr]
-    taken: list[Bbox] = []
-    for m in markers:
+    markers = _together(markers)
+    points = [tuple(ax.transData.transform((m.x, m.y))) for m in markers]
+    points += [tuple(ax.transData.transform(p)) for p in extra]
+    taken: list[Bbox] = [_point_box(ax, *ax.transData.inverted().transform(p)) for p in points]
+    inside = ax.get_window_extent(renderer)
+    for k, m in enumerate(markers):
         colour = _MARKER_STYLE[m.kind][1]
+        chosen = None
         for dx, dy in _OFFSETS:
+            far = math.hypot(dx, dy) > 10
             text = ax.annotate(
                 m.label, (m.x, m.y), xytext=(dx, dy), textcoords="offset points", fontsize=8.5,
-                color=colour, zorder=7, va="center", ha="left" if dx >= 0 else "right",
+                color=colour, zorder=7, va="center",
+                ha="left" if dx > 2 else "right" if dx < -2 else "center",
                 path_effects=halo,
+                arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0,
+                            "shrinkB": 5} if far else None,
             )  # fmt: skip
             box = text.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in taken):
+            mine = _gap(box, points[k])
+            if (
+                not any(box.overlaps(other) for other in taken)
+                and inside.contains(box.x0, box.y0)
+                and inside.contains(box.x1, box.y1)
+                and all(mine < _gap(box, p) for j, p in enumerate(points) if j != k)
+            ):
+                chosen = box
                 break
-            if (dx, dy) != _OFFSETS[-1]:
-                text.remove()
-        taken.append(box)
+            text.remove()
+        if chosen is None:  # nowhere free: beside the marker, as close as it gets
+            text = ax.annotate(
+                m.label, (m.x, m.y), xytext=(8, 0), textcoords="offset points", fontsize=8.5,
+                color=colour, zorder=7, va="center", ha="left", path_effects=halo,
+            )  # fmt: skip
+            chosen = text.get_window_extent(renderer)
+        taken.append(chosen)
 
 
-def win_set_sizes(figure: Figure, sizes: Mapping[str, int], shared: int) -> None:
-    """Each party's win-set size beside the size of their intersection."""
-    ax = figure.add_subplot()
-    _style(ax)
-    labels = [*sizes, "shared by all signatories"]
-    values = [*sizes.values(), shared]
-    colours = [PALETTE[i % len(PALETTE)] for i in range(len(sizes))] + [INK]
-    bars = ax.barh(labels, values, color=colours)
-    ax.bar_label(bars, fmt="%d", fontsize=9, padding=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("outcomes in the win-set", fontsize=10)
+def _together(markers: Sequence[Marker]) -> list[Marker]:
+    """Markers at the same point as one, their labels joined (``Nash, egalitarian``).
+
+    >>> [m.label for m in _together([Marker("Nash", 1, 2, "solution"),
+    ...     Marker("egalitarian", 1, 2, "solution"), Marker("offer", 0, 0, "position")])]
+    ['Nash, egalitarian', 'offer']
+    """
+    found: dict[tuple[float, float], Marker] = {}
+    for m in markers:
+        key = (round(m.x, 9), round(m.y, 9))
+        same = found.get(key)
+        found[key] = m if same is None else Marker(f"{same.label}, {m.label}", m.x, m.y, same.kind)
+    return list(found.values())
+
+
+def _gap(box: Bbox, point: Sequence[float]) -> float:
+    """The distance in pixels from ``point`` to the nearest edge of ``box`` (0 inside)."""
+    x, y = point
+    return math.hypot(max(box.x0 - x, 0.0, x - box.x1), max(box.y0 - y, 0.0, y - box.y1))
+
+
+@dataclass(frozen=True, slots=True)
+class RangeRow:
+    """One negotiator, faction or ratifier, and whether it accepts each value of an issue."""
+
+    label: str
+    accepts: Sequence[bool]
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RangePanel:
+    """A package with one quantity varied: the values, the package's own, who accepts which."""
+
+    title: str
+    issue: str
+    values: Sequence[float]
+    held: float
+    rows: Sequence[RangeRow]
+
+
+def win_set_ranges(figure: Figure, panels: Sequence[RangePanel]) -> None:
+    """Win-sets in the units of an issue: one panel per package, one row per negotiator,
+    faction and ratifier, a filled cell for each amount it accepts (the rest held)."""
+    axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        _style(ax, panel.title)
+        values = list(panel.values)
+        width = (values[-1] - values[0]) / max(len(values) - 1, 1) or 1.0
+        for r, row in enumerate(panel.rows):
+            colour = INK if row.strong else PALETTE[2]
+            for value, ok in zip(values, row.accepts, strict=True):
+                ax.barh(r, width * 0.92, left=value - width * 0.46, height=0.7,
+                        color=colour if ok else "#eef1f3", alpha=0.85 if ok else 1.0)  # fmt: skip
+        ax.barh(range(len(panel.rows)), width * 0.92, left=panel.held - width * 0.46, height=0.7,
+                fill=False, edgecolor=PALETTE[1], linewidth=1.6)  # fmt: skip
+        ax.set_yticks(range(len(panel.rows)), [row.label for row in panel.rows], fontsize=8.5)
+        ax.set_ylim(len(panel.rows) - 0.5, -0.5)
+        ax.set_xticks(values, [f"{v:g}" for v in values])
+        ax.set_xlabel(panel.issue, fontsize=9)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
 
 
 def win_set_sensitivity(
@@ -266,6 +428,20 @@ class Timeline:
         ('x', 'relief 0.5 share')
         """
         return textwrap.fill(self.units.amount(item, f"{value:.3g}"), CELL_WIDTH)
+
+    def height(self, width: float = 7.6) -> tuple[float, float]:
+        """A figure size whose cells hold their labels: taller when a cell lists many items."""
+        lines = max(
+            (
+                sum(self.label(k, v).count("\n") + 1 for k, v in stage.items()
+                    if self.givers.get(k, "?") == giver and v)
+                for stage in self.stages
+                for giver in self.lanes
+            ),
+            default=1,
+        )  # fmt: skip
+        shown = lines if len(self.stages) <= LABELLED_STAGES else 1
+        return (width, max(5.0, 1.2 + 0.36 * shown * max(len(self.lanes), 1)))
 
     @property
     def total_label(self) -> str:

@@ -9,7 +9,7 @@ report by adding one entry, and keys added to the ``analyze`` document
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +28,13 @@ from detente.outcomes import ENUMERATION_LIMIT
 from detente.phasing.designer import Design, design, min_stages
 from detente.phasing.simulation import implement
 from detente.ratification import Majority
-from detente.report import whatif
+from detente.report import domestic, whatif
 from detente.report.counterfactuals import counterfactual_comparison
 from detente.report.data import Document, ReportData
 from detente.report.text import outcome
 from detente.scenario import Scenario
 from detente.trust import TrustTable, compliance_path
-from detente.twolevel import FactionGrid
+from detente.twolevel import FactionGrid, win_sets
 from detente.utility import Constrained, LinearAdditive, Utility
 
 MAX_POINTS = 4000
@@ -81,7 +81,8 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
     """The parties, the issues with their options, who gives each item and its unit.
 
     An item's giver is the one the scenario's ``items:`` section declares
-    (``{item: [giver]}``), whatever the item is worth to anyone; ``units`` are
+    (``{item: [giver]}``, a divisible concession such as a share of relief included),
+    whatever the item is worth to anyone; ``units`` are
     the items' declared units (``{item: unit or null}``).
     """
     parties = [
@@ -98,14 +99,29 @@ def setting_document(scenario: Scenario, context: GatherContext) -> Document:
         {"name": i.name, "kind": i.kind, "values": [_plain(v) for v in i.values]}
         for i in scenario.space.issues
     ]
+    delivered = givers(context.analysis.issues)
+    if scenario.phasing is not None:  # a divisible concession (UN relief) is given too
+        names = set(scenario.space.names)
+        delivered |= {i.name: i.giver for i in scenario.phasing.deal.items if i.name in names}
     return {
         "parties": parties,
         "issues": issues,
-        "worth": item_worth(scenario),
-        "givers": {item: [giver] for item, giver in givers(context.analysis.issues).items()},
+        "worth": item_worth(scenario, set(delivered)),
+        "givers": {item: [giver] for item, giver in delivered.items()},
         "units": {} if scenario.phasing is None else item_units(scenario.phasing.deal).json(),
         "parameters": parameters(scenario),
         "claims": {c.name: c.description or c.text for c in scenario.claims},
+        "claim_texts": {c.name: c.text for c in scenario.claims},
+        "positions": {
+            name: {"description": p.description, "held_by": p.held_by}
+            for name, p in scenario.positions.items()
+        },
+        "description": scenario.description,
+        "labels": context.analysis.json().get("labels"),
+        "sources": {
+            key: {"title": r.title, "url": r.url, "date": r.date}
+            for key, r in scenario.references.items()
+        },
     }
 
 
@@ -118,28 +134,31 @@ def parameters(scenario: Scenario) -> dict[str, dict[str, Any]]:
             "range": None,
             "choices": dict(record.choices),
             "source": record.source,
+            "description": record.description,
         }
         if record.choices is not None
         else {
             "value": float(record.value),
             "range": None if record.range is None else list(record.range),
             "source": record.source,
+            "description": record.description,
         }
         for name, record in scenario.parameter_records.items()
     }
 
 
-def item_worth(scenario: Scenario) -> dict[str, dict[str, float]]:
-    """What delivering each binary item is worth to each party, where utilities are additive.
+def item_worth(scenario: Scenario, given: Set[str] = frozenset()) -> dict[str, dict[str, float]]:
+    """What delivering each item is worth to each party, where utilities are additive.
 
     Read from linear-additive utilities (hard constraints aside): the change in
-    a party's utility when the item goes from 0 to 1. Items whose worth is not
-    additive are left out. (Who gives an item is declared, not read from these.)
+    a party's utility when the item goes from its first value to its last (0 to 1 for a
+    binary item; all of it for a divisible concession named in ``given``). Items whose
+    worth is not additive are left out. (Who gives an item is declared, not read from these.)
     """
     space = scenario.space
     worth: dict[str, dict[str, float]] = {}
     for position, issue in enumerate(space.issues):
-        if issue.kind != "item":
+        if issue.kind != "item" and issue.name not in given:
             continue
         values = {p.id: _item_delta(p.utility, position) for p in scenario.parties}
         if all(v is not None for v in values.values()):
@@ -152,7 +171,7 @@ def _item_delta(utility: Utility, position: int) -> float | None:
     if not isinstance(base, LinearAdditive):
         return None
     table = base.tables[position]
-    return float(base.weights[position] * (table[1] - table[0]))
+    return float(base.weights[position] * (table[-1] - table[0]))
 
 
 def space_document(scenario: Scenario, context: GatherContext) -> Document | None:
@@ -167,6 +186,7 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
     if len(signatories) < 2:
         return None
     columns = list(signatories[:2])
+    common = win_sets(scenario, context.bargaining.utilities, context.bargaining.limit).common
     U = context.bargaining.utilities[:, columns]
     finite = np.all(np.isfinite(U), axis=1)
     document: dict[str, Any] = {
@@ -180,18 +200,22 @@ def space_document(scenario: Scenario, context: GatherContext) -> Document | Non
         kinds = {i.name: i.kind for i in scenario.space.issues}
         document["labels"] = [outcome(context.bargaining.outcome(int(i)), kinds) for i in kept]
         document["points"] = U[kept].tolist()
+        document["ratifiable"] = common[kept].tolist()
         return document
     rows = np.flatnonzero(finite)
     if len(rows) > DEDUPLICATED:
         rng = np.random.default_rng(np.random.SeedSequence(len(rows)))
         rows = np.sort(rng.choice(rows, DEDUPLICATED, replace=False))
         document["sampled"] = True
-    points = np.unique(U[rows], axis=0)
+    points, first = np.unique(U[rows], axis=0, return_index=True)
+    ratifiable = common[rows][first]
     if len(points) > MAX_POINTS:
         rng = np.random.default_rng(np.random.SeedSequence(len(points)))
-        points = points[np.sort(rng.choice(len(points), MAX_POINTS, replace=False))]
+        chosen = np.sort(rng.choice(len(points), MAX_POINTS, replace=False))
+        points, ratifiable = points[chosen], ratifiable[chosen]
         document["sampled"] = True
     document["points"] = points.tolist()
+    document["ratifiable"] = ratifiable.tolist()
     return document
 
 
@@ -276,6 +300,16 @@ def factions_document(scenario: Scenario, context: GatherContext) -> Document | 
     return None
 
 
+def domestic_document(scenario: Scenario, context: GatherContext) -> Document | None:
+    """Who inside each side accepts each position, the win-sets in the issues' units, and the
+    variant without the veto (:mod:`detente.report.domestic`)."""
+    text = context.text
+    agreement = context.analysis.json().get("agreement")
+    return domestic.domestic_document(
+        scenario, context.bargaining, agreement, None if text is None else text.build
+    )
+
+
 def counterfactuals_document(scenario: Scenario, context: GatherContext) -> Document | None:
     """The base case beside the file's variants and choices (:mod:`detente.report.counterfactuals`)."""
     text = context.text
@@ -307,6 +341,7 @@ REPORT_PRODUCERS: dict[str, Producer] = {
     "phase": phase_document,
     "implementation": implementation_document,
     "factions": factions_document,
+    "domestic": domestic_document,
     "robust": robust_report_document,
     "whatif": whatif_document,
     "counterfactuals": counterfactuals_document,

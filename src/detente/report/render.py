@@ -10,8 +10,10 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from detente.printable import printable
+from detente.report.bibliography import Entry, cite_html, cite_markdown, cite_plain
 from detente.report.sections import ReportTable, Section
 
 
@@ -36,19 +38,23 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = markdown_text
     env.filters["md_paragraph"] = markdown_paragraph
     env.filters["md_cell"] = markdown_cell
+    env.filters["md_url"] = markdown_url
     return env
 
 
 def _shown(value: object) -> object:
+    if isinstance(value, Markup):  # already escaped, citations linked
+        return value
     return printable(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """A figure as the template places it: where it is and what it shows."""
+    """A figure as the template places it: where it is (or its inline SVG) and what it shows."""
 
     src: str
     alt: str
+    svg: str = ""
 
 
 def data_uri(png: bytes) -> str:
@@ -98,6 +104,18 @@ def markdown_cell(text: object) -> str:
     return markdown_text(text).replace("|", "\\|")
 
 
+_URL = re.compile(r"https?://[^\s<>\\]+")
+
+
+def markdown_url(url: str) -> str:
+    """A source's URL as a Markdown autolink; anything that is not a plain web address as text.
+
+    >>> markdown_url("https://x.org/a_b"), markdown_url("javascript:alert(1)")
+    ('<https://x.org/a_b>', 'javascript:alert(1)')
+    """
+    return f"<{url}>" if _URL.fullmatch(url) else markdown_text(url)
+
+
 def numeric_cell(cell: object) -> bool:
     """Whether a table cell holds a number (right-aligned in HTML).
 
@@ -136,38 +154,59 @@ def table_view(table: ReportTable) -> TableView:
     return TableView(table.headers, table.rows, numeric)
 
 
-def _view(sections: Sequence[Section], source: Callable[[str], str]) -> list[dict[str, Any]]:
+def _view(sections: Sequence[Section], image: Callable[[str, str], Image]) -> list[dict[str, Any]]:
     return [
         {
             "key": s.key,
             "title": s.title,
             "caption": s.caption,
+            "sentences": s.sentences,
             "summary": s.summary,
             "in_brief": s.in_brief,
+            "points": s.points,
             "tables": [table_view(t) for t in s.tables],
-            "images": [Image(source(f.name), f.alt) for f in s.figures],
+            "images": [image(f.name, f.alt) for f in s.figures],
         }
         for s in sections
     ]
 
 
 def html(
-    title: str, description: str, sections: Sequence[Section], images: Mapping[str, bytes]
+    title: str,
+    description: str,
+    sections: Sequence[Section],
+    svgs: Mapping[str, str],
+    bibliography: Sequence[Entry] = (),
 ) -> str:
-    """One self-contained HTML page: inline CSS, figures as data URIs, no external reference."""
+    """One self-contained HTML page: inline CSS, figures as inline SVG, no external reference;
+    each citation a numbered link to its bibliography entry."""
+    numbers = {e.key: e.number for e in bibliography}
     template = environment().get_template("report.html.j2")
     return template.render(
         title=title,
         description=description,
-        sections=_view(sections, lambda name: data_uri(images[name])),
+        sections=_view(sections, lambda name, alt: Image("", cite_plain(alt, numbers), svgs[name])),
+        bibliography=bibliography,
+        cite=lambda text: cite_html(text, numbers),
     )
 
 
-def markdown(title: str, description: str, sections: Sequence[Section], folder: str) -> str:
+def markdown(
+    title: str,
+    description: str,
+    sections: Sequence[Section],
+    folder: str,
+    bibliography: Sequence[Entry] = (),
+) -> str:
     """A Markdown report whose figures are PNG files in ``folder`` (a path relative to it)."""
+    numbers = {e.key: e.number for e in bibliography}
     template = environment().get_template("report.md.j2")
     return template.render(
         title=title,
         description=description,
-        sections=_view(sections, lambda name: f"{folder}/{name}.png"),
+        sections=_view(
+            sections, lambda name, alt: Image(f"{folder}/{name}.png", cite_plain(alt, numbers))
+        ),
+        bibliography=bibliography,
+        cite=lambda text: cite_markdown(text, numbers),
     )

@@ -13,26 +13,30 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
-from detente.analysis.documents import ItemUnits, kinds
+from detente.analysis.documents import ItemUnits
 from detente.analysis.verification import verdict
 from detente.experiments.by_choice import share_rows
-from detente.experiments.compare import comparison_rows, sets_text
+from detente.experiments.compare import comparison_rows, path_text, sets_text
 from detente.report import figures
 from detente.report.data import Document, ReportData
+from detente.report.factions import factions_parts
 from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
+from detente.report.names import Names as _Names
+from detente.report.names import named_whatif
 from detente.report.record import record_section
+from detente.report.synthesis import HEADERS, synthesis
 from detente.report.text import (
     SOLUTION_LABELS,
+    box_statement,
     join,
     number,
-    outcome,
     plural,
     possessive,
     ranges,
+    restrictions,
     sentence,
     share,
     span,
-    worth,
 )
 from detente.report.whatif import whatif_parts
 
@@ -58,6 +62,8 @@ class Section:
     tables: tuple[ReportTable, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     in_brief: bool = True
+    points: tuple[str, ...] = ()
+    """Findings listed after the caption (the synthesis's claims by theme)."""
 
     @property
     def caption(self) -> str:
@@ -68,51 +74,6 @@ class Section:
     def summary(self) -> str:
         """The section's main finding, in one sentence."""
         return self.sentences[0]
-
-
-class _Names:
-    """Party ids → display names, signatories, and issue kinds, from whatever documents exist.
-
-    Issue kinds are the scenario's (:func:`_kinds`), never read off the values.
-    """
-
-    def __init__(self, data: ReportData) -> None:
-        analysis = data.analysis or {}
-        parties = (data.setting or {}).get("parties", [])
-        self.names = {p["id"]: p["name"] for p in parties}
-        self.ids: list[str] = list(analysis.get("parties", [p["id"] for p in parties]))
-        self.signatories: list[str] = list(
-            analysis.get("signatories", [p["id"] for p in parties if p["signatory"]] or self.ids)
-        )
-        self.kinds = _kinds(data)
-        reservations = analysis.get("reservation_values")
-        self.reservation = (
-            dict(zip(self.ids, reservations, strict=True))
-            if reservations
-            else {p["id"]: p["reservation"] for p in parties}
-        )
-
-    def name(self, party: str) -> str:
-        return str(self.names.get(party, party))
-
-    def worth(self, utilities: Sequence[float], only: Sequence[str] | None = None) -> str:
-        chosen = only if only is not None else self.ids
-        values = [utilities[self.ids.index(p)] for p in chosen]
-        return worth(values, [self.name(p) for p in chosen])
-
-    def outcome(self, values: Mapping[str, Any]) -> str:
-        return outcome(values, self.kinds)
-
-
-def _kinds(data: ReportData) -> dict[str, str]:
-    """Each issue's kind, as the scenario declares it; without the scenario, none is known.
-
-    No kind is guessed from the values an outcome shows (0/1 may well be an integer).
-    """
-    if data.issues is not None:
-        return dict(kinds(data.issues))
-    issues = (data.setting or {}).get("issues")
-    return {} if issues is None else {i["name"]: i["kind"] for i in issues}
 
 
 def _has(document: Document | None, *keys: str) -> TypeGuard[Document]:
@@ -137,27 +98,40 @@ def setting_section(data: ReportData) -> Section | None:
         + join([f"{number(names.reservation[p])} to {names.name(p)}" for p in names.ids])
         + "."
     )
-    tables = [_party_table(setting["parties"]), *_issue_tables(setting, names.ids)]
+    tables = [_party_table(setting["parties"]), *_issue_tables(setting, names)]
     if setting.get("parameters"):
-        tables.append(_parameter_table(setting["parameters"]))
+        tables.extend(_parameter_tables(setting["parameters"], names))
     return Section(
         "setting", "The parties and what is traded", tuple(sentences), tuple(tables), in_brief=False
     )
 
 
-def _parameter_table(parameters: Mapping[str, Any]) -> ReportTable:
-    """Each parameter's value used, and (when the file gives them) its range and source; a
-    categorical parameter's label, and its choices with their probabilities."""
-    rows = []
+def _parameter_tables(parameters: Mapping[str, Any], names: _Names) -> list[ReportTable]:
+    """The uncertain parameters (a range or choices) with their value used, range and source;
+    then the fixed and derived ones with what they are (none of them is drawn by a sweep)."""
+    uncertain, fixed = [], []
     for name, spec in parameters.items():
         spec = spec if isinstance(spec, Mapping) else {"value": spec}
         span, choices = spec.get("range"), spec.get("choices")
-        shown = f"{number(span[0])} to {number(span[1])}" if span else "none given"
+        source = spec.get("source") or spec.get("description") or "not given"
         if choices:
             shown = "choices: " + ", ".join(f"{k} ({share(p)})" for k, p in choices.items())
-        value = str(spec["value"]) if choices else number(spec["value"])
-        rows.append((name, value, shown, spec.get("source") or "none given"))
-    return ReportTable(("parameter", "value used", "plausible range", "source"), tuple(rows))
+            uncertain.append((names.parameter(name), str(spec["value"]), shown, source))
+        elif span:
+            shown = f"{number(span[0])} to {number(span[1])}"
+            uncertain.append((names.parameter(name), number(spec["value"]), shown, source))
+        else:
+            meaning = spec.get("description") or spec.get("source") or "not given"
+            fixed.append((names.parameter(name), number(spec["value"]), meaning))
+    tables = []
+    if uncertain:
+        heads = ("uncertain parameter", "value used", "plausible range", "source")
+        tables.append(ReportTable(heads, tuple(uncertain)))
+    if fixed:
+        tables.append(
+            ReportTable(("fixed or derived quantity", "value", "what it is"), tuple(fixed))
+        )
+    return tables
 
 
 def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
@@ -173,24 +147,26 @@ def _who_signs(names: _Names, parties: Sequence[Document]) -> str:
 def _what_is_traded(data: ReportData, names: _Names) -> str:
     setting = data.setting or {}
     issues = setting["issues"]
-    items = [i["name"] for i in issues if i["kind"] == "item"]
+    items = [i["name"] for i in issues if i["name"] in setting.get("givers", {})]
     text = f"They bargain over {plural(len(issues), 'issue')}"
     if items:
-        text += f", {plural(len(items), 'item')} that one side delivers"
+        text += f", {plural(len(items), 'concession')} that one side delivers"
     if data.analysis is not None:
         text += f"; {plural(int(data.analysis['n_outcomes']), 'possible outcome')} in all"
     givers: dict[str, list[str]] = {}
     for item, who in setting.get("givers", {}).items():
         for party in who:
             givers.setdefault(party, []).append(item)
-    gives = [f"{names.name(p)} can give {join(items)}" for p, items in givers.items()]
+    gives = [
+        f"{names.name(p)} can give {join([names.item(i) for i in items])}"
+        for p, items in givers.items()
+    ]
     return text + (": " + "; ".join(gives) if gives else "") + "."
 
 
 def _party_table(parties: Sequence[Document]) -> ReportTable:
     rows = tuple(
         (
-            p["id"],
             p["name"],
             "yes" if p["signatory"] else "no (stakeholder)",
             number(p["reservation"]),
@@ -198,30 +174,50 @@ def _party_table(parties: Sequence[Document]) -> ReportTable:
         )
         for p in parties
     )
-    return ReportTable(("party", "name", "signs", "value of no deal", "discount"), rows)
+    return ReportTable(("party", "signs", "value of no deal", "discount"), rows)
 
 
-def _issue_tables(setting: Document, ids: Sequence[str]) -> list[ReportTable]:
+def _issue_tables(setting: Document, names: _Names) -> list[ReportTable]:
+    """What each concession is worth to each party (a divisible one: all of it, in its unit),
+    and the issues that are no one's concession with their options."""
     worth_of = setting.get("worth", {})
     givers = setting.get("givers", {})
+    units = setting.get("units") or {}
     items = [i for i in setting["issues"] if i["name"] in worth_of]
     rest = [i for i in setting["issues"] if i["name"] not in worth_of]
     tables = []
     if items:
         rows = tuple(
             (
-                i["name"],
-                join(givers.get(i["name"], [])) or "not declared",
-                *_cells([worth_of[i["name"]][p] for p in ids]),
+                names.item(i["name"]),
+                _amounts(i, units.get(i["name"])),
+                join([names.name(g) for g in givers.get(i["name"], [])]) or "not declared",
+                *_cells([worth_of[i["name"]][p] for p in names.ids]),
             )
             for i in items
         )
-        tables.append(ReportTable(("item", "given by", *[f"worth to {p}" for p in ids]), rows))
+        headers = (
+            "concession",
+            "amounts",
+            "given by",
+            *[f"worth to {names.name(p)}" for p in names.ids],
+        )
+        tables.append(ReportTable(headers, rows))
     if rest:
-        units = setting.get("units") or {}
-        rows = tuple((i["name"], _options(i["values"], units.get(i["name"]))) for i in rest)
+        rows = tuple(
+            (names.labels.issue(i["name"]), _options(i["values"], units.get(i["name"])))
+            for i in rest
+        )
         tables.append(ReportTable(("issue", "options"), rows))
     return tables
+
+
+def _amounts(issue: Document, unit: str | None) -> str:
+    """How much of a concession can be given: whole or not (an item), else its options (the
+    worth columns are then for all of it)."""
+    if issue["kind"] == "item":
+        return "whole or nothing"
+    return _options(issue["values"], unit) + "; worth of all of it"
 
 
 def _options(values: Sequence[object], unit: str | None = None, shown: int = 8) -> str:
@@ -305,6 +301,8 @@ def _others_sentence(analysis: Document, names: _Names) -> list[str]:
 
 
 def _position_sentences(analysis: Document, names: _Names) -> list[str]:
+    """Each named position: what it is worth, and who refuses it — a negotiator who prefers
+    no deal, or a side that cannot ratify it at home (its factions veto it)."""
     sentences = []
     for name, position in (analysis.get("positions") or {}).items():
         refuse = [
@@ -312,13 +310,24 @@ def _position_sentences(analysis: Document, names: _Names) -> list[str]:
             for p in names.signatories
             if position["utilities"][names.ids.index(p)] < names.reservation[p]
         ]
-        verdict = (
-            f"worse than no deal for {join(refuse)}" if refuse else "acceptable to every signatory"
-        )
+        blocked = [
+            names.name(p)
+            for p in names.signatories
+            if (position.get("in_win_set") or {}).get(p) is False and names.name(p) not in refuse
+        ]
+        if refuse:
+            verdict = f"worse than no deal for {join(refuse)}"
+        elif blocked:
+            verdict = (
+                "better than no deal for every signatory's negotiator, but "
+                f"{join(blocked)} cannot ratify it (see the factions)"
+            )
+        else:
+            verdict = "acceptable to every signatory"
         holder = position.get("held_by")
         held = f"; held by {names.name(holder)}" if holder else ""
         sentences.append(
-            f"The position “{name}” ({names.outcome(position['outcome'])}{held}) is "
+            f"The position {names.position(name)} ({names.outcome(position['outcome'])}{held}) is "
             f"{names.worth(position['utilities'], names.signatories)}: {verdict}."
         )
     return sentences
@@ -342,7 +351,7 @@ def _solution_table(analysis: Document, names: _Names) -> ReportTable:
     for name, position in (analysis.get("positions") or {}).items():
         rows.append(
             (
-                f"position “{name}”",
+                f"position {names.position(name)}",
                 names.outcome(position["outcome"]),
                 *_cells(position["utilities"]),
                 "",
@@ -351,7 +360,7 @@ def _solution_table(analysis: Document, names: _Names) -> ReportTable:
     rows.append(
         ("no deal", "nothing agreed", *_cells([names.reservation[p] for p in names.ids]), "")
     )
-    return ReportTable(("", "outcome", *names.ids, "ties"), tuple(rows))
+    return ReportTable(("", "outcome", *map(names.name, names.ids), "ties"), tuple(rows))
 
 
 def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
@@ -364,7 +373,7 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
         if r is not None and key in SOLUTION_LABELS
     ]
     markers += [
-        Marker(name, p["utilities"][ia], p["utilities"][ib], "position")
+        Marker(names.labels.position(name), p["utilities"][ia], p["utilities"][ib], "position")
         for name, p in (analysis.get("positions") or {}).items()
     ]
     view = SpaceView(
@@ -374,6 +383,11 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
         no_deal=(names.reservation[a], names.reservation[b]),
         markers=markers,
         labels=space.get("labels", ()),
+        ratifiable=space.get("ratifiable", ()),
+        counts=(
+            int(analysis["n_rational"]),
+            int(analysis.get("intersection_size", analysis["n_rational"])),
+        ),
     )
     draw = partial(figures.utility_space, view=view)
     sample = " (a sample)" if space.get("sampled") else ""
@@ -391,27 +405,38 @@ def _space_figure(data: ReportData, names: _Names) -> FigureSpec:
 
 
 def win_sets_section(data: ReportData) -> Section | None:
-    """Win-sets, their intersection, and how they move with a faction's weight."""
-    analysis, grid = data.analysis or {}, data.factions
-    # Without factions a win-set is just the individually rational set ("rational" scope).
+    """The factions: who inside each side accepts each position, the veto and what it costs,
+    the win-sets in the issues' units, and how they move with a faction's weight."""
+    analysis, grid, home = data.analysis or {}, data.factions, data.domestic
     ratified = "intersection_size" in analysis and analysis.get("solution_scope") != "rational"
     sizes = analysis.get("win_sets") if ratified else None
-    if sizes is None and grid is None:
+    if sizes is None and grid is None and home is None:
         return None
-    names, sentences, specs = _Names(data), [], []
+    names = _Names(data)
+    sentences: list[str] = []
+    specs: list[FigureSpec] = []
+    tables: list[ReportTable] = []
+    points: list[str] = []
+    if home is not None:
+        units = (data.setting or {}).get("units") or {}
+        parts = factions_parts(home, data.counterfactuals, names, units)
+        sentences.extend(parts.sentences)
+        points.extend(parts.points)
+        tables.extend(ReportTable(headers, rows) for headers, rows in parts.tables)
+        specs.extend(parts.figures)
     if sizes is not None:
         sentences.extend(_win_set_sentences(analysis, names))
-        counts = {p: _size(v) for p, v in sizes.items()}
-        draw = partial(
-            figures.win_set_sizes, sizes=counts, shared=int(analysis["intersection_size"])
-        )
-        size = (7.0, 1.0 + 0.45 * (len(counts) + 1))
-        alt = "Win-set size of each party and of their intersection."
-        specs.append(FigureSpec("win-sets", alt, draw, size))
     if grid is not None:
         sentences.append(_grid_sentence(grid, names))
         specs.append(_grid_figure(grid, names))
-    return Section("win_sets", "What each side can ratify", tuple(sentences), figures=tuple(specs))
+    return Section(
+        "win_sets",
+        "Factions: what each side can ratify",
+        tuple(sentences),
+        tuple(tables),
+        tuple(specs),
+        points=tuple(points),
+    )
 
 
 def _size(win_set: object) -> int:
@@ -421,11 +446,14 @@ def _size(win_set: object) -> int:
 
 
 def _win_set_sentences(analysis: Document, names: _Names) -> list[str]:
-    sizes = ", ".join(f"{names.name(p)} {_size(v):,}" for p, v in analysis["win_sets"].items())
+    signatories = [p for p in analysis["win_sets"] if p in names.signatories]
+    sizes = join([f"{names.name(p)} {_size(analysis['win_sets'][p]):,}" for p in signatories])
     shared = int(analysis["intersection_size"])
     first = (
-        f"Win-sets (the outcomes a side prefers to no deal and can ratify at home): {sizes}; "
-        f"{plural(shared, 'outcome')} {'is' if shared == 1 else 'are'} in every signatory's."
+        f"Counted in outcomes, the win-sets (what a side prefers to no deal and can ratify at "
+        f"home) hold {sizes} of the {int(analysis['n_outcomes']):,}; "
+        f"{plural(shared, 'outcome')} {'is' if shared == 1 else 'are'} in every signatory's, of the "
+        f"{int(analysis['n_rational']):,} every signatory's negotiator prefers to no deal."
     )
     agreement = analysis.get("agreement")
     if agreement is None:
@@ -465,7 +493,7 @@ def _grid_figure(grid: Document, names: _Names) -> FigureSpec:
         figures.win_set_sensitivity,
         label=_grid_label(grid, names),
         weights=[float(p["weight"]) for p in points],
-        sizes={q: [_size(p["win_sets"][q]) for p in points] for q in parties},
+        sizes={names.name(q): [_size(p["win_sets"][q]) for p in points] for q in parties},
         shared=[int(p["intersection_size"]) for p in points],
     )
     alt = f"Win-set sizes as the {_grid_label(grid, names)} varies; shaded where none is shared."
@@ -498,14 +526,19 @@ def schedule_section(data: ReportData) -> Section | None:
     sentences.extend(_verification_sentences(data, names))
     if not phase.get("schedule"):
         return Section("schedule", "One shot or step by step", tuple(sentences), package_tables)
-    schedule, givers = _cleaned(phase["schedule"]), _givers(data)
+    schedule = [_labelled(stage, names) for stage in _cleaned(phase["schedule"])]
+    givers = _givers(data)
     starts = [str(d["start"]) for d in phase.get("stage_dates") or ()]
     timeline = Timeline(
-        schedule, givers, units, (phase.get("one_shot") or {}).get("max_total"), starts
+        schedule,
+        {i: names.name(g) for i, g in givers.items()},
+        units,
+        (phase.get("one_shot") or {}).get("max_total"),
+        starts,
     )
     draw = partial(figures.schedule_timeline, timeline=timeline)
     alt = "Timeline of the best phased schedule by stage and giver, with the amount carried out."
-    spec = FigureSpec("schedule", alt, draw, size=(7.6, 5.0))
+    spec = FigureSpec("schedule", alt, draw, size=timeline.height())
     table = _schedule_table(schedule, givers, names, units, phase.get("stage_dates"))
     tables = (*package_tables, table)
     return Section("schedule", "One shot or step by step", tuple(sentences), tables, (spec,))
@@ -524,7 +557,9 @@ def _verification_sentences(data: ReportData, names: _Names) -> list[str]:
     said = []
     for item, entry in entries.items():
         named = {**entry, "giver": names.name(str(entry.get("giver")))}
-        said.append(verdict(item, named, number, leads.get(str(entry.get("schedule")), "")))
+        said.append(
+            verdict(names.item(item), named, number, leads.get(str(entry.get("schedule")), ""))
+        )
     return said
 
 
@@ -533,13 +568,27 @@ def _units(data: ReportData) -> ItemUnits:
     phase = data.phase or {}
     units = phase.get("units") or ((data.analysis or {}).get("phasing") or {}).get("units") or {}
     binary, measured = phase.get("binary") or (), phase.get("measured") or ()
-    return ItemUnits(dict(units), tuple(binary), tuple(measured))
+    return labelled_units(ItemUnits(dict(units), tuple(binary), tuple(measured)), _Names(data))
+
+
+def labelled_units(units: ItemUnits, names: _Names) -> ItemUnits:
+    """``units`` keyed by the items' display names (amounts then read in words)."""
+    return ItemUnits(
+        {names.item(k): v for k, v in units.units.items()},
+        tuple(map(names.item, units.binary)),
+        tuple(map(names.item, units.measured)),
+    )
+
+
+def _labelled(amounts: Mapping[str, float], names: _Names) -> dict[str, float]:
+    return {names.item(k): v for k, v in amounts.items()}
 
 
 def _packages(data: ReportData) -> list[tuple[str, Document]]:
     """``(label, phasing document)`` of every named position and of the agreement, as packages."""
     phasing = (data.analysis or {}).get("phasing") or {}
-    found = [(f"“{name}”", doc) for name, doc in (phasing.get("positions") or {}).items()]
+    names = _Names(data)
+    found = [(names.position(name), doc) for name, doc in (phasing.get("positions") or {}).items()]
     if phasing.get("agreement"):
         found.append(("the ratifiable agreement", phasing["agreement"]))
     return found
@@ -596,7 +645,7 @@ def _package_table(
     rows = tuple(
         (
             label,
-            _given(doc.get("package") or {}, units),
+            _given(_labelled(doc.get("package") or {}, names), units),
             at_once(doc.get("one_shot") or {}),
             fewest(doc),
         )
@@ -658,11 +707,13 @@ def _constraint(binding: object) -> str:
 
 
 def _givers(data: ReportData) -> dict[str, str]:
+    """``{item's display name: giver's id}``."""
+    names = _Names(data)
     explicit = (data.phase or {}).get("givers")
     if explicit:
-        return {str(k): str(v) for k, v in explicit.items()}
+        return {names.item(str(k)): str(v) for k, v in explicit.items()}
     found = (data.setting or {}).get("givers", {})
-    return {item: who[0] for item, who in found.items() if who}
+    return {names.item(item): who[0] for item, who in found.items() if who}
 
 
 def _one_shot_sentence(one: Document, units: ItemUnits) -> str:
@@ -732,11 +783,15 @@ def trust_section(data: ReportData) -> Section | None:
         if falls:
             sentences.append(falls)
         if falls or _moves(path):
-            draw = partial(figures.trust_path, path=path, breach=breach)
+            draw = partial(
+                figures.trust_path,
+                path=[_named_pairs(step, names) for step in path],
+                breach=_named_pairs(breach, names),
+            )
             alt = "Each side's trust in the other after each honoured stage, and after a broken first step."
             specs.append(FigureSpec("trust-path", alt, draw, (7.0, 3.4)))
     elif trust:
-        draw = partial(figures.trust_levels, trust=trust)
+        draw = partial(figures.trust_levels, trust=_named_pairs(trust, names))
         alt = "Each side's probability that the other honours its next step."
         specs.append(FigureSpec("trust", alt, draw, (7.0, 1.2 + 0.45 * len(_pairs(trust)))))
     models, levels = analysis.get("trust_models"), trust or (path[0] if path else {})
@@ -791,6 +846,13 @@ def _declared(
         for a, row in trust.items()
         if any(b in models.get(a, {}) for b in row)
     }
+
+
+def _named_pairs(
+    trust: Mapping[str, Mapping[str, float]], names: _Names
+) -> dict[str, dict[str, float]]:
+    """Beliefs keyed by the parties' display names (as the figures show them)."""
+    return {names.name(a): {names.name(b): p for b, p in row.items()} for a, row in trust.items()}
 
 
 def _pairs(trust: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str, float]]:
@@ -870,7 +932,8 @@ def implementation_section(data: ReportData) -> Section | None:
     went_on = float(run.get("went_on") or 0) / float(sessions) if sessions else 0.0
     if went_on:
         withheld = [
-            f"{names.name(str(d['party']))} withholding {d['item'] or 'everything'} in stage "
+            f"{names.name(str(d['party']))} withholding "
+            f"{names.item(d['item']) if d['item'] else 'everything'} in stage "
             f"{d['stage']} ({plural(int(d['sessions']), 'run')})"
             for d in run.get("deviations") or ()
             if d.get("goes_on")
@@ -890,10 +953,9 @@ def implementation_section(data: ReportData) -> Section | None:
         listed = join([f"{names.name(p)} {number(v)}" for p, v in values.items()])
         sentences.append(f"Expected value to each party: {listed}.")
         rows = tuple(
-            (p, names.name(p), number(v), number(names.reservation.get(p)))
-            for p, v in values.items()
+            (names.name(p), number(v), number(names.reservation.get(p))) for p, v in values.items()
         )
-        tables = (ReportTable(("party", "name", "expected value", "value of no deal"), rows),)
+        tables = (ReportTable(("party", "expected value", "value of no deal"), rows),)
     draw = partial(figures.implementation_outcomes, completion=rate, breaks=breaks)
     alt = "Share of simulated runs completed and where the others broke."
     spec = FigureSpec("implementation", alt, draw, (7.0, 3.6))
@@ -948,15 +1010,26 @@ def robust_section(data: ReportData) -> Section | None:
     if "skipped" in robust:
         said = f"No robust deal was computed over {robust['draws']} draws: {robust['skipped']}."
         return Section("robust", title, (sentence(said),), in_brief=False)
+    names = _Names(data)
+    units = labelled_units(
+        ItemUnits(robust["units"], tuple(robust["binary"]), tuple(robust["measured"])), names
+    )
+    robust = {
+        **robust,
+        **{
+            key: {**robust[key], "package": _labelled(robust[key].get("package") or {}, names)}
+            for key in ("robust", "point_design")
+        },
+        "positions": {names.position(k): v for k, v in robust["positions"].items()},
+    }
     entry, point = robust["robust"], robust["point_design"]
-    units = ItemUnits(robust["units"], tuple(robust["binary"]), tuple(robust["measured"]))
     sentences = [_robust_lead(robust, units), _robust_point_sentence(entry, point, units)]
     positions = _positions_sentence(robust["positions"])
     if positions:
         sentences.append(positions)
     sentences.extend(_robust_details(robust))
     rows = [("the robust deal", entry), ("the point-estimate design", point)]
-    rows += [(f"“{name}”", standing) for name, standing in robust["positions"].items()]
+    rows += list(robust["positions"].items())
     table = ReportTable(
         ("deal", "schedule", "training draws", "fresh draws (95% interval)"),
         tuple(
@@ -965,8 +1038,8 @@ def robust_section(data: ReportData) -> Section | None:
     )
     tables: list[ReportTable] = [table]
     if entry.get("schedule"):
-        givers, names = _givers(data), _Names(data)
-        schedule = _cleaned(entry["schedule"])
+        givers = _givers(data)
+        schedule = [_labelled(stage, names) for stage in _cleaned(entry["schedule"])]
         tables.append(_schedule_table(schedule, givers, names, units, entry.get("stage_dates")))
     return Section("robust", title, tuple(sentences), tuple(tables))
 
@@ -1021,7 +1094,7 @@ def _positions_sentence(positions: Mapping[str, Document]) -> str:
         how = {"given": "on its own schedule", "designed": "on its designed schedule"}.get(
             str(entry["source"]), "exchanged at once"
         )
-        said.append(f"“{name}”, {how}, works in {share(entry['share'])}{_main_failure(entry)}")
+        said.append(f"{name}, {how}, works in {share(entry['share'])}{_main_failure(entry)}")
     if not said:
         return ""
     return sentence(f"Against the positions on the table: {'; '.join(said)}")
@@ -1157,7 +1230,7 @@ def _stakeholder_rows(analysis: Document, names: _Names, party: str) -> list[tup
     column = names.ids.index(party)
     given = (analysis.get("stakeholders") or {}).get(party, {})
     rows = [
-        (f"“{n}”", float(p["utilities"][column]))
+        (names.position(n), float(p["utilities"][column]))
         for n, p in (analysis.get("positions") or {}).items()
     ]
     for key, label in SOLUTION_LABELS.items():
@@ -1191,37 +1264,51 @@ def claims_section(data: ReportData) -> Section | None:
     swept = (data.sweep or {}).get("claims") or {}
     if not point and not swept:
         return None
-    sentences = [_point_sentence(point)] if point else []
+    names = _Names(data)
+    sentences = [_point_sentence(point, swept, names)] if point else []
     specs: tuple[FigureSpec, ...] = ()
     if swept:
-        sentences.append(_sweep_sentence(data.sweep or {}))
-        rows = [(n, float(v["share"]), float(v["low"]), float(v["high"])) for n, v in swept.items()]
+        sentences.append(_sweep_sentence(data.sweep or {}, names))
+        rows = [
+            (names.claim(n), float(v["share"]), float(v["low"]), float(v["high"]))
+            for n, v in swept.items()
+        ]
         alt = "Share of draws in which each claim holds, with 95% intervals."
         draw = partial(figures.claim_shares, claims=rows)
         specs = (FigureSpec("claims", alt, draw, (7.0, 1.2 + 0.45 * len(rows))),)
-    table = _claims_table(point, swept, (data.setting or {}).get("claims") or {})
+    table = _claims_table(point, swept, (data.setting or {}).get("claims") or {}, names)
     return Section("claims", "Claims and how robust they are", tuple(sentences), (table,), specs)
 
 
-def _point_sentence(point: Mapping[str, bool | None]) -> str:
-    failing = [n for n, ok in point.items() if ok is False]
-    unknown = [n for n, ok in point.items() if ok is None]
+def _point_sentence(
+    point: Mapping[str, bool | None], swept: Mapping[str, Any], names: _Names
+) -> str:
+    """How many claims hold at the point estimate and, beside it, in most plausible cases:
+    the point estimate alone is never the headline when a sweep says otherwise."""
+    failing = [names.claim(n) for n, ok in point.items() if ok is False]
+    unknown = [names.claim(n) for n, ok in point.items() if ok is None]
     held = len(point) - len(failing) - len(unknown)
     text = f"{held} of {plural(len(point), 'claim')} hold on the point estimate"
     if unknown:
         text += f" ({join(unknown)} cannot be decided)"
     if failing:
         text += f"; {join(failing)} {'does' if len(failing) == 1 else 'do'} not"
+    if swept:
+        robust = sum(1 for v in swept.values() if float(v["share"]) > 0.5)
+        text += f"; {robust} of {len(swept)} hold in more than half of the plausible cases"
     return text + "."
 
 
 def _claims_table(
-    point: Mapping[str, bool | None], swept: Document, statements: Mapping[str, str]
+    point: Mapping[str, bool | None],
+    swept: Document,
+    statements: Mapping[str, str],
+    names: _Names,
 ) -> ReportTable:
     sensitive = any(v.get("sensitivity") for v in swept.values())
     rows = []
     for name in dict.fromkeys([*point, *swept]):
-        row = [name, *([statements.get(name, "")] if statements else [])]
+        row = [names.claim(name), *([statements.get(name, "")] if statements else [])]
         row.append(_truth(point[name]) if name in point else "not evaluated")
         if name in swept:
             v = swept[name]
@@ -1229,7 +1316,8 @@ def _claims_table(
         else:
             row += ["not swept", "not swept"]
         if sensitive:
-            row.append(_most_sensitive((swept.get(name) or {}).get("sensitivity") or {}))
+            sensitivity = (swept.get(name) or {}).get("sensitivity") or {}
+            row.append(_most_sensitive(sensitivity, names.parameter))
         rows.append(tuple(row))
     headers = (
         "claim",
@@ -1242,7 +1330,7 @@ def _claims_table(
     return ReportTable(headers, tuple(rows))
 
 
-def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
+def _most_sensitive(sensitivity: Mapping[str, Any], label: Callable[[str], str] = str) -> str:
     """The parameter with the largest rank correlation with the claim holding.
 
     >>> _most_sensitive({"delta": {"spearman": -0.6}, "c": {"spearman": 0.2}, "d": {"spearman": None}})
@@ -1254,7 +1342,7 @@ def _most_sensitive(sensitivity: Mapping[str, Any]) -> str:
     if not ranked:
         return "no parameter"
     name, rho = max(ranked, key=lambda kv: abs(kv[1]))
-    return f"{name} (ρ = {rho:.2g})"
+    return f"{label(name)} (ρ = {rho:.2g})"
 
 
 def _holds(value: object) -> bool | None:
@@ -1268,11 +1356,11 @@ def _truth(value: bool | None) -> str:
     return "cannot be decided" if value is None else "holds" if value else "does not hold"
 
 
-def _sweep_sentence(sweep: Document) -> str:
+def _sweep_sentence(sweep: Document, names: _Names | None = None) -> str:
     claims = sweep["claims"]
     ordered = sorted(claims.items(), key=lambda kv: -float(kv[1]["share"]))
     parts = [
-        f"“{n}” holds in {share(v['share'])} of draws (95% interval {share(v['low'])}–{share(v['high'])})"
+        f"“{names.claim(n) if names else n}” holds in {share(v['share'])} of draws (95% interval {share(v['low'])}–{share(v['high'])})"
         for n, v in ordered
     ]
     return f"Across {plural(int(sweep['draws']), 'draw')} of the uncertain parameters over their plausible ranges, {join(parts)}."
@@ -1286,19 +1374,20 @@ def discovery_section(data: ReportData) -> Section | None:
     found = (data.sweep or {}).get("discovery") or {}
     if not found:
         return None
-    sentences, rows = [], []
+    sentences, rows, names = [], [], _Names(data)
     for claim, entry in found.items():
+        label = names.claim(claim)
         boxes = entry.get("boxes") or []
         if not boxes:
-            sentences.append(f"“{claim}” has no box: {entry.get('reason', 'none was found')}.")
+            sentences.append(f"“{label}” has no box: {entry.get('reason', 'none was found')}.")
             continue
-        sentences.append(f"“{claim}” {boxes[0]['statement']}.")
+        sentences.append(f"“{label}” {box_statement(boxes[0], names.parameter)}.")
         for k, box in enumerate(boxes, start=1):
             rows.append(
                 (
-                    claim,
+                    label,
                     str(k),
-                    _restrictions(box["restrictions"]),
+                    restrictions(box["restrictions"], names.parameter),
                     share(box["density"]),
                     share(box["coverage"]),
                     share(box["mass"]),
@@ -1312,27 +1401,6 @@ def discovery_section(data: ReportData) -> Section | None:
         "claim holds that fall in it."
     )
     return Section("discovery", "Where the claims hold", (*sentences, method), tables)
-
-
-def _restrictions(restrictions: Mapping[str, Sequence[Any]]) -> str:
-    """A box's restrictions in words.
-
-    >>> _restrictions({"x": [None, 0.3], "y": [0.6, None], "m": ["us"], "z": [0.1, 0.2]})
-    'x ≤ 0.3, y ≥ 0.6, m is us, 0.1 ≤ z ≤ 0.2'
-    """
-    parts = []
-    for name, bounds in restrictions.items():
-        if all(isinstance(b, str) for b in bounds):
-            parts.append(f"{name} is {' or '.join(bounds)}")
-            continue
-        low, high = bounds
-        if low is None:
-            parts.append(f"{name} ≤ {high:.6g}")
-        elif high is None:
-            parts.append(f"{name} ≥ {low:.6g}")
-        else:
-            parts.append(f"{low:.6g} ≤ {name} ≤ {high:.6g}")
-    return ", ".join(parts)
 
 
 def contents_section(data: ReportData) -> Section | None:
@@ -1396,7 +1464,11 @@ def sensitivity_section(data: ReportData) -> Section | None:
     ranked = {name: entry for name, entry in indices.items() if name in claims and entry}
     if not ranked:
         return None
-    sentences = [_sensitivity_sentence(name, entry) for name, entry in ranked.items()]
+    names = _Names(data)
+    sentences = [
+        _sensitivity_sentence(names.claim(name), entry, names.parameter)
+        for name, entry in ranked.items()
+    ]
     sentences.append(
         "First-order Sobol' indices (S1) are the share of the variance of a claim's truth that "
         "a parameter explains alone; total-order indices (ST) the share it takes part in, "
@@ -1404,7 +1476,12 @@ def sensitivity_section(data: ReportData) -> Section | None:
         "design, with 95% bootstrap intervals)."
     )
     rows = [
-        (name, parameter, _index_cell(entry, "S1"), _index_cell(entry, "ST"))
+        (
+            names.claim(name),
+            names.parameter(parameter),
+            _index_cell(entry, "S1"),
+            _index_cell(entry, "ST"),
+        )
         for name, parameters in ranked.items()
         for parameter, entry in list(parameters.items())[:SOBOL_SHOWN]
     ]
@@ -1414,8 +1491,11 @@ def sensitivity_section(data: ReportData) -> Section | None:
     )
 
 
-def _sensitivity_sentence(claim: str, parameters: Mapping[str, Mapping[str, float]]) -> str:
-    parameter, entry = next(iter(parameters.items()))
+def _sensitivity_sentence(
+    claim: str, parameters: Mapping[str, Mapping[str, float]], label: Callable[[str], str] = str
+) -> str:
+    key, entry = next(iter(parameters.items()))
+    parameter = label(key)
     if entry["ST"] <= 0:
         return sentence(f"whether “{claim}” holds does not vary across the draws")
     return sentence(
@@ -1442,7 +1522,14 @@ def whatif_section(data: ReportData) -> Section | None:
     """What it would take for each claim to flip (:mod:`detente.report.whatif`)."""
     if data.whatif is None:
         return None
-    parts = whatif_parts(data.whatif, data.setting)
+    names = _Names(data)
+    setting = data.setting or {}
+    named_setting = {
+        **setting,
+        "parameters": {names.parameter(k): v for k, v in (setting.get("parameters") or {}).items()},
+        "claims": {names.claim(k): v for k, v in (setting.get("claims") or {}).items()},
+    }
+    parts = whatif_parts(named_whatif(data.whatif, names), named_setting)
     table = ReportTable(parts.headers, parts.rows)
     tables = (table,) if parts.rows else ()
     return Section("whatif", "What would it take", parts.sentences, tables, parts.figures)
@@ -1457,18 +1544,19 @@ def counterfactuals_section(data: ReportData) -> Section | None:
     by_choice = (sweep or {}).get("by_choice") or {}
     if whatif is None and not by_choice:
         return None
+    names = _Names(data)
     sentences: list[str] = []
     tables: list[ReportTable] = []
     if whatif is not None:
-        sentences += [_variant_sentence(case) for case in whatif["variants"]]
-        cases = [whatif["base"], *whatif["variants"]]
-        headers = ("", "base case", *(case["name"] for case in whatif["variants"]))
-        tables.append(
-            ReportTable(headers, tuple((label, *cells) for label, cells in comparison_rows(cases)))
-        )
+        base = _named_case(whatif["base"], names)
+        variants = [_named_case(case, names) for case in whatif["variants"]]
+        sentences += [_variant_sentence(base, case, names) for case in variants]
+        headers = ("", "base case", *(_variant_name(case) for case in variants))
+        rows = comparison_rows([base, *variants])
+        tables.append(ReportTable(headers, tuple((label, *cells) for label, cells in rows)))
     for name, labels in by_choice.items():
-        sentences.append(_choice_sentence(name, labels))
-        tables.append(_choice_table(name, labels))
+        sentences.append(_choice_sentence(names.parameter(name), labels))
+        tables.append(_choice_table(names.parameter(name), labels, names))
     return Section(
         "counterfactuals",
         "Structural what-ifs and counterfactuals",
@@ -1477,12 +1565,72 @@ def counterfactuals_section(data: ReportData) -> Section | None:
     )
 
 
-def _variant_sentence(case: Mapping[str, Any]) -> str:
-    what = f"“{case['name']}” ({sets_text(case['sets'])}"
+def _variant_name(case: Mapping[str, Any]) -> str:
+    """A variant's name in words (``no_veto`` → ``no veto``; a choice keeps ``name=label``)."""
+    return str(case["name"]).replace("_", " ")
+
+
+def _named_case(case: Mapping[str, Any], names: _Names) -> dict[str, Any]:
+    """A case of the comparison with display names for its positions, issues, claims,
+    parameters and parties (the comparison's own formatters then read in words)."""
+    issue = names.labels.issue
+    path = case.get("path")
+    if path and path.get("breaks"):
+        path = {**path, "breaks": {**path["breaks"], "party": names.name(path["breaks"]["party"])}}
+    agreement = case.get("agreement")
+    return {
+        **case,
+        "sets": {names.parameter(k): v for k, v in (case.get("sets") or {}).items()},
+        "positions": {names.labels.position(k): v for k, v in case["positions"].items()},
+        "agreement": None if agreement is None else {issue(k): v for k, v in agreement.items()},
+        "schedule": None
+        if case.get("schedule") is None
+        else [{names.item(k): v for k, v in stage.items()} for stage in case["schedule"]],
+        "path": path,
+        "claims": {names.claim(k): v for k, v in case["claims"].items()},
+    }
+
+
+def _variant_sentence(base: Mapping[str, Any], case: Mapping[str, Any], names: _Names) -> str:
+    """What changes under a variant, in words: the agreement, each party's value, the
+    positions' standing and the claims that flip."""
+    what = f"“{_variant_name(case)}” ({sets_text(case['sets'])}"
     what += f": {case['description']})" if case.get("description") else ")"
-    if not case["changes"]:
+    said = []
+    before, after = base["agreement"], case["agreement"]
+    if before != after:
+        if before is None or after is None:
+            said.append(
+                "no ratifiable agreement" if after is None else "a ratifiable agreement exists"
+            )
+        else:
+            moved = [
+                f"{k} {number(before[k])} → {number(v)}" for k, v in after.items() if before[k] != v
+            ]
+            said.append("the agreement changes: " + ", ".join(moved))
+    stages = [len(c.get("schedule") or ()) for c in (base, case)]
+    if stages[0] != stages[1] and all(stages):
+        said.append(f"the agreement's designed schedule takes {stages[1]} stages, not {stages[0]}")
+    if base.get("path") != case.get("path"):
+        said.append(f"its path {path_text(case.get('path'))}")
+    for party, gain in case["gains"].items():
+        if gain.get("change") is not None and abs(gain["change"]) >= 5e-4:
+            old = gain["utility"] - gain["change"]
+            said.append(f"{names.name(party)} {number(old)} → {number(gain['utility'])}")
+    for name, entry in case["positions"].items():
+        for key, what_it_is in (("rational", "rational"), ("ratifiable", "ratifiable")):
+            if base["positions"][name][key] != entry[key]:
+                now = "becomes" if entry[key] else "is no longer"
+                said.append(f"“{name}” {now} {what_it_is}")
+    flips = [
+        f"“{claim}” {'now holds' if truth else 'no longer holds'}"
+        for claim, truth in case["claims"].items()
+        if base["claims"].get(claim) != truth
+    ]
+    said += flips
+    if not said:
         return f"Under {what} nothing the comparison shows changes."
-    return f"Under {what}: {'; '.join(case['changes'])}."
+    return f"Under {what}: {'; '.join(said)}."
 
 
 def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
@@ -1492,15 +1640,26 @@ def _choice_sentence(name: str, labels: Mapping[str, Any]) -> str:
     return f"The sweep drew {name} as {join(counts)}; the table gives each claim's share given each choice."
 
 
-def _choice_table(name: str, labels: Mapping[str, Any]) -> ReportTable:
-    rows = [(claim, *cells) for claim, cells in share_rows(labels, share)]
+def _choice_table(name: str, labels: Mapping[str, Any], names: _Names) -> ReportTable:
+    rows = [(names.claim(claim), *cells) for claim, cells in share_rows(labels, share)]
     headers = ("claim", *(f"{name} = {label}" for label in labels))
     return ReportTable(headers, tuple(rows))
+
+
+def synthesis_section(data: ReportData) -> Section | None:
+    """The opening synthesis: the case, the answer and its robustness, what it turns on, what
+    would change it, and the claims by theme (:mod:`detente.report.synthesis`)."""
+    found = synthesis(data, _Names(data))
+    if found is None:
+        return None
+    table = ReportTable(HEADERS, found.rows)
+    return Section("synthesis", "In brief", found.sentences, (table,), in_brief=False)
 
 
 SectionBuilder = Callable[[ReportData], Section | None]
 
 REPORT_SECTIONS: list[SectionBuilder] = [
+    synthesis_section,
     setting_section,
     space_section,
     win_sets_section,

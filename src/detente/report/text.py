@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 SOLUTION_LABELS = {
@@ -62,10 +62,15 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def outcome(values: Mapping[str, Any], kinds: Mapping[str, str] | None = None) -> str:
-    """An outcome in words: a lone issue's value, delivered items joined by +, else name=value.
+def outcome(
+    values: Mapping[str, Any],
+    kinds: Mapping[str, str] | None = None,
+    name: Callable[[str], str] | None = None,
+) -> str:
+    """An outcome in words: a lone issue's value, delivered items joined by +, else name value.
 
-    ``kinds`` maps issue names to their kind (``item`` issues are listed when delivered).
+    ``kinds`` maps issue names to their kind (``item`` issues are listed when delivered);
+    ``name`` gives an issue's display name (``labels.issue``), the id itself without it.
 
     >>> outcome({"deal": "MediumDeal"})
     'MediumDeal'
@@ -75,16 +80,30 @@ def outcome(values: Mapping[str, Any], kinds: Mapping[str, str] | None = None) -
     'price=5, bonus=high'
     """
     kinds = kinds or {}
+    shown = name or str
     items = [k for k in values if kinds.get(k) == "item"]
-    delivered = [k for k in items if values[k]]
-    others = [f"{k}={v}" for k, v in values.items() if kinds.get(k) != "item"]
+    delivered = [shown(k) for k in items if values[k]]
+    separator = " = " if name is not None else "="
+    others = [
+        f"{shown(k)}{separator}{_value(v)}"
+        for k, v in values.items()
+        if kinds.get(k) != "item" and (name is None or v)
+    ]
     if not items and len(values) == 1:
-        name, value = next(iter(values.items()))
-        return str(value) if isinstance(value, str) else f"{name}={value}"
+        issue, value = next(iter(values.items()))
+        return str(value) if isinstance(value, str) else f"{shown(issue)}{separator}{value}"
     parts = [" + ".join(delivered)] if delivered else []
     if items and not delivered and not others:
         return "nothing delivered"
     return ", ".join(parts + others)
+
+
+def _value(value: object) -> str:
+    return (
+        number(value)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else str(value)
+    )
 
 
 def worth(utilities: Sequence[float], parties: Sequence[str]) -> str:
@@ -141,3 +160,40 @@ def possessive(name: str) -> str:
     ("North Korea's", "United States'", "us's")
     """
     return f"{name}'" if name.endswith("s") and name[:1].isupper() else f"{name}'s"
+
+
+def box_statement(box: Mapping[str, Any], label: Callable[[str], str] = str) -> str:
+    """A discovered box in words, with the parameters' display names.
+
+    >>> box_statement({"restrictions": {"x": [None, 0.3]}, "density": 0.94, "coverage": 0.88})
+    'holds on 94% of draws with x ≤ 0.3; these cover 88% of the draws where it holds'
+    """
+    return (
+        f"holds on {share(box['density'])} of draws with "
+        f"{restrictions(box['restrictions'], label, ' and ')}; these cover {share(box['coverage'])} of "
+        "the draws where it holds"
+    )
+
+
+def restrictions(
+    found: Mapping[str, Sequence[Any]], label: Callable[[str], str] = str, separator: str = ", "
+) -> str:
+    """A box's restrictions in words.
+
+    >>> restrictions({"x": [None, 0.3], "y": [0.6, None], "m": ["us"], "z": [0.1, 0.2]})
+    'x ≤ 0.3, y ≥ 0.6, m is us, 0.1 ≤ z ≤ 0.2'
+    """
+    parts = []
+    for key, bounds in found.items():
+        name = label(key)
+        if all(isinstance(b, str) for b in bounds):
+            parts.append(f"{name} is {' or '.join(bounds)}")
+            continue
+        low, high = bounds
+        if low is None:
+            parts.append(f"{name} ≤ {high:.6g}")
+        elif high is None:
+            parts.append(f"{name} ≥ {low:.6g}")
+        else:
+            parts.append(f"{low:.6g} ≤ {name} ≤ {high:.6g}")
+    return separator.join(parts)

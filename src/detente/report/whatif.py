@@ -30,7 +30,7 @@ import itertools
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -288,9 +288,10 @@ def _tornado_sentence(swung: int, flipping: int, categorical: int = 0) -> str:
     )
 
 
-def _condition(threshold: Mapping[str, Any]) -> str:
-    """Where the claim differs from its point-estimate truth, e.g. ``delta_nk ≥ 0.912``."""
-    name = threshold["parameter"]
+def _condition(threshold: Mapping[str, Any], label: Callable[[str], str] = str) -> str:
+    """Where the claim differs from its point-estimate truth, e.g. ``delta_nk ≥ 0.912``
+    (``label`` gives the parameter's display name)."""
+    name = label(threshold["parameter"])
     point = threshold["ends"]["point"]
     pieces = [(a, b) for a, b, truth in holding_pieces(threshold) if truth != point]
     low, high = threshold["range"]

@@ -14,6 +14,7 @@ from detente.outcomes import Issue, OutcomeSpace, Value
 from detente.parties import Party
 from detente.phasing.plan import Phasing
 from detente.phasing.schedule import Schedule
+from detente.references import Reference
 from detente.scenario import ParameterRecord, ParameterValue, Position, Scenario, Variant
 from detente.scenariofile.choices import label_number, match_label
 from detente.scenariofile.citations import check_citations
@@ -95,6 +96,10 @@ def build(
         date=date,
         record=record,
         trust_evidence=trust_evidence(model.trust, tree, date),
+        references={
+            key: Reference(key, spec.title, spec.url, spec.date, spec.note)
+            for key, spec in model.sources.items()
+        },
         labels=declared_labels(model),
     )
 

@@ -350,6 +350,9 @@ class SourceSpec(Strict):
 
     title: str = Field(min_length=1, description="Author or outlet, title, date.")
     url: str | None = None
+    date: str | None = Field(
+        default=None, description="When it was published, as written (e.g. 2019-03-01)."
+    )
     note: str | None = Field(default=None, description="What the source says that the file uses.")
 
 
