@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("detente.cli.compare", "compare"),
     "threshold": ("detente.cli.threshold", "threshold"),
     "tornado": ("detente.cli.threshold", "tornado"),
+    "serve": ("detente.cli.serve", "serve"),
 }
 """Command name → (module, function). A command's module is imported only when it runs."""
 

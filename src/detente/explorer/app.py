@@ -1,0 +1,267 @@
+"""The explorer's Dash app: the page, its callbacks, and a server bound where it was asked.
+
+Two callbacks carry a view. The first keeps the URL and the controls in step: loading a URL (or
+going back) sets the controls from its ``?set=`` values, moving a control writes the URL; it
+stores the view's values. The second analyses the view (:func:`~detente.explorer.evaluation.evaluate`,
+cached) and renders every region. With a sweep, a third reports the claims' shares among the
+draws in the box selected on its scatter.
+
+Dash and Flask read their configuration from the environment (``HOST``, ``PORT``, ``DASH_*``);
+:func:`create_app` hides those variables while the app is made, and :func:`serve` binds the
+host and port it is given through werkzeug's server directly, so nothing but the command line
+decides where the page is served. No debug mode, reloader or dev-tools UI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from detente.experiments.scenario_text import ScenarioText
+from detente.explorer import figures, layout, state
+from detente.explorer.evaluation import AGREEMENT, Evaluation, evaluate
+from detente.explorer.sweep import SweepView, brush_of
+from detente.labels import Labels
+from detente.scenario import ParameterValue
+from detente.scenariofile.writer import variant_yaml
+
+IGNORED_ENVIRONMENT = ("HOST", "PORT", "FLASK_RUN_HOST", "FLASK_RUN_PORT")
+"""Environment variables Dash or Flask would read for where to serve (with every ``DASH_*``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Explorer:
+    """What the app serves: a scenario's text, its controls, and optionally a sweep."""
+
+    text: ScenarioText
+    controls: tuple[state.Control, ...]
+    base: Evaluation
+    sweep: SweepView | None = None
+
+    @classmethod
+    def of(cls, text: ScenarioText, sweep: SweepView | None = None) -> Explorer:
+        """The explorer of a scenario file's text (its file values analysed first)."""
+        base = evaluate(text, ())
+        records = text.build({}).parameter_records
+        controls = state.controls(text.uncertain(), records, base.labels)
+        return cls(text, controls, base, sweep)
+
+    @property
+    def title(self) -> str:
+        """The page's title: the scenario's name."""
+        return str(self.base.document.get("scenario") or self.text.file)
+
+    def view(self, values: Mapping[str, ParameterValue]) -> Evaluation:
+        """The evaluation of the view with ``values``."""
+        return evaluate(self.text, state.overrides(self.controls, values))
+
+    def descriptions(self) -> dict[str, str]:
+        """Each claim's description, by name."""
+        return {c.name: c.description for c in self.text.claims}
+
+
+@contextlib.contextmanager
+def environment_hidden() -> Iterator[None]:
+    """Hide ``HOST``, ``PORT`` and every ``DASH_*`` variable while the app is made."""
+    hidden = {
+        k: v for k, v in os.environ.items() if k.startswith("DASH_") or k in IGNORED_ENVIRONMENT
+    }
+    for key in hidden:
+        del os.environ[key]
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
+
+
+def create_app(explorer: Explorer) -> Dash:
+    """The Dash app of ``explorer`` (not yet served)."""
+    with environment_hidden():
+        app = Dash(
+            __name__,
+            title=f"detente explorer: {explorer.title}",
+            update_title=None,
+            serve_locally=True,
+            compress=False,
+            suppress_callback_exceptions=False,
+            enable_mcp=False,
+            routes_pathname_prefix="/",
+            requests_pathname_prefix="/",
+        )
+    app.index_string = layout.INDEX
+    packages = [AGREEMENT, *explorer.base.packages.keys() - {AGREEMENT}]
+    packages = [p for p in packages if p in explorer.base.packages] or list(explorer.base.packages)
+    app.layout = layout.page(explorer.title, explorer.controls, packages, explorer.sweep)
+    _view_callback(app, explorer)
+    _results_callback(app, explorer)
+    _export_callback(app)
+    if explorer.sweep is not None:
+        _sweep_callbacks(app, explorer.sweep, explorer.base.labels)
+    return app
+
+
+PARAMETERS = {"type": "parameter", "name": ALL}
+
+
+def _view_callback(app: Dash, explorer: Explorer) -> None:
+    controls = explorer.controls
+
+    @app.callback(
+        Output("url", "search"),
+        Output(PARAMETERS, "value"),
+        Output("view", "data"),
+        Input("url", "search"),
+        Input(PARAMETERS, "value"),
+    )
+    def view(search: str | None, raw: list[object]) -> tuple[Any, Any, Any]:
+        if ctx.triggered_id in (None, "url"):  # a URL loaded (or history): it sets the controls
+            values, notices = state.from_query(search or "", controls)
+            full = {c.name: values.get(c.name, c.default) for c in controls}
+            shown = [full[c.name] for c in controls]
+            return no_update, shown, {"values": full, "notices": list(notices)}
+        full = state.from_controls(controls, raw)
+        return state.to_query(controls, full), no_update, {"values": full, "notices": []}
+
+
+def _results_callback(app: Dash, explorer: Explorer) -> None:
+    descriptions = explorer.descriptions()
+    controls = explorer.controls
+
+    @app.callback(
+        Output("claims", "children"),
+        Output("agreement", "children"),
+        Output("positions", "children"),
+        Output("schedule-break", "children"),
+        Output("schedule-graph", "figure"),
+        Output("outcome-graph", "figure"),
+        Output("values-table", "children"),
+        Output("values-graph", "figure"),
+        Output("status", "children"),
+        Output("notices", "children"),
+        Output("export-set", "children"),
+        Output("export-yaml", "children"),
+        Input("view", "data"),
+        Input("package", "value"),
+    )
+    def results(view: Mapping[str, Any] | None, shown: str | None) -> tuple[Any, ...]:
+        values = dict((view or {}).get("values") or {})
+        notices = [f"ignored ?set={n}" for n in (view or {}).get("notices") or []]
+        evaluation = explorer.view(values)
+        changed = {**dict(explorer.text.sets), **state.changed(controls, values)}
+        command = f"detente analyze {explorer.text.file} {state.options(changed)}".rstrip()
+        yaml = variant_yaml("explored", changed, f"explored in detente serve: {command}")
+        if evaluation.error is not None:
+            notices.append(f"the scenario cannot be analysed at these values: {evaluation.error}")
+            empty = figures.go.Figure()
+            return ([], "", "", "", empty, empty, "", empty, "not analysed", notices, command, yaml)
+        return (
+            *_regions(evaluation, explorer.base, descriptions, shown),
+            f"analysed in {evaluation.seconds:.2f} s",
+            notices,
+            command,
+            yaml,
+        )
+
+
+def _regions(
+    evaluation: Evaluation, base: Evaluation, descriptions: Mapping[str, str], shown: str | None
+) -> tuple[Any, ...]:
+    """The rendered regions of an analysed view (claims to the values' figure)."""
+    labels, document = evaluation.labels, evaluation.document
+    package = evaluation.packages.get(shown or AGREEMENT) or next(
+        iter(evaluation.packages.values()), None
+    )
+    if package is None:
+        schedule, broken = figures.go.Figure(), "The scenario has no phasing: no schedule to show."
+    else:
+        schedule = figures.schedule_figure(package, document["parties"], labels)
+        broken = f"{labels.position(package.name)}: {figures.break_text(package.path, labels)}"
+    outcomes = (
+        figures.go.Figure()
+        if evaluation.cloud is None
+        else figures.outcome_figure(evaluation.cloud, document, labels)
+    )
+    rows = figures.value_rows(evaluation, package)
+    name = "no schedule" if package is None else labels.position(package.name)
+    return (
+        layout.claims_list(evaluation, base, descriptions),
+        layout.agreement_block(evaluation),
+        layout.positions_table(evaluation),
+        broken,
+        schedule,
+        outcomes,
+        layout.values_table(rows, labels, document.get("stakeholders") or {}),
+        figures.values_figure(rows, labels, name),
+    )
+
+
+def _export_callback(app: Dash) -> None:
+    @app.callback(
+        Output("export", "hidden"),
+        Input("export-button", "n_clicks"),
+        State("export", "hidden"),
+        prevent_initial_call=True,
+    )
+    def toggle(clicks: int, hidden: bool) -> bool:
+        return not hidden
+
+
+def _sweep_callbacks(app: Dash, sweep: SweepView, labels: Labels) -> None:
+    @app.callback(
+        Output("sweep-graph", "figure"),
+        Input("sweep-x", "value"),
+        Input("sweep-y", "value"),
+        Input("sweep-claim", "value"),
+    )
+    def draws(x: str | None, y: str | None, claim: str | None) -> Any:
+        if x is None or y is None or claim is None:
+            return figures.go.Figure()
+        names = (labels.parameter(x), labels.parameter(y))
+        return figures.sweep_figure(
+            sweep.values[x], sweep.values[y], sweep.holds[claim], names, claim
+        )
+
+    @app.callback(
+        Output("sweep-shares", "children"),
+        Input("sweep-graph", "selectedData"),
+        State("sweep-x", "value"),
+        State("sweep-y", "value"),
+    )
+    def shares(selection: Mapping[str, Any] | None, x: str | None, y: str | None) -> Any:
+        brush = {} if x is None or y is None else brush_of(selection, (x, y))
+        return layout.shares_table(sweep, sweep.shares(brush), brush, labels)
+
+
+def serve_app(app: Dash, host: str, port: int, announce: Callable[[str], None]) -> None:
+    """Serve ``app`` on ``host:port`` (port 0: a free one) until interrupted; ``announce`` is
+    told the URL to open once the socket is bound."""
+    server = bind(app, host, port)
+    announce(url_of(host, server.server_port))
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def bind(app: Dash, host: str, port: int) -> BaseWSGIServer:
+    """A threaded werkzeug server of ``app`` bound to ``host:port`` (raises ``OSError`` when the
+    port is taken)."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    return make_server(host, port, app.server, threaded=True)
+
+
+def url_of(host: str, port: int) -> str:
+    """The URL to open for a server on ``host:port`` (an IPv6 address in brackets).
+
+    >>> url_of("127.0.0.1", 8050), url_of("::1", 8050)
+    ('http://127.0.0.1:8050/', 'http://[::1]:8050/')
+    """
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
