@@ -15,13 +15,15 @@ decides where the page is served. No debug mode, reloader or dev-tools UI.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from detente.experiments.scenario_text import ScenarioText
@@ -87,7 +89,7 @@ def create_app(explorer: Explorer) -> Dash:
         app = Dash(
             __name__,
             title=f"detente explorer: {explorer.title}",
-            update_title=None,
+            update_title="",
             serve_locally=True,
             compress=False,
             suppress_callback_exceptions=False,
@@ -127,7 +129,8 @@ def _view_callback(app: Dash, explorer: Explorer) -> None:
             shown = [full[c.name] for c in controls]
             return no_update, shown, {"values": full, "notices": list(notices)}
         full = state.from_controls(controls, raw)
-        return state.to_query(controls, full), no_update, {"values": full, "notices": []}
+        unchanged = [no_update] * len(controls)
+        return state.to_query(controls, full), unchanged, {"values": full, "notices": []}
 
 
 def _results_callback(app: Dash, explorer: Explorer) -> None:
@@ -147,27 +150,71 @@ def _results_callback(app: Dash, explorer: Explorer) -> None:
         Output("notices", "children"),
         Output("export-set", "children"),
         Output("export-yaml", "children"),
+        Output("drawn", "data"),
         Input("view", "data"),
         Input("package", "value"),
+        State("drawn", "data"),
     )
-    def results(view: Mapping[str, Any] | None, shown: str | None) -> tuple[Any, ...]:
+    def results(
+        view: Mapping[str, Any] | None, shown: str | None, drawn: Mapping[str, str] | None
+    ) -> tuple[Any, ...]:
         values = dict((view or {}).get("values") or {})
         notices = [f"ignored ?set={n}" for n in (view or {}).get("notices") or []]
         evaluation = explorer.view(values)
+        query = state.to_query(controls, values)
         changed = {**dict(explorer.text.sets), **state.changed(controls, values)}
         command = f"detente analyze {explorer.text.file} {state.options(changed)}".rstrip()
         yaml = variant_yaml("explored", changed, f"explored in detente serve: {command}")
         if evaluation.error is not None:
             notices.append(f"the scenario cannot be analysed at these values: {evaluation.error}")
-            empty = figures.go.Figure()
-            return ([], "", "", "", empty, empty, "", empty, "not analysed", notices, command, yaml)
+            empty = figures.empty()
+            status = _status("not analysed", query, evaluation)
+            return ([], "", "", "", empty, empty, "", empty, status, notices, command, yaml, {})
+        regions, digests = _unchanged_figures(
+            _regions(evaluation, explorer.base, descriptions, shown), drawn or {}
+        )
         return (
-            *_regions(evaluation, explorer.base, descriptions, shown),
-            f"analysed in {evaluation.seconds:.2f} s",
+            *regions,
+            _status(f"analysed in {evaluation.seconds:.2f} s", query, evaluation),
             notices,
             command,
             yaml,
+            digests,
         )
+
+
+FIGURES = {4: "schedule", 5: "outcomes", 7: "values"}
+"""The places of the figures among :func:`_regions`' results."""
+
+
+def _unchanged_figures(
+    regions: tuple[Any, ...], drawn: Mapping[str, str]
+) -> tuple[tuple[Any, ...], dict[str, str]]:
+    """The regions with each figure the page already shows replaced by ``no_update`` (the
+    browser redraws a figure only when it changed: Plotly's drawing of the outcome scatter is
+    most of a view's time in the page), and the digests of the figures now shown."""
+    shown = list(regions)
+    digests = {}
+    for place, name in FIGURES.items():
+        digest = hashlib.sha1(json.dumps(regions[place], sort_keys=True).encode()).hexdigest()
+        digests[name] = digest
+        if drawn.get(name) == digest:
+            shown[place] = no_update
+    return tuple(shown), digests
+
+
+def _status(text: str, query: str, evaluation: Evaluation) -> html.Span:
+    """The header's status: how long the analysis took, marked with the view it shows."""
+    return html.Span(
+        text,
+        **layout.attributes(
+            {
+                "data-testid": "status",
+                "data-query": query,
+                "data-seconds": f"{evaluation.seconds:.4f}",
+            }
+        ),
+    )
 
 
 def _regions(
@@ -179,12 +226,12 @@ def _regions(
         iter(evaluation.packages.values()), None
     )
     if package is None:
-        schedule, broken = figures.go.Figure(), "The scenario has no phasing: no schedule to show."
+        schedule, broken = figures.empty(), "The scenario has no phasing: no schedule to show."
     else:
         schedule = figures.schedule_figure(package, document["parties"], labels)
         broken = f"{labels.position(package.name)}: {figures.break_text(package.path, labels)}"
     outcomes = (
-        figures.go.Figure()
+        figures.empty()
         if evaluation.cloud is None
         else figures.outcome_figure(evaluation.cloud, document, labels)
     )
@@ -222,7 +269,7 @@ def _sweep_callbacks(app: Dash, sweep: SweepView, labels: Labels) -> None:
     )
     def draws(x: str | None, y: str | None, claim: str | None) -> Any:
         if x is None or y is None or claim is None:
-            return figures.go.Figure()
+            return figures.empty()
         names = (labels.parameter(x), labels.parameter(y))
         return figures.sweep_figure(
             sweep.values[x], sweep.values[y], sweep.holds[claim], names, claim

@@ -9,6 +9,7 @@ on each claim.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from detente.explorer.state import Control, number_text
 from detente.explorer.sweep import SweepView
 from detente.labels import Labels
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
 """Plotly's toolbar without the logo link (the page makes no request outside this machine)."""
 
 CSS = """
@@ -57,6 +58,11 @@ INDEX = (
 )
 
 
+def attributes(named: Mapping[str, str]) -> dict[str, Any]:
+    """``data-*`` attributes for a component (Dash takes them as keyword arguments)."""
+    return dict(named)
+
+
 def control_block(control: Control) -> html.Div:
     """A parameter's control: its display name (description and source on hover) and a slider
     over its declared range, or a selector among its choices."""
@@ -76,7 +82,7 @@ def control_block(control: Control) -> html.Div:
             min=control.low,
             max=control.high,
             step=control.step,
-            value=control.default,
+            value=float(control.default),
             marks={control.low: number_text(control.low), control.high: number_text(control.high)},
             updatemode="mouseup",
             allow_direct_input=True,
@@ -90,7 +96,7 @@ def control_block(control: Control) -> html.Div:
         ],
         className="control",
         title=control.hover,
-        **{"data-parameter": control.name, "data-testid": "parameter"},
+        **attributes({"data-parameter": control.name, "data-testid": "parameter"}),
     )
 
 
@@ -112,7 +118,7 @@ def page(
                 clearable=False,
                 style={"maxWidth": "360px"},
             ),
-            html.P(id="schedule-break", **{"data-testid": "schedule-break"}),
+            html.P(id="schedule-break", **attributes({"data-testid": "schedule-break"})),
             dcc.Graph(id="schedule-graph", config=GRAPH_CONFIG),
         ),
         _section(
@@ -130,24 +136,32 @@ def page(
     header = html.Header(
         [
             html.H1(title),
-            html.Span(id="status", **{"data-testid": "status"}),
+            html.Span(id="status"),
             html.Button(
-                "export", id="export-button", n_clicks=0, **{"data-testid": "export-button"}
+                "export",
+                id="export-button",
+                n_clicks=0,
+                **attributes({"data-testid": "export-button"}),
             ),
-            html.A("reset to the file's values", href="?", id="reset", **{"data-testid": "reset"}),
-            html.Div(id="notices", className="notice", **{"data-testid": "notices"}),
+            html.A(
+                "reset to the file's values",
+                href="?",
+                id="reset",
+                **attributes({"data-testid": "reset"}),
+            ),
+            html.Div(id="notices", className="notice", **attributes({"data-testid": "notices"})),
             html.Div(
                 [
                     html.P("Options for detente analyze (the values that differ from the file's):"),
-                    html.Pre(id="export-set", **{"data-testid": "export-set"}),
+                    html.Pre(id="export-set", **attributes({"data-testid": "export-set"})),
                     html.P(
                         "YAML: the view as a variant (paste under variants: for detente compare):"
                     ),
-                    html.Pre(id="export-yaml", **{"data-testid": "export-yaml"}),
+                    html.Pre(id="export-yaml", **attributes({"data-testid": "export-yaml"})),
                 ],
                 id="export",
                 hidden=True,
-                **{"data-testid": "export"},
+                **attributes({"data-testid": "export"}),
             ),
         ]
     )
@@ -155,10 +169,14 @@ def page(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="view"),
+            dcc.Store(id="drawn"),
             header,
             html.Div(
                 [
-                    html.Aside([control_block(c) for c in controls], **{"data-testid": "controls"}),
+                    html.Aside(
+                        [control_block(c) for c in controls],
+                        **attributes({"data-testid": "controls"}),
+                    ),
                     html.Main(regions),
                 ],
                 className="explorer",
@@ -168,7 +186,7 @@ def page(
 
 
 def _section(testid: str, title: str, *children: Any) -> html.Section:
-    return html.Section([html.H2(title), *children], **{"data-testid": testid})
+    return html.Section([html.H2(title), *children], **attributes({"data-testid": testid}))
 
 
 def claims_list(
@@ -189,11 +207,13 @@ def claims_list(
                     html.Span(" (flipped)" if flipped else ""),
                 ],
                 title=name,
-                **{
-                    "data-claim": name,
-                    "data-holds": "true" if holds else "false",
-                    "data-flipped": "true" if flipped else "false",
-                },
+                **attributes(
+                    {
+                        "data-claim": name,
+                        "data-holds": "true" if holds else "false",
+                        "data-flipped": "true" if flipped else "false",
+                    }
+                ),
             )
         )
     return items
@@ -223,7 +243,8 @@ def agreement_block(evaluation: Evaluation) -> html.Div:
     if not agreement:
         reason = document.get("agreement_reason") or "no outcome lies in every signatory's win-set"
         return html.Div(
-            html.P(f"No ratifiable agreement: {reason}"), **{"data-has-agreement": "false"}
+            html.P(f"No ratifiable agreement: {reason}"),
+            **attributes({"data-has-agreement": "false"}),
         )
     scope = (
         "ratifiable (in every signatory's win-set)"
@@ -241,7 +262,7 @@ def agreement_block(evaluation: Evaluation) -> html.Div:
             ),
             html.P(f"Utilities: {gets}."),
         ],
-        **{"data-has-agreement": "true"},
+        **attributes({"data-has-agreement": "true"}),
     )
 
 
@@ -292,7 +313,7 @@ def _position_row(
         fewest = phased.get("min_stages")
         stages = str(fewest) if fewest is not None else f"none ≤ {phased.get('max_stages')}"
     cells = [label, _yes(rational), _yes(ratifiable), one_shot, stages]
-    return html.Tr([html.Td(c) for c in cells], **{"data-position": name})
+    return html.Tr([html.Td(c) for c in cells], **attributes({"data-position": name}))
 
 
 def _yes(flag: bool) -> str:
@@ -316,7 +337,7 @@ def values_table(
                 html.Td(r["role"]),
                 *(html.Td(_value(r[k])) for k in ("no_deal", "agreement", "path")),
             ],
-            **{"data-party": r["party"]},
+            **attributes({"data-party": r["party"]}),
         )
         for r in rows
     ]
@@ -326,7 +347,7 @@ def values_table(
                 html.Td(f"{labels.party(party)} under {solution.replace('_', ' ')}", colSpan=3),
                 html.Td(_value(value), colSpan=2),
             ],
-            **{"data-ally": party},
+            **attributes({"data-ally": party}),
         )
         for party, by_solution in stakeholders.items()
         for solution, value in by_solution.items()
@@ -373,7 +394,7 @@ def sweep_region(sweep: SweepView) -> html.Section:
             style={"display": "flex", "gap": "8px"},
         ),
         dcc.Graph(id="sweep-graph", config=GRAPH_CONFIG),
-        html.Div(id="sweep-shares", **{"data-testid": "sweep-shares"}),
+        html.Div(id="sweep-shares", **attributes({"data-testid": "sweep-shares"})),
         html.H2("Discovered boxes (where each claim holds)"),
         discovery_table(sweep),
     )
@@ -412,14 +433,22 @@ def shares_table(
                     html.Td(f"{entry['holds']} / {entry['draws']}"),
                     html.Td(f"{100 * (overall[claim]['share'] or 0):.0f} %"),
                 ],
-                **{"data-claim": claim, "data-share": "" if share is None else f"{share:.6g}"},
+                **attributes(
+                    {"data-claim": claim, "data-share": "" if share is None else f"{share:.6g}"}
+                ),
             )
         )
     return html.Div(
         [
             html.P(
                 f"{inside:,} of {sweep.draws:,} draws with {where}",
-                **{"data-testid": "sweep-count", "data-draws": str(inside)},
+                **attributes(
+                    {
+                        "data-testid": "sweep-count",
+                        "data-draws": str(inside),
+                        "data-brush": json.dumps({n: list(r) for n, r in brush.items()}),
+                    }
+                ),
             ),
             html.Table(rows, className="grid"),
         ]
@@ -445,7 +474,7 @@ def discovery_table(sweep: SweepView) -> html.Table:
                     html.Td("—" if share is None else f"{100 * share:.0f} %"),
                     html.Td(html.Ul(said)),
                 ],
-                **{"data-claim": claim, "data-boxes": str(len(boxes))},
+                **attributes({"data-claim": claim, "data-boxes": str(len(boxes))}),
             )
         )
-    return html.Table(rows, className="grid", **{"data-testid": "discovery"})
+    return html.Table(rows, className="grid", **attributes({"data-testid": "discovery"}))
