@@ -20,16 +20,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, served
+
 from detente.experiments.scenario_text import ScenarioText
 from detente.explorer.app import Explorer, create_app
 from detente.explorer.evaluation import evaluate
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, served
 
 HANOI = Path(__file__).resolve().parents[1] / "scenarios" / "hanoi-2019.yaml"
 
 
 def report(name: str, seconds: list[float]) -> None:
-    print(f"{name}: median {statistics.median(seconds):.3f} s, max {max(seconds):.3f} s (n={len(seconds)})")
+    print(
+        f"{name}: median {statistics.median(seconds):.3f} s, max {max(seconds):.3f} s (n={len(seconds)})"
+    )
 
 
 def analysis(text: ScenarioText, repeats: int) -> None:

@@ -88,7 +88,9 @@ def test_a_shared_url_sets_the_controls_and_the_claims(
     assert slider(web_page, "kappa_h").get_attribute("aria-valuenow") == "1"
     assert slider(web_page, "prior_b").get_attribute("aria-valuenow") == "3"
     assert slider(web_page, "w_jcpoa").get_attribute("aria-valuenow") == "0.5"  # 7 is refused
-    checked = web_page.locator('[data-parameter="first_mover"] input:checked').get_attribute("value")
+    checked = web_page.locator('[data-parameter="first_mover"] input:checked').get_attribute(
+        "value"
+    )
     assert checked == "us"
     notices = web_page.get_by_test_id("notices").inner_text()
     assert "nonesuch=1: no such uncertain parameter" in notices
@@ -108,7 +110,9 @@ def test_export_gives_the_set_line_and_the_yaml_of_the_view(web_page: Any, hanoi
     assert "set: {kappa_h: 2.5}" in yaml
 
 
-def test_every_uncertain_parameter_has_a_control_with_its_source(web_page: Any, hanoi_url: str) -> None:
+def test_every_uncertain_parameter_has_a_control_with_its_source(
+    web_page: Any, hanoi_url: str
+) -> None:
     web_page.goto(hanoi_url)
     settle(web_page, "")
     names = web_page.locator("[data-parameter]").evaluate_all(
