@@ -80,7 +80,7 @@ def served(app: Any) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield url_of("127.0.0.1", server.server_port)
+        yield url_of("127.0.0.1", server.socket.getsockname()[1])
     finally:
         server.shutdown()
         server.server_close()

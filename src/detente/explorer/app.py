@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import socket
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -287,21 +288,29 @@ def _sweep_callbacks(app: Dash, sweep: SweepView, labels: Labels) -> None:
 
 
 def serve_app(app: Dash, host: str, port: int, announce: Callable[[str], None]) -> None:
-    """Serve ``app`` on ``host:port`` (port 0: a free one) until interrupted; ``announce`` is
-    told the URL to open once the socket is bound."""
+    """Serve ``app`` on ``host:port`` (port 0: a free one) until interrupted, then raise
+    ``KeyboardInterrupt``; ``announce`` is told the URL to open once the socket is bound."""
     server = bind(app, host, port)
-    announce(url_of(host, server.server_port))
+    announce(url_of(host, server.socket.getsockname()[1]))
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug's returns when interrupted (it swallows the signal)
     finally:
         server.server_close()
+    raise KeyboardInterrupt  # stopped by a signal: the command line's exit code says which
 
 
 def bind(app: Dash, host: str, port: int) -> BaseWSGIServer:
     """A threaded werkzeug server of ``app`` bound to ``host:port`` (raises ``OSError`` when the
     port is taken)."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    return make_server(host, port, app.server, threaded=True)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # bound here, not by werkzeug, which prints and exits on a port in use
+    listening = socket.create_server((host, port), family=family, backlog=64)
+    try:
+        bound = listening.getsockname()[1]
+        return make_server(host, bound, app.server, threaded=True, fd=listening.fileno())
+    finally:
+        listening.close()  # the server holds its own copy of the socket
 
 
 def url_of(host: str, port: int) -> str:

@@ -72,13 +72,14 @@ class Control:
                     f"{self.name}={label}: not one of its choices ({', '.join(self.choices)})"
                 )
             return label
+        shown = raw if isinstance(raw, str) else number_text(raw)
         try:
             number = float(raw)
         except (TypeError, ValueError):
-            raise DetenteError(f"{self.name}={raw}: not a number") from None
+            raise DetenteError(f"{self.name}={shown}: not a number") from None
         if not math.isfinite(number) or not self.low <= number <= self.high:
             raise DetenteError(
-                f"{self.name}={raw}: outside its declared range "
+                f"{self.name}={shown}: outside its declared range "
                 f"[{number_text(self.low)}, {number_text(self.high)}]"
             )
         return float(round(number)) if self.integer else number
