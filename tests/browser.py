@@ -52,11 +52,19 @@ def chromium() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def web_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh page; fails the test on any console error, keeps a screenshot of it."""
+@pytest.fixture(scope="session")
+def browsing(chromium: Any) -> Iterator[Any]:
+    """One browser context for the session: its pages share the HTTP cache, so the page's
+    scripts (Plotly's is 4 MB) are fetched and compiled once."""
     context = chromium.new_context(viewport=VIEWPORT)
-    opened = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def web_page(browsing: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh page; fails the test on any console error, keeps a screenshot of it."""
+    opened = browsing.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
     errors: list[str] = []
     opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -66,8 +74,8 @@ def web_page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(Exception):  # a page that failed to load still ends the test
-            opened.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-        context.close()
+            opened.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"))
+        opened.close()
     assert errors == [], f"console errors: {errors}"
 
 

@@ -16,12 +16,12 @@ import pytest
 from detente.experiments.scenario_text import ScenarioText
 from detente.explorer.app import Explorer, create_app
 from detente.explorer.sweep import SweepView
-from tests import browser as browsing
+from tests import browser as shared
 from tests.browser import claims_shown, served, settle
 from tests.conftest import SCENARIOS, in_process
 
 HANOI = SCENARIOS / "hanoi-2019.yaml"
-chromium, web_page = browsing.chromium, browsing.web_page  # the shared fixtures
+chromium, browsing, web_page = shared.chromium, shared.browsing, shared.web_page
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,12 @@ def test_moving_the_hardliners_weight_flips_the_claims_analyze_gives(
 ) -> None:
     web_page.goto(hanoi_url)
     settle(web_page, "")
+    names = web_page.locator("[data-parameter]").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.parameter)"
+    )
+    assert names == [d.name for d in ScenarioText.read(HANOI).uncertain()]
+    hover = web_page.locator('[data-parameter="kappa_h"]').get_attribute("title")
+    assert hover is not None and "hard-liners' disvalue" in hover
     file_values = claims_shown(web_page)
     slider(web_page, "kappa_h").press("End")  # the hard-liners' disvalue of relief at its maximum
     settle(web_page, "?set=kappa_h=4")
@@ -108,19 +114,6 @@ def test_export_gives_the_set_line_and_the_yaml_of_the_view(web_page: Any, hanoi
     assert line == f"detente analyze {HANOI} --set kappa_h=2.5"
     yaml = web_page.get_by_test_id("export-yaml").inner_text()
     assert "set: {kappa_h: 2.5}" in yaml
-
-
-def test_every_uncertain_parameter_has_a_control_with_its_source(
-    web_page: Any, hanoi_url: str
-) -> None:
-    web_page.goto(hanoi_url)
-    settle(web_page, "")
-    names = web_page.locator("[data-parameter]").evaluate_all(
-        "nodes => nodes.map(n => n.dataset.parameter)"
-    )
-    assert names == [d.name for d in ScenarioText.read(HANOI).uncertain()]
-    hover = web_page.locator('[data-parameter="kappa_h"]').get_attribute("title")
-    assert hover is not None and "hard-liners' disvalue" in hover
 
 
 @pytest.fixture(scope="module")
