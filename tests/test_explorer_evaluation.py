@@ -145,3 +145,39 @@ def test_a_break_is_said_in_words() -> None:
         "breaks in stage 2: North Korea withholds UN sanctions relief (short by 0.5); "
         "the others answer in proportion and it goes on"
     )
+
+
+def test_what_the_how_to_says_moving_the_hardliners_and_the_trust_does(
+    text: ScenarioText,
+) -> None:
+    """docs/how-to/explore.md, sections 2 and 3."""
+    page = (SCENARIOS.parent / "docs" / "how-to" / "explore.md").read_text(encoding="utf-8")
+
+    def view(**values: float | str) -> Evaluation:
+        return evaluate(text, tuple(sorted(values.items())))
+
+    def flipped(evaluation: Evaluation) -> set[str]:
+        base = view().claims
+        return {name for name, holds in evaluation.claims.items() if holds != base[name]}
+
+    steep, mild, no_veto = view(kappa_h=4.0), view(kappa_h=1.0), view(hardliner_rule="none")
+    assert flipped(steep) == {"phased_deal_exists"} and flipped(mild) == {"offer_vetoed_at_home"}
+    assert flipped(no_veto) == {"offer_vetoed_at_home"}
+    sizes = [e.document["intersection_size"] for e in (view(), steep, mild, no_veto)]
+    assert sizes == [318, 109, 741, 1110]
+    assert "from 318 to 109" in page and "741 outcomes" in page and "1,110" in page
+    broken = steep.packages[AGREEMENT].path["breaks"]
+    assert (broken["stage"], broken["withholds"], broken["goes_on"]) == (1, "declaration", True)
+    assert [a["item"] for a in broken["answers"]] == ["un_relief"]
+    crossing = [
+        view(kappa_h=2.69).claims["phased_deal_exists"],
+        view(kappa_h=2.72).claims["phased_deal_exists"],
+    ]
+    assert crossing == [True, False] and "near `kappa_h` = 2.7" in page
+    trust = [round(view(w_jcpoa=w).document["trust"]["nk"]["us"], 2) for w in (0.0, 1.0)]
+    assert trust == [0.6, 0.5] and "from 0.60 (irrelevant) to 0.50" in page
+    assert not flipped(view(w_jcpoa=0.0)) and not flipped(view(w_jcpoa=1.0))
+    sceptical = view(prior_b=3.0)
+    trusts = [round(sceptical.document["trust"][a][b], 2) for a, b in (("nk", "us"), ("us", "nk"))]
+    assert trusts == [0.4, 0.43] and "0.40 and 0.43" in page
+    assert flipped(sceptical) == {"phased_deal_exists"}
