@@ -99,9 +99,11 @@ def create_app(explorer: Explorer) -> Dash:
             requests_pathname_prefix="/",
         )
     app.index_string = layout.INDEX
-    packages = [AGREEMENT, *explorer.base.packages.keys() - {AGREEMENT}]
-    packages = [p for p in packages if p in explorer.base.packages] or list(explorer.base.packages)
-    app.layout = layout.page(explorer.title, explorer.controls, packages, explorer.sweep)
+    phasing = explorer.base.document.get("phasing")
+    packages = [AGREEMENT, *(phasing.get("positions") or {})] if phasing else []
+    labels = explorer.base.labels
+    choices = {p: figures.package_label(p, labels) for p in packages}
+    app.layout = layout.page(explorer.title, explorer.controls, choices, explorer.sweep)
     _view_callback(app, explorer)
     _results_callback(app, explorer)
     _export_callback(app)
@@ -223,21 +225,20 @@ def _regions(
 ) -> tuple[Any, ...]:
     """The rendered regions of an analysed view (claims to the values' figure)."""
     labels, document = evaluation.labels, evaluation.document
-    package = evaluation.packages.get(shown or AGREEMENT) or next(
-        iter(evaluation.packages.values()), None
-    )
+    package = evaluation.packages.get(shown or AGREEMENT)
     if package is None:
-        schedule, broken = figures.empty(), "The scenario has no phasing: no schedule to show."
+        schedule, broken = figures.empty(), _no_schedule(evaluation, shown or AGREEMENT)
     else:
         schedule = figures.schedule_figure(package, document["parties"], labels)
-        broken = f"{labels.position(package.name)}: {figures.break_text(package.path, labels)}"
+        shown_name = figures.package_label(package.name, labels)
+        broken = f"{shown_name}: {figures.break_text(package.path, labels)}"
     outcomes = (
         figures.empty()
         if evaluation.cloud is None
         else figures.outcome_figure(evaluation.cloud, document, labels)
     )
     rows = figures.value_rows(evaluation, package)
-    name = "no schedule" if package is None else labels.position(package.name)
+    name = "no schedule" if package is None else figures.package_label(package.name, labels)
     return (
         layout.claims_list(evaluation, base, descriptions),
         layout.agreement_block(evaluation),
@@ -248,6 +249,15 @@ def _regions(
         layout.values_table(rows, labels, document.get("stakeholders") or {}),
         figures.values_figure(rows, labels, name),
     )
+
+
+def _no_schedule(evaluation: Evaluation, shown: str) -> str:
+    """Why the view has no schedule of the package ``shown`` to draw."""
+    if not evaluation.document.get("phasing"):
+        return "The scenario has no phasing: no schedule to show."
+    if shown == AGREEMENT:
+        return "No ratifiable agreement at these values: no schedule to show."
+    return f"{evaluation.labels.position(shown)} names none of the deal's items: nothing to phase."
 
 
 def _export_callback(app: Dash) -> None:

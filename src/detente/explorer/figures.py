@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.explorer.evaluation import Cloud, Evaluation, Package
+from detente.explorer.evaluation import AGREEMENT, Cloud, Evaluation, Package
 from detente.labels import Labels
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
@@ -92,7 +92,17 @@ def thinned(cells: NDArray[np.int64]) -> NDArray[np.intp]:
 
 def empty() -> Figure:
     """A figure with nothing drawn (where a view has nothing to show)."""
-    return _figure([], "", height=120)
+    hidden = {"visible": False}
+    return _figure([], "", height=60, xaxis=hidden, yaxis=hidden)
+
+
+def package_label(name: str, labels: Labels) -> str:
+    """A package's display name: the agreement, or the position's label.
+
+    >>> package_label("agreement", Labels()), package_label("us_big_deal", Labels())
+    ('the agreement', 'us big deal')
+    """
+    return "the agreement" if name == AGREEMENT else labels.position(name)
 
 
 def party_colours(parties: Sequence[str]) -> dict[str, str]:
@@ -190,7 +200,7 @@ def schedule_figure(package: Package, parties: Sequence[str], labels: Labels) ->
     kind = "designed self-enforcing schedule" if package.designed else "the whole package at once"
     return _figure(
         data,
-        f"{labels.position(package.name)}: {kind}",
+        f"{package_label(package.name, labels)}: {kind}",
         height=max(260, 60 + 32 * len(items)),
         shapes=shapes,
         xaxis={

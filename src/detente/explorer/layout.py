@@ -101,9 +101,10 @@ def control_block(control: Control) -> html.Div:
 
 
 def page(
-    title: str, controls: Sequence[Control], packages: Sequence[str], sweep: SweepView | None
+    title: str, controls: Sequence[Control], packages: Mapping[str, str], sweep: SweepView | None
 ) -> html.Div:
-    """The whole page (its results are filled in by the callbacks)."""
+    """The whole page (its results are filled in by the callbacks); ``packages`` are the
+    schedules it can show, ``{name: display name}``."""
     regions: list[Any] = [
         _section("claims", "Claims", html.Ul(id="claims", className="claims")),
         _section("agreement", "The agreement", html.Div(id="agreement")),
@@ -113,8 +114,8 @@ def page(
             "The schedule and its equilibrium path",
             dcc.Dropdown(
                 id="package",
-                options=[{"label": p, "value": p} for p in packages],
-                value=packages[0] if packages else None,
+                options=[{"label": label, "value": p} for p, label in packages.items()],
+                value=next(iter(packages), None),
                 clearable=False,
                 style={"maxWidth": "360px"},
             ),
