@@ -79,6 +79,10 @@ def test_flipping_the_hardliner_rule_to_none_lifts_the_veto(
     shown = claims_shown(web_page)
     assert shown == analyzed_claims(capsys, "hardliner_rule=none")
     assert shown["offer_vetoed_at_home"] is False
+    solutions = web_page.locator("[data-solution]").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.solution)"
+    )
+    assert solutions == ["nash", "kalai_smorodinsky", "egalitarian", "utilitarian"]
     positions = web_page.locator('[data-position="nk_hanoi_offer"] td').all_inner_texts()
     assert positions[1:3] == ["yes", "yes"]  # rational and, with no veto, ratifiable
 

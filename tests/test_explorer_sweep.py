@@ -10,7 +10,7 @@ import pytest
 from detente.cli import main
 from detente.errors import DetenteError
 from detente.experiments.summary import summarize
-from detente.explorer.sweep import SweepView, brush_of
+from detente.explorer.sweep import SweepView, brush_of, labels_kept
 from tests.conftest import SCENARIOS
 
 DISCOVERY = SCENARIOS / "theory" / "discovery.yaml"
@@ -73,9 +73,8 @@ def test_a_box_selection_is_a_brush_on_the_two_axes() -> None:
 
 
 def test_a_categorical_parameter_is_brushed_by_its_labels(tmp_path: Path) -> None:
-    out = tmp_path / "hanoi"
     view_of_labels = SweepView(
-        str(out),
+        str(tmp_path),
         ("c",),
         (),
         ("rule",),
@@ -84,6 +83,9 @@ def test_a_categorical_parameter_is_brushed_by_its_labels(tmp_path: Path) -> Non
         {},
     )
     assert view_of_labels.shares({"rule": frozenset({"veto"})})["c"]["share"] == 0.5
+    assert labels_kept(view_of_labels, [["veto", "none"]]) == {}  # every label: no restriction
+    assert labels_kept(view_of_labels, [["none"]]) == {"rule": frozenset({"none"})}
+    assert view_of_labels.shares(labels_kept(view_of_labels, [["none"]]))["c"]["holds"] == 0
 
 
 def test_a_directory_that_holds_no_sweep_is_an_error(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from detente.experiments.scenario_text import ScenarioText
 from detente.explorer import figures, layout, state
 from detente.explorer.evaluation import AGREEMENT, Evaluation, evaluate
-from detente.explorer.sweep import SweepView, brush_of
+from detente.explorer.sweep import SweepView, brush_of, labels_kept
 from detente.labels import Labels
 from detente.scenario import ParameterValue
 from detente.scenariofile.writer import variant_yaml
@@ -289,11 +289,17 @@ def _sweep_callbacks(app: Dash, sweep: SweepView, labels: Labels) -> None:
     @app.callback(
         Output("sweep-shares", "children"),
         Input("sweep-graph", "selectedData"),
+        Input({"type": "sweep-labels", "name": ALL}, "value"),
         State("sweep-x", "value"),
         State("sweep-y", "value"),
     )
-    def shares(selection: Mapping[str, Any] | None, x: str | None, y: str | None) -> Any:
-        brush = {} if x is None or y is None else brush_of(selection, (x, y))
+    def shares(
+        selection: Mapping[str, Any] | None, kept: list[list[str]], x: str | None, y: str | None
+    ) -> Any:
+        brush: dict[str, tuple[float, float] | frozenset[str]] = {}
+        if x is not None and y is not None:
+            brush.update(brush_of(selection, (x, y)))
+        brush.update(labels_kept(sweep, kept))
         return layout.shares_table(sweep, sweep.shares(brush), brush, labels)
 
 

@@ -17,7 +17,7 @@ from dash import dcc, html
 
 from detente.explorer.evaluation import AGREEMENT, Evaluation
 from detente.explorer.state import Control, number_text
-from detente.explorer.sweep import SweepView
+from detente.explorer.sweep import Brush, SweepView
 from detente.labels import Labels
 
 GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
@@ -262,9 +262,35 @@ def agreement_block(evaluation: Evaluation) -> html.Div:
                 f"The Nash bargaining solution over the {scope} outcomes: {outcome_words(agreement['outcome'], labels)}."
             ),
             html.P(f"Utilities: {gets}."),
+            solutions_table(document, labels),
         ],
         **attributes({"data-has-agreement": "true"}),
     )
+
+
+def solutions_table(document: Mapping[str, Any], labels: Labels) -> html.Table:
+    """Every bargaining solution over the same outcomes: what it contains and each party's
+    utility there (a solution that does not exist says why)."""
+    parties = list(document["parties"])
+    reasons = document.get("solution_reasons") or {}
+    header = html.Tr(
+        [html.Th("solution"), html.Th("outcome"), *(html.Th(labels.party(p)) for p in parties)]
+    )
+    rows = [header]
+    for name, found in (document.get("solutions") or {}).items():
+        if found is None:
+            cells = [html.Td(f"none: {reasons.get(name, '')}", colSpan=1 + len(parties))]
+        else:
+            cells = [
+                html.Td(outcome_words(found["outcome"], labels)),
+                *(html.Td(f"{u:.3g}") for u in found["utilities"]),
+            ]
+        rows.append(
+            html.Tr(
+                [html.Td(name.replace("_", " ")), *cells], **attributes({"data-solution": name})
+            )
+        )
+    return html.Table(rows, className="grid")
 
 
 def positions_table(evaluation: Evaluation) -> html.Table | html.P:
@@ -394,6 +420,7 @@ def sweep_region(sweep: SweepView) -> html.Section:
             ],
             style={"display": "flex", "gap": "8px"},
         ),
+        html.Div([label_filter(sweep, name) for name in sweep.categorical]),
         dcc.Graph(id="sweep-graph", config=GRAPH_CONFIG),
         html.Div(id="sweep-shares", **attributes({"data-testid": "sweep-shares"})),
         html.H2("Discovered boxes (where each claim holds)"),
@@ -401,20 +428,34 @@ def sweep_region(sweep: SweepView) -> html.Section:
     )
 
 
+def label_filter(sweep: SweepView, name: str) -> html.Div:
+    """The labels of a categorical parameter the brush keeps (all, to begin with)."""
+    labels = sorted({str(v) for v in sweep.values[name]})
+    return html.Div(
+        [
+            html.Span(f"{name}: ", style={"fontWeight": 600}),
+            dcc.Checklist(
+                id={"type": "sweep-labels", "name": name},
+                options=labels,
+                value=labels,
+                inline=True,
+                inputStyle={"marginRight": "3px", "marginLeft": "8px"},
+            ),
+        ],
+        style={"display": "flex", "fontSize": "13px"},
+        **attributes({"data-sweep-parameter": name}),
+    )
+
+
 def shares_table(
     sweep: SweepView,
     shares: Mapping[str, Mapping[str, Any]],
-    brush: Mapping[str, tuple[float, float]],
+    brush: Brush,
     labels: Labels,
 ) -> html.Div:
     """Each claim's share among the brushed draws beside its share over all of them."""
     inside = next(iter(shares.values()))["draws"] if shares else 0
-    where = (
-        " and ".join(
-            f"{labels.parameter(n)} in [{low:.3g}, {high:.3g}]" for n, (low, high) in brush.items()
-        )
-        or "every draw"
-    )
+    where = " and ".join(_brushed(n, r, labels) for n, r in brush.items()) or "every draw"
     overall = sweep.shares({})
     rows = [
         html.Tr(
@@ -447,13 +488,23 @@ def shares_table(
                     {
                         "data-testid": "sweep-count",
                         "data-draws": str(inside),
-                        "data-brush": json.dumps({n: list(r) for n, r in brush.items()}),
+                        "data-brush": json.dumps({n: _jsonable(r) for n, r in brush.items()}),
                     }
                 ),
             ),
             html.Table(rows, className="grid"),
         ]
     )
+
+
+def _brushed(name: str, allowed: tuple[float, float] | frozenset[str], labels: Labels) -> str:
+    if isinstance(allowed, frozenset):
+        return f"{labels.parameter(name)} in {{{', '.join(sorted(allowed))}}}"
+    return f"{labels.parameter(name)} in [{allowed[0]:.3g}, {allowed[1]:.3g}]"
+
+
+def _jsonable(allowed: tuple[float, float] | frozenset[str]) -> list[Any]:
+    return sorted(allowed) if isinstance(allowed, frozenset) else list(allowed)
 
 
 def discovery_table(sweep: SweepView) -> html.Table:

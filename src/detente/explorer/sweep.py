@@ -10,7 +10,7 @@ and :meth:`SweepView.shares` each claim's share among them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,4 +142,16 @@ def brush_of(
         if axis in box and len(box[axis]) == 2:
             low, high = sorted(float(v) for v in box[axis])
             brush[name] = (low, high)
+    return brush
+
+
+def labels_kept(sweep: SweepView, kept: Sequence[Sequence[str]]) -> dict[str, frozenset[str]]:
+    """The brush the label checklists draw (``kept``: the labels ticked for each categorical
+    parameter, in :attr:`SweepView.categorical` order); a parameter with every label ticked
+    is left out (any value)."""
+    brush = {}
+    for name, ticked in zip(sweep.categorical, kept, strict=True):
+        every = {str(v) for v in sweep.values[name]}
+        if set(ticked) != every:
+            brush[name] = frozenset(ticked)
     return brush
