@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint typecheck pytest fuzz bench-env clean
+.PHONY: demo test lint typecheck pytest chromium fuzz bench-env clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "detente needs Python 3.11 or newer")'
@@ -36,8 +36,22 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/python -m pytest -q -n auto
+
+# The browser tests (tests/test_explorer_browser.py) drive Debian's Chromium through Playwright;
+# nothing downloads a browser. Installed here when missing and we are root; otherwise one line
+# says so, and the browser tests fail with the same reason (they are never skipped).
+CHROMIUM := /usr/bin/chromium
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "$(CHROMIUM) is missing and installing it needs root: run 'sudo apt-get install chromium' (the browser tests fail without it)"; \
+	  fi; \
+	fi
 
 # Fuzzing past what `make test` does (not part of it): the hypothesis fuzz tests with fresh
 # randomness and FUZZ_EXAMPLES examples each, then the atheris harness (coverage-guided) for

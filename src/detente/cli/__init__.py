@@ -46,6 +46,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tornado": ("detente.cli.threshold", "tornado"),
     "retrodict": ("detente.cli.retrodict", "retrodict"),
     "calibrate": ("detente.cli.retrodict", "calibrate"),
+    "serve": ("detente.cli.serve", "serve"),
 }
 """Command name → (module, function). A command's module is imported only when it runs."""
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -25,7 +26,7 @@ from ruamel.yaml import YAML
 from detente.errors import DetenteError
 from detente.outcomes import Issue, OutcomeSpace
 from detente.parties import Party
-from detente.scenario import Scenario
+from detente.scenario import ParameterValue, Scenario
 from detente.scenariofile.locations import dotted
 from detente.utility import Utility
 from detente.utility.kinds import to_data
@@ -133,3 +134,24 @@ def _utility(party: Party, utility: Utility, space: OutcomeSpace) -> dict[str, A
             f"party {party.id!r}: cannot write a {type(utility).__name__} utility as detente YAML"
         )
     return entry
+
+
+def variant_yaml(name: str, sets: Mapping[str, ParameterValue], description: str) -> str:
+    """A ``variants:`` entry setting parameters (what ``detente compare`` reads; the explorer's
+    YAML copy of a view).
+
+    >>> print(variant_yaml("explored", {"kappa_h": 3.0, "rule": "none"}, "a what-if"), end="")
+    variants:
+      explored:
+        set: {kappa_h: 3.0, rule: none}
+        description: a what-if
+    """
+    document = {"variants": {name: {"set": dict(sets), "description": description}}}
+    _refuse_non_finite(document, ())
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.width = 1 << 20
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
