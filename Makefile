@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint typecheck pytest fuzz bench-env clean
+.PHONY: demo test lint typecheck pytest docs fuzz bench-env clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "detente needs Python 3.11 or newer")'
@@ -27,7 +27,7 @@ demo: $(STAMP)
 	$(BIN)/detente summarize $(DEMO_OUT)/hanoi-sweep
 	$(BIN)/detente report $(DEMO_SCENARIO) --sweep $(DEMO_OUT)/hanoi-sweep -o $(DEMO_OUT)/hanoi-2019.html
 
-test: lint typecheck pytest
+test: lint typecheck pytest docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
@@ -38,6 +38,11 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto
+
+# The documentation site (mkdocs.yml), built --strict into site/: a broken link or anchor, a page
+# no index links, or a docstring the API pages cannot render fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 # Fuzzing past what `make test` does (not part of it): the hypothesis fuzz tests with fresh
 # randomness and FUZZ_EXAMPLES examples each, then the atheris harness (coverage-guided) for
@@ -62,4 +67,4 @@ bench-env:
 	benchmarks/.venv-negmas/bin/python -m pip install --quiet negmas
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(DEMO_OUT) site .mypy_cache .ruff_cache .pytest_cache
