@@ -61,6 +61,11 @@ def index_page() -> str:
     )
 
 
+def paths() -> list[str]:
+    """The generated pages' paths under the docs folder: the index, then one per command."""
+    return [f"{FOLDER}/index.md", *(f"{FOLDER}/{name}.md" for name in COMMANDS)]
+
+
 def pages() -> dict[str, str]:
     """Every generated page: path under the docs folder → Markdown."""
     generated = {f"{FOLDER}/index.md": index_page()}
