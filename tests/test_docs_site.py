@@ -206,7 +206,7 @@ def test_a_page_no_index_links_fails_the_build(tmp_path: Path) -> None:
 def test_doctest_examples_are_fenced_and_literature_keys_linked() -> None:
     text = "Sum [Nash1950].\n\n>>> f([1])\n[1]\n\nSee ``[Nash1950]``."
     assert docstrings.cite(docstrings.fence_examples(text)) == (
-        "Sum [Nash1950](../literature.md).\n\n```pycon\n>>> f([1])\n[1]\n```\n\nSee ``[Nash1950]``."
+        "Sum [[Nash1950]](../literature.md).\n\n```pycon\n>>> f([1])\n[1]\n```\n\nSee ``[Nash1950]``."
     )
 
 

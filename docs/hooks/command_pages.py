@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from detente.cli import COMMANDS, main
 
-WIDTH = 100
+WIDTH = 80
 """Columns the help is rendered at (rich wraps the option tables to fit)."""
 
 FOLDER = "reference/commands"

@@ -55,7 +55,7 @@ def cite(text: str) -> str:
     """Point every literature key outside code at the literature page."""
     parts = re.split(r"(```.*?```|``.*?``|`[^`\n]*`)", text, flags=re.DOTALL)
     return "".join(
-        part if k % 2 else KEY.sub(rf"[\1]({LITERATURE})", part) for k, part in enumerate(parts)
+        part if k % 2 else KEY.sub(rf"[[\1]]({LITERATURE})", part) for k, part in enumerate(parts)
     )
 
 
