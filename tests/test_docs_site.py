@@ -32,6 +32,7 @@ DOCS = REPO / "docs"
 sys.path.insert(0, str(DOCS / "hooks"))
 import command_pages  # noqa: E402  (the site's hooks, importable once their folder is on the path)
 import docstrings  # noqa: E402
+import repo_files  # noqa: E402
 import site_nav  # noqa: E402
 
 API = DOCS / "reference" / "api"
@@ -189,7 +190,7 @@ def test_the_navigation_follows_the_home_page_and_holds_every_page() -> None:
     assert [next(iter(entry)) for entry in nav[1:]] == list(site_nav.SECTIONS.values())
     flat = json.dumps(nav)
     on_disk = {p.relative_to(DOCS).as_posix() for p in site_nav.pages(DOCS)}
-    assert all(f'"{page}"' in flat for page in on_disk | set(command_pages.pages()))
+    assert all(f'"{page}"' in flat for page in on_disk | set(command_pages.paths()))
     how_to = nav[2]["How-to guides"]  # type: ignore[index]
     assert how_to[0] == "how-to/write-a-case.md"  # the home page lists it first
 
@@ -201,6 +202,14 @@ def test_a_page_no_index_links_fails_the_build(tmp_path: Path) -> None:
     (tmp_path / "how-to" / "orphan.md").write_text("# Orphan\n")
     with pytest.raises(Exception, match=r"docs/how-to/orphan\.md is linked from no index"):
         site_nav.navigation(tmp_path)
+
+
+def test_a_link_to_a_repository_file_outside_the_docs_reaches_a_published_copy() -> None:
+    tutorial = DOCS / "tutorials" / "hanoi-2019.md"
+    found = repo_files.repository_target(tutorial, "../../scenarios/hanoi-2019.yaml", DOCS)
+    assert found == (REPO / "scenarios" / "hanoi-2019.yaml").resolve()
+    assert repo_files.repository_target(tutorial, "../reference/cli.md", DOCS) is None
+    assert repo_files.repository_target(tutorial, "../../scenarios/missing.yaml", DOCS) is None
 
 
 def test_doctest_examples_are_fenced_and_literature_keys_linked() -> None:

@@ -48,17 +48,21 @@ def command_page(name: str) -> str:
     )
 
 
-def index_page() -> str:
-    """The Markdown page of ``detente --help``, with a link to every command's page."""
+def index_page(full: bool = True) -> str:
+    """The Markdown page linking every command's page, with ``detente --help`` when ``full``."""
     links = "\n".join(f"- [`detente {name}`]({name}.md)" for name in COMMANDS)
-    return (
+    page = (
         "# Commands\n\n"
         "Each command's `--help`, generated from the command line when the site is built. "
         "The [command line reference](../cli.md) says what each command does and documents "
-        "its JSON output.\n\n"
-        f"{links}\n\n"
-        f"## `detente --help`\n\n```text\n{help_text()}\n```\n"
+        f"its JSON output.\n\n{links}\n"
     )
+    return f"{page}\n## `detente --help`\n\n```text\n{help_text()}\n```\n" if full else page
+
+
+def outline() -> dict[str, str]:
+    """The generated pages without the help texts (cheap): what the navigation needs."""
+    return {path: "" for path in paths()} | {f"{FOLDER}/index.md": index_page(full=False)}
 
 
 def paths() -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from command_pages import pages as generated_pages
+from command_pages import outline as generated_pages
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
