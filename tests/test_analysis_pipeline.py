@@ -48,6 +48,7 @@ def test_the_sections_come_in_pipeline_order() -> None:
         "verification",
         "parameters",
         "claims",
+        "labels",
     ]
 
 

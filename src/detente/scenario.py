@@ -92,6 +92,9 @@ class Scenario:
     ``parameter_records`` describes every named parameter (its value after
     ``--set`` overrides, range, distribution and source); ``path`` is the file it came from, if any; ``origin``
     describes the GENIUS/GeniusWeb/NegoLog files it was imported from, if any.
+    ``labels`` holds the display names the file declares (``label:``), by kind
+    (``issues``, ``items``, ``parameters``, ``positions``, ``claims``) and id; a party's
+    display name is its ``name``. :func:`detente.analysis.labels.labels_doc` completes them.
     """
 
     name: str
@@ -107,6 +110,7 @@ class Scenario:
     phasing: Phasing | None = None
     claims: tuple[Claim, ...] = ()
     variants: Mapping[str, Variant] = field(default_factory=dict)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def parameters(self) -> dict[str, ParameterValue]:

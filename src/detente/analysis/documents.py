@@ -711,7 +711,8 @@ class AnalyzeDocument:
     ``positions`` and ``parameters`` are empty, and ``domain``, ``phasing``,
     ``claims`` and ``faction_sweep`` are ``None``, when the scenario has nothing
     for them. ``parameters`` are the named parameters' values as the analysis
-    used them (after ``--set``), so a claim can read ``parameters.NAME``.
+    used them (after ``--set``), so a claim can read ``parameters.NAME``. ``labels`` is
+    every id's display name by kind (:mod:`detente.analysis.labels`).
     """
 
     core: CoreDoc
@@ -723,6 +724,7 @@ class AnalyzeDocument:
     claims: Mapping[str, bool] | None = None
     faction_sweep: FactionSweepDoc | None = None
     parameters: Mapping[str, object] = field(default_factory=dict)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def issues(self) -> tuple[IssueFacts, ...]:
@@ -764,6 +766,8 @@ class AnalyzeDocument:
             document["claims"] = dict(self.claims)
         if self.faction_sweep is not None:
             document["faction_sweep"] = self.faction_sweep.json()
+        if self.labels:
+            document["labels"] = {kind: dict(names) for kind, names in self.labels.items()}
         return document
 
 

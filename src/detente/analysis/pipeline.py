@@ -18,7 +18,8 @@ computed, and returns its section of the :class:`AnalyzeDocument`:
 8. :func:`~detente.analysis.phasing.phasing_doc` — the best schedule, and
    the positions and the agreement as fixed packages;
 9. ``parameters`` — the named parameters' values (after ``--set``);
-10. :func:`claims_doc` — the scenario's claims, read on everything above.
+10. :func:`claims_doc` — the scenario's claims, read on everything above;
+11. :func:`~detente.analysis.labels.labels_doc` — every id's display name.
 
 :func:`analyze` is the same document as JSON (what ``analyze --json`` prints).
 """
@@ -31,6 +32,7 @@ from typing import Any
 
 from detente.analysis.documents import AnalyzeDocument
 from detente.analysis.domain import domain_doc
+from detente.analysis.labels import labels_doc
 from detente.analysis.phasing import phasing_doc
 from detente.analysis.positions import position_docs
 from detente.analysis.solutions import Bargaining, core_doc, outcome_json
@@ -59,7 +61,7 @@ def analysis_of(scenario: Scenario, base: Bargaining) -> AnalyzeDocument:
         ),
         parameters=scenario.parameters,
     )
-    return replace(document, claims=claims_doc(scenario, document))
+    return replace(document, claims=claims_doc(scenario, document), labels=labels_doc(scenario))
 
 
 def run(scenario: Scenario, limit: int = ENUMERATION_LIMIT) -> AnalyzeDocument:

@@ -211,14 +211,15 @@ class Sweep:
         )
 
 
-NOT_STORED = ("parameters",)
-"""Result sections a sweep does not store: the ``parameter.*`` columns already hold them."""
+NOT_STORED = ("parameters", "labels")
+"""Result sections a sweep does not store: the ``parameter.*`` columns already hold the
+parameters, and the display names are the same in every draw."""
 
 
 def stored(results: Mapping[str, Value]) -> Mapping[str, Value]:
     """The result fields a sweep stores: all but :data:`NOT_STORED`.
 
-    >>> stored({"n_rational": 3, "parameters": {"x": 0.5}})
+    >>> stored({"n_rational": 3, "parameters": {"x": 0.5}, "labels": {"parties": {"a": "A"}}})
     {'n_rational': 3}
     """
     return {key: value for key, value in results.items() if key not in NOT_STORED}

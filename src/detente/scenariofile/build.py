@@ -74,7 +74,24 @@ def build(
             name: build_variant(name, spec, records, tree, ("variants", name))
             for name, spec in model.variants.items()
         },
+        labels=declared_labels(model),
     )
+
+
+def declared_labels(model: ScenarioFile) -> dict[str, dict[str, str]]:
+    """The ``label:`` of every issue, item, parameter, position and claim that has one, by kind."""
+    claims = {n: c for n, c in model.claims.items() if not isinstance(c, str)}
+    found = {
+        "issues": {spec.name: spec.label for spec in model.issues},
+        "items": {spec.name: spec.label for spec in model.items or ()},
+        "parameters": {name: spec.label for name, spec in model.parameters.items()},
+        "positions": {name: spec.label for name, spec in model.positions.items()},
+        "claims": {name: spec.label for name, spec in claims.items()},
+    }
+    return {
+        kind: {name: label for name, label in table.items() if label is not None}
+        for kind, table in found.items()
+    }
 
 
 def parameter_records(

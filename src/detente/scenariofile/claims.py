@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.claims import Claim, ClaimError, parse
+from detente.scenariofile.labels import Label
 from detente.scenariofile.locations import FileTree
 
 CLAIM_NAME = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
@@ -19,6 +20,7 @@ class ClaimSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     expr: str = Field(min_length=1, description="The statement, in the claims language.")
+    label: Label | None = None
     description: str = Field(default="", description="What the claim means, in words.")
 
 

@@ -27,6 +27,7 @@ from detente.errors import FieldError
 from detente.formats.reading import MAX_ISSUE_VALUES
 from detente.scenariofile.choices import choice_table, chosen, is_choice
 from detente.scenariofile.claims import ClaimEntries
+from detente.scenariofile.labels import Label
 from detente.scenariofile.negotiation import ProtocolSpec
 from detente.scenariofile.phasing import ItemSpec, PhasingSpec, TrustSpec
 from detente.utility.kinds import KindSpec, ValueName, kinds
@@ -42,6 +43,7 @@ class ParameterSpec(Strict):
     """A named number: its value, its plausible range and where it comes from."""
 
     value: float = Field(description="Point estimate used unless overridden with --set.")
+    label: Label | None = None
     range: tuple[float, float] | None = Field(
         default=None, description="Plausible range [low, high] that sweeps draw from."
     )
@@ -86,6 +88,7 @@ class ChoiceSpec(Strict):
     value: Annotated[str, WithJsonSchema({"type": ["string", "number"]})] = Field(
         description="The label used unless overridden with --set NAME=LABEL."
     )
+    label: Label | None = None
     choices: Annotated[
         dict[str, float],
         WithJsonSchema(
@@ -149,6 +152,7 @@ class IssueSpec(Strict):
     """One issue: named values, an integer range, or a binary item."""
 
     name: str = Field(min_length=1)
+    label: Label | None = None
     type: Literal["values", "integer", "item"] | None = Field(
         default=None, description="Inferred: `values` given → values; `range` → integer."
     )
@@ -328,6 +332,7 @@ class PositionSpec(Strict):
     """
 
     outcome: dict[str, ValueName]
+    label: Label | None = None
     held_by: str | None = Field(default=None, description="Id of the party that proposes it.")
     description: str | None = None
     source: str | None = None

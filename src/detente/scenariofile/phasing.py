@@ -24,6 +24,7 @@ from detente.phasing.responses import Response
 from detente.phasing.schedule import Schedule
 from detente.phasing.truth import TrueType
 from detente.scenariofile.calendar import CalendarSpec, build_calendar
+from detente.scenariofile.labels import Label
 from detente.scenariofile.locations import FileTree, PathKey
 from detente.trust import BetaReputation, Hazard, Record, TrustModel, TrustTable, TwoTypes
 
@@ -38,6 +39,7 @@ class ItemSpec(_Spec):
     """A concession: who gives it, what it is worth to whom, how it can be delivered."""
 
     name: str = Field(min_length=1)
+    label: Label | None = None
     giver: str = Field(description="Party id of the party that delivers the item.")
     cost: float = Field(default=0.0, description="Giver's one-time cost per unit delivered.")
     value: dict[str, float] = Field(
