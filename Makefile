@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: demo test lint typecheck pytest chromium fuzz bench-env clean
+.PHONY: demo test lint typecheck pytest chromium docs fuzz bench-env clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "detente needs Python 3.11 or newer")'
@@ -27,11 +27,11 @@ demo: $(STAMP)
 	$(BIN)/detente summarize $(DEMO_OUT)/hanoi-sweep
 	$(BIN)/detente report $(DEMO_SCENARIO) --sweep $(DEMO_OUT)/hanoi-sweep -o $(DEMO_OUT)/hanoi-2019.html
 
-test: lint typecheck pytest
+test: lint typecheck pytest docs
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples docs/hooks
+	$(BIN)/ruff format --check src tests benchmarks examples docs/hooks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -52,6 +52,11 @@ chromium:
 	    echo "$(CHROMIUM) is missing and installing it needs root: run 'sudo apt-get install chromium' (the browser tests fail without it)"; \
 	  fi; \
 	fi
+
+# The documentation site (mkdocs.yml), built --strict into site/: a broken link or anchor, a page
+# no index links, or a docstring the API pages cannot render fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 # Fuzzing past what `make test` does (not part of it): the hypothesis fuzz tests with fresh
 # randomness and FUZZ_EXAMPLES examples each, then the atheris harness (coverage-guided) for
@@ -76,4 +81,4 @@ bench-env:
 	benchmarks/.venv-negmas/bin/python -m pip install --quiet negmas
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(DEMO_OUT) site .mypy_cache .ruff_cache .pytest_cache

@@ -148,6 +148,7 @@ class Literal:
         return self.value
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         return iter(())
 
 
@@ -161,6 +162,7 @@ class FieldPath:
         return lookup(results, self.path)
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         yield self.path
 
 
@@ -175,6 +177,7 @@ class Not:
         return None if truth is None else not truth
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         return self.operand.fields()
 
 
@@ -189,6 +192,7 @@ class Negative:
         return None if number is None else -number
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         return self.operand.fields()
 
 
@@ -212,6 +216,7 @@ class Logic:
         return None if left is None or right is None else not decisive
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         yield from self.left.fields()
         yield from self.right.fields()
 
@@ -245,6 +250,7 @@ class Arithmetic:
         return _ARITHMETIC[self.op](left, right)
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         yield from self.left.fields()
         yield from self.right.fields()
 
@@ -292,6 +298,7 @@ class Comparison:
         return None if None in truths else True
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         for operand in self.operands:
             yield from operand.fields()
 
@@ -337,6 +344,7 @@ class Call:
         return function(*(argument.evaluate(results) for argument in self.arguments))
 
     def fields(self) -> Iterator[tuple[PathElement, ...]]:
+        """The result fields the expression reads, as paths."""
         for argument in self.arguments:
             yield from argument.fields()
 

@@ -46,6 +46,7 @@ class DetenteError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
+        """The message, prefixed with its file location when it has one."""
         where = str(self.location)
         return f"{where}: {self.message}" if where else self.message
 

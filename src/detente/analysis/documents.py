@@ -422,6 +422,7 @@ class OnsetDoc:
     min_detection: float | None
 
     def json(self) -> Json:
+        """The onset as ``phase --json`` reports it."""
         return {
             "stage": self.stage,
             "gain": self.gain,
@@ -865,6 +866,7 @@ class AnswerDoc:
     share: float
 
     def json(self) -> Json:
+        """``{item, stage, share}``."""
         return {"item": self.item, "stage": self.stage, "share": self.share}
 
 
@@ -884,6 +886,7 @@ class BreakDoc:
     answers: tuple[AnswerDoc, ...] = ()
 
     def json(self) -> Json:
+        """Where and why the path breaks, as ``path.breaks`` of the documents."""
         document: Json = {
             "stage": self.stage,
             "party": self.party,
@@ -907,6 +910,7 @@ class LapseDoc:
     date: str
 
     def json(self) -> Json:
+        """``{stage, deadline}``."""
         return {"stage": self.stage, "event": self.event, "date": self.date}
 
 
@@ -924,6 +928,7 @@ class PathDoc:
     then: PathDoc | None = None
 
     def json(self) -> Json:
+        """The ``path`` key of ``phase`` and ``implement``."""
         document: Json = {
             "completed": self.completed,
             "breaks": None if self.breaks is None else self.breaks.json(),
@@ -1045,6 +1050,7 @@ class DeviationCount:
     sessions: int
 
     def json(self) -> Json:
+        """``{party, item, stage, sessions, goes_on}``."""
         return {
             "stage": self.stage,
             "party": self.party,

@@ -105,6 +105,7 @@ class Interval:
     high: float = math.inf
 
     def contains(self, values: NDArray[Any]) -> Mask:
+        """Which values lie within ``[low, high]``."""
         return (values >= self.low) & (values <= self.high)
 
     def json(self) -> list[float | None]:
@@ -127,9 +128,11 @@ class Labels:
     labels: tuple[str, ...]
 
     def contains(self, values: NDArray[Any]) -> Mask:
+        """Which values are one of the labels."""
         return np.isin(values, list(self.labels))
 
     def json(self) -> list[str]:
+        """The labels, as a list."""
         return list(self.labels)
 
     def statement(self, name: str) -> str:
@@ -153,6 +156,7 @@ class Step:
     restricted: int
 
     def json(self) -> dict[str, float | int]:
+        """``{coverage, density, mass, restricted}``."""
         return {
             "coverage": self.coverage,
             "density": self.density,

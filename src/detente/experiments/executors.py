@@ -59,6 +59,7 @@ class InProcess:
 
     @property
     def workers(self) -> int:
+        """One: tasks run one after another in this process."""
         return 1
 
     def map_unordered(
@@ -78,6 +79,7 @@ class LocalWorkers:
 
     @property
     def workers(self) -> int:
+        """The number of worker processes."""
         return self.count
 
     def map_unordered(
@@ -148,6 +150,7 @@ class DaskCluster:
 
     @property
     def workers(self) -> int:
+        """The threads the cluster's workers have in all (at least 1)."""
         info = self.client.scheduler_info()
         return max(1, sum(int(w.get("nthreads", 1)) for w in info["workers"].values()))
 

@@ -75,6 +75,8 @@ class Sample:
     invalid: tuple[tuple[int, str], ...]
 
     def json(self) -> Json:
+        """``{valid, invalid, first_invalid}``: how many sampled worlds could be evaluated, and why the
+        first one could not."""
         first = (
             None if not self.invalid else {"draw": self.invalid[0][0], "why": self.invalid[0][1]}
         )
@@ -185,6 +187,7 @@ class Standing:
     evaluation: Record
 
     def json(self) -> Json:
+        """A candidate's shares (evaluation and training worlds), its package and schedule."""
         schedule = self.candidate.schedule
         return {
             **self.evaluation.json(),
@@ -229,6 +232,7 @@ class RobustDocument:
     stage_dates: tuple[StageDatesDoc, ...] | None
 
     def json(self) -> Json:
+        """The ``phase --robust --json`` document."""
         design = self.design
         robust = {
             **self.robust.json(),

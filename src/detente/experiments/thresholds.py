@@ -180,9 +180,11 @@ class ClaimTarget:
 
     @property
     def name(self) -> str:
+        """The claim's name."""
         return self.claim.name
 
     def of(self, results: Results | None) -> Value:
+        """Whether the claim holds in ``results`` (``False`` where the analysis failed)."""
         return results is not None and self.claim.holds(results)
 
 
@@ -194,6 +196,7 @@ class FieldTarget:
     path: tuple[str | int, ...]
 
     def of(self, results: Results | None) -> Value:
+        """The field's value in ``results`` (``None`` where the analysis failed)."""
         return None if results is None else lookup(results, self.path)
 
 
@@ -285,6 +288,7 @@ class Crossing:
     """(A target's value; a bisection over several claims at once holds a tuple of truths.)"""
 
     def json(self) -> dict[str, Any]:
+        """``{value, below, above}``: where the state changes, and the state on each side."""
         return {"value": self.value, "below": self.below, "above": self.above}
 
 
@@ -335,12 +339,15 @@ class Search:
     """What the batch is told with each point (e.g. the parameter's name)."""
 
     def done(self, a: float, b: float) -> bool:
+        """Whether ``[a, b]`` is narrow enough to stop (one step for an integer parameter)."""
         return b - a <= 1 if self.integer else b - a <= self.tolerance
 
     def middle(self, a: float, b: float) -> float:
+        """The point that halves ``[a, b]`` (rounded down for an integer parameter)."""
         return float(math.floor((a + b) / 2)) if self.integer else (a + b) / 2
 
     def crossing(self, a: float, b: float, sa: Hashable, sb: Hashable) -> Crossing:
+        """The crossing found in ``[a, b]``, between state ``sa`` and state ``sb``."""
         value = int(b) if self.integer else (a + b) / 2
         return Crossing(value, sa, sb)
 
@@ -405,6 +412,7 @@ class OneWay:
 
     @classmethod
     def of(cls, record: ParameterRecord, grid: int, tolerance: float | None) -> OneWay:
+        """The grid and tolerance of one parameter's search over its declared range."""
         low, high = cast(tuple[float, float], _span(record))
         if tolerance is not None and not tolerance > 0:
             raise DetenteError(f"--tolerance must be positive, got {tolerance}")
@@ -415,9 +423,11 @@ class OneWay:
 
     @property
     def values(self) -> tuple[float, ...]:
+        """The grid of values the search evaluates first, ends included."""
         return grid_values(self.low, self.high, self.grid, self.integer)
 
     def json(self) -> dict[str, Any]:
+        """``{parameter, range, grid, ...}``: the search as ``threshold --json`` reports it."""
         return {
             "parameter": self.name,
             "range": [self.low, self.high],

@@ -642,6 +642,7 @@ class Designer:
         return self.program(schedule.stages).compiled.enforcement(amounts, self.deal)
 
     def program(self, stages: int) -> _Program:
+        """The linear program for ``stages`` stages, compiled once and kept."""
         if stages not in self._programs:
             if stages not in self._compiled:
                 if stages < 1:
@@ -651,6 +652,8 @@ class Designer:
         return self._programs[stages]
 
     def best(self, stages: int, objective: Objective, target: float | None) -> Design:
+        """The best schedule in ``stages`` stages for ``objective`` (``target``: the surplus to reach,
+        if the objective needs one)."""
         if objective not in OBJECTIVES:
             raise DetenteError(
                 f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}"

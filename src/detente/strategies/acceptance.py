@@ -132,6 +132,7 @@ class AnyOf:
 
     @property
     def below_reservation(self) -> bool:
+        """Whether any of the policies accepts below the reservation value."""
         return any(p.below_reservation for p in self.policies)
 
     def prepare(self, table: Table, party: int, deadline: int) -> AnyOf:

@@ -60,6 +60,8 @@ class Oracle:
         )
 
     def choose(self, view: PartyView, low: int, high: int) -> int:
+        """Among sorted positions ``low..high-1``, the offer with the largest product of the others'
+        gains over their reservation values (the first candidate if none is rational for them)."""
         candidates = view.order[low:high]
         gains = self.others[candidates] - np.asarray(self.reservations)[None, :]
         rational = np.all(gains >= 0.0, axis=1)
