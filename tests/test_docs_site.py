@@ -52,6 +52,7 @@ INTERNAL = {
     "detente.files": "safe output files for the command line",
     "detente.printable": "escaping control characters for the command line",
     "detente.sizes": "the size limits (docs/reference/limits.md)",
+    "detente.explorer*": "the explorer web app: documented by how-to/explore.md and the serve command page",
 }
 """Modules outside the Python API (fnmatch patterns, each with the reason), unless an API page
 renders them: every other module must have a page."""

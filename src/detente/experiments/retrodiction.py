@@ -51,10 +51,12 @@ class Case:
 
     @property
     def name(self) -> str:
+        """The case's name: its file's name without ``.yaml``."""
         return Path(self.path).stem
 
     @property
     def date(self) -> str:
+        """The case's ``date:`` (YYYY-MM-DD); every case of a library has one."""
         assert self.scenario.date is not None
         return self.scenario.date
 
