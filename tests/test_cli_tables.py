@@ -19,7 +19,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from detente.cli import main
+from detente.cli import common, main
 from detente.cli import tables as cli_tables
 from detente.cli.tables import Column, print_table
 from detente.scenariofile.loader import load_scenario
@@ -59,6 +59,7 @@ class Printed:
 def run(width: int, *args: str | Path, monkeypatch: pytest.MonkeyPatch) -> Printed:
     """The command line in this process at ``width`` columns; fails if the command fails."""
     monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setattr(common.console, "_width", width)  # fixed if COLUMNS was set at import
     printed = Printed("")
     real = cli_tables.fitted
 
