@@ -211,7 +211,7 @@ def test_a_saltelli_sweep_says_its_rows_and_sensitivity_needs_it(
     assert done.returncode == 0, done.stderr
     assert "64 base samples of 3 draws: 192 draws" in done.stderr  # one parameter, d_A
     printed = in_process(capsys, "summarize", out, "--sensitivity")
-    assert "Sobol' indices of claim several" in printed.stdout and "d_A" in printed.stdout
+    assert "Sobol' indices of claim several" in printed.stdout and "d A" in printed.stdout
     indices = json.loads(in_process(capsys, "summarize", out, "--sensitivity", "--json").stdout)
     several = indices["sensitivity"]["several"]["d_A"]  # the only parameter: all the variance
     for index in ("S1", "ST"):  # within twice the reported 95 % half-width
