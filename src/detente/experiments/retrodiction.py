@@ -31,7 +31,7 @@ from detente.experiments.draws import Choice, Drawn
 from detente.experiments.executors import Executor
 from detente.experiments.scenario_text import ScenarioText
 from detente.scenario import ParameterValue, Scenario
-from detente.scenariofile.loader import parse_yaml, read_yaml
+from detente.scenariofile.loader import sections
 
 CHUNK = 25
 """Draws per task given to a worker."""
@@ -60,11 +60,7 @@ class Case:
 
     def shared(self) -> frozenset[str]:
         """The parameters declared in the files the case includes."""
-        names: set[str] = set()
-        for file, content in self.text.includes:
-            declared = parse_yaml(content, file).root.get("parameters") or {}
-            names.update(str(name) for name in declared)
-        return frozenset(names & set(self.scenario.parameter_records))
+        return self.text.shared() & frozenset(self.scenario.parameter_records)
 
 
 def case_files(path: Path) -> list[Path]:
@@ -72,7 +68,7 @@ def case_files(path: Path) -> list[Path]:
     ``record:`` (after their includes; a common file without one is not a case)."""
     if not path.is_dir():
         return [path]
-    found = [f for f in sorted(path.glob("*.yaml")) if "record" in read_yaml(f).root]
+    found = [f for f in sorted(path.glob("*.yaml")) if "record" in sections(f)]
     if not found:
         raise DetenteError(f"{path}: no case file (a *.yaml file with a record: section) in it")
     return found
@@ -197,10 +193,9 @@ def _chunk(
 
 
 def _fixed_chunk(
-    library: Library, task: tuple[int, Mapping[str, ParameterValue]]
-) -> tuple[int, bool]:
-    index, values = task
-    return index, draw(library, index, values)[1]
+    library: Library, tasks: Sequence[tuple[int, Mapping[str, ParameterValue]]]
+) -> list[bool]:
+    return [draw(library, index, values)[1] for index, values in tasks]
 
 
 def _spans(draws: int) -> list[tuple[int, int]]:
@@ -325,7 +320,10 @@ def score(
         fixed = [
             (offset + k, {n: v for n, v in s.items() if n != "draw"}) for k, s in enumerate(samples)
         ]
-        share = _mean(ok for _, ok in executor.map_unordered(_fixed_chunk, library, fixed))
+        tasks = [fixed[start:stop] for start, stop in _spans(len(fixed))]
+        share = _mean(
+            ok for oks in executor.map_unordered(_fixed_chunk, library, tasks) for ok in oks
+        )
         advance(len(fixed))
         prior_draws = max(len(samples), PRIOR_DRAWS)
         spans = [(offset + len(fixed) + a, offset + len(fixed) + b) for a, b in _spans(prior_draws)]

@@ -18,7 +18,7 @@ from detente.claims import Claim
 from detente.errors import ScenarioError
 from detente.experiments.draws import Choice, Drawn, Uncertain
 from detente.scenario import ParameterRecord, ParameterValue, Scenario
-from detente.scenariofile.includes import load_tree
+from detente.scenariofile.includes import declared, load_tree
 from detente.scenariofile.loader import build_scenario, parse_yaml, read_included, read_text
 from detente.scenariofile.locations import FileTree, plain
 
@@ -79,6 +79,11 @@ class ScenarioText:
     def claims(self) -> tuple[Claim, ...]:
         """The claims the file declares."""
         return _point(self).claims
+
+    def shared(self) -> frozenset[str]:
+        """The parameters declared in the files the scenario includes (a library's shared
+        parameters)."""
+        return declared(self.includes, parse_yaml, "parameters")
 
     def identity(self) -> Mapping[str, object]:
         """The content hash of the file and the fixed overrides: what resuming must match."""

@@ -23,7 +23,7 @@ so errors point at the file, line and column where the offending value is writte
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,3 +213,15 @@ def _appended(
         origins[len(base) + j] = over_file
     setattr(joined, ORIGIN, origins)
     return joined
+
+
+def declared(files: Sequence[tuple[str, str]], parse: Parser, section: str) -> frozenset[str]:
+    """The keys the ``section`` mapping of any of ``files`` ((path, text) pairs, e.g. the
+    files a case includes) declares: ``declared(included, parse, "parameters")`` are the
+    parameters a library's cases share."""
+    names: set[str] = set()
+    for file, text in files:
+        found = parse(text, file).root.get(section)
+        if isinstance(found, dict):
+            names.update(str(name) for name in found)
+    return frozenset(names)

@@ -78,6 +78,12 @@ def read_yaml(path: str | Path) -> FileTree:
     return load_tree(str(path), read_text(path), parse_yaml, read_included)
 
 
+def sections(path: str | Path) -> frozenset[str]:
+    """The top-level sections of a scenario file, its includes merged in (e.g. whether it has
+    a ``record:``)."""
+    return frozenset(str(key) for key in read_yaml(path).root)
+
+
 def read_included(path: str) -> str | None:
     """The text of an included file (as :func:`read_text`), ``None`` if it does not exist."""
     return read_text(path) if os.path.lexists(path) else None
