@@ -30,6 +30,7 @@ from typing import Any
 
 import pytest
 
+from detente.analysis.pipeline import analyze
 from detente.analysis.retrodiction import predict
 from detente.errors import ScenarioError
 from detente.experiments.scenario_text import ScenarioText
@@ -201,3 +202,20 @@ def test_without_the_bush_hardliners_north_korea_stops_at_its_last_step() -> Non
     outcome = predict(scenario).outcome
     assert outcome.breaks is not None
     assert (outcome.breaks.stage, outcome.breaks.party, outcome.carried_out) == (10, "nk", 9)
+
+
+def test_the_agreed_framework_s_questions_on_the_point_estimate(
+    scenarios: dict[str, Scenario],
+) -> None:
+    """Both negotiators prefer the framework to no deal (US 12.36, NK 2.16) and fuel alone
+    leaves NK below no deal (-0.84); covert enrichment under the freeze would pay from the
+    first year, before the special inspections of stage 8, which then deter it; the Bush
+    hard-liners take the framework out of what the US can ratify."""
+    claims = analyze(scenarios["agreed-framework-1994"])["claims"]
+    assert {name for name, holds in claims.items() if holds} == {
+        "framework_beats_no_deal",
+        "fuel_alone_does_not_pay",
+        "bush_hardliners_end_it",
+        "enrichment_pays_before_inspections",
+        "inspections_deter_enrichment",
+    }
