@@ -30,11 +30,12 @@ def test_retrodict_a_file_gives_the_documented_json(capsys: pytest.CaptureFixtur
     document = run_json(capsys, "retrodict", SIX)
     assert list(document) == ["cases"]
     (case,) = document["cases"]
-    assert list(case) == ["case", "date", "record", "model", "match", "share"]
-    assert (case["case"], case["date"], case["match"], case["share"]) == (
+    assert list(case) == ["case", "date", "record", "model", "match", "share", "claims"]
+    assert (case["case"], case["date"], case["match"], case["share"], case["claims"]) == (
         "partial-implementation",
         "2001-01-01",
         True,
+        None,
         None,
     )
     assert case["model"]["breaks"] == {"stage": 3, "party": "B", "date": "2002-01-01", "did": None}
@@ -69,9 +70,17 @@ def test_the_sweep_share_is_the_share_of_draws_that_match(
         "sweep", SIX, *sets, "--set=delta=0.9", "--draws=16", "--seed=3", f"--out={out}"
     )
     assert done.returncode == 0, done.stderr
-    share = run_json(capsys, "retrodict", SIX, "--sweep", out)["cases"][0]["share"]
+    (case,) = run_json(capsys, "retrodict", SIX, "--sweep", out)["cases"]
+    share = case["share"]
     summary = run_json(capsys, "summarize", out)["claims"]["retrodicted"]
     assert share == summary["share"]
+    claimed = case["claims"]["retrodicted"]
+    assert (claimed["share"], claimed["low"], claimed["high"], claimed["draws"]) == (
+        summary["share"],
+        summary["low"],
+        summary["high"],
+        16,
+    )
     assert 0 < share < 1
 
 

@@ -57,6 +57,16 @@ SweepOpt = Annotated[
     ),
 ]
 
+PosteriorOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--posterior",
+        help="A calibrate posterior of the case's library: the record section adds the share of "
+        "its draws under which the model retrodicts the record and each claim holds.",
+        show_default=False,
+    ),
+]
+
 
 def report(
     scenario: ScenarioArg,
@@ -64,6 +74,7 @@ def report(
     format_: FormatOpt = None,
     set_: SetOpt = None,
     sweep: SweepOpt = None,
+    posterior: PosteriorOpt = None,
     max_outcomes: MaxOutcomesOpt = DEFAULT_MAX_OUTCOMES,
 ) -> None:
     """Write a report of every analysis detente can run on a scenario."""
@@ -80,13 +91,51 @@ def report(
     if summary is not None and sweep is not None:
         check_sweep_scenario(sweep, summary, identity, scenario)
         check_sweep_claims(sweep, summary, {claim.name for claim in loaded.claims})
+    calibrated = None
+    if posterior is not None:
+        calibrated = posterior_document(posterior, scenario, loaded, text)
     try:
-        data = gather(loaded, limit=max_outcomes, sweep=summary, text=text)
+        data = gather(loaded, limit=max_outcomes, sweep=summary, text=text, posterior=calibrated)
         written = write_report(Report.build(data), path, chosen)
     except KeyboardInterrupt:
         raise KeyboardInterrupt(f"no report was written to {path}") from None
     extra = f" (figures in {written[1].parent})" if len(written) > 1 else ""
     console.print(literal(f"report written to {path}{extra}"), soft_wrap=True)
+
+
+def posterior_document(
+    path: Path, file: Path, scenario: Scenario, text: ScenarioText | None
+) -> dict[str, Any]:
+    """``report --posterior``: the case evaluated under the posterior's draws, ``{before,
+    draws, share, claims}`` (``share``: of the draws under which the model retrodicts the
+    record; ``claims``: :func:`detente.experiments.retrodiction.claim_shares`, as
+    ``retrodict --posterior --json`` gives them). A file that is not a case of the posterior's
+    library is refused in one line."""
+    from detente.experiments import retrodiction as rd
+    from detente.experiments.executors import open_executor
+    from detente.experiments.progress import progress_bar
+    from detente.experiments.runner import worker_count
+
+    document = rd.read_posterior(path)
+    if text is None or scenario.record is None or scenario.date is None:
+        raise DetenteError(
+            f"--posterior {path}: {file} is not a case of a library (a scenario file with "
+            "date: and record:)"
+        )
+    case = rd.Case(str(file), text, scenario)
+    rd.check_posterior(path, document, case)
+    samples = len(document["samples"])
+    with (
+        open_executor(worker_count(None, say)) as executor,
+        progress_bar("posterior", samples, 0, "draws") as advance,
+    ):
+        evaluated = rd.posterior_draws(case, document, executor, advance)
+    return {
+        "before": document["before"],
+        "draws": samples,
+        "share": sum(ok for ok, _ in evaluated) / samples,
+        "claims": rd.claim_shares(case, [truths for _, truths in evaluated]),
+    }
 
 
 def load_with_text(path: Path, sets: list[str] | None) -> tuple[Scenario, ScenarioText | None]:

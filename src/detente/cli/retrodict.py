@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from detente.analysis.labels import labels_doc
 from detente.cli.common import JsonOpt, console, emit_json, say
 from detente.cli.sweep import WorkersOpt
+from detente.cli.tables import Column, print_table
 from detente.cli.text import literal
 from detente.errors import DetenteError
 from detente.experiments import retrodiction as rd
@@ -19,6 +21,7 @@ from detente.experiments.executors import open_executor
 from detente.experiments.progress import progress_bar
 from detente.experiments.runner import worker_count
 from detente.files import write_text_atomically
+from detente.labels import Labels
 
 CasesArg = Annotated[
     Path,
@@ -82,7 +85,7 @@ def retrodict(
         extra = {"hit_rate": hit_rate, "baselines": baselines}
     else:
         documents = [
-            rd.case_document(case, tolerance, _share(case, sweep, cases.is_dir(), tolerance))
+            rd.case_document(case, tolerance, *_share(case, sweep, cases.is_dir(), tolerance))
             for case in loaded
         ]
     if json_:
@@ -101,15 +104,48 @@ def retrodict(
             ),
             soft_wrap=True,
         )
+    _render_claims(documents, {case.name: case for case in loaded})
 
 
-def _share(case: rd.Case, sweep: Path | None, folder: bool, tolerance: int) -> float | None:
+def _share(
+    case: rd.Case, sweep: Path | None, folder: bool, tolerance: int
+) -> tuple[float | None, dict[str, dict[str, Any]] | None]:
     if sweep is None:
-        return None
+        return None, None
     directory = sweep / Path(case.path).stem if folder else sweep
     if folder and not directory.is_dir():
-        return None
+        return None, None
     return rd.sweep_share(case, directory, tolerance)
+
+
+def _render_claims(documents: list[dict[str, Any]], cases: dict[str, rd.Case]) -> None:
+    """A short table per case with claims over draws: each claim's share of the draws."""
+    for document in documents:
+        claims = document.get("claims")
+        if not claims:
+            continue
+        labels = Labels.of({"labels": labels_doc(cases[document["case"]].scenario)})
+        draws = next(iter(claims.values()))["draws"]
+        rows = [
+            (
+                labels.claim(name),
+                "—" if entry["point"] is None else "holds" if entry["point"] else "fails",
+                _pct(entry["share"]),
+                "—" if entry["low"] is None else f"{_pct(entry['low'])}–{_pct(entry['high'])}",
+            )
+            for name, entry in claims.items()
+        ]
+        print_table(
+            console,
+            f"{document['case']}: claims over {draws} draw{'' if draws == 1 else 's'}",
+            (
+                "claim",
+                "point estimate",
+                Column("share of draws", "right"),
+                Column("95% interval", "right"),
+            ),
+            rows,
+        )
 
 
 def _pct(x: float | None) -> str:

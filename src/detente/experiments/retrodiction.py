@@ -7,6 +7,12 @@ of draws that match it (:mod:`detente.analysis.retrodiction` states the match ru
 shared parameters under which every case dated before a date is retrodicted;
 :func:`score` scores the later cases with those draws against two baselines.
 
+**Claims over the draws.** A case's claims are evaluated under each draw too (the analysis
+``analyze`` runs, :func:`claims_at`); :func:`claim_shares` gives each claim's share of the
+valid draws (those whose analysis succeeds) with its exact 95% interval, as ``summarize``
+gives it (:func:`~detente.experiments.summary.share_interval`), beside its truth at the point
+estimate: a claim states a finding, and its share over the calibrated draws is what is shown.
+
 **Draws.** A draw gives each *shared* parameter (one declared in an included file) one
 value, drawn from its prior (its range and distribution), used in every case; each case's
 own parameters are drawn from their own ranges, independently per case. Draw ``i`` uses the
@@ -25,11 +31,13 @@ from typing import Any
 
 import numpy as np
 
+from detente.analysis.pipeline import run
 from detente.analysis.retrodiction import case_json, first_costly_step, matches, predict
 from detente.errors import DetenteError
 from detente.experiments.draws import Choice, Drawn
 from detente.experiments.executors import Executor
 from detente.experiments.scenario_text import ScenarioText
+from detente.experiments.summary import share_interval
 from detente.scenario import ParameterValue, Scenario
 from detente.scenariofile.loader import sections
 
@@ -88,9 +96,64 @@ def load_cases(path: Path) -> list[Case]:
     return sorted(cases, key=lambda c: (c.date, c.name))
 
 
-def case_document(case: Case, tolerance: int, share: float | None) -> dict[str, Any]:
-    """One case of ``retrodict --json``: ``{case, date, record, model, match, share}``."""
-    return {"case": case.name, **case_json(case.scenario, tolerance), "share": share}
+ClaimTruths = Mapping[str, bool]
+"""Each claim's truth under one draw, by name."""
+Evaluated = tuple[bool, ClaimTruths | None]
+"""One draw of a case: whether the model retrodicts its record, and its claims' truths
+(``None``: the draw's analysis failed, an invalid draw)."""
+
+
+def case_document(
+    case: Case,
+    tolerance: int,
+    share: float | None,
+    claims: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One case of ``retrodict --json``: ``{case, date, record, model, match, share, claims}``
+    (``claims``: :func:`claim_shares`, ``None`` without draws)."""
+    return {
+        "case": case.name,
+        **case_json(case.scenario, tolerance),
+        "share": share,
+        "claims": None if claims is None else dict(claims),
+    }
+
+
+def claims_at(scenario: Scenario) -> dict[str, bool] | None:
+    """Each of the scenario's claims' truth, as ``analyze`` evaluates them (``{}`` without
+    claims); ``None`` when the analysis fails (an invalid draw)."""
+    if not scenario.claims:
+        return {}
+    try:
+        return dict(run(scenario).claims or {})
+    except DetenteError:
+        return None
+
+
+def claim_shares(case: Case, evaluated: Sequence[ClaimTruths | None]) -> dict[str, dict[str, Any]]:
+    """Each of the case's claims over draws: ``{name: {point, share, low, high, draws}}``.
+
+    ``point`` is the claim's truth at the point estimate (``None`` when its analysis fails);
+    ``share`` the share of the valid draws (``evaluated`` not ``None``) in which it holds, with
+    the exact 95% interval ``summarize`` gives (``low``, ``high``; all ``None`` without a valid
+    draw); ``draws`` the number of valid draws.
+    """
+    point = claims_at(case.scenario)
+    valid = [truths for truths in evaluated if truths is not None]
+    shares: dict[str, dict[str, Any]] = {}
+    for claim in case.scenario.claims:
+        holds = sum(bool(truths.get(claim.name)) for truths in valid)
+        interval: Mapping[str, float | None] = (
+            share_interval(holds, len(valid))
+            if valid
+            else {"share": None, "low": None, "high": None}
+        )
+        shares[claim.name] = {
+            "point": None if point is None else point.get(claim.name),
+            **interval,
+            "draws": len(valid),
+        }
+    return shares
 
 
 def retrodicts(scenario: Scenario, tolerance: int) -> bool:
@@ -100,9 +163,13 @@ def retrodicts(scenario: Scenario, tolerance: int) -> bool:
     return matches(scenario.record.outcome(prediction.stages), prediction.outcome, tolerance)
 
 
-def sweep_share(case: Case, directory: Path, tolerance: int) -> float:
+def sweep_share(
+    case: Case, directory: Path, tolerance: int
+) -> tuple[float, dict[str, dict[str, Any]]]:
     """The share of a sweep's valid draws (of this case's file) under which the model
-    retrodicts the record, each draw re-evaluated (with the sweep's ``--set`` values)."""
+    retrodicts the record, each draw re-evaluated (with the sweep's ``--set`` values), and
+    the case's claims over the same draws (:func:`claim_shares`, from the sweep's own
+    ``claim.*`` columns)."""
     from detente.experiments.store import ResultStore
     from detente.experiments.table import valid_rows
 
@@ -122,7 +189,13 @@ def sweep_share(case: Case, directory: Path, tolerance: int) -> float:
     for row in rows:
         overrides = {**sets, **{name: _value(values[row]) for name, values in columns.items()}}
         hits += retrodicts(case.text.build(overrides), tolerance)
-    return hits / rows.size
+    swept = {
+        claim.name: table.column(f"claim.{claim.name}").to_pylist()
+        for claim in case.scenario.claims
+        if f"claim.{claim.name}" in table.column_names
+    }
+    truths = [{name: bool(flags[row]) for name, flags in swept.items()} for row in rows]
+    return hits / rows.size, claim_shares(case, truths)
 
 
 def _value(value: Any) -> ParameterValue:
@@ -175,12 +248,28 @@ def draw(
     rng = np.random.default_rng([library.seed, index])
     shared = {p.name: _one(p, rng) for p in library.shared} if fixed is None else dict(fixed)
     for case in library.cases:
-        names = case.shared()
-        own = {p.name: _one(p, rng) for p in case.text.uncertain() if p.name not in names}
-        values = {**own, **{k: v for k, v in shared.items() if k in names}}
-        if not retrodicts(case.text.build(values), library.tolerance):
+        if not retrodicts(case.text.build(_values(case, shared, rng)), library.tolerance):
             return shared, False
     return shared, True
+
+
+def _values(
+    case: Case, shared: Mapping[str, ParameterValue], rng: np.random.Generator
+) -> dict[str, ParameterValue]:
+    """The case's values under a draw: its own parameters drawn, the shared ones given."""
+    names = case.shared()
+    own = {p.name: _one(p, rng) for p in case.text.uncertain() if p.name not in names}
+    return {**own, **{k: v for k, v in shared.items() if k in names}}
+
+
+def evaluate(library: Library, index: int, fixed: Mapping[str, ParameterValue]) -> Evaluated:
+    """Draw ``index`` of a one-case library at the ``fixed`` shared values (the case's own
+    parameters drawn as :func:`draw` draws them): whether the model retrodicts the record,
+    and the case's claims' truths (:func:`claims_at`)."""
+    (case,) = library.cases
+    rng = np.random.default_rng([library.seed, index])
+    scenario = case.text.build(_values(case, fixed, rng))
+    return retrodicts(scenario, library.tolerance), claims_at(scenario)
 
 
 def _one(parameter: Drawn, rng: np.random.Generator) -> ParameterValue:
@@ -196,8 +285,8 @@ def _chunk(
 
 def _fixed_chunk(
     library: Library, tasks: Sequence[tuple[int, Mapping[str, ParameterValue]]]
-) -> list[bool]:
-    return [draw(library, index, values)[1] for index, values in tasks]
+) -> list[Evaluated]:
+    return [evaluate(library, index, values) for index, values in tasks]
 
 
 def _spans(draws: int) -> list[tuple[int, int]]:
@@ -305,6 +394,26 @@ def read_posterior(path: Path) -> dict[str, Any]:
     return document
 
 
+def check_posterior(path: Path, posterior: Mapping[str, Any], case: Case) -> None:
+    """Refuse, in one line, a posterior of another library: one whose shared parameters (and
+    their priors) are not the case's, or whose calibration cases, when found, lie in another
+    folder than the case's file (and do not name it)."""
+    mine = {p.name: _prior_json(p) for p in shared_priors([case])}
+    theirs = dict(posterior["parameters"])
+    listed = [c for c in posterior.get("cases") or [] if isinstance(c, Mapping)]
+    files = [Path(str(c["file"])) for c in listed if c.get("file")]
+    folders = {f.resolve().parent for f in files if f.is_file()}
+    elsewhere = bool(folders) and Path(case.path).resolve().parent not in folders
+    named = case.name in {c.get("case") for c in listed}
+    if mine != theirs or (elsewhere and not named):
+        cases = ", ".join(str(c.get("case")) for c in listed) or "none"
+        raise DetenteError(
+            f"--posterior {path}: a posterior of another library (calibrated on {cases}, "
+            f"drawing {', '.join(sorted(theirs)) or 'nothing'}), not of {case.path}; "
+            "calibrate this file's library"
+        )
+
+
 def score(
     cases: Sequence[Case],
     posterior: Mapping[str, Any],
@@ -317,23 +426,19 @@ def score(
     _, late = before(cases, str(posterior["before"]))
     if not late:
         raise DetenteError(f"no case is dated on or after {posterior['before']}; nothing to score")
-    seed, tolerance = int(posterior["seed"]), int(posterior["tolerance"])
+    tolerance = int(posterior["tolerance"])
     shared = shared_priors(cases)
     documents, shares, priors, naive = [], [], [], []
     offset = 1 + max(int(posterior.get("draws", 0)), 0)
     samples = posterior["samples"]
     for case in late:
-        library = Library((case,), shared, seed, tolerance)
-        fixed = [
-            (offset + k, {n: v for n, v in s.items() if n != "draw"}) for k, s in enumerate(samples)
-        ]
-        tasks = [fixed[start:stop] for start, stop in _spans(len(fixed))]
-        share = _mean(
-            ok for oks in executor.map_unordered(_fixed_chunk, library, tasks) for ok in oks
-        )
-        advance(len(fixed))
+        library = Library((case,), shared, int(posterior["seed"]), tolerance)
+        evaluated = posterior_draws(case, posterior, executor, advance)
+        share = _mean(ok for ok, _ in evaluated)
         prior_draws = max(len(samples), PRIOR_DRAWS)
-        spans = [(offset + len(fixed) + a, offset + len(fixed) + b) for a, b in _spans(prior_draws)]
+        spans = [
+            (offset + len(samples) + a, offset + len(samples) + b) for a, b in _spans(prior_draws)
+        ]
         prior = _mean(
             ok for chunk in executor.map_unordered(_chunk, library, spans) for _, _, ok in chunk
         )
@@ -344,7 +449,8 @@ def score(
         baseline = matches(
             record.outcome(prediction.stages), first_costly_step(case.scenario), tolerance
         )
-        documents.append(case_document(case, tolerance, share))
+        claims = claim_shares(case, [truths for _, truths in evaluated])
+        documents.append(case_document(case, tolerance, share, claims))
         shares.append(share)
         priors.append(prior)
         naive.append(float(baseline))
@@ -353,6 +459,38 @@ def score(
         float(np.mean(shares)),
         {"prior": float(np.mean(priors)), "first_costly_step": float(np.mean(naive))},
     )
+
+
+def posterior_draws(
+    case: Case,
+    posterior: Mapping[str, Any],
+    executor: Executor,
+    advance: Callable[[int], None],
+) -> list[Evaluated]:
+    """The case evaluated under each of the posterior's draws (:func:`evaluate`): its shared
+    parameters at the draw's values, its own drawn (seeded past the calibration's draws)."""
+    library = Library((case,), (), int(posterior["seed"]), int(posterior["tolerance"]))
+    offset = 1 + max(int(posterior.get("draws", 0)), 0)
+    fixed = [
+        (offset + k, {n: v for n, v in s.items() if n != "draw"})
+        for k, s in enumerate(posterior["samples"])
+    ]
+    tasks = [fixed[start:stop] for start, stop in _spans(len(fixed))]
+    evaluated = [e for chunk in executor.map_unordered(_fixed_chunk, library, tasks) for e in chunk]
+    advance(len(fixed))
+    return evaluated
+
+
+def posterior_claims(
+    case: Case,
+    posterior: Mapping[str, Any],
+    executor: Executor,
+    advance: Callable[[int], None],
+) -> dict[str, dict[str, Any]]:
+    """The case's claims over the posterior's draws (:func:`claim_shares` of
+    :func:`posterior_draws`), as ``retrodict --posterior --json`` gives them per case."""
+    evaluated = posterior_draws(case, posterior, executor, advance)
+    return claim_shares(case, [truths for _, truths in evaluated])
 
 
 def _mean(flags: Iterable[bool]) -> float:

@@ -58,6 +58,7 @@ class ReportData:
     counterfactuals: Document | None = None
     robust: Document | None = None
     sweep: Document | None = None
+    posterior: Document | None = None
     issues: tuple[IssueFacts, ...] | None = None
 
     @classmethod

@@ -354,8 +354,11 @@ def gather(
     limit: int = ENUMERATION_LIMIT,
     sweep: Document | None = None,
     text: ScenarioText | None = None,
+    posterior: Document | None = None,
 ) -> ReportData:
-    """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`).
+    """Run every registered producer on ``scenario``; add a sweep summary if given (:func:`read_sweep`)
+    and the case's retrodiction over a calibrate posterior's draws (``posterior``: ``{before,
+    draws, share, claims}``, as ``report --posterior`` computes it).
 
     ``text`` is the scenario's file (:class:`ScenarioText`, with the same ``--set``
     values): with it, the "what would it take" section analyses the file again
@@ -372,6 +375,8 @@ def gather(
     documents = {name: produce(scenario, context) for name, produce in REPORT_PRODUCERS.items()}
     if sweep is not None:
         documents["sweep"] = sweep
+    if posterior is not None:
+        documents["posterior"] = posterior
     return ReportData.from_documents(
         scenario.name, documents, scenario.description, context.analysis.issues
     )

@@ -2,7 +2,10 @@
 the model predicts, with a timeline figure.
 
 It is built from ``analyze``'s ``retrodiction`` (a scenario with a ``record:``;
-:func:`detente.analysis.retrodiction.case_json`) and shown only then. The section type is
+:func:`detente.analysis.retrodiction.case_json`) and shown only then. With a calibrate
+posterior (``report --posterior``; the report's ``posterior`` document) it adds the share of
+the calibrated draws under which the model retrodicts the record, and a table of each claim's
+share of them with its 95% interval (:func:`detente.experiments.retrodiction.claim_shares`). The section type is
 passed in (``make``, ``table``), so this module does not import the section list that lists it.
 """
 
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from detente.labels import Labels
 from detente.report.data import ReportData
 from detente.report.figures import INK, MUTED, PALETTE, FigureSpec, _style
-from detente.report.text import plural
+from detente.report.text import plural, share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,6 +47,7 @@ def record_section(
         f"In the record {_story(record, labels, past=True)}.",
         f"On the model's path {_story(model, labels, past=False)}.",
         _trust_sentence(record["trust_records"], retro["date"]),
+        _posterior_sentence(data.posterior),
     )
     rows = tuple(
         (
@@ -56,6 +60,7 @@ def record_section(
         for event in record["events"]
     )
     events = table(("date", "party", "did", "stage", "source"), rows)
+    claims = _claims_table(data.posterior, labels, table)
     alt = (
         "The record's dated events above the model's predicted stages on one time axis; "
         "a cross marks where each says the deal broke."
@@ -67,9 +72,56 @@ def record_section(
         "record",
         "Model against the record",
         tuple(s for s in sentences if s),
-        (events,) if rows else (),
+        ((events,) if rows else ()) + ((claims,) if claims is not None else ()),
         (figure,) if has_dates else (),
     )
+
+
+def _posterior_sentence(posterior: Mapping[str, Any] | None) -> str:
+    if posterior is None:
+        return ""
+    return (
+        f"Over the {plural(posterior['draws'], 'draw')} calibrated on the cases before "
+        f"{posterior['before']}, the model retrodicts the record in "
+        f"{share(posterior['share'])} of them"
+        + ("; each claim's share of them is in the last table." if posterior["claims"] else ".")
+    )
+
+
+def calibrated(entry: Mapping[str, Any]) -> str:
+    """A claim's share of the calibrated draws, in words.
+
+    >>> calibrated({"share": 0.47, "low": 0.24, "high": 0.71, "draws": 19})
+    'holds in 47% of the 19 calibrated draws (95% interval 24%–71%)'
+    """
+    if entry["share"] is None:
+        return f"no valid draw of {entry['draws']}"
+    return (
+        f"holds in {share(entry['share'])} of the {entry['draws']} calibrated draws "
+        f"(95% interval {share(entry['low'])}–{share(entry['high'])})"
+    )
+
+
+def _claims_table(
+    posterior: Mapping[str, Any] | None,
+    labels: Labels,
+    table: Callable[[tuple[str, ...], tuple[tuple[str, ...], ...]], Any],
+) -> Any:
+    if posterior is None or not posterior["claims"]:
+        return None
+    rows = tuple(
+        (
+            labels.claim(name),
+            "cannot be decided"
+            if entry["point"] is None
+            else "holds"
+            if entry["point"]
+            else "does not hold",
+            calibrated(entry),
+        )
+        for name, entry in posterior["claims"].items()
+    )
+    return table(("claim", "on the point estimate", "over the calibrated draws"), rows)
 
 
 def _verdict(retro: Mapping[str, Any], labels: Labels) -> str:

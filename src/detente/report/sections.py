@@ -1267,6 +1267,9 @@ def claims_section(data: ReportData) -> Section | None:
     names = _Names(data)
     sentences = [_point_sentence(point, swept, names)] if point else []
     specs: tuple[FigureSpec, ...] = ()
+    calibrated = (data.posterior or {}).get("claims") or {}
+    if calibrated and (said := _calibrated_sentence(data.posterior or {}, names)):
+        sentences.append(said)
     if swept:
         sentences.append(_sweep_sentence(data.sweep or {}, names))
         rows = [
@@ -1354,6 +1357,22 @@ def _holds(value: object) -> bool | None:
 
 def _truth(value: bool | None) -> str:
     return "cannot be decided" if value is None else "holds" if value else "does not hold"
+
+
+def _calibrated_sentence(posterior: Document, names: _Names) -> str:
+    """Each claim's share of a calibrate posterior's draws (``report --posterior``)."""
+    claims = {n: v for n, v in posterior["claims"].items() if v["share"] is not None}
+    ordered = sorted(claims.items(), key=lambda kv: -float(kv[1]["share"]))
+    parts = [
+        f"“{names.claim(n)}” holds in {share(v['share'])} of them (95% interval {share(v['low'])}–{share(v['high'])})"
+        for n, v in ordered
+    ]
+    if not parts:
+        return ""
+    return (
+        f"Over the {plural(int(posterior['draws']), 'draw')} calibrated on the library's cases "
+        f"before {posterior['before']}, {join(parts)}."
+    )
 
 
 def _sweep_sentence(sweep: Document, names: _Names | None = None) -> str:
