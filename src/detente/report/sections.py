@@ -1704,7 +1704,7 @@ def build_sections(data: ReportData) -> tuple[Section, ...]:
     >>> data = ReportData.from_documents("Demo", {"sweep": {"draws": 40, "claims": {
     ...     "deal_exists": {"share": 0.9, "low": 0.77, "high": 0.96}}}})
     >>> [s.key for s in build_sections(data)]
-    ['claims']
+    ['synthesis', 'claims']
     >>> build_sections(data)[0].sentences[0]
     'Across 40 draws of the uncertain parameters over their plausible ranges, “deal_exists” holds in 90% of draws (95% interval 77%–96%).'
     """
