@@ -1705,7 +1705,7 @@ def build_sections(data: ReportData) -> tuple[Section, ...]:
     ...     "deal_exists": {"share": 0.9, "low": 0.77, "high": 0.96}}}})
     >>> [s.key for s in build_sections(data)]
     ['synthesis', 'claims']
-    >>> build_sections(data)[0].sentences[0]
+    >>> build_sections(data)[1].sentences[0]
     'Across 40 draws of the uncertain parameters over their plausible ranges, “deal_exists” holds in 90% of draws (95% interval 77%–96%).'
     """
     return tuple(s for s in (build(data) for build in REPORT_SECTIONS) if s is not None)
