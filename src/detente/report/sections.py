@@ -1706,6 +1706,6 @@ def build_sections(data: ReportData) -> tuple[Section, ...]:
     >>> [s.key for s in build_sections(data)]
     ['synthesis', 'claims']
     >>> build_sections(data)[1].sentences[0]
-    'Across 40 draws of the uncertain parameters over their plausible ranges, “deal_exists” holds in 90% of draws (95% interval 77%–96%).'
+    'Across 40 draws of the uncertain parameters over their plausible ranges, “deal exists” holds in 90% of draws (95% interval 77%–96%).'
     """
     return tuple(s for s in (build(data) for build in REPORT_SECTIONS) if s is not None)
