@@ -1,11 +1,16 @@
-"""Browser tests' shared parts: Debian's Chromium driven by Playwright, and a served explorer.
+"""Browser tests' shared parts: Debian's Chromium driven by Playwright, a served explorer, and
+the report's visual checks.
 
 The fixtures are named ``chromium`` and ``web_page``, not ``browser`` and ``page``, so they
 never clash with the pytest-playwright plugin where it happens to be installed.
 
-One browser per session (:func:`chromium`); each test gets a fresh page (:func:`web_page`) that
-records the console: any error there fails the test, and a screenshot of the page is kept in
-``out/screenshots/TEST.png`` (gitignored) whatever the outcome. :func:`served` serves a Dash app
+One browser, and so one Playwright, per session (:func:`chromium`): the explorer's tests and
+the report's (``tests/test_report_browser.py``, which opens a written report at
+:data:`FIRST_SCREEN`) share it, since a second ``sync_playwright()`` in the same process
+refuses to start while the first runs. Each explorer test gets a fresh page
+(:func:`web_page`) that records the console: any error there fails the test, and a
+screenshot of the page is kept in ``out/screenshots/TEST.png`` (gitignored) whatever the
+outcome. :func:`served` serves a Dash app
 on a free loopback port in a background thread. When Chromium is missing the tests fail with
 one line saying how to install it (``make test`` installs it as root); they are never skipped.
 """
@@ -30,7 +35,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
+"""Where the checks keep their screenshots (gitignored)."""
 VIEWPORT = {"width": 1400, "height": 1800}
+FIRST_SCREEN = {"width": 1280, "height": 900}
+"""The window a reader opens the report in: what they see before scrolling."""
 TIMEOUT_MS = 20_000
 """Longest wait for the page to show a state (generous: the machine may be busy)."""
 
@@ -114,3 +122,23 @@ def settle(page: Any, query: str) -> None:
         arg=query,
         timeout=TIMEOUT_MS,
     )
+
+
+OVERLAPS = """
+(svg) => {
+  const boxes = [...svg.querySelectorAll("text")]
+    .map((t) => ({text: t.textContent.trim(), box: t.getBoundingClientRect()}))
+    .filter((t) => t.text && t.box.width > 0 && t.box.height > 0);
+  const found = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].box, b = boxes[j].box;
+      const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (dx > 1 && dy > 1) found.push([boxes[i].text, boxes[j].text]);
+    }
+  }
+  return found;
+}
+"""
+"""The pairs of texts of an SVG figure whose boxes overlap (by more than a pixel each way)."""

@@ -11,6 +11,11 @@ from pathlib import Path
 import pytest
 
 from detente.cli import main
+from tests.browser import browsing, chromium, web_page
+
+__all__ = ["browsing", "chromium", "web_page"]
+"""The browser fixtures, defined once here so a session has one browser and one Playwright
+(a test module defining them again would start a second, which Playwright refuses)."""
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"

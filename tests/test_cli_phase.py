@@ -154,11 +154,12 @@ def test_a_package_total_names_the_items_it_sums(detente_cli: CLI) -> None:
     assert done.returncode == 0, done.stderr
     words = " ".join(done.stdout.split())
     assert "total 3 (Yongbyon dismantled, Test halt, UN sanctions relief);" in words
-    assert (
-        "UN sanctions relief 0.0078125 share of the five"
-        in " ".join(re.sub(r"[│┃]", " ", done.stdout).split())
-        or "0.0078125" in done.stdout
-    )  # a cell the table may wrap
+    cells = " ".join(re.sub(r"[│┃]", " ", done.stdout).split())  # a cell the table may wrap
+    shares = re.findall(
+        r"UN sanctions relief (\S+) share of the five UN resolutions' relief", cells
+    )
+    assert [float(share) for share in shares] == [0.007813, 0.9922]  # stage 1, stage 8 (4 digits)
+    assert float(shares[0]) == pytest.approx(1 / 128, rel=1e-4)
     assert re.search(r"│ 2 │ 2020-03-01 to 2021-03-01 │ nothing", words)  # an empty, dated stage
     assert not BARE_DASH.search(done.stdout), done.stdout
 

@@ -16,12 +16,10 @@ import pytest
 from detente.experiments.scenario_text import ScenarioText
 from detente.explorer.app import Explorer, create_app
 from detente.explorer.sweep import SweepView
-from tests import browser as shared
 from tests.browser import claims_shown, served, settle
 from tests.conftest import SCENARIOS, in_process
 
 HANOI = SCENARIOS / "hanoi-2019.yaml"
-chromium, browsing, web_page = shared.chromium, shared.browsing, shared.web_page
 
 
 @pytest.fixture(scope="module")

@@ -173,12 +173,44 @@ def problems(case: Mapping[str, Any], source: Path, done: Run) -> list[str]:
     if done.exit == 2:
         found += _refusal_problems(case, source, done, lines)
     elif done.exit == 0:
+        shown = as_read(done.stdout)
         found += [
             f"{where} stdout lacks {fragment!r}"
             for fragment in case.get("stdout", [])
-            if fragment not in done.stdout
+            if " ".join(fragment.split()) not in shown
         ]
     return found
+
+
+VERTICAL = re.compile("[│┃]")
+BOX = re.compile("[\u2500-\u257f]")
+"""Box drawing: a table's frame and its column rules."""
+
+
+def as_read(stdout: str) -> str:
+    """What ``stdout`` says with the terminal's wrapping undone, one passage a line.
+
+    Prose and table cells wrap at spaces to the terminal's width, so a name may be split
+    across lines: the first passage is the whole output without the tables' frames, its
+    whitespace joined; then each column of each table block, its lines read top to bottom
+    (a cell's wrapped continuation sits below it, beside the other columns' text). The
+    characters are kept as printed: an escaped escape sequence or markup must still be there
+    to be found, and one the terminal would act on is caught by :data:`UNSAFE`.
+
+    >>> as_read("ab\\ncd\\n│ [/oops] │ 1 │\\n│ [b]x[/b] │   │\\n").splitlines()
+    ['ab cd [/oops] 1 [b]x[/b]', '[/oops] [b]x[/b]', '1']
+    """
+    passages = [" ".join(BOX.sub(" ", stdout).split())]
+    columns: dict[tuple[str, int], list[str]] = {}
+    for line in [*stdout.splitlines(), ""]:
+        rule = VERTICAL.search(line)
+        if rule is None:
+            passages += [" ".join(" ".join(cells).split()) for cells in columns.values()]
+            columns = {}
+            continue
+        for k, cell in enumerate(VERTICAL.split(line)[1:-1]):
+            columns.setdefault((rule.group(), k), []).append(cell)
+    return "\n".join(passages)
 
 
 def _refusal_problems(
@@ -251,6 +283,23 @@ def test_the_checker_names_each_broken_promise(done: Run, expected: str) -> None
     case = {"error": ["{file}", ["alias", "anchor"]]}
     found = problems(case, Path("/in/x.yaml"), done)
     assert any(expected in problem for problem in found), found
+
+
+def test_the_checker_finds_a_name_the_terminal_wrapped_and_refuses_one_interpreted() -> None:
+    case = {"exit": 0, "stdout": ["[/oops] [blink]x[/blink] \\x1b]8;;http://e\\x1b\\"]}
+    prose = "ok: '[/oops] \n[blink]x[/blink] \\x1b]8;;http://e\\x1b\\': 2 parties\n"
+    table = (
+        "┃ outcome                ┃ n ┃\n"
+        "│ [/oops] [blink]x[/blink] │ 2 │\n"
+        "│ \\x1b]8;;http://e\\x1b\\  │   │\n"
+        "└────────────────────────┴───┘\n"
+    )
+    assert problems(case, Path("x.yaml"), _run(0, stdout=prose)) == []
+    assert problems(case, Path("x.yaml"), _run(0, stdout=table)) == []
+    interpreted = "ok: '[/oops] \x1b[5mx\x1b[0m \x1b]8;;http://e\x1b\\': 2 parties\n"
+    found = problems(case, Path("x.yaml"), _run(0, stdout=interpreted))
+    assert "analyze: a raw control character '\\x1b' on stdout" in found
+    assert any("stdout lacks" in problem for problem in found)
 
 
 def test_the_checker_passes_a_clean_refusal_and_checks_what_a_success_prints() -> None:

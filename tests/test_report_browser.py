@@ -24,10 +24,8 @@ from detente.report import Report, gather
 from detente.report import producers as report_producers
 from detente.report.text import share
 from detente.scenario import Scenario
+from tests.browser import FIRST_SCREEN, OVERLAPS, SCREENSHOTS
 from tests.conftest import SCENARIOS
-from tests.report_browser import FIRST_SCREEN, OVERLAPS, SCREENSHOTS, report_browser
-
-__all__ = ["report_browser"]  # the fixture, used by name
 
 HANOI = SCENARIOS / "hanoi-2019.yaml"
 DRAWS = 6
@@ -60,8 +58,8 @@ def hanoi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def page(report_browser: Any, hanoi: dict[str, Any]) -> Any:
-    opened = report_browser.new_page(viewport=FIRST_SCREEN)
+def page(chromium: Any, hanoi: dict[str, Any]) -> Any:
+    opened = chromium.new_page(viewport=FIRST_SCREEN)
     errors: list[str] = []
     opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     opened.goto(hanoi["path"].as_uri())
