@@ -464,3 +464,34 @@ def test_textbook_tornado_sensitivity_and_tournament_fit(
     ranking = run(width, "summarize", job_tournament, monkeypatch=monkeypatch)
     assert_fits(ranking, width)
     assert "boulware" in ranking.words
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_retrodict_names_parties_and_positions_and_keeps_case_names_whole(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = run(width, "retrodict", SCENARIOS / "korea", monkeypatch=monkeypatch)
+    assert_fits(folder, width)
+    # a case's file name is an id a user types: each on one line, never broken
+    for name in ("agreed-framework-1994", "sixparty-2007-10", "singapore-2018", "hanoi-2019"):
+        assert name in folder.stdout, name
+    assert [c for c in folder.cells if c == "stage 8 by North Korea, 2002-10-16"]
+    assert not re.search(r"\bby (us|nk)\b", folder.stdout)
+    case = run(
+        width,
+        "retrodict",
+        SCENARIOS / "korea" / "agreed-framework-1994.yaml",
+        monkeypatch=monkeypatch,
+    )
+    assert_fits(case, width)
+    assert "formed (The whole Agreed Framework)" in case.cells
+    assert "North Korea reneged Yongbyon frozen (stage 8)" in case.words
+    assert "framework" not in [cell for cell in case.cells]
+    assert not re.search(r"\b(us|nk)\b", case.stdout)
+
+
+def test_a_column_of_whole_words_never_breaks_them() -> None:
+    console = Console(width=60, file=io.StringIO())
+    name = "a-case-file-name-longer-than-the-longest-word"
+    print_table(console, "", [Column("case", whole=True), "model"], [[name, "stage two"]])
+    assert name in console.file.getvalue()

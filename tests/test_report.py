@@ -993,3 +993,14 @@ def test_a_skipped_robust_deal_says_why() -> None:
     assert captions({**documents(), "robust": skipped})["robust"] == (
         "No robust deal was computed over 20 draws: no design to match."
     )
+
+
+def test_the_robust_deal_names_the_party_its_path_breaks_at() -> None:
+    document = robust_document_of(0.45, 0.4, 0.15)
+    document["robust"]["path_at_point"] = {
+        "completed": False,
+        "breaks": {"stage": 2, "party": "nk"},
+    }
+    caption = captions({**documents(), "robust": document})["robust"]
+    assert "its path breaks in stage 2 at North Korea." in caption
+    assert "at nk" not in caption

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from detente.analysis.labels import labels_doc
 from detente.cli.common import JsonOpt, console, emit_json, say
@@ -91,20 +90,20 @@ def retrodict(
     if json_:
         emit_json({"cases": documents, **extra})
         return
+    by_name = {case.name: case for case in loaded}
     if len(documents) == 1 and not cases.is_dir():
-        _render_case(documents[0])
+        _render_case(documents[0], by_name[documents[0]["case"]])
     else:
-        _render_rows(documents)
+        _render_rows(documents, by_name)
     if extra:
         console.print(
             literal(
                 f"hit rate {_pct(extra['hit_rate'])} over {len(documents)} "
                 f"case{'' if len(documents) == 1 else 's'}; baselines: prior draws {_pct(baselines['prior'])}, every deal breaking at its first "
                 f"costly step {_pct(baselines['first_costly_step'])}"
-            ),
-            soft_wrap=True,
+            )
         )
-    _render_claims(documents, {case.name: case for case in loaded})
+    _render_claims(documents, by_name)
 
 
 def _share(
@@ -124,7 +123,7 @@ def _render_claims(documents: list[dict[str, Any]], cases: dict[str, rd.Case]) -
         claims = document.get("claims")
         if not claims:
             continue
-        labels = Labels.of({"labels": labels_doc(cases[document["case"]].scenario)})
+        labels = _labels(cases[document["case"]])
         draws = next(iter(claims.values()))["draws"]
         rows = [
             (
@@ -156,66 +155,98 @@ def _formed(part: dict[str, Any]) -> str:
     return "formed" if part["formed"] else "no deal"
 
 
-def _broke(part: dict[str, Any]) -> str:
-    if not part["formed"]:
+def _unscheduled(part: dict[str, Any]) -> bool:
+    """Whether the model's deal has no schedule: the record agreed no position, and the model
+    finds a ratifiable agreement (it predicts a deal, but no path)."""
+    return bool(part["formed"]) and "stages" in part and part["stages"] is None
+
+
+def _broke(part: dict[str, Any], labels: Labels) -> str:
+    if not part["formed"] or _unscheduled(part):
         return "—"
     broken = part["breaks"]
     if broken is None:
         return "completed" if part["completed"] else "not broken"
     when = f", {broken['date']}" if broken.get("date") else ""
-    return f"stage {broken['stage']} by {broken['party']}{when}"
+    return f"stage {broken['stage']} by {labels.party(broken['party'])}{when}"
 
 
-def _render_case(document: dict[str, Any]) -> None:
+def _labels(case: rd.Case) -> Labels:
+    return Labels.of({"labels": labels_doc(case.scenario)})
+
+
+def _render_case(document: dict[str, Any], case: rd.Case) -> None:
+    labels = _labels(case)
     record, model = document["record"], document["model"]
-    table = Table(title=f"{document['case']} ({document['date']}): model against the record")
-    for column in ("", "record", "model"):
-        table.add_column(column)
-    table.add_row(
-        "deal",
-        _formed(record) + (f" ({record['agreed']})" if record["agreed"] else ""),
-        _formed(model),
+    agreed = f" ({labels.position(record['agreed'])})" if record["agreed"] else ""
+    print_table(
+        console,
+        f"{document['case']} ({document['date']}): model against the record",
+        ("", "record", "model"),
+        [
+            (
+                "deal",
+                _formed(record) + agreed,
+                "a ratifiable agreement exists" if _unscheduled(model) else _formed(model),
+            ),
+            (
+                "stages carried out",
+                str(record["carried_out"]),
+                "— (no agreed position to schedule)"
+                if _unscheduled(model)
+                else str(model["carried_out"])
+                + (f" of {model['stages']}" if model["stages"] else ""),
+            ),
+            ("breaks", _broke(record, labels), _broke(model, labels)),
+        ],
     )
-    table.add_row(
-        "stages carried out",
-        str(record["carried_out"]),
-        str(model["carried_out"]) + (f" of {model['stages']}" if model["stages"] else ""),
-    )
-    table.add_row("breaks", _broke(record), _broke(model))
-    console.print(table)
     trust = record["trust_records"]
     shown = "" if document["share"] is None else f"; {_pct(document['share'])} of draws match"
     console.print(
         literal(
             f"{'match' if document['match'] else 'no match'}{shown}; trust records used "
             f"{trust['used']}, left out (dated on or after {document['date']}) {trust['left_out']}"
-        ),
-        soft_wrap=True,
+        )
     )
     for event in record["events"]:
-        what = event["did"] + (f" {event['item']}" if event["item"] else "")
+        what = event["did"] + (f" {labels.item(event['item'])}" if event["item"] else "")
         stage = f" (stage {event['stage']})" if event["stage"] else ""
-        console.print(literal(f"  {event['date']}  {event['party']} {what}{stage}"), soft_wrap=True)
+        console.print(literal(f"  {event['date']}  {labels.party(event['party'])} {what}{stage}"))
 
 
-def _render_rows(documents: list[dict[str, Any]]) -> None:
-    table = Table(title="model against the record")
-    for column in ("case", "date", "record", "model", "match", "share"):
-        table.add_column(column, overflow="fold")
+def _render_rows(documents: list[dict[str, Any]], cases: dict[str, rd.Case]) -> None:
+    rows = []
     for d in documents:
-        table.add_row(
-            d["case"],
-            d["date"],
-            _summary(d["record"]),
-            _summary(d["model"]),
-            "yes" if d["match"] else "no",
-            _pct(d["share"]),
+        labels = _labels(cases[d["case"]])
+        rows.append(
+            (
+                d["case"],
+                d["date"],
+                _summary(d["record"], labels),
+                _summary(d["model"], labels),
+                "yes" if d["match"] else "no",
+                _pct(d["share"]),
+            )
         )
-    console.print(table)
+    print_table(
+        console,
+        "model against the record",
+        (
+            Column("case", whole=True),
+            "date",
+            "record",
+            "model",
+            "match",
+            Column("share", "right"),
+        ),
+        rows,
+    )
 
 
-def _summary(part: dict[str, Any]) -> str:
-    return _formed(part) if not part["formed"] else _broke(part)
+def _summary(part: dict[str, Any], labels: Labels) -> str:
+    if _unscheduled(part):
+        return "ratifiable agreement"
+    return _formed(part) if not part["formed"] else _broke(part, labels)
 
 
 def calibrate(

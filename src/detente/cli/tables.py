@@ -65,6 +65,9 @@ class Column:
 
     header: str
     justify: JustifyMethod = "left"
+    whole: bool = False
+    """Never break a word of this column's cells (a file name a user types): its least width
+    is its longest word, however long, rather than at most :data:`LONGEST_WORD`."""
 
 
 def print_table(
@@ -105,7 +108,7 @@ def fitted(
     by_column = [[row[k] for row in cells] for k in range(len(columns))]
     space = width - _frame(len(columns))
     headers = [c.header for c in columns]
-    needs = [min(_longest_word(column), LONGEST_WORD) for column in by_column]
+    needs = _needs(columns, by_column)
     legend: list[tuple[str, str]] = []
     if sum(_least(headers, needs)) > space:
         headers, legend = _shortened(headers, needs, space)
@@ -138,7 +141,7 @@ def _groups(
     """The columns of each part of a table: all in one part when they fit with shortened
     headers, else the first column and as many of the next as fit, part after part."""
     by_column = [[row[k] for row in cells] for k in range(len(columns))]
-    needs = [min(_longest_word(column), LONGEST_WORD) for column in by_column]
+    needs = _needs(columns, by_column)
     least = [
         max(need, _short_width(c.header, need)) for c, need in zip(columns, needs, strict=True)
     ]
@@ -149,6 +152,15 @@ def _groups(
             groups.append([0])
         groups[-1].append(k)
     return groups
+
+
+def _needs(columns: Sequence[Column], by_column: Sequence[Sequence[Text]]) -> list[int]:
+    """Each column's least width for its cells: its longest word, up to :data:`LONGEST_WORD`
+    unless the column keeps its words whole."""
+    return [
+        _longest_word(cells) if column.whole else min(_longest_word(cells), LONGEST_WORD)
+        for column, cells in zip(columns, by_column, strict=True)
+    ]
 
 
 def _column(column: Column | str) -> Column:

@@ -43,9 +43,9 @@ def record_section(
     labels = Labels.of(analysis)
     record, model = retro["record"], retro["model"]
     sentences = (
-        _verdict(retro, labels),
+        _verdict(retro, labels, analysis.get("scenario")),
         f"In the record {_story(record, labels, past=True)}.",
-        f"On the model's path {_story(model, labels, past=False)}.",
+        _unagreed(retro) or f"On the model's path {_story(model, labels, past=False)}.",
         _trust_sentence(record["trust_records"], retro["date"]),
         _posterior_sentence(data.posterior),
     )
@@ -124,11 +124,24 @@ def _claims_table(
     return table(("claim", "on the point estimate", "over the calibrated draws"), rows)
 
 
-def _verdict(retro: Mapping[str, Any], labels: Labels) -> str:
+def _verdict(retro: Mapping[str, Any], labels: Labels, name: str | None) -> str:
     said = "retrodicts" if retro["match"] else "does not retrodict"
+    case = name or f"the case of {retro['date']}"
     return (
-        f"The model {said} the record of the case of {retro['date']} (whether the deal formed, "
-        "the stage it broke at and who broke it)."
+        f"The model {said} the record of {case}: whether the deal formed, "
+        "the stage it broke at and who broke it."
+    )
+
+
+def _unagreed(retro: Mapping[str, Any]) -> str:
+    """What the model says of a record that agreed no position, when it finds a deal: a
+    ratifiable agreement exists, but no schedule to carry it out by (``""`` otherwise)."""
+    record, model = retro["record"], retro["model"]
+    if record["agreed"] is not None or not model["formed"] or model["stages"] is not None:
+        return ""
+    return (
+        "On the model's side a ratifiable agreement exists (the model predicts a deal), while "
+        "the record has none: no position was agreed, so there is no schedule to carry out."
     )
 
 

@@ -1027,7 +1027,7 @@ def robust_section(data: ReportData) -> Section | None:
     positions = _positions_sentence(robust["positions"])
     if positions:
         sentences.append(positions)
-    sentences.extend(_robust_details(robust))
+    sentences.extend(_robust_details(robust, names))
     rows = [("the robust deal", entry), ("the point-estimate design", point)]
     rows += list(robust["positions"].items())
     table = ReportTable(
@@ -1108,7 +1108,7 @@ def _main_failure(entry: Document) -> str:
     return f", most often {FAILURES.get(reason, reason)} ({plural(int(count), 'draw')})"
 
 
-def _robust_details(robust: Document) -> list[str]:
+def _robust_details(robust: Document, names: _Names) -> list[str]:
     entry, said = robust["robust"], []
     floor = (robust.get("requirements") or {}).get("floor")
     if floor is not None:
@@ -1122,7 +1122,8 @@ def _robust_details(robust: Document) -> list[str]:
         said.append(
             "At the point estimate its equilibrium path completes."
             if at_point.get("completed")
-            else f"At the point estimate its path breaks in stage {broken['stage']} at {broken['party']}."
+            else f"At the point estimate its path breaks in stage {broken['stage']} at "
+            f"{names.name(broken['party'])}."
             if broken
             else "At the point estimate its path does not complete."
         )
