@@ -7,18 +7,17 @@ Each case is built once per module (a JCPOA build and prediction take about 0.1 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from detente.analysis.retrodiction import predict
 from detente.experiments.retrodiction import load_cases
 from detente.experiments.scenario_text import ScenarioText
 from detente.record import Break
 from detente.scenario import Scenario
+from tests.library_files import raw, strings
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios" / "iran"
 JCPOA = LIBRARY / "jcpoa-2015.yaml"
@@ -35,37 +34,20 @@ def jcpoa(text: ScenarioText) -> Scenario:
     return text.build({})
 
 
-def _raw(path: Path) -> dict[str, Any]:
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def _strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 def test_every_iran_file_validates_and_the_case_includes_the_common_file(
     detente_cli: Any,
 ) -> None:
     done = detente_cli("validate", JCPOA)
     assert done.returncode == 0, done.stderr
     assert "2 parties, 12 issues" in done.stdout
-    assert _raw(JCPOA)["include"] == "common.yaml"
-    assert "record" not in _raw(LIBRARY / "common.yaml")  # the common file is not a case
+    assert raw(JCPOA)["include"] == "common.yaml"
+    assert "record" not in raw(LIBRARY / "common.yaml")  # the common file is not a case
 
 
 def test_every_citation_is_defined_and_every_event_and_trust_record_cites_one() -> None:
-    common, case = _raw(LIBRARY / "common.yaml"), _raw(JCPOA)
+    common, case = raw(LIBRARY / "common.yaml"), raw(JCPOA)
     defined = set(common["sources"]) | set(case.get("sources") or {})
-    cited = {key for doc in (common, case) for s in _strings(doc) for key in CITATION.findall(s)}
+    cited = {key for doc in (common, case) for s in strings(doc) for key in CITATION.findall(s)}
     assert cited <= defined, cited - defined
     assert cited == defined  # no source left uncited
     for event in case["record"]["events"]:
@@ -79,7 +61,7 @@ def test_every_citation_is_defined_and_every_event_and_trust_record_cites_one() 
 
 def test_every_modelling_number_is_a_parameter_with_a_range_and_an_assumption() -> None:
     for path in (LIBRARY / "common.yaml", JCPOA):
-        for name, spec in _raw(path)["parameters"].items():
+        for name, spec in raw(path)["parameters"].items():
             assert "range" in spec, name
             assert spec["source"].startswith("assumption"), name
 

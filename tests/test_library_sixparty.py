@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from detente.analysis.retrodiction import predict
 from detente.experiments.scenario_text import ScenarioText
 from detente.record import Break
 from detente.scenario import Scenario
+from tests.library_files import raw, strings
 
 KOREA = Path(__file__).resolve().parents[1] / "scenarios" / "korea"
 FEBRUARY = KOREA / "sixparty-2007-02.yaml"
@@ -36,36 +35,19 @@ def built(texts: dict[str, ScenarioText]) -> dict[str, Scenario]:
     return {date: text.build({}) for date, text in texts.items()}
 
 
-def _raw(path: Path) -> dict[str, Any]:
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
-def _strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 @pytest.mark.parametrize("path", [FEBRUARY, OCTOBER], ids=lambda p: p.stem)
 def test_each_case_validates_on_the_common_file(detente_cli: Any, path: Path) -> None:
     done = detente_cli("validate", path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok:")
-    assert _raw(path)["include"] == "common.yaml"
+    assert raw(path)["include"] == "common.yaml"
 
 
 @pytest.mark.parametrize("path", [FEBRUARY, OCTOBER], ids=lambda p: p.stem)
 def test_every_citation_is_defined_and_every_event_cites_a_source(path: Path) -> None:
-    common, case = _raw(KOREA / "common.yaml"), _raw(path)
+    common, case = raw(KOREA / "common.yaml"), raw(path)
     defined = set(common["sources"]) | set(case["sources"])
-    cited = {key for s in _strings(case) for key in CITATION.findall(s)}
+    cited = {key for s in strings(case) for key in CITATION.findall(s)}
     assert cited <= defined, cited - defined
     assert set(case["sources"]) <= cited  # every source the case adds is cited
     for event in case["record"]["events"]:
