@@ -87,6 +87,10 @@ def test_the_report_shows_each_claims_share_of_the_calibrated_draws(
     assert f"Over the {draws} draws calibrated on the cases before 2010-01-01" in record
     claims = text.split("## Claims and how robust they are", 1)[1].split("\n## ", 1)[0]
     assert f"“B gains much” holds in {100 * holds / draws:.0f}% of them" in claims
+    brief = text.split("## Claims and how robust they are", 1)[0]  # the synthesis opens it
+    assert "share of calibrated cases (95% interval)" in brief
+    assert f"{100 * holds / draws:.0f}% ({low}–{high})" in brief
+    assert "no sweep was given" not in brief
 
 
 def test_a_posterior_of_another_library_is_refused_in_one_line(

@@ -24,7 +24,7 @@ from detente.report.figures import FigureSpec, Marker, SpaceView, Timeline
 from detente.report.names import Names as _Names
 from detente.report.names import named_whatif
 from detente.report.record import record_section
-from detente.report.synthesis import HEADERS, synthesis
+from detente.report.synthesis import synthesis
 from detente.report.text import (
     SOLUTION_LABELS,
     box_statement,
@@ -1672,7 +1672,7 @@ def synthesis_section(data: ReportData) -> Section | None:
     found = synthesis(data, _Names(data))
     if found is None:
         return None
-    table = ReportTable(HEADERS, found.rows)
+    table = ReportTable(found.headers, found.rows)
     return Section("synthesis", "In brief", found.sentences, (table,), in_brief=False)
 
 

@@ -3,7 +3,8 @@ on, what would change it, and every claim grouped by what it is about.
 
 Everything is read from the documents: the answer is the first claim about the ratifiable
 agreement (the first claim when none is about it), its robustness the sweep's share and
-interval (or, without a sweep, the point estimate only, said as such); its drivers the
+interval (without a sweep, the share of a calibrate posterior's draws, ``report --posterior``;
+with neither, the point estimate only, said as such); its drivers the
 parameters whose rank correlation with it is largest, the boxes scenario discovery found and
 its share under each structural choice; what would change it the thresholds of the what-if
 analysis and the declared counterfactuals under which it flips. Claims are grouped by the
@@ -27,14 +28,16 @@ SHOWN_DRIVERS = 3
 _POSITION = re.compile(r"\bpositions\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
-HEADERS = (
-    "about",
-    "claim",
-    "at the point estimate",
-    "share of plausible cases (95% interval)",
-    "most sensitive to",
-)
-"""The columns of the synthesis's table of claims."""
+def table_headers(kind: str = "plausible") -> tuple[str, ...]:
+    """The columns of the synthesis's table of claims, for draws of ``kind`` (``plausible``
+    for a sweep's, ``calibrated`` for a calibrate posterior's)."""
+    return (
+        "about",
+        "claim",
+        "at the point estimate",
+        f"share of {kind} cases (95% interval)",
+        "most sensitive to",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class Synthesis:
 
     sentences: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    headers: tuple[str, ...] = table_headers()
 
 
 def subject(text: str) -> str:
@@ -61,15 +65,32 @@ def subject(text: str) -> str:
     return "agreement" if re.search(r"\bagreement\b", text) else ""
 
 
-def _verdict(truth: object, swept: Mapping[str, Any] | None, draws: int) -> str:
+def _verdict(truth: object, swept: Mapping[str, Any] | None, draws: int, kind: str) -> str:
     point = "cannot be decided" if truth is None else "holds" if truth else "does not hold"
     said = f"{point} at the point estimate"
     if swept is None:
         return said
     return (
-        f"{said}; holds in {share(swept['share'])} of {draws} plausible cases (95% interval "
+        f"{said}; holds in {share(swept['share'])} of {draws} {kind} cases (95% interval "
         f"{share(swept['low'])}–{share(swept['high'])})"
     )
+
+
+def _shares(data: ReportData) -> tuple[Mapping[str, Any], int, str]:
+    """The claims' shares the synthesis reports, their number of draws and what the draws are:
+    the sweep's over the plausible ranges, else a calibrate posterior's (``report
+    --posterior``), else none."""
+    sweep, posterior = data.sweep or {}, data.posterior or {}
+    if sweep.get("claims"):
+        return sweep["claims"], int(sweep.get("draws", 0)), "plausible"
+    calibrated = {
+        name: entry
+        for name, entry in (posterior.get("claims") or {}).items()
+        if entry.get("share") is not None
+    }
+    if calibrated:
+        return calibrated, int(posterior["draws"]), "calibrated"
+    return {}, 0, "plausible"
 
 
 def _drivers(swept: Mapping[str, Any] | None, names: Names) -> list[str]:
@@ -95,13 +116,12 @@ def synthesis(data: ReportData, names: Names) -> Synthesis | None:
     """The synthesis (see the module docstring); ``None`` without claims."""
     setting, sweep = data.setting or {}, data.sweep or {}
     point = {k: _truth(v) for k, v in ((data.analysis or {}).get("claims") or {}).items()}
-    swept: Mapping[str, Any] = sweep.get("claims") or {}
+    swept, draws, kind = _shares(data)
     claims = list(dict.fromkeys([*point, *swept]))
     if not claims:
         return None
     texts: Mapping[str, str] = setting.get("claim_texts") or {}
     statements: Mapping[str, str] = setting.get("claims") or {}
-    draws = int(sweep.get("draws", 0))
     about = {c: subject(texts.get(c, "")) for c in claims}
     answer = next((c for c in claims if about[c] == "agreement"), claims[0])
 
@@ -111,11 +131,11 @@ def synthesis(data: ReportData, names: Names) -> Synthesis | None:
     sentences = []
     if setting.get("description"):
         sentences.append(f"The case: {setting['description'].strip()}")
-    robustness = _verdict(point.get(answer), swept.get(answer), draws)
+    robustness = _verdict(point.get(answer), swept.get(answer), draws, kind)
     if answer not in swept:
         robustness += " (the point estimate only: no sweep of the plausible ranges was given)"
     sentences.append(f"The answer: {said(answer)} — {robustness}.")
-    sentences.append(_tally(point, swept, draws))
+    sentences.append(_tally(point, swept, draws, kind))
     turns = _turns_on(answer, swept.get(answer), sweep, names)
     if turns:
         sentences.append(f"It turns on {join(turns, 'and')}.")
@@ -142,7 +162,7 @@ def synthesis(data: ReportData, names: Names) -> Synthesis | None:
             )
         )
         previous = theme
-    return Synthesis(tuple(sentences), tuple(rows))
+    return Synthesis(tuple(sentences), tuple(rows), table_headers(kind))
 
 
 def _point(truth: bool | None) -> str:
@@ -155,14 +175,16 @@ def _theme(about: str, names: Names) -> str:
     return names.position(about) if about else "other findings"
 
 
-def _tally(point: Mapping[str, bool | None], swept: Mapping[str, Any], draws: int) -> str:
+def _tally(
+    point: Mapping[str, bool | None], swept: Mapping[str, Any], draws: int, kind: str
+) -> str:
     held = sum(1 for v in point.values() if v)
     verb = "holds" if held == 1 else "hold"
     text = f"Of {plural(len(point) or len(swept), 'claim')}, {held} {verb} at the point estimate"
     if not swept:
         return text + " (no sweep was given, so how robust they are is not known)."
     robust = sum(1 for v in swept.values() if float(v["share"]) > 0.5)
-    return text + f"; {robust} hold in more than half of {draws} plausible cases."
+    return text + f"; {robust} hold in more than half of {draws} {kind} cases."
 
 
 def _turns_on(
