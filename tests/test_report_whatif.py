@@ -11,7 +11,7 @@ from detente.experiments.scenario_text import ScenarioText
 from detente.report import Report, build_sections, whatif
 from detente.report.data import ReportData
 from detente.report.figures import render_png
-from detente.report.names import labels_of
+from detente.report.names import document_labels
 from detente.report.producers import setting_document
 from detente.report.text import number
 from tests.conftest import SCENARIOS
@@ -30,7 +30,7 @@ def section_of(path: Path, overrides: dict[str, float] | None = None, with_label
     )
     [section] = [s for s in build_sections(data) if s.key == "whatif"]
     if with_labels:
-        return document, section, labels_of(data)
+        return document, section, document_labels(data)
     return document, section
 
 

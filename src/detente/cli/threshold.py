@@ -105,7 +105,7 @@ def threshold(
     for name in set(vary) & evaluations.fixed:
         raise DetenteError(f"--vary {name} and --set {name}=...: a parameter is varied or set")
     with _progress(evaluations, not json_):
-        if len(chosen) == 2 and any(th.labels_of(r) for r in chosen):
+        if len(chosen) == 2 and any(th.choice_labels(r) for r in chosen):
             raise DetenteError(
                 "a two-way map needs two numeric parameters; vary a categorical one alone"
             )
@@ -113,7 +113,7 @@ def threshold(
             size = grid or th.DEFAULT_MAP_GRID
             first, second = (th.OneWay.of(r, size, tolerance) for r in chosen)
             document = th.two_way(evaluations, target, first, second)
-        elif th.labels_of(chosen[0]):
+        elif th.choice_labels(chosen[0]):
             document = th.categorical(evaluations, target, chosen[0])
         else:
             search = th.OneWay.of(chosen[0], grid or th.DEFAULT_GRID, tolerance)

@@ -242,7 +242,7 @@ def field_target(name: str, example: Results) -> FieldTarget:
 
 def ranged(records: Mapping[str, ParameterRecord], name: str, file: str) -> ParameterRecord:
     """The record of parameter ``name``, which must have a range (one-line errors otherwise)."""
-    with_range = [n for n, r in records.items() if _span(r) is not None or labels_of(r)]
+    with_range = [n for n, r in records.items() if _span(r) is not None or choice_labels(r)]
     if name not in records:
         import difflib
 
@@ -253,7 +253,7 @@ def ranged(records: Mapping[str, ParameterRecord], name: str, file: str) -> Para
             f"parameters with a range: {', '.join(with_range) or 'none'}"
         )
     record = records[name]
-    if _span(record) is None and not labels_of(record):
+    if _span(record) is None and not choice_labels(record):
         raise DetenteError(
             f"{file}: --vary {name}: parameter {name} has no range to vary over (give it one, "
             f"e.g. range: [low, high]); parameters with a range: {', '.join(with_range) or 'none'}"
@@ -267,7 +267,7 @@ def _span(record: ParameterRecord) -> tuple[float, float] | None:
     return record.range
 
 
-def labels_of(record: ParameterRecord) -> tuple[str, ...]:
+def choice_labels(record: ParameterRecord) -> tuple[str, ...]:
     """A categorical parameter's labels, in declared order (none for a numeric one).
 
     Every caller evaluates a categorical parameter at each label instead of bisecting it.
@@ -503,7 +503,7 @@ def categorical(
     evaluations: Evaluations, target: Target, record: ParameterRecord
 ) -> dict[str, Any]:
     """A categorical parameter: the target at each label (labels are not ordered: no bisection)."""
-    labels = labels_of(record)
+    labels = choice_labels(record)
     evaluations.prefetch([{record.name: label} for label in labels])
     return {
         ("claim" if isinstance(target, ClaimTarget) else "field"): target.name,
@@ -628,7 +628,7 @@ def tornado(
 
 def _swung_to(record: ParameterRecord) -> tuple[Setting, ...]:
     """Where a tornado puts a parameter: each label of a categorical one, else its range's ends."""
-    return labels_of(record) or cast(tuple[float, float], record.range)
+    return choice_labels(record) or cast(tuple[float, float], record.range)
 
 
 def _swing_of(row: Mapping[str, Any], name: str | None) -> float:
@@ -643,7 +643,7 @@ def _tornado_row(
     claims: Sequence[ClaimTarget],
     fields: Sequence[FieldTarget],
 ) -> dict[str, Any]:
-    labels = labels_of(record)
+    labels = choice_labels(record)
     if labels:
         return _categorical_row(evaluations, record.name, labels, point, claims, fields)
     low, high = cast(tuple[float, float], record.range)

@@ -16,7 +16,7 @@ from detente.report.data import ReportData
 from detente.report.text import outcome, worth
 
 
-def labels_of(data: ReportData) -> Labels:
+def document_labels(data: ReportData) -> Labels:
     """The scenario's display names: the analysis document's, else the setting's (the report
     computes them for itself when the analysis carries none)."""
     for document in (data.analysis, data.setting):
@@ -34,7 +34,7 @@ class Names:
     def __init__(self, data: ReportData) -> None:
         analysis = data.analysis or {}
         parties = (data.setting or {}).get("parties", [])
-        self.labels = labels_of(data)
+        self.labels = document_labels(data)
         self.names = {p["id"]: p["name"] for p in parties}
         self.ids: list[str] = list(analysis.get("parties", [p["id"] for p in parties]))
         self.signatories: list[str] = list(
