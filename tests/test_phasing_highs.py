@@ -173,3 +173,27 @@ def test_a_package_no_number_of_stages_carries_says_so() -> None:
         "infeasible: no self-enforcing schedule of up to 3 stages carries the whole package "
         "(a total of 1)"
     )
+
+
+def test_an_unbounded_program_highs_calls_unknown_is_unbounded() -> None:
+    """A degenerate unbounded LP (found by a property test) on which HiGHS answers "unknown"
+    with and without presolve: x = 0 is feasible and (1, 1, 0.5) is an improving ray."""
+    program = Program(
+        cost=np.array([-0.375, -1.53125, -2.0]),
+        matrix=np.array(
+            [
+                [-0.5, 0.875, 0.0],
+                [0.5, -0.25, 0.0],
+                [0.0, 1.0, -1.0],
+                [-0.5, 0.875, 1.0],
+                [0.875, -0.21875, 2.0],
+                [0.0, 0.875, -1.0],
+            ]
+        ),
+        row_lower=np.array([-0.875, -0.5, 0.0, -0.875, -0.875, 0.0]),
+        row_upper=np.full(6, np.inf),
+        col_lower=np.zeros(3),
+        col_upper=np.full(3, np.inf),
+        integer=np.zeros(3, dtype=bool),
+    )
+    assert minimize(program, 10.0).status == "unbounded"

@@ -28,7 +28,7 @@ earlier and never change what is optimal (measured on the Hanoi 2019 deal's
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -38,6 +38,10 @@ from detente.errors import DetenteError
 from detente.utility import FloatArray
 
 Status = Literal["optimal", "time_limit", "infeasible", "unbounded"]
+
+BOX = 1e9
+"""Where an infinite variable bound is cut when HiGHS cannot classify a program: a solution
+on the cut means the program is unbounded."""
 
 SMALL_PROGRAM_OPTIONS: dict[str, bool | str | int] = {
     "output_flag": False,
@@ -94,7 +98,25 @@ def minimize(program: Program, time_limit: float) -> ProgramResult:
     solution = _run(program, time_limit)
     if solution is None:  # presolve could not tell infeasible from unbounded, or gave up: retry
         solution = _run(program, time_limit, presolve=False)
+    if solution is None and not program.integer.any():  # HiGHS's "unknown" on an unbounded LP
+        solution = _boxed(program, time_limit)
     return solution or ProgramResult("infeasible")
+
+
+def _boxed(program: Program, time_limit: float) -> ProgramResult | None:
+    """``program`` solved with its infinite bounds cut at ``BOX``: unbounded when its solution
+    lies on a cut (HiGHS 1.x reports some degenerate unbounded programs as "unknown")."""
+    low, high = np.isinf(program.col_lower), np.isinf(program.col_upper)
+    boxed = replace(
+        program,
+        col_lower=np.where(low, -BOX, program.col_lower),
+        col_upper=np.where(high, BOX, program.col_upper),
+    )
+    found = _run(boxed, time_limit, presolve=False)
+    if found is None or found.x is None:
+        return found
+    on_cut = (low & (found.x <= -BOX * (1 - 1e-6))) | (high & (found.x >= BOX * (1 - 1e-6)))
+    return ProgramResult("unbounded") if on_cut.any() else found
 
 
 def _run(program: Program, time_limit: float, presolve: bool = True) -> ProgramResult | None:
@@ -148,8 +170,8 @@ def _run(program: Program, time_limit: float, presolve: bool = True) -> ProgramR
         return ProgramResult("unbounded")
     if status == kinds.kUnboundedOrInfeasible:
         return None if presolve else ProgramResult("infeasible")
-    if status == kinds.kUnknown and presolve:  # presolve gave up (seen once in a full suite
-        return None  # run under load, not reproduced): ask again without it
+    if status == kinds.kUnknown:  # HiGHS gave up: without presolve, then on a bounded box
+        return None
     raise DetenteError(
         f"HiGHS could not solve a schedule program: {highs.modelStatusToString(status)}; "
         "rerun with --debug and report it"
